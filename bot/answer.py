@@ -1,0 +1,129 @@
+"""The platform-neutral reply of the engine, and its plain-text rendering.
+
+Adapters turn an `Answer` into Block Kit, an Adaptive Card or console text; nothing here knows
+about any platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Kind = Literal["answer", "clarify", "fallback"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One labelled part of an answer: a paragraph, a list, or both."""
+
+    label: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A suggestion the user can pick; `question` is what is asked when it is picked."""
+
+    label: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an answer's facts come from."""
+
+    document: str
+    date: str
+    section: str = ""
+
+    def to_text(self) -> str:
+        parts = [self.document, self.date]
+        if self.section:
+            parts.append(self.section)
+        return "出典: " + " / ".join(parts)
+
+
+@dataclass(frozen=True)
+class EventStatus:
+    """Whether a ceremony or event is upcoming or already held, relative to the asking time."""
+
+    event_id: str
+    start: datetime
+    held: bool
+    label: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What the engine remembers of a conversation between two questions."""
+
+    partner_ids: tuple[str, ...] = ()
+    topic_id: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: Kind
+    confidence: float
+    title: str
+    sections: tuple[Section, ...] = ()
+    source: Source | None = None
+    suggestions: tuple[Choice, ...] = ()
+    statuses: tuple[EventStatus, ...] = ()
+    notes: tuple[str, ...] = ()
+    topic_id: str | None = None
+    partner_ids: tuple[str, ...] = ()
+    conversation: Conversation = field(default_factory=Conversation)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view (used by `ask --json` and the logs)."""
+        return {
+            "kind": self.kind,
+            "confidence": round(self.confidence, 3),
+            "title": self.title,
+            "text": to_text(self),
+            "topic": self.topic_id,
+            "partners": list(self.partner_ids),
+            "sections": [
+                {"label": s.label, "text": s.text, "items": list(s.items)} for s in self.sections
+            ],
+            "suggestions": [{"label": c.label, "question": c.question} for c in self.suggestions],
+            "source": self.source.to_text() if self.source else None,
+            "status": [s.label for s in self.statuses],
+        }
+
+
+def to_text(answer: Answer, *, numbered_choices: bool = False) -> str:
+    """Render an answer as readable plain text, every section and choice included."""
+    lines = [answer.title]
+    lines.extend(f"※ {note}" for note in answer.notes)
+    for section in answer.sections:
+        lines.append("")
+        lines.append(f"【{section.label}】" if section.label else "")
+        if section.text:
+            lines.append(section.text)
+        lines.extend(f"・{item}" for item in section.items)
+    lines.extend(f"● {status.label}" for status in answer.statuses)
+    if answer.suggestions:
+        lines.append("")
+        lines.append("選択肢:" if answer.kind == "clarify" else "関連する質問:")
+        for index, choice in enumerate(answer.suggestions, start=1):
+            marker = f"{index}." if numbered_choices else "-"
+            lines.append(f"  {marker} {choice.label}")
+    if answer.source:
+        lines.append("")
+        lines.append(answer.source.to_text())
+    return "\n".join(line for line in _drop_blank_labels(lines))
+
+
+def _drop_blank_labels(lines: list[str]) -> list[str]:
+    # A section without a label leaves an empty placeholder line; keep a single blank instead.
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return out

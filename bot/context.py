@@ -1,0 +1,42 @@
+"""Conversation memory: what each conversation last asked about, forgotten after a while."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime, timedelta
+
+from bot.answer import Conversation
+
+DEFAULT_TTL = timedelta(minutes=30)
+
+
+class ConversationStore:
+    """Per-conversation context, bounded in size, expiring after `ttl` of silence."""
+
+    def __init__(self, ttl: timedelta = DEFAULT_TTL, max_conversations: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_conversations = max_conversations
+        self._items: OrderedDict[str, Conversation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, conversation_id: str, now: datetime) -> Conversation:
+        with self._lock:
+            conversation = self._items.get(conversation_id)
+            if conversation is None:
+                return Conversation()
+            if is_expired(conversation, now, self.ttl):
+                del self._items[conversation_id]
+                return Conversation()
+            return conversation
+
+    def put(self, conversation_id: str, conversation: Conversation) -> None:
+        with self._lock:
+            self._items[conversation_id] = conversation
+            self._items.move_to_end(conversation_id)
+            while len(self._items) > self.max_conversations:
+                self._items.popitem(last=False)
+
+
+def is_expired(conversation: Conversation, now: datetime, ttl: timedelta = DEFAULT_TTL) -> bool:
+    return conversation.updated_at is None or now - conversation.updated_at > ttl
