@@ -24,7 +24,9 @@ def now_jst() -> datetime:
 
 
 class Dispatcher:
-    def __init__(self, engine: Engine, *, clock: Clock = now_jst, conversations: ConversationStore | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, clock: Clock = now_jst, conversations: ConversationStore | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.conversations = conversations or ConversationStore()

@@ -182,7 +182,7 @@ class KnowledgeBase:
 class _Node:
     """A YAML value with the line it starts on (1-based), so problems can name it."""
 
-    __slots__ = ("value", "line")
+    __slots__ = ("line", "value")
 
     def __init__(self, value: Any, line: int) -> None:
         self.value = value
@@ -199,7 +199,12 @@ def _to_nodes(node: yaml.Node) -> _Node:
         return _Node(mapping, line)
     if isinstance(node, yaml.SequenceNode):
         return _Node([_to_nodes(item) for item in node.value], line)
-    return _Node(yaml.safe_load(yaml.serialize(node)), line)
+    try:
+        return _Node(yaml.safe_load(yaml.serialize(node)), line)
+    except ValueError:
+        # A scalar YAML resolves to an impossible value (2020-02-31): keep its text so the
+        # field's own check reports it with its name.
+        return _Node(node.value, line)
 
 
 class _Reader:
@@ -260,8 +265,14 @@ class _Reader:
         return child.value
 
     def convert(
-        self, parent: _Node, key: str, path: str, parse: Callable[[Any], T], what: str,
-        *, required: bool = True,
+        self,
+        parent: _Node,
+        key: str,
+        path: str,
+        parse: Callable[[Any], T],
+        what: str,
+        *,
+        required: bool = True,
     ) -> T | None:
         child = self.field(parent, key, path, required=required)
         if child is None:
@@ -356,7 +367,12 @@ def _offsets(r: _Reader, node: _Node, key: str, path: str, *, required: bool) ->
 
 
 def _event(
-    r: _Reader, node: _Node, path: str, *, event_id: str, partner_id: str | None,
+    r: _Reader,
+    node: _Node,
+    path: str,
+    *,
+    event_id: str,
+    partner_id: str | None,
     default_offsets: tuple[timedelta, ...],
 ) -> Event:
     attendees = []
@@ -398,20 +414,29 @@ def _partner(r: _Reader, node: _Node, path: str, default_offsets: tuple[timedelt
             hiragana=r.text(readings, "hiragana", f"{path}.readings"),
             katakana=r.text(readings, "katakana", f"{path}.readings"),
             romaji=r.text(readings, "romaji", f"{path}.readings").lower(),
-        ) if readings else Readings("", "", ""),
+        )
+        if readings
+        else Readings("", "", ""),
         aliases=r.texts(node, "aliases", path),
         theme=r.text(node, "theme", path),
         projects=tuple(projects),
         promotion=Promotion(
             text=r.text(promotion, "text", f"{path}.promotion"),
             plans=r.texts(promotion, "plans", f"{path}.promotion"),
-        ) if promotion else Promotion("", ()),
+        )
+        if promotion
+        else Promotion("", ()),
         cooperation_items=r.texts(node, "cooperation_items", path, required=True),
         ceremony=_event(
-            r, ceremony, f"{path}.ceremony", event_id=f"{partner_id}-ceremony",
-            partner_id=partner_id, default_offsets=default_offsets,
-        ) if ceremony else _event(r, _Node({}, node.line), f"{path}.ceremony", event_id="",
-                                  partner_id=None, default_offsets=()),
+            r,
+            ceremony,
+            f"{path}.ceremony",
+            event_id=f"{partner_id}-ceremony",
+            partner_id=partner_id,
+            default_offsets=default_offsets,
+        )
+        if ceremony
+        else _event(r, _Node({}, node.line), f"{path}.ceremony", event_id="", partner_id=None, default_offsets=()),
     )
 
 
@@ -430,12 +455,14 @@ def _vocabulary(r: _Reader, node: _Node) -> Vocabulary:
     topics = []
     for index, item in enumerate(r.items(node, "topics", path)):
         item_path = f"{path}.topics[{index}]"
-        topics.append(Topic(
-            id=r.text(item, "id", item_path),
-            label=r.text(item, "label", item_path),
-            synonyms=r.texts(item, "synonyms", item_path, required=True),
-            facet_of=r.text(item, "facet_of", item_path, required=False) or None,
-        ))
+        topics.append(
+            Topic(
+                id=r.text(item, "id", item_path),
+                label=r.text(item, "label", item_path),
+                synonyms=r.texts(item, "synonyms", item_path, required=True),
+                facet_of=r.text(item, "facet_of", item_path, required=False) or None,
+            )
+        )
     return Vocabulary(
         all_partners=r.texts(node, "all_partners", path),
         neutral_places=r.texts(node, "neutral_places", path),
@@ -444,8 +471,17 @@ def _vocabulary(r: _Reader, node: _Node) -> Vocabulary:
 
 
 _REQUIRED_TOPICS = (
-    "cooperation", "projects", "theme", "plans", "ceremony", "ceremony_when", "ceremony_where",
-    "ceremony_who", "contact", "announcement", "partners",
+    "cooperation",
+    "projects",
+    "theme",
+    "plans",
+    "ceremony",
+    "ceremony_when",
+    "ceremony_where",
+    "ceremony_who",
+    "contact",
+    "announcement",
+    "partners",
 )
 
 
@@ -453,14 +489,16 @@ def _check_references(r: _Reader, root: _Node, kb_parts: dict[str, Any]) -> None
     partners: list[Partner] = kb_parts["partners"]
     partner_nodes = r.items(root, "partners", "")
     seen: dict[str, int] = {}
-    for index, (partner, item) in enumerate(zip(partners, partner_nodes)):
+    for index, (partner, item) in enumerate(zip(partners, partner_nodes, strict=False)):
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", partner.id or "-"):
             r.problem(item, f"partners[{index}].id", f'use lower-case letters, digits, - or _ "{partner.id}"')
         if partner.id in seen:
             r.problem(item, f"partners[{index}].id", f'"{partner.id}" is already used by partners[{seen[partner.id]}]')
         seen[partner.id] = index
     event_ids = {e.id for e in (p.ceremony for p in partners)}
-    for index, (event, item) in enumerate(zip(kb_parts["events"], r.items(root, "events", "", required=False))):
+    for index, (event, item) in enumerate(
+        zip(kb_parts["events"], r.items(root, "events", "", required=False), strict=False)
+    ):
         if event.partner_id and event.partner_id not in seen:
             r.problem(item, f"events[{index}].partner", f'no partner has id "{event.partner_id}"')
         if event.id in event_ids:
@@ -509,7 +547,9 @@ def parse_knowledge(text: str, file: str) -> KnowledgeBase:
             _extra_event(r, item, f"events[{i}]", default_offsets)
             for i, item in enumerate(r.items(root, "events", "", required=False))
         ],
-        "glossary": [_glossary(r, item, f"glossary[{i}]") for i, item in enumerate(r.items(root, "glossary", "", required=False))],
+        "glossary": [
+            _glossary(r, item, f"glossary[{i}]") for i, item in enumerate(r.items(root, "glossary", "", required=False))
+        ],
         "vocabulary": _vocabulary(r, vocabulary) if vocabulary else Vocabulary((), (), ()),
     }
     if not parts["partners"] and not r.problems:

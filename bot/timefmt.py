@@ -1,0 +1,42 @@
+"""Dates and times as Japanese readers expect them (2020年1月20日（月） 10:30～11:00)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from bot.answer import EventStatus
+from bot.knowledge import Event
+
+WEEKDAYS = "月火水木金土日"
+
+
+def format_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
+
+
+def format_when(event: Event) -> str:
+    end = f"～{event.end:%H:%M}" if event.end else "～"
+    return f"{format_date(event.date)} {event.start:%H:%M}{end}"
+
+
+def format_countdown(start: datetime, now: datetime) -> str:
+    """「あと3日」「あと5時間」「あと10分」 until `start`; 「まもなく」 within the minute."""
+    seconds = (start - now).total_seconds()
+    if seconds >= 86_400:
+        return f"あと{math.floor(seconds / 86_400)}日"
+    if seconds >= 3_600:
+        return f"あと{math.floor(seconds / 3_600)}時間"
+    if seconds >= 60:
+        return f"あと{math.floor(seconds / 60)}分"
+    return "まもなく"
+
+
+def to_status(event: Event, now: datetime) -> EventStatus:
+    start = event.starts_at
+    held = now >= start
+    if held:
+        label = f"{event.title}は{format_date(event.date)}に開催済みです。"
+    else:
+        label = f"{event.title}は開催予定です（{format_countdown(start, now)}）。"
+    return EventStatus(event_id=event.id, start=start, held=held, label=label)

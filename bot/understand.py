@@ -1,0 +1,453 @@
+"""Understanding a question: which partners, which topic, how sure.
+
+A `Lexicon` is built once per knowledge base from every name, reading, alias and synonym in it.
+A question is matched against it in passes, cheapest and surest first:
+1. exact keys (width, case and kana folded) over the question's key;
+2. readings (a kanji phrase typed in kana, or in other kanji with the same reading);
+3. latin words (romaji and English), with one-letter typos;
+4. only where something is still missing: homophone-kanji typos (室欄 → 室蘭) and one-edit typos
+   of kana (おびひら → おびひろ), via a deletion index so the cost does not grow with the data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.knowledge import KnowledgeBase
+from bot.text import (
+    Token,
+    char_readings,
+    has_kanji,
+    is_function_word,
+    is_kana,
+    latin_words,
+    reading_of,
+    romaji_to_katakana,
+    to_key,
+    tokenize,
+)
+
+EntryKind = Literal["partner", "topic", "all", "glossary", "neutral"]
+How = Literal["exact", "reading", "word", "homophone", "typo"]
+
+CONFIDENCE: dict[How, float] = {"exact": 1.0, "word": 1.0, "reading": 0.9, "homophone": 0.85, "typo": 0.75}
+
+# Words that say "tell me" rather than what about; they never make a question about something else.
+_GENERIC_LEMMAS = frozenset(
+    {
+        "教える",
+        "知る",
+        "聞く",
+        "言う",
+        "思う",
+        "分かる",
+        "わかる",
+        "見る",
+        "調べる",
+        "頂く",
+        "下さる",
+        "くださる",
+        "市",
+        "何",
+        "こと",
+        "事",
+        "もの",
+        "物",
+        "方",
+        "件",
+        "内容",
+        "詳細",
+        "情報",
+        "中身",
+        "具体",
+        "詳しい",
+        "どう",
+        "について",
+        "関する",
+        "為る",
+        "有る",
+        "居る",
+        "成る",
+        "良い",
+        "いい",
+        "欲しい",
+        "お願い",
+        "願う",
+        "ください",
+        "please",
+        "tell",
+        "me",
+        "what",
+        "is",
+        "are",
+        "the",
+        "a",
+        "an",
+        "of",
+        "about",
+        "for",
+        "in",
+        "on",
+        "with",
+        "and",
+        "do",
+        "does",
+        "did",
+        "can",
+        "you",
+        "i",
+        "we",
+        "to",
+        "show",
+        "give",
+        "list",
+        "?",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: EntryKind
+    target: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    start: int
+    end: int
+    how: How
+    typed: str
+
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE[self.how]
+
+    @property
+    def length(self) -> int:
+        return len(to_key(self.entry.phrase))
+
+
+@dataclass
+class Intent:
+    """What a question asks, before any context is applied."""
+
+    partners: dict[str, Match] = field(default_factory=dict)
+    all_partners: bool = False
+    topics: list[str] = field(default_factory=list)
+    facet_only: bool = False
+    topic_matches: list[Match] = field(default_factory=list)
+    glossary: list[str] = field(default_factory=list)
+    foreign_places: list[str] = field(default_factory=list)
+    content: list[Token] = field(default_factory=list)
+
+    @property
+    def partner_ids(self) -> tuple[str, ...]:
+        return tuple(self.partners)
+
+    @property
+    def partner_confidence(self) -> float:
+        return min((m.confidence for m in self.partners.values()), default=1.0)
+
+    @property
+    def topic_confidence(self) -> float:
+        return min((m.confidence for m in self.topic_matches), default=1.0)
+
+    def fuzzy_matches(self) -> list[Match]:
+        """Matches worth telling the user about: typos, and partners written with other characters."""
+        partners = [m for m in self.partners.values() if m.how == "reading" and has_kanji(m.typed)]
+        return partners + [m for m in [*self.partners.values(), *self.topic_matches] if m.how in ("homophone", "typo")]
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+class Lexicon:
+    """Every phrase of the knowledge base, indexed for the matching passes."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.keys: dict[str, list[Entry]] = defaultdict(list)
+        self.readings: dict[str, list[Entry]] = defaultdict(list)
+        self.words: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self.homophones: dict[tuple[str, ...], list[tuple[Entry, str]]] = defaultdict(list)
+        self.typos: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+        self.word_typos: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+        self.typo_lengths: dict[str, set[int]] = defaultdict(set)
+        self.neutral_keys: set[str] = set()
+        for entry in _entries(kb):
+            self._add(entry)
+        self.key_lengths = sorted({len(k) for k in self.keys}, reverse=True)
+        self.reading_lengths = sorted({len(k) for k in self.readings}, reverse=True)
+        self.homophone_lengths = sorted({len(k) for k in self.homophones}, reverse=True)
+        self.max_words = max((len(k) for k in self.words), default=1)
+
+    def _add(self, entry: Entry) -> None:
+        key = to_key(entry.phrase)
+        if not key:
+            return
+        if entry.kind == "neutral":
+            self.neutral_keys.add(key)
+        if key.isascii():
+            words = tuple(latin_words(entry.phrase))
+            self.words[words].append(entry)
+            if len(words) == 1 and len(words[0]) >= 6 and entry.kind != "all":
+                for variant in {words[0], *_deletions(words[0])}:
+                    self.word_typos[variant].append((entry, words[0]))
+            return
+        self.keys[key].append(entry)
+        if entry.kind == "all":
+            return
+        reading = reading_of(entry.phrase) if has_kanji(key) else key
+        if len(reading) >= 3 and reading != key:
+            self.readings[reading].append(entry)
+        if has_kanji(key) and len(key) >= 2:
+            self.homophones[char_readings(key)].append((entry, key))
+        for kana in {reading, key}:
+            if is_kana(kana) and len(kana) >= _min_typo_length(entry):
+                self.typo_lengths[entry.kind].add(len(kana))
+                for variant in {kana, *_deletions(kana)}:
+                    self.typos[variant].append((entry, kana))
+
+
+def _min_typo_length(entry: Entry) -> int:
+    # Partner names are distinctive at four kana; topic words need more to not catch greetings
+    # (こんにちは is one edit from 何日 = ナンニチ).
+    return 4 if entry.kind == "partner" else 6
+
+
+def _entries(kb: KnowledgeBase) -> Iterator[Entry]:
+    for partner in kb.partners:
+        for name in partner.names:
+            yield Entry("partner", partner.id, name)
+    for topic in kb.vocabulary.topics:
+        for synonym in topic.synonyms:
+            yield Entry("topic", topic.id, synonym)
+    for phrase in kb.vocabulary.all_partners:
+        yield Entry("all", "", phrase)
+    for place in kb.vocabulary.neutral_places:
+        yield Entry("neutral", "", place)
+    for term in kb.glossary:
+        for phrase in (term.term, *term.readings):
+            yield Entry("glossary", term.term, phrase)
+
+
+@dataclass
+class _Question:
+    tokens: list[Token]
+    key: str
+    reading: str
+    spans: list[tuple[int, int]]
+    reading_spans: list[tuple[int, int]]
+    boundaries: set[int]
+
+    @classmethod
+    def parse(cls, text: str) -> _Question:
+        tokens = tokenize(text)
+        spans = _spans([t.key for t in tokens])
+        reading_spans = _spans([t.reading for t in tokens])
+        boundaries = {0} | {end for _, end in spans}
+        key, reading = "".join(t.key for t in tokens), "".join(t.reading for t in tokens)
+        return cls(tokens, key, reading, spans, reading_spans, boundaries)
+
+    def to_key_span(self, start: int, end: int) -> tuple[int, int]:
+        """The key span of the tokens a reading span touches."""
+        touched = [
+            k for k, (s, e) in zip(self.spans, self.reading_spans, strict=False) if s < e and (s < end and start < e)
+        ]
+        if not touched:
+            return -1, -1
+        return touched[0][0], touched[-1][1]
+
+
+def _spans(parts: list[str]) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for part in parts:
+        spans.append((offset, offset + len(part)))
+        offset += len(part)
+    return spans
+
+
+def _is_short_kana(key: str) -> bool:
+    # Short kana synonyms (いつ, どこ) hide inside other words (ドイツ), so they must be whole tokens.
+    return is_kana(key) and len(key) <= 3
+
+
+def _windows(text: str, lengths: Iterable[int]) -> Iterator[tuple[int, int, str]]:
+    for length in lengths:
+        for start in range(len(text) - length + 1):
+            yield start, start + length, text[start : start + length]
+
+
+class Understander:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.lexicon = Lexicon(kb)
+        self.facets = {t.id for t in kb.vocabulary.topics if t.facet_of}
+
+    def understand(self, text: str) -> Intent:
+        question = _Question.parse(text)
+        matches = self._exact(question) + self._by_reading(question) + self._by_words(question)
+        places = self._foreign_places(question, matches)
+        if not _has(matches, "partner") or not _has(matches, "topic"):
+            matches += self._fuzzy(question, matches, places)
+        return self._to_intent(question, matches, places)
+
+    def _exact(self, q: _Question) -> list[Match]:
+        found = []
+        for start, end, sub in _windows(q.key, self.lexicon.key_lengths):
+            entries = self.lexicon.keys.get(sub)
+            if not entries or sub.isascii():
+                continue
+            if _is_short_kana(sub) and not (start in q.boundaries and end in q.boundaries):
+                continue
+            found += [Match(e, start, end, "exact", sub) for e in entries]
+        return found
+
+    def _by_reading(self, q: _Question) -> list[Match]:
+        found = []
+        for start, end, sub in _windows(q.reading, self.lexicon.reading_lengths):
+            for entry in self.lexicon.readings.get(sub, ()):
+                key_start, key_end = q.to_key_span(start, end)
+                typed = q.key[key_start:key_end] if key_start >= 0 else sub
+                found.append(Match(entry, key_start, key_end, "reading", typed))
+        return found
+
+    def _by_words(self, q: _Question) -> list[Match]:
+        words = [w for t in q.tokens if t.is_latin for w in latin_words(t.surface)]
+        found: list[Match] = []
+        used: set[int] = set()
+        for size in range(self.lexicon.max_words, 0, -1):
+            for i in range(len(words) - size + 1):
+                entries = self.lexicon.words.get(tuple(words[i : i + size]))
+                if entries and not used.intersection(range(i, i + size)):
+                    used.update(range(i, i + size))
+                    found += [Match(e, -1, -1, "word", " ".join(words[i : i + size])) for e in entries]
+        for i, word in enumerate(words):
+            if i in used:
+                continue
+            kana = romaji_to_katakana(word)
+            for entry in self.lexicon.keys.get(kana, []) + self.lexicon.readings.get(kana, []):
+                found.append(Match(entry, -1, -1, "reading", word))
+        return found
+
+    def _fuzzy(self, q: _Question, exact: list[Match], places: list[str]) -> list[Match]:
+        known_kinds = {m.entry.kind for m in exact}
+        taken = [(m.start, m.end) for m in exact if m.start >= 0]
+        found: list[Match] = []
+
+        def is_new(entry: Entry, start: int, end: int) -> bool:
+            overlaps = any(s < end and start < e for s, e in taken)
+            return entry.kind not in known_kinds and entry.kind in ("partner", "topic") and not overlaps
+
+        for start, end, sub in _windows(q.key, self.lexicon.homophone_lengths):
+            if not has_kanji(sub):
+                continue
+            for entry, key in self.lexicon.homophones.get(char_readings(sub), ()):
+                if sub != key and is_new(entry, start, end) and any(a == b for a, b in zip(sub, key, strict=False)):
+                    found.append(Match(entry, start, end, "homophone", sub))
+        missing = {"partner", "topic"} - known_kinds
+        lengths = {n for kind in missing for k in self.lexicon.typo_lengths.get(kind, ()) for n in (k - 1, k, k + 1)}
+        texts = [(q.key, True)] + ([(q.reading, False)] if q.reading != q.key else [])
+        for text, spans_key in texts:
+            for start, end, sub in _windows(text, sorted(n for n in lengths if n >= 4)):
+                if not is_kana(sub):
+                    continue
+                for variant in {sub, *_deletions(sub)}:
+                    for entry, key in self.lexicon.typos.get(variant, ()):
+                        span = (start, end) if spans_key else q.to_key_span(start, end)
+                        if is_typo_of(sub, key) and is_new(entry, *span):
+                            found.append(Match(entry, span[0], span[1], "typo", sub))
+        words = [w for t in q.tokens if t.is_latin for w in latin_words(t.surface)]
+        for word in words:
+            for variant in {word, *_deletions(word)}:
+                for entry, target in self.lexicon.word_typos.get(variant, ()):
+                    if word != target and Levenshtein.distance(word, target) <= 1 and is_new(entry, -1, -1):
+                        found.append(Match(entry, -1, -1, "typo", word))
+        # A typo that lands on a place we know is not a partner is that place, not a partner.
+        return [m for m in found if not (m.entry.kind == "partner" and m.typed in places)]
+
+    def _foreign_places(self, q: _Question, matches: list[Match]) -> list[str]:
+        covered = [(m.start, m.end) for m in matches if m.entry.kind in ("partner", "neutral") and m.start >= 0]
+        places = []
+        for token, (start, end) in zip(q.tokens, q.spans, strict=False):
+            if token.is_latin:
+                continue
+            inside = any(s <= start and end <= e for s, e in covered)
+            if token.is_place and not inside and token.key not in self.lexicon.neutral_keys:
+                places.append(token.surface)
+        matched_words = {m.typed for m in matches if m.how == "word"}
+        for token in q.tokens:
+            if token.is_latin and token.key not in matched_words and _is_romaji_place(token.key):
+                places.append(token.surface)
+        return places
+
+    def _to_intent(self, q: _Question, matches: list[Match], places: list[str]) -> Intent:
+        intent = Intent(foreign_places=places)
+        for match in sorted(matches, key=lambda m: -m.confidence):
+            kind, target = match.entry.kind, match.entry.target
+            if kind == "partner" and target not in intent.partners:
+                intent.partners[target] = match
+            elif kind == "all":
+                intent.all_partners = True
+            elif kind == "glossary" and target not in intent.glossary:
+                intent.glossary.append(target)
+        self._choose_topics(intent, [m for m in matches if m.entry.kind == "topic"])
+        spans = [(m.start, m.end) for m in matches if m.start >= 0]
+        words = {w for m in matches if m.how in ("word", "reading", "typo") and m.start < 0 for w in m.typed.split()}
+        intent.content = [
+            token
+            for token, (start, end) in zip(q.tokens, q.spans, strict=False)
+            if not is_function_word(token)
+            and token.lemma not in _GENERIC_LEMMAS
+            and token.key not in _GENERIC_LEMMAS
+            and not any(s < end and start < e for s, e in spans)
+            and token.key not in words
+            and token.surface not in places
+        ]
+        return intent
+
+    def _choose_topics(self, intent: Intent, matches: list[Match]) -> None:
+        best: dict[str, Match] = {}
+        for match in matches:
+            current = best.get(match.entry.target)
+            if current is None or (match.confidence, match.length) > (current.confidence, current.length):
+                best[match.entry.target] = match
+        primary = [m for t, m in best.items() if t not in self.facets]
+        facets = [m for t, m in best.items() if t in self.facets]
+        strong = [m for m in primary if m.length >= 3]
+        chosen = strong or sorted(primary, key=lambda m: -m.length)[:1]
+        topic_ids = [m.entry.target for m in sorted(chosen, key=lambda m: m.start)]
+        facet = max(facets, key=lambda m: (m.confidence, m.length), default=None)
+        if facet and (not topic_ids or topic_ids == ["ceremony"]):
+            intent.facet_only = not topic_ids
+            topic_ids = [facet.entry.target]
+            chosen = [facet]
+        intent.topics = topic_ids
+        intent.topic_matches = chosen
+
+
+def is_typo_of(typed: str, key: str) -> bool:
+    """One edit away, keeping the first or last character (a window that only clips a word is no typo)."""
+    if typed == key or Levenshtein.distance(typed, key) > 1:
+        return False
+    return typed[0] == key[0] or typed[-1] == key[-1]
+
+
+def _has(matches: list[Match], kind: EntryKind) -> bool:
+    return any(m.entry.kind == kind for m in matches)
+
+
+def _is_romaji_place(word: str) -> bool:
+    kana = romaji_to_katakana(word)
+    if len(kana) < 3:
+        return False
+    tokens = tokenize(kana)
+    return len(tokens) == 1 and tokens[0].is_place
