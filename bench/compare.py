@@ -17,11 +17,11 @@ import asyncio
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -107,7 +107,7 @@ def run_e2e(requests: int) -> list[tuple[str, float, float, float]]:
             bench = __import__(module, fromlist=["measure"])
         except ImportError:
             continue
-        measure: Callable[..., tuple[float, float, float]] = bench.measure
+        measure: Callable[..., Coroutine[Any, Any, tuple[float, float, float]]] = bench.measure
         p50, p99, rate = asyncio.run(measure(requests=requests, concurrency=50))
         results.append((label, p50, p99, rate))
     return results

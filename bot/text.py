@@ -19,7 +19,9 @@ from functools import lru_cache
 import jaconv
 from sudachipy import Dictionary, SplitMode, Tokenizer
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff0-\uffff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff0-\uffff]"
+)
 _NOT_KEY = re.compile(r"[^\w\u30fc]|_", re.UNICODE)
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]+")
