@@ -1,0 +1,26 @@
+"""Prometheus metrics, in a registry of their own so every test can build a fresh set."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.questions = Counter("renkei_questions", "Questions answered, by platform and kind of reply",
+                                 ["platform", "kind"], registry=self.registry)
+        self.answer_seconds = Histogram(
+            "renkei_answer_seconds", "Time the engine took to answer one question", ["platform"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0), registry=self.registry,
+        )
+        self.reminders = Counter("renkei_reminders", "Reminder deliveries by outcome (sent, late, failed, missed)",
+                                 ["outcome"], registry=self.registry)
+        self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected)",
+                               ["result"], registry=self.registry)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

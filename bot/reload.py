@@ -1,0 +1,72 @@
+"""Keeping the knowledge base live: reload on demand or when the file changes.
+
+A reload validates the new file completely before anything changes: an invalid edit is logged
+with the `check` messages and the last good data keeps serving. A valid one swaps the engine in
+the dispatcher (one assignment, so no question in flight is dropped) and tells every listener,
+such as the reminder scheduler, to follow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchfiles import Change, awatch
+
+from bot.dispatch import Dispatcher
+from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+
+log = logging.getLogger(__name__)
+
+ReloadListener = Callable[[KnowledgeBase], str]
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    ok: bool
+    summary: str
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class KnowledgeReloader:
+    path: str
+    dispatcher: Dispatcher
+    listeners: list[ReloadListener] = field(default_factory=list)
+    on_result: list[Callable[[ReloadResult], None]] = field(default_factory=list)
+
+    def reload(self) -> ReloadResult:
+        """Load, validate and, when valid, switch every part of the bot to the new data."""
+        try:
+            kb = load_knowledge(self.path)
+        except KnowledgeError as error:
+            problems = tuple(str(p) for p in error.problems)
+            for problem in problems:
+                log.error("knowledge reload rejected: %s", problem)
+            result = ReloadResult(False, f"{self.path}: {len(problems)} problem(s); still serving the last good data",
+                                  problems)
+        else:
+            self.dispatcher.replace_knowledge(kb)
+            notes = tuple(listener(kb) for listener in self.listeners)
+            log.info("knowledge reloaded: %s", kb.summary_line())
+            result = ReloadResult(True, kb.summary_line(), notes=notes)
+        for callback in self.on_result:
+            callback(result)
+        return result
+
+    async def reload_async(self) -> ReloadResult:
+        return await asyncio.to_thread(self.reload)
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Reload whenever the file is written or replaced (editors often save by renaming)."""
+        target = Path(self.path).resolve()
+
+        def is_target(change: Change, changed: str) -> bool:
+            return Path(changed).resolve() == target and change != Change.deleted
+
+        async for _ in awatch(target.parent, watch_filter=is_target, stop_event=stop, debounce=400, step=100):
+            await self.reload_async()
