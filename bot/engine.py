@@ -95,7 +95,8 @@ class Engine:
             hits = self._confident_hits(intent, ())
             if hits:
                 return self._passages(hits, intent)
-        if not intent.topics:
+        if not intent.topics or (intent.facet_only and intent.content):
+            # A bare いつ/どこ/誰 among other words (「ランチどこ行く?」) is not about a ceremony.
             return self._fallback("すみません、ご質問に当たる内容が資料に見つかりませんでした。")
         if context.partner_ids:
             answer = self._slots(context.partner_ids, intent.topics, now, intent)
