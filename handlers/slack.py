@@ -1,0 +1,576 @@
+"""The Slack adapter: Bolt AsyncApp listeners that turn Slack events into dispatcher questions.
+
+Every listener acknowledges at once (Slack's 3-second rule) and answers in a background task:
+the app runs with `process_before_response=True`, so a listener's body *is* the acknowledgement
+and all it does is `spawn` the answering coroutine. `SlackBot.drain()` waits for the answers in
+flight (used on shutdown and by tests).
+
+What arrives              → where the answer goes (conversation context kept per …)
+- `app_mention`           → the message's thread (per thread)
+- `message` in a DM       → the DM, in the thread if the user wrote in one (per DM / thread)
+- `/renkei …`             → ephemeral via response_url, with a share button (per user and channel)
+- choice button           → replaces the clarification in place (chat.update / response_url)
+- 👍 / 👎 button          → `FeedbackRecorder.record(vote)`, an ephemeral thank-you
+- share button            → the same answer posted visibly via response_url
+- `app_home_opened`       → `views.publish` of the App Home tab
+
+Extension point for other modules: `register_subcommand(name, handler, description=...)` adds
+`/renkei <name> …`; see `SubcommandRegistry`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import aiohttp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.dispatch import Dispatcher
+from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote
+from bot.settings import Settings
+from handlers.slack_blocks import (
+    CHOICE_ACTION_PREFIX,
+    FEEDBACK_DOWN_ACTION,
+    FEEDBACK_UP_ACTION,
+    MAX_QUESTION_CHARS,
+    SHARE_ACTION,
+    AnswerOptions,
+    ButtonPayload,
+    Message,
+    to_answer_message,
+    to_help_message,
+    to_home_view,
+    to_list_message,
+    to_notice_message,
+    to_too_long_message,
+)
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+DEFAULT_COMMAND = "/renkei"
+APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
+THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+Body = Mapping[str, Any]
+
+
+# --- incoming text -------------------------------------------------------------------------------
+
+_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
+_SPACES = re.compile(r"\s+")
+
+
+def to_question(text: str, bot_user_id: str | None = None) -> str:
+    """The user's words from Slack message text: the bot's mention removed, other mentions and
+    links made readable (`<@U1|sato>` → `@sato`, `<!channel>` → `@channel`), entities decoded."""
+
+    def readable(match: re.Match[str]) -> str:
+        target, _, label = match[1].partition("|")
+        if target.startswith("@"):
+            return " " if target[1:] == bot_user_id else "@" + (label or target[1:])
+        if target.startswith("!"):
+            return "@" + (label or target[1:].split("^")[0])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        return label or target
+
+    plain = _SLACK_TOKEN.sub(readable, text)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return _SPACES.sub(" ", plain).strip()
+
+
+def to_command_word(text: str) -> tuple[str, str]:
+    """The first word (width- and case-normalised) and the rest of a command's text."""
+    parts = _SPACES.split(text.strip(), maxsplit=1)
+    word = unicodedata.normalize("NFKC", parts[0]).casefold() if parts[0] else ""
+    return word, parts[1] if len(parts) > 1 else ""
+
+
+def is_from_bot(event: Body) -> bool:
+    return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message")
+
+
+# --- event de-duplication ------------------------------------------------------------------------
+
+
+class EventDeduplicator(Protocol):
+    """Remembers which Events API `event_id`s were already taken on."""
+
+    def claim(self, event_id: str) -> bool:
+        """True the first time `event_id` is seen, False for every repeat (Slack's retries)."""
+
+
+class InMemoryEventDeduplicator:
+    """Claims kept in memory for `ttl_seconds` (Slack retries within minutes), bounded in size."""
+
+    def __init__(self, ttl_seconds: float = 3600.0, max_events: int = 100_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_events = max_events
+        self._clock = clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def claim(self, event_id: str) -> bool:
+        now = self._clock()
+        self._forget_before(now - self.ttl_seconds)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now
+        while len(self._seen) > self.max_events:
+            self._seen.popitem(last=False)
+        return True
+
+    def _forget_before(self, oldest: float) -> None:
+        while self._seen:
+            first_id, seen_at = next(iter(self._seen.items()))
+            if seen_at >= oldest:
+                return
+            del self._seen[first_id]
+
+
+# --- /renkei subcommands -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """What a subcommand handler gets: `/renkei <name> <arguments>` and who asked where."""
+
+    name: str
+    arguments: str
+    user_id: str
+    channel_id: str
+    team_id: str
+    conversation_id: str
+    command: str
+    dispatcher: Dispatcher
+    client: AsyncWebClient
+    subcommands: SubcommandRegistry
+    body: Body = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CommandReply:
+    """A subcommand's answer; ephemeral (only the caller sees it) unless `visible`."""
+
+    message: Message
+    visible: bool = False
+
+    @classmethod
+    def from_text(cls, text: str, *, visible: bool = False) -> CommandReply:
+        return cls(to_notice_message(text), visible)
+
+
+SubcommandHandler = Callable[[CommandRequest], Awaitable[CommandReply]]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    handler: SubcommandHandler
+    description: str
+    usage: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+class SubcommandRegistry:
+    """`/renkei <word> …` routing: a word that names a subcommand runs it, anything else is a
+    question for the engine. Names and aliases are matched width- and case-insensitively."""
+
+    def __init__(self, *, builtins: bool = True) -> None:
+        self._by_name: dict[str, Subcommand] = {}
+        self._by_word: dict[str, Subcommand] = {}
+        if builtins:
+            self.register("help", show_help, description="使い方と質問の例", aliases=("ヘルプ", "使い方", "?"))
+            self.register("list", show_partners, description="覚書を締結した市とテーマの一覧", aliases=("リスト",))
+
+    def register(self, name: str, handler: SubcommandHandler, *, description: str, usage: str = "",
+                 aliases: tuple[str, ...] = (), replace: bool = False) -> None:
+        """Add `/renkei <name>`; `usage` (e.g. "on|off|list") is shown in help after the name."""
+        subcommand = Subcommand(name, handler, description, usage, aliases)
+        words = [to_command_word(word)[0] for word in (name, *aliases)]
+        taken = [word for word in words if word in self._by_word and self._by_word[word].name != name]
+        if (name in self._by_name or taken) and not replace:
+            raise ValueError(f"/renkei {name}: the word {(taken or [name])[0]!r} is already registered")
+        self.unregister(name)
+        self._by_name[name] = subcommand
+        self._by_word.update(dict.fromkeys(words, subcommand))
+
+    def unregister(self, name: str) -> None:
+        old = self._by_name.pop(name, None)
+        if old is not None:
+            self._by_word = {word: sub for word, sub in self._by_word.items() if sub.name != name}
+
+    def copy(self) -> SubcommandRegistry:
+        """An independent registry with the same subcommands (each app gets one)."""
+        clone = SubcommandRegistry(builtins=False)
+        clone._by_name, clone._by_word = dict(self._by_name), dict(self._by_word)
+        return clone
+
+    def find(self, word: str) -> Subcommand | None:
+        return self._by_word.get(to_command_word(word)[0])
+
+    def __iter__(self) -> Iterator[Subcommand]:
+        return iter(self._by_name.values())
+
+    def to_help_lines(self) -> list[tuple[str, str]]:
+        return [(f"{sub.name} {sub.usage}".strip(), sub.description) for sub in self]
+
+
+async def show_help(request: CommandRequest) -> CommandReply:
+    return CommandReply(to_help_message(request.dispatcher.kb, request.command, request.subcommands.to_help_lines()))
+
+
+async def show_partners(request: CommandRequest) -> CommandReply:
+    return CommandReply(to_list_message(request.dispatcher.kb))
+
+
+SUBCOMMANDS = SubcommandRegistry()
+
+
+def register_subcommand(name: str, handler: SubcommandHandler, *, description: str, usage: str = "",
+                        aliases: tuple[str, ...] = (), replace: bool = False) -> None:
+    """Add `/renkei <name> …` to the default registry, which apps built afterwards copy."""
+    SUBCOMMANDS.register(name, handler, description=description, usage=usage, aliases=aliases, replace=replace)
+
+
+# --- background answering ------------------------------------------------------------------------
+
+
+class BackgroundTasks:
+    """Answers in flight: kept referenced until done, failures logged, awaited on shutdown."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(self._run(work, name), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every task, including ones spawned meanwhile, has finished."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    @staticmethod
+    async def _run(work: Coroutine[Any, Any, None], name: str) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack %s failed", name)
+
+
+# --- the listeners -------------------------------------------------------------------------------
+
+
+class SlackBot:
+    """The listeners of one Bolt app, bound to one dispatcher, recorder and de-duplicator."""
+
+    def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, deduplicator: EventDeduplicator,
+                 subcommands: SubcommandRegistry, command: str) -> None:
+        self.dispatcher = dispatcher
+        self.feedback = feedback
+        self.deduplicator = deduplicator
+        self.subcommands = subcommands
+        self.command = command
+        self.tasks = BackgroundTasks()
+        self._compose_turn = asyncio.Lock()
+
+    async def drain(self) -> None:
+        await self.tasks.drain()
+
+    # Global middleware ---------------------------------------------------------------------------
+
+    async def skip_repeated_events(self, body: Body, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        # Slack re-sends an event it thinks was not acknowledged (X-Slack-Retry-Num, and
+        # retry_attempt in Socket Mode); its event_id stays the same, so it is answered once.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str) and not self.deduplicator.claim(event_id):
+            log.info("Slack event %s already taken; acknowledged without answering", event_id)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    # Events --------------------------------------------------------------------------------------
+
+    async def on_mention(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        if is_from_bot(event):
+            return
+        self.tasks.spawn(self.answer_mention(event, context.team_id or "", context.bot_user_id, client), "mention")
+
+    async def on_message(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
+            return
+        self.tasks.spawn(self.answer_direct_message(event, context.team_id or "", client), "direct message")
+
+    async def on_home_opened(self, event: Body, client: AsyncWebClient) -> None:
+        if event.get("tab") == "home" and event.get("user"):
+            self.tasks.spawn(self.publish_home(str(event["user"]), client), "App Home")
+
+    async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None,
+                             client: AsyncWebClient) -> None:
+        channel = str(event["channel"])
+        thread_ts = str(event.get("thread_ts") or event["ts"])
+        question = to_question(str(event.get("text", "")), bot_user_id)
+        message = await self.compose(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}",
+                                     user_id=str(event.get("user", "")), share=False)
+        await post_message(client, channel, message, thread_ts=thread_ts)
+
+    async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient) -> None:
+        channel = str(event["channel"])
+        thread_ts = event.get("thread_ts")
+        conversation_id = f"{PLATFORM}:{team_id}:{channel}" + (f":{thread_ts}" if thread_ts else "")
+        message = await self.compose(to_question(str(event.get("text", ""))), conversation_id,
+                                     user_id=str(event.get("user", "")), share=False)
+        await post_message(client, channel, message, thread_ts=str(thread_ts) if thread_ts else None)
+
+    async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
+        view = to_home_view(self.dispatcher.kb, self.dispatcher.clock(), self.command)
+        try:
+            await client.views_publish(user_id=user_id, view=view)
+        except SlackApiError as error:
+            log.error("views.publish failed: %s", to_error_code(error))
+
+    # The slash command ---------------------------------------------------------------------------
+
+    async def on_command(self, ack: AsyncAck, body: Body, respond: AsyncRespond, client: AsyncWebClient,
+                         context: AsyncBoltContext) -> None:
+        await ack()
+        self.tasks.spawn(self.answer_command(body, respond, client, context.team_id or ""), "slash command")
+
+    async def answer_command(self, body: Body, respond: AsyncRespond, client: AsyncWebClient, team_id: str) -> None:
+        text = to_question(str(body.get("text", "")))
+        user_id, channel_id = str(body.get("user_id", "")), str(body.get("channel_id", ""))
+        conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{user_id}"
+        word, arguments = to_command_word(text) if text else ("help", "")
+        subcommand = self.subcommands.find(word)
+        if subcommand is None:
+            await send_response(respond, await self.compose(text, conversation_id, user_id=user_id, share=True))
+            return
+        request = CommandRequest(
+            name=subcommand.name, arguments=arguments, user_id=user_id, channel_id=channel_id, team_id=team_id,
+            conversation_id=conversation_id, command=str(body.get("command") or self.command),
+            dispatcher=self.dispatcher, client=client, subcommands=self.subcommands, body=body,
+        )
+        try:
+            reply = await subcommand.handler(request)
+        except Exception:
+            log.exception("/renkei %s failed", subcommand.name)
+            reply = CommandReply.from_text(APOLOGY)
+        await send_response(respond, reply.message, visible=reply.visible)
+
+    # Buttons -------------------------------------------------------------------------------------
+
+    async def on_choice(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
+                        client: AsyncWebClient) -> None:
+        await ack()
+        self.tasks.spawn(self.answer_choice(body, action, respond, client), "choice button")
+
+    async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
+        await ack()
+        self.tasks.spawn(self.record_feedback(body, action, respond), "feedback button")
+
+    async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
+        await ack()
+        self.tasks.spawn(self.share_answer(body, action, respond), "share button")
+
+    async def answer_choice(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
+        payload = to_button_payload(action)
+        if payload is None:
+            return
+        container = body.get("container") or {}
+        ephemeral = bool(container.get("is_ephemeral"))
+        message = await self.compose(payload.question, payload.conversation_id, user_id=to_user_id(body),
+                                     share=ephemeral)
+        if ephemeral or not container.get("message_ts"):
+            await send_response(respond, message, replace_original=True)
+            return
+        try:
+            await client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
+                                     text=message.text, blocks=message.blocks)
+        except SlackApiError as error:
+            log.error("chat.update failed: %s", to_error_code(error))
+
+    async def record_feedback(self, body: Body, action: Body, respond: AsyncRespond) -> None:
+        payload = to_button_payload(action)
+        if payload is None:
+            return
+        self.feedback.record(Vote(
+            platform=PLATFORM,
+            conversation_id=payload.conversation_id,
+            user_id=to_user_id(body),
+            question=payload.question,
+            helpful=action.get("action_id") == FEEDBACK_UP_ACTION,
+            voted_at=self.dispatcher.clock(),
+            answer_kind=payload.kind,
+            topic_id=payload.topic_id,
+        ))
+        await send_response(respond, to_notice_message(THANKS), replace_original=False)
+
+    async def share_answer(self, body: Body, action: Body, respond: AsyncRespond) -> None:
+        payload = to_button_payload(action)
+        if payload is None:
+            return
+        message = await self.compose(payload.question, payload.conversation_id, user_id=to_user_id(body),
+                                     share=False)
+        if await send_response(respond, message, visible=True, replace_original=False):
+            await respond(delete_original=True)
+
+    # Shared --------------------------------------------------------------------------------------
+
+    async def compose(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
+        """`to_reply`, one answer per event-loop turn: in a burst, the requests waiting to be
+        acknowledged are served between two answers instead of after all of them."""
+        async with self._compose_turn:
+            message = self.to_reply(question, conversation_id, user_id=user_id, share=share)
+            await asyncio.sleep(0)  # keep the turn until the loop has polled the sockets once
+        return message
+
+    def to_reply(self, question: str, conversation_id: str, *, user_id: str = "", share: bool) -> Message:
+        """The message answering `question` (help for an empty one, a refusal for a long one)."""
+        if len(question) > MAX_QUESTION_CHARS:
+            return to_too_long_message(len(question))
+        word, rest = to_command_word(question) if question else ("help", "")
+        shortcut = None if rest else self.subcommands.find(word)
+        if shortcut is not None and shortcut.name in {"help", "list"}:
+            kb = self.dispatcher.kb
+            if shortcut.name == "list":
+                return to_list_message(kb)
+            return to_help_message(kb, self.command, self.subcommands.to_help_lines())
+        try:
+            answer = self.dispatcher.ask(question, conversation_id, platform=PLATFORM, user_id=user_id)
+        except Exception:
+            log.exception("the engine failed on a Slack question")
+            return to_notice_message(APOLOGY)
+        return to_answer_message(answer, AnswerOptions(question, conversation_id, share_button=share))
+
+
+def to_button_payload(action: Body) -> ButtonPayload | None:
+    try:
+        return ButtonPayload.from_value(str(action.get("value", "")))
+    except ValueError:
+        log.warning("ignoring a button press with an unknown value (action %s)", action.get("action_id"))
+        return None
+
+
+def to_user_id(body: Body) -> str:
+    """Who pressed a button (block_actions payloads carry the user as an object)."""
+    return str((body.get("user") or {}).get("id", ""))
+
+
+def to_error_code(error: SlackApiError) -> str:
+    # Only Slack's short error code: the full response could echo request data.
+    return str(error.response.get("error", "unknown_error"))
+
+
+async def post_message(client: AsyncWebClient, channel: str, message: Message, *, thread_ts: str | None) -> None:
+    try:
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
+                                      blocks=message.blocks, unfurl_links=False, unfurl_media=False)
+    except SlackApiError as error:
+        log.error("chat.postMessage to %s failed: %s", channel, to_error_code(error))
+
+
+async def send_response(respond: AsyncRespond, message: Message, *, visible: bool = False,
+                        replace_original: bool | None = None) -> bool:
+    """Post through response_url; False (and a log line) when Slack refused it."""
+    response = await respond(text=message.text, blocks=message.blocks,
+                             response_type="in_channel" if visible else "ephemeral",
+                             replace_original=replace_original)
+    if response.status_code != 200:
+        log.error("response_url post failed with HTTP %s", response.status_code)
+        return False
+    return True
+
+
+# --- wiring --------------------------------------------------------------------------------------
+
+
+def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, *,
+             deduplicator: EventDeduplicator | None = None, subcommands: SubcommandRegistry | None = None,
+             command: str = DEFAULT_COMMAND) -> SlackBot:
+    """Attach Renkei Bot's middleware and listeners to `app`; returns the bound listeners.
+
+    Without `subcommands`, the app gets a copy of `SUBCOMMANDS` as it is now; add to an app's own
+    registry later through `bot.subcommands.register(...)` (e.g. in a handlers.web extension).
+    """
+    bot = SlackBot(dispatcher, feedback, deduplicator=deduplicator or InMemoryEventDeduplicator(),
+                   subcommands=subcommands if subcommands is not None else SUBCOMMANDS.copy(), command=command)
+    app.middleware(bot.skip_repeated_events)
+    app.event("app_mention")(bot.on_mention)
+    app.event("message")(bot.on_message)
+    app.event("app_home_opened")(bot.on_home_opened)
+    app.command(command)(bot.on_command)
+    app.action(re.compile(rf"^{CHOICE_ACTION_PREFIX}\d+$"))(bot.on_choice)
+    app.action(FEEDBACK_UP_ACTION)(bot.on_feedback)
+    app.action(FEEDBACK_DOWN_ACTION)(bot.on_feedback)
+    app.action(SHARE_ACTION)(bot.on_share)
+    return bot
+
+
+def build_web_client(settings: Settings, *, session: aiohttp.ClientSession | None = None,
+                     retry_rate_limits: bool = True) -> AsyncWebClient:
+    """A Web API client on SLACK_API_URL with the bot token (GovSlack, and the tests' fake).
+
+    Code with its own retry policy (reminder delivery) passes `retry_rate_limits=False`.
+    """
+    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler()]
+    if retry_rate_limits:
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
+    return AsyncWebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
+                          session=session, retry_handlers=handlers, logger=to_library_logger("web_api", settings))
+
+
+def to_library_logger(name: str, settings: Settings) -> logging.Logger:
+    # slack_sdk and Bolt build their debug strings (whole request bodies) whenever their logger's
+    # own level is unset; an explicit LOG_LEVEL keeps that work off the hot path.
+    logger = logging.getLogger(f"{__name__}.{name}")
+    logger.setLevel(settings.log_level)
+    return logger
+
+
+@dataclass(frozen=True)
+class SlackService:
+    """A ready Bolt app and its bound listeners."""
+
+    app: AsyncApp
+    bot: SlackBot
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self.app.client
+
+
+def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: FeedbackRecorder | None = None,
+                    deduplicator: EventDeduplicator | None = None, subcommands: SubcommandRegistry | None = None,
+                    session: aiohttp.ClientSession | None = None) -> SlackService:
+    """The Bolt AsyncApp for `settings` (signature checks on, every Web API call on SLACK_API_URL)."""
+    app = AsyncApp(
+        name="renkei-bot",
+        logger=to_library_logger("bolt", settings),
+        client=build_web_client(settings, session=session),
+        signing_secret=settings.slack_signing_secret,
+        process_before_response=True,
+    )
+    bot = register(app, dispatcher, feedback or InMemoryFeedbackRecorder(), deduplicator=deduplicator,
+                   subcommands=subcommands, command=settings.slack_command)
+    return SlackService(app, bot)

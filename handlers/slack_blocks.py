@@ -1,0 +1,346 @@
+"""Block Kit rendering for Slack: answers, help, the partner list and the App Home tab.
+
+Everything here is a pure function from bot values to Slack JSON (plain dicts), so it can be
+tested without a network and every payload can be checked against `slack_sdk.models.blocks`.
+
+Two safety rules hold for every function:
+- Text that may contain user input goes into mrkdwn only through `escape_mrkdwn`, and into
+  plain_text only through `to_plain_text`, so `<!channel>` or `<@U123>` typed by a user never
+  becomes a live mention.
+- Slack's Block Kit limits are respected by truncating with "…" (`truncate`) rather than failing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.answer import Answer, Section, Source
+from bot.knowledge import KnowledgeBase, Partner
+from bot.timefmt import format_date, format_when, to_status
+
+Block = dict[str, Any]
+
+# Slack's documented limits (https://docs.slack.dev/reference/block-kit/blocks).
+MAX_QUESTION_CHARS = 1000
+MAX_MESSAGE_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+MAX_TEXT_CHARS = 3000
+MAX_FIELD_CHARS = 2000
+MAX_FIELDS = 10
+MAX_HEADER_CHARS = 150
+MAX_BUTTON_TEXT_CHARS = 75
+MAX_BUTTON_VALUE_CHARS = 2000
+MAX_BUTTONS = 25
+# The fallback `text` of a message is shown in notifications; keep it short.
+MAX_FALLBACK_CHARS = 3000
+# Items this short, and no more than MAX_FIELDS of them, read well as a two-column grid.
+MAX_FIELD_ITEM_CHARS = 24
+ELLIPSIS = "…"
+
+CHOICE_ACTION_PREFIX = "renkei_choice_"
+FEEDBACK_UP_ACTION = "renkei_feedback_up"
+FEEDBACK_DOWN_ACTION = "renkei_feedback_down"
+SHARE_ACTION = "renkei_share"
+FEEDBACK_BLOCK_ID = "renkei_feedback"
+CHOICES_BLOCK_ID = "renkei_choices"
+
+SHARE_LABEL = "チャンネルに共有"
+BOT_NAME = "Renkei Bot（連携ボット）"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Slack message: the notification/fallback `text` and the Block Kit `blocks`."""
+
+    text: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class ButtonPayload:
+    """What an answer's buttons carry back to the app when pressed.
+
+    The question is stored escaped so a payload never holds a raw `<!channel>`; `from_value`
+    undoes the escaping exactly.
+    """
+
+    question: str
+    conversation_id: str
+    kind: str = ""
+    topic_id: str | None = None
+
+    def to_value(self) -> str:
+        fixed = {"c": self.conversation_id, "k": self.kind, "t": self.topic_id}
+        room = MAX_BUTTON_VALUE_CHARS - len(json.dumps({**fixed, "q": ""}, ensure_ascii=False))
+        question = truncate(escape_mrkdwn(self.question), room)
+        return json.dumps({"q": question, **fixed}, ensure_ascii=False)
+
+    @classmethod
+    def from_value(cls, value: str) -> ButtonPayload:
+        """Parse a button value; raise ValueError if it is not one of ours."""
+        try:
+            data = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError("not a Renkei Bot button value") from None
+        if not isinstance(data, dict) or not isinstance(data.get("q"), str) or not isinstance(data.get("c"), str):
+            raise ValueError("not a Renkei Bot button value")
+        topic = data.get("t")
+        return cls(
+            question=unescape_mrkdwn(data["q"]),
+            conversation_id=data["c"],
+            kind=str(data.get("k") or ""),
+            topic_id=topic if isinstance(topic, str) else None,
+        )
+
+
+@dataclass(frozen=True)
+class AnswerOptions:
+    """How an answer is shown: the question it answers and which buttons go under it."""
+
+    question: str
+    conversation_id: str
+    share_button: bool = False
+    feedback_buttons: bool = True
+
+
+# --- text helpers --------------------------------------------------------------------------------
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape Slack's three control characters so user text renders literally in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape_mrkdwn(text: str) -> str:
+    """Undo `escape_mrkdwn` (and Slack's own escaping of incoming message text)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def to_plain_text(text: str) -> str:
+    # plain_text is never parsed for mentions, but whether Slack decodes entities there is not
+    # documented; full-width brackets read the same and can never form a control sequence.
+    return text.replace("<", "＜").replace(">", "＞")
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when something was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(ELLIPSIS), 0)] + ELLIPSIS
+
+
+def to_mrkdwn(text: str, limit: int = MAX_TEXT_CHARS) -> Block:
+    return {"type": "mrkdwn", "text": truncate(text, limit) or " "}
+
+
+def to_plain(text: str, limit: int) -> Block:
+    return {"type": "plain_text", "text": truncate(to_plain_text(text), limit) or " ", "emoji": True}
+
+
+def to_header(text: str) -> Block:
+    return {"type": "header", "text": to_plain(text or BOT_NAME, MAX_HEADER_CHARS)}
+
+
+def to_section(markdown: str) -> Block:
+    return {"type": "section", "text": to_mrkdwn(markdown)}
+
+
+def to_context(*markdown: str) -> Block:
+    # Context blocks hold at most 10 elements; one element with line breaks is enough here.
+    return {"type": "context", "elements": [to_mrkdwn("\n".join(markdown))]}
+
+
+def to_button(text: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+    button: Block = {"type": "button", "text": to_plain(text, MAX_BUTTON_TEXT_CHARS), "action_id": action_id,
+                     "value": truncate(value, MAX_BUTTON_VALUE_CHARS)}
+    if style:
+        button["style"] = style
+    return button
+
+
+def to_bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"• {escape_mrkdwn(item)}" for item in items)
+
+
+def fit_blocks(head: list[Block], body: list[Block], tail: list[Block], limit: int) -> list[Block]:
+    """head + body + tail within `limit` blocks, cutting the body and saying so."""
+    if len(head) + len(body) + len(tail) <= limit:
+        return head + body + tail
+    room = max(limit - len(head) - len(tail) - 1, 0)
+    return head + body[:room] + [to_context(f"{ELLIPSIS}（長いため一部を省略しました）")] + tail
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def to_answer_message(answer: Answer, options: AnswerOptions) -> Message:
+    """An engine answer as a Slack message: header, sections, status, source, buttons."""
+    head = [to_header(answer.title), to_context(f"💬 質問: {escape_mrkdwn(options.question)}")]
+    if answer.notes:
+        head.append(to_context(*(f"※ {escape_mrkdwn(note)}" for note in answer.notes)))
+    body = [block for section in answer.sections for block in to_section_blocks(section)]
+    return Message(text=to_fallback_text(answer), blocks=fit_blocks(head, body, to_answer_tail(answer, options),
+                                                                     MAX_MESSAGE_BLOCKS))
+
+
+def to_answer_tail(answer: Answer, options: AnswerOptions) -> list[Block]:
+    tail: list[Block] = []
+    if answer.statuses:
+        tail.append(to_context(*(f"🗓️ {escape_mrkdwn(status.label)}" for status in answer.statuses)))
+    if answer.suggestions:
+        heading = "どれについてお答えしましょうか？" if answer.kind == "clarify" else "関連する質問:"
+        tail.append(to_context(heading))
+        tail.append(to_choice_buttons(answer, options.conversation_id))
+    if answer.source:
+        tail.append(to_context(to_source_text(answer.source)))
+    buttons = to_answer_buttons(answer, options)
+    if buttons:
+        tail.append({"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": buttons})
+    return tail
+
+
+def to_section_blocks(section: Section) -> list[Block]:
+    label = f"*{escape_mrkdwn(section.label)}*" if section.label else ""
+    use_fields = 2 <= len(section.items) <= MAX_FIELDS and all(
+        len(item) <= MAX_FIELD_ITEM_CHARS for item in section.items
+    )
+    lines = [part for part in (label, escape_mrkdwn(section.text)) if part]
+    if section.items and not use_fields:
+        lines.append(to_bullets(section.items))
+    block = to_section("\n".join(lines))
+    if use_fields:
+        block["fields"] = [to_mrkdwn(f"• {escape_mrkdwn(item)}", MAX_FIELD_CHARS) for item in section.items]
+    return [block]
+
+
+def to_choice_buttons(answer: Answer, conversation_id: str) -> Block:
+    buttons = [
+        to_button(choice.label, f"{CHOICE_ACTION_PREFIX}{index}",
+                  ButtonPayload(choice.question, conversation_id).to_value())
+        for index, choice in enumerate(answer.suggestions[:MAX_BUTTONS])
+    ]
+    return {"type": "actions", "block_id": CHOICES_BLOCK_ID, "elements": buttons}
+
+
+def to_answer_buttons(answer: Answer, options: AnswerOptions) -> list[Block]:
+    payload = ButtonPayload(options.question, options.conversation_id, answer.kind, answer.topic_id).to_value()
+    buttons: list[Block] = []
+    if options.feedback_buttons and answer.kind != "clarify":
+        buttons.append(to_button("👍 役に立った", FEEDBACK_UP_ACTION, payload))
+        buttons.append(to_button("👎 役に立たなかった", FEEDBACK_DOWN_ACTION, payload))
+    if options.share_button:
+        buttons.append(to_button(SHARE_LABEL, SHARE_ACTION, payload, style="primary"))
+    return buttons
+
+
+def to_source_text(source: Source) -> str:
+    return f"📄 {escape_mrkdwn(source.to_text())}"
+
+
+def to_fallback_text(answer: Answer) -> str:
+    """The notification text: the title and the first section, escaped."""
+    first = answer.sections[0] if answer.sections else None
+    parts = [answer.title]
+    if first is not None:
+        parts.append(first.text or "、".join(first.items))
+    return truncate(escape_mrkdwn("\n".join(part for part in parts if part)), MAX_FALLBACK_CHARS)
+
+
+def to_notice_message(text: str) -> Message:
+    """A one-paragraph message (refusals, errors, thanks)."""
+    return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS), blocks=[to_section(escape_mrkdwn(text))])
+
+
+def to_too_long_message(length: int) -> Message:
+    return to_notice_message(
+        f"ご質問が長すぎます（{length:,}文字）。{MAX_QUESTION_CHARS:,}文字以内で、知りたいことを短くお書きください。"
+    )
+
+
+# --- help, list, App Home ------------------------------------------------------------------------
+
+
+def to_examples(kb: KnowledgeBase) -> list[str]:
+    first, last = kb.partners[0], kb.partners[-1]
+    return [
+        f"{last.short_name}の連携事項は?",
+        f"{first.short_name}の締結式はいつ?",
+        f"{kb.partners[len(kb.partners) // 2].short_name}のプロジェクトは?",
+        "各市のテーマ",
+        "問い合わせ先は?",
+    ]
+
+
+def to_intro(kb: KnowledgeBase) -> str:
+    names = "・".join(p.name for p in kb.partners)
+    return (
+        f"{escape_mrkdwn(kb.document.issuer)}と{escape_mrkdwn(names)}の覚書"
+        f"（{format_date(kb.document.date)}発表）について答えます。"
+    )
+
+
+def to_help_message(kb: KnowledgeBase, command: str, subcommands: Sequence[tuple[str, str]]) -> Message:
+    """`/renkei help`: what the bot answers, examples, and every subcommand (usage, description)."""
+    topics = [topic.label for topic in kb.vocabulary.topics if topic.facet_of is None]
+    usage = [
+        f"• メンション: `@Renkei Bot {escape_mrkdwn(to_examples(kb)[0])}`（スレッドに回答）",
+        "• ダイレクトメッセージ: 質問をそのまま送信",
+        f"• `{escape_mrkdwn(command)} 質問`: 自分だけに表示（「{SHARE_LABEL}」で全員に表示）",
+        *(f"• `{escape_mrkdwn(command)} {escape_mrkdwn(name)}`: {escape_mrkdwn(text)}" for name, text in subcommands),
+    ]
+    blocks = [
+        to_header(f"{BOT_NAME}の使い方"),
+        to_section(to_intro(kb)),
+        to_section("*答えられること*\n" + to_bullets(topics)),
+        to_section("*質問の例*\n" + to_bullets(to_examples(kb))),
+        to_section("*使い方*\n" + "\n".join(usage)),
+        to_context(f"📄 出典: {escape_mrkdwn(kb.document.title)} / {format_date(kb.document.date)}"),
+    ]
+    return Message(text=f"{BOT_NAME}の使い方", blocks=blocks[:MAX_MESSAGE_BLOCKS])
+
+
+def to_partner_summary(partner: Partner) -> str:
+    return f"*{escape_mrkdwn(partner.name)}*\nテーマ: {escape_mrkdwn(partner.theme)}"
+
+
+def to_list_message(kb: KnowledgeBase) -> Message:
+    """`/renkei list`: the partners and their themes."""
+    body = [to_section(to_partner_summary(partner)) for partner in kb.partners]
+    head = [to_header("覚書を締結した市とテーマ")]
+    tail = [to_context(f"📄 出典: {escape_mrkdwn(kb.document.title)} / {format_date(kb.document.date)}")]
+    text = "、".join(f"{p.name}（{p.theme}）" for p in kb.partners)
+    return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS),
+                   blocks=fit_blocks(head, body, tail, MAX_MESSAGE_BLOCKS))
+
+
+def to_ceremony_line(partner: Partner, now: datetime) -> str:
+    ceremony = partner.ceremony
+    status = "✅ 開催済み" if to_status(ceremony, now).held else "⏳ 開催予定"
+    return f"🗓️ {escape_mrkdwn(ceremony.title)}: {format_when(ceremony)} {escape_mrkdwn(ceremony.place)} — {status}"
+
+
+def to_home_view(kb: KnowledgeBase, now: datetime, command: str) -> Block:
+    """The App Home tab: partners, themes, ceremonies (held / upcoming) and how to ask."""
+    head = [to_header(BOT_NAME), to_section(to_intro(kb)), {"type": "divider"}]
+    body: list[Block] = []
+    for partner in kb.partners:
+        body.append(to_section(to_partner_summary(partner)))
+        body.append(to_context(to_ceremony_line(partner, now)))
+    how = [
+        "*質問のしかた*",
+        "• このアプリの「メッセージ」タブで質問を送信",
+        "• チャンネルで `@Renkei Bot` にメンション（スレッドに回答）",
+        f"• `{escape_mrkdwn(command)} 質問`、`{escape_mrkdwn(command)} help`、`{escape_mrkdwn(command)} list`",
+        "*質問の例*",
+        to_bullets(to_examples(kb)),
+    ]
+    tail = [
+        {"type": "divider"},
+        to_section("\n".join(how)),
+        to_context(f"📄 出典: {escape_mrkdwn(kb.document.title)} / {format_date(kb.document.date)}"),
+    ]
+    return {"type": "home", "blocks": fit_blocks(head, body, tail, MAX_HOME_BLOCKS)}

@@ -1,0 +1,206 @@
+"""Block Kit rendering: escaping, Slack's limits, and slack_sdk round-trips of every shape."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from slack_sdk.models.views import View
+
+from bot.answer import Answer, Choice, EventStatus, Section, Source
+from bot.knowledge import JST
+from handlers.slack_blocks import (
+    CHOICE_ACTION_PREFIX,
+    FEEDBACK_UP_ACTION,
+    MAX_BUTTON_TEXT_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_MESSAGE_BLOCKS,
+    MAX_TEXT_CHARS,
+    SHARE_ACTION,
+    AnswerOptions,
+    ButtonPayload,
+    escape_mrkdwn,
+    to_answer_message,
+    to_help_message,
+    to_home_view,
+    to_list_message,
+    to_plain_text,
+    truncate,
+    unescape_mrkdwn,
+)
+from tests.fakes.slack_app import assert_round_trips, make_dispatcher, to_texts
+
+SOURCE = Source("道内基礎自治体との連携の推進", "2019-12-17", "帯広市 › 主な連携・協力事項")
+OPTIONS = AnswerOptions("帯広の連携事項は?", "slack:T:C:1.0")
+
+
+def make_answer(**fields: object) -> Answer:
+    defaults: dict[str, object] = {
+        "kind": "answer", "confidence": 0.9, "title": "帯広市の主な連携・協力事項",
+        "sections": (Section("主な連携・協力事項", items=("支援", "プロモーション活動の実施")),),
+        "source": SOURCE, "topic_id": "cooperation",
+    }
+    return Answer(**{**defaults, **fields})  # type: ignore[arg-type]
+
+
+def actions(blocks: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [element for block in blocks if block["type"] == "actions"
+            for element in block["elements"]]  # type: ignore[attr-defined]
+
+
+# --- escaping and truncation ---------------------------------------------------------------------
+
+
+def test_escape_mrkdwn_neutralises_control_characters() -> None:
+    assert escape_mrkdwn("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+@given(st.text())
+def test_escaping_round_trips_and_leaves_no_brackets(text: str) -> None:
+    escaped = escape_mrkdwn(text)
+    assert "<" not in escaped and ">" not in escaped
+    assert unescape_mrkdwn(escaped) == text
+
+
+@given(st.text(), st.integers(min_value=1, max_value=200))
+def test_truncate_respects_the_limit(text: str, limit: int) -> None:
+    cut = truncate(text, limit)
+    assert len(cut) <= limit
+    assert cut == text or cut.endswith("…")
+
+
+def test_plain_text_cannot_carry_a_mention() -> None:
+    assert to_plain_text("<!here> hi") == "＜!here＞ hi"
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def test_answer_has_header_question_sections_source_and_feedback() -> None:
+    message = to_answer_message(make_answer(), OPTIONS)
+
+    assert_round_trips(message.blocks)
+    header, question, section, source, buttons = message.blocks
+    assert header["text"]["text"] == "帯広市の主な連携・協力事項"
+    assert "帯広の連携事項は?" in question["elements"][0]["text"]
+    assert section["fields"][1]["text"] == "• プロモーション活動の実施"
+    assert "出典" in source["elements"][0]["text"] and "2019-12-17" in source["elements"][0]["text"]
+    assert [b["action_id"] for b in buttons["elements"]] == [FEEDBACK_UP_ACTION, "renkei_feedback_down"]
+    assert message.text.startswith("帯広市の主な連携・協力事項")
+
+
+def test_long_items_are_a_bulleted_list_not_fields() -> None:
+    long_item = "経済産業省予算を活用したプロジェクト参加企業への支援や、ネットワーク形成に向けた取組への支援"
+    message = to_answer_message(make_answer(sections=(Section("事項", "本文", (long_item, "短い")),)), OPTIONS)
+
+    assert_round_trips(message.blocks)
+    section = message.blocks[2]
+    assert "fields" not in section
+    assert section["text"]["text"] == f"*事項*\n本文\n• {long_item}\n• 短い"
+
+
+def test_status_is_shown_for_a_ceremony() -> None:
+    status = EventStatus("obihiro-ceremony", datetime(2020, 2, 7, 10, tzinfo=JST), False, "帯広市との覚書締結式は開催予定です")
+    message = to_answer_message(make_answer(statuses=(status,)), OPTIONS)
+
+    assert_round_trips(message.blocks)
+    assert any("開催予定" in text for text in to_texts(message.blocks))
+
+
+def test_clarification_offers_choices_as_buttons_without_feedback() -> None:
+    choices = tuple(Choice(name, f"{name}の連携事項は?") for name in ("旭川市", "室蘭市", "帯広市"))
+    answer = make_answer(kind="clarify", title="どの市についてですか?", sections=(), suggestions=choices, source=None)
+    message = to_answer_message(answer, OPTIONS)
+
+    assert_round_trips(message.blocks)
+    buttons = actions(message.blocks)
+    assert [b["action_id"] for b in buttons] == [f"{CHOICE_ACTION_PREFIX}{i}" for i in range(3)]
+    assert [ButtonPayload.from_value(str(b["value"])).question for b in buttons] == [c.question for c in choices]
+    assert {ButtonPayload.from_value(str(b["value"])).conversation_id for b in buttons} == {OPTIONS.conversation_id}
+
+
+def test_share_button_only_when_asked() -> None:
+    plain = to_answer_message(make_answer(), OPTIONS)
+    shared = to_answer_message(make_answer(), AnswerOptions(OPTIONS.question, OPTIONS.conversation_id,
+                                                            share_button=True))
+
+    assert SHARE_ACTION not in json.dumps(plain.blocks)
+    assert [b["action_id"] for b in actions(shared.blocks)][-1] == SHARE_ACTION
+
+
+def test_oversized_answers_are_cut_to_slack_limits() -> None:
+    huge = make_answer(
+        title="題" * 400,
+        sections=tuple(Section(f"節{i}", "文" * 5000, tuple(f"項目{j}" for j in range(30))) for i in range(80)),
+        suggestions=tuple(Choice("選" * 200, "q" * 3000) for _ in range(40)),
+        notes=("注" * 4000,),
+    )
+    message = to_answer_message(huge, AnswerOptions("問" * 1000, "slack:T:C:1.0", share_button=True))
+
+    assert_round_trips(message.blocks)
+    assert len(message.blocks) == MAX_MESSAGE_BLOCKS
+    assert len(message.blocks[0]["text"]["text"]) == MAX_HEADER_CHARS
+    assert message.blocks[0]["text"]["text"].endswith("…")
+    assert all(len(text) <= MAX_TEXT_CHARS for text in to_texts(message.blocks))
+    assert all(len(str(b["text"]["text"])) <= MAX_BUTTON_TEXT_CHARS for b in actions(message.blocks))  # type: ignore[index]
+    assert any("省略" in text for text in to_texts(message.blocks))
+    assert message.blocks[-1]["block_id"] == "renkei_feedback", "the buttons survive the cut"
+
+
+def test_user_text_is_escaped_everywhere() -> None:
+    hostile = "<!channel> <@U123> & <https://evil.example|click>"
+    answer = make_answer(title=hostile, notes=(hostile,), sections=(Section(hostile, hostile, (hostile,)),),
+                         suggestions=(Choice(hostile, hostile),))
+    message = to_answer_message(answer, AnswerOptions(hostile, "slack:T:C:1.0", share_button=True))
+
+    assert_round_trips(message.blocks)
+    payload = json.dumps({"text": message.text, "blocks": message.blocks}, ensure_ascii=False)
+    assert "<!" not in payload and "<@" not in payload and "<http" not in payload
+
+
+@given(st.text(min_size=1, max_size=1200), st.from_regex(r"slack:T[A-Z0-9]{1,11}:[CDG][A-Z0-9]{1,11}(:[0-9.]{1,20})?",
+                                                         fullmatch=True))
+def test_button_payload_round_trips_within_the_value_limit(question: str, conversation_id: str) -> None:
+    value = ButtonPayload(question, conversation_id, "answer", "cooperation").to_value()
+    parsed = ButtonPayload.from_value(value)
+
+    assert len(value) <= 2000
+    assert "<" not in value
+    assert parsed.conversation_id == conversation_id
+    if len(escape_mrkdwn(question)) <= 1900:  # what any question under the 1,000-character cap needs
+        assert parsed.question == question
+
+
+@pytest.mark.parametrize("value", ["", "not json", "[]", '{"q": 1}', '{"q": "x"}'])
+def test_foreign_button_values_are_rejected(value: str) -> None:
+    with pytest.raises(ValueError):
+        ButtonPayload.from_value(value)
+
+
+# --- help, list, App Home ------------------------------------------------------------------------
+
+
+def test_help_list_and_home_round_trip() -> None:
+    dispatcher = make_dispatcher()
+    kb = dispatcher.kb
+    help_message = to_help_message(kb, "/renkei", [("help", "使い方"), ("remind on|off", "リマインダー")])
+    list_message = to_list_message(kb)
+    home = to_home_view(kb, dispatcher.clock(), "/renkei")
+
+    for blocks in (help_message.blocks, list_message.blocks, home["blocks"]):
+        assert_round_trips(blocks)
+    View(**home).validate_json()
+    assert "/renkei remind on|off" in "\n".join(to_texts(help_message.blocks))
+    assert all(partner.theme in "\n".join(to_texts(list_message.blocks)) for partner in kb.partners)
+
+
+def test_home_marks_held_and_upcoming_ceremonies() -> None:
+    kb = make_dispatcher().kb
+    before_all = "\n".join(to_texts(to_home_view(kb, datetime(2019, 12, 17, tzinfo=JST), "/renkei")))
+    after_all = "\n".join(to_texts(to_home_view(kb, datetime(2020, 3, 1, tzinfo=JST), "/renkei")))
+
+    assert before_all.count("開催予定") == 3 and "開催済み" not in before_all
+    assert after_all.count("開催済み") == 3 and "開催予定" not in after_all
