@@ -6,8 +6,19 @@ Every variable is documented in `.env.example`. Errors name the variable, never 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+TEAMS_CLIENT_ID_VARIABLE = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
+TEAMS_CLIENT_SECRET_VARIABLE = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"
+# The prefixes of the variables the Microsoft 365 Agents SDK reads (load_configuration_from_env).
+TEAMS_SDK_PREFIXES = ("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__")
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def is_guid(value: str) -> bool:
+    return bool(_GUID.fullmatch(value))
 
 
 class SettingsError(ValueError):
@@ -24,6 +35,29 @@ class Settings:
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_api_url: str = "https://slack.com/api/"
+    # The Slack app (issue 3): the slash command's name, as in slack/manifest.yaml.
+    slack_command: str = "/renkei"
+    # Reminders and the persistent store (issue 4).
+    database_url: str = field(default="sqlite:///var/renkei.db", repr=False)
+    reminder_channels: tuple[str, ...] = ()
+    admin_user_ids: tuple[str, ...] = ()
+    scheduler_enabled: bool = True
+    reminder_sweep_seconds: float = 60.0
+    reminder_max_attempts: int = 5
+    reminder_retry_seconds: float = 2.0
+    reminder_grace_seconds: float = 120.0
+    # Microsoft Teams (issue 5). The Agents SDK reads CONNECTIONS__*, CONNECTIONSMAP__* and
+    # AGENTAPPLICATION__* itself (`teams_sdk_env` keeps them, read once like everything else);
+    # the client id and secret are copied out to decide whether Teams runs and to redact logs.
+    teams_client_id: str = ""
+    teams_client_secret: str = field(default="", repr=False)
+    teams_anonymous: bool = False
+    teams_sdk_env: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    teams_app_id: str = ""
+    teams_developer_name: str = "Renkei Bot"
+    teams_website_url: str = "https://www.hkd.meti.go.jp/"
+    teams_privacy_url: str = ""
+    teams_terms_url: str = ""
 
     @property
     def slack_enabled(self) -> bool:
@@ -32,6 +66,16 @@ class Settings:
     @property
     def slack_socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams starts with a client id, or without one only for local testing (TEAMS_ANONYMOUS)."""
+        return bool(self.teams_client_id) or self.teams_anonymous
+
+    @property
+    def teams_anonymous_allowed(self) -> bool:
+        """Unauthenticated requests are accepted only when asked for and no client id is set."""
+        return self.teams_anonymous and not self.teams_client_id
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +89,24 @@ class Settings:
             slack_app_token=_text(env, "SLACK_APP_TOKEN", ""),
             slack_signing_secret=_text(env, "SLACK_SIGNING_SECRET", ""),
             slack_api_url=_url(env, "SLACK_API_URL", cls.slack_api_url),
+            slack_command=_text(env, "SLACK_COMMAND", cls.slack_command),
+            database_url=_text(env, "DATABASE_URL", cls.database_url),
+            reminder_channels=_csv(env, "REMINDER_CHANNELS"),
+            admin_user_ids=_csv(env, "ADMIN_USER_IDS"),
+            scheduler_enabled=_flag(env, "SCHEDULER", cls.scheduler_enabled),
+            reminder_sweep_seconds=_positive(env, "REMINDER_SWEEP_SECONDS", cls.reminder_sweep_seconds),
+            reminder_max_attempts=_integer(env, "REMINDER_MAX_ATTEMPTS", cls.reminder_max_attempts),
+            reminder_retry_seconds=_positive(env, "REMINDER_RETRY_SECONDS", cls.reminder_retry_seconds),
+            reminder_grace_seconds=_positive(env, "REMINDER_GRACE_SECONDS", cls.reminder_grace_seconds),
+            teams_client_id=_text(env, TEAMS_CLIENT_ID_VARIABLE, ""),
+            teams_client_secret=_text(env, TEAMS_CLIENT_SECRET_VARIABLE, ""),
+            teams_anonymous=_flag(env, "TEAMS_ANONYMOUS", cls.teams_anonymous),
+            teams_sdk_env=_sdk_env(env),
+            teams_app_id=_text(env, "TEAMS_APP_ID", ""),
+            teams_developer_name=_text(env, "TEAMS_DEVELOPER_NAME", cls.teams_developer_name),
+            teams_website_url=_text(env, "TEAMS_WEBSITE_URL", cls.teams_website_url),
+            teams_privacy_url=_text(env, "TEAMS_PRIVACY_URL", ""),
+            teams_terms_url=_text(env, "TEAMS_TERMS_URL", ""),
         )
         settings.check()
         return settings
@@ -56,6 +118,23 @@ class Settings:
             )
         if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
+        if not re.fullmatch(r"/[a-z0-9_-]{1,31}", self.slack_command):
+            raise SettingsError("SLACK_COMMAND must be a slash command such as /renkei (lower-case, no spaces)")
+        if self.reminder_max_attempts < 1:
+            raise SettingsError("REMINDER_MAX_ATTEMPTS must be at least 1")
+        self._check_teams()
+
+    def _check_teams(self) -> None:
+        if self.teams_client_id and not is_guid(self.teams_client_id):
+            raise SettingsError(f"{TEAMS_CLIENT_ID_VARIABLE} must be a GUID (the bot's Microsoft App ID)")
+        if self.teams_app_id and not is_guid(self.teams_app_id):
+            raise SettingsError("TEAMS_APP_ID must be a GUID")
+        if not 0 < len(self.teams_developer_name) <= 32:
+            raise SettingsError("TEAMS_DEVELOPER_NAME must be 1 to 32 characters")
+        for name, url in (("TEAMS_WEBSITE_URL", self.teams_website_url), ("TEAMS_PRIVACY_URL", self.teams_privacy_url),
+                          ("TEAMS_TERMS_URL", self.teams_terms_url)):
+            if url and not url.startswith("https://"):
+                raise SettingsError(f"{name} must start with https://")
 
 
 def _text(env: Mapping[str, str], name: str, default: str) -> str:
@@ -71,6 +150,19 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number") from None
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number") from None
+    if not value > 0:
+        raise SettingsError(f"{name} must be greater than 0")
+    return value
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -89,6 +181,10 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise SettingsError(f"{name} must start with http:// or https://")
     return value if value.endswith("/") else value + "/"
+
+
+def _sdk_env(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((key, value) for key, value in env.items() if key.startswith(TEAMS_SDK_PREFIXES)))
 
 
 def _csv(env: Mapping[str, str], name: str) -> tuple[str, ...]:

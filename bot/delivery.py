@@ -1,0 +1,173 @@
+"""Delivering due reminders: claim in the ledger → post through a platform `Sender` → mark sent.
+
+Senders translate platform failures into three typed errors so the retry rules live here once:
+`RateLimited` waits for the platform's Retry-After, `TransientError` (5xx, timeouts, connection
+errors) retries with exponential backoff, `PermanentError` (`channel_not_found`,
+`not_in_channel`, …) is not retried. A post that keeps failing is marked failed with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from bot.knowledge import JST, Document, Event
+from bot.reminders import Due, Target, format_offset_code, is_started
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["sent", "late", "failed", "missed", "skipped"]
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class DeliveryError(Exception):
+    """A post failed; `reason` is safe to log and store (never a token)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RateLimited(DeliveryError):
+    def __init__(self, retry_after: float, reason: str = "ratelimited") -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class TransientError(DeliveryError):
+    """Worth retrying: a 5xx, a timeout, a dropped connection."""
+
+
+class PermanentError(DeliveryError):
+    """Retrying cannot help: the channel is gone, the bot is not in it, the token is invalid."""
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    """Everything a sender needs to render a reminder, with no platform in it."""
+
+    event: Event
+    offset: timedelta
+    late: bool
+    now: datetime
+    document: Document
+
+    @property
+    def source(self) -> str:
+        doc = self.document
+        return f"出典: {doc.title}（{doc.issuer}、{doc.date.year}年{doc.date.month}月{doc.date.day}日）"
+
+
+class Sender(Protocol):
+    async def send(self, target: Target, message: ReminderMessage) -> None:
+        """Post `message` to `target`; raise a `DeliveryError` subclass on failure."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    backoff_seconds: float = 2.0
+    max_backoff_seconds: float = 60.0
+    # A Retry-After longer than this is not waited for in one go: the attempt counts as failed.
+    max_retry_after_seconds: float = 300.0
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds))
+
+
+def now_jst() -> datetime:
+    return datetime.now(JST)
+
+
+class Deliverer:
+    """Runs `Due` items against the store and the senders; safe to run in several processes."""
+
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, Sender],
+        *,
+        policy: RetryPolicy | None = None,
+        clock: Clock = now_jst,
+        sleep: Sleep = asyncio.sleep,
+        concurrency: int = 4,
+    ) -> None:
+        self.store = store
+        self.senders = dict(senders)
+        self.policy = policy or RetryPolicy()
+        self.clock = clock
+        self.sleep = sleep
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def deliver_all(self, dues: Sequence[Due], document: Document) -> list[Outcome]:
+        return list(await asyncio.gather(*(self._deliver_in_slot(due, document) for due in dues)))
+
+    async def _deliver_in_slot(self, due: Due, document: Document) -> Outcome:
+        async with self._slots:
+            return await self.deliver(due, document)
+
+    async def deliver(self, due: Due, document: Document) -> Outcome:
+        if due.action == "missed":
+            recorded = await asyncio.to_thread(
+                self.store.record_missed, due.key, due.reminder.due_at, due.reason, self.clock(),
+            )
+            if recorded:
+                log.info("reminder missed: %s → %s (%s)", _describe(due), due.target, due.reason)
+            return "missed" if recorded else "skipped"
+        sender = self.senders.get(due.target.platform)
+        if sender is None:
+            # No adapter for this platform in this process: leave it unclaimed for one that has.
+            return "skipped"
+        if not await asyncio.to_thread(self.store.claim, due.key, due.reminder.due_at, self.clock()):
+            return "skipped"
+        return await self._post_claimed(due, sender, document)
+
+    async def _post_claimed(self, due: Due, sender: Sender, document: Document) -> Outcome:
+        late = due.action == "late"
+        last_reason = "no attempt made"
+        for attempt in range(1, self.policy.max_attempts + 1):
+            now = self.clock()
+            if is_started(due.reminder.event, now):
+                reason = f"the event started before the reminder could be posted (last error: {last_reason})"
+                await asyncio.to_thread(self.store.mark_missed, due.key, reason, now)
+                log.warning("reminder missed: %s → %s (%s)", _describe(due), due.target, reason)
+                return "missed"
+            await asyncio.to_thread(self.store.note_attempt, due.key, now)
+            message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document)
+            try:
+                await sender.send(due.target, message)
+            except PermanentError as error:
+                await asyncio.to_thread(self.store.mark_failed, due.key, error.reason, self.clock())
+                log.error("reminder not posted: %s → %s: %s (not retried)", _describe(due), due.target, error.reason)
+                return "failed"
+            except DeliveryError as error:
+                last_reason = error.reason
+                await asyncio.to_thread(self.store.note_error, due.key, error.reason, self.clock())
+                if attempt < self.policy.max_attempts:
+                    wait = self._wait_before_retry(error, attempt)
+                    log.warning("reminder post failed: %s → %s: %s (attempt %d, retrying in %.1fs)",
+                                _describe(due), due.target, error.reason, attempt, wait)
+                    await self.sleep(wait)
+                continue
+            await asyncio.to_thread(self.store.mark_sent, due.key, late=late, now=self.clock())
+            log.info("reminder %s: %s → %s", "posted late" if late else "posted", _describe(due), due.target)
+            return "late" if late else "sent"
+        reason = f"gave up after {self.policy.max_attempts} attempts: {last_reason}"
+        await asyncio.to_thread(self.store.mark_failed, due.key, reason, self.clock())
+        log.error("reminder not posted: %s → %s: %s", _describe(due), due.target, reason)
+        return "failed"
+
+    def _wait_before_retry(self, error: DeliveryError, attempt: int) -> float:
+        if isinstance(error, RateLimited):
+            return min(max(error.retry_after, 0.0), self.policy.max_retry_after_seconds)
+        return self.policy.backoff(attempt)
+
+
+def _describe(due: Due) -> str:
+    return f"{due.reminder.event.id} {format_offset_code(due.reminder.offset)}"

@@ -1,0 +1,61 @@
+"""Wiring for reminders from `Settings`: targets, the deliverer, the scheduler, the plan report.
+
+Platform senders are passed in by the adapters (handlers/), so this module stays free of Slack
+and Teams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot.delivery import Clock, Deliverer, RetryPolicy, Sender, now_jst
+from bot.knowledge import KnowledgeBase
+from bot.reminders import Target, plan_reminders
+from bot.schedule import format_plan
+from bot.scheduler import ReminderScheduler
+from bot.settings import Settings
+from bot.store import Store
+
+SLACK = "slack"
+
+
+def configured_targets(settings: Settings) -> list[Target]:
+    return [Target(SLACK, channel) for channel in settings.reminder_channels]
+
+
+def load_targets(settings: Settings, store: Store) -> list[Target]:
+    """REMINDER_CHANNELS first, then every subscribed channel, each once."""
+    targets = configured_targets(settings) + [s.target for s in store.subscriptions()]
+    return list(dict.fromkeys(targets))
+
+
+def build_scheduler(
+    settings: Settings,
+    *,
+    knowledge: Callable[[], KnowledgeBase],
+    store: Store,
+    senders: Mapping[str, Sender],
+    clock: Clock = now_jst,
+) -> ReminderScheduler | None:
+    """The scheduler for this process, or None when SCHEDULER=off. Not started: call `.start()`
+    inside the running loop."""
+    if not settings.scheduler_enabled:
+        return None
+    policy = RetryPolicy(max_attempts=settings.reminder_max_attempts, backoff_seconds=settings.reminder_retry_seconds)
+    deliverer = Deliverer(store, senders, policy=policy, clock=clock)
+    return ReminderScheduler(
+        knowledge=knowledge,
+        targets=lambda: load_targets(settings, store),
+        store=store,
+        deliverer=deliverer,
+        clock=clock,
+        sweep_seconds=settings.reminder_sweep_seconds,
+        grace=timedelta(seconds=settings.reminder_grace_seconds),
+    )
+
+
+def reminders_report(settings: Settings, kb: KnowledgeBase, now: datetime, store: Store | None = None) -> str:
+    """`python app.py reminders`: the planned reminders with their targets; sends nothing."""
+    targets = load_targets(settings, store) if store else configured_targets(settings)
+    return format_plan(plan_reminders(kb, now, targets), now)

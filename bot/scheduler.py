@@ -1,0 +1,150 @@
+"""The reminder scheduler: the only module that touches APScheduler.
+
+One `AsyncIOScheduler` on the bot's running loop (timezone Asia/Tokyo) holds a date job per
+upcoming reminder, with a stable id (`reminder:<event>:<offset seconds>`) and
+`replace_existing`, so reloading the knowledge base moves, adds and removes jobs instead of
+duplicating them. A periodic sweep (and one at start) catches up on whatever was due while the
+bot was down and releases claims left by a dead process.
+
+Jobs live in memory: each process schedules its own, and the delivery ledger in the store is
+what makes a reminder go out once even when several processes run schedulers (APScheduler 3's
+FAQ warns against sharing a job store between schedulers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.delivery import Clock, Deliverer, Outcome, now_jst
+from bot.knowledge import JST, KnowledgeBase
+from bot.reminders import DEFAULT_GRACE, DEFAULT_MISSED_WINDOW, Target, due_reminders, upcoming_reminders
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "reminder:"
+SWEEP_JOB_ID = "reminder-sweep"
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    added: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+
+    def to_text(self) -> str:
+        return (
+            f"リマインダー {len(self.added) + len(self.moved) + len(self.kept)}件を予定"
+            f"（追加 {len(self.added)}、時刻変更 {len(self.moved)}、削除 {len(self.removed)}）"
+        )
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        *,
+        knowledge: Callable[[], KnowledgeBase],
+        targets: Callable[[], Sequence[Target]],
+        store: Store,
+        deliverer: Deliverer,
+        clock: Clock = now_jst,
+        sweep_seconds: float = 60.0,
+        grace: timedelta = DEFAULT_GRACE,
+        missed_window: timedelta = DEFAULT_MISSED_WINDOW,
+        claim_lease: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.knowledge = knowledge
+        self.targets = targets
+        self.store = store
+        self.deliverer = deliverer
+        self.clock = clock
+        self.sweep_seconds = sweep_seconds
+        self.grace = grace
+        self.missed_window = missed_window
+        self.claim_lease = claim_lease
+        self._scheduler = AsyncIOScheduler(
+            timezone=JST,
+            # The ledger decides whether a late run is "late" or "missed", so every job runs
+            # however late its loop wakes up, once.
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self) -> ScheduleChange:
+        """Start on the running loop: schedule every upcoming reminder and sweep at once (catch-up)."""
+        self._scheduler.start()
+        change = self.reschedule()
+        self._scheduler.add_job(
+            self.sweep, IntervalTrigger(seconds=self.sweep_seconds, timezone=JST), id=SWEEP_JOB_ID,
+            replace_existing=True, next_run_time=self.clock(),
+        )
+        log.info("reminder scheduler started: %s", change.to_text())
+        return change
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def scheduled(self) -> dict[str, datetime]:
+        """The reminder jobs and their run times."""
+        return {
+            job.id: job.next_run_time
+            for job in self._scheduler.get_jobs()
+            if job.id.startswith(JOB_PREFIX) and job.next_run_time is not None
+        }
+
+    def reschedule(self, kb: KnowledgeBase | None = None) -> ScheduleChange:
+        """Bring the jobs in line with the knowledge base: new events gain reminders, changed
+        times move them, removed events lose them."""
+        kb = kb or self.knowledge()
+        wanted = {r.job_id: r for r in upcoming_reminders(kb.all_events(), self.clock())}
+        current = self.scheduled()
+        for job_id in current.keys() - wanted.keys():
+            self._scheduler.remove_job(job_id)
+        for job_id, reminder in wanted.items():
+            if current.get(job_id) == reminder.due_at:
+                continue
+            self._scheduler.add_job(
+                self._fire, DateTrigger(run_date=reminder.due_at, timezone=JST), args=(reminder.event.id,),
+                id=job_id, name=f"{reminder.event.title} ({job_id})", replace_existing=True,
+            )
+        return ScheduleChange(
+            added=tuple(sorted(wanted.keys() - current.keys())),
+            moved=tuple(sorted(j for j in wanted.keys() & current.keys() if current[j] != wanted[j].due_at)),
+            removed=tuple(sorted(current.keys() - wanted.keys())),
+            kept=tuple(sorted(j for j in wanted.keys() & current.keys() if current[j] == wanted[j].due_at)),
+        )
+
+    async def _fire(self, event_id: str) -> None:
+        await self.run_due({event_id})
+
+    async def sweep(self) -> list[Outcome]:
+        now = self.clock()
+        released, failed = await asyncio.to_thread(self.store.recover_stale_claims, now - self.claim_lease, now)
+        if released or failed:
+            log.warning("stale reminder claims: %d released for another try, %d marked failed", released, failed)
+        return await self.run_due()
+
+    async def run_due(self, event_ids: Collection[str] | None = None) -> list[Outcome]:
+        """Deliver whatever is due now (for the given events, or all)."""
+        kb = self.knowledge()
+        now = self.clock()
+        events = [e for e in kb.all_events() if event_ids is None or e.id in event_ids]
+        targets = await asyncio.to_thread(self.targets)
+        ledger = await asyncio.to_thread(self.store.ledger_keys, now - self.missed_window)
+        dues = due_reminders(events, targets, ledger, now, grace=self.grace, missed_window=self.missed_window)
+        if not dues:
+            return []
+        return await self.deliverer.deliver_all(dues, kb.document)

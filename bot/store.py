@@ -1,0 +1,438 @@
+"""The persistent store: subscriptions, the delivery ledger, feedback votes, processed Slack
+events and Teams conversation references, in one SQLAlchemy database (`DATABASE_URL`).
+
+Exactly-once rests on unique keys, not on locks held by one process: a delivery is claimed by
+inserting its ledger row, and only the process whose insert succeeds posts. Every write is a
+single statement in its own transaction, so SQLite (WAL, busy timeout) lets several processes
+share one file, and the same SQL runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    and_,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from bot.feedback import Vote
+from bot.reminders import DeliveryKey, Target
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("claimed", "sent", "late", "failed", "missed")
+DELIVERED = ("sent", "late")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC so SQLite and PostgreSQL
+    compare them the same way (the ledger's unique key contains one)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+subscription_table = Table(
+    "subscriptions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("target_id", String(128), nullable=False),
+    Column("user_id", String(64), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "target_id", name="uq_subscription"),
+)
+
+delivery_table = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(128), nullable=False),
+    Column("event_start", UtcDateTime, nullable=False),
+    Column("offset_seconds", Integer, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("target_id", String(128), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(500)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    UniqueConstraint("event_id", "event_start", "offset_seconds", "platform", "target_id", name="uq_delivery"),
+)
+
+vote_table = Table(
+    "feedback_votes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("answer_kind", String(16), nullable=False),
+    Column("topic_id", String(64)),
+    Column("helpful", Boolean, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("conversation_id", String(256), nullable=False),
+    Column("user_id", String(64)),
+    Column("voted_at", UtcDateTime, nullable=False),
+)
+
+processed_event_table = Table(
+    "processed_events", metadata,
+    Column("event_id", String(128), primary_key=True),
+    Column("seen_at", UtcDateTime, nullable=False),
+)
+
+reference_table = Table(
+    "conversation_references", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("conversation_id", String(256), nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "conversation_id", name="uq_conversation_reference"),
+)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    platform: str
+    target_id: str
+    user_id: str
+    created_at: datetime
+
+    @property
+    def target(self) -> Target:
+        return Target(self.platform, self.target_id)
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One ledger row as read back."""
+
+    key: DeliveryKey
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    updated_at: datetime
+    sent_at: datetime | None
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`; for a SQLite file, creates its folder and sets WAL + busy timeout."""
+    parsed = make_url(url)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=not is_sqlite)
+    if is_sqlite:
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once across processes; the busy timeout makes a
+    # second writer wait for the lock instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine = create_store_engine(url)
+        self._create_tables()
+        self._claims_since_prune = 0
+
+    def _create_tables(self) -> None:
+        # Two processes starting together may both try CREATE TABLE; the loser retries and finds
+        # the tables there.
+        for attempt in range(3):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == 2:
+                    raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _insert_new(self, statement: Any) -> bool:
+        """Run an INSERT; False when a unique key says the row is already there."""
+        try:
+            with self._begin() as connection:
+                connection.execute(statement)
+        except IntegrityError:
+            return False
+        return True
+
+    def journal_mode(self) -> str:
+        with self.engine.connect() as connection:
+            return str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+
+    # --- subscriptions --------------------------------------------------------------------------
+
+    def subscribe(self, target: Target, user_id: str, now: datetime | None = None) -> bool:
+        """Subscribe a channel; False when it already was."""
+        return self._insert_new(insert(subscription_table).values(
+            platform=target.platform, target_id=target.id, user_id=user_id, created_at=now or utcnow(),
+        ))
+
+    def unsubscribe(self, target: Target) -> bool:
+        with self._begin() as connection:
+            result = connection.execute(delete(subscription_table).where(
+                subscription_table.c.platform == target.platform, subscription_table.c.target_id == target.id,
+            ))
+        return result.rowcount > 0
+
+    def subscription(self, target: Target) -> Subscription | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(subscription_table).where(
+                subscription_table.c.platform == target.platform, subscription_table.c.target_id == target.id,
+            )).first()
+        return None if row is None else Subscription(row.platform, row.target_id, row.user_id, row.created_at)
+
+    def subscriptions(self, platform: str | None = None) -> list[Subscription]:
+        query = select(subscription_table).order_by(subscription_table.c.created_at, subscription_table.c.id)
+        if platform:
+            query = query.where(subscription_table.c.platform == platform)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [Subscription(r.platform, r.target_id, r.user_id, r.created_at) for r in rows]
+
+    # --- delivery ledger ------------------------------------------------------------------------
+
+    def ledger_keys(self, events_since: datetime) -> set[DeliveryKey]:
+        """Keys of every ledger row for events starting at or after `events_since`."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(delivery_table.c.event_id, delivery_table.c.event_start, delivery_table.c.offset_seconds,
+                       delivery_table.c.platform, delivery_table.c.target_id)
+                .where(delivery_table.c.event_start >= events_since)
+            ).all()
+        return {DeliveryKey(*row) for row in rows}
+
+    def claim(self, key: DeliveryKey, due_at: datetime, now: datetime | None = None) -> bool:
+        """Atomically take the right to post this reminder; False when any process already has."""
+        now = now or utcnow()
+        return self._insert_new(insert(delivery_table).values(
+            **_key_values(key), due_at=due_at, status="claimed", attempts=0, created_at=now, updated_at=now,
+        ))
+
+    def record_missed(self, key: DeliveryKey, due_at: datetime, reason: str, now: datetime | None = None) -> bool:
+        """Record a reminder that will never be sent; False when the ledger already has it."""
+        now = now or utcnow()
+        return self._insert_new(insert(delivery_table).values(
+            **_key_values(key), due_at=due_at, status="missed", attempts=0, last_error=reason[:500],
+            created_at=now, updated_at=now,
+        ))
+
+    def note_attempt(self, key: DeliveryKey, now: datetime | None = None) -> None:
+        """Count a post about to be made; a claim with attempts is never handed to another process."""
+        self._update_claimed(key, attempts=delivery_table.c.attempts + 1, updated_at=now or utcnow())
+
+    def note_error(self, key: DeliveryKey, error: str, now: datetime | None = None) -> None:
+        self._update_claimed(key, last_error=error[:500], updated_at=now or utcnow())
+
+    def mark_sent(self, key: DeliveryKey, *, late: bool, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        self._update_claimed(key, status="late" if late else "sent", sent_at=now, updated_at=now)
+
+    def mark_failed(self, key: DeliveryKey, reason: str, now: datetime | None = None) -> None:
+        self._update_claimed(key, status="failed", last_error=reason[:500], updated_at=now or utcnow())
+
+    def mark_missed(self, key: DeliveryKey, reason: str, now: datetime | None = None) -> None:
+        self._update_claimed(key, status="missed", last_error=reason[:500], updated_at=now or utcnow())
+
+    def _update_claimed(self, key: DeliveryKey, **values: Any) -> None:
+        with self._begin() as connection:
+            connection.execute(
+                update(delivery_table).where(_key_clause(key), delivery_table.c.status == "claimed").values(**values)
+            )
+
+    def recover_stale_claims(self, older_than: datetime, now: datetime | None = None) -> tuple[int, int]:
+        """Claims left by a process that died: (released, failed).
+
+        A claim with no attempt was never posted, so its row is deleted and the reminder is due
+        again. A claim that had started posting may or may not have reached the platform; it is
+        marked failed rather than posted a second time.
+        """
+        stale = and_(delivery_table.c.status == "claimed", delivery_table.c.updated_at < older_than)
+        with self._begin() as connection:
+            released = connection.execute(delete(delivery_table).where(stale, delivery_table.c.attempts == 0)).rowcount
+            failed = connection.execute(
+                update(delivery_table).where(stale, delivery_table.c.attempts > 0).values(
+                    status="failed", updated_at=now or utcnow(),
+                    last_error="interrupted while posting; not resent so that it is never posted twice",
+                )
+            ).rowcount
+        return released, failed
+
+    def deliveries(
+        self, *, target: Target | None = None, statuses: Sequence[str] = (), event_id: str | None = None,
+    ) -> list[LedgerRow]:
+        query = select(delivery_table).order_by(delivery_table.c.due_at, delivery_table.c.id)
+        if target:
+            query = query.where(delivery_table.c.platform == target.platform, delivery_table.c.target_id == target.id)
+        if statuses:
+            query = query.where(delivery_table.c.status.in_(statuses))
+        if event_id:
+            query = query.where(delivery_table.c.event_id == event_id)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            LedgerRow(
+                key=DeliveryKey(r.event_id, r.event_start, r.offset_seconds, r.platform, r.target_id),
+                due_at=r.due_at, status=r.status, attempts=r.attempts, last_error=r.last_error,
+                updated_at=r.updated_at, sent_at=r.sent_at,
+            )
+            for r in rows
+        ]
+
+    # --- feedback -------------------------------------------------------------------------------
+
+    def record_vote(self, vote: Vote) -> None:
+        with self._begin() as connection:
+            connection.execute(insert(vote_table).values(
+                question=vote.question, answer_kind=vote.answer_kind, topic_id=vote.topic_id, helpful=vote.helpful,
+                platform=vote.platform, conversation_id=vote.conversation_id, user_id=vote.user_id or None,
+                voted_at=vote.voted_at,
+            ))
+
+    def votes(self) -> list[Vote]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(vote_table).order_by(vote_table.c.id)).all()
+        return [
+            Vote(platform=r.platform, conversation_id=r.conversation_id, user_id=r.user_id or "", question=r.question,
+                 helpful=r.helpful, voted_at=r.voted_at, answer_kind=r.answer_kind, topic_id=r.topic_id)
+            for r in rows
+        ]
+
+    # --- processed Slack events -----------------------------------------------------------------
+
+    def claim_event(self, event_id: str, now: datetime | None = None, *, keep: timedelta = timedelta(days=1)) -> bool:
+        """True the first time any process sees `event_id`; False for Slack's retries of it."""
+        now = now or utcnow()
+        self._claims_since_prune += 1
+        if self._claims_since_prune >= 500:
+            self._claims_since_prune = 0
+            self.prune_events(now - keep)
+        return self._insert_new(insert(processed_event_table).values(event_id=event_id, seen_at=now))
+
+    def prune_events(self, older_than: datetime) -> int:
+        with self._begin() as connection:
+            stale = processed_event_table.c.seen_at < older_than
+            return connection.execute(delete(processed_event_table).where(stale)).rowcount
+
+    # --- Teams conversation references ----------------------------------------------------------
+
+    def save_conversation_reference(
+        self, platform: str, conversation_id: str, reference: dict[str, Any], now: datetime | None = None,
+    ) -> None:
+        """Insert or replace; portable upsert (update, else insert, else update after a race)."""
+        values = {"reference": json.dumps(reference, ensure_ascii=False, sort_keys=True), "updated_at": now or utcnow()}
+        where = and_(reference_table.c.platform == platform,
+                     reference_table.c.conversation_id == conversation_id)
+        for _ in range(2):
+            with self._begin() as connection:
+                if connection.execute(update(reference_table).where(where).values(**values)).rowcount:
+                    return
+            if self._insert_new(insert(reference_table).values(
+                platform=platform, conversation_id=conversation_id, **values,
+            )):
+                return
+
+    def conversation_reference(self, platform: str, conversation_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as connection:
+            text = connection.execute(select(reference_table.c.reference).where(
+                reference_table.c.platform == platform,
+                reference_table.c.conversation_id == conversation_id,
+            )).scalar()
+        return None if text is None else dict(json.loads(text))
+
+    def conversation_references(self, platform: str) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(reference_table.c.conversation_id, reference_table.c.reference)
+                .where(reference_table.c.platform == platform)
+            ).all()
+        return {row.conversation_id: dict(json.loads(row.reference)) for row in rows}
+
+
+class SqlFeedbackRecorder:
+    """The `FeedbackRecorder` of bot/feedback.py, backed by the store (one INSERT per vote)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record(self, vote: Vote) -> None:
+        self.store.record_vote(vote)
+
+
+class SqlEventDeduplicator:
+    """The Slack adapter's `EventDeduplicator`, shared by every process on the database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def claim(self, event_id: str) -> bool:
+        return self.store.claim_event(event_id)
+
+
+def _key_values(key: DeliveryKey) -> dict[str, Any]:
+    return {
+        "event_id": key.event_id, "event_start": key.event_start, "offset_seconds": key.offset_seconds,
+        "platform": key.platform, "target_id": key.target_id,
+    }
+
+
+def _key_clause(key: DeliveryKey) -> Any:
+    return and_(*(delivery_table.c[name] == value for name, value in _key_values(key).items()))

@@ -1,0 +1,127 @@
+"""Reminders in the bot's one process: the scheduler and the Slack sender on the server's loop.
+
+`reminder_extension(store)` is a `handlers.web` extension: it registers `/renkei remind|schedule|
+reload` with the Slack adapter and starts the scheduler when the aiohttp server starts (stopping
+it on shutdown). `python -m handlers.reminder_runner` serves the whole bot (Slack, /healthz,
+reminders) with the store on DATABASE_URL; the process tests run it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Mapping
+
+from aiohttp import web
+
+from bot.delivery import Clock, Sender, now_jst
+from bot.dispatch import Dispatcher
+from bot.engine import Engine
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.reload import KnowledgeReloader
+from bot.reminder_service import SLACK, build_scheduler
+from bot.scheduler import ReminderScheduler
+from bot.settings import Settings, SettingsError
+from bot.store import Store
+from handlers.slack import SUBCOMMANDS, SubcommandRegistry
+from handlers.slack_reminders import (
+    ReminderServices,
+    SlackReminderSender,
+    build_reminder_client,
+    register_reminder_commands,
+)
+from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SLACK_KEY, WebExtension, run_server
+
+log = logging.getLogger(__name__)
+
+SERVICES_KEY = web.AppKey("reminders", ReminderServices)
+
+
+def start_reminders(settings: Settings, *, dispatcher: Dispatcher, store: Store, clock: Clock = now_jst,
+                    extra_senders: Mapping[str, Sender] | None = None) -> ReminderScheduler | None:
+    """Start the reminder scheduler on the running loop with the Slack sender (when Slack is
+    configured) and `extra_senders` (e.g. {"teams": TeamsReminderSender(...)}); None when
+    SCHEDULER=off or there is nowhere to post."""
+    if not settings.scheduler_enabled:
+        log.info("reminder scheduler off (SCHEDULER=off)")
+        return None
+    senders = dict(extra_senders or {})
+    if settings.slack_enabled:
+        senders[SLACK] = SlackReminderSender(build_reminder_client(settings))
+    if not senders:
+        log.info("reminder scheduler not started: nowhere to post (no platform is configured)")
+        return None
+    scheduler = build_scheduler(settings, knowledge=lambda: dispatcher.kb, store=store, senders=senders, clock=clock)
+    if scheduler is not None:
+        scheduler.start()
+    return scheduler
+
+
+def reminder_extension(store: Store, *, reloader: KnowledgeReloader | None = None, clock: Clock = now_jst,
+                       extra_senders: Mapping[str, Sender] | None = None) -> WebExtension:
+    """Attach reminders to the aiohttp app built by `handlers.web.build_web_app`; with the
+    process's `reloader`, every reload (hot reload, `/renkei reload`) reschedules."""
+
+    def attach(web_app: web.Application) -> None:
+        services = ReminderServices(web_app[SETTINGS_KEY], store, web_app[DISPATCHER_KEY], clock=clock,
+                                    reloader=reloader)
+        if reloader is not None:
+            reloader.listeners.append(services.reschedule)
+        web_app[SERVICES_KEY] = services
+        slack = web_app.get(SLACK_KEY)
+        if slack is not None:
+            slack.bot.subcommands = to_own_registry(slack.bot.subcommands)
+            register_reminder_commands(slack.bot.subcommands, services)
+        web_app.cleanup_ctx.append(_scheduler_lifecycle(services, extra_senders))
+
+    return attach
+
+
+def to_own_registry(registry: SubcommandRegistry) -> SubcommandRegistry:
+    """This app's registry: a copy when it is the module-wide default, so the handlers bound to
+    this app's store never leak into another app built in the same process (tests)."""
+    if registry is not SUBCOMMANDS:
+        return registry
+    own = SubcommandRegistry(builtins=False)
+    for sub in registry:
+        own.register(sub.name, sub.handler, description=sub.description, usage=sub.usage, aliases=sub.aliases)
+    return own
+
+
+def _scheduler_lifecycle(services: ReminderServices, extra_senders: Mapping[str, Sender] | None,
+                         ) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def lifecycle(_web_app: web.Application) -> AsyncIterator[None]:
+        services.scheduler = start_reminders(services.settings, dispatcher=services.dispatcher,
+                                             store=services.store, clock=services.clock, extra_senders=extra_senders)
+        try:
+            yield
+        finally:
+            if services.scheduler is not None:
+                services.scheduler.shutdown()
+                services.scheduler = None
+
+    return lifecycle
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    try:
+        kb = load_knowledge(settings.data_path)
+    except KnowledgeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    store = Store(settings.database_url)
+    dispatcher = Dispatcher(Engine(kb))
+    reloader = KnowledgeReloader(settings.data_path, dispatcher)
+    try:
+        return run_server(settings, dispatcher, extensions=[reminder_extension(store, reloader=reloader)])
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The store on a real SQLite file: subscriptions, the ledger's atomic claims, votes, event ids."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.feedback import FeedbackRecorder, Vote
+from bot.knowledge import JST
+from bot.reminders import DeliveryKey, Target
+from bot.settings import Settings
+from bot.store import SqlFeedbackRecorder, Store
+
+START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
+C1 = Target("slack", "C1")
+
+
+def key(offset: int = 3600, target: Target = C1, event_id: str = "review") -> DeliveryKey:
+    return DeliveryKey(event_id, START, offset, target.platform, target.id)
+
+
+@pytest.fixture()
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'nested' / 'renkei.db'}"
+
+
+@pytest.fixture()
+def store(db_url: str) -> Store:
+    return Store(db_url)
+
+
+def test_the_default_url_is_a_sqlite_file_under_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = Settings.from_env({}).database_url
+    assert url == "sqlite:///var/renkei.db"
+    Store(url).close()
+    assert (tmp_path / "var" / "renkei.db").is_file()
+
+
+def test_sqlite_runs_in_wal_mode_with_its_folder_created(store: Store, tmp_path: Path) -> None:
+    assert store.journal_mode() == "wal"
+    assert (tmp_path / "nested" / "renkei.db").is_file()
+
+
+def test_subscribe_unsubscribe_and_list(store: Store) -> None:
+    when = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
+    assert store.subscribe(C1, "U1", when) is True
+    assert store.subscribe(C1, "U2", when) is False  # already subscribed: the first one stays
+    assert store.subscribe(Target("slack", "C2"), "U2", when) is True
+    sub = store.subscription(C1)
+    assert sub is not None and (sub.user_id, sub.created_at) == ("U1", when)
+    assert [s.target for s in store.subscriptions()] == [C1, Target("slack", "C2")]
+    assert store.unsubscribe(C1) is True
+    assert store.unsubscribe(C1) is False
+    assert store.subscription(C1) is None
+    assert [s.target_id for s in store.subscriptions("slack")] == ["C2"]
+    assert store.subscriptions("teams") == []
+
+
+def test_a_claim_is_granted_once(store: Store) -> None:
+    due = START - timedelta(hours=1)
+    assert store.claim(key(), due) is True
+    assert store.claim(key(), due) is False
+    assert store.claim(key(offset=86400), due) is True
+    assert store.record_missed(key(), due, "late") is False  # the ledger already has it
+    assert store.ledger_keys(START - timedelta(days=1)) == {key(), key(offset=86400)}
+    assert store.ledger_keys(START + timedelta(seconds=1)) == set()
+
+
+def test_concurrent_claims_from_two_stores_grant_each_key_once(db_url: str) -> None:
+    stores = [Store(db_url), Store(db_url)]  # two engines: separate connections, as two processes have
+    keys = [key(offset=n) for n in range(1, 41)]
+    granted: list[DeliveryKey] = []
+    lock = threading.Lock()
+
+    def claim_all(store: Store) -> None:
+        for k in keys:
+            if store.claim(k, START):
+                with lock:
+                    granted.append(k)
+
+    threads = [threading.Thread(target=claim_all, args=(stores[i % 2],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(granted) == sorted(keys)
+
+
+def test_ledger_lifecycle(store: Store) -> None:
+    due = START - timedelta(hours=1)
+    store.claim(key(), due)
+    store.note_attempt(key())
+    store.note_error(key(), "ratelimited")
+    store.note_attempt(key())
+    store.mark_sent(key(), late=True)
+    (row,) = store.deliveries(target=C1)
+    assert (row.status, row.attempts, row.last_error, row.due_at) == ("late", 2, "ratelimited", due)
+    assert row.sent_at is not None
+    # Marks only apply to claimed rows: a finished delivery is never re-opened.
+    store.mark_failed(key(), "too late")
+    assert store.deliveries(target=C1)[0].status == "late"
+
+
+def test_failed_and_missed_rows_keep_their_reason(store: Store) -> None:
+    store.claim(key(), START)
+    store.mark_failed(key(), "channel_not_found")
+    assert store.record_missed(key(offset=60), START, "the event had started") is True
+    rows = {r.key.offset_seconds: r for r in store.deliveries(target=C1)}
+    assert (rows[3600].status, rows[3600].last_error) == ("failed", "channel_not_found")
+    assert (rows[60].status, rows[60].last_error) == ("missed", "the event had started")
+    assert [r.key for r in store.deliveries(statuses=("failed",))] == [key()]
+
+
+def test_stale_claims_are_released_or_failed_but_fresh_ones_kept(store: Store) -> None:
+    then = datetime.now(UTC) - timedelta(hours=1)
+    store.claim(key(offset=1), START, then)  # died before posting
+    store.claim(key(offset=2), START, then)
+    store.note_attempt(key(offset=2), then)  # died while posting
+    store.claim(key(offset=3), START)  # alive
+    released, failed = store.recover_stale_claims(datetime.now(UTC) - timedelta(minutes=10))
+    assert (released, failed) == (1, 1)
+    statuses = {r.key.offset_seconds: r.status for r in store.deliveries()}
+    assert statuses == {2: "failed", 3: "claimed"}
+    assert store.claim(key(offset=1), START) is True  # the released one can be claimed again
+
+
+def test_claim_event_is_true_once_across_processes(db_url: str) -> None:
+    first, second = Store(db_url), Store(db_url)
+    assert first.claim_event("Ev123") is True
+    assert second.claim_event("Ev123") is False
+    assert first.claim_event("Ev123") is False
+    assert second.claim_event("Ev456") is True
+
+
+def test_processed_events_are_pruned(store: Store) -> None:
+    old = datetime.now(UTC) - timedelta(days=2)
+    store.claim_event("EvOld", old)
+    store.claim_event("EvNew")
+    assert store.prune_events(datetime.now(UTC) - timedelta(days=1)) == 1
+    assert store.claim_event("EvOld") is True
+    assert store.claim_event("EvNew") is False
+
+
+def test_sql_feedback_recorder_stores_votes(store: Store) -> None:
+    recorder: FeedbackRecorder = SqlFeedbackRecorder(store)
+    when = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
+    up = Vote(platform="slack", conversation_id="C1:1.2", user_id="U1", question="帯広の連携事項は?", helpful=True,
+              voted_at=when, answer_kind="answer", topic_id="cooperation")
+    down = Vote(platform="slack", conversation_id="D1", user_id="", question="<!channel> 小樽?", helpful=False,
+                voted_at=when, answer_kind="fallback")
+    recorder.record(up)
+    recorder.record(down)
+    assert store.votes() == [up, down]
+
+
+def test_conversation_references_are_upserted(store: Store) -> None:
+    store.save_conversation_reference("teams", "19:abc", {"serviceUrl": "https://x", "n": 1})
+    store.save_conversation_reference("teams", "19:abc", {"serviceUrl": "https://x", "n": 2})
+    store.save_conversation_reference("teams", "19:def", {"n": 3})
+    assert store.conversation_reference("teams", "19:abc") == {"serviceUrl": "https://x", "n": 2}
+    assert store.conversation_reference("teams", "19:zzz") is None
+    assert store.conversation_references("teams") == {"19:abc": {"serviceUrl": "https://x", "n": 2}, "19:def": {"n": 3}}
+
+
+def test_naive_datetimes_are_refused(store: Store) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        store.subscribe(C1, "U1", datetime(2026, 11, 29, 9, 0))
+
+
+def test_two_stores_opening_a_new_file_at_once_both_work(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    errors: list[BaseException] = []
+    opened: list[Store] = []
+
+    def open_store() -> None:
+        try:
+            opened.append(Store(url))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(opened) == 4
+    assert opened[0].subscribe(C1, "U1") and not opened[3].subscribe(C1, "U2")
