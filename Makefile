@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check eval bench clean
+.PHONY: run test lint typecheck check eval bench clean teams-schemas
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) app.py
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck teams-schemas
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -32,6 +32,23 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/engine.py
+
+# The Teams app manifest JSON schemas, from the npm package @microsoft/app-manifest (not
+# committed): tests/test_teams_package.py validates the generated manifest.json against
+# .cache/app-manifest/package/build/json-schemas/teams/v<manifestVersion>/.
+APP_MANIFEST_PACKAGE := @microsoft/app-manifest@1.1.2
+APP_MANIFEST_DIR := .cache/app-manifest
+APP_MANIFEST_STAMP := $(APP_MANIFEST_DIR)/.fetched-1.1.2
+
+teams-schemas: $(APP_MANIFEST_STAMP)
+
+$(APP_MANIFEST_STAMP):
+	@command -v npm >/dev/null 2>&1 || { echo "teams-schemas: npm (Node.js) is required to fetch $(APP_MANIFEST_PACKAGE); install it, e.g. apt-get install npm" >&2; exit 1; }
+	rm -rf $(APP_MANIFEST_DIR) && mkdir -p $(APP_MANIFEST_DIR)
+	npm pack --silent --pack-destination $(APP_MANIFEST_DIR) $(APP_MANIFEST_PACKAGE) >/dev/null
+	tar -xzf $(APP_MANIFEST_DIR)/microsoft-app-manifest-*.tgz -C $(APP_MANIFEST_DIR)
+	test -d $(APP_MANIFEST_DIR)/package/build/json-schemas/teams
+	touch $@
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,447 @@
+"""The Microsoft Teams adapter, on the Microsoft 365 Agents SDK: an `AgentApplication` whose
+handlers turn Teams activities into dispatcher questions and Adaptive Cards.
+
+What arrives (POST /api/messages)            → what the bot does
+- message in a personal chat                 → answers with a card (context per chat)
+- message in a group chat / channel that
+  @mentions the bot (mention removed)        → answers in the chat / thread (context per thread)
+- `help`, `list`, `schedule`,
+  `remind on|off|list`                       → the command's card (mirrors `/renkei …` in Slack)
+- Action.Submit of a choice button           → the clarification card is replaced by the answer
+- Action.Submit of 👍 / 👎                   → `FeedbackRecorder.record(vote)`, a thank-you
+- conversationUpdate (bot added)             → conversation reference stored, welcome (help) card
+- installationUpdate add / remove            → reference stored / reminders for it turned off
+
+Every message also refreshes the stored conversation reference, so reminders reach any
+conversation the bot was installed in or messaged from (handlers/teams_reminders.py).
+
+Security: every request goes through the SDK's JWT check (`jwt_authorization_decorator`). Only
+with TEAMS_ANONYMOUS=true and no client id does it let unauthenticated requests through (for the
+Bot Framework Emulator and tests), and then only activities whose serviceUrl is on this machine
+are processed, so nobody can make the bot post to another address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import ipaddress
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, load_configuration_from_env
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    AgentAuthConfiguration,
+    ApplicationOptions,
+    MemoryStorage,
+    OutboundHostValidator,
+    TurnContext,
+    TurnState,
+)
+from yarl import URL
+
+from bot.dispatch import Dispatcher
+from bot.feedback import FeedbackRecorder, Vote
+from bot.reminders import Target
+from bot.settings import Settings
+from bot.store import SqlFeedbackRecorder, Store
+from handlers.teams_cards import (
+    CHOICE_ACTION,
+    MAX_QUESTION_CHARS,
+    Card,
+    CardOptions,
+    SubmitPayload,
+    to_answer_card,
+    to_card_activity,
+    to_help_card,
+    to_list_card,
+    to_notice_card,
+    to_too_long_card,
+)
+from handlers.teams_reminders import (
+    TEAMS,
+    TeamsCommandRequest,
+    TeamsReminderSender,
+    remind_command,
+    schedule_command,
+)
+
+log = logging.getLogger(__name__)
+
+PLATFORM = TEAMS
+MESSAGES_PATH = "/api/messages"
+# The SDK's JWT check reads its settings from this (string) key of the aiohttp application.
+AUTH_CONFIGURATION_KEY = "agent_configuration"
+APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
+THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+
+
+# --- incoming text -------------------------------------------------------------------------------
+
+_MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def to_question(text: str, bot_name: str | None = None) -> str:
+    """The user's words from Teams message text: the bot's own `<at>…</at>` removed (the SDK
+    removes it when the mention entity is there; this covers a message without one), other
+    mentions kept as `@name`, markup dropped and entities decoded."""
+
+    def readable(match: re.Match[str]) -> str:
+        name = match[1].strip()
+        return " " if bot_name and name == bot_name else f"@{name}"
+
+    plain = _TAG.sub(" ", _MENTION.sub(readable, text))
+    return _SPACES.sub(" ", html.unescape(plain)).strip()
+
+
+def to_command_word(text: str) -> tuple[str, str]:
+    """The first word (width- and case-normalised) and the rest."""
+    parts = _SPACES.split(text.strip(), maxsplit=1)
+    word = unicodedata.normalize("NFKC", parts[0]).casefold() if parts[0] else ""
+    return word, parts[1] if len(parts) > 1 else ""
+
+
+def to_target_id(conversation_id: str) -> str:
+    """A channel thread's id is the channel's id plus `;messageid=…`: reminders go to the channel."""
+    return conversation_id.split(";messageid=", 1)[0]
+
+
+def to_context_id(activity: Activity) -> str:
+    """The dispatcher's conversation: the chat, or the channel thread, the activity belongs to."""
+    return f"{PLATFORM}:{activity.conversation.id}"
+
+
+def to_user_id(activity: Activity) -> str:
+    sender = activity.from_property
+    if sender is None:
+        return ""
+    return str(sender.aad_object_id or sender.id or "")
+
+
+def to_user_name(activity: Activity) -> str:
+    sender = activity.from_property
+    return str(sender.name or "") if sender is not None else ""
+
+
+def to_reference_data(activity: Activity) -> dict[str, object]:
+    """What `send_proactive` needs later: service URL, conversation (the channel for a thread),
+    bot, tenant; no activity id, so proactive posts start new messages."""
+    reference = activity.get_conversation_reference()
+    reference.activity_id = None
+    reference.request_id = None
+    reference.conversation.id = to_target_id(reference.conversation.id)
+    return reference.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def is_loopback_url(url: object) -> bool:
+    try:
+        host = URL(str(url)).host or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class LoopbackServiceUrls(OutboundHostValidator):
+    """The SDK's serviceUrl check, narrowed to this machine (anonymous mode only)."""
+
+    def __init__(self) -> None:
+        super().__init__(enabled=True, include_default_microsoft_hosts=False)
+
+    def is_allowed(self, url: str | URL) -> bool:
+        return is_loopback_url(url)
+
+
+# --- text commands -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamsCommand:
+    name: str
+    description: str
+    usage: str = ""
+    aliases: tuple[str, ...] = ()
+    takes_arguments: bool = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(to_command_word(word)[0] for word in (self.name, *self.aliases))
+
+
+COMMANDS = (
+    TeamsCommand("help", "使い方と質問の例", aliases=("ヘルプ", "使い方", "?")),
+    TeamsCommand("list", "覚書を締結した市とテーマの一覧", aliases=("リスト",)),
+    TeamsCommand("schedule", "今後の締結式・イベントとリマインダーの予定", aliases=("予定", "スケジュール")),
+    TeamsCommand("remind", "この会話で締結式・イベントのリマインダーを受け取る（on / off / list）",
+                 usage="on|off|list", aliases=("リマインダー",), takes_arguments=True),
+)
+
+
+def find_command(text: str) -> tuple[TeamsCommand, str] | None:
+    """The command `text` runs and its arguments; None when `text` is a question."""
+    word, arguments = to_command_word(text)
+    for command in COMMANDS:
+        if word in command.words and (command.takes_arguments or not arguments):
+            return command, arguments
+    return None
+
+
+def to_help_lines() -> list[tuple[str, str]]:
+    return [(f"{command.name} {command.usage}".strip(), command.description) for command in COMMANDS]
+
+
+# --- the handlers --------------------------------------------------------------------------------
+
+
+class TeamsBot:
+    """The route handlers of one AgentApplication, bound to one dispatcher, store and recorder."""
+
+    def __init__(self, dispatcher: Dispatcher, store: Store, feedback: FeedbackRecorder) -> None:
+        self.dispatcher = dispatcher
+        self.store = store
+        self.feedback = feedback
+
+    # Activities ----------------------------------------------------------------------------------
+
+    async def on_message(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        await self.remember(activity)
+        if activity.value is not None and not (activity.text or "").strip():
+            await self.on_submit(context)
+            return
+        bot_name = activity.recipient.name if activity.recipient else None
+        await self.send_card(context, await self.to_reply(to_question(activity.text or "", bot_name), activity))
+
+    async def on_conversation_update(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        if is_bot_among(activity, activity.members_added):
+            await self.remember(activity)
+            await self.send_card(context, to_help_card(self.dispatcher.kb, to_help_lines()))
+        elif is_bot_among(activity, activity.members_removed):
+            await self.forget(activity)
+
+    async def on_installation_update(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        if activity.action == "remove":
+            await self.forget(activity)
+        elif (activity.action or "").startswith("add"):
+            await self.remember(activity)
+
+    async def on_error(self, context: TurnContext, error: Exception) -> None:
+        # The SDK has logged the traceback; the user gets an apology, never the error text.
+        log.error("Teams turn failed: %s", type(error).__name__)
+        try:
+            await self.send_card(context, to_notice_card(APOLOGY))
+        except Exception as send_error:
+            log.warning("could not send the apology to Teams: %s", type(send_error).__name__)
+
+    # Card buttons --------------------------------------------------------------------------------
+
+    async def on_submit(self, context: TurnContext) -> None:
+        activity = context.activity
+        try:
+            payload = SubmitPayload.from_value(activity.value)
+        except ValueError:
+            log.warning("ignoring a Teams card action that is not ours")
+            return
+        if payload.action == CHOICE_ACTION:
+            await self.replace_card(context, self.to_answer(payload.question, activity))
+            return
+        vote = Vote(
+            platform=PLATFORM, conversation_id=to_context_id(activity), user_id=to_user_id(activity),
+            question=payload.question, helpful=payload.helpful, voted_at=self.dispatcher.clock(),
+            answer_kind=payload.kind, topic_id=payload.topic_id,
+        )
+        await asyncio.to_thread(self.feedback.record, vote)
+        await self.send_card(context, to_notice_card(THANKS))
+
+    async def replace_card(self, context: TurnContext, card: Card) -> None:
+        """Replace the card whose button was pressed (as Slack's chat.update); a new message when
+        the original is unknown or can no longer be edited."""
+        card_id = context.activity.reply_to_id
+        if card_id:
+            update = to_card_activity(card)
+            update.id = card_id
+            try:
+                await context.update_activity(update)
+                return
+            except aiohttp.ClientResponseError as error:
+                log.warning("could not update the Teams card (HTTP %s); sending a new one", error.status)
+        await self.send_card(context, card)
+
+    # Replies -------------------------------------------------------------------------------------
+
+    async def to_reply(self, text: str, activity: Activity) -> Card:
+        """The card answering `text`: help when empty, a command's card, or the engine's answer."""
+        found = find_command(text or "help")
+        if found is None:
+            return self.to_answer(text, activity)
+        command, arguments = found
+        kb = self.dispatcher.kb
+        if command.name == "help":
+            return to_help_card(kb, to_help_lines())
+        if command.name == "list":
+            return to_list_card(kb)
+        request = TeamsCommandRequest(
+            target=Target(PLATFORM, to_target_id(activity.conversation.id)), user_id=to_user_id(activity),
+            user_name=to_user_name(activity),
+            store=self.store, dispatcher=self.dispatcher,
+        )
+        handler = remind_command if command.name == "remind" else schedule_command
+        return await handler(request, arguments)
+
+    def to_answer(self, question: str, activity: Activity) -> Card:
+        if len(question) > MAX_QUESTION_CHARS:
+            return to_too_long_card(len(question))
+        try:
+            answer = self.dispatcher.ask(question, to_context_id(activity), platform=PLATFORM,
+                                         user_id=to_user_id(activity))
+        except Exception:
+            log.exception("the engine failed on a Teams question")
+            return to_notice_card(APOLOGY)
+        return to_answer_card(answer, CardOptions(question))
+
+    @staticmethod
+    async def send_card(context: TurnContext, card: Card) -> None:
+        await context.send_activity(to_card_activity(card))
+
+    # Conversation references ---------------------------------------------------------------------
+
+    async def remember(self, activity: Activity) -> None:
+        if not activity.service_url or not activity.conversation:
+            return
+        target_id = to_target_id(activity.conversation.id)
+        await asyncio.to_thread(self.store.save_conversation_reference, PLATFORM, target_id,
+                                to_reference_data(activity))
+
+    async def forget(self, activity: Activity) -> None:
+        target = Target(PLATFORM, to_target_id(activity.conversation.id))
+        if await asyncio.to_thread(self.store.unsubscribe, target):
+            log.info("the app was removed from %s: its reminders are off", target)
+
+
+def is_bot_among(activity: Activity, members: Sequence[ChannelAccount] | None) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    return bool(bot_id) and any(member.id == bot_id for member in members or ())
+
+
+def register(app: AgentApplication[TurnState], bot: TeamsBot) -> None:
+    """Attach the bot's handlers to `app` (a fresh app per test is fine)."""
+    app.activity(ActivityTypes.message)(bot.on_message)
+    app.activity(ActivityTypes.conversation_update)(bot.on_conversation_update)
+    app.activity(ActivityTypes.installation_update)(bot.on_installation_update)
+    app.error(bot.on_error)
+
+
+# --- wiring --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamsService:
+    """A ready Teams agent: the SDK application and adapter, and the JWT settings they check."""
+
+    app: AgentApplication[TurnState]
+    adapter: CloudAdapter
+    bot: TeamsBot
+    auth_configuration: AgentAuthConfiguration
+    app_id: str
+
+    def reminder_sender(self) -> TeamsReminderSender:
+        """The reminder `Sender` for the "teams" platform, posting through this adapter."""
+        return TeamsReminderSender(self.adapter, self.bot.store, app_id=self.app_id)
+
+
+def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
+    """The SDK's connection manager and the settings its JWT check uses.
+
+    With a client id: the SDK's own CONNECTIONS__* configuration, anonymous access forced off.
+    Without one (TEAMS_ANONYMOUS=true): an anonymous-only connection, and a warning.
+    """
+    if settings.teams_client_id:
+        connections = MsalConnectionManager(**load_configuration_from_env(dict(settings.teams_sdk_env)))
+        auth = connections.get_default_connection_configuration()
+        if auth.ANONYMOUS_ALLOWED or settings.teams_anonymous:
+            log.warning("Teams: anonymous access is ignored because a client id is configured; "
+                        "every request to %s must carry a valid token", MESSAGES_PATH)
+        auth.ANONYMOUS_ALLOWED = False
+        return connections, auth
+    log.warning("Teams: TEAMS_ANONYMOUS=true and no client id: %s accepts requests without a token. "
+                "For local testing only (Bot Framework Emulator); replies go only to a serviceUrl on this "
+                "machine.", MESSAGES_PATH)
+    auth = AgentAuthConfiguration(anonymous_allowed=True)
+    return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth}), auth
+
+
+def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store, *,
+                        feedback: FeedbackRecorder | None = None) -> TeamsService:
+    """The Teams agent for `settings`; raises ValueError when Teams is not configured."""
+    if not settings.teams_enabled:
+        raise ValueError("Teams is not configured: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
+                         "(or TEAMS_ANONYMOUS=true for local testing)")
+    connections, auth = build_connections(settings)
+    # With a client id, activities must name a Microsoft serviceUrl (the SDK's default list).
+    validator = OutboundHostValidator(enabled=True) if settings.teams_client_id else LoopbackServiceUrls()
+    adapter = CloudAdapter(connection_manager=connections, host_validator=validator)
+    adapter.on_turn_error = raise_turn_error
+    app = AgentApplication[TurnState](
+        ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False), connection_manager=connections,
+    )
+    bot = TeamsBot(dispatcher, store, feedback or SqlFeedbackRecorder(store))
+    register(app, bot)
+    return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
+                        app_id=settings.teams_client_id)
+
+
+async def raise_turn_error(context: TurnContext, error: Exception) -> None:
+    # Replaces the SDK default, which posts the exception's text into the conversation.
+    raise error
+
+
+TEAMS_KEY = web.AppKey("teams", TeamsService)
+
+
+async def handle_messages(request: web.Request) -> web.StreamResponse:
+    teams = request.app[TEAMS_KEY]
+    response = await start_agent_process(request, teams.app, teams.adapter)
+    return response if response is not None else web.Response(status=202)
+
+
+def teams_extension(settings: Settings, dispatcher: Dispatcher, store: Store, *,
+                    feedback: FeedbackRecorder | None = None,
+                    service: TeamsService | None = None) -> Callable[[web.Application], None]:
+    """The web extension mounting POST /api/messages (JWT-checked) on the shared aiohttp app.
+
+    Pass `service` to share one TeamsService with the reminder sender; a no-op when Teams is not
+    configured, so it can always be listed.
+    """
+    if service is None and not settings.teams_enabled:
+        def skip(web_app: web.Application) -> None:
+            log.info("Teams off (no CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID)")
+
+        return skip
+    teams = service or build_teams_service(settings, dispatcher, store, feedback=feedback)
+
+    def extend(web_app: web.Application) -> None:
+        web_app[TEAMS_KEY] = teams
+        with warnings.catch_warnings():
+            # The SDK's key is a plain string; aiohttp recommends AppKey and warns otherwise.
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            web_app[AUTH_CONFIGURATION_KEY] = teams.auth_configuration
+        web_app.router.add_post(MESSAGES_PATH, jwt_authorization_decorator(handle_messages))  # type: ignore[no-untyped-call]
+
+    return extend

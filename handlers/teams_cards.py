@@ -1,0 +1,334 @@
+"""Adaptive Card (schema 1.5) rendering for Microsoft Teams: answers, help, the partner list,
+the schedule, notices and ceremony reminders.
+
+Every function is a pure function from bot values to card JSON (plain dicts), so the cards can be
+checked against the Adaptive Card 1.5 JSON schema without a network. The content mirrors the
+Slack rendering (handlers/slack_blocks.py): title, the question asked, notes, sections, the
+ceremony status, choices, the source line and 👍 / 👎 under an answer.
+
+Two safety rules hold for every function:
+- Text never reaches a card unchanged: `to_card_text` turns the characters Teams' card markdown
+  reacts to (`*`, `_`, `[`, `]`) into their full-width forms, so a question typed as
+  `[here](https://…)` can never become a link in the bot's own card.
+- Teams' limits are respected by truncating with "…" rather than failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment
+
+from bot.answer import Answer, Section, to_text
+from bot.delivery import ReminderMessage
+from bot.knowledge import KnowledgeBase
+from bot.reminders import format_offset
+from bot.schedule import format_countdown_from
+from bot.timefmt import format_date, format_when, to_status
+
+Card = dict[str, Any]
+Element = dict[str, Any]
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_VERSION = "1.5"
+BOT_NAME = "Renkei Bot（連携ボット）"
+
+MAX_QUESTION_CHARS = 1000
+# Teams refuses a message over about 28 KB; these keep a card far below that.
+MAX_TEXT_CHARS = 2000
+MAX_BODY_ELEMENTS = 60
+MAX_CHOICES = 6
+MAX_FALLBACK_CHARS = 2000
+ELLIPSIS = "…"
+
+# The key every Action.Submit of ours carries in its data, and its values.
+SUBMIT_KEY = "renkei"
+CHOICE_ACTION = "choice"
+FEEDBACK_ACTION = "feedback"
+
+_MARKDOWN_TO_PLAIN = str.maketrans({"*": "＊", "_": "＿", "[": "［", "]": "］"})
+
+
+@dataclass(frozen=True)
+class SubmitPayload:
+    """What a card button sends back when pressed (Teams merges `data` into activity.value)."""
+
+    action: str
+    question: str
+    helpful: bool = False
+    kind: str = ""
+    topic_id: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {SUBMIT_KEY: self.action, "q": self.question}
+        if self.action == FEEDBACK_ACTION:
+            data.update({"helpful": self.helpful, "k": self.kind, "t": self.topic_id})
+        return data
+
+    @classmethod
+    def from_value(cls, value: object) -> SubmitPayload:
+        """Parse activity.value; raise ValueError if it is not one of our buttons."""
+        if not isinstance(value, Mapping):
+            raise ValueError("not a Renkei Bot card action")
+        action, question = value.get(SUBMIT_KEY), value.get("q")
+        if action not in (CHOICE_ACTION, FEEDBACK_ACTION) or not isinstance(question, str):
+            raise ValueError("not a Renkei Bot card action")
+        topic = value.get("t")
+        return cls(
+            action=action,
+            question=question,
+            helpful=value.get("helpful") is True,
+            kind=str(value.get("k") or ""),
+            topic_id=topic if isinstance(topic, str) else None,
+        )
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    """How an answer is shown: the question it answers, and whether 👍 / 👎 go under it."""
+
+    question: str
+    feedback_buttons: bool = True
+
+
+# --- text and elements ---------------------------------------------------------------------------
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when something was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(ELLIPSIS), 0)] + ELLIPSIS
+
+
+def to_card_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """Text safe for a card: markdown's active characters made full-width, cut to `limit`."""
+    return truncate(text.translate(_MARKDOWN_TO_PLAIN), limit) or " "
+
+
+def to_text_block(text: str, *, weight: str | None = None, size: str | None = None, subtle: bool = False,
+                  color: str | None = None, spacing: str | None = None, heading: bool = False) -> Element:
+    block: Element = {"type": "TextBlock", "text": to_card_text(text), "wrap": True}
+    if heading:
+        block["style"] = "heading"
+    optional = {"weight": weight, "size": size, "color": color, "spacing": spacing}
+    block.update({key: value for key, value in optional.items() if value})
+    if subtle:
+        block["isSubtle"] = True
+    return block
+
+
+def to_paragraphs(text: str, **style: Any) -> list[Element]:
+    """One TextBlock per line: how a line break renders in card markdown differs by client."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    blocks = [to_text_block(line, **style) for line in lines]
+    for block in blocks[1:]:
+        block["spacing"] = "None"
+    return blocks
+
+
+def to_title(text: str) -> Element:
+    return to_text_block(text or BOT_NAME, weight="Bolder", size="Medium", heading=True)
+
+
+def to_small_note(text: str) -> Element:
+    return to_text_block(text, size="Small", subtle=True)
+
+
+def to_bullets(items: Iterable[str]) -> list[Element]:
+    blocks = [to_text_block(f"・{item}", spacing="None") for item in items]
+    if blocks:
+        blocks[0].pop("spacing")
+    return blocks
+
+
+def to_fact_set(facts: Sequence[tuple[str, str]]) -> Element:
+    return {"type": "FactSet",
+            "facts": [{"title": to_card_text(title, 200), "value": to_card_text(value)} for title, value in facts]}
+
+
+def to_submit(title: str, payload: SubmitPayload) -> Element:
+    return {"type": "Action.Submit", "title": to_card_text(title, 80), "data": payload.to_data()}
+
+
+def to_card(body: list[Element], actions: Sequence[Element] = (), *, fallback_text: str = "") -> Card:
+    card: Card = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA_URL, "version": CARD_VERSION, "lang": "ja",
+                  "body": fit_elements(body)}
+    if actions:
+        card["actions"] = list(actions)
+    if fallback_text:
+        card["fallbackText"] = truncate(fallback_text, MAX_FALLBACK_CHARS)
+    return card
+
+
+def to_card_activity(card: Card) -> Activity:
+    """A message activity carrying one card; `summary` is what notifications show."""
+    activity = Activity(type=ActivityTypes.message, attachments=[Attachment(content_type=CARD_CONTENT_TYPE,
+                                                                            content=card)])
+    summary = truncate(str(card.get("fallbackText", "")).split("\n")[0], 200)
+    if summary:
+        activity.summary = summary
+    return activity
+
+
+def fit_elements(body: list[Element], limit: int = MAX_BODY_ELEMENTS) -> list[Element]:
+    """At most `limit` elements, keeping the last (source) one and saying something was cut."""
+    if len(body) <= limit:
+        return body
+    return [*body[: limit - 2], to_small_note(f"{ELLIPSIS}（長いため一部を省略しました）"), body[-1]]
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def to_answer_card(answer: Answer, options: CardOptions) -> Card:
+    """An engine answer: title, question, notes, sections, status, choices, source, 👍 / 👎."""
+    body = [to_title(answer.title), to_small_note(f"💬 質問: {options.question}")]
+    body += [to_text_block(f"※ {note}", size="Small", color="Warning") for note in answer.notes]
+    for section in answer.sections:
+        body += to_section_elements(section)
+    if answer.statuses:
+        body.append(to_fact_set([("🗓️ 状況", status.label) for status in answer.statuses]))
+    if answer.suggestions:
+        heading = "どれについてお答えしましょうか？" if answer.kind == "clarify" else "関連する質問:"
+        body.append(to_text_block(heading, weight="Bolder", spacing="Medium"))
+        body.append({"type": "ActionSet", "actions": [
+            to_submit(choice.label, SubmitPayload(CHOICE_ACTION, choice.question))
+            for choice in answer.suggestions[:MAX_CHOICES]
+        ]})
+    if answer.source:
+        body.append(to_small_note(f"📄 {answer.source.to_text()}"))
+    return to_card(body, to_feedback_actions(answer, options), fallback_text=to_text(answer))
+
+
+def to_section_elements(section: Section) -> list[Element]:
+    elements: list[Element] = []
+    if section.label:
+        elements.append(to_text_block(section.label, weight="Bolder", spacing="Medium"))
+    if section.text:
+        elements += to_paragraphs(section.text, spacing="Small")
+    elements += to_bullets(section.items)
+    return elements
+
+
+def to_feedback_actions(answer: Answer, options: CardOptions) -> list[Element]:
+    if not options.feedback_buttons or answer.kind == "clarify":
+        return []
+    vote = SubmitPayload(FEEDBACK_ACTION, options.question, kind=answer.kind, topic_id=answer.topic_id)
+    return [
+        to_submit("👍 役に立った", replace(vote, helpful=True)),
+        to_submit("👎 役に立たなかった", vote),
+    ]
+
+
+def to_notice_card(text: str, *, title: str = "") -> Card:
+    """A short message (thanks, refusals, errors, command replies), one block per line."""
+    body = ([to_title(title)] if title else []) + to_paragraphs(text)
+    return to_card(body or [to_text_block(" ")], fallback_text=text)
+
+
+def to_too_long_card(length: int) -> Card:
+    return to_notice_card(
+        f"ご質問が長すぎます（{length:,}文字）。{MAX_QUESTION_CHARS:,}文字以内で、知りたいことを短くお書きください。"
+    )
+
+
+# --- help, list, schedule ------------------------------------------------------------------------
+
+
+def to_examples(kb: KnowledgeBase) -> list[str]:
+    first, last = kb.partners[0], kb.partners[-1]
+    return [
+        f"{last.short_name}の連携事項は?",
+        f"{first.short_name}の締結式はいつ?",
+        f"{kb.partners[len(kb.partners) // 2].short_name}のプロジェクトは?",
+        "各市のテーマ",
+        "問い合わせ先は?",
+    ]
+
+
+def to_intro(kb: KnowledgeBase) -> str:
+    names = "・".join(p.name for p in kb.partners)
+    return f"{kb.document.issuer}と{names}の覚書（{format_date(kb.document.date)}発表）について答えます。"
+
+
+def to_document_source(kb: KnowledgeBase) -> str:
+    return f"📄 出典: {kb.document.title} / {format_date(kb.document.date)}"
+
+
+def to_help_card(kb: KnowledgeBase, commands: Sequence[tuple[str, str]]) -> Card:
+    """`help`: what the bot answers, examples, how to ask, and every text command."""
+    topics = [topic.label for topic in kb.vocabulary.topics if topic.facet_of is None]
+    usage = [
+        "個人チャット: 質問をそのまま送信",
+        f"チャネル・グループチャット: 「@Renkei Bot {to_examples(kb)[0]}」のようにメンションして質問",
+        *(f"{name}: {text}" for name, text in commands),
+    ]
+    body = [
+        to_title(f"{BOT_NAME}の使い方"),
+        to_text_block(to_intro(kb)),
+        to_text_block("答えられること", weight="Bolder", spacing="Medium"), *to_bullets(topics),
+        to_text_block("質問の例", weight="Bolder", spacing="Medium"), *to_bullets(to_examples(kb)),
+        to_text_block("使い方", weight="Bolder", spacing="Medium"), *to_bullets(usage),
+        to_small_note(to_document_source(kb)),
+    ]
+    return to_card(body, fallback_text=f"{BOT_NAME}の使い方")
+
+
+def to_list_card(kb: KnowledgeBase) -> Card:
+    """`list`: the partners and their themes."""
+    body = [
+        to_title("覚書を締結した市とテーマ"),
+        to_fact_set([(partner.name, partner.theme) for partner in kb.partners]),
+        to_small_note(to_document_source(kb)),
+    ]
+    return to_card(body, fallback_text="、".join(f"{p.name}（{p.theme}）" for p in kb.partners))
+
+
+def to_ceremony_facts(kb: KnowledgeBase, now: datetime) -> list[tuple[str, str]]:
+    facts = []
+    for partner in kb.partners:
+        ceremony = partner.ceremony
+        status = "✅ 開催済み" if to_status(ceremony, now).held else "⏳ 開催予定"
+        facts.append((partner.name, f"{format_when(ceremony)} {ceremony.place} — {status}"))
+    return facts
+
+
+def to_schedule_card(schedule_text: str, kb: KnowledgeBase, now: datetime) -> Card:
+    """`schedule`: upcoming events with their reminder times, and every ceremony's status."""
+    body = [
+        to_title("締結式・イベントの予定"),
+        *to_paragraphs(schedule_text),
+        to_text_block("各市の締結式", weight="Bolder", spacing="Medium"),
+        to_fact_set(to_ceremony_facts(kb, now)),
+        to_small_note(to_document_source(kb)),
+    ]
+    return to_card(body, fallback_text=schedule_text)
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+def to_reminder_card(message: ReminderMessage) -> Card:
+    """A ceremony reminder: what, when (weekday, countdown), where, who, and the source."""
+    event = message.event
+    countdown = format_countdown_from(event.starts_at, message.now)
+    facts = [("日時", f"{format_when(event)}（{countdown}）"), ("場所", event.place or "未定")]
+    attendees = "、".join(f"{a.role} {a.name}".strip() for a in event.attendees)
+    if attendees:
+        facts.append(("出席者", attendees))
+    body = [
+        to_title(f"⏰ {event.title}"),
+        to_text_block(f"{event.title} まで{countdown}です。"),
+        to_fact_set(facts),
+        to_small_note(f"🔔 {format_offset(message.offset)}のリマインダー"),
+    ]
+    if message.late:
+        body.append(to_text_block("⚠️ ボットの停止中に送信予定時刻を過ぎたため、遅れてお知らせしています。",
+                                  size="Small", color="Warning"))
+    body.append(to_small_note(f"📄 {message.source}"))
+    return to_card(body, fallback_text=f"リマインダー: {event.title} — {format_when(event)}（{countdown}）")

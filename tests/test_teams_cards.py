@@ -1,0 +1,182 @@
+"""Adaptive Card rendering: every card validates against the Adaptive Card 1.5 JSON schema, user
+text cannot become markdown, buttons carry what the handlers need."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.answer import Answer, Choice, EventStatus, Section, Source
+from bot.delivery import ReminderMessage
+from bot.dispatch import Dispatcher
+from bot.engine import Engine
+from bot.knowledge import JST, KnowledgeBase
+from bot.schedule import format_schedule
+from handlers.teams_cards import (
+    CHOICE_ACTION,
+    FEEDBACK_ACTION,
+    MAX_BODY_ELEMENTS,
+    MAX_CHOICES,
+    MAX_TEXT_CHARS,
+    CardOptions,
+    SubmitPayload,
+    to_answer_card,
+    to_card_activity,
+    to_help_card,
+    to_list_card,
+    to_notice_card,
+    to_reminder_card,
+    to_schedule_card,
+    to_too_long_card,
+)
+from tests.conftest import NOW
+from tests.reminder_support import event_entry, load_with_events
+from tests.teams_support import assert_valid_card, card_validator
+
+SOURCE = Source("道内基礎自治体との連携の推進", "2019-12-17", "旭川市")
+
+
+def texts(card: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("text", "title", "value") and isinstance(item, str):
+                    found.append(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+def full_answer(**changes: Any) -> Answer:
+    base = Answer(
+        kind="answer", confidence=0.9, title="旭川市の主な連携・協力事項",
+        sections=(Section("連携事項", "一行目\n二行目", ("産業振興", "人材育成")), Section("", "ラベルなし")),
+        source=SOURCE, suggestions=(Choice("締結式", "旭川市の締結式は?"),),
+        statuses=(EventStatus("asahikawa-ceremony", datetime(2020, 1, 20, 10, 30, tzinfo=JST), True,
+                              "旭川市との覚書締結式は2020年1月20日（月）に開催済みです。"),),
+        notes=("「札幌」は対象外です。",), topic_id="cooperation", partner_ids=("asahikawa",),
+    )
+    return Answer(**{**base.__dict__, **changes})
+
+
+@pytest.mark.parametrize("question", ["旭川市の締結式はいつ?", "連携事項は?", "天気は?", "問い合わせ先は?", "各市のテーマ"])
+def test_engine_answers_render_as_valid_cards(kb: KnowledgeBase, question: str) -> None:
+    answer = Dispatcher(Engine(kb), clock=lambda: NOW).ask(question, "teams:test")
+    card = to_answer_card(answer, CardOptions(question))
+    assert_valid_card(card)
+    assert texts(card)[0] == answer.title and f"💬 質問: {question}" in texts(card)
+    assert len(json.dumps(card, ensure_ascii=False).encode()) < 28_000  # Teams' message size limit
+
+
+def test_an_answer_card_shows_every_part_and_feedback_buttons() -> None:
+    card = to_answer_card(full_answer(), CardOptions("旭川の連携事項は?"))
+    assert_valid_card(card)
+    shown = texts(card)
+    for expected in ("旭川市の主な連携・協力事項", "※ 「札幌」は対象外です。", "連携事項", "一行目", "二行目",
+                     "・産業振興", "・人材育成", "ラベルなし", "関連する質問:", "締結式",
+                     "旭川市との覚書締結式は2020年1月20日（月）に開催済みです。",
+                     "📄 出典: 道内基礎自治体との連携の推進 / 2019-12-17 / 旭川市"):
+        assert expected in shown, expected
+    up, down = card["actions"]
+    assert SubmitPayload.from_value(up["data"]) == SubmitPayload(FEEDBACK_ACTION, "旭川の連携事項は?", True,
+                                                                 "answer", "cooperation")
+    assert SubmitPayload.from_value(down["data"]).helpful is False
+    assert card["fallbackText"].startswith("旭川市の主な連携・協力事項")
+
+
+def test_a_clarification_offers_at_most_six_choices_and_no_feedback() -> None:
+    choices = tuple(Choice(f"候補{i}", f"質問{i}") for i in range(9))
+    card = to_answer_card(full_answer(kind="clarify", suggestions=choices), CardOptions("連携事項は?"))
+    assert_valid_card(card)
+    assert "actions" not in card
+    (action_set,) = [element for element in card["body"] if element["type"] == "ActionSet"]
+    assert len(action_set["actions"]) == MAX_CHOICES
+    first = SubmitPayload.from_value(action_set["actions"][0]["data"])
+    assert (first.action, first.question) == (CHOICE_ACTION, "質問0")
+    assert "どれについてお答えしましょうか？" in texts(card)
+
+
+def test_user_text_cannot_become_markdown() -> None:
+    question = "[ここをクリック](https://evil.example) **重要** _斜体_"
+    card = to_answer_card(full_answer(), CardOptions(question))
+    line = next(text for text in texts(card) if text.startswith("💬 質問: "))
+    assert line == "💬 質問: ［ここをクリック］(https://evil.example) ＊＊重要＊＊ ＿斜体＿"
+    assert not any(char in text for text in texts(card) for char in "[]*_")
+    # The question itself travels unchanged in the buttons' data.
+    assert SubmitPayload.from_value(card["actions"][0]["data"]).question == question
+
+
+def test_long_answers_are_cut_to_teams_limits() -> None:
+    sections = tuple(Section(f"見出し{i}", "本文" * 1500) for i in range(80))
+    card = to_answer_card(full_answer(sections=sections), CardOptions("長い"))
+    assert_valid_card(card)
+    assert len(card["body"]) == MAX_BODY_ELEMENTS
+    assert "（長いため一部を省略しました）" in card["body"][-2]["text"]
+    assert card["body"][-1]["text"].startswith("📄 出典")
+    assert max(len(text) for text in texts(card)) <= MAX_TEXT_CHARS
+
+
+@pytest.mark.parametrize("value", [None, "choice", {"renkei": "choice"}, {"renkei": "delete", "q": "x"},
+                                   {"q": "x"}, {"renkei": "choice", "q": 3}])
+def test_only_our_button_values_are_accepted(value: object) -> None:
+    with pytest.raises(ValueError, match="not a Renkei Bot card action"):
+        SubmitPayload.from_value(value)
+
+
+def test_help_list_notice_and_too_long_cards_are_valid(kb: KnowledgeBase) -> None:
+    help_card = to_help_card(kb, [("help", "使い方"), ("remind on|off|list", "リマインダー")])
+    list_card = to_list_card(kb)
+    for card in (help_card, list_card, to_notice_card("一行目\n二行目", title="題"), to_too_long_card(1200)):
+        assert_valid_card(card)
+    assert "・remind on|off|list: リマインダー" in texts(help_card)
+    assert "北海道経済産業局と旭川市・室蘭市・帯広市の覚書（2019年12月17日（火）発表）について答えます。" in texts(help_card)
+    assert [fact["title"] for fact in list_card["body"][1]["facts"]] == [p.name for p in kb.partners]
+
+
+def test_schedule_cards_are_valid_with_and_without_upcoming_events(tmp_path: Path, kb: KnowledgeBase) -> None:
+    assert_valid_card(to_schedule_card(format_schedule(kb, NOW), kb, NOW))
+    future = load_with_events(tmp_path, [event_entry("review", datetime(2027, 4, 10, 14, 0, tzinfo=JST))])
+    now = datetime(2027, 4, 5, 9, 0, tzinfo=JST)
+    card = to_schedule_card(format_schedule(future, now), future, now)
+    assert_valid_card(card)
+    assert "今後の予定（1件）:" in texts(card)
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_reminder_cards_are_valid(kb: KnowledgeBase, late: bool) -> None:
+    ceremony = kb.partners[1].ceremony
+    message = ReminderMessage(ceremony, timedelta(hours=1), late, ceremony.starts_at - timedelta(hours=1) + timedelta(seconds=2),
+                              kb.document)
+    card = to_reminder_card(message)
+    assert_valid_card(card)
+    shown = texts(card)
+    assert shown[0] == f"⏰ {ceremony.title}"
+    assert any("あと1時間" in text for text in shown) and "🔔 1時間前のリマインダー" in shown
+    assert any(text.startswith("⚠️") for text in shown) is late
+
+
+def test_a_card_activity_carries_one_adaptive_card_and_a_summary() -> None:
+    card = to_notice_card("フィードバックありがとうございます。")
+    activity = to_card_activity(card)
+    data = activity.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert data["type"] == "message" and data["summary"] == "フィードバックありがとうございます。"
+    (attachment,) = data["attachments"]
+    assert attachment == {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+
+
+def test_the_schema_check_rejects_what_teams_would_reject() -> None:
+    card = to_notice_card("x")
+    broken = {**card, "body": [{**card["body"][0], "size": "Huge"}]}
+    assert list(card_validator().iter_errors(broken))
+    assert list(card_validator().iter_errors({**card, "msteams": {"width": "Full"}}))
