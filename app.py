@@ -4,6 +4,10 @@
     python app.py ask QUESTION     one answer as text (--json for JSON; QUESTION "-" reads stdin)
     python app.py check [FILE]     validate a knowledge-base file
     python app.py eval FILE        run a question file and print accuracy
+    python app.py schedule         upcoming ceremonies and events, or the last one held
+    python app.py reminders        the planned reminders; sends nothing
+    python app.py report           unanswered questions, clarifications and feedback, for maintainers
+    python app.py teams-package    write the Microsoft Teams app package (zip)
 """
 
 from __future__ import annotations

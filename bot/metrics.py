@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -17,10 +21,26 @@ class Metrics:
             "renkei_answer_seconds", "Time the engine took to answer one question", ["platform"],
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0), registry=self.registry,
         )
-        self.reminders = Counter("renkei_reminders", "Reminder deliveries by outcome (sent, late, failed, missed)",
-                                 ["outcome"], registry=self.registry)
         self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected)",
                                ["result"], registry=self.registry)
 
+    def watch_deliveries(self, counts: Callable[[], Mapping[str, int]]) -> None:
+        """Export the delivery ledger's rows by status; read at scrape time, so every process
+        sharing the database reports the same totals."""
+        self.registry.register(_LedgerCollector(counts))
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _LedgerCollector(Collector):
+    def __init__(self, counts: Callable[[], Mapping[str, int]]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily("renkei_reminder_deliveries",
+                                   "Reminder deliveries in the ledger by status (sent, late, failed, missed, claimed)",
+                                   labels=["status"])
+        for status, count in sorted(self.counts().items()):
+            family.add_metric([status], count)
+        yield family

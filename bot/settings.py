@@ -29,6 +29,11 @@ class SettingsError(ValueError):
 class Settings:
     data_path: str = "data/partnerships.yaml"
     log_level: str = "INFO"
+    # Operating the bot (issue 6).
+    log_format: str = "text"
+    log_messages: bool = False
+    log_user_ids: bool = False
+    watch_data: bool = True
     host: str = "0.0.0.0"
     port: int = 3000
     slack_bot_token: str = field(default="", repr=False)
@@ -83,6 +88,10 @@ class Settings:
         settings = cls(
             data_path=_text(env, "DATA_PATH", cls.data_path),
             log_level=_text(env, "LOG_LEVEL", cls.log_level).upper(),
+            log_format=_choice(env, "LOG_FORMAT", cls.log_format, ("text", "json")),
+            log_messages=_flag(env, "LOG_MESSAGES", cls.log_messages),
+            log_user_ids=_flag(env, "LOG_USER_IDS", cls.log_user_ids),
+            watch_data=_flag(env, "WATCH_DATA", cls.watch_data),
             host=_text(env, "HOST", cls.host),
             port=_integer(env, "PORT", cls.port),
             slack_bot_token=_text(env, "SLACK_BOT_TOKEN", ""),
@@ -120,6 +129,8 @@ class Settings:
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
         if not re.fullmatch(r"/[a-z0-9_-]{1,31}", self.slack_command):
             raise SettingsError("SLACK_COMMAND must be a slash command such as /renkei (lower-case, no spaces)")
+        if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         if self.reminder_max_attempts < 1:
             raise SettingsError("REMINDER_MAX_ATTEMPTS must be at least 1")
         self._check_teams()
@@ -162,6 +173,13 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number") from None
     if not value > 0:
         raise SettingsError(f"{name} must be greater than 0")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _text(env, name, default).lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of: {', '.join(choices)}")
     return value
 
 

@@ -1,5 +1,6 @@
 """The persistent store: subscriptions, the delivery ledger, feedback votes, processed Slack
-events and Teams conversation references, in one SQLAlchemy database (`DATABASE_URL`).
+events, Teams conversation references and the questions the bot could not answer well, in one
+SQLAlchemy database (`DATABASE_URL`).
 
 Exactly-once rests on unique keys, not on locks held by one process: a delivery is claimed by
 inserting its ledger row, and only the process whose insert succeeds posts. Every write is a
@@ -35,6 +36,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     select,
     update,
@@ -43,6 +45,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from bot.feedback import Vote
+from bot.insights import Interaction
 from bot.reminders import DeliveryKey, Target
 
 log = logging.getLogger(__name__)
@@ -79,7 +82,7 @@ subscription_table = Table(
     "subscriptions", metadata,
     Column("id", Integer, primary_key=True),
     Column("platform", String(16), nullable=False),
-    Column("target_id", String(128), nullable=False),
+    Column("target_id", String(256), nullable=False),
     Column("user_id", String(64), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("platform", "target_id", name="uq_subscription"),
@@ -92,7 +95,7 @@ delivery_table = Table(
     Column("event_start", UtcDateTime, nullable=False),
     Column("offset_seconds", Integer, nullable=False),
     Column("platform", String(16), nullable=False),
-    Column("target_id", String(128), nullable=False),
+    Column("target_id", String(256), nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
@@ -120,6 +123,19 @@ processed_event_table = Table(
     "processed_events", metadata,
     Column("event_id", String(128), primary_key=True),
     Column("seen_at", UtcDateTime, nullable=False),
+)
+
+interaction_table = Table(
+    "interactions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("conversation_id", String(256), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("choices", Text, nullable=False, default="[]"),
+    Column("user_id", String(64)),
+    Column("at", UtcDateTime, nullable=False),
 )
 
 reference_table = Table(
@@ -337,6 +353,22 @@ class Store:
             for r in rows
         ]
 
+    def delivery_counts(self) -> dict[str, int]:
+        """Ledger rows by status (sent, late, failed, missed, claimed), across every process."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(delivery_table.c.status, func.count()).group_by(delivery_table.c.status)
+            ).all()
+        return {status: int(count) for status, count in rows}
+
+    def is_reachable(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(select(1))
+        except Exception:  # any driver error means "not reachable" to a readiness probe
+            return False
+        return True
+
     # --- feedback -------------------------------------------------------------------------------
 
     def record_vote(self, vote: Vote) -> None:
@@ -353,6 +385,29 @@ class Store:
         return [
             Vote(platform=r.platform, conversation_id=r.conversation_id, user_id=r.user_id or "", question=r.question,
                  helpful=r.helpful, voted_at=r.voted_at, answer_kind=r.answer_kind, topic_id=r.topic_id)
+            for r in rows
+        ]
+
+    # --- what the bot could not answer well --------------------------------------------------
+
+    def record_interaction(self, interaction: Interaction) -> None:
+        with self._begin() as connection:
+            connection.execute(insert(interaction_table).values(
+                question=interaction.question, platform=interaction.platform,
+                conversation_id=interaction.conversation_id, kind=interaction.kind, title=interaction.title,
+                choices=json.dumps(list(interaction.choices), ensure_ascii=False),
+                user_id=interaction.user_id or None, at=interaction.at,
+            ))
+
+    def interactions(self, since: datetime | None = None) -> list[Interaction]:
+        query = select(interaction_table).order_by(interaction_table.c.at, interaction_table.c.id)
+        if since is not None:
+            query = query.where(interaction_table.c.at >= since)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            Interaction(r.question, r.platform, r.conversation_id, r.kind, r.title, r.at,
+                        tuple(json.loads(r.choices)), r.user_id or "")
             for r in rows
         ]
 

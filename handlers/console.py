@@ -15,6 +15,7 @@ from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
 from bot.evaluation import EvalFileError, load_cases, run_cases
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.schedule import format_schedule
 from bot.settings import Settings, SettingsError
 
 CONSOLE_CONVERSATION = "console"
@@ -37,7 +38,7 @@ def help_text(kb: KnowledgeBase) -> str:
             f"  {second.short_name}の締結式はいつ?",
             "  各市のテーマ",
             f"  {first.readings.romaji} projects",
-            "コマンド: help（この説明）、番号（選択肢を選ぶ）、exit（終了）",
+            "コマンド: help（この説明）、schedule（今後の締結式・イベント）、番号（選択肢を選ぶ）、exit（終了）",
         ]
     )
 
@@ -59,6 +60,9 @@ def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO) -> int:
             return 0
         if text.lower() in {"help", "ヘルプ", "使い方"}:
             write(help_text(dispatcher.kb) + "\n")
+            continue
+        if text.lower() in {"schedule", "予定"}:
+            write(format_schedule(dispatcher.kb, dispatcher.clock()) + "\n\n")
             continue
         if text.isdigit() and 1 <= int(text) <= len(choices):
             text = choices[int(text) - 1]
@@ -126,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="run a question file and print the accuracy")
     evaluate.add_argument("file")
     sub.add_parser("chat", help="the console chat, even when credentials are configured")
+    sub.add_parser("schedule", help="upcoming ceremonies and events, or the last one held")
+    sub.add_parser("reminders", help="the planned reminders (event, offset, time in JST, targets); sends nothing")
+    sub.add_parser("report", help="the most frequent unanswered questions, clarifications and feedback")
+    package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
+    package.add_argument("--output", default="build/renkei-bot-teams.zip")
     return parser
 
 
@@ -151,9 +160,35 @@ def main(
         return cmd_ask(args, kb, stdin, stdout)
     if args.command == "eval":
         return cmd_eval(args, kb, stdout, stderr)
-    dispatcher = Dispatcher(Engine(kb))
-    if args.command is None and settings.slack_enabled:
-        from handlers.web import run_server
+    if args.command in ("reminders", "report", "teams-package"):
+        return run_operation(args, settings, kb, stdout, stderr)
+    if args.command == "schedule":
+        print(format_schedule(kb, now_jst()), file=stdout)
+        return 0
+    if args.command is None and (settings.slack_enabled or settings.teams_enabled):
+        from handlers.runtime import run_bot  # Slack, Teams and aiohttp load only when needed
 
-        return run_server(settings, dispatcher)
-    return run_chat(dispatcher, stdin, stdout)
+        return run_bot(settings, kb)
+    return run_chat(Dispatcher(Engine(kb)), stdin, stdout)
+
+
+def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBase, stdout: TextIO,
+                  stderr: TextIO) -> int:
+    """The maintainer's commands that read the store or write files."""
+    if args.command == "teams-package":
+        from handlers.teams_package import run_teams_package
+
+        return run_teams_package(settings, kb, args.output, stdout, stderr)
+    from bot.insights import build_report
+    from bot.reminder_service import reminders_report
+    from bot.store import Store
+
+    store = Store(settings.database_url)
+    try:
+        if args.command == "reminders":
+            print(reminders_report(settings, kb, now_jst(), store), file=stdout)
+        else:
+            print(build_report(store.interactions(), store.votes()), file=stdout)
+    finally:
+        store.close()
+    return 0

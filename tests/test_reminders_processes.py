@@ -1,4 +1,4 @@
-"""Real bot processes (`python -m handlers.reminder_runner`) on one SQLite file, posting to the
+"""Real bot processes (`python app.py`) on one SQLite file, posting to the
 fake Slack Web API: two schedulers at once, and a SIGKILL around a due time."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Bots:
 
     async def start(self) -> BotProcess:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "handlers.reminder_runner", cwd=ROOT, env=self.env,
+            sys.executable, str(ROOT / "app.py"), cwd=ROOT, env=self.env,
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )
         bot = BotProcess(process)

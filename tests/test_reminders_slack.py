@@ -18,7 +18,7 @@ from bot.reload import KnowledgeReloader
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
 from bot.store import Store
-from handlers.reminder_runner import SERVICES_KEY, reminder_extension
+from handlers.reminder_extension import SERVICES_KEY, reminder_extension
 from handlers.slack import SUBCOMMANDS
 from handlers.slack_reminders import ReminderServices, SlackReminderSender, to_reminder_message
 from tests.conftest import DATA_PATH

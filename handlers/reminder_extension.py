@@ -1,27 +1,23 @@
-"""Reminders in the bot's one process: the scheduler and the Slack sender on the server's loop.
+"""Reminders in the bot's one process: the scheduler and the senders on the server's loop.
 
 `reminder_extension(store)` is a `handlers.web` extension: it registers `/renkei remind|schedule|
 reload` with the Slack adapter and starts the scheduler when the aiohttp server starts (stopping
-it on shutdown). `python -m handlers.reminder_runner` serves the whole bot (Slack, /healthz,
-reminders) with the store on DATABASE_URL; the process tests run it.
+it on shutdown). handlers/runtime.py attaches it for `python app.py`.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import AsyncIterator, Callable, Mapping
 
 from aiohttp import web
 
 from bot.delivery import Clock, Sender, now_jst
 from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import KnowledgeError, load_knowledge
 from bot.reload import KnowledgeReloader
 from bot.reminder_service import SLACK, build_scheduler
 from bot.scheduler import ReminderScheduler
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 from bot.store import Store
 from handlers.slack import SUBCOMMANDS, SubcommandRegistry
 from handlers.slack_reminders import (
@@ -30,7 +26,7 @@ from handlers.slack_reminders import (
     build_reminder_client,
     register_reminder_commands,
 )
-from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SLACK_KEY, WebExtension, run_server
+from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SLACK_KEY, WebExtension
 
 log = logging.getLogger(__name__)
 
@@ -101,27 +97,3 @@ def _scheduler_lifecycle(services: ReminderServices, extra_senders: Mapping[str,
                 services.scheduler = None
 
     return lifecycle
-
-
-def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
-    try:
-        kb = load_knowledge(settings.data_path)
-    except KnowledgeError as error:
-        print(error, file=sys.stderr)
-        return 2
-    store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb))
-    reloader = KnowledgeReloader(settings.data_path, dispatcher)
-    try:
-        return run_server(settings, dispatcher, extensions=[reminder_extension(store, reloader=reloader)])
-    finally:
-        store.close()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
