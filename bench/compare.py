@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baselines import FaqBaseline, difflib_matcher, rapidfuzz_matcher, to_faq  # noqa: E402
-from bench.engine import percentile  # noqa: E402
-from bench.synthetic import to_questions, to_synthetic_kb  # noqa: E402
+from bench.engine import measure_latency, percentile  # noqa: E402
+from bench.synthetic import to_synthetic_kb  # noqa: E402
 from bench.variants import to_variants  # noqa: E402
 from bot.answer import Answer  # noqa: E402
 from bot.dispatch import now_jst  # noqa: E402
@@ -81,21 +81,12 @@ def compare_systems(sample: list[Case], variants: list[Case], now: datetime) -> 
     return rows
 
 
-def latency_by_size(now: datetime, questions: int) -> list[tuple[int, float, float]]:
+def latency_by_size(questions: int) -> list[tuple[int, float, float]]:
     bundled = load_knowledge(ROOT / "data" / "partnerships.yaml")
     out = []
     for size in SIZES:
-        kb = to_synthetic_kb(bundled, size)
-        engine = Engine(kb)
-        asked = to_questions(kb, questions)
-        for question in asked:
-            engine.answer(question, context=None, now=now)
-        samples = []
-        for question in asked:
-            started = time.perf_counter()
-            engine.answer(question, context=None, now=now)
-            samples.append((time.perf_counter() - started) * 1000)
-        out.append((size, statistics.median(samples), percentile(samples, 0.99)))
+        _, p50, p99 = measure_latency(to_synthetic_kb(bundled, size), questions)
+        out.append((size, p50, p99))
     return out
 
 
@@ -176,7 +167,7 @@ def main() -> None:
     bundled = load_knowledge(ROOT / "data" / "partnerships.yaml")
     variants = to_variants(bundled, sample)
     rows = compare_systems(sample, variants, now)
-    sizes = latency_by_size(now, args.size_questions)
+    sizes = latency_by_size(args.size_questions)
     e2e = run_e2e(args.requests) if args.e2e else []
     out = Path(args.out)
     out.mkdir(exist_ok=True)

@@ -280,7 +280,8 @@ class Engine:
         for hit in hits[:3]:
             p = hit.passage
             owner = self.kb.partner(p.partner_id).name if p.partner_id else self.kb.document.issuer
-            sections.append(Section(f"{owner} — {p.section}: {p.label}", text=p.text))
+            where = p.section if p.label == p.section else f"{p.section}: {p.label}"
+            sections.append(Section(f"{owner} — {where}", text=p.text))
         owner = self.kb.partner(best.partner_id).name if best.partner_id else ""
         partner_ids = tuple(dict.fromkeys(h.passage.partner_id for h in hits[:3] if h.passage.partner_id))
         return Answer(

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.knowledge import KnowledgeBase, Partner
-from bot.text import Token, bigrams, latin_words, to_key
+from bot.text import Token, bigrams, has_kanji, latin_words, to_key
 
 CONFIDENT = 0.75
 _MIN_WEIGHT = 2.5  # below this the question says too little to point at one passage
@@ -38,8 +38,11 @@ class Hit:
 
 
 def _features(text: str) -> set[str]:
+    key = to_key(text)
     words = {f"w:{w}" for w in latin_words(text)}
-    return bigrams(to_key(text)) | words
+    # Single kanji too, for one-character words (食, 農) that a question may name on their own.
+    kanji = {char for char in key if has_kanji(char)}
+    return bigrams(key) | words | kanji
 
 
 def to_query_features(tokens: list[Token]) -> set[str]:

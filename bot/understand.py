@@ -423,13 +423,13 @@ class Understander:
         primary = [m for t, m in best.items() if t not in self.facets]
         facets = [m for t, m in best.items() if t in self.facets]
         strong = [m for m in primary if m.length >= 3]
-        chosen = strong or sorted(primary, key=lambda m: -m.length)[:1]
+        # Japanese puts the head last (連携の目的 asks about the purpose): on a tie, the later word.
+        chosen = strong or sorted(primary, key=lambda m: (-m.length, -m.start))[:1]
         topic_ids = [m.entry.target for m in sorted(chosen, key=lambda m: m.start)]
-        facet = max(facets, key=lambda m: (m.confidence, m.length), default=None)
-        if facet and (not topic_ids or topic_ids == ["ceremony"]):
+        if facets and (not topic_ids or topic_ids == ["ceremony"]):
             intent.facet_only = not topic_ids
-            topic_ids = [facet.entry.target]
-            chosen = [facet]
+            chosen = sorted(facets, key=lambda m: m.start)
+            topic_ids = [m.entry.target for m in chosen]
         intent.topics = topic_ids
         intent.topic_matches = chosen
 

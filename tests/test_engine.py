@@ -282,3 +282,28 @@ def test_conversation_is_remembered_in_the_answer(engine: Engine) -> None:
     answer = ask(engine, "旭川のテーマ")
     assert answer.conversation == Conversation(("asahikawa",), "theme", NOW)
     assert replace(answer.conversation, topic_id=None).partner_ids == ("asahikawa",)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("帯広の式典の出席者と場所", ("米沢則寿", "第3応接室")),
+    ("旭川の締結式は何時からどこで", ("10:30", "秘書課第2応接室")),
+])
+def test_several_facets_in_one_question(engine: Engine, question: str, expected: tuple[str, ...]) -> None:
+    text = text_of(ask(engine, question))
+    assert all(part in text for part in expected)
+
+
+def test_the_later_of_two_equal_topic_words_is_the_question(engine: Engine) -> None:
+    # 「連携の目的」: the purpose (of the partnership), not the cooperation items.
+    answer = ask(engine, "連携の目的は何ですか")
+    assert answer.topic_id == "announcement" and "中核企業" in text_of(answer)
+
+
+def test_one_kanji_words_find_their_passage(engine: Engine) -> None:
+    answer = ask(engine, "食と農と自然")
+    assert answer.kind == "answer" and answer.title.startswith("帯広市")
+
+
+def test_english_about_a_city_gives_its_overview(engine: Engine) -> None:
+    answer = ask(engine, "Tell me about Muroran")
+    assert answer.partner_ids == ("muroran",) and "企業城下町" in text_of(answer)
