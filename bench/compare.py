@@ -121,6 +121,12 @@ def write_report(rows: list[Row], sizes: list[tuple[int, float, float]], e2e: li
     lines += [f"| {size:,} | {p50:.3f} | {p99:.3f} |" for size, p50, p99 in sizes]
     if e2e:
         lines += ["", "## End-to-end acknowledgement under concurrency 50", "",
+                  "`python app.py` (the whole runtime, SQLite store) in a child process against a local fake "
+                  "(Slack Web API, Bot Connector); 50 concurrent senders after 100 warm-up requests "
+                  "(bench/slack_http.py, bench/teams_http.py). Slack: ack = the HTTP 200 of /slack/events, "
+                  "sent before the answer is composed (Slack allows 3 s). Teams: ack = the HTTP response of "
+                  "/api/messages, which the Agents SDK sends only after the turn (answer composed, reply "
+                  "posted), so it is the whole answer's latency (Teams allows 15 s).", "",
                   "| platform | ack p50 ms | ack p99 ms | answers/s |", "| --- | --- | --- | --- |"]
         lines += [f"| {name} | {p50:.1f} | {p99:.1f} | {rate:.0f} |" for name, p50, p99, rate in e2e]
     lines += ["", "![latency against size, accuracy per system](benchmarks.png)", ""]

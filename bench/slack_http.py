@@ -1,8 +1,8 @@
 """Benchmark: Slack HTTP mode under load (not a test).
 
-Starts the fake Slack Web API (tests/fakes/fake_slack.py) in this process and the real app
-(`handlers.web.run_server`, HTTP mode) in a child process, exactly as `python app.py` runs it.
-Then sends N signed `app_mention` events to http://127.0.0.1:PORT/slack/events from
+Starts the fake Slack Web API (tests/fakes/fake_slack.py) in this process and `python app.py` (Slack
+HTTP mode, the whole runtime with a throw-away SQLite database; bench/app_process.py) in a child
+process. Then sends N signed `app_mention` events to http://127.0.0.1:PORT/slack/events from
 `--concurrency` workers and reports:
 
 - ack latency (request sent → HTTP 200 received) p50 / p90 / p99 / max, and
@@ -10,6 +10,7 @@ Then sends N signed `app_mention` events to http://127.0.0.1:PORT/slack/events f
 
     .venv/bin/python bench/slack_http.py --events 2000 --concurrency 50
 
+`measure(requests=N, concurrency=50)` is the same run for bench/compare.py --e2e.
 Target: ack p99 ≤ 50 ms on the development machine (Slack allows 3 s).
 """
 
@@ -18,9 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
-import os
-import socket
 import statistics
 import sys
 import time
@@ -34,11 +32,7 @@ if str(ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
-from bot.dispatch import Dispatcher  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from handlers.web import run_server  # noqa: E402
+from bench.app_process import running_bot  # noqa: E402
 from tests.fakes.fake_slack import FakeSlack  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
@@ -51,18 +45,6 @@ class Result:
     latencies_ms: list[float]
     failures: int
     answers_per_second: float
-
-
-def serve_app(settings: Settings) -> None:
-    """The child process: the app exactly as `python app.py` runs it with Slack credentials."""
-    dispatcher = Dispatcher(Engine(load_knowledge(settings.data_path)))
-    sys.exit(run_server(settings, dispatcher))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def to_signed_event(index: int, verifier: SignatureVerifier) -> tuple[bytes, dict[str, str]]:
@@ -79,20 +61,9 @@ def to_signed_event(index: int, verifier: SignatureVerifier) -> tuple[bytes, dic
     return body.encode(), headers
 
 
-async def wait_until_healthy(http: aiohttp.ClientSession, base_url: str) -> None:
-    for _ in range(1000):
-        try:
-            async with http.get(f"{base_url}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        await asyncio.sleep(0.02)
-    raise SystemExit("the app did not start")
-
-
 async def send_all(http: aiohttp.ClientSession, url: str, requests: list[tuple[bytes, dict[str, str]]],
-                   concurrency: int) -> tuple[list[float], int]:
+                   concurrency: int, ok: tuple[int, ...] = (200,)) -> tuple[list[float], int]:
+    """POST every (body, headers) from `concurrency` workers: (latency of each in ms, failures)."""
     queue = iter(requests)
     latencies: list[float] = []
     failures = 0
@@ -103,7 +74,7 @@ async def send_all(http: aiohttp.ClientSession, url: str, requests: list[tuple[b
             started = time.perf_counter()
             async with http.post(url, data=body, headers=headers) as response:
                 await response.read()
-                if response.status != 200:
+                if response.status not in ok:
                     failures += 1
             latencies.append((time.perf_counter() - started) * 1000)
 
@@ -114,28 +85,26 @@ async def send_all(http: aiohttp.ClientSession, url: str, requests: list[tuple[b
 async def run(events: int, concurrency: int, warmup: int) -> Result:
     verifier = SignatureVerifier(SIGNING_SECRET)
     async with FakeSlack() as slack:
-        settings = Settings(host="127.0.0.1", port=free_port(), log_level="WARNING", slack_bot_token=BOT_TOKEN,
-                            slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url,
-                            data_path=str(ROOT / "data" / "partnerships.yaml"))
-        child = multiprocessing.get_context("spawn").Process(target=serve_app, args=(settings,), daemon=True)
-        child.start()
-        base_url = f"http://127.0.0.1:{settings.port}"
-        connector = aiohttp.TCPConnector(limit=concurrency)
-        try:
-            async with aiohttp.ClientSession(connector=connector) as http:
-                await wait_until_healthy(http, base_url)
-                signed = [to_signed_event(index, verifier) for index in range(warmup + events)]
-                await send_all(http, f"{base_url}/slack/events", signed[:warmup], concurrency)
-                await slack.wait_for("chat.postMessage", warmup, timeout=60)
-                started = time.perf_counter()
-                latencies, failures = await send_all(http, f"{base_url}/slack/events", signed[warmup:], concurrency)
-                await slack.wait_for("chat.postMessage", warmup + events, timeout=120)
-                elapsed = time.perf_counter() - started
-        finally:
-            if child.pid is not None:
-                os.kill(child.pid, 15)
-            child.join(10)
+        settings = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                    "SLACK_API_URL": slack.api_url}
+        async with running_bot(settings) as base_url, \
+                aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+            signed = [to_signed_event(index, verifier) for index in range(warmup + events)]
+            await send_all(http, f"{base_url}/slack/events", signed[:warmup], concurrency)
+            await slack.wait_for("chat.postMessage", warmup, timeout=60)
+            started = time.perf_counter()
+            latencies, failures = await send_all(http, f"{base_url}/slack/events", signed[warmup:], concurrency)
+            await slack.wait_for("chat.postMessage", warmup + events, timeout=120)
+            elapsed = time.perf_counter() - started
     return Result(latencies, failures, events / elapsed)
+
+
+async def measure(requests: int = 1000, concurrency: int = 50, warmup: int = 100) -> tuple[float, float, float]:
+    """(ack p50 ms, ack p99 ms, answers/s) of `requests` mentions: bench/compare.py's --e2e."""
+    result = await run(requests, concurrency, warmup)
+    if result.failures:
+        raise RuntimeError(f"{result.failures} of {requests} events were not acknowledged with 200")
+    return percentile(result.latencies_ms, 0.5), percentile(result.latencies_ms, 0.99), result.answers_per_second
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -4,6 +4,11 @@ Senders translate platform failures into three typed errors so the retry rules l
 `RateLimited` waits for the platform's Retry-After, `TransientError` (5xx, timeouts, connection
 errors) retries with exponential backoff, `PermanentError` (`channel_not_found`,
 `not_in_channel`, …) is not retried. A post that keeps failing is marked failed with the reason.
+
+Stopping (`stop()`, on SIGTERM) never leaves a ledger row claimed: nothing new is claimed, a post
+under way finishes and is marked, a claim waiting for its (next) attempt is released for another
+instance or the next start, and a post cancelled half-way is marked failed (it may have reached
+the platform, so it is never posted twice).
 """
 
 from __future__ import annotations
@@ -104,6 +109,15 @@ class Deliverer:
         self.clock = clock
         self.sleep = sleep
         self._slots = asyncio.Semaphore(concurrency)
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Claim nothing more and make no further attempt; a post under way carries on."""
+        self._stopping.set()
+
+    @property
+    def is_stopping(self) -> bool:
+        return self._stopping.is_set()
 
     async def deliver_all(self, dues: Sequence[Due], document: Document) -> list[Outcome]:
         return list(await asyncio.gather(*(self._deliver_in_slot(due, document) for due in dues)))
@@ -124,14 +138,30 @@ class Deliverer:
         if sender is None:
             # No adapter for this platform in this process: leave it unclaimed for one that has.
             return "skipped"
+        if self.is_stopping:
+            return "skipped"
         if not await asyncio.to_thread(self.store.claim, due.key, due.reminder.due_at, self.clock()):
             return "skipped"
-        return await self._post_claimed(due, sender, document)
+        try:
+            return await self._post_claimed(due, sender, document)
+        except asyncio.CancelledError:
+            # Cancelled (shutdown past its grace period) with the claim ours: settle the row now,
+            # synchronously, since this task may not get to await anything again.
+            outcome = self.store.abandon_claim(due.key, "interrupted by shutdown while posting", self.clock())
+            log.warning("reminder interrupted by shutdown: %s → %s (%s)", _describe(due), due.target, outcome)
+            raise
 
     async def _post_claimed(self, due: Due, sender: Sender, document: Document) -> Outcome:
         late = due.action == "late"
         last_reason = "no attempt made"
         for attempt in range(1, self.policy.max_attempts + 1):
+            if self.is_stopping:
+                # Shutting down before this attempt: hand the reminder back rather than hold the
+                # claim; the next start (or another instance) posts it, as a retry here would have.
+                await asyncio.to_thread(self.store.release_claim, due.key)
+                log.info("reminder released on shutdown: %s → %s (attempt %d not made)", _describe(due),
+                         due.target, attempt)
+                return "skipped"
             now = self.clock()
             if is_started(due.reminder.event, now):
                 reason = f"the event started before the reminder could be posted (last error: {last_reason})"
@@ -153,7 +183,7 @@ class Deliverer:
                     wait = self._wait_before_retry(error, attempt)
                     log.warning("reminder post failed: %s → %s: %s (attempt %d, retrying in %.1fs)",
                                 _describe(due), due.target, error.reason, attempt, wait)
-                    await self.sleep(wait)
+                    await self._sleep_unless_stopped(wait)
                 continue
             await asyncio.to_thread(self.store.mark_sent, due.key, late=late, now=self.clock())
             log.info("reminder %s: %s → %s", "posted late" if late else "posted", _describe(due), due.target)
@@ -162,6 +192,16 @@ class Deliverer:
         await asyncio.to_thread(self.store.mark_failed, due.key, reason, self.clock())
         log.error("reminder not posted: %s → %s: %s", _describe(due), due.target, reason)
         return "failed"
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        """`self.sleep(seconds)`, cut short by `stop()`."""
+        sleeping = asyncio.ensure_future(self.sleep(seconds))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeping.cancel()
+            stopping.cancel()
 
     def _wait_before_retry(self, error: DeliveryError, attempt: int) -> float:
         if isinstance(error, RateLimited):

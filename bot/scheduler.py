@@ -9,13 +9,17 @@ bot was down and releases claims left by a dead process.
 Jobs live in memory: each process schedules its own, and the delivery ledger in the store is
 what makes a reminder go out once even when several processes run schedulers (APScheduler 3's
 FAQ warns against sharing a job store between schedulers).
+
+Stopping (SIGTERM) is `await stop(timeout)`: no job starts any more, a post in flight finishes and
+is marked in the ledger, and only then does APScheduler shut down — its asyncio executor cancels
+running jobs, which would abandon a claimed ledger row half-way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,6 +81,8 @@ class ReminderScheduler:
             # however late its loop wakes up, once.
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
+        self._jobs_in_flight: set[asyncio.Task[object]] = set()
+        self._stopping = False
 
     @property
     def running(self) -> bool:
@@ -87,15 +93,48 @@ class ReminderScheduler:
         self._scheduler.start()
         change = self.reschedule()
         self._scheduler.add_job(
-            self.sweep, IntervalTrigger(seconds=self.sweep_seconds, timezone=JST), id=SWEEP_JOB_ID,
+            self._sweep_job, IntervalTrigger(seconds=self.sweep_seconds, timezone=JST), id=SWEEP_JOB_ID,
             replace_existing=True, next_run_time=self.clock(),
         )
         log.info("reminder scheduler started: %s", change.to_text())
         return change
 
     def shutdown(self) -> None:
+        """Stop at once; a job still running is cancelled (use `stop` to let it finish)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    @property
+    def is_stopping(self) -> bool:
+        return self._stopping
+
+    def begin_stop(self) -> None:
+        """Start no job and no post from now on; what is in flight carries on."""
+        if self._stopping:
+            return
+        self._stopping = True
+        self.deliverer.stop()
+        if self._scheduler.running:
+            self._scheduler.pause()
+        log.info("reminder scheduler stopping: no new posts")
+
+    async def stop(self, timeout: float) -> bool:
+        """Stop cleanly: wait up to `timeout` seconds for the reminder jobs in flight (their posts
+        finish and are marked sent or failed), then shut APScheduler down. False when a job had
+        to be cancelled at the timeout (its delivery is then marked, see `Deliverer`)."""
+        self.begin_stop()
+        running = {task for task in self._jobs_in_flight if not task.done()}
+        if running:
+            log.info("waiting up to %.0f s for %d reminder job(s) in flight", timeout, len(running))
+            _, running = await asyncio.wait(running, timeout=timeout)
+        self.shutdown()
+        if running:
+            log.warning("stopped with %d reminder job(s) unfinished after %.0f s; cancelled", len(running), timeout)
+            for task in running:
+                task.cancel()
+            await asyncio.wait(running)
+        log.info("reminder scheduler stopped")
+        return not running
 
     def scheduled(self) -> dict[str, datetime]:
         """The reminder jobs and their run times."""
@@ -128,7 +167,23 @@ class ReminderScheduler:
         )
 
     async def _fire(self, event_id: str) -> None:
-        await self.run_due({event_id})
+        await self._run_job(lambda: self.run_due({event_id}))
+
+    async def _sweep_job(self) -> None:
+        await self._run_job(self.sweep)
+
+    async def _run_job(self, work: Callable[[], Awaitable[object]]) -> None:
+        # A job APScheduler had already handed to its executor when stopping began starts no work.
+        if self._stopping:
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs_in_flight.add(task)
+        try:
+            await work()
+        finally:
+            if task is not None:
+                self._jobs_in_flight.discard(task)
 
     async def sweep(self) -> list[Outcome]:
         now = self.clock()

@@ -36,6 +36,8 @@ class Settings:
     watch_data: bool = True
     host: str = "0.0.0.0"
     port: int = 3000
+    # SIGTERM: how long requests, answers and reminder posts in flight may take to finish.
+    shutdown_grace_seconds: float = 10.0
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -63,6 +65,9 @@ class Settings:
     teams_website_url: str = "https://www.hkd.meti.go.jp/"
     teams_privacy_url: str = ""
     teams_terms_url: str = ""
+    # Operating the bot (issue 6): who may run the Teams `report` command (Entra ID object ids or
+    # Teams user ids).
+    teams_admin_ids: tuple[str, ...] = ()
 
     @property
     def slack_enabled(self) -> bool:
@@ -94,6 +99,7 @@ class Settings:
             watch_data=_flag(env, "WATCH_DATA", cls.watch_data),
             host=_text(env, "HOST", cls.host),
             port=_integer(env, "PORT", cls.port),
+            shutdown_grace_seconds=_positive(env, "SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds),
             slack_bot_token=_text(env, "SLACK_BOT_TOKEN", ""),
             slack_app_token=_text(env, "SLACK_APP_TOKEN", ""),
             slack_signing_secret=_text(env, "SLACK_SIGNING_SECRET", ""),
@@ -116,6 +122,7 @@ class Settings:
             teams_website_url=_text(env, "TEAMS_WEBSITE_URL", cls.teams_website_url),
             teams_privacy_url=_text(env, "TEAMS_PRIVACY_URL", ""),
             teams_terms_url=_text(env, "TEAMS_TERMS_URL", ""),
+            teams_admin_ids=_csv(env, "TEAMS_ADMIN_IDS"),
         )
         settings.check()
         return settings

@@ -5,7 +5,10 @@ SQLAlchemy database (`DATABASE_URL`).
 Exactly-once rests on unique keys, not on locks held by one process: a delivery is claimed by
 inserting its ledger row, and only the process whose insert succeeds posts. Every write is a
 single statement in its own transaction, so SQLite (WAL, busy timeout) lets several processes
-share one file, and the same SQL runs on PostgreSQL.
+on one machine share one file, and the same SQL runs on PostgreSQL for instances on several
+machines (`postgresql+psycopg://…`; a bare `postgresql://` or `postgres://` URL gets the psycopg
+driver too). Inserts that may collide use `ON CONFLICT DO NOTHING` on both, so a duplicate is an
+ordinary outcome rather than a server-side error.
 """
 
 from __future__ import annotations
@@ -41,8 +44,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.sql.expression import Insert
 
 from bot.feedback import Vote
 from bot.insights import Interaction
@@ -83,7 +88,7 @@ subscription_table = Table(
     Column("id", Integer, primary_key=True),
     Column("platform", String(16), nullable=False),
     Column("target_id", String(256), nullable=False),
-    Column("user_id", String(64), nullable=False, default=""),
+    Column("user_id", String(256), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("platform", "target_id", name="uq_subscription"),
 )
@@ -115,7 +120,7 @@ vote_table = Table(
     Column("helpful", Boolean, nullable=False),
     Column("platform", String(16), nullable=False),
     Column("conversation_id", String(256), nullable=False),
-    Column("user_id", String(64)),
+    Column("user_id", String(256)),
     Column("voted_at", UtcDateTime, nullable=False),
 )
 
@@ -134,7 +139,7 @@ interaction_table = Table(
     Column("kind", String(16), nullable=False),
     Column("title", Text, nullable=False),
     Column("choices", Text, nullable=False, default="[]"),
-    Column("user_id", String(64)),
+    Column("user_id", String(256)),
     Column("at", UtcDateTime, nullable=False),
 )
 
@@ -174,13 +179,26 @@ class LedgerRow:
     sent_at: datetime | None
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for `url`; for a SQLite file, creates its folder and sets WAL + busy timeout."""
+# Any constant: the key of the PostgreSQL advisory lock that serialises creating the tables.
+_CREATE_TABLES_LOCK = 0x52454E4B  # "RENK"
+
+
+def to_engine_url(url: str) -> URL:
+    """`url` parsed; PostgreSQL without a driver named gets psycopg (3), the one installed."""
     parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`; for a SQLite file, creates its folder and sets WAL + busy timeout
+    (those pragmas are SQLite's only: PostgreSQL needs none of it)."""
+    parsed = to_engine_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=not is_sqlite)
+    engine = create_engine(parsed, pool_pre_ping=not is_sqlite)
     if is_sqlite:
         event.listen(engine, "connect", _configure_sqlite)
     return engine
@@ -202,12 +220,21 @@ class Store:
         self._create_tables()
         self._claims_since_prune = 0
 
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql" (or another SQLAlchemy dialect's name)."""
+        return self.engine.dialect.name
+
     def _create_tables(self) -> None:
-        # Two processes starting together may both try CREATE TABLE; the loser retries and finds
-        # the tables there.
+        # Two processes starting together may both try CREATE TABLE. On PostgreSQL an advisory
+        # lock makes the second wait for the first; elsewhere the loser retries and finds the
+        # tables there.
         for attempt in range(3):
             try:
-                metadata.create_all(self.engine)
+                with self._begin() as connection:
+                    if self.dialect == "postgresql":
+                        connection.execute(select(func.pg_advisory_xact_lock(_CREATE_TABLES_LOCK)))
+                    metadata.create_all(connection)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 2:
@@ -221,16 +248,31 @@ class Store:
         with self.engine.begin() as connection:
             yield connection
 
-    def _insert_new(self, statement: Any) -> bool:
-        """Run an INSERT; False when a unique key says the row is already there."""
+    def _insert_new(self, table: Table, **values: Any) -> bool:
+        """INSERT one row; False when a unique key says it is already there."""
+        if self.dialect in ("sqlite", "postgresql"):
+            # RETURNING says whether the row went in (rowcount is not reliable with RETURNING).
+            statement = self._insert_or_ignore(table).values(**values).returning(*table.primary_key.columns)
+            with self._begin() as connection:
+                return connection.execute(statement).first() is not None
         try:
             with self._begin() as connection:
-                connection.execute(statement)
+                connection.execute(insert(table).values(**values))
         except IntegrityError:
             return False
         return True
 
+    def _insert_or_ignore(self, table: Table) -> Insert:
+        # ON CONFLICT DO NOTHING: a retried Slack event or a second claim of a reminder is an
+        # expected outcome; as an error it would abort the transaction and fill PostgreSQL's log.
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing()
+        return sqlite.insert(table).on_conflict_do_nothing()
+
     def journal_mode(self) -> str:
+        """SQLite's journal mode ("wal"); "" on a database without one."""
+        if self.dialect != "sqlite":
+            return ""
         with self.engine.connect() as connection:
             return str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
 
@@ -238,9 +280,10 @@ class Store:
 
     def subscribe(self, target: Target, user_id: str, now: datetime | None = None) -> bool:
         """Subscribe a channel; False when it already was."""
-        return self._insert_new(insert(subscription_table).values(
-            platform=target.platform, target_id=target.id, user_id=user_id, created_at=now or utcnow(),
-        ))
+        return self._insert_new(
+            subscription_table, platform=target.platform, target_id=target.id, user_id=user_id,
+            created_at=now or utcnow(),
+        )
 
     def unsubscribe(self, target: Target) -> bool:
         with self._begin() as connection:
@@ -279,17 +322,18 @@ class Store:
     def claim(self, key: DeliveryKey, due_at: datetime, now: datetime | None = None) -> bool:
         """Atomically take the right to post this reminder; False when any process already has."""
         now = now or utcnow()
-        return self._insert_new(insert(delivery_table).values(
-            **_key_values(key), due_at=due_at, status="claimed", attempts=0, created_at=now, updated_at=now,
-        ))
+        return self._insert_new(
+            delivery_table, **_key_values(key), due_at=due_at, status="claimed", attempts=0, created_at=now,
+            updated_at=now,
+        )
 
     def record_missed(self, key: DeliveryKey, due_at: datetime, reason: str, now: datetime | None = None) -> bool:
         """Record a reminder that will never be sent; False when the ledger already has it."""
         now = now or utcnow()
-        return self._insert_new(insert(delivery_table).values(
-            **_key_values(key), due_at=due_at, status="missed", attempts=0, last_error=reason[:500],
-            created_at=now, updated_at=now,
-        ))
+        return self._insert_new(
+            delivery_table, **_key_values(key), due_at=due_at, status="missed", attempts=0,
+            last_error=reason[:500], created_at=now, updated_at=now,
+        )
 
     def note_attempt(self, key: DeliveryKey, now: datetime | None = None) -> None:
         """Count a post about to be made; a claim with attempts is never handed to another process."""
@@ -313,6 +357,27 @@ class Store:
             connection.execute(
                 update(delivery_table).where(_key_clause(key), delivery_table.c.status == "claimed").values(**values)
             )
+
+    def release_claim(self, key: DeliveryKey) -> bool:
+        """Give a claim back (the reminder is due again for any process); False when not claimed."""
+        with self._begin() as connection:
+            return connection.execute(delete(delivery_table).where(
+                _key_clause(key), delivery_table.c.status == "claimed",
+            )).rowcount > 0
+
+    def abandon_claim(self, key: DeliveryKey, reason: str, now: datetime | None = None) -> str:
+        """Settle a claim whose post was interrupted, as `recover_stale_claims` does for a dead
+        process: released when no attempt was made, else marked failed (it may have been posted).
+        Returns "released", "failed" or "" (the row was no longer claimed)."""
+        claimed = and_(_key_clause(key), delivery_table.c.status == "claimed")
+        with self._begin() as connection:
+            if connection.execute(delete(delivery_table).where(claimed, delivery_table.c.attempts == 0)).rowcount:
+                return "released"
+            failed = connection.execute(update(delivery_table).where(claimed).values(
+                status="failed", updated_at=now or utcnow(),
+                last_error=f"{reason}; not resent so that it is never posted twice"[:500],
+            )).rowcount
+        return "failed" if failed else ""
 
     def recover_stale_claims(self, older_than: datetime, now: datetime | None = None) -> tuple[int, int]:
         """Claims left by a process that died: (released, failed).
@@ -420,7 +485,7 @@ class Store:
         if self._claims_since_prune >= 500:
             self._claims_since_prune = 0
             self.prune_events(now - keep)
-        return self._insert_new(insert(processed_event_table).values(event_id=event_id, seen_at=now))
+        return self._insert_new(processed_event_table, event_id=event_id, seen_at=now)
 
     def prune_events(self, older_than: datetime) -> int:
         with self._begin() as connection:
@@ -440,9 +505,7 @@ class Store:
             with self._begin() as connection:
                 if connection.execute(update(reference_table).where(where).values(**values)).rowcount:
                     return
-            if self._insert_new(insert(reference_table).values(
-                platform=platform, conversation_id=conversation_id, **values,
-            )):
+            if self._insert_new(reference_table, platform=platform, conversation_id=conversation_id, **values):
                 return
 
     def conversation_reference(self, platform: str, conversation_id: str) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -64,7 +65,7 @@ def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO) -> int:
         if text.lower() in {"schedule", "予定"}:
             write(format_schedule(dispatcher.kb, dispatcher.clock()) + "\n\n")
             continue
-        if text.isdigit() and 1 <= int(text) <= len(choices):
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):
             text = choices[int(text) - 1]
             write(f"（{text}）\n")
         answer = dispatcher.ask(text, CONSOLE_CONVERSATION)
@@ -142,6 +143,7 @@ def main(
     argv: Sequence[str], stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    tolerate_bad_bytes(stdin, stdout)
     load_dotenv(override=False)
     args = build_parser().parse_args(list(argv))
     try:
@@ -170,6 +172,14 @@ def main(
 
         return run_bot(settings, kb)
     return run_chat(Dispatcher(Engine(kb)), stdin, stdout)
+
+
+def tolerate_bad_bytes(*streams: TextIO) -> None:
+    """Input that is not UTF-8 becomes U+FFFD instead of ending the chat with a traceback (and a
+    lone surrogate in a reply is written as "?"): a strict UTF-8 locale would raise on both."""
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBase, stdout: TextIO,

@@ -1,14 +1,16 @@
 """Reminders in the bot's one process: the scheduler and the senders on the server's loop.
 
 `reminder_extension(store)` is a `handlers.web` extension: it registers `/renkei remind|schedule|
-reload` with the Slack adapter and starts the scheduler when the aiohttp server starts (stopping
-it on shutdown). handlers/runtime.py attaches it for `python app.py`.
+reload` with the Slack adapter and starts the scheduler when the aiohttp server starts. On
+shutdown the scheduler stops starting posts at once (`on_shutdown`) and, on cleanup, waits for
+the posts under way to finish and be marked in the ledger, within the server's grace period.
+handlers/runtime.py attaches it for `python app.py`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 
@@ -26,7 +28,7 @@ from handlers.slack_reminders import (
     build_reminder_client,
     register_reminder_commands,
 )
-from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SLACK_KEY, WebExtension
+from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SHUTDOWN_KEY, SLACK_KEY, WebExtension
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ def reminder_extension(store: Store, *, reloader: KnowledgeReloader | None = Non
             slack.bot.subcommands = to_own_registry(slack.bot.subcommands)
             register_reminder_commands(slack.bot.subcommands, services)
         web_app.cleanup_ctx.append(_scheduler_lifecycle(services, extra_senders))
+        web_app.on_shutdown.append(_stop_starting_posts(services))
 
     return attach
 
@@ -86,14 +89,23 @@ def to_own_registry(registry: SubcommandRegistry) -> SubcommandRegistry:
 
 def _scheduler_lifecycle(services: ReminderServices, extra_senders: Mapping[str, Sender] | None,
                          ) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def lifecycle(_web_app: web.Application) -> AsyncIterator[None]:
+    async def lifecycle(web_app: web.Application) -> AsyncIterator[None]:
         services.scheduler = start_reminders(services.settings, dispatcher=services.dispatcher,
                                              store=services.store, clock=services.clock, extra_senders=extra_senders)
         try:
             yield
         finally:
             if services.scheduler is not None:
-                services.scheduler.shutdown()
+                await services.scheduler.stop(timeout=web_app[SHUTDOWN_KEY].remaining())
                 services.scheduler = None
 
     return lifecycle
+
+
+def _stop_starting_posts(services: ReminderServices) -> Callable[[web.Application], Awaitable[None]]:
+    # Runs before the server waits for requests in flight, so no reminder starts meanwhile.
+    async def on_shutdown(_web_app: web.Application) -> None:
+        if services.scheduler is not None:
+            services.scheduler.begin_stop()
+
+    return on_shutdown

@@ -32,6 +32,7 @@ from bot.reload import KnowledgeReloader, ReloadResult
 from bot.settings import Settings
 from bot.store import SqlEventDeduplicator, Store
 from handlers.reminder_extension import reminder_extension
+from handlers.slack_report import report_extension
 from handlers.web import SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
 
 log = logging.getLogger(__name__)
@@ -168,8 +169,8 @@ def _watch_lifecycle(reloader: KnowledgeReloader) -> Callable[[web.Application],
 
 
 def to_extensions(runtime: Runtime) -> list[WebExtension]:
-    """Operations, Teams (when configured) and reminders to every configured platform."""
-    extensions = [operations_extension(runtime)]
+    """Operations, `/renkei report`, Teams (when configured) and reminders to every configured platform."""
+    extensions = [operations_extension(runtime), report_extension(runtime.store)]
     extra_senders: dict[str, Sender] = {}
     if runtime.settings.teams_enabled:
         from handlers.teams import build_teams_service, teams_extension  # the Agents SDK loads only if used
@@ -187,11 +188,15 @@ def to_feedback(runtime: Runtime) -> FeedbackRecorder:
 
 
 def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
-    """Serve Slack/Teams with reminders until SIGINT/SIGTERM; the process exit code."""
+    """Serve Slack/Teams with reminders until SIGINT/SIGTERM, then stop cleanly (handlers/web.py:
+    no new events, work in flight finished within SHUTDOWN_GRACE_SECONDS) and close the database;
+    the process exit code."""
     setup_logging(settings.log_level, settings.log_format, to_secrets(settings))
     runtime = build_runtime(settings, kb)
     try:
         return run_server(settings, runtime.dispatcher, extensions=to_extensions(runtime),
                           feedback=to_feedback(runtime), deduplicator=SqlEventDeduplicator(runtime.store))
     finally:
+        # Last: every request, answer and reminder post that could still write has finished.
         runtime.store.close()
+        log.info("database closed")

@@ -21,8 +21,11 @@ Extension point for other modules: `register_subcommand(name, handler, descripti
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
+import secrets
 import time
 import unicodedata
 from collections import OrderedDict
@@ -44,6 +47,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote
 from bot.settings import Settings
+from handlers.inbound import to_clean_text
 from handlers.slack_blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,
@@ -78,7 +82,8 @@ _SPACES = re.compile(r"\s+")
 
 def to_question(text: str, bot_user_id: str | None = None) -> str:
     """The user's words from Slack message text: the bot's mention removed, other mentions and
-    links made readable (`<@U1|sato>` → `@sato`, `<!channel>` → `@channel`), entities decoded."""
+    links made readable (`<@U1|sato>` → `@sato`, `<!channel>` → `@channel`), entities decoded,
+    controls and lone surrogates cleaned (handlers/inbound.py)."""
 
     def readable(match: re.Match[str]) -> str:
         target, _, label = match[1].partition("|")
@@ -92,7 +97,18 @@ def to_question(text: str, bot_user_id: str | None = None) -> str:
 
     plain = _SLACK_TOKEN.sub(readable, text)
     plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return _SPACES.sub(" ", plain).strip()
+    return _SPACES.sub(" ", to_clean_text(plain)).strip()
+
+
+# Per process: a user's key stays the same while the conversation context it indexes lives.
+_USER_KEY_SECRET = secrets.token_bytes(16)
+
+
+def to_user_key(user_id: str) -> str:
+    """A stand-in for a user id inside a conversation id (a slash command's context is per user and
+    channel). Conversation ids are logged and stored with unanswered questions, where a user id
+    may appear only with LOG_USER_IDS=true (in a field of its own)."""
+    return "u" + hmac.new(_USER_KEY_SECRET, user_id.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def to_command_word(text: str) -> tuple[str, str]:
@@ -360,7 +376,7 @@ class SlackBot:
     async def answer_command(self, body: Body, respond: AsyncRespond, client: AsyncWebClient, team_id: str) -> None:
         text = to_question(str(body.get("text", "")))
         user_id, channel_id = str(body.get("user_id", "")), str(body.get("channel_id", ""))
-        conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{user_id}"
+        conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
         word, arguments = to_command_word(text) if text else ("help", "")
         subcommand = self.subcommands.find(word)
         if subcommand is None:

@@ -84,7 +84,7 @@ class ButtonPayload:
         """Parse a button value; raise ValueError if it is not one of ours."""
         try:
             data = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # "[[[[…" nests past the parser's limit
             raise ValueError("not a Renkei Bot button value") from None
         if not isinstance(data, dict) or not isinstance(data.get("q"), str) or not isinstance(data.get("c"), str):
             raise ValueError("not a Renkei Bot button value")
@@ -127,10 +127,17 @@ def to_plain_text(text: str) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, ending in "…" when something was cut."""
+    """`text` cut to at most `limit` characters, ending in "…" when something was cut.
+
+    Never cuts an entity of escaped text in half ("&am…" would leave a raw "&" in mrkdwn).
+    """
     if len(text) <= limit:
         return text
-    return text[: max(limit - len(ELLIPSIS), 0)] + ELLIPSIS
+    head = text[: max(limit - len(ELLIPSIS), 0)]
+    ampersand = head.rfind("&", len(head) - len("&amp;") + 1)
+    if ampersand != -1 and ";" not in head[ampersand:]:
+        head = head[:ampersand]
+    return head + ELLIPSIS
 
 
 def to_mrkdwn(text: str, limit: int = MAX_TEXT_CHARS) -> Block:

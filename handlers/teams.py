@@ -7,6 +7,7 @@ What arrives (POST /api/messages)            → what the bot does
   @mentions the bot (mention removed)        → answers in the chat / thread (context per thread)
 - `help`, `list`, `schedule`,
   `remind on|off|list`                       → the command's card (mirrors `/renkei …` in Slack)
+- `report` (TEAMS_ADMIN_IDS only)            → what `python app.py report` prints, as a card
 - Action.Submit of a choice button           → the clarification card is replaced by the answer
 - Action.Submit of 👍 / 👎                   → `FeedbackRecorder.record(vote)`, a thank-you
 - conversationUpdate (bot added)             → conversation reference stored, welcome (help) card
@@ -51,9 +52,11 @@ from yarl import URL
 
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, Vote
+from bot.insights import build_report
 from bot.reminders import Target
 from bot.settings import Settings
 from bot.store import SqlFeedbackRecorder, Store
+from handlers.inbound import to_clean_text
 from handlers.teams_cards import (
     CHOICE_ACTION,
     MAX_QUESTION_CHARS,
@@ -65,6 +68,7 @@ from handlers.teams_cards import (
     to_help_card,
     to_list_card,
     to_notice_card,
+    to_report_card,
     to_too_long_card,
 )
 from handlers.teams_reminders import (
@@ -87,22 +91,25 @@ THANKS = "フィードバックありがとうございます。今後の改善�
 
 # --- incoming text -------------------------------------------------------------------------------
 
-_MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+# Linear on any input: no part can scan past the next "<" (a lazy `<at[^>]*>(.*?)</at>` took
+# seconds on a message of a few thousand unclosed "<at>").
+_MENTION = re.compile(r"<at(?:\s[^<>]*)?>([^<]*)</at>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")
 _SPACES = re.compile(r"\s+")
 
 
 def to_question(text: str, bot_name: str | None = None) -> str:
     """The user's words from Teams message text: the bot's own `<at>…</at>` removed (the SDK
     removes it when the mention entity is there; this covers a message without one), other
-    mentions kept as `@name`, markup dropped and entities decoded."""
+    mentions kept as `@name`, markup dropped, entities decoded, controls and lone surrogates
+    cleaned (handlers/inbound.py)."""
 
     def readable(match: re.Match[str]) -> str:
         name = match[1].strip()
         return " " if bot_name and name == bot_name else f"@{name}"
 
     plain = _TAG.sub(" ", _MENTION.sub(readable, text))
-    return _SPACES.sub(" ", html.unescape(plain)).strip()
+    return _SPACES.sub(" ", to_clean_text(html.unescape(plain))).strip()
 
 
 def to_command_word(text: str) -> tuple[str, str]:
@@ -177,6 +184,8 @@ class TeamsCommand:
     usage: str = ""
     aliases: tuple[str, ...] = ()
     takes_arguments: bool = False
+    # In the app's command menu (manifest.json); admin commands are listed in `help` only.
+    in_menu: bool = True
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -189,7 +198,11 @@ COMMANDS = (
     TeamsCommand("schedule", "今後の締結式・イベントとリマインダーの予定", aliases=("予定", "スケジュール")),
     TeamsCommand("remind", "この会話で締結式・イベントのリマインダーを受け取る（on / off / list）",
                  usage="on|off|list", aliases=("リマインダー",), takes_arguments=True),
+    TeamsCommand("report", "答えられなかった質問・聞き返し・フィードバックの集計（管理者のみ）", aliases=("レポート",),
+                 in_menu=False),
 )
+# No variable name here: card text would show its underscores full-width, and users cannot set it.
+ADMINS_ONLY = "この操作は管理者のみ実行できます。"
 
 
 def find_command(text: str) -> tuple[TeamsCommand, str] | None:
@@ -211,10 +224,12 @@ def to_help_lines() -> list[tuple[str, str]]:
 class TeamsBot:
     """The route handlers of one AgentApplication, bound to one dispatcher, store and recorder."""
 
-    def __init__(self, dispatcher: Dispatcher, store: Store, feedback: FeedbackRecorder) -> None:
+    def __init__(self, dispatcher: Dispatcher, store: Store, feedback: FeedbackRecorder, *,
+                 admin_ids: frozenset[str] = frozenset()) -> None:
         self.dispatcher = dispatcher
         self.store = store
         self.feedback = feedback
+        self.admin_ids = admin_ids
 
     # Activities ----------------------------------------------------------------------------------
 
@@ -297,6 +312,8 @@ class TeamsBot:
             return to_help_card(kb, to_help_lines())
         if command.name == "list":
             return to_list_card(kb)
+        if command.name == "report":
+            return await self.to_report(activity)
         request = TeamsCommandRequest(
             target=Target(PLATFORM, to_target_id(activity.conversation.id)), user_id=to_user_id(activity),
             user_name=to_user_name(activity),
@@ -304,6 +321,14 @@ class TeamsBot:
         )
         handler = remind_command if command.name == "remind" else schedule_command
         return await handler(request, arguments)
+
+    async def to_report(self, activity: Activity) -> Card:
+        """`report`: for the users in TEAMS_ADMIN_IDS only (by Entra ID object id or Teams id)."""
+        if not is_admin(activity, self.admin_ids):
+            return to_notice_card(ADMINS_ONLY)
+        log.info("report requested by an admin", extra={"conversation_id": to_context_id(activity)})
+        store = self.store
+        return to_report_card(await asyncio.to_thread(lambda: build_report(store.interactions(), store.votes())))
 
     def to_answer(self, question: str, activity: Activity) -> Card:
         if len(question) > MAX_QUESTION_CHARS:
@@ -333,6 +358,13 @@ class TeamsBot:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
         if await asyncio.to_thread(self.store.unsubscribe, target):
             log.info("the app was removed from %s: its reminders are off", target)
+
+
+def is_admin(activity: Activity, admin_ids: frozenset[str]) -> bool:
+    sender = activity.from_property
+    if sender is None:
+        return False
+    return any(user_id and user_id in admin_ids for user_id in (sender.aad_object_id, sender.id))
 
 
 def is_bot_among(activity: Activity, members: Sequence[ChannelAccount] | None) -> bool:
@@ -401,7 +433,8 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
     app = AgentApplication[TurnState](
         ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False), connection_manager=connections,
     )
-    bot = TeamsBot(dispatcher, store, feedback or SqlFeedbackRecorder(store))
+    bot = TeamsBot(dispatcher, store, feedback or SqlFeedbackRecorder(store),
+                   admin_ids=frozenset(settings.teams_admin_ids))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)

@@ -310,6 +310,36 @@ def to_schedule_card(schedule_text: str, kb: KnowledgeBase, now: datetime) -> Ca
     return to_card(body, fallback_text=schedule_text)
 
 
+# --- the maintainer's report ---------------------------------------------------------------------
+
+# Report text per card: the SDK sends JSON with every non-ASCII character escaped (6 bytes each),
+# and Teams refuses a message over about 28 KB.
+MAX_REPORT_CHARS = 3000
+MAX_REPORT_LINE_CHARS = 300
+REPORT_TITLE = "Renkei Bot report"
+FULL_REPORT_HINT = "全体はサーバーで python app.py report を実行すると表示されます。"
+
+
+def to_report_card(report: str) -> Card:
+    """`report` (admins only): what `python app.py report` prints, one block a line, cut to size."""
+    lines, title = report.splitlines(), REPORT_TITLE
+    if lines and lines[0].startswith("# "):
+        title, lines = lines[0].removeprefix("# ").strip(), lines[1:]
+    body, budget = [to_title(title)], MAX_REPORT_CHARS
+    for line in (line for line in lines if line.strip()):
+        if line.startswith("## "):
+            element = to_text_block(line.removeprefix("## "), weight="Bolder", spacing="Medium")
+        else:
+            element = to_text_block(truncate(line, MAX_REPORT_LINE_CHARS), spacing="None")
+        budget -= len(element["text"])
+        if budget < 0 or len(body) >= MAX_BODY_ELEMENTS - 2:
+            body.append(to_small_note(f"{ELLIPSIS}（長いため一部を省略しました）"))
+            break
+        body.append(element)
+    body.append(to_small_note(FULL_REPORT_HINT))
+    return to_card(body, fallback_text=title)
+
+
 # --- reminders -----------------------------------------------------------------------------------
 
 

@@ -89,7 +89,8 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def to_manifest_commands() -> list[dict[str, str]]:
-    return [{"title": command.name, "description": command.description[:128]} for command in COMMANDS]
+    return [{"title": command.name, "description": command.description[:128]} for command in COMMANDS
+            if command.in_menu]
 
 
 # --- icons ---------------------------------------------------------------------------------------

@@ -12,6 +12,16 @@ aiohttp `Application` before it starts and may add routes (Teams: `/api/messages
 `cleanup_ctx` / `on_startup` hooks (the reminder scheduler). Inside them, `web_app[SETTINGS_KEY]`,
 `web_app[DISPATCHER_KEY]` and, when Slack is configured, `web_app[SLACK_KEY]` (its `.client` is
 the Web API client on SLACK_API_URL) give access to what is running.
+
+Stopping (SIGTERM/SIGINT, or `stop` set): one grace period, `web_app[SHUTDOWN_KEY]`
+(SHUTDOWN_GRACE_SECONDS, 10 s by default), starts at once and bounds everything that drains:
+1. the listening socket closes — no new requests;
+2. `on_shutdown` hooks run: Socket Mode disconnects (Slack re-sends an unacknowledged event to
+   another connection), the reminder scheduler starts no new post;
+3. requests in flight get their responses (aiohttp waits for their handlers);
+4. `cleanup_ctx` exits, in reverse order: reminder posts under way finish and are marked in the
+   ledger, Slack answers under way are sent, the Slack HTTP session closes.
+The caller closes the database afterwards (handlers/runtime.py).
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import aiohttp
 from aiohttp import web
@@ -40,6 +50,30 @@ SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 SHUTDOWN_GRACE_SECONDS = 10.0
 
+
+@dataclass
+class Shutdown:
+    """The grace period of a stopping server, shared by every part that drains work in flight."""
+
+    grace_seconds: float = SHUTDOWN_GRACE_SECONDS
+    deadline: float | None = None  # on the loop's clock, from `begin()`
+
+    def begin(self) -> None:
+        if self.deadline is None:
+            self.deadline = asyncio.get_running_loop().time() + self.grace_seconds
+
+    @property
+    def is_started(self) -> bool:
+        return self.deadline is not None
+
+    def remaining(self) -> float:
+        """Seconds left to finish work in flight (the whole grace period before `begin()`)."""
+        if self.deadline is None:
+            return self.grace_seconds
+        return max(self.deadline - asyncio.get_running_loop().time(), 0.0)
+
+
+SHUTDOWN_KEY = web.AppKey("shutdown", Shutdown)
 SETTINGS_KEY = web.AppKey("settings", Settings)
 DISPATCHER_KEY = web.AppKey("dispatcher", Dispatcher)
 SLACK_KEY = web.AppKey("slack", SlackService)
@@ -62,12 +96,15 @@ async def build_web_app(settings: Settings, dispatcher: Dispatcher, *, feedback:
     web_app = web.Application()
     web_app[SETTINGS_KEY] = settings
     web_app[DISPATCHER_KEY] = dispatcher
+    web_app[SHUTDOWN_KEY] = Shutdown(settings.shutdown_grace_seconds)
+    web_app.on_shutdown.append(begin_shutdown)
     web_app.router.add_get(HEALTH_PATH, handle_health)
     if settings.slack_enabled:
         session = aiohttp.ClientSession()
         web_app[SLACK_KEY] = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                              subcommands=subcommands, session=session)
         web_app.cleanup_ctx.append(_slack_lifecycle(session))
+        web_app.on_shutdown.append(stop_socket_mode)
         if not settings.slack_socket_mode:
             web_app.router.add_post(SLACK_EVENTS_PATH, handle_slack_events)
     for extension in extensions:
@@ -118,14 +155,28 @@ def _slack_lifecycle(session: aiohttp.ClientSession) -> Callable[[web.Applicatio
         finally:
             if connecting is not None:
                 connecting.cancel()
-                await web_app[SOCKET_MODE_KEY].close_async()  # type: ignore[no-untyped-call]
+                await stop_socket_mode(web_app)  # already done by on_shutdown when run by a runner
+            waiting = len(slack.bot.tasks)
+            if waiting:
+                log.info("finishing %d Slack answer(s) in flight", waiting)
             try:
-                await asyncio.wait_for(slack.bot.drain(), SHUTDOWN_GRACE_SECONDS)
+                await asyncio.wait_for(slack.bot.drain(), web_app[SHUTDOWN_KEY].remaining())
             except TimeoutError:
-                log.warning("stopped with Slack answers still in flight")
+                log.warning("stopped with %d Slack answer(s) still in flight", len(slack.bot.tasks))
             await session.close()
 
     return lifecycle
+
+
+async def begin_shutdown(web_app: web.Application) -> None:
+    web_app[SHUTDOWN_KEY].begin()
+
+
+async def stop_socket_mode(web_app: web.Application) -> None:
+    """Stop receiving Socket Mode events (on shutdown, before draining what is in flight)."""
+    socket_mode = web_app.get(SOCKET_MODE_KEY)
+    if socket_mode is not None and not socket_mode.client.closed:
+        await socket_mode.close_async()  # type: ignore[no-untyped-call]
 
 
 # --- running it ----------------------------------------------------------------------------------
@@ -142,15 +193,20 @@ async def serve(settings: Settings, dispatcher: Dispatcher, *, extensions: Seque
     install_secret_filter(settings)
     web_app = await build_web_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                   extensions=extensions)
-    runner = web.AppRunner(web_app, access_log=None)
+    shutdown = web_app[SHUTDOWN_KEY]
+    # aiohttp waits this long for request handlers in flight once the socket is closed.
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=shutdown.grace_seconds)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
-        log.info("Renkei Bot listening on http://%s:%s (Slack: %s)", settings.host, settings.port,
-                 to_slack_mode(settings))
+        host, port = runner.addresses[0][:2]  # the real port when PORT=0
+        log.info("Renkei Bot listening on http://%s:%s (Slack: %s)", host, port, to_slack_mode(settings))
         await (stop or asyncio.Event()).wait()
+        log.info("stopping: no new requests; finishing work in flight (up to %.0f s)", shutdown.grace_seconds)
     finally:
+        shutdown.begin()
         await runner.cleanup()
+    log.info("stopped")
 
 
 def run_server(settings: Settings, dispatcher: Dispatcher, *, extensions: Sequence[WebExtension] = (),
@@ -162,7 +218,7 @@ def run_server(settings: Settings, dispatcher: Dispatcher, *, extensions: Sequen
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signal_number, stop.set)
+                loop.add_signal_handler(signal_number, _request_stop, stop, signal_number)
         await serve(settings, dispatcher, extensions=extensions, stop=stop, feedback=feedback,
                     deduplicator=deduplicator)
 
@@ -172,6 +228,14 @@ def run_server(settings: Settings, dispatcher: Dispatcher, *, extensions: Sequen
         log.error("cannot serve on %s:%s: %s", settings.host, settings.port, error.strerror or error)
         return 1
     return 0
+
+
+def _request_stop(stop: asyncio.Event, signal_number: int) -> None:
+    if stop.is_set():
+        log.info("%s received again; still finishing work in flight", signal.Signals(signal_number).name)
+        return
+    log.info("%s received", signal.Signals(signal_number).name)
+    stop.set()
 
 
 # --- keeping secrets out of logs -----------------------------------------------------------------

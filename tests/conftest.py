@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase, load_knowledge
+from tests.database_support import DATABASES, fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_PATH = ROOT / "data" / "partnerships.yaml"
@@ -22,3 +24,11 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def engine(kb: KnowledgeBase) -> Engine:
     return Engine(kb)
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test: a SQLite file, then a PostgreSQL schema of its own
+    (skipped without TEST_POSTGRES_URL, failed under CI=true; see tests/database_support.py)."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url

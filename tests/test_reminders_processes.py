@@ -1,14 +1,12 @@
-"""Real bot processes (`python app.py`) on one SQLite file, posting to the
-fake Slack Web API: two schedulers at once, and a SIGKILL around a due time."""
+"""Real bot processes (`python app.py`) on one database, posting to the fake Slack Web API: two
+schedulers at once, and a SIGKILL around a due time. Each runs on a SQLite file and on PostgreSQL
+(the `database_url` fixture; TEST_POSTGRES_URL, see tests/database_support.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import sys
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,74 +14,10 @@ import pytest
 
 from bot.knowledge import JST
 from bot.reminders import format_offset
-from bot.store import Store
-from tests.conftest import ROOT
+from bot.store import LedgerRow, Store
 from tests.fakes.fake_slack import Call, FakeSlack
+from tests.process_support import BOT_TOKEN, SCHEDULER_STARTED, Bots, bot_env, sleep_until
 from tests.reminder_support import event_entry, offset_until, whole_minute_after, write_knowledge
-
-READY = "reminder scheduler started"
-
-
-@dataclass
-class BotProcess:
-    process: asyncio.subprocess.Process
-    lines: list[str] = field(default_factory=list)
-
-    @property
-    def log(self) -> str:
-        return "\n".join(self.lines)
-
-
-class Bots:
-    """Starts bot processes with one environment and makes sure none outlives the test."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.started: list[BotProcess] = []
-        self._readers: list[asyncio.Task[None]] = []
-
-    async def start(self) -> BotProcess:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "app.py"), cwd=ROOT, env=self.env,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        )
-        bot = BotProcess(process)
-        self.started.append(bot)
-        self._readers.append(asyncio.create_task(self._read(bot)))
-        await wait_until(lambda: READY in bot.log or process.returncode is not None, timeout=20)
-        assert process.returncode is None and READY in bot.log, bot.log
-        return bot
-
-    @staticmethod
-    async def _read(bot: BotProcess) -> None:
-        assert bot.process.stderr is not None
-        async for raw in bot.process.stderr:
-            bot.lines.append(raw.decode("utf-8", errors="replace").rstrip())
-
-    async def stop_all(self) -> None:
-        for bot in self.started:
-            if bot.process.returncode is None:
-                bot.process.terminate()
-                try:
-                    await asyncio.wait_for(bot.process.wait(), 10)
-                except TimeoutError:
-                    bot.process.kill()
-                    await bot.process.wait()
-        for reader in self._readers:
-            await reader
-
-
-async def wait_until(ready: Callable[[], bool], timeout: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not ready():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
-async def sleep_until(moment: datetime) -> None:
-    await asyncio.sleep(max((moment - datetime.now(JST)).total_seconds(), 0))
 
 
 def reminder_label(call: Call) -> str:
@@ -103,34 +37,16 @@ async def slack() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
-def bot_env(slack: FakeSlack, tmp_path: Path, data_path: Path, channels: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_", "REMINDER_", "DATABASE_"))}
-    env.update({
-        "SLACK_BOT_TOKEN": "xoxb-process-test",
-        "SLACK_SIGNING_SECRET": "process-test-signing-secret",
-        "SLACK_API_URL": slack.api_url,
-        "HOST": "127.0.0.1",
-        "PORT": "0",
-        "DATA_PATH": str(data_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'renkei.db'}",
-        "REMINDER_CHANNELS": channels,
-        "SCHEDULER": "on",
-        "REMINDER_SWEEP_SECONDS": "1",
-        "REMINDER_GRACE_SECONDS": "2",
-        "REMINDER_RETRY_SECONDS": "0.2",
-        "LOG_LEVEL": "INFO",
-    })
-    return env
-
-
-async def test_two_processes_on_one_database_post_each_reminder_once(slack: FakeSlack, tmp_path: Path) -> None:
+async def test_two_processes_on_one_database_post_each_reminder_once(
+    slack: FakeSlack, tmp_path: Path, database_url: str,
+) -> None:
     t0 = datetime.now(JST)
     start = whole_minute_after(t0, timedelta(seconds=25))
     offsets = [offset_until(start, t0 - timedelta(seconds=20)),  # already overdue: caught up, late
                offset_until(start, t0 + timedelta(seconds=5)),
                offset_until(start, t0 + timedelta(seconds=7))]
     data = write_knowledge(tmp_path / "kb.yaml", [event_entry("twice", start, title="二重起動テスト", offsets=offsets)])
-    bots = Bots(bot_env(slack, tmp_path, data, "C1,C2"))
+    bots = Bots(bot_env(slack, data, database_url, REMINDER_CHANNELS="C1,C2"))
     try:
         await asyncio.gather(bots.start(), bots.start())
         posts = await slack.wait_for("chat.postMessage", 6, timeout=20)
@@ -141,13 +57,13 @@ async def test_two_processes_on_one_database_post_each_reminder_once(slack: Fake
     assert len(all_posts) == 6, [(p.body["channel"], reminder_label(p)) for p in all_posts]
     labels = {format_offset(timedelta(seconds=seconds(o))) for o in offsets}
     assert {(p.body["channel"], reminder_label(p)) for p in posts} == {(c, label) for c in ("C1", "C2") for label in labels}
-    statuses = sorted(r.status for r in Store(f"sqlite:///{tmp_path / 'renkei.db'}").deliveries())
+    statuses = sorted(r.status for r in read_ledger(database_url))
     assert statuses == ["late", "late", "sent", "sent", "sent", "sent"]
-    assert all(READY in bot.log and "xoxb-process-test" not in bot.log for bot in bots.started)
+    assert all(SCHEDULER_STARTED in bot.log and BOT_TOKEN not in bot.log for bot in bots.started)
 
 
 async def test_sigkill_around_a_due_time_then_restart_posts_each_reminder_once(
-    slack: FakeSlack, tmp_path: Path,
+    slack: FakeSlack, tmp_path: Path, database_url: str,
 ) -> None:
     t0 = datetime.now(JST)
     started = t0.replace(second=0, microsecond=0) - timedelta(minutes=1)  # began before any bot ran
@@ -159,7 +75,7 @@ async def test_sigkill_around_a_due_time_then_restart_posts_each_reminder_once(
         event_entry("ceremony", start, title="再起動テスト", offsets=list(offsets.values())),
         event_entry("started", started, title="開始済みの会議", offsets=["30s"]),
     ])
-    bots = Bots(bot_env(slack, tmp_path, data, "C1"))
+    bots = Bots(bot_env(slack, data, database_url, REMINDER_CHANNELS="C1"))
     try:
         first = await bots.start()
         await slack.wait_for("chat.postMessage", 1, timeout=15)
@@ -178,8 +94,7 @@ async def test_sigkill_around_a_due_time_then_restart_posts_each_reminder_once(
     assert labels == expected
     assert "遅れてお知らせ" in str(posts[1].body["blocks"])
     assert "遅れて" not in str(posts[0].body["blocks"]) + str(posts[2].body["blocks"])
-    rows = {(r.key.event_id, r.key.offset_seconds): r.status
-            for r in Store(f"sqlite:///{tmp_path / 'renkei.db'}").deliveries()}
+    rows = {(r.key.event_id, r.key.offset_seconds): r.status for r in read_ledger(database_url)}
     assert rows == {
         ("ceremony", seconds(offsets["before"])): "sent",
         ("ceremony", seconds(offsets["while_down"])): "late",
@@ -187,4 +102,12 @@ async def test_sigkill_around_a_due_time_then_restart_posts_each_reminder_once(
         ("started", 30): "missed",  # due while no bot ran, and the event had started: not sent
     }
     assert any("reminder posted late" in line for line in bots.started[1].lines)  # by the restarted bot
-    assert all("xoxb-process-test" not in bot.log for bot in bots.started)
+    assert all(BOT_TOKEN not in bot.log for bot in bots.started)
+
+
+def read_ledger(database_url: str) -> list[LedgerRow]:
+    store = Store(database_url)
+    try:
+        return store.deliveries()
+    finally:
+        store.close()

@@ -20,7 +20,7 @@ import pytest
 
 from bot.answer import Conversation
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM, CommandReply, CommandRequest, SubcommandRegistry
+from handlers.slack import PLATFORM, CommandReply, CommandRequest, SubcommandRegistry, to_user_key
 from handlers.slack_blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
@@ -271,7 +271,7 @@ async def test_slash_question_is_answered_ephemerally_with_a_share_button(app: R
 
     assert (status, text) == (200, "")
     [response] = slack.calls_to("response_url")
-    [expected] = expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{ASKER}", share=True)
+    [expected] = expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}", share=True)
     assert response.path.endswith("/cmd")
     assert response.body["response_type"] == "ephemeral"
     assert response.body["blocks"] == expected.blocks
@@ -320,7 +320,7 @@ async def test_registered_subcommand_is_routed_with_its_arguments(slack: FakeSla
 
     [request] = received
     assert (request.name, request.arguments, request.user_id, request.channel_id) == ("remind", "on", ASKER, CHANNEL)
-    assert request.conversation_id == f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{ASKER}"
+    assert request.conversation_id == f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
     remind_response, help_response = slack.calls_to("response_url")
     assert remind_response.body["response_type"] == "in_channel"
     assert "リマインダーをonにしました" in remind_response.body["text"]
@@ -357,7 +357,7 @@ async def test_share_button_posts_the_answer_visibly_and_removes_the_ephemeral(a
 
     assert status == 200
     _, shared, deleted = slack.calls_to("response_url")
-    conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{ASKER}"
+    conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
     _, expected = expected_answers(QUESTION, QUESTION, conversation_id=conversation_id)
     assert shared.body["response_type"] == "in_channel"
     assert shared.body["replace_original"] is False
@@ -386,7 +386,7 @@ async def test_choice_on_a_visible_answer_updates_that_message(app: RunningApp, 
 
 
 async def test_choice_on_an_ephemeral_answer_replaces_it_via_response_url(app: RunningApp, slack: FakeSlack) -> None:
-    conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{ASKER}"
+    conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
     value = ButtonPayload("室蘭の締結式はいつ?", conversation_id).to_value()
 
     await app.post_action(block_action("renkei_choice_2", value, response_url=slack.response_url("choice"),

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM
+from handlers.slack import PLATFORM, to_user_key
 from handlers.slack_blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -126,7 +126,7 @@ async def test_slash_command_envelope_answers_ephemerally(app: RunningApp, slack
     assert ack == {"envelope_id": envelope_id}
     [response] = slack.calls_to("response_url")
     assert response.body["response_type"] == "ephemeral"
-    assert response.body["blocks"] == expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{ASKER}",
+    assert response.body["blocks"] == expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}",
                                                       share=True)
 
 

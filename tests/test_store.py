@@ -1,8 +1,10 @@
-"""The store on a real SQLite file: subscriptions, the ledger's atomic claims, votes, event ids."""
+"""The store on a real SQLite file and on a real PostgreSQL server (TEST_POSTGRES_URL; see
+tests/database_support.py): subscriptions, the ledger's atomic claims, votes, event ids."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from bot.feedback import FeedbackRecorder, Vote
 from bot.knowledge import JST
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
-from bot.store import SqlFeedbackRecorder, Store
+from bot.store import SqlFeedbackRecorder, Store, to_engine_url
 
 START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
 C1 = Target("slack", "C1")
@@ -23,13 +25,15 @@ def key(offset: int = 3600, target: Target = C1, event_id: str = "review") -> De
 
 
 @pytest.fixture()
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'nested' / 'renkei.db'}"
+def db_url(database_url: str) -> str:
+    return database_url
 
 
 @pytest.fixture()
-def store(db_url: str) -> Store:
-    return Store(db_url)
+def store(db_url: str) -> Iterator[Store]:
+    store = Store(db_url)
+    yield store
+    store.close()
 
 
 def test_the_default_url_is_a_sqlite_file_under_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,9 +44,24 @@ def test_the_default_url_is_a_sqlite_file_under_var(tmp_path: Path, monkeypatch:
     assert (tmp_path / "var" / "renkei.db").is_file()
 
 
-def test_sqlite_runs_in_wal_mode_with_its_folder_created(store: Store, tmp_path: Path) -> None:
+def test_sqlite_runs_in_wal_mode_with_its_folder_created(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'nested' / 'renkei.db'}")
     assert store.journal_mode() == "wal"
     assert (tmp_path / "nested" / "renkei.db").is_file()
+    store.close()
+
+
+def test_a_bare_postgresql_url_gets_the_installed_driver() -> None:
+    assert to_engine_url("postgresql://u:p@127.0.0.1/renkei").drivername == "postgresql+psycopg"
+    assert to_engine_url("postgres://u:p@127.0.0.1/renkei").drivername == "postgresql+psycopg"
+    assert to_engine_url("postgresql+psycopg://u:p@127.0.0.1/renkei").drivername == "postgresql+psycopg"
+    assert to_engine_url("sqlite:///var/renkei.db").drivername == "sqlite"
+
+
+def test_long_teams_user_ids_fit(store: Store) -> None:
+    teams_user = "29:1" + "x" * 120  # Teams ids are longer than Slack's; PostgreSQL enforces lengths
+    assert store.subscribe(Target("teams", "19:" + "c" * 200 + "@thread.tacv2"), teams_user) is True
+    assert store.subscriptions("teams")[0].user_id == teams_user
 
 
 def test_subscribe_unsubscribe_and_list(store: Store) -> None:
@@ -171,8 +190,8 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
         store.subscribe(C1, "U1", datetime(2026, 11, 29, 9, 0))
 
 
-def test_two_stores_opening_a_new_file_at_once_both_work(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+def test_stores_opening_a_new_database_at_once_all_work(database_url: str) -> None:
+    url = database_url
     errors: list[BaseException] = []
     opened: list[Store] = []
 
@@ -189,3 +208,5 @@ def test_two_stores_opening_a_new_file_at_once_both_work(tmp_path: Path) -> None
         thread.join()
     assert errors == [] and len(opened) == 4
     assert opened[0].subscribe(C1, "U1") and not opened[3].subscribe(C1, "U2")
+    for store in opened:
+        store.close()

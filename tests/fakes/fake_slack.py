@@ -32,6 +32,9 @@ API
   error or "fatal_error"}`; `status=200, error="channel_not_found"` is Slack's usual refusal.
 - `reply(method, payload)`: merge `payload` into the success response of `method` (e.g. a
   `conversations.open` channel id).
+- `delay(method, seconds)`: answer every call to `method` only after `seconds` (a slow Slack; a
+  call is in `calls` once answered). `arrived` lists the methods of the calls received so far,
+  answered or not; `await wait_for_arrival(method, count=1, timeout=5.0)` waits for them.
 - `response_url(name="default")`: a URL to put in payloads as `response_url`; POSTs to it are
   recorded as calls with method `"response_url"` (and `path` ending in the name), so
   `fail("response_url", 404)` works too.
@@ -92,6 +95,8 @@ class FakeSlack:
         self.acks: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._replies: dict[str, dict[str, Any]] = {}
+        self._delays: dict[str, float] = {}
+        self.arrived: list[str] = []
         self._ts = itertools.count(1)
         self._changed: asyncio.Condition | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -150,9 +155,13 @@ class FakeSlack:
     def reply(self, method: str, payload: Mapping[str, Any]) -> None:
         self._replies[method] = dict(payload)
 
+    def delay(self, method: str, seconds: float) -> None:
+        self._delays[method] = seconds
+
     def clear(self) -> None:
         self.calls.clear()
         self.acks.clear()
+        self.arrived.clear()
 
     # --- inspecting ------------------------------------------------------------------------------
 
@@ -170,6 +179,14 @@ class FakeSlack:
                 f"expected {count} call(s) to {method} within {timeout}s; received {self.methods()}"
             ) from None
         return self.calls_to(method)[:count]
+
+    async def wait_for_arrival(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        try:
+            await self._wait_until(lambda: self.arrived.count(method) >= count, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"expected {count} call(s) to {method} to arrive within {timeout}s; arrived: {self.arrived}"
+            ) from None
 
     async def wait_for_socket(self, timeout: float = 5.0) -> None:
         try:
@@ -225,6 +242,10 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await _read_body(request)
+        self.arrived.append(method)
+        await self._notify()
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
         token = _bearer_token(request) or _optional_str(body.get("token"))
         status, payload, headers = self._respond(method, body, token)
         await self._record(Call(method, body, token, status, request.path, request.content_type,
