@@ -26,6 +26,7 @@ import hmac
 import logging
 import re
 import secrets
+import threading
 import time
 import unicodedata
 from collections import OrderedDict
@@ -35,7 +36,6 @@ from typing import Any, Protocol
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -141,15 +141,17 @@ class InMemoryEventDeduplicator:
         self.max_events = max_events
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()  # claims run in worker threads
 
     def claim(self, event_id: str) -> bool:
-        now = self._clock()
-        self._forget_before(now - self.ttl_seconds)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        while len(self._seen) > self.max_events:
-            self._seen.popitem(last=False)
+        with self._lock:
+            now = self._clock()
+            self._forget_before(now - self.ttl_seconds)
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = now
+            while len(self._seen) > self.max_events:
+                self._seen.popitem(last=False)
         return True
 
     def _forget_before(self, oldest: float) -> None:
@@ -271,13 +273,20 @@ def register_subcommand(name: str, handler: SubcommandHandler, *, description: s
 class BackgroundTasks:
     """Answers in flight: kept referenced until done, failures logged, awaited on shutdown."""
 
-    def __init__(self) -> None:
+    def __init__(self, concurrency: int = 8) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
+        # A few answers at a time: a burst then queues here, at no cost, instead of filling every
+        # turn of the event loop with answer work while acknowledgements wait.
+        self._slots = asyncio.Semaphore(concurrency)
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        task = asyncio.create_task(self._run(work, name), name=name)
+        task = asyncio.create_task(self._run_in_slot(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _run_in_slot(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        async with self._slots:
+            await self._run(work, name)
 
     async def drain(self) -> None:
         """Wait until every task, including ones spawned meanwhile, has finished."""
@@ -314,33 +323,36 @@ class SlackBot:
     async def drain(self) -> None:
         await self.tasks.drain()
 
-    # Global middleware ---------------------------------------------------------------------------
-
-    async def skip_repeated_events(self, body: Body, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
-        # Slack re-sends an event it thinks was not acknowledged (X-Slack-Retry-Num, and
-        # retry_attempt in Socket Mode); its event_id stays the same, so it is answered once.
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and not self.deduplicator.claim(event_id):
-            log.info("Slack event %s already taken; acknowledged without answering", event_id)
-            return BoltResponse(status=200, body="")
-        await next()
-        return None
-
     # Events --------------------------------------------------------------------------------------
+    # Slack re-sends an event it thinks was not acknowledged (X-Slack-Retry-Num, and retry_attempt
+    # in Socket Mode), possibly to another instance; its event_id stays the same. Every event is
+    # acknowledged at once, and its event_id is claimed afterwards, off the acknowledgement's path
+    # (the claim may be a database write shared by several instances): only the claimant answers.
 
-    async def on_mention(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+    async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if is_from_bot(event):
             return
-        self.tasks.spawn(self.answer_mention(event, context.team_id or "", context.bot_user_id, client), "mention")
+        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client)
+        self.tasks.spawn(self.once(body, work), "mention")
 
-    async def on_message(self, event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+    async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
             return
-        self.tasks.spawn(self.answer_direct_message(event, context.team_id or "", client), "direct message")
+        self.tasks.spawn(self.once(body, self.answer_direct_message(event, context.team_id or "", client)),
+                         "direct message")
 
-    async def on_home_opened(self, event: Body, client: AsyncWebClient) -> None:
+    async def on_home_opened(self, event: Body, body: Body, client: AsyncWebClient) -> None:
         if event.get("tab") == "home" and event.get("user"):
-            self.tasks.spawn(self.publish_home(str(event["user"]), client), "App Home")
+            self.tasks.spawn(self.once(body, self.publish_home(str(event["user"]), client)), "App Home")
+
+    async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` unless this event's id was already claimed (here or by another instance)."""
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not self.deduplicator.claim(event_id):
+            work.close()
+            log.info("Slack event %s already taken; acknowledged without answering", event_id)
+            return
+        await work
 
     async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None,
                              client: AsyncWebClient) -> None:
@@ -531,7 +543,6 @@ def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, 
     """
     bot = SlackBot(dispatcher, feedback, deduplicator=deduplicator or InMemoryEventDeduplicator(),
                    subcommands=subcommands if subcommands is not None else SUBCOMMANDS.copy(), command=command)
-    app.middleware(bot.skip_repeated_events)
     app.event("app_mention")(bot.on_mention)
     app.event("message")(bot.on_message)
     app.event("app_home_opened")(bot.on_home_opened)
