@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baselines import FaqBaseline, difflib_matcher, rapidfuzz_matcher, to_faq  # noqa: E402
-from bench.engine import measure_latency, percentile  # noqa: E402
+from bench.engine import freeze_startup_objects, measure_latency, percentile  # noqa: E402
 from bench.synthetic import to_synthetic_kb  # noqa: E402
 from bench.variants import to_variants  # noqa: E402
 from bot.answer import Answer  # noqa: E402
@@ -71,6 +71,7 @@ def compare_systems(sample: list[Case], variants: list[Case], now: datetime) -> 
         ("rapidfuzz extractOne (FAQ)", FaqBaseline("rapidfuzz", faq, rapidfuzz_matcher)),
         ("difflib (FAQ)", FaqBaseline("difflib", faq, difflib_matcher)),
     ]
+    freeze_startup_objects()
     rows = []
     for name, system in systems:
         score(system, sample, now)  # warm-up

@@ -24,7 +24,7 @@ _CONTROL = re.compile(
 )
 _NOT_KEY = re.compile(r"[^\w\u30fc]|_", re.UNICODE)
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
-_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]+")
+KANA_RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 _lock = threading.Lock()
@@ -55,7 +55,7 @@ def to_key(text: str) -> str:
 
 
 def is_kana(text: str) -> bool:
-    return bool(text) and _KANA.fullmatch(text) is not None
+    return bool(text) and KANA_RUN.fullmatch(text) is not None
 
 
 def has_kanji(text: str) -> bool:

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge import KnowledgeBase
 from bot.text import (
+    KANA_RUN,
     Token,
     char_readings,
     has_kanji,
@@ -280,6 +281,12 @@ def _is_short_kana(key: str) -> bool:
     return is_kana(key) and len(key) <= 3
 
 
+def kana_runs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, run) of every maximal stretch of kana in `text`."""
+    for match in KANA_RUN.finditer(text):
+        yield match.start(), match.group()
+
+
 def _windows(text: str, lengths: Iterable[int]) -> Iterator[tuple[int, int, str]]:
     for length in lengths:
         for start in range(len(text) - length + 1):
@@ -355,14 +362,12 @@ class Understander:
                     found.append(Match(entry, start, end, "homophone", sub))
         missing = {"partner", "topic"} - known_kinds
         lengths = {n for kind in missing for k in self.lexicon.typo_lengths.get(kind, ()) for n in (k - 1, k, k + 1)}
-        texts = [(q.key, True)] + ([(q.reading, False)] if q.reading != q.key else [])
-        for text, spans_key in texts:
-            for start, end, sub in _windows(text, sorted(n for n in lengths if n >= 4)):
-                if not is_kana(sub):
-                    continue
+        # Typos live in what the user typed in kana: Sudachi's reading of typed kanji has none.
+        for run_start, run in kana_runs(q.key):
+            for start, end, sub in _windows(run, sorted(n for n in lengths if n >= 4)):
+                span = (run_start + start, run_start + end)
                 for variant in {sub, *_deletions(sub)}:
                     for entry, key in self.lexicon.typos.get(variant, ()):
-                        span = (start, end) if spans_key else q.to_key_span(start, end)
                         if is_typo_of(sub, key) and is_new(entry, *span):
                             found.append(Match(entry, span[0], span[1], "typo", sub))
         words = [w for t in q.tokens if t.is_latin for w in latin_words(t.surface)]
