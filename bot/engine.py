@@ -6,27 +6,24 @@ through `bot.dispatch.Dispatcher`, and renders the `Answer` in its own way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from bot.answer import Answer, Choice, Conversation, Section, Source
 from bot.context import is_expired
+from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, to_names, too_long_text
 from bot.knowledge import KnowledgeBase, Partner
 from bot.search import CONFIDENT, Hit, PassageIndex
 from bot.text import clean
 from bot.timefmt import format_when, to_status
 from bot.understand import Intent, Understander
 
-MAX_QUESTION_CHARS = 1_000
 CLARIFY_BELOW = 0.6
 DOCUMENT_TOPICS = ("partners", "contact", "announcement")
 CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who")
 # Topics short enough to answer for every partner at once when no city is named.
 ANSWER_ALL_WHEN_UNNAMED = ("theme", *CEREMONY_TOPICS)
 SUGGESTED_TOPICS = ("cooperation", "projects", "ceremony", "theme")
-# One answer lists at most this many partners; a chat message is no place for a directory.
-MAX_PARTNERS_IN_ONE_ANSWER = 10
 
 
 class Engine:
@@ -39,7 +36,7 @@ class Engine:
 
     def answer(self, question: str, *, context: Conversation | None = None, now: datetime) -> Answer:
         context = context if context and not is_expired(context, now) else Conversation()
-        problem = _input_problem(question)
+        problem = self._input_problem(question)
         if problem:
             return replace(self._fallback(problem), conversation=replace(context, updated_at=now))
         intent = self.understander.understand(question)
@@ -113,7 +110,7 @@ class Engine:
         return [h for h in hits if h.score >= hits[0].score - 0.05]
 
     def _listed_partners(self) -> tuple[Partner, ...]:
-        return self.kb.partners[:MAX_PARTNERS_IN_ONE_ANSWER]
+        return self.kb.partners[:MAX_NAMES]
 
     def _all_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.kb.partners)
@@ -124,7 +121,7 @@ class Engine:
         return Source(self.kb.document.title, self.kb.document.date.isoformat(), section)
 
     def _slots(self, partner_ids: tuple[str, ...], topics: list[str], now: datetime, intent: Intent) -> Answer:
-        partners = [self.kb.partner(pid) for pid in partner_ids[:MAX_PARTNERS_IN_ONE_ANSWER]]
+        partners = [self.kb.partner(pid) for pid in partner_ids[:MAX_NAMES]]
         left_out = len(partner_ids) - len(partners)
         labels = [self.kb.vocabulary.topic(t).label for t in topics]
         many = len(partners) > 1
@@ -341,45 +338,28 @@ class Engine:
         )
 
     def _fallback(self, message: str, partner_ids: tuple[str, ...] = ()) -> Answer:
-        names = to_names(self.kb.partners)
         first = self.kb.partner(partner_ids[0]) if partner_ids else self.kb.partners[0]
+        terms = "・".join(g.term for g in self.kb.glossary)
         can = (
-            f"{self.kb.document.issuer}と{names}の覚書（{self.kb.document.date.year}年"
-            f"{self.kb.document.date.month}月{self.kb.document.date.day}日発表）についてお答えします。"
+            "各市のテーマ・主なプロジェクト・連携・協力事項",
+            "覚書締結式の日時・場所・出席者",
+            f"関連する計画、用語（{terms}）、お問い合わせ先" if terms else "関連する計画、お問い合わせ先",
         )
         return Answer(
             kind="fallback",
             confidence=0.0,
             title=message,
-            sections=(
-                Section(
-                    "お答えできること",
-                    text=can,
-                    items=(
-                        "各市のテーマ・主なプロジェクト・連携・協力事項",
-                        "覚書締結式の日時・場所・出席者",
-                        "関連する計画、用語（CASE・MaaS）、お問い合わせ先",
-                    ),
-                ),
-            ),
+            sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
             suggestions=self._follow_ups(first, exclude=[]),
             partner_ids=partner_ids,
         )
 
-
-def to_names(partners: Sequence[Partner]) -> str:
-    """「旭川市・室蘭市・帯広市」, or the first few and how many more."""
-    shown = "・".join(p.name for p in partners[:MAX_PARTNERS_IN_ONE_ANSWER])
-    more = len(partners) - MAX_PARTNERS_IN_ONE_ANSWER
-    return f"{shown} ほか{more:,}市" if more > 0 else shown
-
-
-def _input_problem(question: str) -> str:
-    text = clean(question)
-    if not text:
-        return "ご質問をどうぞ。例えば「帯広の連携事項は?」のように聞いてください。"
-    if len(text) > MAX_QUESTION_CHARS:
-        return f"ご質問が長すぎます（{len(text):,}文字）。{MAX_QUESTION_CHARS:,}文字以内でお願いします。"
-    if not any(ch.isalnum() for ch in text):
-        return "ご質問を読み取れませんでした。文字で質問してください。"
-    return ""
+    def _input_problem(self, question: str) -> str:
+        text = clean(question)
+        if not text:
+            return f"ご質問をどうぞ。例えば「{to_examples(self.kb)[0]}」のように聞いてください。"
+        if len(text) > MAX_QUESTION_CHARS:
+            return too_long_text(len(text))
+        if not any(ch.isalnum() for ch in text):
+            return "ご質問を読み取れませんでした。文字で質問してください。"
+        return ""

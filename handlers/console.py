@@ -15,6 +15,7 @@ from bot.answer import Answer, to_text
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
 from bot.evaluation import EvalFileError, load_cases, run_cases
+from bot.help import to_examples, to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.schedule import format_schedule
 from bot.settings import Settings, SettingsError
@@ -30,18 +31,13 @@ def to_console_text(answer: Answer) -> str:
 
 
 def help_text(kb: KnowledgeBase) -> str:
-    first, second = kb.partners[0], kb.partners[-1]
-    return "\n".join(
-        [
-            f"{kb.document.issuer}と{'・'.join(p.name for p in kb.partners)}の覚書について答えます。",
-            "質問の例:",
-            f"  {first.short_name}の連携事項は?",
-            f"  {second.short_name}の締結式はいつ?",
-            "  各市のテーマ",
-            f"  {first.readings.romaji} projects",
-            "コマンド: help（この説明）、schedule（今後の締結式・イベント）、番号（選択肢を選ぶ）、exit（終了）",
-        ]
-    )
+    examples = [*to_examples(kb), f"{kb.partners[0].readings.romaji} projects"]
+    return "\n".join([
+        to_intro(kb),
+        "質問の例:",
+        *(f"  {example}" for example in examples),
+        "コマンド: help（この説明）、schedule（今後の締結式・イベント）、番号（選択肢を選ぶ）、exit（終了）",
+    ])
 
 
 def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO) -> int:

@@ -46,13 +46,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote
+from bot.help import MAX_QUESTION_CHARS
 from bot.settings import Settings
 from handlers.inbound import to_clean_text
 from handlers.slack_blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
-    MAX_QUESTION_CHARS,
     SHARE_ACTION,
     AnswerOptions,
     ButtonPayload,

@@ -19,13 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.answer import Answer, Section, Source
+from bot.help import to_examples, to_intro, too_long_text
 from bot.knowledge import KnowledgeBase, Partner
 from bot.timefmt import format_date, format_when, to_status
 
 Block = dict[str, Any]
 
 # Slack's documented limits (https://docs.slack.dev/reference/block-kit/blocks).
-MAX_QUESTION_CHARS = 1000
 MAX_MESSAGE_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_TEXT_CHARS = 3000
@@ -263,31 +263,10 @@ def to_notice_message(text: str) -> Message:
 
 
 def to_too_long_message(length: int) -> Message:
-    return to_notice_message(
-        f"ご質問が長すぎます（{length:,}文字）。{MAX_QUESTION_CHARS:,}文字以内で、知りたいことを短くお書きください。"
-    )
+    return to_notice_message(too_long_text(length))
 
 
 # --- help, list, App Home ------------------------------------------------------------------------
-
-
-def to_examples(kb: KnowledgeBase) -> list[str]:
-    first, last = kb.partners[0], kb.partners[-1]
-    return [
-        f"{last.short_name}の連携事項は?",
-        f"{first.short_name}の締結式はいつ?",
-        f"{kb.partners[len(kb.partners) // 2].short_name}のプロジェクトは?",
-        "各市のテーマ",
-        "問い合わせ先は?",
-    ]
-
-
-def to_intro(kb: KnowledgeBase) -> str:
-    names = "・".join(p.name for p in kb.partners)
-    return (
-        f"{escape_mrkdwn(kb.document.issuer)}と{escape_mrkdwn(names)}の覚書"
-        f"（{format_date(kb.document.date)}発表）について答えます。"
-    )
 
 
 def to_help_message(kb: KnowledgeBase, command: str, subcommands: Sequence[tuple[str, str]]) -> Message:
@@ -301,7 +280,7 @@ def to_help_message(kb: KnowledgeBase, command: str, subcommands: Sequence[tuple
     ]
     blocks = [
         to_header(f"{BOT_NAME}の使い方"),
-        to_section(to_intro(kb)),
+        to_section(escape_mrkdwn(to_intro(kb))),
         to_section("*答えられること*\n" + to_bullets(topics)),
         to_section("*質問の例*\n" + to_bullets(to_examples(kb))),
         to_section("*使い方*\n" + "\n".join(usage)),
@@ -332,7 +311,7 @@ def to_ceremony_line(partner: Partner, now: datetime) -> str:
 
 def to_home_view(kb: KnowledgeBase, now: datetime, command: str) -> Block:
     """The App Home tab: partners, themes, ceremonies (held / upcoming) and how to ask."""
-    head = [to_header(BOT_NAME), to_section(to_intro(kb)), {"type": "divider"}]
+    head = [to_header(BOT_NAME), to_section(escape_mrkdwn(to_intro(kb))), {"type": "divider"}]
     body: list[Block] = []
     for partner in kb.partners:
         body.append(to_section(to_partner_summary(partner)))

@@ -52,6 +52,7 @@ from yarl import URL
 
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, Vote
+from bot.help import MAX_QUESTION_CHARS
 from bot.insights import build_report
 from bot.reminders import Target
 from bot.settings import Settings
@@ -59,7 +60,6 @@ from bot.store import SqlFeedbackRecorder, Store
 from handlers.inbound import to_clean_text
 from handlers.teams_cards import (
     CHOICE_ACTION,
-    MAX_QUESTION_CHARS,
     Card,
     CardOptions,
     SubmitPayload,

@@ -24,6 +24,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.answer import Answer, Section, to_text
 from bot.delivery import ReminderMessage
+from bot.help import to_examples, to_intro, too_long_text
 from bot.knowledge import KnowledgeBase
 from bot.reminders import format_offset
 from bot.schedule import format_countdown_from
@@ -37,7 +38,6 @@ CARD_SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 BOT_NAME = "Renkei Bot（連携ボット）"
 
-MAX_QUESTION_CHARS = 1000
 # Teams refuses a message over about 28 KB; these keep a card far below that.
 MAX_TEXT_CHARS = 2000
 MAX_BODY_ELEMENTS = 60
@@ -232,28 +232,10 @@ def to_notice_card(text: str, *, title: str = "") -> Card:
 
 
 def to_too_long_card(length: int) -> Card:
-    return to_notice_card(
-        f"ご質問が長すぎます（{length:,}文字）。{MAX_QUESTION_CHARS:,}文字以内で、知りたいことを短くお書きください。"
-    )
+    return to_notice_card(too_long_text(length))
 
 
 # --- help, list, schedule ------------------------------------------------------------------------
-
-
-def to_examples(kb: KnowledgeBase) -> list[str]:
-    first, last = kb.partners[0], kb.partners[-1]
-    return [
-        f"{last.short_name}の連携事項は?",
-        f"{first.short_name}の締結式はいつ?",
-        f"{kb.partners[len(kb.partners) // 2].short_name}のプロジェクトは?",
-        "各市のテーマ",
-        "問い合わせ先は?",
-    ]
-
-
-def to_intro(kb: KnowledgeBase) -> str:
-    names = "・".join(p.name for p in kb.partners)
-    return f"{kb.document.issuer}と{names}の覚書（{format_date(kb.document.date)}発表）について答えます。"
 
 
 def to_document_source(kb: KnowledgeBase) -> str:

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from microsoft_agents.activity import Activity
 
 from bot.feedback import InMemoryFeedbackRecorder
+from bot.help import MAX_QUESTION_CHARS
 from bot.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
@@ -39,7 +40,7 @@ from handlers.slack import (
     to_command_word,
 )
 from handlers.slack import to_question as to_slack_question
-from handlers.slack_blocks import CHOICE_ACTION_PREFIX, MAX_QUESTION_CHARS, ButtonPayload, Message
+from handlers.slack_blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
 from handlers.teams import TeamsBot, find_command
 from handlers.teams import to_question as to_teams_question
 from handlers.teams_cards import Card, SubmitPayload, to_card_activity
