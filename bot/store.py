@@ -55,9 +55,6 @@ from bot.reminders import DeliveryKey, Target
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("claimed", "sent", "late", "failed", "missed")
-DELIVERED = ("sent", "late")
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -515,14 +512,6 @@ class Store:
                 reference_table.c.conversation_id == conversation_id,
             )).scalar()
         return None if text is None else dict(json.loads(text))
-
-    def conversation_references(self, platform: str) -> dict[str, dict[str, Any]]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(reference_table.c.conversation_id, reference_table.c.reference)
-                .where(reference_table.c.platform == platform)
-            ).all()
-        return {row.conversation_id: dict(json.loads(row.reference)) for row in rows}
 
 
 class SqlFeedbackRecorder:

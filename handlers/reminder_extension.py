@@ -21,7 +21,6 @@ from bot.reminder_service import SLACK, build_scheduler
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.store import Store
-from handlers.slack import SUBCOMMANDS, SubcommandRegistry
 from handlers.slack_reminders import (
     ReminderServices,
     SlackReminderSender,
@@ -68,23 +67,11 @@ def reminder_extension(store: Store, *, reloader: KnowledgeReloader | None = Non
         web_app[SERVICES_KEY] = services
         slack = web_app.get(SLACK_KEY)
         if slack is not None:
-            slack.bot.subcommands = to_own_registry(slack.bot.subcommands)
             register_reminder_commands(slack.bot.subcommands, services)
         web_app.cleanup_ctx.append(_scheduler_lifecycle(services, extra_senders))
         web_app.on_shutdown.append(_stop_starting_posts(services))
 
     return attach
-
-
-def to_own_registry(registry: SubcommandRegistry) -> SubcommandRegistry:
-    """This app's registry: a copy when it is the module-wide default, so the handlers bound to
-    this app's store never leak into another app built in the same process (tests)."""
-    if registry is not SUBCOMMANDS:
-        return registry
-    own = SubcommandRegistry(builtins=False)
-    for sub in registry:
-        own.register(sub.name, sub.handler, description=sub.description, usage=sub.usage, aliases=sub.aliases)
-    return own
 
 
 def _scheduler_lifecycle(services: ReminderServices, extra_senders: Mapping[str, Sender] | None,

@@ -16,7 +16,6 @@ from aiohttp import web
 
 from bot.insights import build_report
 from bot.store import Store
-from handlers.reminder_extension import to_own_registry
 from handlers.slack import CommandReply, CommandRequest, SubcommandRegistry
 from handlers.slack_blocks import (
     MAX_FALLBACK_CHARS,
@@ -99,7 +98,6 @@ def report_extension(store: Store) -> WebExtension:
         slack = web_app.get(SLACK_KEY)
         if slack is None:
             return
-        slack.bot.subcommands = to_own_registry(slack.bot.subcommands)
         register_report_command(slack.bot.subcommands, store, web_app[SETTINGS_KEY].admin_user_ids)
 
     return attach

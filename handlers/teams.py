@@ -404,7 +404,7 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
     With a client id: the SDK's own CONNECTIONS__* configuration, anonymous access forced off.
     Without one (TEAMS_ANONYMOUS=true): an anonymous-only connection, and a warning.
     """
-    if settings.teams_client_id:
+    if not settings.teams_anonymous_allowed:
         connections = MsalConnectionManager(**load_configuration_from_env(dict(settings.teams_sdk_env)))
         auth = connections.get_default_connection_configuration()
         if auth.ANONYMOUS_ALLOWED or settings.teams_anonymous:
