@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.answer import Answer, Choice, Conversation, Section, Source
+from bot.answer import Answer, Choice, Conversation, Section, Source, to_text
 from bot.context import is_expired
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, to_names, too_long_text
 from bot.knowledge import KnowledgeBase, Partner
 from bot.search import CONFIDENT, Hit, PassageIndex
-from bot.text import clean
+from bot.text import clean, to_key
 from bot.timefmt import format_when, to_status
 from bot.understand import Intent, Understander
 
 CLARIFY_BELOW = 0.6
+# An answer that covers the topic asked but not every word of the question.
+PARTIAL_CONFIDENCE = 0.6
 DOCUMENT_TOPICS = ("partners", "contact", "announcement")
 CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who")
 # Topics short enough to answer for every partner at once when no city is named.
@@ -147,6 +149,7 @@ class Engine:
             topic_id=topics[0],
             partner_ids=partner_ids,
         )
+        answer = self._admit_what_is_missing(answer, intent)
         if confidence < CLARIFY_BELOW:
             return self._did_you_mean(answer)
         return answer
@@ -182,6 +185,15 @@ class Engine:
                     Section(label("場所"), text=ceremony.place),
                     Section(label("出席者"), items=people),
                 ]
+
+    def _admit_what_is_missing(self, answer: Answer, intent: Intent) -> Answer:
+        """「室蘭市長の年齢」: the slot (attendees) is answered, and the age is said to be absent."""
+        shown = to_key(to_text(answer))
+        missing = [t.surface for t in intent.content if t.pos[0] == "名詞" and t.key not in shown]
+        if not missing:
+            return answer
+        note = f"「{'・'.join(dict.fromkeys(missing))}」についての記載は資料にありません。分かることをお示しします。"
+        return replace(answer, confidence=min(answer.confidence, PARTIAL_CONFIDENCE), notes=(*answer.notes, note))
 
     def _overview(self, partner_ids: tuple[str, ...]) -> Answer:
         sections: list[Section] = []

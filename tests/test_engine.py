@@ -307,3 +307,22 @@ def test_one_kanji_words_find_their_passage(engine: Engine) -> None:
 def test_english_about_a_city_gives_its_overview(engine: Engine) -> None:
     answer = ask(engine, "Tell me about Muroran")
     assert answer.partner_ids == ("muroran",) and "企業城下町" in text_of(answer)
+
+
+@pytest.mark.parametrize(("question", "slot_text", "missing"), [
+    ("室蘭市長の年齢", "青山剛", "年齢"),
+    ("帯広の締結式の天気", "第3応接室", "天気"),
+    ("帯広の連携事項の予算額", OBIHIRO_ITEM, "予算額"),
+])
+def test_what_the_document_does_not_say_is_said_plainly(engine: Engine, question: str, slot_text: str,
+                                                        missing: str) -> None:
+    answer = ask(engine, question)
+    assert slot_text in text_of(answer)
+    assert answer.confidence < 1.0
+    assert any(f"「{missing}」についての記載は資料にありません" in note for note in answer.notes)
+
+
+@pytest.mark.parametrize("question", ["帯広市長の名前", "帯広市の総合計画は何期?", "室蘭の締結式の場所を知りたい"])
+def test_words_the_answer_covers_raise_no_doubt(engine: Engine, question: str) -> None:
+    answer = ask(engine, question)
+    assert answer.confidence == 1.0 and not answer.notes
