@@ -33,7 +33,7 @@ from bot.settings import Settings
 from bot.store import SqlEventDeduplicator, Store
 from handlers.reminder_extension import reminder_extension
 from handlers.slack_report import report_extension
-from handlers.web import SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
+from handlers.web import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,8 @@ def operations_extension(runtime: Runtime) -> WebExtension:
     def attach(web_app: web.Application) -> None:
         async def ready(request: web.Request) -> web.Response:
             problems = await asyncio.to_thread(readiness_problems, runtime)
+            if request.app[SHUTDOWN_KEY].is_started:
+                problems.append("shutting down")  # let the load balancer send new work elsewhere
             socket_mode = request.app.get(SOCKET_MODE_KEY)
             if socket_mode is not None and not await socket_mode.client.is_connected():
                 problems.append("slack socket mode is not connected")

@@ -35,6 +35,7 @@ from bot.store import SqlEventDeduplicator, Store
 from handlers.runtime import build_runtime, to_extensions, to_feedback
 from handlers.slack import THANKS
 from handlers.slack_blocks import FEEDBACK_DOWN_ACTION
+from handlers.web import SHUTDOWN_KEY
 from tests.conftest import DATA_PATH, ROOT
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (
@@ -394,3 +395,15 @@ async def test_readyz_fails_when_the_database_is_unusable(slack: FakeSlack, tmp_
     finally:
         runtime.store.close()
     assert status == 503 and body == {"ready": False, "problems": ["database not reachable"]}
+
+
+async def test_readyz_says_when_the_server_is_stopping(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = runtime_settings(slack, tmp_path)
+    runtime = build_runtime(settings, load_knowledge(DATA_PATH))
+    try:
+        async with running_app(settings, runtime.dispatcher, extensions=to_extensions(runtime)) as app:
+            app.web_app[SHUTDOWN_KEY].begin()
+            status, body = await app.get("/readyz")
+    finally:
+        runtime.store.close()
+    assert status == 503 and body == {"ready": False, "problems": ["shutting down"]}
