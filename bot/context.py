@@ -5,14 +5,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.answer import Conversation
 
 DEFAULT_TTL = timedelta(minutes=30)
 
 
+class ConversationMemory(Protocol):
+    """Where the dispatcher keeps each conversation's context between two questions."""
+
+    def get(self, conversation_id: str, now: datetime) -> Conversation: ...
+
+    def put(self, conversation_id: str, conversation: Conversation) -> None: ...
+
+
 class ConversationStore:
-    """Per-conversation context, bounded in size, expiring after `ttl` of silence."""
+    """Per-conversation context in this process, bounded in size, expiring after `ttl` of silence
+    (bot.store.SqlConversationMemory shares it between instances)."""
 
     def __init__(self, ttl: timedelta = DEFAULT_TTL, max_conversations: int = 10_000) -> None:
         self.ttl = ttl

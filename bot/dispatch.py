@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answer import Answer
-from bot.context import ConversationStore
+from bot.context import ConversationMemory, ConversationStore
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase
 
@@ -51,12 +51,12 @@ class Dispatcher:
         engine: Engine,
         *,
         clock: Clock = now_jst,
-        conversations: ConversationStore | None = None,
+        conversations: ConversationMemory | None = None,
         observers: list[AskObserver] | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
-        self.conversations = conversations or ConversationStore()
+        self.conversations: ConversationMemory = conversations or ConversationStore()
         self.observers = observers if observers is not None else []
 
     @property

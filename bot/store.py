@@ -49,6 +49,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.sql.expression import Insert
 
+from bot.answer import Conversation
+from bot.context import DEFAULT_TTL, is_expired
 from bot.feedback import Vote
 from bot.insights import Interaction
 from bot.reminders import DeliveryKey, Target
@@ -138,6 +140,14 @@ interaction_table = Table(
     Column("choices", Text, nullable=False, default="[]"),
     Column("user_id", String(256)),
     Column("at", UtcDateTime, nullable=False),
+)
+
+conversation_table = Table(
+    "conversations", metadata,
+    Column("conversation_id", String(256), primary_key=True),
+    Column("partner_ids", Text, nullable=False, default=""),
+    Column("topic_id", String(64)),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 reference_table = Table(
@@ -489,20 +499,43 @@ class Store:
             stale = processed_event_table.c.seen_at < older_than
             return connection.execute(delete(processed_event_table).where(stale)).rowcount
 
+    # --- conversation context (follow-up questions), shared by every instance --------------------
+
+    def load_conversation(self, conversation_id: str) -> Conversation | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(conversation_table).where(
+                conversation_table.c.conversation_id == conversation_id)).first()
+        if row is None:
+            return None
+        partner_ids = tuple(p for p in row.partner_ids.split(",") if p)
+        return Conversation(partner_ids, row.topic_id, row.updated_at)
+
+    def save_conversation(self, conversation_id: str, conversation: Conversation) -> None:
+        values = {"partner_ids": ",".join(conversation.partner_ids), "topic_id": conversation.topic_id,
+                  "updated_at": conversation.updated_at or utcnow()}
+        self._upsert(conversation_table, {"conversation_id": conversation_id}, values)
+
+    def forget_conversations(self, older_than: datetime) -> int:
+        with self._begin() as connection:
+            stale = conversation_table.c.updated_at < older_than
+            return connection.execute(delete(conversation_table).where(stale)).rowcount
+
     # --- Teams conversation references ----------------------------------------------------------
 
     def save_conversation_reference(
         self, platform: str, conversation_id: str, reference: dict[str, Any], now: datetime | None = None,
     ) -> None:
-        """Insert or replace; portable upsert (update, else insert, else update after a race)."""
         values = {"reference": json.dumps(reference, ensure_ascii=False, sort_keys=True), "updated_at": now or utcnow()}
-        where = and_(reference_table.c.platform == platform,
-                     reference_table.c.conversation_id == conversation_id)
+        self._upsert(reference_table, {"platform": platform, "conversation_id": conversation_id}, values)
+
+    def _upsert(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """Insert or replace; portable (update, else insert, else update after a race)."""
+        where = and_(*(table.c[name] == value for name, value in key.items()))
         for _ in range(2):
             with self._begin() as connection:
-                if connection.execute(update(reference_table).where(where).values(**values)).rowcount:
+                if connection.execute(update(table).where(where).values(**values)).rowcount:
                     return
-            if self._insert_new(reference_table, platform=platform, conversation_id=conversation_id, **values):
+            if self._insert_new(table, **key, **values):
                 return
 
     def conversation_reference(self, platform: str, conversation_id: str) -> dict[str, Any] | None:
@@ -543,3 +576,27 @@ def _key_values(key: DeliveryKey) -> dict[str, Any]:
 
 def _key_clause(key: DeliveryKey) -> Any:
     return and_(*(delivery_table.c[name] == value for name, value in _key_values(key).items()))
+
+
+class SqlConversationMemory:
+    """Conversation context in the store, so a follow-up may reach any instance (and survive a
+    restart); rows older than the expiry are pruned now and then."""
+
+    def __init__(self, store: Store, ttl: timedelta = DEFAULT_TTL, prune_every: int = 500) -> None:
+        self.store = store
+        self.ttl = ttl
+        self.prune_every = prune_every
+        self._puts = 0
+
+    def get(self, conversation_id: str, now: datetime) -> Conversation:
+        conversation = self.store.load_conversation(conversation_id)
+        if conversation is None or is_expired(conversation, now, self.ttl):
+            return Conversation()
+        return conversation
+
+    def put(self, conversation_id: str, conversation: Conversation) -> None:
+        self.store.save_conversation(conversation_id, conversation)
+        self._puts += 1
+        if self._puts % self.prune_every == 0 and conversation.updated_at is not None:
+            self.store.forget_conversations(conversation.updated_at - self.ttl)
+

@@ -30,7 +30,7 @@ from bot.logs import setup_logging
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
 from bot.settings import Settings
-from bot.store import SqlEventDeduplicator, Store
+from bot.store import SqlConversationMemory, SqlEventDeduplicator, Store
 from handlers.reminder_extension import reminder_extension
 from handlers.slack_report import report_extension
 from handlers.web import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
@@ -52,7 +52,7 @@ class Runtime:
 
 def build_runtime(settings: Settings, kb: KnowledgeBase) -> Runtime:
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb))
+    dispatcher = Dispatcher(Engine(kb), conversations=SqlConversationMemory(store))
     runtime = Runtime(settings, store, dispatcher, KnowledgeReloader(settings.data_path, dispatcher))
     dispatcher.observers += [count_answer(runtime.metrics), record_unanswered(runtime), log_answer(settings)]
     runtime.reloader.on_result.append(count_reload(runtime.metrics))

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Conversation
+from bot.dispatch import Dispatcher
+from bot.engine import Engine
 from bot.feedback import FeedbackRecorder, Vote
 from bot.knowledge import JST
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
-from bot.store import SqlFeedbackRecorder, Store, to_engine_url
+from bot.store import SqlConversationMemory, SqlFeedbackRecorder, Store, to_engine_url
 
 START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
 C1 = Target("slack", "C1")
@@ -210,3 +213,34 @@ def test_stores_opening_a_new_database_at_once_all_work(database_url: str) -> No
     assert opened[0].subscribe(C1, "U1") and not opened[3].subscribe(C1, "U2")
     for store in opened:
         store.close()
+
+
+def test_a_follow_up_may_reach_another_instance(db_url: str, engine: Engine) -> None:
+    # Two instances (two stores, two dispatchers) on one database, as behind a load balancer.
+    first, second = Store(db_url), Store(db_url)
+    clock = iter([datetime(2026, 11, 29, 9, 0, tzinfo=JST), datetime(2026, 11, 29, 9, 2, tzinfo=JST),
+                  datetime(2026, 11, 29, 11, 0, tzinfo=JST)])
+    now = lambda: next(clock)  # noqa: E731
+    try:
+        a = Dispatcher(engine, clock=now, conversations=SqlConversationMemory(first))
+        b = Dispatcher(engine, clock=now, conversations=SqlConversationMemory(second))
+        assert a.ask("帯広の連携事項は?", "slack:T:C:1").partner_ids == ("obihiro",)
+        follow_up = b.ask("式典はいつ?", "slack:T:C:1")
+        assert follow_up.partner_ids == ("obihiro",)
+        assert "2020年2月7日" in "".join(s.text for s in follow_up.sections)
+        expired = a.ask("式典はいつ?", "slack:T:C:1")  # two hours later: forgotten
+        assert len(expired.partner_ids) == 3
+    finally:
+        first.close()
+        second.close()
+
+
+def test_old_conversations_are_pruned(store: Store) -> None:
+    old = Conversation(("asahikawa",), "theme", datetime(2026, 1, 1, tzinfo=JST))
+    new = Conversation(("muroran",), None, datetime(2026, 11, 29, tzinfo=JST))
+    store.save_conversation("c-old", old)
+    store.save_conversation("c-new", new)
+    store.save_conversation("c-new", new)  # replaced, not duplicated
+    assert store.forget_conversations(datetime(2026, 6, 1, tzinfo=JST)) == 1
+    assert store.load_conversation("c-old") is None
+    assert store.load_conversation("c-new") == new
