@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
+from bot.feedback import InMemoryFeedbackRecorder
 from bot.knowledge import JST, KnowledgeBase, load_knowledge
 from tests.database_support import DATABASES, fresh_database
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.slack_app import assert_every_payload_round_trips
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_PATH = ROOT / "data" / "partnerships.yaml"
@@ -32,3 +35,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     (skipped without TEST_POSTGRES_URL, failed under CI=true; see tests/database_support.py)."""
     with fresh_database(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack Web API; afterwards, every Block Kit payload the test made the app send must
+    round-trip through slack_sdk's models."""
+    async with FakeSlack() as fake:
+        yield fake
+        assert_every_payload_round_trips(fake)
+
+
+@pytest.fixture
+def feedback() -> InMemoryFeedbackRecorder:
+    return InMemoryFeedbackRecorder()

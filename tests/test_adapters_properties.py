@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,7 +48,6 @@ from tests.conftest import ROOT
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     RunningApp,
-    assert_every_payload_round_trips,
     assert_round_trips,
     direct_message,
     event_callback,
@@ -307,13 +306,6 @@ E2E_INPUTS = [
     "<!channel>" * 400,
     "ｈｅｌｐ",
 ]
-
-
-@pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-        assert_every_payload_round_trips(fake)
 
 
 async def post_json(app: RunningApp, payload: dict[str, Any]) -> int:

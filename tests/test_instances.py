@@ -7,10 +7,7 @@ and on PostgreSQL (the `database_url` fixture; see tests/database_support.py).""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import DATA_PATH
 from tests.fakes.fake_slack import FakeSlack
@@ -18,12 +15,6 @@ from tests.fakes.slack_app import CHANNEL, event_callback, mention
 from tests.process_support import Bots, bot_env, post_signed_event
 
 ALREADY_TAKEN = "already taken; acknowledged without answering"
-
-
-@pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
 
 
 async def test_one_event_sent_to_two_instances_is_answered_once(

@@ -176,12 +176,6 @@ def sample(metrics: Mapping[tuple[str, frozenset[tuple[str, str]]], float], name
 
 
 @pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture()
 def data_path(tmp_path: Path) -> Path:
     path = tmp_path / "partnerships.yaml"
     path.write_text(DATA_PATH.read_text(encoding="utf-8"), encoding="utf-8")

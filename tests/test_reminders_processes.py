@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.knowledge import JST
 from bot.reminders import format_offset
@@ -29,12 +26,6 @@ def reminder_label(call: Call) -> str:
 
 def seconds(offset: str) -> int:
     return int(offset.removesuffix("s"))
-
-
-@pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
 
 
 async def test_two_processes_on_one_database_post_each_reminder_once(

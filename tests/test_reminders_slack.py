@@ -27,7 +27,6 @@ from tests.fakes.slack_app import (
     ASKER,
     CHANNEL,
     RunningApp,
-    assert_every_payload_round_trips,
     assert_round_trips,
     make_dispatcher,
     make_settings,
@@ -37,13 +36,6 @@ from tests.fakes.slack_app import (
 from tests.reminder_support import event_entry, write_knowledge
 
 ADMIN = "U0ADMIN"
-
-
-@pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-        assert_every_payload_round_trips(fake)
 
 
 @pytest.fixture()

@@ -24,7 +24,6 @@ from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     ASKER,
     RunningApp,
-    assert_every_payload_round_trips,
     assert_round_trips,
     make_dispatcher,
     make_settings,
@@ -58,13 +57,6 @@ def fill(store: Store, unanswered: int = 0) -> str:
 
 
 # --- Slack ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-        assert_every_payload_round_trips(fake)
 
 
 @pytest.fixture()

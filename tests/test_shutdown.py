@@ -5,7 +5,6 @@ SQLite file and on PostgreSQL (the `database_url` fixture; see tests/database_su
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,12 +20,6 @@ from tests.reminder_support import event_entry, offset_until, whole_minute_after
 
 SLOW_SLACK_SECONDS = 2.0
 REMINDER_CHANNEL = "C0REMIND"
-
-
-@pytest.fixture()
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
 
 
 async def test_sigterm_finishes_the_reminder_post_and_the_request_in_flight_then_exits_0(

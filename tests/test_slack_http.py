@@ -40,7 +40,6 @@ from tests.fakes.slack_app import (
     SIGNING_SECRET,
     TEAM_ID,
     RunningApp,
-    assert_every_payload_round_trips,
     block_action,
     direct_message,
     event_callback,
@@ -54,19 +53,6 @@ from tests.fakes.slack_app import (
 )
 
 QUESTION = "帯広の連携事項は?"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-        # Every Block Kit payload any test made the app send must round-trip through slack_sdk.
-        assert_every_payload_round_trips(fake)
-
-
-@pytest.fixture
-def feedback() -> InMemoryFeedbackRecorder:
-    return InMemoryFeedbackRecorder()
 
 
 @pytest.fixture

@@ -73,12 +73,6 @@ async def wait_until_healthy(base_url: str, http: aiohttp.ClientSession) -> dict
     raise AssertionError("the server never became healthy")
 
 
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
 # --- serve() -------------------------------------------------------------------------------------
 
 

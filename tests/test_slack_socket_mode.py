@@ -24,7 +24,6 @@ from tests.fakes.slack_app import (
     DM_CHANNEL,
     TEAM_ID,
     RunningApp,
-    assert_every_payload_round_trips,
     block_action,
     direct_message,
     event_callback,
@@ -38,18 +37,6 @@ from tests.fakes.slack_app import (
 )
 
 QUESTION = "帯広の連携事項は?"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-        assert_every_payload_round_trips(fake)
-
-
-@pytest.fixture
-def feedback() -> InMemoryFeedbackRecorder:
-    return InMemoryFeedbackRecorder()
 
 
 @pytest.fixture
