@@ -47,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql.expression import Insert
 
 from bot.answer import Conversation
@@ -233,15 +234,18 @@ class Store:
         return self.engine.dialect.name
 
     def _create_tables(self) -> None:
-        # Two processes starting together may both try CREATE TABLE. On PostgreSQL an advisory
-        # lock makes the second wait for the first; elsewhere the loser retries and finds the
-        # tables there.
+        # Several processes may start on a new database at once. CREATE … IF NOT EXISTS makes
+        # each statement safe to repeat (a check-then-create can lose the race); on PostgreSQL an
+        # advisory lock also makes the second wait for the first. A busy database is retried.
         for attempt in range(3):
             try:
                 with self._begin() as connection:
                     if self.dialect == "postgresql":
                         connection.execute(select(func.pg_advisory_xact_lock(_CREATE_TABLES_LOCK)))
-                    metadata.create_all(connection)
+                    for table in metadata.sorted_tables:
+                        connection.execute(CreateTable(table, if_not_exists=True))
+                        for index in table.indexes:
+                            connection.execute(CreateIndex(index, if_not_exists=True))
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
                 if attempt == 2:
