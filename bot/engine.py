@@ -69,7 +69,7 @@ class Engine:
         return self._about_nobody(intent, context, now)
 
     def _about_partners(self, intent: Intent, context: Conversation, now: datetime) -> Answer:
-        topics = intent.topics
+        topics = intent.topics or (["ceremony"] if intent.asked_dates else [])
         if not topics and intent.content:
             hit = self._confident_hits(intent, intent.partner_ids)
             if hit:
@@ -90,6 +90,8 @@ class Engine:
         return answer
 
     def _about_nobody(self, intent: Intent, context: Conversation, now: datetime) -> Answer:
+        if intent.asked_dates:
+            return self._no_event_on(intent)
         if intent.content:
             hits = self._confident_hits(intent, ())
             if hits:
@@ -337,6 +339,15 @@ class Engine:
             meaning = self.kb.partner(match.entry.target).name if match.entry.kind == "partner" else match.entry.phrase
             notes.append(f"「{match.typed}」を「{meaning}」と解釈しました。")
         return tuple(dict.fromkeys(notes))
+
+    def _no_event_on(self, intent: Intent) -> Answer:
+        asked = "・".join(d.text for d in intent.asked_dates)
+        ceremonies = tuple(f"{p.name}: {format_when(p.ceremony)}" for p in self._listed_partners())
+        return Answer(
+            kind="fallback", confidence=1.0, title=f"{asked}の締結式・イベントは資料にありません。",
+            sections=(Section("資料にある覚書締結式", items=ceremonies),),
+            suggestions=tuple(Choice(p.name, f"{p.short_name}の締結式は?") for p in self._listed_partners()),
+        )
 
     def _not_covered(self, places: list[str]) -> Answer:
         names = to_names(self.kb.partners)

@@ -11,9 +11,11 @@ A question is matched against it in passes, cheapest and surest first:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -23,6 +25,7 @@ from bot.text import (
     KANA_RUN,
     Token,
     char_readings,
+    clean,
     has_kanji,
     is_function_word,
     is_kana,
@@ -85,6 +88,7 @@ class Intent:
     glossary: list[str] = field(default_factory=list)
     foreign_places: list[str] = field(default_factory=list)
     content: list[Token] = field(default_factory=list)
+    asked_dates: list[AskedDate] = field(default_factory=list)
 
     @property
     def partner_ids(self) -> tuple[str, ...]:
@@ -238,11 +242,22 @@ class Understander:
 
     def understand(self, text: str) -> Intent:
         question = _Question.parse(text)
+        dates = to_asked_dates(question.key, clean(text))
         matches = self._exact(question) + self._by_reading(question) + self._by_words(question)
+        matches += self._by_dates(dates)
         places = self._foreign_places(question, matches)
         if not _has(matches, "partner") or not _has(matches, "topic"):
             matches += self._fuzzy(question, matches, places)
-        return self._to_intent(question, matches, places)
+        intent = self._to_intent(question, matches, places)
+        intent.asked_dates = dates
+        return intent
+
+    def _by_dates(self, dates: list[AskedDate]) -> list[Match]:
+        """A ceremony's date names its partner (「2月7日の式典」 is 帯広's)."""
+        return [
+            Match(Entry("partner", partner.id, asked.text), asked.start, asked.end, "exact", asked.text)
+            for asked in dates for partner in self.kb.partners if asked.is_on(partner.ceremony.date)
+        ]
 
     def _exact(self, q: _Question) -> list[Match]:
         found = []
@@ -348,6 +363,7 @@ class Understander:
             token
             for token, (start, end) in zip(q.tokens, q.spans, strict=False)
             if not is_function_word(token)
+            and token.pos[1] != "数詞"
             and token.lemma not in _GENERIC_LEMMAS
             and token.key not in _GENERIC_LEMMAS
             and not any(s < end and start < e for s, e in spans)
@@ -374,6 +390,37 @@ class Understander:
             topic_ids = [m.entry.target for m in chosen]
         intent.topics = topic_ids
         intent.topic_matches = chosen
+
+
+@dataclass(frozen=True)
+class AskedDate:
+    """A date named in a question; `start`/`end` in the question's key, or -1 when not there."""
+
+    text: str
+    year: int | None
+    month: int
+    day: int
+    start: int = -1
+    end: int = -1
+
+    def is_on(self, day: date) -> bool:
+        return (self.month, self.day) == (day.month, day.day) and self.year in (None, day.year)
+
+
+_DATE_IN_KEY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_DATE_IN_TEXT = re.compile(r"(?<![\d.])(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})(?![\d.])")
+
+
+def to_asked_dates(key: str, text: str) -> list[AskedDate]:
+    """「2020年2月7日」「2月7日」 (found in the key, with their span), 2020-02-07 and 2/7 (in the text)."""
+    found = [AskedDate(m.group(), _to_int(m[1]), int(m[2]), int(m[3]), m.start(), m.end())
+             for m in _DATE_IN_KEY.finditer(key)]
+    found += [AskedDate(m.group(), _to_int(m[1]), int(m[2]), int(m[3])) for m in _DATE_IN_TEXT.finditer(text)]
+    return [d for d in found if 1 <= d.month <= 12 and 1 <= d.day <= 31]
+
+
+def _to_int(text: str | None) -> int | None:
+    return int(text) if text else None
 
 
 def is_typo_of(typed: str, key: str) -> bool:

@@ -326,3 +326,26 @@ def test_what_the_document_does_not_say_is_said_plainly(engine: Engine, question
 def test_words_the_answer_covers_raise_no_doubt(engine: Engine, question: str) -> None:
     answer = ask(engine, question)
     assert answer.confidence == 1.0 and not answer.notes
+
+
+@pytest.mark.parametrize(("question", "partner", "expected"), [
+    ("2月7日に何がある?", "obihiro", "第3応接室"),
+    ("2020年1月31日の式典", "muroran", "3号会議室"),
+    ("1/20の締結式はどこ", "asahikawa", "秘書課第2応接室"),
+    ("2020-02-07の出席者", "obihiro", "米沢則寿"),
+])
+def test_a_ceremony_date_names_its_city(engine: Engine, question: str, partner: str, expected: str) -> None:
+    answer = ask(engine, question)
+    assert answer.kind == "answer" and answer.partner_ids == (partner,)
+    assert expected in text_of(answer) and not answer.notes
+
+
+@pytest.mark.parametrize("question", ["3月1日の予定は?", "2019年2月7日の式典", "12/24"])
+def test_a_date_with_no_ceremony_is_said_plainly(engine: Engine, question: str) -> None:
+    answer = ask(engine, question)
+    assert answer.kind == "fallback" and "資料にありません" in answer.title
+    assert "2020年2月7日" in text_of(answer)  # the ceremonies the document does have
+
+
+def test_version_numbers_are_not_dates(engine: Engine) -> None:
+    assert "締結式・イベントは資料にありません" not in ask(engine, "ver 1.2.3").title
