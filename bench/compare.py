@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baselines import FaqBaseline, difflib_matcher, rapidfuzz_matcher, to_faq  # noqa: E402
-from bench.engine import freeze_startup_objects, measure_latency, percentile  # noqa: E402
+from bench.engine import freeze_startup_objects, measure_latency  # noqa: E402
+from bench.stats import percentile  # noqa: E402
 from bench.synthetic import to_synthetic_kb  # noqa: E402
 from bench.variants import to_variants  # noqa: E402
 from bot.answer import Answer  # noqa: E402

@@ -20,15 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stats import percentile  # noqa: E402
 from bench.synthetic import to_questions, to_synthetic_kb  # noqa: E402
 from bot.dispatch import now_jst  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def freeze_startup_objects() -> None:

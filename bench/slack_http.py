@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import aiohttp  # noqa: E402
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from bench.app_process import running_bot  # noqa: E402
+from bench.stats import format_latencies, percentile  # noqa: E402
 from tests.fakes.fake_slack import FakeSlack  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
@@ -107,11 +107,6 @@ async def measure(requests: int = 1000, concurrency: int = 50, warmup: int = 100
     return percentile(result.latencies_ms, 0.5), percentile(result.latencies_ms, 0.99), result.answers_per_second
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--events", type=int, default=2000)
@@ -121,8 +116,7 @@ def main() -> int:
     result = asyncio.run(run(args.events, args.concurrency, args.warmup))
     latencies = result.latencies_ms
     print(f"events {args.events}, concurrency {args.concurrency}, failures {result.failures}")
-    print(f"ack latency ms: p50 {percentile(latencies, 0.5):.1f}  p90 {percentile(latencies, 0.9):.1f}  "
-          f"p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}")
+    print(format_latencies(latencies))
     print(f"answers/s: {result.answers_per_second:.0f}")
     target_met = percentile(latencies, 0.99) <= 50 and result.failures == 0
     print("target ack p99 <= 50 ms:", "met" if target_met else "NOT met")

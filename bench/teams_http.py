@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,8 @@ if str(ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 
 from bench.app_process import running_bot  # noqa: E402
-from bench.slack_http import QUESTIONS, Result, percentile, send_all  # noqa: E402
+from bench.slack_http import QUESTIONS, Result, send_all  # noqa: E402
+from bench.stats import format_latencies, percentile  # noqa: E402
 from tests.fakes.fake_connector import FakeConnector  # noqa: E402
 
 USERS = 500
@@ -94,8 +94,7 @@ def main() -> int:
     result = asyncio.run(run(args.requests, args.concurrency, args.warmup))
     latencies = result.latencies_ms
     print(f"activities {args.requests}, concurrency {args.concurrency}, failures {result.failures}")
-    print(f"ack latency ms: p50 {percentile(latencies, 0.5):.1f}  p90 {percentile(latencies, 0.9):.1f}  "
-          f"p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}")
+    print(format_latencies(latencies))
     print(f"answers/s: {result.answers_per_second:.0f}")
     return 0 if result.failures == 0 else 1
 
