@@ -71,11 +71,11 @@ class Engine:
     def _about_partners(self, intent: Intent, context: Conversation, now: datetime) -> Answer:
         topics = intent.topics or (["ceremony"] if intent.asked_dates else [])
         if not topics and intent.content:
-            hit = self._confident_hits(intent, intent.partner_ids)
-            if hit:
-                return self._passages(hit, intent)
+            hits = self._confident_hits(intent, intent.partner_ids)
+            if hits:
+                return self._passages(hits, intent)
             names = to_names([self.kb.partner(pid) for pid in intent.partner_ids])
-            asked = "".join(t.surface for t in intent.content)
+            asked = "・".join(dict.fromkeys(t.surface for t in intent.content))
             return self._fallback(
                 f"{names}について「{asked}」に当たる記載は資料にありません。", partner_ids=intent.partner_ids
             )
