@@ -109,6 +109,17 @@ def build_report(interactions: Sequence[Interaction], votes: Sequence[Vote], *, 
     return "\n".join(lines)
 
 
+REPORT_TITLE = "Renkei Bot report"
+
+
+def split_report(report: str) -> tuple[str, list[str]]:
+    """The `# title` line of a `build_report` text and the lines under it."""
+    lines = report.splitlines()
+    if lines and lines[0].startswith("# "):
+        return lines[0].removeprefix("# ").strip(), lines[1:]
+    return REPORT_TITLE, lines
+
+
 def _group_line(group: QuestionGroup) -> str:
     others = [e for e in group.examples if e != group.representative]
     similar = f"（似た質問: {' / '.join(others)}）" if others else ""

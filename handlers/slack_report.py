@@ -14,7 +14,7 @@ import logging
 
 from aiohttp import web
 
-from bot.insights import build_report
+from bot.insights import build_report, split_report
 from bot.store import Store
 from handlers.slack import CommandReply, CommandRequest, SubcommandRegistry
 from handlers.slack_blocks import (
@@ -37,14 +37,11 @@ REPORT_COMMAND = "report"
 REPORT_DESCRIPTION = "答えられなかった質問・聞き返し・フィードバックの集計（管理者のみ）"
 ADMINS_ONLY = "この操作は管理者（ADMIN_USER_IDS）のみ実行できます。"
 FULL_REPORT_HINT = "全体はサーバーで `python app.py report` を実行すると表示されます。"
-DEFAULT_TITLE = "Renkei Bot report"
 
 
 def to_report_message(report: str) -> Message:
     """The report's `# title` as the header, each `## heading` and its lines as sections."""
-    lines, title = report.splitlines(), DEFAULT_TITLE
-    if lines and lines[0].startswith("# "):
-        title, lines = lines[0].removeprefix("# ").strip(), lines[1:]
+    title, lines = split_report(report)
     body = [to_section(chunk) for chunk in to_chunks(lines)]
     blocks = fit_blocks([to_header(title)], body, [to_context(FULL_REPORT_HINT)], MAX_MESSAGE_BLOCKS)
     return Message(text=truncate(escape_mrkdwn(title), MAX_FALLBACK_CHARS), blocks=blocks)

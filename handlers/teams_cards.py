@@ -25,6 +25,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 from bot.answer import Answer, Section, to_text
 from bot.delivery import ReminderMessage
 from bot.help import to_examples, to_intro, too_long_text
+from bot.insights import split_report
 from bot.knowledge import KnowledgeBase
 from bot.reminders import format_offset
 from bot.schedule import format_countdown_from
@@ -298,15 +299,12 @@ def to_schedule_card(schedule_text: str, kb: KnowledgeBase, now: datetime) -> Ca
 # and Teams refuses a message over about 28 KB.
 MAX_REPORT_CHARS = 3000
 MAX_REPORT_LINE_CHARS = 300
-REPORT_TITLE = "Renkei Bot report"
 FULL_REPORT_HINT = "全体はサーバーで python app.py report を実行すると表示されます。"
 
 
 def to_report_card(report: str) -> Card:
     """`report` (admins only): what `python app.py report` prints, one block a line, cut to size."""
-    lines, title = report.splitlines(), REPORT_TITLE
-    if lines and lines[0].startswith("# "):
-        title, lines = lines[0].removeprefix("# ").strip(), lines[1:]
+    title, lines = split_report(report)
     body, budget = [to_title(title)], MAX_REPORT_CHARS
     for line in (line for line in lines if line.strip()):
         if line.startswith("## "):

@@ -49,3 +49,11 @@ async def slack() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 def feedback() -> InMemoryFeedbackRecorder:
     return InMemoryFeedbackRecorder()
+
+
+@pytest.fixture()
+def data_path(tmp_path: Path) -> Path:
+    """A copy of the bundled knowledge base that a test may edit."""
+    path = tmp_path / "partnerships.yaml"
+    path.write_text(DATA_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    return path

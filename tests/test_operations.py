@@ -176,13 +176,6 @@ def sample(metrics: Mapping[tuple[str, frozenset[tuple[str, str]]], float], name
 
 
 @pytest.fixture()
-def data_path(tmp_path: Path) -> Path:
-    path = tmp_path / "partnerships.yaml"
-    path.write_text(DATA_PATH.read_text(encoding="utf-8"), encoding="utf-8")
-    return path
-
-
-@pytest.fixture()
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session

@@ -21,7 +21,6 @@ from bot.store import Store
 from handlers.reminder_extension import SERVICES_KEY, reminder_extension
 from handlers.slack import SUBCOMMANDS
 from handlers.slack_reminders import ReminderServices, SlackReminderSender, to_reminder_message
-from tests.conftest import DATA_PATH
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     ASKER,
@@ -41,13 +40,6 @@ ADMIN = "U0ADMIN"
 @pytest.fixture()
 def store(tmp_path: Path) -> Store:
     return Store(f"sqlite:///{tmp_path / 'renkei.db'}")
-
-
-@pytest.fixture()
-def data_path(tmp_path: Path) -> Path:
-    path = tmp_path / "partnerships.yaml"
-    path.write_text(DATA_PATH.read_text(encoding="utf-8"), encoding="utf-8")
-    return path
 
 
 @pytest.fixture()
