@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schedule", help="upcoming ceremonies and events, or the last one held")
     sub.add_parser("reminders", help="the planned reminders (event, offset, time in JST, targets); sends nothing")
     sub.add_parser("report", help="the most frequent unanswered questions, clarifications and feedback")
+    draft = sub.add_parser("draft", help="print a knowledge-base entry drafted from an announcement (.md or text)")
+    draft.add_argument("source")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--output", default="build/renkei-bot-teams.zip")
     return parser
@@ -147,6 +149,10 @@ def main(
     except SettingsError as error:
         print(f"configuration error: {error}", file=stderr)
         return 2
+    if args.command == "draft":
+        from bot.draft import find_partner_files, run_draft
+
+        return run_draft(args.source, find_partner_files(settings.data_path), stdout, stderr)
     data_path = (args.file or settings.data_path) if args.command == "check" else settings.data_path
     kb = _load(data_path, stderr)
     if kb is None:
