@@ -2,37 +2,94 @@
 
 Plain synchronous code with no I/O: every adapter (Slack, Teams, console) calls `Engine.answer`
 through `bot.dispatch.Dispatcher`, and renders the `Answer` in its own way.
+
+A question is read twice: `Understander` finds what it names (partners, people, topics, glossary
+terms, dates) and `read_question` what kind of question it is (which partner, who, when, yes/no,
+count, order, filter, compare, why) and the conditions it sets. The answerers below are tried in
+order; each either answers with the facts asked (bot.facts) or passes.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from bot.answer import Answer, Choice, Conversation, Section, Source, to_text
+from bot.answer import Answer, Choice, Conversation, Section, Source
+from bot.compose import Composer
 from bot.context import is_expired
-from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, to_names, too_long_text
-from bot.knowledge import KnowledgeBase, Partner
-from bot.search import CONFIDENT, Hit, PassageIndex
-from bot.text import clean, to_key
-from bot.timefmt import format_when, to_status
+from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
+from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
+from bot.knowledge import Event, KnowledgeBase
+from bot.question import Reading, is_help, is_smalltalk, is_yes_no, read_question
+from bot.reasoning import common_items, failed_conditions, meets, pick_in_order, similarity
+from bot.text import Token, clean, latin_words, to_key
+from bot.timefmt import WEEKDAYS, format_date, format_time_range, format_when, to_status
 from bot.understand import Intent, Understander
 
 CLARIFY_BELOW = 0.6
-# An answer that covers the topic asked but not every word of the question.
-PARTIAL_CONFIDENCE = 0.6
-DOCUMENT_TOPICS = ("partners", "contact", "announcement")
-CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who")
-# Topics short enough to answer for every partner at once when no city is named.
-ANSWER_ALL_WHEN_UNNAMED = ("theme", *CEREMONY_TOPICS)
+DOCUMENT_TOPICS = ("contact", "announcement", "purpose", "precedent", "partners")
+CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who", "address")
 SUGGESTED_TOPICS = ("cooperation", "projects", "ceremony", "theme")
+# Words that ask or connect rather than name what is asked; never "missing" from the documents.
+_QUESTION_WORDS = frozenset(
+    """
+    what is are was were be been the a an of about for in on at to with and or do does did can could would will
+    you i we me my our your please tell show give list who whom whose when where which how why s there this that
+    these those it its by from any some all each every much many long get know want need let more detail details
+    take place happen held hold bureau city cities municipality
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question as the answerers see it."""
+
+    question: str
+    intent: Intent
+    read: Reading
+    context: Conversation
+    now: datetime
+    partner_ids: tuple[str, ...]
+    from_context: bool
+
+    @property
+    def topics(self) -> list[str]:
+        return self.intent.topics
+
+    def has_topic(self, *topic_ids: str) -> bool:
+        return any(t in topic_ids for t in self.intent.topics)
+
+
+Answerer = Callable[[Turn], Answer | None]
 
 
 class Engine:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.understander = Understander(kb)
-        self.index = PassageIndex(kb)
+        self.facts = compile_facts(kb)
+        self.index = FactIndex(self.facts)
+        self.compose = Composer(kb)
+        self.groups = _to_groups(kb)
+        self.answerers: tuple[Answerer, ...] = (
+            self._smalltalk,
+            self._not_covered,
+            self._compare,
+            self._count,
+            self._order,
+            self._yes_no,
+            self._filter,
+            self._why,
+            self._glossary,
+            self._people,
+            self._which_partner,
+            self._distinctive,
+            self._slots,
+            self._search,
+        )
 
     # --- the one entry point --------------------------------------------------------------
 
@@ -40,297 +97,895 @@ class Engine:
         context = context if context and not is_expired(context, now) else Conversation()
         problem = self._input_problem(question)
         if problem:
-            return replace(self._fallback(problem), conversation=replace(context, updated_at=now))
+            return replace(problem, conversation=replace(context, updated_at=now))
+        picked = self._pick(question, context)
+        if picked is not None:
+            return self.answer(picked, context=replace(context, listed=()), now=now)
+        turn = self._to_turn(question, context, now)
+        answer = next((a for answerer in self.answerers if (a := answerer(turn)) is not None), None)
+        answer = answer or self._fallback(turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。")
+        return replace(answer, conversation=self._remember(answer, turn))
+
+    def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
-        answer = self._route(intent, context, now)
-        remembered = Conversation(
-            partner_ids=answer.partner_ids or context.partner_ids,
-            topic_id=answer.topic_id or context.topic_id,
-            updated_at=now,
+        read = read_question(question, intent.tokens)
+        partner_ids = tuple(intent.partner_ids)
+        group = self._group_named(read)
+        if group and not partner_ids:
+            partner_ids = group
+        elif intent.all_partners and not partner_ids:
+            partner_ids = tuple(p.id for p in self.kb.partners)
+        from_context = False
+        if not partner_ids and context.partner_ids and self._is_follow_up(intent, read):
+            partner_ids, from_context = context.partner_ids, True
+        return Turn(question, intent, read, context, now, partner_ids, from_context)
+
+    def _is_follow_up(self, intent: Intent, read: Reading) -> bool:
+        if intent.people or intent.foreign_places or read.conditions.years:
+            return False
+        return bool(intent.topics or read.refers_back or read.position or read.wh or read.conditions or read.asks_duration)
+
+    def _group_named(self, read: Reading) -> tuple[str, ...]:
+        """「3市」: the partners announced together in a document of that many."""
+        match = re.search(r"(\d)(?:市|都市|自治体)", read.key) or re.search(r"(三|四|二)市", read.text)
+        if not match:
+            return ()
+        count = int(match[1]) if match[1].isdigit() else "一二三四五".index(match[1]) + 1
+        return self.groups.get(count, ())
+
+    def _remember(self, answer: Answer, turn: Turn) -> Conversation:
+        remembered = answer.conversation
+        return Conversation(
+            partner_ids=answer.partner_ids or turn.context.partner_ids,
+            topic_id=answer.topic_id or turn.context.topic_id,
+            updated_at=turn.now,
+            event_ids=remembered.event_ids or (turn.context.event_ids if answer.kind == "smalltalk" else ()),
+            person=remembered.person,
+            terms=remembered.terms or tuple(turn.intent.glossary),
+            listed=answer.suggestions if answer.kind == "clarify" else remembered.listed,
+            kind=answer.kind,
         )
-        return replace(answer, conversation=remembered)
 
-    # --- routing --------------------------------------------------------------------------
+    # --- picking from what the last answer offered ------------------------------------------
 
-    def _route(self, intent: Intent, context: Conversation, now: datetime) -> Answer:
-        partner_ids, topics = intent.partner_ids, intent.topics
-        if intent.foreign_places and not partner_ids:
-            return self._not_covered(intent.foreign_places)
-        if intent.glossary and not (partner_ids and topics):
-            return self._glossary(intent.glossary)
-        if topics and set(topics) <= set(DOCUMENT_TOPICS):
-            return self._document(topics)
-        if intent.all_partners and not partner_ids:
-            if topics:
-                return self._slots(self._all_ids(), topics, now, intent)
-            return self._document(["partners"])
+    def _pick(self, question: str, context: Conversation) -> str | None:
+        if not context.listed:
+            return None
+        text = clean(question)
+        key = to_key(text)
+        if re.fullmatch(r"\d{1,2}", key):
+            index = int(key) - 1
+            return context.listed[index].question if 0 <= index < len(context.listed) else None
+        if context.kind == "clarify":
+            if re.fullmatch(r"(全部|全て|すべて|ゼンブ|スベテ|両方|all|both|every)(で|の|を)?(お願い|オネガイ)?.*", key):
+                return context.listed[-1].question
+            for choice in context.listed:
+                if key and (to_key(choice.label).startswith(key) or key.startswith(to_key(choice.label))):
+                    return choice.question
+        position = re.search(r"(\d{1,2}|[一二三四五])(?:番目|ツ目|個目|件目|ツメ)", key)
+        if position and len(key) <= 14 and not re.search(r"例目|回目", key):
+            value = position[1]
+            index = (int(value) if value.isdigit() else "一二三四五".index(value) + 1) - 1
+            return context.listed[index].question if 0 <= index < len(context.listed) else None
+        return None
+
+    # --- small talk and help --------------------------------------------------------------------
+
+    def _smalltalk(self, turn: Turn) -> Answer | None:
+        named = turn.intent.partners or turn.intent.topics or turn.intent.glossary or turn.intent.people
+        if named and not is_help(turn.read):
+            return None
+        examples = tuple(Choice(q, q) for q in to_examples(self.kb)[:3])
+        if is_help(turn.read):
+            return Answer(kind="help", confidence=1.0, title="使い方", sections=(
+                Section("", text=to_intro(self.kb) + "\n例えば次のように聞いてください。"),
+                Section("質問の例", items=tuple(c.label for c in examples)),
+            ), suggestions=examples)
+        if not is_smalltalk(turn.read):
+            return None
+        thanks = re.search(r"アリガト|タスカ|サンキュ|THX|THANK", turn.read.reading.upper() + " ".join(turn.read.words).upper())
+        title = "どういたしまして。ほかにもどうぞ。" if thanks else "こんにちは。連携ボットです。"
+        return Answer(kind="smalltalk", confidence=1.0, title=title,
+                      sections=(Section("質問の例", items=tuple(c.label for c in examples)),), suggestions=examples)
+
+    # --- not ours -------------------------------------------------------------------------------
+
+    def _not_covered(self, turn: Turn) -> Answer | None:
+        places = turn.intent.foreign_places
+        if not places or turn.intent.partner_ids or turn.intent.people:
+            return None
+        names = self.compose.names([p.id for p in self.kb.partners])
+        shown = "・".join(dict.fromkeys(places))
+        issuer = self.kb.document.issuer
+        return Answer(
+            kind="fallback", confidence=1.0, title=f"「{shown}」との覚書は資料にありません。",
+            sections=(Section("", text=f"資料にある{issuer}の覚書の締結先は{names}です。"),),
+            suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
+        )
+
+    # --- compare ----------------------------------------------------------------------------------
+
+    def _compare(self, turn: Turn) -> Answer | None:
+        read = turn.read
+        if not (read.asks_compare or read.asks_common):
+            return None
+        partner_ids = turn.partner_ids
+        if turn.intent.partner_ids and turn.context.partner_ids and len(turn.intent.partner_ids) == 1 and not self._group_named(read):
+            partner_ids = tuple(dict.fromkeys((*turn.context.partner_ids, *turn.intent.partner_ids)))
+        if len(partner_ids) < 2:
+            return None
+        topics = [t for t in turn.topics if t not in ("partners",)] or ([turn.context.topic_id] if turn.context.topic_id else [])
+        if read.asks_duration:
+            topics = ["ceremony_when"]
+        if not topics or topics == ["announcement"]:
+            return self._compare_documents(turn, partner_ids)
+        if read.asks_common:
+            return self._common(turn, partner_ids, topics[0])
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
+        if not facts:
+            return None
+        label = self._topic_label(topics[0])
+        sections = self.compose.fact_sections(facts)
+        notes: tuple[str, ...] = ()
+        if read.asks_duration:
+            minutes = {e.minutes for e in self._ceremonies(partner_ids)}
+            notes = (f"いずれも{minutes.pop()}分です。",) if len(minutes) == 1 else ()
+        return Answer(kind="answer", confidence=0.9, title=f"{self.compose.names(partner_ids)}の{label}の比較",
+                      sections=sections, notes=notes, source=self.compose.cite(facts), topic_id=topics[0],
+                      partner_ids=partner_ids)
+
+    def _compare_documents(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
+        documents = list(dict.fromkeys(e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements))
+        if len(documents) < 2:
+            return None
+        facts = [f for f in self.facts if f.document_id in documents and f.partner_id is None and f.topic == "purpose"]
+        facts += [f for f in self.facts if f.document_id in documents and f.topic == "theme" and f.partner_id in partner_ids]
+        sections = []
+        for document_id in documents:
+            document = self.kb.document_by_id(document_id)
+            mine = [f.text for f in facts if f.document_id == document_id]
+            sections.append(Section(f"{format_date(document.date)}の発表 — {document.title}", items=tuple(mine)))
+        return Answer(kind="answer", confidence=0.85, title="覚書の趣旨の違い", sections=tuple(sections),
+                      source=self.compose.cite_documents(documents, "発表の概要"), topic_id="purpose",
+                      partner_ids=partner_ids)
+
+    def _common(self, turn: Turn, partner_ids: tuple[str, ...], topic: str) -> Answer | None:
+        lists = [[f.text for f in self._facts_for(pid, [topic])] for pid in partner_ids]
+        if not all(lists):
+            return None
+        common = common_items(lists)
+        label = self._topic_label(topic)
+        names = self.compose.names(partner_ids)
+        if not common:
+            return Answer(kind="answer", confidence=0.8, title=f"{names}の{label}に共通するものは資料にありません。",
+                          partner_ids=partner_ids, topic_id=topic)
+        items = tuple(group[0] if len(set(group)) == 1 else " ／ ".join(dict.fromkeys(group)) for group in common)
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, [topic])]
+        return Answer(kind="answer", confidence=0.9, title=f"{names}に共通する{label}",
+                      sections=(Section("共通（同じ、またはほぼ同じ記載）", items=items),),
+                      source=self.compose.cite(facts), topic_id=topic, partner_ids=partner_ids)
+
+    # --- count ------------------------------------------------------------------------------------
+
+    def _count(self, turn: Turn) -> Answer | None:
+        if not turn.read.asks_count:
+            return None
+        topics = turn.topics
+        if turn.read.conditions or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who")):
+            events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, turn.read.conditions)]
+            return self._counted([self.compose.event_line(e) for e in events], "件", "締結式", events=events, turn=turn)
+        listed = [t for t in topics if t in ("cooperation", "projects", "ceremony_who", "plans")]
+        if listed and turn.partner_ids:
+            facts = [f for pid in turn.partner_ids[:1] for f in self._facts_for(pid, listed[:1])]
+            facts = [f for f in facts if f.topic != "projects"] if listed[0] == "projects" else facts
+            unit = "人" if listed[0] == "ceremony_who" else "つ"
+            label = f"{self.compose.names(turn.partner_ids[:1])}の{self._topic_label(listed[0])}"
+            return self._counted([f.text for f in facts], unit, label, facts=facts, turn=turn)
+        partner_ids = self._partners_in_scope(turn)
+        names = [self.kb.partner(pid).name for pid in partner_ids]
+        return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
+
+    def _counted(self, items: list[str], unit: str, label: str, *, turn: Turn, facts: Sequence[Fact] = (),
+                 events: Sequence[Event] = (), partner_ids: Sequence[str] = ()) -> Answer:
+        count = len(items)
+        title = f"{label}は{count}{unit}です。" if count else f"{label}に当たるものは資料にありません。"
+        if unit == "市" and count:
+            title = f"{count}市です（{'・'.join(items)}）。"
+        source = self.compose.cite(facts) if facts else self.compose.cite_events(events) if events else (
+            self._cite_partners(partner_ids))
+        return Answer(kind="answer", confidence=0.95, title=title,
+                      sections=(Section("", items=tuple(items)),) if items and unit != "市" else (),
+                      source=source, partner_ids=tuple(partner_ids) or tuple(e.partner_id or "" for e in events if e.partner_id),
+                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+
+    def _partners_in_scope(self, turn: Turn) -> tuple[str, ...]:
+        years = turn.read.conditions.years
+        documents = [d for d in self.kb.documents if not years or d.date.year in years]
+        if turn.intent.partner_ids and self._group_named(turn.read):
+            return turn.partner_ids
+        return tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
+
+    def _cite_partners(self, partner_ids: Sequence[str]) -> Source | None:
+        documents = [e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements]
+        return self.compose.cite_documents(documents) if documents else None
+
+    # --- order ------------------------------------------------------------------------------------
+
+    def _order(self, turn: Turn) -> Answer | None:
+        read = turn.read
+        if read.direction is None or read.position or turn.intent.people:
+            return None
+        if not (self._is_about_ceremonies(turn) or turn.has_topic("partners", "announcement") or "覚書" in read.key
+                or turn.context.event_ids or "oboegaki" in read.words or "memorandum" in read.words):
+            return None
+        reference = self._reference_event(turn)
+        if read.direction in ("next", "previous") and reference is None:
+            return None
+        pool = self._ceremonies(self._order_scope(turn))
+        if read.direction in ("first", "last") and turn.context.event_ids and turn.from_context is False and not turn.intent.partner_ids:
+            kept = [e for e in pool if e.id in turn.context.event_ids]
+            pool = kept if len(kept) >= 2 and read.refers_back or len(kept) >= 2 and "ウチ" in read.reading else pool
+        picked = pick_in_order(pool, read.direction, read.order_by, reference)
+        if picked is None:
+            return Answer(kind="answer", confidence=0.9, title=self._none_in_order(read.direction, reference),
+                          partner_ids=turn.partner_ids, topic_id="ceremony")
+        return self._event_answer(picked, turn, lead=self._order_lead(read.direction, read.order_by, picked, reference))
+
+    def _order_scope(self, turn: Turn) -> tuple[str, ...]:
+        if self._group_named(turn.read):
+            return self._group_named(turn.read)
+        if turn.read.direction in ("next", "previous") or turn.from_context:
+            return self._all_ids()
+        return turn.intent.partner_ids if len(turn.intent.partner_ids) > 1 else self._all_ids()
+
+    def _reference_event(self, turn: Turn) -> Event | None:
+        if turn.intent.partner_ids:
+            return self.kb.partner(turn.intent.partner_ids[0]).ceremony
+        for event_id in turn.context.event_ids[:1]:
+            return next((e for e in self.kb.all_events() if e.id == event_id), None)
+        if turn.context.partner_ids:
+            return self.kb.partner(turn.context.partner_ids[0]).ceremony
+        return None
+
+    def _order_lead(self, direction: str, by: str, picked: Event, reference: Event | None) -> str:
+        owner = self.kb.partner(picked.partner_id).name if picked.partner_id else picked.title
+        measure = {"start": "開始時刻", "end": "終了時刻", "duration": "時間"}.get(by, "日付")
+        if direction in ("next", "previous") and reference is not None:
+            ref_owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
+            word = "次" if direction == "next" else "前"
+            return f"{ref_owner}の{word}の締結式は{owner}です。"
+        word = {"first": "いちばん早い", "last": "いちばん遅い"}[direction]
+        if by == "date":
+            return f"{word}締結式は{owner}です。"
+        return f"{measure}が{word}のは{owner}です。"
+
+    def _none_in_order(self, direction: str, reference: Event | None) -> str:
+        owner = self.kb.partner(reference.partner_id).name if reference and reference.partner_id else "その締結式"
+        return f"資料には{owner}より{'後' if direction == 'next' else '前'}の締結式はありません。"
+
+    def _event_answer(self, event: Event, turn: Turn, *, lead: str) -> Answer:
+        facts = [f for f in self.facts if f.event == event and f.topic in ("ceremony_when", "ceremony_where")]
+        status = to_status(event, turn.now)
+        return Answer(kind="answer", confidence=0.95, title=lead, sections=self.compose.fact_sections(facts),
+                      statuses=(status,), source=self.compose.cite_events([event]), topic_id="ceremony",
+                      partner_ids=(event.partner_id,) if event.partner_id else (),
+                      conversation=Conversation(event_ids=(event.id,)))
+
+    # --- yes / no -----------------------------------------------------------------------------------
+
+    def _yes_no(self, turn: Turn) -> Answer | None:
+        if not is_yes_no(turn.read):
+            return None
+        for check in (self._check_conditions, self._check_done, self._check_owner, self._check_person,
+                      self._check_precedent, self._check_partner_exists):
+            answer = check(turn)
+            if answer is not None:
+                return answer
+        return None
+
+    def _check_conditions(self, turn: Turn) -> Answer | None:
+        conditions = turn.read.conditions
+        if not conditions or conditions.years and not self._is_about_ceremonies(turn):
+            return None
+        subject = turn.partner_ids
+        if not subject:
+            return self._exists(turn)
+        events = self._ceremonies(subject)
+        if not events:
+            return None
+        failed = [e for e in events if failed_conditions(e, conditions)]
+        verdict = "いいえ" if failed else "はい"
+        lines = [self._event_fact_line(e, failed_conditions(e, conditions) or ["when"]) for e in events]
+        return Answer(kind="answer", confidence=0.95, title=f"{verdict}。{lines[0]}",
+                      sections=tuple(Section("", text=line) for line in lines[1:]),
+                      source=self.compose.cite_events(events), topic_id="ceremony", partner_ids=subject,
+                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+
+    def _event_fact_line(self, event: Event, about: list[str]) -> str:
+        owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title
+        if "floor" in about:
+            return f"{owner}の締結式の場所は{event.place}です。"
+        return f"{owner}の締結式は{format_when(event)}です。"
+
+    def _exists(self, turn: Turn) -> Answer:
+        events = self._ceremonies(self._all_ids())
+        matching = [e for e in events if meets(e, turn.read.conditions)]
+        if matching:
+            title = "はい。" + "、".join(self.kb.partner(e.partner_id or "").name for e in matching if e.partner_id) + "の締結式です。"
+            shown = matching
+        else:
+            title = "いいえ、資料にある締結式に当てはまるものはありません。"
+            shown = events
+        return Answer(kind="answer", confidence=0.95, title=title,
+                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in shown)),),
+                      source=self.compose.cite_events(shown), topic_id="ceremony",
+                      conversation=Conversation(event_ids=tuple(e.id for e in matching)))
+
+    def _check_done(self, turn: Turn) -> Answer | None:
+        if not re.search(r"済み|済ん|既に|もう|スデニ|ズミ|終わっ|オワッ", turn.read.key + turn.read.reading):
+            return None
+        if not self._is_about_ceremonies(turn) and "覚書" not in turn.read.key:
+            return None
+        reference_day = self._reference_day(turn)
+        events = self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
+        if not events:
+            return None
+        before = [e for e in events if e.date <= reference_day and e.held]
+        verdict = "はい" if before and len(before) == len(events) else "いいえ"
+        lines = tuple(f"{self.compose.event_line(e)}（予定）" for e in events)
+        when = f"{format_date(reference_day)}の時点では" if reference_day != turn.now.date() else ""
+        title = (f"{verdict}。{when}締結式はまだ行われていません（締結式の予定日は以下のとおりです）。" if verdict == "いいえ" and when
+                 else f"{verdict}。締結式の予定日は以下のとおりです。資料には開催されたとは書かれていません。")
+        return Answer(kind="answer", confidence=0.9, title=title, sections=(Section("", items=lines),),
+                      source=self.compose.cite_events(events), topic_id="ceremony")
+
+    def _reference_day(self, turn: Turn) -> date:
+        years = turn.read.conditions.years
+        for document in self.kb.documents:
+            if years and document.date.year in years and ("発表" in turn.read.key or "時点" in turn.read.key):
+                return document.date
+        return turn.now.date()
+
+    def _check_owner(self, turn: Turn) -> Answer | None:
+        """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
+        claimed = turn.intent.partner_ids
+        if len(claimed) != 1 or turn.read.conditions:
+            return None
+        subject = self._subject_owner(turn)
+        if subject is None:
+            return None
+        fact, owner = subject
+        if owner == claimed[0]:
+            return None  # a plain question about the partner's own content: answered as such
+        name = self.kb.partner(owner).name
+        claimed_name = self.kb.partner(claimed[0]).name
+        title = f"いいえ、{claimed_name}ではなく{name}です。"
+        return Answer(kind="answer", confidence=0.9, title=title,
+                      sections=self.compose.fact_sections([fact]), source=self.compose.cite([fact]),
+                      partner_ids=(owner,), topic_id=fact.topic)
+
+    def _subject_owner(self, turn: Turn) -> tuple[Fact, str] | None:
+        for term in turn.intent.glossary:
+            entry = next((g for g in self.kb.glossary if g.term == term), None)
+            if entry and entry.partner_id:
+                fact = next((f for f in self.facts if f.partner_id == entry.partner_id and f.topic == "projects"
+                             and entry.mentioned_in == f.label), None)
+                if fact:
+                    return fact, entry.partner_id
+        hits = self._hits(turn, ())
+        if hits and hits[0].fact.partner_id:
+            return hits[0].fact, hits[0].fact.partner_id
+        return None
+
+    def _check_person(self, turn: Turn) -> Answer | None:
+        if not turn.intent.people or not turn.partner_ids:
+            return None
+        family = turn.intent.people[0]
+        people = [(f, p) for f in self.facts if isinstance((p := f.value), type(None)) is False and f.topic == "ceremony_who"
+                  and f.partner_id in turn.partner_ids]
+        mine = [f for f, p in people if getattr(p, "family_name", "") == family]
+        others = [f for f, _ in people]
+        if not others:
+            return None
+        verdict = "はい" if mine else "いいえ"
+        shown = mine or [f for f in others if "市長" in f.text] or others
+        return Answer(kind="answer", confidence=0.9, title=f"{verdict}。{shown[0].text}です。",
+                      source=self.compose.cite(shown), partner_ids=turn.partner_ids, topic_id="ceremony_who")
+
+    def _check_precedent(self, turn: Turn) -> Answer | None:
+        if not turn.has_topic("precedent"):
+            return None
+        return self._precedent(turn, yes_no=True)
+
+    def _check_partner_exists(self, turn: Turn) -> Answer | None:
+        if not turn.intent.partner_ids or turn.topics and not turn.has_topic("partners") or "覚書" not in turn.read.key:
+            return None
+        return self._partners_answer(turn, turn.intent.partner_ids, lead="はい。")
+
+    # --- filter -----------------------------------------------------------------------------------------
+
+    def _filter(self, turn: Turn) -> Answer | None:
+        conditions = turn.read.conditions
+        if not conditions or turn.intent.partner_ids and not turn.from_context:
+            return None
+        if conditions.years and not conditions.months and not self._is_about_ceremonies(turn) and (
+                turn.topics and not turn.has_topic("partners")):
+            return None
+        events = self._ceremonies(self._all_ids())
+        matching = [e for e in events if meets(e, conditions)]
+        if not matching:
+            return Answer(kind="answer", confidence=0.9, title="いいえ、当てはまる締結式は資料にありません。",
+                          sections=(Section("資料にある締結式", items=tuple(self.compose.event_line(e) for e in events)),),
+                          source=self.compose.cite_events(events), topic_id="ceremony")
+        names = "・".join(self.kb.partner(e.partner_id).name for e in matching if e.partner_id)
+        return Answer(kind="answer", confidence=0.95, title=f"{names}の締結式です。",
+                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in matching)),),
+                      statuses=tuple(to_status(e, turn.now) for e in matching), source=self.compose.cite_events(matching),
+                      topic_id="ceremony", partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
+                      conversation=Conversation(event_ids=tuple(e.id for e in matching)))
+
+    # --- why --------------------------------------------------------------------------------------------
+
+    def _why(self, turn: Turn) -> Answer | None:
+        if not (turn.read.asks_why or turn.has_topic("purpose")):
+            return None
+        partner_ids = turn.intent.partner_ids or (turn.partner_ids if turn.from_context else ())
         if partner_ids:
-            return self._about_partners(intent, context, now)
-        return self._about_nobody(intent, context, now)
+            facts = [f for pid in partner_ids for f in self._purpose_of(pid)]
+        else:
+            facts = [f for f in self.facts if f.topic == "purpose"]
+            documents = self._documents_meant(turn)
+            facts = [f for f in facts if f.document_id in documents and (f.partner_id is None or len(documents) == 1)]
+        if not facts:
+            return None
+        names = self.compose.names(partner_ids) + "との覚書の" if partner_ids else "覚書の"
+        return Answer(kind="answer", confidence=0.9, title=f"{names}趣旨・目的", sections=self.compose.fact_sections(facts),
+                      source=self.compose.cite(facts), topic_id="purpose", partner_ids=partner_ids)
 
-    def _about_partners(self, intent: Intent, context: Conversation, now: datetime) -> Answer:
-        topics = intent.topics or (["ceremony"] if intent.asked_dates else [])
-        if not topics and intent.content:
-            hits = self._confident_hits(intent, intent.partner_ids)
-            if hits:
-                return self._passages(hits, intent)
-            names = to_names([self.kb.partner(pid) for pid in intent.partner_ids])
-            asked = "・".join(dict.fromkeys(t.surface for t in intent.content))
-            return self._fallback(
-                f"{names}について「{asked}」に当たる記載は資料にありません。", partner_ids=intent.partner_ids
-            )
-        if not topics and context.topic_id:
-            topics = [context.topic_id]
+    def _purpose_of(self, partner_id: str) -> list[Fact]:
+        """Why this partner: its own purpose sections, else its theme and promotion with its document's purpose."""
+        own = [f for f in self.facts if f.partner_id == partner_id and f.topic == "purpose"]
+        engagement = self.kb.partner(partner_id).engagement
+        lead = [f for f in self.facts if f.document_id == engagement.document_id and f.partner_id is None
+                and f.topic == "purpose"]
+        if own:
+            return lead + own
+        mine = [f for f in self.facts if f.partner_id == partner_id and f.topic in ("theme", "promotion")]
+        return mine + lead[-1:]
+
+    def _documents_meant(self, turn: Turn) -> list[str]:
+        years = turn.read.conditions.years
+        group = self._group_named(turn.read)
+        documents = [d.id for d in self.kb.documents if not years or d.date.year in years]
+        if group:
+            documents = [d.id for d in self.kb.documents if {e.partner_id for e in d.engagements} == set(group)]
+        return documents
+
+    # --- glossary -----------------------------------------------------------------------------------
+
+    def _glossary(self, turn: Turn) -> Answer | None:
+        terms = turn.intent.glossary or (list(turn.context.terms) if turn.read.refers_back and not turn.partner_ids else [])
+        if not terms:
+            return None
+        entries = [g for g in self.kb.glossary if g.term in terms]
+        asks_where = bool(re.search(r"ドノプロジェクト|ドコ|ドノシ|ドチラ|どの|どこ", turn.read.reading + turn.read.key)) or (
+            {"which", "where"} & set(turn.read.words))
+        if turn.intent.partner_ids and not asks_where:
+            return None
+        if asks_where or turn.read.refers_back and not turn.intent.glossary:
+            return self._where_terms_are(entries, turn)
+        facts = [f for f in self.facts if f.topic == "glossary" and f.label in terms]
+        sections = tuple(
+            Section(g.term, text=f"{g.term}（{g.expansion}）" + (
+                f"\n{self.kb.partner(g.partner_id).name}のプロジェクト「{g.mentioned_in}」に出てきます。" if g.partner_id else ""))
+            for g in entries
+        )
+        return Answer(kind="answer", confidence=1.0, title="・".join(g.term for g in entries) + "とは", sections=sections,
+                      source=self.compose.cite(facts), partner_ids=tuple(dict.fromkeys(g.partner_id for g in entries if g.partner_id)),
+                      topic_id="glossary", conversation=Conversation(terms=tuple(g.term for g in entries)))
+
+    def _where_terms_are(self, entries: list[object], turn: Turn) -> Answer | None:
+        facts = []
+        for entry in entries:
+            partner_id, mentioned = getattr(entry, "partner_id", None), getattr(entry, "mentioned_in", "")
+            facts += [f for f in self.facts if f.partner_id == partner_id and f.topic == "project_title" and f.label == mentioned]
+        if not facts:
+            return None
+        owners = tuple(dict.fromkeys(f.partner_id for f in facts if f.partner_id))
+        return Answer(kind="answer", confidence=0.95, title=f"{self.compose.names(owners)}のプロジェクト「{facts[0].label}」です。",
+                      sections=self.compose.fact_sections([f for f in self.facts if f.topic == "projects" and f.label == facts[0].label]),
+                      source=self.compose.cite(facts), partner_ids=owners, topic_id="projects")
+
+    # --- people -------------------------------------------------------------------------------------
+
+    def _people(self, turn: Turn) -> Answer | None:
+        families = turn.intent.people or ([turn.context.person] if turn.read.refers_back and turn.context.person else [])
+        if not families:
+            return None
+        people = [f for f in self.facts if f.topic in ("ceremony_who", "contact_person") and any(
+            family in f.text for family in families)]
+        if turn.intent.partner_ids:
+            people = [f for f in people if f.partner_id in turn.intent.partner_ids] or people
+        if not people:
+            return None
+        if turn.topics and not turn.has_topic("ceremony_who", "contact_person") or turn.read.conditions:
+            return self._about_persons_events(turn, people)
+        unique = {self._person_key(f): f for f in people}
+        sections = tuple(Section(f.text, text=self._person_context(f)) for f in unique.values())
+        first = next(iter(unique.values()))
+        person = getattr(first.value, "family_name", families[0])
+        return Answer(kind="answer", confidence=0.95 if len(unique) == 1 else 0.8,
+                      title=f"{first.text}です。" if len(unique) == 1 else f"「{families[0]}」さんは資料に{len(unique)}人います。",
+                      sections=sections, source=self.compose.cite(people),
+                      partner_ids=tuple(dict.fromkeys(f.partner_id for f in people if f.partner_id)), topic_id="ceremony_who",
+                      conversation=Conversation(person=person, event_ids=tuple(e.id for f in people if (e := f.event))))
+
+    def _person_key(self, fact: Fact) -> str:
+        return to_key(fact.text)
+
+    def _person_context(self, fact: Fact) -> str:
+        if fact.topic == "contact_person":
+            return f"{self.kb.document_by_id(fact.document_id).title}のお問い合わせ先の担当者"
+        same = [f for f in self.facts if f.topic == "ceremony_who" and to_key(f.text) == to_key(fact.text)]
+        events = [f.event for f in same if f.event]
+        return "出席する締結式: " + "、".join(f"{e.title}（{format_date(e.date)}）" for e in events)
+
+    def _about_persons_events(self, turn: Turn, people: list[Fact]) -> Answer | None:
+        events = [e for f in people if (e := f.event)]
+        if not events:
+            return None
+        partner_ids = tuple(dict.fromkeys(e.partner_id for e in events if e.partner_id))
+        topics = [t for t in turn.topics if t in CEREMONY_TOPICS] or ["ceremony"]
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
+        if not facts:
+            return None
+        return Answer(kind="answer", confidence=0.9, title=f"{self.compose.names(partner_ids)}の{self._topic_label(topics[0])}",
+                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
+                      partner_ids=partner_ids, topic_id=topics[0], conversation=Conversation(event_ids=tuple(e.id for e in events)))
+
+    # --- which partner -------------------------------------------------------------------------------
+
+    def _which_partner(self, turn: Turn) -> Answer | None:
+        read = turn.read
+        asks = bool(re.search(r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?", read.reading)) or bool(
+            {"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
+        if not asks or turn.intent.partner_ids or self._is_about_ceremonies(turn) and not turn.intent.content:
+            return None
+        hits = self._hits(turn, ())
+        if not hits:
+            return None
+        fact = hits[0].fact
+        if not fact.partner_id:
+            return None
+        name = self.kb.partner(fact.partner_id).name
+        facts = [h.fact for h in hits if h.fact.partner_id == fact.partner_id][:2]
+        return Answer(kind="answer", confidence=round(hits[0].score, 3), title=f"{name}です。",
+                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
+                      partner_ids=(fact.partner_id,), topic_id=fact.topic)
+
+    # --- distinctive words over topic words ------------------------------------------------------------
+
+    def _distinctive(self, turn: Turn) -> Answer | None:
+        """「室蘭のプロジェクトで航空宇宙って?」: a passage that the content points at answers."""
+        if not turn.intent.content or not self._content_weight(turn) >= 4.0:
+            return None
+        scope = turn.partner_ids if turn.partner_ids else ()
+        hits = self._hits(turn, scope)
+        if not hits and turn.from_context:
+            hits = self._hits(turn, ())
+        if not hits:
+            return None
+        if turn.topics and not any(self._fact_in_topics(h.fact, turn.topics) for h in hits[:1]) and hits[0].score < 0.8:
+            return None
+        return self._passage_answer(hits, turn)
+
+    def _fact_in_topics(self, fact: Fact, topics: list[str]) -> bool:
+        wanted = set(topics) | ({"project_title"} if "projects" in topics else set())
+        wanted |= {"ceremony_when", "ceremony_where", "ceremony_who", "address"} if "ceremony" in topics else set()
+        wanted |= {"plans", "period", "promotion"} if "plans" in topics else set()
+        return fact.topic in wanted
+
+    def _passage_answer(self, hits: list[Hit], turn: Turn) -> Answer:
+        best = hits[0]
+        kept = [h.fact for h in hits if h.score >= best.score - 0.05][:3]
+        if best.fact.topic == "project_title":
+            kept += [f for f in self.facts if f.topic == "projects" and f.label == best.fact.label and f.partner_id == best.fact.partner_id]
+        kept = list(dict.fromkeys(kept))
+        owner = self.compose.owner(best.fact)
+        return Answer(kind="answer", confidence=round(min(1.0, best.score) * self._partner_confidence(turn), 3),
+                      title=f"{owner} › {best.fact.label if best.fact.topic.startswith('project') else best.fact.section}",
+                      sections=self.compose.fact_sections(kept), source=self.compose.cite(kept),
+                      notes=self._interpretations(turn.intent), topic_id=_to_topic(best.fact.topic),
+                      partner_ids=tuple(dict.fromkeys(f.partner_id for f in kept if f.partner_id)),
+                      suggestions=self._follow_ups(best.fact.partner_id))
+
+    # --- slots: the topic asked, for the partners asked ---------------------------------------------------
+
+    def _slots(self, turn: Turn) -> Answer | None:
+        topics = list(turn.topics)
+        if turn.read.asks_duration and (self._is_about_ceremonies(turn) or turn.from_context or not topics):
+            return self._duration(turn)
+        if not topics and turn.partner_ids and turn.context.topic_id and turn.from_context is False and not turn.intent.content:
+            topics = [turn.context.topic_id]
         if not topics:
-            return self._overview(intent.partner_ids)
-        answer = self._slots(intent.partner_ids, topics, now, intent)
-        if intent.foreign_places:
-            places = "・".join(intent.foreign_places)
-            answer = replace(answer, notes=(*answer.notes, f"{places}は覚書の対象ではないため、回答に含めていません。"))
+            return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
+        if turn.has_topic("precedent"):
+            return self._precedent(turn, yes_no=False)
+        if turn.has_topic("partners") and not (set(topics) - {"partners"}) or turn.has_topic("partners") and not turn.partner_ids:
+            return self._partners_answer(turn, self._partners_in_scope(turn))
+        document_topics = [t for t in topics if t.split("_")[0] in ("contact", "announcement")]
+        if document_topics:
+            return self._document_slots(turn, document_topics)
+        partner_ids = turn.partner_ids
+        if not partner_ids:
+            if not set(topics) <= {*CEREMONY_TOPICS, "theme"}:
+                return self._clarify_partner(topics)
+            partner_ids = self._all_ids()
+        return self._partner_slots(turn, partner_ids, topics)
+
+    def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
+        facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
+        facts = self._narrow(turn, facts)
+        if not facts:
+            return self._nothing_for(turn, partner_ids, topics)
+        many = len(partner_ids) > 1
+        label = self._topic_label(self._answered_topic(facts, topics))
+        who = "各市" if many and len(partner_ids) == len(self.kb.partners) else self.compose.names(partner_ids)
+        listed = self._listed(facts)
+        answer = Answer(
+            kind="answer", confidence=self._slot_confidence(turn), title=f"{who}の{label}",
+            sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
+            statuses=tuple(to_status(e, turn.now) for e in self._events_in(facts)) if turn.has_topic(*CEREMONY_TOPICS) else (),
+            notes=self._interpretations(turn.intent) + self._notes_for(turn, partner_ids, facts),
+            topic_id=topics[0], partner_ids=partner_ids,
+            suggestions=self._follow_ups(partner_ids[0], exclude=topics) if not many else (),
+            conversation=Conversation(event_ids=tuple(e.id for e in self._events_in(facts)), listed=listed,
+                                      person=self._person_in(facts)),
+        )
+        if answer.confidence < CLARIFY_BELOW:
+            return self._did_you_mean(answer)
         return answer
 
-    def _about_nobody(self, intent: Intent, context: Conversation, now: datetime) -> Answer:
-        if intent.asked_dates:
-            return self._no_event_on(intent)
-        if intent.content:
-            hits = self._confident_hits(intent, ())
-            if hits:
-                return self._passages(hits, intent)
-        if not intent.topics or (intent.facet_only and intent.content):
-            # A bare いつ/どこ/誰 among other words (「ランチどこ行く?」) is not about a ceremony.
-            return self._fallback("すみません、ご質問に当たる内容が資料に見つかりませんでした。")
-        if context.partner_ids:
-            answer = self._slots(context.partner_ids, intent.topics, now, intent)
-            names = to_names([self.kb.partner(pid) for pid in context.partner_ids])
-            return replace(answer, notes=(*answer.notes, f"前の質問に続けて、{names}について回答しています。"))
-        if intent.facet_only or not set(intent.topics) <= set(ANSWER_ALL_WHEN_UNNAMED):
-            return self._clarify_partner(intent.topics)
-        return self._slots(self._all_ids(), intent.topics, now, intent)
+    def _narrow(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
+        """Keep what the question singles out: a role (市長, 局長), a list position, a named plan."""
+        facts = self._by_role(turn, facts)
+        position = turn.read.position
+        if position:
+            numbered = [f for f in facts if f.index == position and f.topic != "project_title"]
+            facts = numbered or facts
+        if turn.has_topic("period") and turn.intent.content:
+            named = [f for f in facts if f.topic == "period" and any(t.key in to_key(f.label) for t in turn.intent.content)]
+            facts = named or facts
+        return facts
 
-    def _confident_hits(self, intent: Intent, partner_ids: tuple[str, ...]) -> list[Hit]:
-        hits = self.index.search(intent.content, partner_ids=partner_ids)
+    def _by_role(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
+        key = turn.read.key
+        roles = [r for r in ("市長", "局長", "担当") if r in key] + (["市長"] if "mayor" in turn.read.words else [])
+        if not roles:
+            return facts
+        kept = [f for f in facts if f.topic not in ("ceremony_who",) or any(r in getattr(f.value, "role", "") for r in roles)]
+        return kept or facts
+
+    def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
+        return next((t for t in topics if any(_to_topic(f.topic) == t for f in facts)), topics[0])
+
+    def _notes_for(self, turn: Turn, partner_ids: tuple[str, ...], facts: list[Fact]) -> tuple[str, ...]:
+        notes = []
+        if turn.from_context and not turn.read.refers_back:
+            notes.append(f"前の質問に続けて、{self.compose.names(partner_ids)}について回答しています。")
+        missing = self._missing_words(turn, facts)
+        if missing:
+            notes.append(f"「{'・'.join(missing)}」についての記載は資料にありません。分かることをお示しします。")
+        if turn.intent.foreign_places:
+            notes.append(f"{'・'.join(turn.intent.foreign_places)}との覚書は資料にないため、回答に含めていません。")
+        if turn.has_topic("address") and not any(f.topic == "address" for f in facts):
+            notes.append("住所は資料に記載がありません。場所をお示しします。")
+        return tuple(notes)
+
+    def _missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]:
+        """Content nouns that no fact of the whole knowledge base supports (never question words)."""
+        shown = to_key(" ".join(f"{f.label} {f.text}" for f in facts))
+        missing = []
+        for token in turn.intent.content:
+            if not self._is_content_noun(token) or token.key in shown:
+                continue
+            if any(feature in self.index.postings for feature in to_features(token.surface)):
+                continue
+            missing.append(token.surface)
+        return list(dict.fromkeys(missing))
+
+    def _is_content_noun(self, token: Token) -> bool:
+        if token.is_latin:
+            return len(token.key) > 2 and not set(latin_words(token.surface)) <= _QUESTION_WORDS
+        return token.pos[0] == "名詞" and token.pos[1] not in ("数詞", "代名詞") and len(token.key) >= 2
+
+    def _nothing_for(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer:
+        label = self._topic_label(topics[0])
+        names = self.compose.names(partner_ids)
+        documents = [self.kb.document_by_id(e.document_id).title for pid in partner_ids for e in self.kb.partner(pid).engagements]
+        return Answer(kind="fallback", confidence=0.9, title=f"{names}の{label}は資料に記載がありません。",
+                      sections=(Section("", text=f"資料（{'、'.join(dict.fromkeys(documents))}）に{label}の記載はありません。"),),
+                      suggestions=self._follow_ups(partner_ids[0], exclude=topics), partner_ids=partner_ids)
+
+    def _duration(self, turn: Turn) -> Answer | None:
+        events = self._ceremonies(turn.partner_ids or self._all_ids())
+        if not events:
+            return None
+        lines = tuple(f"{self.kb.partner(e.partner_id or '').name}: {e.minutes}分（{format_time_range(e)}）" for e in events if e.minutes)
+        minutes = {e.minutes for e in events}
+        title = f"{lines[0].split(': ')[1]}です。" if len(events) == 1 else (
+            f"いずれも{minutes.pop()}分です。" if len(minutes) == 1 else "締結式の時間")
+        return Answer(kind="answer", confidence=0.95, title=title,
+                      sections=(Section("", items=lines),) if len(events) > 1 else (),
+                      source=self.compose.cite_events(events), topic_id="ceremony_when", partner_ids=turn.partner_ids,
+                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+
+    def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
+        documents = self._documents_for(turn)
+        wanted = set(topics)
+        if "contact" in wanted:
+            wanted |= {t.id for t in self.kb.vocabulary.topics if t.facet_of == "contact"} - {"contact_extension"}
+        if "announcement" in wanted:
+            wanted |= {"announcement_title", "announcement_date", "announcement_issuer"}
+        facts = [f for f in self.facts if f.document_id in documents and f.topic in wanted and f.partner_id is None]
+        if not facts:
+            return None
+        label = "・".join(self._topic_label(t) for t in topics)
+        many = len({f.document_id for f in facts}) > 1
+        title = label if not many else f"各発表の{label}"
+        if len(facts) == 1:
+            title = f"{facts[0].label}は{facts[0].text}です。" if len(facts[0].text) < 40 else facts[0].label
+        return Answer(kind="answer", confidence=0.95, title=title, sections=self._document_sections(facts),
+                      source=self.compose.cite(facts), topic_id=topics[0])
+
+    def _document_sections(self, facts: list[Fact]) -> tuple[Section, ...]:
+        sections = []
+        for document_id in dict.fromkeys(f.document_id for f in facts):
+            document = self.kb.document_by_id(document_id)
+            mine = [f for f in facts if f.document_id == document_id]
+            items = tuple(f"{f.label}：{f.text}" for f in mine)
+            sections.append(Section(f"{format_date(document.date)}の発表「{document.title}」", items=items))
+        return tuple(sections)
+
+    def _documents_for(self, turn: Turn) -> list[str]:
+        if turn.intent.partner_ids:
+            return [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
+        return self._documents_meant(turn)
+
+    def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
+        documents = self._documents_for(turn)
+        facts = [f for f in self.facts if f.topic == "precedent" and f.document_id in documents]
+        ordinals = [(e, pid) for pid in (turn.intent.partner_ids or ()) for e in self.kb.partner(pid).engagements if e.ordinal]
+        if not facts and not ordinals:
+            return None
+        lead = ""
+        if ordinals:
+            engagement, pid = ordinals[0]
+            lead = f"{self.kb.partner(pid).name}との覚書は{engagement.ordinal}例目です。"
+        if yes_no:
+            first = any("初めて" in f.text for f in facts) and not ordinals
+            claims_first = bool(re.search(r"初めて|ハジメテ|初|first", turn.read.text + turn.read.reading))
+            verdict = "はい" if first == claims_first else "いいえ"
+            lead = f"{verdict}。{lead}"
+        return Answer(kind="answer", confidence=0.95, title=lead or facts[0].text, sections=self.compose.fact_sections(facts),
+                      source=self.compose.cite(facts), topic_id="precedent", partner_ids=turn.intent.partner_ids)
+
+    def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
+        sections = []
+        for pid in partner_ids[:MAX_NAMES]:
+            partner = self.kb.partner(pid)
+            for engagement in partner.engagements:
+                document = self.kb.document_by_id(engagement.document_id)
+                parts = [f"{format_date(document.date)}発表「{document.title}」"]
+                if engagement.ordinal:
+                    parts.append(f"{engagement.ordinal}例目")
+                if engagement.ceremony:
+                    parts.append(f"締結式 {format_date(engagement.ceremony.date)}")
+                sections.append(f"{partner.name} — " + "、".join(parts))
+        names = self.compose.names(list(partner_ids))
+        title = f"{lead}{self.kb.document.issuer}が覚書を締結した市: {names}" if not lead else f"{lead}{names}と覚書を締結しています。"
+        return Answer(kind="answer", confidence=0.95, title=title, sections=(Section("", items=tuple(sections)),),
+                      source=self._cite_partners(partner_ids), topic_id="partners", partner_ids=tuple(partner_ids),
+                      suggestions=tuple(Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?") for p in partner_ids[:MAX_NAMES]),
+                      conversation=Conversation(listed=tuple(Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?")
+                                                             for p in partner_ids[:MAX_NAMES])))
+
+    def _overview(self, turn: Turn) -> Answer:
+        partner_ids = turn.intent.partner_ids
+        facts = [f for pid in partner_ids for f in self.facts if f.partner_id == pid and f.topic in (
+            "theme", "project_title", "cooperation", "ceremony_when", "ceremony_where") or (
+            f.partner_id == pid and f.topic.startswith("section:"))]
+        return Answer(kind="answer", confidence=0.8, title=f"{self.compose.names(partner_ids)}との覚書の概要",
+                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
+                      suggestions=self._follow_ups(partner_ids[0]), partner_ids=partner_ids,
+                      conversation=Conversation(listed=self._listed(facts)))
+
+    # --- search: content words alone ---------------------------------------------------------------------
+
+    def _search(self, turn: Turn) -> Answer | None:
+        if not turn.intent.content:
+            return None
+        hits = self._hits(turn, turn.partner_ids) or (self._hits(turn, ()) if turn.from_context else [])
+        if hits:
+            return self._passage_answer(hits, turn)
+        if turn.intent.partner_ids:
+            names = self.compose.names(turn.intent.partner_ids)
+            asked = "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t))) or turn.question
+            return self._fallback(turn, f"{names}について「{asked}」に当たる記載は資料にありません。")
+        return None
+
+    def _query(self, turn: Turn) -> set[str]:
+        query: set[str] = set()
+        for segment in turn.intent.segments:
+            if segment.isascii() and set(latin_words(segment)) <= _QUESTION_WORDS:
+                continue
+            query |= to_query_features(segment)
+        return query
+
+    def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
+        hits = self.index.search(self._query(turn), partner_ids=partner_ids)
         if not hits or hits[0].score < CONFIDENT:
             return []
-        return [h for h in hits if h.score >= hits[0].score - 0.05]
+        return hits
 
-    def _listed_partners(self) -> tuple[Partner, ...]:
-        return self.kb.partners[:MAX_NAMES]
+    def _content_weight(self, turn: Turn) -> float:
+        query = self._query(turn)
+        return sum(w for f, w in self.index.weights(query).items() if f in self.index.postings)
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+
+    def _facts_for(self, partner_id: str, topics: list[str]) -> list[Fact]:
+        wanted = set()
+        for topic in topics:
+            wanted |= _EXPANDS.get(topic, {topic})
+        facts = [f for f in self.facts if f.partner_id == partner_id and f.topic in wanted]
+        if "cooperation" in topics and not any(f.topic == "cooperation" for f in facts):
+            facts += [f for f in self.facts if f.partner_id == partner_id and f.topic.startswith("section:") and f.label.startswith("(")]
+        return facts
+
+    def _ceremonies(self, partner_ids: Sequence[str]) -> list[Event]:
+        return [c for pid in partner_ids for e in self.kb.partner(pid).engagements if (c := e.ceremony)]
 
     def _all_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.kb.partners)
 
-    # --- answers --------------------------------------------------------------------------
+    def _is_about_ceremonies(self, turn: Turn) -> bool:
+        return turn.has_topic(*CEREMONY_TOPICS) or bool(re.search(r"締結式|式典|テイケツシキ|シキテン|調印", turn.read.key + turn.read.reading)) or (
+            "ceremoni" in latin_words(turn.read.text))
 
-    def _source(self, section: str = "") -> Source:
-        return Source(self.kb.document.title, self.kb.document.date.isoformat(), section)
+    def _events_in(self, facts: list[Fact]) -> list[Event]:
+        return list(dict.fromkeys(e for f in facts if (e := f.event)))
 
-    def _slots(self, partner_ids: tuple[str, ...], topics: list[str], now: datetime, intent: Intent) -> Answer:
-        partners = [self.kb.partner(pid) for pid in partner_ids[:MAX_NAMES]]
-        left_out = len(partner_ids) - len(partners)
-        labels = [self.kb.vocabulary.topic(t).label for t in topics]
-        many = len(partners) > 1
-        sections = [
-            section
-            for partner in partners
-            for topic in topics
-            for section in self._slot_sections(partner, topic, prefix=partner.name if many else "")
-        ]
-        statuses = tuple(to_status(p.ceremony, now) for p in partners if any(t in CEREMONY_TOPICS for t in topics))
-        who = "各市" if many and len(partner_ids) == len(self.kb.partners) else to_names(partners)
-        confidence = intent.partner_confidence * intent.topic_confidence if intent.partners else intent.topic_confidence
-        answer = Answer(
-            kind="answer",
-            confidence=confidence,
-            title=f"{who}の{'・'.join(labels)}",
-            sections=tuple(sections),
-            source=self._source(f"{who} › {'・'.join(labels)}"),
-            suggestions=self._follow_ups(partners[0], exclude=topics) if not many else (),
-            statuses=statuses,
-            notes=self._interpretations(intent)
-            + ((f"ほか{left_out:,}市は市名を指定してお尋ねください。",) if left_out else ()),
-            topic_id=topics[0],
-            partner_ids=partner_ids,
-        )
-        answer = self._admit_what_is_missing(answer, intent)
-        if confidence < CLARIFY_BELOW:
-            return self._did_you_mean(answer)
-        return answer
+    def _person_in(self, facts: list[Fact]) -> str:
+        people = [getattr(f.value, "family_name", "") for f in facts if f.topic == "ceremony_who"]
+        return people[0] if len(people) == 1 else ""
 
-    def _slot_sections(self, partner: Partner, topic: str, prefix: str) -> list[Section]:
-        def label(text: str) -> str:
-            return f"{prefix} — {text}" if prefix else text
+    def _listed(self, facts: list[Fact]) -> tuple[Choice, ...]:
+        titles = [f for f in facts if f.topic == "project_title"]
+        if titles:
+            return tuple(Choice(f.label, f"{self.compose.owner(f)}の「{f.label}」について詳しく") for f in titles)
+        items = [f for f in facts if f.label.startswith("(")]
+        return tuple(Choice(f.text, f"{self.compose.owner(f)}の{f.section}の{f.index}番目") for f in items)
 
-        ceremony = partner.ceremony
-        people = tuple(f"{a.role} {a.name}" for a in ceremony.attendees)
-        match topic:
-            case "cooperation":
-                items = tuple(f"({i}) {item}" for i, item in enumerate(partner.cooperation_items, start=1))
-                return [Section(label("主な連携・協力事項"), items=items)]
-            case "projects":
-                return [Section(label(p.title), text=p.description) for p in partner.projects]
-            case "theme":
-                return [Section(label("テーマ"), text=partner.theme)]
-            case "plans":
-                return [
-                    Section(label("プロジェクトの推進"), text=partner.promotion.text),
-                    Section(label("関連する計画"), items=partner.promotion.plans),
-                ]
-            case "ceremony_when":
-                return [Section(label("締結式の日時"), text=format_when(ceremony))]
-            case "ceremony_where":
-                return [Section(label("締結式の場所"), text=ceremony.place)]
-            case "ceremony_who":
-                return [Section(label("締結式の出席者"), items=people)]
-            case _:
-                return [
-                    Section(label("日時"), text=format_when(ceremony)),
-                    Section(label("場所"), text=ceremony.place),
-                    Section(label("出席者"), items=people),
-                ]
+    def _topic_label(self, topic: str) -> str:
+        if topic.startswith("section:"):
+            return topic.removeprefix("section:")
+        return next((t.label for t in self.kb.vocabulary.topics if t.id == topic), topic)
 
-    def _admit_what_is_missing(self, answer: Answer, intent: Intent) -> Answer:
-        """「室蘭市長の年齢」: the slot (attendees) is answered, and the age is said to be absent."""
-        shown = to_key(to_text(answer))
-        missing = [t.surface for t in intent.content if t.pos[0] == "名詞" and t.key not in shown]
-        if not missing:
-            return answer
-        note = f"「{'・'.join(dict.fromkeys(missing))}」についての記載は資料にありません。分かることをお示しします。"
-        return replace(answer, confidence=min(answer.confidence, PARTIAL_CONFIDENCE), notes=(*answer.notes, note))
+    def _slot_confidence(self, turn: Turn) -> float:
+        topic = turn.intent.topic_confidence
+        return self._partner_confidence(turn) * topic
 
-    def _overview(self, partner_ids: tuple[str, ...]) -> Answer:
-        sections: list[Section] = []
-        for partner in (self.kb.partner(pid) for pid in partner_ids):
-            prefix = f"{partner.name} — " if len(partner_ids) > 1 else ""
-            sections += [
-                Section(f"{prefix}テーマ", text=partner.theme),
-                Section(f"{prefix}主なプロジェクト", items=tuple(p.title for p in partner.projects)),
-                Section(f"{prefix}主な連携・協力事項", items=partner.cooperation_items),
-                Section(f"{prefix}覚書締結式", text=f"{format_when(partner.ceremony)} {partner.ceremony.place}"),
-            ]
-        first = self.kb.partner(partner_ids[0])
-        names = to_names([self.kb.partner(pid) for pid in partner_ids])
-        return Answer(
-            kind="answer",
-            confidence=0.8,
-            title=f"{names}との覚書の概要",
-            sections=tuple(sections),
-            source=self._source(names),
-            suggestions=self._follow_ups(first, exclude=[]),
-            partner_ids=partner_ids,
-        )
+    def _partner_confidence(self, turn: Turn) -> float:
+        return turn.intent.partner_confidence if turn.intent.partners else 1.0
 
-    def _follow_ups(self, partner: Partner, exclude: list[str]) -> tuple[Choice, ...]:
+    def _follow_ups(self, partner_id: str | None, exclude: Sequence[str] = ()) -> tuple[Choice, ...]:
+        if not partner_id:
+            return ()
+        partner = self.kb.partner(partner_id)
         return tuple(
-            Choice(self.kb.vocabulary.topic(t).label, f"{partner.short_name}の{self.kb.vocabulary.topic(t).label}は?")
-            for t in SUGGESTED_TOPICS
-            if t not in exclude
-        )
-
-    def _document(self, topics: list[str]) -> Answer:
-        doc = self.kb.document
-        sections: list[Section] = []
-        for topic in topics:
-            if topic == "partners":
-                items = tuple(f"{p.name} — {p.theme}" for p in self._listed_partners())
-                sections.append(Section("覚書を締結した市", items=items))
-            elif topic == "contact":
-                c = doc.contact
-                sections.append(
-                    Section(
-                        "お問い合わせ先",
-                        items=(
-                            c.organization,
-                            f"{c.department}（担当者：{'、'.join(c.persons)}）",
-                            f"電話：{c.phone}" + (f"（内線{c.extension}）" if c.extension else ""),
-                            *((f"FAX：{c.fax}",) if c.fax else ()),
-                            f"E-mail：{c.email}",
-                        ),
-                    )
-                )
-            else:
-                sections.append(Section(doc.title, text="\n".join(doc.summary)))
-                sections.append(
-                    Section("発表", text=f"{doc.date.year}年{doc.date.month}月{doc.date.day}日 {doc.issuer}")
-                )
-        labels = "・".join(self.kb.vocabulary.topic(t).label for t in topics)
-        return Answer(
-            kind="answer",
-            confidence=1.0,
-            title=labels,
-            sections=tuple(sections),
-            source=self._source(labels),
-            suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self._listed_partners())
-            if "partners" in topics
-            else (),
-            topic_id=topics[0],
-        )
-
-    def _glossary(self, terms: list[str]) -> Answer:
-        entries = [g for g in self.kb.glossary if g.term in terms]
-        sections = []
-        for entry in entries:
-            where = ""
-            if entry.partner_id:
-                where = (
-                    f"{self.kb.partner(entry.partner_id).name}のプロジェクト「{entry.mentioned_in}」で使われています。"
-                )
-            sections.append(Section(entry.term, text=f"{entry.term}（{entry.expansion}）\n{where}".strip()))
-        partner_ids = tuple(dict.fromkeys(e.partner_id for e in entries if e.partner_id))
-        return Answer(
-            kind="answer",
-            confidence=1.0,
-            title="・".join(e.term for e in entries) + "とは",
-            sections=tuple(sections),
-            source=self._source("用語"),
-            partner_ids=partner_ids,
-        )
-
-    def _passages(self, hits: list[Hit], intent: Intent) -> Answer:
-        best = hits[0].passage
-        sections = []
-        for hit in hits[:3]:
-            p = hit.passage
-            owner = self.kb.partner(p.partner_id).name if p.partner_id else self.kb.document.issuer
-            where = p.section if p.label == p.section else f"{p.section}: {p.label}"
-            sections.append(Section(f"{owner} — {where}", text=p.text))
-        owner = self.kb.partner(best.partner_id).name if best.partner_id else ""
-        partner_ids = tuple(dict.fromkeys(h.passage.partner_id for h in hits[:3] if h.passage.partner_id))
-        return Answer(
-            kind="answer",
-            confidence=round(hits[0].score * intent.partner_confidence, 3),
-            title=f"{owner} › {best.section}" if owner else best.section,
-            sections=tuple(sections),
-            source=self._source(f"{owner} › {best.section}".strip(" ›")),
-            suggestions=self._follow_ups(self.kb.partner(best.partner_id), exclude=[]) if best.partner_id else (),
-            notes=self._interpretations(intent),
-            topic_id=best.topic_id,
-            partner_ids=partner_ids,
-        )
-
-    # --- asking back and saying no ---------------------------------------------------------
-
-    def _clarify_partner(self, topics: list[str]) -> Answer:
-        label = "・".join(self.kb.vocabulary.topic(t).label for t in topics)
-        choices = [Choice(p.name, f"{p.short_name}の{label}は?") for p in self._listed_partners()]
-        choices.append(Choice("すべての市", f"各市の{label}は?"))
-        return Answer(
-            kind="clarify",
-            confidence=0.5,
-            title=f"どの市の{label}についてお調べしますか?",
-            suggestions=tuple(choices),
-            topic_id=topics[0],
-        )
-
-    def _did_you_mean(self, answer: Answer) -> Answer:
-        question = f"{answer.title}は?"
-        return Answer(
-            kind="clarify",
-            confidence=answer.confidence,
-            title=f"もしかして「{answer.title}」のことですか?",
-            notes=answer.notes,
-            suggestions=(Choice(answer.title, question),),
-            topic_id=answer.topic_id,
-            partner_ids=answer.partner_ids,
+            Choice(self._topic_label(t), f"{partner.short_name}の{self._topic_label(t)}は?")
+            for t in SUGGESTED_TOPICS if t not in exclude and self._facts_for(partner_id, [t])
         )
 
     def _interpretations(self, intent: Intent) -> tuple[str, ...]:
@@ -340,49 +995,66 @@ class Engine:
             notes.append(f"「{match.typed}」を「{meaning}」と解釈しました。")
         return tuple(dict.fromkeys(notes))
 
-    def _no_event_on(self, intent: Intent) -> Answer:
-        asked = "・".join(d.text for d in intent.asked_dates)
-        ceremonies = tuple(f"{p.name}: {format_when(p.ceremony)}" for p in self._listed_partners())
-        return Answer(
-            kind="fallback", confidence=1.0, title=f"{asked}の締結式・イベントは資料にありません。",
-            sections=(Section("資料にある覚書締結式", items=ceremonies),),
-            suggestions=tuple(Choice(p.name, f"{p.short_name}の締結式は?") for p in self._listed_partners()),
-        )
+    # --- asking back and saying no --------------------------------------------------------------------------
 
-    def _not_covered(self, places: list[str]) -> Answer:
-        names = to_names(self.kb.partners)
-        shown = "・".join(dict.fromkeys(places))
-        return Answer(
-            kind="fallback",
-            confidence=1.0,
-            title=f"「{shown}」は覚書の対象ではありません。",
-            sections=(Section("", text=f"{self.kb.document.issuer}が覚書を締結したのは{names}です。"),),
-            suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self._listed_partners()),
-        )
+    def _clarify_partner(self, topics: list[str]) -> Answer:
+        label = self._topic_label(topics[0])
+        choices = [Choice(p.name, f"{p.short_name}の{label}は?") for p in self.kb.partners[:MAX_NAMES]]
+        choices.append(Choice("すべての市", f"各市の{label}は?"))
+        return Answer(kind="clarify", confidence=0.5, title=f"どの市の{label}についてお調べしますか?",
+                      suggestions=tuple(choices), topic_id=topics[0])
 
-    def _fallback(self, message: str, partner_ids: tuple[str, ...] = ()) -> Answer:
-        first = self.kb.partner(partner_ids[0]) if partner_ids else self.kb.partners[0]
+    def _did_you_mean(self, answer: Answer) -> Answer:
+        return Answer(kind="clarify", confidence=answer.confidence, title=f"もしかして「{answer.title}」のことですか?",
+                      notes=answer.notes, suggestions=(Choice(answer.title, f"{answer.title}は?"),),
+                      topic_id=answer.topic_id, partner_ids=answer.partner_ids)
+
+    def _fallback(self, turn: Turn | None, message: str) -> Answer:
+        partner_ids = turn.intent.partner_ids if turn else ()
         terms = "・".join(g.term for g in self.kb.glossary)
         can = (
             "各市のテーマ・主なプロジェクト・連携・協力事項",
             "覚書締結式の日時・場所・出席者",
             f"関連する計画、用語（{terms}）、お問い合わせ先" if terms else "関連する計画、お問い合わせ先",
         )
-        return Answer(
-            kind="fallback",
-            confidence=0.0,
-            title=message,
-            sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
-            suggestions=self._follow_ups(first, exclude=[]),
-            partner_ids=partner_ids,
-        )
+        return Answer(kind="fallback", confidence=0.0, title=message,
+                      sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
+                      suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id),
+                      partner_ids=tuple(partner_ids))
 
-    def _input_problem(self, question: str) -> str:
+    def _input_problem(self, question: str) -> Answer | None:
         text = clean(question)
-        if not text:
-            return f"ご質問をどうぞ。例えば「{to_examples(self.kb)[0]}」のように聞いてください。"
+        examples = tuple(Choice(q, q) for q in to_examples(self.kb)[:3])
+        if not text or re.fullmatch(r"[?？!！.。…・\s]+", text):
+            return Answer(kind="help", confidence=1.0, title="ご質問をどうぞ。",
+                          sections=(Section("質問の例", items=tuple(c.label for c in examples)),), suggestions=examples)
         if len(text) > MAX_QUESTION_CHARS:
-            return too_long_text(len(text))
+            return self._fallback(None, too_long_text(len(text)))
         if not any(ch.isalnum() for ch in text):
-            return "ご質問を読み取れませんでした。文字で質問してください。"
-        return ""
+            return self._fallback(None, "ご質問を読み取れませんでした。文字で質問してください。")
+        return None
+
+
+_EXPANDS: dict[str, set[str]] = {
+    "projects": {"project_title", "projects"},
+    "ceremony": {"ceremony_when", "ceremony_where", "ceremony_who", "address"},
+    "ceremony_where": {"ceremony_where", "address"},
+    "plans": {"plans"},
+    "address": {"address", "ceremony_where"},
+}
+
+
+def _to_topic(fact_topic: str) -> str:
+    return {"project_title": "projects", "promotion": "plans"}.get(fact_topic, fact_topic)
+
+
+def _to_groups(kb: KnowledgeBase) -> dict[int, tuple[str, ...]]:
+    """Documents by how many partners they announce, where that number is unique (「3市」)."""
+    groups: dict[int, list[tuple[str, ...]]] = {}
+    for document in kb.documents:
+        ids = tuple(e.partner_id for e in document.engagements)
+        groups.setdefault(len(ids), []).append(ids)
+    return {size: lists[0] for size, lists in groups.items() if len(lists) == 1 and size > 1}
+
+
+__all__ = ["WEEKDAYS", "Engine", "similarity"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jaconv
+import snowballstemmer
 from sudachipy import Dictionary, SplitMode, Tokenizer
 
 _CONTROL = re.compile(
@@ -27,6 +28,7 @@ _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 KANA_RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+_STEMMER = snowballstemmer.stemmer("english")
 _lock = threading.Lock()
 _tokenizer: Tokenizer | None = None
 
@@ -63,14 +65,15 @@ def has_kanji(text: str) -> bool:
 
 
 def latin_words(text: str) -> list[str]:
-    """Lower-case latin words of a text, plurals folded (items → item)."""
-    return [to_singular(word) for word in _LATIN_WORD.findall(clean(text).lower())]
+    """Lower-case latin words of a text, each folded to its stem (attends → attend, items → item)."""
+    return [to_stem(word) for word in _LATIN_WORD.findall(clean(text).lower())]
 
 
-def to_singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+@lru_cache(maxsize=16_384)
+def to_stem(word: str) -> str:
+    # "'s" is a possessive, not a word of its own (Muroran's theme).
+    word = word.removesuffix("'s").removesuffix("’s")
+    return str(_STEMMER.stemWord(word)) if len(word) > 3 else word
 
 
 @dataclass(frozen=True)

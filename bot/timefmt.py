@@ -15,6 +15,11 @@ def format_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
 
 
+def format_time_range(event: Event) -> str:
+    end = f"～{event.end:%H:%M}" if event.end else "～"
+    return f"{event.start:%H:%M}{end}"
+
+
 def format_when(event: Event) -> str:
     end = f"～{event.end:%H:%M}" if event.end else "～"
     return f"{format_date(event.date)} {event.start:%H:%M}{end}"
@@ -35,8 +40,11 @@ def format_countdown(start: datetime, now: datetime) -> str:
 def to_status(event: Event, now: datetime) -> EventStatus:
     start = event.starts_at
     held = now >= start
-    if held:
-        label = f"{event.title}は{format_date(event.date)}に開催済みです。"
+    # The documents announce ceremonies as planned; only a recorded `held` says one took place.
+    if held and event.held:
+        label = f"{event.title}は{format_date(event.date)}に開催されました。"
+    elif held:
+        label = f"{event.title}は予定日（{format_date(event.date)}）を過ぎています。"
     else:
         label = f"{event.title}は開催予定です（{format_countdown(start, now)}）。"
     return EventStatus(event_id=event.id, start=start, held=held, label=label)

@@ -20,7 +20,8 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.knowledge import KnowledgeBase
+from bot.facts import section_topic
+from bot.knowledge import FreeSection, KnowledgeBase, Person
 from bot.text import (
     KANA_RUN,
     Token,
@@ -36,7 +37,9 @@ from bot.text import (
     tokenize,
 )
 
-EntryKind = Literal["partner", "topic", "all", "glossary", "neutral"]
+_WH_KEYS = frozenset(to_key(w) for w in "いつ どこ 誰 だれ どなた 何日 何時 when where who".split())
+
+EntryKind = Literal["partner", "topic", "all", "glossary", "neutral", "person"]
 How = Literal["exact", "reading", "word", "homophone", "typo"]
 
 CONFIDENCE: dict[How, float] = {"exact": 1.0, "word": 1.0, "reading": 0.9, "homophone": 0.85, "typo": 0.75}
@@ -86,8 +89,11 @@ class Intent:
     facet_only: bool = False
     topic_matches: list[Match] = field(default_factory=list)
     glossary: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
     foreign_places: list[str] = field(default_factory=list)
     content: list[Token] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)
     asked_dates: list[AskedDate] = field(default_factory=list)
 
     @property
@@ -106,6 +112,45 @@ class Intent:
         """Matches worth telling the user about: typos, and partners written with other characters."""
         partners = [m for m in self.partners.values() if m.how == "reading" and has_kanji(m.typed)]
         return partners + [m for m in [*self.partners.values(), *self.topic_matches] if m.how in ("homophone", "typo")]
+
+
+_BREAK_POS = frozenset({"助詞", "補助記号", "記号", "空白", "代名詞", "連体詞", "接続詞", "感動詞", "副詞"})
+_COPULAS = frozenset({"です", "だ", "でしょう", "な", "らしい", "ます", "た", "ない", "たい"})
+
+
+def _is_break(token: Token, previous: Token | None) -> bool:
+    """Where a stretch of content ends: particles, question words, light verbs, copulas.
+
+    A one-kana 助動詞 right after a kana noun is kept: it is a loanword typed in hiragana that
+    Sudachi split (かーりんぐほーる → かー/りん/ぐ/ほー/る)."""
+    if token.pos[0] in _BREAK_POS or token.lemma in _GENERIC_LEMMAS or token.key in _GENERIC_LEMMAS:
+        return True
+    if token.pos[0] == "動詞" and token.pos[1] == "非自立可能":
+        return True
+    if token.pos[0] == "助動詞":
+        kana_noun = previous is not None and previous.pos[0] in ("名詞", "接尾辞") and is_kana(previous.key)
+        return not kana_noun or token.surface in _COPULAS
+    return False
+
+
+def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[str]) -> list[str]:
+    """The question's unmatched content as contiguous stretches of text, for the fact search."""
+    segments: list[str] = []
+    current = ""
+    previous: Token | None = None
+    for token, (start, end) in zip(q.tokens, q.spans, strict=False):
+        covered = any(s < end and start < e for s, e in spans) or token.key in matched_words
+        if covered or token.is_latin or _is_break(token, previous) or token.pos[1] == "数詞":
+            if current:
+                segments.append(current)
+            current = ""
+        else:
+            current += token.surface
+        previous = token
+    if current:
+        segments.append(current)
+    segments += [t.surface for t in q.tokens if t.is_latin and t.key not in matched_words]
+    return segments
 
 
 def _deletions(key: str) -> set[str]:
@@ -179,6 +224,27 @@ def _entries(kb: KnowledgeBase) -> Iterator[Entry]:
     for term in kb.glossary:
         for phrase in (term.term, *term.readings):
             yield Entry("glossary", term.term, phrase)
+    for section in _free_sections(kb):
+        for phrase in (section.label, *section.synonyms):
+            yield Entry("topic", section_topic(section.label), phrase)
+    for person in _people(kb):
+        for phrase in {person.name, person.name.replace(" ", ""), person.family_name}:
+            yield Entry("person", person.family_name, phrase)
+
+
+def _free_sections(kb: KnowledgeBase) -> Iterator[FreeSection]:
+    for document in kb.documents:
+        yield from document.sections
+        for engagement in document.engagements:
+            yield from engagement.sections
+
+
+def _people(kb: KnowledgeBase) -> Iterator[Person]:
+    for event in kb.all_events():
+        yield from event.attendees
+    for document in kb.documents:
+        if document.contact:
+            yield from (Person("担当者", name) for name in document.contact.persons)
 
 
 @dataclass
@@ -238,7 +304,7 @@ class Understander:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.lexicon = Lexicon(kb)
-        self.facets = {t.id for t in kb.vocabulary.topics if t.facet_of}
+        self.facets = {t.id: t.facet_of for t in kb.vocabulary.topics if t.facet_of}
 
     def understand(self, text: str) -> Intent:
         question = _Question.parse(text)
@@ -250,13 +316,15 @@ class Understander:
             matches += self._fuzzy(question, matches, places)
         intent = self._to_intent(question, matches, places)
         intent.asked_dates = dates
+        intent.tokens = question.tokens
         return intent
 
     def _by_dates(self, dates: list[AskedDate]) -> list[Match]:
         """A ceremony's date names its partner (「2月7日の式典」 is 帯広's)."""
         return [
             Match(Entry("partner", partner.id, asked.text), asked.start, asked.end, "exact", asked.text)
-            for asked in dates for partner in self.kb.partners if asked.is_on(partner.ceremony.date)
+            for asked in dates for ceremony in self.kb.ceremonies() if asked.is_on(ceremony.date)
+            for partner in [self.kb.partner(ceremony.partner_id or "")]
         ]
 
     def _exact(self, q: _Question) -> list[Match]:
@@ -289,12 +357,16 @@ class Understander:
                 if entries and not used.intersection(range(i, i + size)):
                     used.update(range(i, i + size))
                     found += [Match(e, -1, -1, "word", " ".join(words[i : i + size])) for e in entries]
-        for i, word in enumerate(words):
-            if i in used:
-                continue
-            kana = romaji_to_katakana(word)
-            for entry in self.lexicon.keys.get(kana, []) + self.lexicon.readings.get(kana, []):
-                found.append(Match(entry, -1, -1, "reading", word))
+        # Romaji, one word or a few run together (renkei kyouryoku jikou → レンケイキョウリョクジコウ).
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                if used.intersection(range(i, i + size)):
+                    continue
+                kana = "".join(romaji_to_katakana(w) for w in words[i : i + size])
+                entries = self.lexicon.keys.get(kana, []) + self.lexicon.readings.get(kana, [])
+                if kana and all(romaji_to_katakana(w) for w in words[i : i + size]) and entries:
+                    used.update(range(i, i + size))
+                    found += [Match(e, -1, -1, "reading", " ".join(words[i : i + size])) for e in entries]
         return found
 
     def _fuzzy(self, q: _Question, exact: list[Match], places: list[str]) -> list[Match]:
@@ -332,7 +404,7 @@ class Understander:
         return [m for m in found if not (m.entry.kind == "partner" and m.typed in places)]
 
     def _foreign_places(self, q: _Question, matches: list[Match]) -> list[str]:
-        covered = [(m.start, m.end) for m in matches if m.entry.kind in ("partner", "neutral") and m.start >= 0]
+        covered = [(m.start, m.end) for m in matches if m.entry.kind in ("partner", "neutral", "person") and m.start >= 0]
         places = []
         for token, (start, end) in zip(q.tokens, q.spans, strict=False):
             if token.is_latin:
@@ -356,6 +428,8 @@ class Understander:
                 intent.all_partners = True
             elif kind == "glossary" and target not in intent.glossary:
                 intent.glossary.append(target)
+            elif kind == "person" and target not in intent.people:
+                intent.people.append(target)
         self._choose_topics(intent, [m for m in matches if m.entry.kind == "topic"])
         spans = [(m.start, m.end) for m in matches if m.start >= 0]
         words = {w for m in matches if m.how in ("word", "reading", "typo") and m.start < 0 for w in m.typed.split()}
@@ -370,6 +444,7 @@ class Understander:
             and token.key not in words
             and token.surface not in places
         ]
+        intent.segments = _to_segments(q, spans, words | set(places))
         return intent
 
     def _choose_topics(self, intent: Intent, matches: list[Match]) -> None:
@@ -384,7 +459,12 @@ class Understander:
         # Japanese puts the head last (連携の目的 asks about the purpose): on a tie, the later word.
         chosen = strong or sorted(primary, key=lambda m: (-m.length, -m.start))[:1]
         topic_ids = [m.entry.target for m in sorted(chosen, key=lambda m: m.start)]
-        if facets and (not topic_ids or topic_ids == ["ceremony"]):
+        # A bare どこ/いつ/誰 gives way to a facet named in content words (機関, 担当者, 期間).
+        named = [m for m in facets if to_key(m.entry.phrase) not in _WH_KEYS]
+        facets = named or facets
+        parents = {self.facets[m.entry.target] for m in facets}
+        generic = {"announcement", "ceremony", "contact"}
+        if facets and (set(topic_ids) <= parents or (named and set(topic_ids) <= parents | generic)):
             intent.facet_only = not topic_ids
             chosen = sorted(facets, key=lambda m: m.start)
             topic_ids = [m.entry.target for m in chosen]

@@ -14,7 +14,7 @@ from dotenv import load_dotenv
 from bot.answer import Answer, to_text
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
-from bot.evaluation import EvalFileError, load_cases, run_cases
+from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_examples, to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.schedule import format_schedule
@@ -101,16 +101,22 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase, stdin: TextIO, stdout: 
 
 
 def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO, stderr: TextIO) -> int:
+    """Run question files (cases and conversations); print failures, then the summary."""
     try:
-        cases = load_cases(args.file)
+        sets = [load_eval_set(path) for path in args.files]
     except EvalFileError as error:
         print(error, file=stderr)
         return 2
-    outcomes = run_cases(Engine(kb), cases, now_jst())
+    engine = Engine(kb)
+    outcomes = [o for eval_set in sets for o in run_eval_set(engine, eval_set, now_jst())]
     for outcome in outcomes:
         if not outcome.passed:
-            print(f"FAIL {outcome.case.question!r}: {'; '.join(outcome.problems)}", file=stdout)
+            asked = " → ".join(outcome.conversation.turns) if outcome.conversation else outcome.case.question
+            print(f"FAIL {asked!r}: {'; '.join(outcome.problems)}", file=stdout)
             print(f"     got {outcome.answer.kind}: {outcome.answer.title}", file=stdout)
+    summary = summarize(outcomes)
+    for line in format_summary(summary):
+        print(line, file=stdout)
     passed = sum(o.passed for o in outcomes)
     print(f"accuracy {passed}/{len(outcomes)}", file=stdout)
     return 0 if passed == len(outcomes) else 1
@@ -125,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a knowledge-base file")
     check.add_argument("file", nargs="?", help="default: DATA_PATH")
     evaluate = sub.add_parser("eval", help="run a question file and print the accuracy")
-    evaluate.add_argument("file")
+    evaluate.add_argument("files", nargs="+", metavar="FILE")
     sub.add_parser("chat", help="the console chat, even when credentials are configured")
     sub.add_parser("schedule", help="upcoming ceremonies and events, or the last one held")
     sub.add_parser("reminders", help="the planned reminders (event, offset, time in JST, targets); sends nothing")

@@ -1,0 +1,252 @@
+"""What kind of question it is, and the conditions it sets, from its wording alone.
+
+Japanese is read three ways at once: the cleaned text, its key (width, case and kana folded to
+katakana) and its reading (Sudachi's katakana reading, so 金曜日, きんようび, ｷﾝﾖｳ and kinyoubi
+meet as キンヨウ). English is read as lower-case words. Nothing here knows the knowledge base:
+the engine checks the conditions against the facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.text import Token, clean, romaji_to_katakana, to_key
+
+QuestionType = Literal[
+    "smalltalk", "help", "why", "count", "order", "compare", "duration", "who", "when", "where", "which", "yesno",
+    "what",
+]
+Direction = Literal["first", "last", "next", "previous"]
+
+WEEKDAY_READINGS = ("ゲツヨウ", "カヨウ", "スイヨウ", "モクヨウ", "キンヨウ", "ドヨウ", "ニチヨウ")
+_WEEKDAY_KANJI = "月火水木金土日"
+_WEEKDAY_ENGLISH = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS_ENGLISH = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+)
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Checkable conditions a question sets on ceremonies (or, for `year`, on documents)."""
+
+    months: tuple[int, ...] = ()
+    weekdays: tuple[int, ...] = ()  # Monday is 0
+    half_day: Literal["am", "pm"] | None = None
+    floors: tuple[int, ...] = ()
+    hours: tuple[int, ...] = ()  # 10時台: starts within that hour
+    years: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.months or self.weekdays or self.half_day or self.floors or self.hours or self.years)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One question, read: its forms, its type and its conditions."""
+
+    text: str
+    key: str
+    reading: str
+    words: tuple[str, ...]
+    conditions: Conditions
+    position: int | None  # 「2番目」「3つ目」「first」: an item of a list
+    direction: Direction | None  # order questions
+    order_by: Literal["date", "start", "end", "duration"] = "date"
+    wh: bool = False
+    asks_count: bool = False
+    asks_compare: bool = False
+    asks_common: bool = False
+    asks_why: bool = False
+    asks_duration: bool = False
+    asks_list: bool = False
+    refers_back: bool = False
+    types: tuple[QuestionType, ...] = field(default_factory=tuple)
+
+
+_WH_READINGS = ("イツ", "ドコ", "ドチラ", "ダレ", "ドナタ", "ナニ", "ナン", "ドノ", "ドウ", "ドンナ", "イクツ", "イクラ", "ナゼ", "ドレ", "ドッチ")
+_WH_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "how", "why"}
+_SMALLTALK_WORDS = {"hi", "hello", "hey", "thanks", "thank", "thx", "ty", "bye", "morning", "yo"}
+_HELP_WORDS = {"help", "usage", "commands", "command"}
+_GREETING = re.compile(
+    r"^(コンニチ[ハワ]|コンバンハ|オハヨウ(ゴザイマス)?|ハジメマシテ|ヨロシク(オネガイシマス)?|オツカレ(サマ)?(デス)?|オツカレサマデシタ|"
+    r"アリガトウ(ゴザイマス|ゴザイマシタ)?|ドウモ(アリガトウ)?|タスカリマシタ|タスカル|サンキュー?|リョウカイ(デス|シマシタ)?|"
+    r"ワカリマシタ|OK|オッケー|ハイ|イイエ|サヨウナラ|ジャアネ|マタネ)+$"
+)
+_HELP = re.compile(r"ツカイカタ|ナニガデキ|ナニヲキケ|ナニヲシツモン|ナニガキケ|ドンナシツモン|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト")
+_THANKS = re.compile(r"アリガトウ|タスカリ|サンキュ|オツカレ|コンニチ|オハヨウ|コンバン|ヨロシク")
+
+
+def _has_wh(tokens: list[Token], words: tuple[str, ...]) -> bool:
+    if any(w in _WH_WORDS for w in words):
+        return True
+    for token in tokens:
+        if token.reading in ("イクラ", "イクツ", "ナニ", "ナン", "ナゼ", "ダレ", "イツ", "ドコ", "ドナタ", "ドレ", "ドノ", "ドウ"):
+            return True
+        if token.pos[0] in ("代名詞", "連体詞") and token.reading.startswith(_WH_READINGS):
+            return True
+        if token.lemma in ("何", "幾つ", "何故", "如何", "誰", "何処", "何時") or token.surface in ("誰", "何"):
+            return True
+    return False
+
+
+def _to_numbers(pattern: str, *texts: str) -> tuple[int, ...]:
+    found: list[int] = []
+    for text in texts:
+        found += [int(m) for m in re.findall(pattern, text)]
+    return tuple(dict.fromkeys(found))
+
+
+def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -> Conditions:
+    without_dates = re.sub(r"\d{1,2}月\d{1,2}日", "", key)
+    months = _to_numbers(r"(?<!\d)(1[0-2]|[1-9])月(?!\d{1,2}日)", without_dates)
+    months += tuple(i + 1 for i, m in enumerate(_MONTHS_ENGLISH) if m in words)
+    weekdays = [i for i, r in enumerate(WEEKDAY_READINGS) if r in reading or r in key]
+    weekdays += [i for i, k in enumerate(_WEEKDAY_KANJI) if f"({k})" in text or f"{k}曜" in key]
+    weekdays += [i for i, w in enumerate(_WEEKDAY_ENGLISH) if w in words]
+    half: Literal["am", "pm"] | None = None
+    if re.search(r"ゴゴ|ヒルカラ|ユウガタ|午後", reading + key) or {"afternoon", "pm", "evening"} & set(words):
+        half = "pm"
+    elif re.search(r"ゴゼン|午前|アサ(?!ヒ)", reading + key) or {"morning", "am"} & set(words):
+        half = "am"
+    floors = _to_numbers(r"(\d{1,2})(?:階|f(?![a-z]))", key)
+    hours = _to_numbers(r"(\d{1,2})時台", key)
+    years = _to_numbers(r"((?:19|20)\d\d)年(?!\d{1,2}月\d)", key) + tuple(
+        int(w) for w in words if re.fullmatch(r"(19|20)\d\d", w)
+    )
+    return Conditions(tuple(months), tuple(dict.fromkeys(weekdays)), half, floors, hours, tuple(dict.fromkeys(years)))
+
+
+_POSITION_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANA_DIGITS = {"イチ": 1, "ニ": 2, "サン": 3, "ヨン": 4, "ゴ": 5}
+
+
+def read_position(key: str, reading: str, words: tuple[str, ...]) -> int | None:
+    """「2番目」「3つ目」「二つ目」「いちばんめ」「1個目」, or an English ordinal: an item of a list."""
+    match = re.search(r"(\d{1,2}|[一二三四五六七八九])(?:番目|ツ目|個目|件目|項目目|ツメ|番メ)", key)
+    if match:
+        value = match[1]
+        return int(value) if value.isdigit() else _KANJI_DIGITS[value]
+    match = re.search(r"(イチ|ニ|サン|ヨン|ゴ)バンメ", reading)
+    if match:
+        return _KANA_DIGITS[match[1]]
+    for word, number in _POSITION_WORDS.items():
+        if word in words and "ceremony" not in words:
+            return number
+    return None
+
+
+_ORDER = (
+    ("first", r"イチバン(ハヤ|サイショ|サキ|マエ)|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|サイショ|最初|一番早|最も早|一番先"),
+    ("last", r"イチバン(オソ|サイゴ|アト|アタラシ)|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン"),
+    ("next", r"ツギ(ノ|ハ|ニ|デ|$)|ソノアト|次の|次は|ソノツギ|アトニ"),
+    ("previous", r"(ノ|ヨリ)マエ(ニ|ノ|デ|$)|ヒトツマエ|ソノマエ|前に|前の"),
+)
+_ORDER_ENGLISH: dict[str, Direction] = {
+    "earliest": "first", "first": "first", "latest": "last", "last": "last", "newest": "last", "most": "last",
+    "recent": "last", "next": "next", "after": "next", "before": "previous", "previous": "previous",
+}
+
+
+def read_direction(key: str, reading: str, words: tuple[str, ...]) -> Direction | None:
+    for direction, pattern in _ORDER:
+        if re.search(pattern, reading) or re.search(pattern, key):
+            return direction  # type: ignore[return-value]
+    for word in words:
+        if word in _ORDER_ENGLISH:
+            return _ORDER_ENGLISH[word]
+    return None
+
+
+def _order_by(key: str, reading: str) -> Literal["date", "start", "end", "duration"]:
+    if re.search(r"開始時刻|開始時間|始まる時間|スタート|カイシジ", key + reading):
+        return "start"
+    if re.search(r"終了|終わる|シュウリョウ|オワ", key + reading):
+        return "end"
+    if re.search(r"長い|短い|ナガイ|ミジカイ", key + reading):
+        return "duration"
+    return "date"
+
+
+def _is_yes_no_shape(text: str, reading: str, words: tuple[str, ...]) -> bool:
+    if words and words[0] in ("is", "are", "was", "were", "does", "do", "did", "can", "will", "has", "have"):
+        return True
+    tail = reading[-8:]
+    return text.rstrip().endswith(("?", "？")) or bool(
+        re.search(r"(デスカ|マスカ|デショウカ|ダッケ|デシタッケ|ッケ|カナ|ノ|ヨネ|ダヨネ|デスヨネ|カ|ナノ|ッテコト)$", tail)
+    )
+
+
+_COMMANDS = re.compile(r"オシエ|シリタイ|ミセ|リスト|イチラン|ゼンブ|スベテ|マトメ|セツメイ|クワシク|オネガイ")
+
+
+def _romaji_reading(word: str) -> str:
+    # 「kinyoubi」 is 金曜日 (kin'youbi), though jaconv reads "ny" as にょ.
+    kana = romaji_to_katakana(word)
+    if "ny" in word:
+        kana += romaji_to_katakana(word.replace("ny", "nny"))
+    return kana or word
+
+
+def read_question(text: str, tokens: list[Token]) -> Reading:
+    cleaned = clean(text)
+    key = to_key(cleaned)
+    reading = "".join(t.reading for t in tokens)
+    words = tuple(re.findall(r"[a-z0-9]+", cleaned.lower()))
+    romaji = "".join(_romaji_reading(w) for w in words)
+    reading_all = reading + romaji
+    conditions = read_conditions(cleaned, key, reading_all, words)
+    wh = _has_wh(tokens, words) or bool(re.search(r"ナンジ|ナンニチ|ナンプン|ナンカイ|イクツ|ダレ|ドコ|イツ", romaji))
+    reading_read = Reading(
+        text=cleaned,
+        key=key,
+        reading=reading_all,
+        words=words,
+        conditions=conditions,
+        position=read_position(key, reading_all, words),
+        direction=read_direction(key, reading_all, words),
+        order_by=_order_by(key, reading_all),
+        wh=wh,
+        asks_count=bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ|イクツ", reading_all))
+        or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
+        or "how many" in " ".join(words),
+        asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))
+        or bool({"compare", "difference", "differ", "vs", "versus"} & set(words)),
+        asks_common=bool(re.search(r"キョウツウ|共通|オナジ|同じ", reading_all + key)) or "common" in words,
+        asks_why=bool(re.search(r"ナゼ|ナンデ|ドウシテ|リユウ|モクテキ|ネライ|シュシ|メザ|何故|理由|目的|狙い|趣旨|意図|目指", reading_all + key))
+        or bool({"why", "purpose", "reason", "aim"} & set(words)),
+        asks_duration=bool(
+            re.search(r"ナンプン|ナンジカン|ドノクライ(ノ)?ジカン|ドレクライ|ドノグライ|ナガサ|何分|何時間|長さ|所要", reading_all + key)
+        )
+        or "how long" in " ".join(words),
+        asks_list=bool(_COMMANDS.search(reading_all)) or bool({"list", "all", "every"} & set(words)),
+        refers_back=bool(re.search(r"^(ソコ|ソノ|ソレ|ソッチ|ソチラ|コノ|ソノヒト|アノ)|ソコノ|ソノヒト|ソレッテ|ソコッテ", reading_all))
+        or bool({"it", "that", "there", "they", "them"} & set(words)),
+    )
+    return reading_read
+
+
+def is_smalltalk(reading: Reading) -> bool:
+    """Greetings and thanks, alone (「ありがとう!」「こんにちは」「thx」)."""
+    folded = re.sub(r"[^\w]", "", reading.reading)
+    if reading.words and set(reading.words) <= _SMALLTALK_WORDS | {"you", "so", "much", "a", "lot", "very", "good"}:
+        return True
+    return bool(folded) and bool(_GREETING.fullmatch(folded))
+
+
+def is_help(reading: Reading) -> bool:
+    if reading.words and set(reading.words) & _HELP_WORDS and len(reading.words) <= 3:
+        return True
+    return bool(_HELP.search(reading.reading))
+
+
+def opens_with_smalltalk(reading: Reading) -> bool:
+    return bool(_THANKS.search(reading.reading[:12]))
+
+
+def is_yes_no(reading: Reading) -> bool:
+    return not reading.wh and not reading.asks_list and _is_yes_no_shape(reading.text, reading.reading, reading.words)
