@@ -22,8 +22,8 @@ from bot.context import is_expired
 from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
 from bot.knowledge import Event, KnowledgeBase
-from bot.question import Reading, is_help, is_smalltalk, is_yes_no, read_question
-from bot.reasoning import common_items, failed_conditions, meets, pick_in_order, similarity
+from bot.question import Conditions, Reading, asked_value_kind, asks_source, is_help, is_smalltalk, is_yes_no, read_question
+from bot.reasoning import common_items, failed_conditions, floor_of, meets, pick_in_order, similarity
 from bot.text import Token, clean, latin_words, to_key
 from bot.timefmt import WEEKDAYS, format_date, format_time_range, format_when, to_status
 from bot.understand import Intent, Understander
@@ -77,6 +77,9 @@ class Engine:
         self.answerers: tuple[Answerer, ...] = (
             self._smalltalk,
             self._not_covered,
+            self._absent_value,
+            self._source_of,
+            self._same_as,
             self._compare,
             self._count,
             self._order,
@@ -104,6 +107,7 @@ class Engine:
         turn = self._to_turn(question, context, now)
         answer = next((a for answerer in self.answerers if (a := answerer(turn)) is not None), None)
         answer = answer or self._fallback(turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。")
+        answer = _with_secondary_note(answer)
         return replace(answer, conversation=self._remember(answer, turn))
 
     def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
@@ -203,15 +207,78 @@ class Engine:
             suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
         )
 
+    # --- what the documents do not hold -------------------------------------------------------------
+
+    def _absent_value(self, turn: Turn) -> Answer | None:
+        """「建設費は?」「市長の年齢は?」: a kind of value no fact in scope has is not in the documents."""
+        asked = asked_value_kind(turn.read)
+        if asked is None:
+            return None
+        label, marker = asked
+        scope = set(turn.partner_ids)
+        facts = [f for f in self.facts if not scope or f.partner_id in scope or f.partner_id is None]
+        if any(re.search(marker, f.text) for f in facts):
+            return None
+        names = self.compose.names(turn.partner_ids) + "の" if turn.partner_ids else ""
+        return self._fallback(turn, f"{names}{label}に当たる記載は資料にありません。")
+
+    def _source_of(self, turn: Turn) -> Answer | None:
+        """「それってどこの情報?」: where the facts asked about (or last answered) come from."""
+        if not asks_source(turn.read):
+            return None
+        asked = [t for t in turn.topics if t not in ("announcement", "ceremony_where", "ceremony_when", "ceremony_who")]
+        topics = asked or ([turn.context.topic_id] if turn.context.topic_id else [])
+        partner_ids = turn.partner_ids
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)] if topics else []
+        if not facts and partner_ids:
+            facts = [f for f in self.facts if f.partner_id in partner_ids]
+        source = self.compose.cite(facts)
+        if source is None:
+            return None
+        lines = tuple(c.to_text() for c in source.citations)
+        label = self._topic_label(topics[0]) if topics else "内容"
+        names = self.compose.names(partner_ids) + "の" if partner_ids else ""
+        return Answer(kind="answer", confidence=0.9, title=f"{names}{label}の出典", sections=(Section("", items=lines),),
+                      source=source, partner_ids=partner_ids, topic_id=topics[0] if topics else None)
+
+    def _same_as(self, turn: Turn) -> Answer | None:
+        """「同じ曜日にやったところはほかにある?」: ceremonies sharing a value with the one last answered."""
+        if not re.search(r"同じ|オナジ|同様", turn.read.key + turn.read.reading) and "same" not in turn.read.words:
+            return None
+        reference = self._reference_event(turn)
+        if reference is None:
+            return None
+        key = turn.read.key
+        conditions = Conditions(
+            weekdays=(reference.date.weekday(),) if "曜" in key or "ヨウビ" in turn.read.reading else (),
+            months=(reference.date.month,) if re.search(r"(?<!曜)月", key.replace("月曜", "")) else (),
+            floors=tuple(f for f in [floor_of(reference)] if f is not None) if "階" in key else (),
+        )
+        if not conditions:
+            return None
+        others = [e for e in self._ceremonies(self._all_ids()) if e != reference and meets(e, conditions)]
+        owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
+        if not others:
+            return Answer(kind="answer", confidence=0.9, title=f"いいえ、{owner}と同じ条件の締結式はほかにありません。",
+                          source=self.compose.cite_events([reference]), topic_id="ceremony")
+        names = "・".join(self.kb.partner(e.partner_id).name for e in others if e.partner_id)
+        return Answer(kind="answer", confidence=0.9, title=f"はい、{names}です。",
+                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in [reference, *others])),),
+                      source=self.compose.cite_events([reference, *others]), topic_id="ceremony",
+                      partner_ids=tuple(e.partner_id for e in others if e.partner_id),
+                      conversation=Conversation(event_ids=tuple(e.id for e in others)))
+
     # --- compare ----------------------------------------------------------------------------------
 
     def _compare(self, turn: Turn) -> Answer | None:
         read = turn.read
         if not (read.asks_compare or read.asks_common):
             return None
-        partner_ids = turn.partner_ids
-        if turn.intent.partner_ids and turn.context.partner_ids and len(turn.intent.partner_ids) == 1 and not self._group_named(read):
-            partner_ids = tuple(dict.fromkeys((*turn.context.partner_ids, *turn.intent.partner_ids)))
+        partner_ids = tuple(dict.fromkeys((*turn.intent.partner_ids, *self._group_named(read))))
+        if len(partner_ids) == 1 and turn.context.partner_ids:
+            partner_ids = tuple(dict.fromkeys((*turn.context.partner_ids, *partner_ids)))
+        if not partner_ids and turn.intent.all_partners:
+            partner_ids = self._all_ids()
         if len(partner_ids) < 2:
             return None
         topics = [t for t in turn.topics if t not in ("partners",)] or ([turn.context.topic_id] if turn.context.topic_id else [])
@@ -271,7 +338,9 @@ class Engine:
         if not turn.read.asks_count:
             return None
         topics = turn.topics
-        if turn.read.conditions or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who")):
+        conditions = turn.read.conditions
+        on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
+        if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
             events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, turn.read.conditions)]
             return self._counted([self.compose.event_line(e) for e in events], "件", "締結式", events=events, turn=turn)
         listed = [t for t in topics if t in ("cooperation", "projects", "ceremony_who", "plans")]
@@ -322,7 +391,7 @@ class Engine:
         if read.direction in ("next", "previous") and reference is None:
             return None
         pool = self._ceremonies(self._order_scope(turn))
-        if read.direction in ("first", "last") and turn.context.event_ids and turn.from_context is False and not turn.intent.partner_ids:
+        if read.direction in ("first", "last") and turn.context.event_ids and not turn.intent.partner_ids:
             kept = [e for e in pool if e.id in turn.context.event_ids]
             pool = kept if len(kept) >= 2 and read.refers_back or len(kept) >= 2 and "ウチ" in read.reading else pool
         picked = pick_in_order(pool, read.direction, read.order_by, reference)
@@ -395,7 +464,8 @@ class Engine:
             return None
         failed = [e for e in events if failed_conditions(e, conditions)]
         verdict = "いいえ" if failed else "はい"
-        lines = [self._event_fact_line(e, failed_conditions(e, conditions) or ["when"]) for e in events]
+        about = ["floor"] if conditions.floors else ["when"]
+        lines = [self._event_fact_line(e, about) for e in events]
         return Answer(kind="answer", confidence=0.95, title=f"{verdict}。{lines[0]}",
                       sections=tuple(Section("", text=line) for line in lines[1:]),
                       source=self.compose.cite_events(events), topic_id="ceremony", partner_ids=subject,
@@ -449,7 +519,7 @@ class Engine:
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
         claimed = turn.intent.partner_ids
-        if len(claimed) != 1 or turn.read.conditions:
+        if len(claimed) != 1 or turn.read.conditions or (turn.topics and not turn.intent.glossary):
             return None
         subject = self._subject_owner(turn)
         if subject is None:
@@ -564,7 +634,7 @@ class Engine:
     # --- glossary -----------------------------------------------------------------------------------
 
     def _glossary(self, turn: Turn) -> Answer | None:
-        terms = turn.intent.glossary or (list(turn.context.terms) if turn.read.refers_back and not turn.partner_ids else [])
+        terms = turn.intent.glossary or (list(turn.context.terms) if turn.read.refers_back and not turn.intent.partner_ids else [])
         if not terms:
             return None
         entries = [g for g in self.kb.glossary if g.term in terms]
@@ -919,7 +989,11 @@ class Engine:
         for segment in turn.intent.segments:
             if segment.isascii() and set(latin_words(segment)) <= _QUESTION_WORDS:
                 continue
-            query |= to_query_features(segment)
+            features = to_query_features(segment)
+            if segment.isascii():
+                # Romaji carries particles and verbs (no, wo, oshiete) that no fact has: keep what is known.
+                features = {f for f in features if f in self.index.postings}
+            query |= features
         return query
 
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
@@ -1033,6 +1107,15 @@ class Engine:
         if not any(ch.isalnum() for ch in text):
             return self._fallback(None, "ご質問を読み取れませんでした。文字で質問してください。")
         return None
+
+
+def _with_secondary_note(answer: Answer) -> Answer:
+    """Facts from a report about a document (news) say so in the answer itself, not only the source line."""
+    reports = [c.secondary for c in answer.source.citations if c.secondary] if answer.source else []
+    if not reports:
+        return answer
+    note = f"この内容は{'、'.join(dict.fromkeys(reports))}によるもので、発表資料そのものの記載ではありません。"
+    return replace(answer, notes=(*answer.notes, note))
 
 
 _EXPANDS: dict[str, set[str]] = {

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import jaconv
+
 from bot.text import Token, clean, romaji_to_katakana, to_key
 
 QuestionType = Literal[
@@ -141,8 +143,8 @@ def read_position(key: str, reading: str, words: tuple[str, ...]) -> int | None:
 
 
 _ORDER = (
-    ("first", r"イチバン(ハヤ|サイショ|サキ|マエ)|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|サイショ|最初|一番早|最も早|一番先"),
-    ("last", r"イチバン(オソ|サイゴ|アト|アタラシ)|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン"),
+    ("first", r"イチバン(ハヤ|サイショ|サキ|マエ)|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|最初|一番早|最も早|一番先|ハヤイホウ|ハヤカッタホウ|早いほう|早い方"),
+    ("last", r"イチバン(オソ|サイゴ|アト|アタラシ)|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン|オソイホウ|遅いほう|遅い方|アタラシイホウ"),
     ("next", r"ツギ(ノ|ハ|ニ|デ|$)|ソノアト|次の|次は|ソノツギ|アトニ"),
     ("previous", r"(ノ|ヨリ)マエ(ニ|ノ|デ|$)|ヒトツマエ|ソノマエ|前に|前の"),
 )
@@ -188,7 +190,7 @@ def _romaji_reading(word: str) -> str:
     # 「kinyoubi」 is 金曜日 (kin'youbi), though jaconv reads "ny" as にょ.
     kana = romaji_to_katakana(word)
     if "ny" in word:
-        kana += romaji_to_katakana(word.replace("ny", "nny"))
+        kana += jaconv.hira2kata(jaconv.alphabet2kana(word.replace("ny", "n'y")))
     return kana or word
 
 
@@ -197,10 +199,10 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
     key = to_key(cleaned)
     reading = "".join(t.reading for t in tokens)
     words = tuple(re.findall(r"[a-z0-9]+", cleaned.lower()))
-    romaji = "".join(_romaji_reading(w) for w in words)
+    romaji = "".join(_romaji_reading(w) for w in words if w.isalpha())
     reading_all = reading + romaji
     conditions = read_conditions(cleaned, key, reading_all, words)
-    wh = _has_wh(tokens, words) or bool(re.search(r"ナンジ|ナンニチ|ナンプン|ナンカイ|イクツ|ダレ|ドコ|イツ", romaji))
+    wh = _has_wh(tokens, words) or bool(re.search(r"ナニ|ナン|イクツ|イクラ|ダレ|ドコ|イツ|ドノ|ドウ|ドナタ", romaji))
     reading_read = Reading(
         text=cleaned,
         key=key,
@@ -228,6 +230,32 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         or bool({"it", "that", "there", "they", "them"} & set(words)),
     )
     return reading_read
+
+
+# Values a knowledge base of announcements may not hold at all: a question that asks for one is
+# answerable only if some fact in scope has a value of that kind (「建設費は?」 needs an amount in 円).
+VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("金額", r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|how much|cost|price|budget amount", r"\d[\d,]*(万|億)?円"),
+    ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
+    ("人口", r"人口|ジンコウ|population", r"人口"),
+    ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
+    ("面積", r"面積|広さ|area", r"面積|(km|ｋｍ)2|平方"),
+)
+
+
+def asked_value_kind(reading: Reading) -> tuple[str, str] | None:
+    """The kind of value asked (金額, 年齢, …) and the pattern a fact must match to answer it."""
+    haystack = f"{reading.key} {reading.reading} {' '.join(reading.words)}"
+    for label, asked, marker in VALUE_KINDS:
+        if re.search(asked, haystack, re.IGNORECASE):
+            return label, marker
+    return None
+
+
+def asks_source(reading: Reading) -> bool:
+    haystack = reading.key + reading.reading
+    return bool(re.search(r"出典|情報源|ソース|ドコカラノジョウホウ|ドコノジョウホウ|ナニニモトヅ|どこからの情報|どこの情報", haystack)) or (
+        "source" in reading.words)
 
 
 def is_smalltalk(reading: Reading) -> bool:

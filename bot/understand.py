@@ -49,7 +49,8 @@ _GENERIC_LEMMAS = frozenset(
     """
     教える 知る 聞く 言う 思う 分かる わかる 見る 調べる 頂く 下さる くださる ください お願い 願う 欲しい
     市 何 こと 事 もの 物 方 件 内容 詳細 情報 中身 具体 詳しい どう について 関する 為る 有る 居る 成る 良い いい
-    名前 氏名 説明 まとめ 要約 リスト 全文
+    名前 氏名 説明 まとめ 要約 リスト 全文 奴 やつ 話 はなし 辺り ところ 所 ほか 他 ざっくり 簡単 ついで
+    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ
     please tell me what is are the a an of about for in on with and do does did can you i we to show give list ?
     """.split()
 )
@@ -119,17 +120,19 @@ _COPULAS = frozenset({"です", "だ", "でしょう", "な", "らしい", "ま�
 
 
 def _is_break(token: Token, previous: Token | None) -> bool:
-    """Where a stretch of content ends: particles, question words, light verbs, copulas.
+    """Where a stretch of content ends: particles, question words, light verbs, copulas, counters.
 
-    A one-kana 助動詞 right after a kana noun is kept: it is a loanword typed in hiragana that
-    Sudachi split (かーりんぐほーる → かー/りん/ぐ/ほー/る)."""
-    if token.pos[0] in _BREAK_POS or token.lemma in _GENERIC_LEMMAS or token.key in _GENERIC_LEMMAS:
+    Inside a word typed in hiragana that Sudachi split (かーりんぐほーる → かー/りん/ぐ/ほー/る), a
+    piece that looks like a generic word (ほー → 方) or a one-kana 助動詞 (る) is kept."""
+    in_kana_word = previous is not None and previous.pos[0] in ("名詞", "接尾辞") and is_kana(previous.key)
+    if token.pos[0] in _BREAK_POS or (token.pos[0] == "動詞" and token.pos[1] == "非自立可能"):
         return True
-    if token.pos[0] == "動詞" and token.pos[1] == "非自立可能":
-        return True
+    if previous is not None and previous.pos[1] == "数詞" and len(token.key) <= 2:
+        return True  # the counter of a number (2月, 4階, 10時): a condition, not content
+    if token.lemma in _GENERIC_LEMMAS or token.key in _GENERIC_LEMMAS:
+        return not (in_kana_word and is_kana(token.key))
     if token.pos[0] == "助動詞":
-        kana_noun = previous is not None and previous.pos[0] in ("名詞", "接尾辞") and is_kana(previous.key)
-        return not kana_noun or token.surface in _COPULAS
+        return not in_kana_word or token.surface in _COPULAS
     return False
 
 
@@ -140,13 +143,13 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
     previous: Token | None = None
     for token, (start, end) in zip(q.tokens, q.spans, strict=False):
         covered = any(s < end and start < e for s, e in spans) or token.key in matched_words
-        if covered or token.is_latin or _is_break(token, previous) or token.pos[1] == "数詞":
+        if covered or token.is_latin or token.pos[1] == "数詞" or _is_break(token, previous):
             if current:
                 segments.append(current)
             current = ""
         else:
             current += token.surface
-        previous = token
+        previous = token if not covered else None
     if current:
         segments.append(current)
     segments += [t.surface for t in q.tokens if t.is_latin and t.key not in matched_words]
@@ -309,7 +312,11 @@ class Understander:
     def understand(self, text: str) -> Intent:
         question = _Question.parse(text)
         dates = to_asked_dates(question.key, clean(text))
-        matches = self._exact(question) + self._by_reading(question) + self._by_words(question)
+        exact = self._exact(question)
+        spans = {(m.start, m.end) for m in exact}
+        # A homophone read over a word typed exactly (期間 read as 機関) is not what was meant.
+        readings = [m for m in self._by_reading(question) if not any(s <= m.start and m.end <= e for s, e in spans)]
+        matches = exact + readings + self._by_words(question)
         matches += self._by_dates(dates)
         places = self._foreign_places(question, matches)
         if not _has(matches, "partner") or not _has(matches, "topic"):
