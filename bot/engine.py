@@ -24,7 +24,7 @@ from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_l
 from bot.knowledge import Event, KnowledgeBase
 from bot.question import Conditions, Reading, asked_value_kind, asks_source, is_help, is_smalltalk, is_yes_no, read_question
 from bot.reasoning import common_items, failed_conditions, floor_of, meets, pick_in_order, similarity
-from bot.text import Token, clean, latin_words, to_key
+from bot.text import Token, clean, latin_words, romaji_to_katakana, to_key, tokenize
 from bot.timefmt import WEEKDAYS, format_date, format_time_range, format_when, to_status
 from bot.understand import Intent, Understander
 
@@ -39,6 +39,17 @@ _QUESTION_WORDS = frozenset(
     you i we me my our your please tell show give list who whom whose when where which how why s there this that
     these those it its by from any some all each every much many long get know want need let more detail details
     take place happen held hold bureau city cities municipality
+    """.split()
+)
+
+
+# Nouns that say how something is asked (its time of day, order, meaning, name), not what.
+_ASKING_NOUNS = frozenset(
+    """
+    午前 午後 午前中 昼 朝 夕方 何人 人数 最後 最初 一番 違い 比較 共通 意味 名前 正確 状況 状態 段階 役職 時点
+    予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
+    何者 何月 何分 何分間 何時間 一緒 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
+    日曜日 曜日 何曜 何曜日 人 方々 ところ
     """.split()
 )
 
@@ -74,10 +85,12 @@ class Engine:
         self.index = FactIndex(self.facts)
         self.compose = Composer(kb)
         self.groups = _to_groups(kb)
+        self.known_readings = _to_known_readings(kb, self.facts)
         self.answerers: tuple[Answerer, ...] = (
             self._smalltalk,
             self._not_covered,
             self._absent_value,
+            self._unsupported,
             self._source_of,
             self._same_as,
             self._compare,
@@ -85,11 +98,11 @@ class Engine:
             self._order,
             self._yes_no,
             self._filter,
-            self._why,
             self._glossary,
             self._people,
             self._which_partner,
             self._distinctive,
+            self._why,
             self._slots,
             self._search,
         )
@@ -221,6 +234,32 @@ class Engine:
             return None
         names = self.compose.names(turn.partner_ids) + "の" if turn.partner_ids else ""
         return self._fallback(turn, f"{names}{label}に当たる記載は資料にありません。")
+
+    def _unsupported(self, turn: Turn) -> Answer | None:
+        """「安藤局長の出身地は?」: a thing asked that nothing in the documents mentions is not in them,
+        whatever else the question names; unless the rest points firmly at one fact."""
+        if not (turn.intent.partner_ids or turn.intent.people) or not (turn.topics or turn.intent.people):
+            return None
+        missing = [t.surface for t in turn.intent.content if not t.is_latin and self._is_unsupported(t)]
+        if not missing:
+            return None
+        hits = self.index.search(self._query(turn), partner_ids=turn.partner_ids)
+        if hits and hits[0].coverage >= 0.85 and hits[0].matched >= 8.0:
+            return None
+        names = self.compose.names(turn.partner_ids) + "について" if turn.partner_ids else ""
+        return self._fallback(turn, f"{names}「{'・'.join(dict.fromkeys(missing))}」に当たる記載は資料にありません。")
+
+    def _is_unsupported(self, token: Token) -> bool:
+        if not self._is_content_noun(token):
+            return False
+        if token.is_latin:
+            words = [w for w in latin_words(token.surface) if w not in _QUESTION_WORDS]
+            return bool(words) and not any(f"w:{w}" in self.index.postings for w in words) and not (
+                len(romaji_to_katakana(token.key)) >= 3)
+        if token.reading in self.known_readings or token.lemma in self.known_readings or token.lemma in _ASKING_NOUNS:
+            return False
+        features = to_query_features(token.surface)
+        return bool(features) and not any(f in self.index.postings for f in features)
 
     def _source_of(self, turn: Turn) -> Answer | None:
         """「それってどこの情報?」: where the facts asked about (or last answered) come from."""
@@ -998,7 +1037,7 @@ class Engine:
 
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
         hits = self.index.search(self._query(turn), partner_ids=partner_ids)
-        if not hits or hits[0].score < CONFIDENT:
+        if not hits or not _is_found(hits[0]):
             return []
         return hits
 
@@ -1109,6 +1148,12 @@ class Engine:
         return None
 
 
+def _is_found(hit: Hit) -> bool:
+    """Most of what was asked is in the fact, or all that the documents know of it and that is a lot
+    (「スノースポーツのやつのターゲット」: ターゲット is nowhere, スノースポーツ points at one project)."""
+    return hit.score >= CONFIDENT or (hit.coverage >= 0.85 and hit.matched >= 8.0 and hit.score >= 0.3)
+
+
 def _with_secondary_note(answer: Answer) -> Answer:
     """Facts from a report about a document (news) say so in the answer itself, not only the source line."""
     reports = [c.secondary for c in answer.source.citations if c.secondary] if answer.source else []
@@ -1129,6 +1174,18 @@ _EXPANDS: dict[str, set[str]] = {
 
 def _to_topic(fact_topic: str) -> str:
     return {"project_title": "projects", "promotion": "plans"}.get(fact_topic, fact_topic)
+
+
+def _to_known_readings(kb: KnowledgeBase, facts: list[Fact]) -> frozenset[str]:
+    """Readings (and lemmas) of every word the documents and the vocabulary use: a question word
+    with one of these is understood, even when written with other characters (開場 for 会場)."""
+    texts = [f"{f.label} {f.text}" for f in facts]
+    texts += [s for t in kb.vocabulary.topics for s in t.synonyms] + [n for p in kb.partners for n in p.names]
+    known: set[str] = set()
+    for text in texts:
+        for token in tokenize(text):
+            known.update((token.reading, token.lemma))
+    return frozenset(known)
 
 
 def _to_groups(kb: KnowledgeBase) -> dict[int, tuple[str, ...]]:

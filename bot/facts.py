@@ -157,8 +157,13 @@ _CANDIDATE_FEATURES = 10
 
 @dataclass(frozen=True)
 class Hit:
+    """A fact found for a question: `score` is the share of the question's weighted features it
+    holds; `coverage` the share of those the knowledge base knows at all; `matched` their weight."""
+
     fact: Fact
     score: float
+    coverage: float = 1.0
+    matched: float = 0.0
 
 
 def to_features(text: str) -> set[str]:
@@ -210,12 +215,16 @@ class FactIndex:
         if total < _MIN_WEIGHT:
             return []
         known = sorted((f for f in query if f in self.postings), key=lambda f: len(self.postings[f]))
+        known_total = sum(weights[f] for f in known) or 1.0
         candidates = {i for f in known[:_CANDIDATE_FEATURES] for i in self.postings[f]}
         scored = []
         for index in candidates:
             if partner_ids and self.facts[index].partner_id not in partner_ids:
                 continue
-            score = sum(w for f, w in weights.items() if f in self.features[index]) / total
-            scored.append((-score, index))
+            matched = sum(w for f, w in weights.items() if f in self.features[index])
+            scored.append((-matched, index))
         scored.sort()
-        return [Hit(self.facts[index], -negative) for negative, index in scored[:limit]]
+        return [
+            Hit(self.facts[index], -negative / total, -negative / known_total, -negative)
+            for negative, index in scored[:limit]
+        ]

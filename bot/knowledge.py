@@ -241,6 +241,7 @@ class Vocabulary:
     all_partners: tuple[str, ...]
     neutral_places: tuple[str, ...]
     topics: tuple[Topic, ...]
+    neutral_words: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
@@ -543,7 +544,7 @@ def _glossary(r: Reader, node: Node, path: str) -> GlossaryEntry:
 
 def _vocabulary(r: Reader, node: Node) -> Vocabulary:
     path = "vocabulary"
-    r.only(node, path, ("all_partners", "neutral_places", "topics"))
+    r.only(node, path, ("all_partners", "neutral_places", "neutral_words", "topics"))
     topics = []
     for index, item in enumerate(r.items(node, "topics", path)):
         item_path = f"{path}.topics[{index}]"
@@ -560,6 +561,7 @@ def _vocabulary(r: Reader, node: Node) -> Vocabulary:
         all_partners=r.texts(node, "all_partners", path),
         neutral_places=r.texts(node, "neutral_places", path),
         topics=tuple(topics),
+        neutral_words=r.texts(node, "neutral_words", path),
     )
 
 

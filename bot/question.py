@@ -78,7 +78,7 @@ _GREETING = re.compile(
     r"アリガトウ(ゴザイマス|ゴザイマシタ)?|ドウモ(アリガトウ)?|タスカリマシタ|タスカル|サンキュー?|リョウカイ(デス|シマシタ)?|"
     r"ワカリマシタ|OK|オッケー|ハイ|イイエ|サヨウナラ|ジャアネ|マタネ)+$"
 )
-_HELP = re.compile(r"ツカイカタ|ナニガデキ|ナニヲキケ|ナニヲシツモン|ナニガキケ|ドンナシツモン|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト")
+_HELP = re.compile(r"ツカイカタ|ナニガデキ|ナンガデキ|ナニガデキル|ナニヲキイタラ|ドウキケバ|ナニヲキケ|ナニヲシツモン|ナニガキケ|ドンナシツモン|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト")
 _THANKS = re.compile(r"アリガトウ|タスカリ|サンキュ|オツカレ|コンニチ|オハヨウ|コンバン|ヨロシク")
 
 
@@ -239,7 +239,7 @@ VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
     ("人口", r"人口|ジンコウ|population", r"人口"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
-    ("面積", r"面積|広さ|area", r"面積|(km|ｋｍ)2|平方"),
+    ("面積", r"面積|広さ|\barea\b", r"面積|(km|ｋｍ)2|平方"),
 )
 
 
@@ -268,6 +268,8 @@ def is_smalltalk(reading: Reading) -> bool:
 
 def is_help(reading: Reading) -> bool:
     if reading.words and set(reading.words) & _HELP_WORDS and len(reading.words) <= 3:
+        return True
+    if re.search(r"what can you (do|answer)|how (do|can) i use|what do you know", " ".join(reading.words)):
         return True
     return bool(_HELP.search(reading.reading))
 

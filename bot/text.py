@@ -69,6 +69,11 @@ def latin_words(text: str) -> list[str]:
     return [to_stem(word) for word in _LATIN_WORD.findall(clean(text).lower())]
 
 
+def raw_latin_words(text: str) -> list[str]:
+    """Lower-case latin words as typed (romaji must not be stemmed: nanreime is 何例目)."""
+    return [word.removesuffix("'s") for word in _LATIN_WORD.findall(clean(text).lower())]
+
+
 @lru_cache(maxsize=16_384)
 def to_stem(word: str) -> str:
     # "'s" is a possessive, not a word of its own (Muroran's theme).

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+import jaconv
 from rapidfuzz.distance import Levenshtein
 
 from bot.facts import section_topic
@@ -31,6 +32,7 @@ from bot.text import (
     is_function_word,
     is_kana,
     latin_words,
+    raw_latin_words,
     reading_of,
     romaji_to_katakana,
     to_key,
@@ -50,7 +52,7 @@ _GENERIC_LEMMAS = frozenset(
     教える 知る 聞く 言う 思う 分かる わかる 見る 調べる 頂く 下さる くださる ください お願い 願う 欲しい
     市 何 こと 事 もの 物 方 件 内容 詳細 情報 中身 具体 詳しい どう について 関する 為る 有る 居る 成る 良い いい
     名前 氏名 説明 まとめ 要約 リスト 全文 奴 やつ 話 はなし 辺り ところ 所 ほか 他 ざっくり 簡単 ついで
-    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ
+    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る
     please tell me what is are the a an of about for in on with and do does did can you i we to show give list ?
     """.split()
 )
@@ -222,7 +224,7 @@ def _entries(kb: KnowledgeBase) -> Iterator[Entry]:
             yield Entry("topic", topic.id, synonym)
     for phrase in kb.vocabulary.all_partners:
         yield Entry("all", "", phrase)
-    for place in kb.vocabulary.neutral_places:
+    for place in (*kb.vocabulary.neutral_places, *kb.vocabulary.neutral_words):
         yield Entry("neutral", "", place)
     for term in kb.glossary:
         for phrase in (term.term, *term.readings):
@@ -261,7 +263,7 @@ class _Question:
 
     @classmethod
     def parse(cls, text: str) -> _Question:
-        tokens = tokenize(text)
+        tokens = tokenize(_to_hiragana_if_katakana(text))
         spans = _spans([t.key for t in tokens])
         reading_spans = _spans([t.reading for t in tokens])
         boundaries = {0} | {end for _, end in spans}
@@ -276,6 +278,15 @@ class _Question:
         if not touched:
             return -1, -1
         return touched[0][0], touched[-1][1]
+
+
+def _to_hiragana_if_katakana(text: str) -> str:
+    """A question typed all in katakana (ﾑﾛﾗﾝ ﾉ ｼｷ ﾊ ﾅﾝｼﾞ?) is read as hiragana, where Sudachi
+    knows particles (ハ → は) from words. Keys fold kana anyway, so matching is unchanged."""
+    folded = clean(text)
+    hiragana = sum(1 for ch in folded if "\u3041" <= ch <= "\u3096")
+    katakana = sum(1 for ch in folded if "\u30a1" <= ch <= "\u30fa")
+    return jaconv.kata2hira(folded) if katakana >= 4 and hiragana == 0 and not has_kanji(folded) else text
 
 
 def _spans(parts: list[str]) -> list[tuple[int, int]]:
@@ -356,6 +367,7 @@ class Understander:
 
     def _by_words(self, q: _Question) -> list[Match]:
         words = [w for t in q.tokens if t.is_latin for w in latin_words(t.surface)]
+        raw = [w for t in q.tokens if t.is_latin for w in raw_latin_words(t.surface)]
         found: list[Match] = []
         used: set[int] = set()
         for size in range(self.lexicon.max_words, 0, -1):
@@ -369,9 +381,9 @@ class Understander:
             for i in range(len(words) - size + 1):
                 if used.intersection(range(i, i + size)):
                     continue
-                kana = "".join(romaji_to_katakana(w) for w in words[i : i + size])
+                kana = "".join(romaji_to_katakana(w) for w in raw[i : i + size])
                 entries = self.lexicon.keys.get(kana, []) + self.lexicon.readings.get(kana, [])
-                if kana and all(romaji_to_katakana(w) for w in words[i : i + size]) and entries:
+                if kana and all(romaji_to_katakana(w) for w in raw[i : i + size]) and entries:
                     used.update(range(i, i + size))
                     found += [Match(e, -1, -1, "reading", " ".join(words[i : i + size])) for e in entries]
         return found
