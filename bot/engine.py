@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.answer import Answer, Choice, Conversation, Section, Source
-from bot.compose import Composer
+from bot.compose import Composer, to_item
 from bot.context import is_expired
 from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
@@ -126,6 +126,7 @@ class Engine:
     def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
         read = read_question(question, intent.tokens)
+        intent.topics = _retarget(intent, context.topic_id)
         partner_ids = tuple(intent.partner_ids)
         group = self._group_named(read)
         if group and not partner_ids:
@@ -376,29 +377,43 @@ class Engine:
     def _count(self, turn: Turn) -> Answer | None:
         if not turn.read.asks_count:
             return None
-        topics = turn.topics
         conditions = turn.read.conditions
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
         if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
-            events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, turn.read.conditions)]
+            events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, conditions)]
+            if re.search(r"何市|ナンシ|何自治体", turn.read.key + turn.read.reading):
+                names = [self.kb.partner(e.partner_id).name for e in events if e.partner_id]
+                return self._counted(names, "市", "", turn=turn, events=events)
             return self._counted([self.compose.event_line(e) for e in events], "件", "締結式", events=events, turn=turn)
-        listed = [t for t in topics if t in ("cooperation", "projects", "ceremony_who", "plans")]
+        if turn.has_topic("contact_person"):
+            return self._count_contacts(turn)
+        listed = [t for t in turn.topics if t not in ("partners", "announcement", "ceremony", "ceremony_when")]
         if listed and turn.partner_ids:
             facts = [f for pid in turn.partner_ids[:1] for f in self._facts_for(pid, listed[:1])]
             facts = [f for f in facts if f.topic != "projects"] if listed[0] == "projects" else facts
+            facts = [f for f in facts if f.index] if any(f.index for f in facts) else facts
             unit = "人" if listed[0] == "ceremony_who" else "つ"
-            label = f"{self.compose.names(turn.partner_ids[:1])}の{self._topic_label(listed[0])}"
-            return self._counted([f.text for f in facts], unit, label, facts=facts, turn=turn)
+            label = f"{self.compose.names(turn.partner_ids[:1])}の{self._topic_label(self._answered_topic(facts, listed))}"
+            return self._counted([to_item(f) for f in facts], unit, label, facts=facts, turn=turn)
         partner_ids = self._partners_in_scope(turn)
         names = [self.kb.partner(pid).name for pid in partner_ids]
         return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
 
+    def _count_contacts(self, turn: Turn) -> Answer | None:
+        documents = self._documents_for(turn)
+        contacts = [(d, d.contact) for d in self.kb.documents if d.id in documents and d.contact]
+        if not contacts:
+            return None
+        persons = [p for _, c in contacts if c for p in c.persons]
+        facts = [f for f in self.facts if f.topic == "contact_person" and f.document_id in documents]
+        return self._counted(persons, "人", "お問い合わせ先の担当者", facts=facts, turn=turn)
+
     def _counted(self, items: list[str], unit: str, label: str, *, turn: Turn, facts: Sequence[Fact] = (),
                  events: Sequence[Event] = (), partner_ids: Sequence[str] = ()) -> Answer:
         count = len(items)
-        title = f"{label}は{count}{unit}です。" if count else f"{label}に当たるものは資料にありません。"
-        if unit == "市" and count:
-            title = f"{count}市です（{'・'.join(items)}）。"
+        title = f"{label}は{count}{unit}です。" if count else f"{label or '条件'}に当たるものは資料にありません。"
+        if unit in ("市", "人") and count:
+            title = f"{label + 'は' if label and unit == '人' else ''}{count}{unit}です（{'・'.join(items)}）。"
         source = self.compose.cite(facts) if facts else self.compose.cite_events(events) if events else (
             self._cite_partners(partner_ids))
         return Answer(kind="answer", confidence=0.95, title=title,
@@ -421,23 +436,58 @@ class Engine:
 
     def _order(self, turn: Turn) -> Answer | None:
         read = turn.read
-        if read.direction is None or read.position or turn.intent.people:
+        if turn.intent.people or turn.intent.glossary:
             return None
-        if not (self._is_about_ceremonies(turn) or turn.has_topic("partners", "announcement") or "覚書" in read.key
-                or turn.context.event_ids or "oboegaki" in read.words or "memorandum" in read.words):
+        if read.position and read.direction is None and self._is_about_ceremonies(turn) and not turn.intent.partner_ids:
+            return self._nth_ceremony(turn, read.position)
+        if read.direction is None or read.position:
+            return None
+        about_ceremonies = self._is_about_ceremonies(turn) or bool(turn.context.event_ids and not turn.topics)
+        if not about_ceremonies and (turn.has_topic("partners", "announcement") or "覚書" in read.key
+                                     or {"oboegaki", "memorandum", "memoranda"} & set(read.words)):
+            return self._order_documents(turn)
+        if not about_ceremonies:
             return None
         reference = self._reference_event(turn)
         if read.direction in ("next", "previous") and reference is None:
             return None
-        pool = self._ceremonies(self._order_scope(turn))
+        pool = [e for e in self._ceremonies(self._order_scope(turn)) if meets(e, read.conditions)]
         if read.direction in ("first", "last") and turn.context.event_ids and not turn.intent.partner_ids:
             kept = [e for e in pool if e.id in turn.context.event_ids]
-            pool = kept if len(kept) >= 2 and read.refers_back or len(kept) >= 2 and "ウチ" in read.reading else pool
+            pool = kept if len(kept) >= 2 and (read.refers_back or "ウチ" in read.reading) else pool
         picked = pick_in_order(pool, read.direction, read.order_by, reference)
         if picked is None:
             return Answer(kind="answer", confidence=0.9, title=self._none_in_order(read.direction, reference),
                           partner_ids=turn.partner_ids, topic_id="ceremony")
         return self._event_answer(picked, turn, lead=self._order_lead(read.direction, read.order_by, picked, reference))
+
+    def _nth_ceremony(self, turn: Turn, position: int) -> Answer | None:
+        pool = sorted((e for e in self._ceremonies(self._order_scope(turn)) if meets(e, turn.read.conditions)),
+                      key=lambda e: (e.date, e.start))
+        if not 0 < position <= len(pool):
+            return None
+        picked = pool[position - 1]
+        owner = self.kb.partner(picked.partner_id).name if picked.partner_id else picked.title
+        return self._event_answer(picked, turn, lead=f"{position}番目の締結式は{owner}です。")
+
+    def _order_documents(self, turn: Turn) -> Answer | None:
+        """「最初に覚書を結んだ市は?」「北見より前に覚書を結んだ市は?」: by the announcements' dates."""
+        documents = list(self.kb.documents)
+        direction = turn.read.direction
+        if direction in ("next", "previous"):
+            mine = [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
+            if not mine:
+                return None
+            reference = self.kb.document_by_id(mine[0]).date
+            documents = [d for d in documents if (d.date > reference if direction == "next" else d.date < reference)]
+        elif direction == "first":
+            documents = documents[:1]
+        else:
+            documents = documents[-1:]
+        partner_ids = tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
+        if not partner_ids:
+            return Answer(kind="answer", confidence=0.9, title="資料には当てはまる覚書がありません。", topic_id="partners")
+        return self._partners_answer(turn, partner_ids)
 
     def _order_scope(self, turn: Turn) -> tuple[str, ...]:
         if self._group_named(turn.read):
@@ -615,7 +665,9 @@ class Engine:
 
     def _filter(self, turn: Turn) -> Answer | None:
         conditions = turn.read.conditions
-        if not conditions or turn.intent.partner_ids and not turn.from_context:
+        if not conditions:
+            return self._filter_by_place(turn)
+        if turn.intent.partner_ids and not turn.from_context or turn.intent.documents or self._asks_document(turn):
             return None
         if conditions.years and not conditions.months and not self._is_about_ceremonies(turn) and (
                 turn.topics and not turn.has_topic("partners")):
@@ -632,6 +684,29 @@ class Engine:
                       statuses=tuple(to_status(e, turn.now) for e in matching), source=self.compose.cite_events(matching),
                       topic_id="ceremony", partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
                       conversation=Conversation(event_ids=tuple(e.id for e in matching)))
+
+    def _asks_document(self, turn: Turn) -> bool:
+        return any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in turn.topics) or (
+            "発表" in turn.read.key and not self._is_about_ceremonies(turn))
+
+    def _filter_by_place(self, turn: Turn) -> Answer | None:
+        """「応接室で行う締結式はどこ?」: the ceremonies whose place names what was asked."""
+        if turn.intent.partner_ids or not self._is_about_ceremonies(turn) or not turn.intent.segments:
+            return None
+        events = self._ceremonies(self._all_ids())
+        keys = [to_key(seg) for seg in turn.intent.segments if len(to_key(seg)) >= 2]
+        matching = [e for e in events if any(k in to_key(e.place) for k in keys)]
+        if not matching or len(matching) == len(events):
+            return None
+        return self._listed_events(matching, turn, f"{'・'.join(keys)}で行う締結式")
+
+    def _listed_events(self, events: list[Event], turn: Turn, label: str) -> Answer:
+        names = "・".join(self.kb.partner(e.partner_id).name for e in events if e.partner_id)
+        return Answer(kind="answer", confidence=0.9, title=f"{label}は{names}です。",
+                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in events)),),
+                      source=self.compose.cite_events(events), topic_id="ceremony",
+                      partner_ids=tuple(e.partner_id for e in events if e.partner_id),
+                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
 
     # --- why --------------------------------------------------------------------------------------------
 
@@ -663,9 +738,12 @@ class Engine:
         return mine + lead[-1:]
 
     def _documents_meant(self, turn: Turn) -> list[str]:
-        years = turn.read.conditions.years
+        if turn.intent.documents:
+            return list(turn.intent.documents)
+        years, months = turn.read.conditions.years, turn.read.conditions.months
         group = self._group_named(turn.read)
-        documents = [d.id for d in self.kb.documents if not years or d.date.year in years]
+        documents = [d.id for d in self.kb.documents
+                     if (not years or d.date.year in years) and (not months or d.date.month in months)]
         if group:
             documents = [d.id for d in self.kb.documents if {e.partner_id for e in d.engagements} == set(group)]
         return documents
@@ -717,7 +795,8 @@ class Engine:
             people = [f for f in people if f.partner_id in turn.intent.partner_ids] or people
         if not people:
             return None
-        if turn.topics and not turn.has_topic("ceremony_who", "contact_person") or turn.read.conditions:
+        asks_event = [t for t in turn.topics if t not in ("ceremony_who", "contact_person")]
+        if asks_event and (not turn.intent.facet_only or self._is_about_ceremonies(turn)) or turn.read.conditions:
             return self._about_persons_events(turn, people)
         unique = {self._person_key(f): f for f in people}
         sections = tuple(Section(f.text, text=self._person_context(f)) for f in unique.values())
@@ -957,6 +1036,8 @@ class Engine:
         return tuple(sections)
 
     def _documents_for(self, turn: Turn) -> list[str]:
+        if turn.intent.documents:
+            return list(turn.intent.documents)
         if turn.intent.partner_ids:
             return [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
         return self._documents_meant(turn)
@@ -1174,6 +1255,28 @@ _EXPANDS: dict[str, set[str]] = {
 
 def _to_topic(fact_topic: str) -> str:
     return {"project_title": "projects", "promotion": "plans"}.get(fact_topic, fact_topic)
+
+
+# How a bare いつ / 誰 / どこ asks about a topic that is not a ceremony (「総合計画はいつから?」).
+_WH_TARGETS = {
+    ("plans", "when"): "period", ("period", "when"): "period", ("announcement", "when"): "announcement_date",
+    ("announcement", "who"): "announcement_issuer", ("announcement", "where"): "announcement_issuer",
+    ("contact", "who"): "contact_person", ("contact", "where"): "contact_department",
+}
+
+
+def _retarget(intent: Intent, context_topic: str | None) -> list[str]:
+    topics = intent.topics
+    if not intent.asked_wh:
+        return topics
+    named = [t for t in topics if t not in ("ceremony_when", "ceremony_where", "ceremony_who")]
+    base = named or ([context_topic] if context_topic and not intent.partner_ids else [])
+    for topic in base:
+        for wh in sorted(intent.asked_wh):
+            target = _WH_TARGETS.get((topic.split("_")[0] if topic.startswith("announcement") else topic, wh))
+            if target:
+                return [target] + [t for t in named if t != topic]
+    return topics
 
 
 def _to_known_readings(kb: KnowledgeBase, facts: list[Fact]) -> frozenset[str]:

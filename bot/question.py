@@ -41,9 +41,13 @@ class Conditions:
     floors: tuple[int, ...] = ()
     hours: tuple[int, ...] = ()  # 10時台: starts within that hour
     years: tuple[int, ...] = ()
+    starts: tuple[tuple[int, int], ...] = ()  # 10時半から, 11:00開始
+    ends: tuple[tuple[int, int], ...] = ()  # 11時まで, 11:30終了
+    minutes: tuple[int, ...] = ()  # 1時間, 30分間
 
     def __bool__(self) -> bool:
-        return bool(self.months or self.weekdays or self.half_day or self.floors or self.hours or self.years)
+        return bool(self.months or self.weekdays or self.half_day or self.floors or self.hours or self.years
+                    or self.starts or self.ends or self.minutes)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,37 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     years = _to_numbers(r"((?:19|20)\d\d)年(?!\d{1,2}月\d)", key) + tuple(
         int(w) for w in words if re.fullmatch(r"(19|20)\d\d", w)
     )
-    return Conditions(tuple(months), tuple(dict.fromkeys(weekdays)), half, floors, hours, tuple(dict.fromkeys(years)))
+    starts, ends = _read_times(key, text)
+    return Conditions(
+        tuple(months), tuple(dict.fromkeys(weekdays)), half, floors, hours, tuple(dict.fromkeys(years)),
+        starts, ends, _read_minutes(key),
+    )
+
+
+_TIME = re.compile(r"(?<![\d何])(\d{1,2})(?:時(?!台|間)(半|(\d{1,2})分)?|:(\d{2}))")
+
+
+def _read_times(key: str, text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Clock times a question claims: 「10時半から」 is a start, 「11時まで」「11:30に終わる」 an end."""
+    starts: list[tuple[int, int]] = []
+    ends: list[tuple[int, int]] = []
+    for match in _TIME.finditer(key.replace("：", ":") + " " + text):
+        hour = int(match[1])
+        minute = 30 if match[2] == "半" else int(match[3] or match[4] or 0)
+        if hour > 23 or minute > 59:
+            continue
+        after = (key + " " + text)[match.end():match.end() + 4]
+        target = ends if re.match(r"(まで|マデ|に終|ニオワ|終了|シュウリョウ|~|～)", after) else starts
+        if (hour, minute) not in target:
+            target.append((hour, minute))
+    return tuple(starts), tuple(ends)
+
+
+def _read_minutes(key: str) -> tuple[int, ...]:
+    """A length a question claims: 「1時間」「30分間」 (not 何分, which asks it)."""
+    found = [int(m) * 60 for m in re.findall(r"(?<![\d何])(\d{1,2})時間", key)]
+    found += [int(m) for m in re.findall(r"(?<![\d時何:])(\d{1,3})分", key)]
+    return tuple(dict.fromkeys(found))
 
 
 _POSITION_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}

@@ -35,6 +35,12 @@ def failed_conditions(event: Event, conditions: Conditions) -> list[str]:
         failed.append("hour")
     if conditions.years and event.date.year not in conditions.years:
         failed.append("year")
+    if conditions.starts and (event.start.hour, event.start.minute) not in conditions.starts:
+        failed.append("start")
+    if conditions.ends and (event.end is None or (event.end.hour, event.end.minute) not in conditions.ends):
+        failed.append("end")
+    if conditions.minutes and event.minutes not in conditions.minutes:
+        failed.append("minutes")
     return failed
 
 

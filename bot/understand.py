@@ -12,6 +12,7 @@ A question is matched against it in passes, cheapest and surest first:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,9 +40,11 @@ from bot.text import (
     tokenize,
 )
 
-_WH_KEYS = frozenset(to_key(w) for w in "いつ どこ 誰 だれ どなた 何日 何時 when where who".split())
+_WH_KEYS = frozenset(
+    to_key(w) for w in "いつ どこ 誰 だれ どなた 何日 何時 なんじ なんにち 時間 when where who start end time date day".split()
+)
 
-EntryKind = Literal["partner", "topic", "all", "glossary", "neutral", "person"]
+EntryKind = Literal["partner", "topic", "all", "glossary", "neutral", "person", "document"]
 How = Literal["exact", "reading", "word", "homophone", "typo"]
 
 CONFIDENCE: dict[How, float] = {"exact": 1.0, "word": 1.0, "reading": 0.9, "homophone": 0.85, "typo": 0.75}
@@ -97,6 +100,8 @@ class Intent:
     content: list[Token] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     segments: list[str] = field(default_factory=list)
+    asked_wh: set[str] = field(default_factory=set)
+    documents: list[str] = field(default_factory=list)
     asked_dates: list[AskedDate] = field(default_factory=list)
 
     @property
@@ -158,6 +163,14 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
     return segments
 
 
+def _unvoiced(kana: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", kana) if ch not in "\u3099\u309a")
+
+
+def _sounds_alike(typed: str, name: str) -> bool:
+    return Levenshtein.distance(_unvoiced(reading_of(typed)), _unvoiced(reading_of(name))) <= 1
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -174,6 +187,7 @@ class Lexicon:
         self.word_typos: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
         self.typo_lengths: dict[str, set[int]] = defaultdict(set)
         self.neutral_keys: set[str] = set()
+        self.kanji_names: dict[tuple[str, int], list[tuple[Entry, str]]] = defaultdict(list)
         for entry in _entries(kb):
             self._add(entry)
         self.key_lengths = sorted({len(k) for k in self.keys}, reverse=True)
@@ -202,6 +216,9 @@ class Lexicon:
             self.readings[reading].append(entry)
         if has_kanji(key) and len(key) >= 2:
             self.homophones[char_readings(key)].append((entry, key))
+        if entry.kind == "partner" and has_kanji(key) and 2 <= len(key) <= 4:
+            self.kanji_names[(key[0], len(key))].append((entry, key))
+            self.kanji_names[(key[-1], -len(key))].append((entry, key))
         for kana in {reading, key}:
             if is_kana(kana) and len(kana) >= _min_typo_length(entry):
                 self.typo_lengths[entry.kind].add(len(kana))
@@ -229,6 +246,10 @@ def _entries(kb: KnowledgeBase) -> Iterator[Entry]:
     for term in kb.glossary:
         for phrase in (term.term, *term.readings):
             yield Entry("glossary", term.term, phrase)
+    for document in kb.documents:
+        for phrase in (document.title, document.subtitle):
+            if len(phrase) >= 6:
+                yield Entry("document", document.id, phrase)
     for section in _free_sections(kb):
         for phrase in (section.label, *section.synonyms):
             yield Entry("topic", section_topic(section.label), phrase)
@@ -327,7 +348,7 @@ class Understander:
         spans = {(m.start, m.end) for m in exact}
         # A homophone read over a word typed exactly (期間 read as 機関) is not what was meant.
         readings = [m for m in self._by_reading(question) if not any(s <= m.start and m.end <= e for s, e in spans)]
-        matches = exact + readings + self._by_words(question)
+        matches = _outside_titles(exact + readings + self._by_words(question))
         matches += self._by_dates(dates)
         places = self._foreign_places(question, matches)
         if not _has(matches, "partner") or not _has(matches, "topic"):
@@ -419,11 +440,28 @@ class Understander:
                 for entry, target in self.lexicon.word_typos.get(variant, ()):
                     if word != target and Levenshtein.distance(word, target) <= 1 and is_new(entry, -1, -1):
                         found.append(Match(entry, -1, -1, "typo", word))
+        if "partner" not in known_kinds:
+            found += [m for m in self._kanji_typos(q) if is_new(m.entry, m.start, m.end)]
         # A typo that lands on a place we know is not a partner is that place, not a partner.
         return [m for m in found if not (m.entry.kind == "partner" and m.typed in places)]
 
+    def _kanji_typos(self, q: _Question) -> list[Match]:
+        """旭側 for 旭川: one kanji of a partner's name replaced by one that sounds alike (ガワ/カワ)."""
+        found = []
+        for start, end, sub in _windows(q.key, (2, 3, 4)):
+            if not has_kanji(sub):
+                continue
+            candidates = self.lexicon.kanji_names.get((sub[0], len(sub)), []) + self.lexicon.kanji_names.get(
+                (sub[-1], -len(sub)), [])
+            for entry, name in candidates:
+                if sub != name and Levenshtein.distance(sub, name) == 1 and _sounds_alike(sub, name):
+                    found.append(Match(entry, start, end, "typo", sub))
+        return found
+
     def _foreign_places(self, q: _Question, matches: list[Match]) -> list[str]:
-        covered = [(m.start, m.end) for m in matches if m.entry.kind in ("partner", "neutral", "person") and m.start >= 0]
+        covered = [
+            (m.start, m.end) for m in matches if m.entry.kind in ("partner", "neutral", "person", "document") and m.start >= 0
+        ]
         places = []
         for token, (start, end) in zip(q.tokens, q.spans, strict=False):
             if token.is_latin:
@@ -449,6 +487,8 @@ class Understander:
                 intent.glossary.append(target)
             elif kind == "person" and target not in intent.people:
                 intent.people.append(target)
+            elif kind == "document" and target not in intent.documents:
+                intent.documents.append(target)
         self._choose_topics(intent, [m for m in matches if m.entry.kind == "topic"])
         spans = [(m.start, m.end) for m in matches if m.start >= 0]
         words = {w for m in matches if m.how in ("word", "reading", "typo") and m.start < 0 for w in m.typed.split()}
@@ -478,17 +518,32 @@ class Understander:
         # Japanese puts the head last (連携の目的 asks about the purpose): on a tie, the later word.
         chosen = strong or sorted(primary, key=lambda m: (-m.length, -m.start))[:1]
         topic_ids = [m.entry.target for m in sorted(chosen, key=lambda m: m.start)]
-        # A bare どこ/いつ/誰 gives way to a facet named in content words (機関, 担当者, 期間).
-        named = [m for m in facets if to_key(m.entry.phrase) not in _WH_KEYS]
-        facets = named or facets
-        parents = {self.facets[m.entry.target] for m in facets}
+        weak = [m for m in facets if to_key(m.entry.phrase) in _WH_KEYS]
+        intent.asked_wh = {_WH_KINDS[m.entry.target] for m in weak if m.entry.target in _WH_KINDS}
+        # Facets of a named topic (締結式の場所) first; else facets named in content words (担当者, 期間,
+        # 機関) over a bare どこ/いつ/誰, which only says how a named topic is asked.
+        own = [m for m in facets if self.facets[m.entry.target] in topic_ids]
+        named = [m for m in facets if m not in weak]
         generic = {"announcement", "ceremony", "contact"}
-        if facets and (set(topic_ids) <= parents or (named and set(topic_ids) <= parents | generic)):
-            intent.facet_only = not topic_ids
-            chosen = sorted(facets, key=lambda m: m.start)
+        if own:
+            picked = own
+        elif named and set(topic_ids) <= generic:
+            picked = named
+        elif not topic_ids:
+            picked = named or facets
+        else:
+            picked = []
+        if picked:
+            parents = {self.facets[m.entry.target] for m in picked}
+            kept = [m for m in chosen if m.entry.target not in parents | generic]
+            chosen = sorted(picked + kept, key=lambda m: m.start)
             topic_ids = [m.entry.target for m in chosen]
+            intent.facet_only = not kept and not own
         intent.topics = topic_ids
         intent.topic_matches = chosen
+
+
+_WH_KINDS = {"ceremony_when": "when", "ceremony_where": "where", "ceremony_who": "who"}
 
 
 @dataclass(frozen=True)
@@ -527,6 +582,17 @@ def is_typo_of(typed: str, key: str) -> bool:
     if typed == key or Levenshtein.distance(typed, key) > 1:
         return False
     return typed[0] == key[0] or typed[-1] == key[-1]
+
+
+def _outside_titles(matches: list[Match]) -> list[Match]:
+    """Words inside a document's quoted title (「道内基礎自治体との連携の推進」) name the document,
+    not topics of their own."""
+    titles = [(m.start, m.end) for m in matches if m.entry.kind == "document"]
+    return [
+        m for m in matches
+        if m.entry.kind in ("document", "partner") or not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
+                                                             for s, e in titles)
+    ]
 
 
 def _has(matches: list[Match], kind: EntryKind) -> bool:
