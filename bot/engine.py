@@ -48,7 +48,7 @@ _ASKING_NOUNS = frozenset(
     """
     午前 午後 午前中 昼 朝 夕方 何人 人数 最後 最初 一番 違い 比較 共通 意味 名前 正確 状況 状態 段階 役職 時点
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
-    何者 何月 何分 何分間 何時間 一緒 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
+    何者 何月 何分 何分間 分間 何時間 一緒 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
     日曜日 曜日 何曜 何曜日 人 方々 ところ
     """.split()
 )
@@ -835,7 +835,7 @@ class Engine:
 
     def _which_partner(self, turn: Turn) -> Answer | None:
         read = turn.read
-        asks = bool(re.search(r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?", read.reading)) or bool(
+        asks = bool(re.search(r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ", read.reading)) or bool(
             {"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
         if not asks or turn.intent.partner_ids or self._is_about_ceremonies(turn) and not turn.intent.content:
             return None
@@ -914,6 +914,15 @@ class Engine:
     def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
         facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
         facts = self._narrow(turn, facts)
+        if not facts and any(t in _NEAREST for t in topics):
+            nearest = [_NEAREST.get(t, t) for t in topics]
+            facts = self._narrow(turn, [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, nearest)])
+            if facts:
+                missing = "・".join(self._topic_label(t) for t in topics if t in _NEAREST)
+                notes = (f"{self.compose.names(partner_ids)}の{missing}としての記載はないため、近い記載をお示しします。",)
+                topics = nearest
+                return replace(self._partner_slots(turn, partner_ids, topics) or self._nothing_for(turn, partner_ids, topics),
+                               notes=notes)
         if not facts:
             return self._nothing_for(turn, partner_ids, topics)
         many = len(partner_ids) > 1
@@ -1085,6 +1094,11 @@ class Engine:
         facts = [f for pid in partner_ids for f in self.facts if f.partner_id == pid and f.topic in (
             "theme", "project_title", "cooperation", "ceremony_when", "ceremony_where") or (
             f.partner_id == pid and f.topic.startswith("section:"))]
+        for pid in partner_ids:
+            if not self.kb.partner(pid).theme:
+                documents = {e.document_id for e in self.kb.partner(pid).engagements}
+                facts = [f for f in self.facts if f.document_id in documents and f.partner_id is None
+                         and f.topic == "purpose"][:1] + facts
         return Answer(kind="answer", confidence=0.8, title=f"{self.compose.names(partner_ids)}との覚書の概要",
                       sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
                       suggestions=self._follow_ups(partner_ids[0]), partner_ids=partner_ids,
@@ -1133,6 +1147,10 @@ class Engine:
         for topic in topics:
             wanted |= _EXPANDS.get(topic, {topic})
         facts = [f for f in self.facts if f.partner_id == partner_id and f.topic in wanted]
+        if "headline" in topics:
+            documents = {e.document_id for e in self.kb.partner(partner_id).engagements}
+            facts += [f for f in self.facts if f.document_id in documents and f.partner_id is None
+                      and f.topic in ("announcement_title", "announcement_subtitle")]
         if "cooperation" in topics and not any(f.topic == "cooperation" for f in facts):
             facts += [f for f in self.facts if f.partner_id == partner_id and f.topic.startswith("section:") and f.label.startswith("(")]
         return facts
@@ -1144,7 +1162,8 @@ class Engine:
         return tuple(p.id for p in self.kb.partners)
 
     def _is_about_ceremonies(self, turn: Turn) -> bool:
-        return turn.has_topic(*CEREMONY_TOPICS) or bool(re.search(r"締結式|式典|テイケツシキ|シキテン|調印", turn.read.key + turn.read.reading)) or (
+        named = [t for t in turn.topics if t not in turn.intent.weak_topics]
+        return any(t in CEREMONY_TOPICS for t in named) or bool(re.search(r"締結式|式典|テイケツシキ|シキテン|調印", turn.read.key + turn.read.reading)) or (
             "ceremoni" in latin_words(turn.read.text))
 
     def _events_in(self, facts: list[Fact]) -> list[Event]:
@@ -1164,6 +1183,8 @@ class Engine:
     def _topic_label(self, topic: str) -> str:
         if topic.startswith("section:"):
             return topic.removeprefix("section:")
+        if topic == "headline":
+            return "発表のタイトル・サブタイトル"
         return next((t.label for t in self.kb.vocabulary.topics if t.id == topic), topic)
 
     def _slot_confidence(self, turn: Turn) -> float:
@@ -1243,6 +1264,9 @@ def _with_secondary_note(answer: Answer) -> Answer:
     note = f"この内容は{'、'.join(dict.fromkeys(reports))}によるもので、発表資料そのものの記載ではありません。"
     return replace(answer, notes=(*answer.notes, note))
 
+
+# What to answer when a partner's documents lack the field asked: the nearest that they have.
+_NEAREST = {"period": "plans", "theme": "headline", "address": "ceremony_where"}
 
 _EXPANDS: dict[str, set[str]] = {
     "projects": {"project_title", "projects"},

@@ -21,7 +21,7 @@ from bot.knowledge import Document, Engagement, Event, FreeSection, KnowledgeBas
 from bot.text import bigrams, has_kanji, latin_words, reading_of, romaji_to_katakana, to_key
 from bot.timefmt import format_date, format_when
 
-_SENTENCE_END = re.compile(r"(?<=[。．！？])")
+_SENTENCE_END = re.compile(r"(?<=[。．！？])(?!\s*\(…\))")
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,7 @@ class Fact:
     index: int = 0
     value: object = None
     source: SourceRef | None = None
-
-    @property
-    def event(self) -> Event | None:
-        return self.value if isinstance(self.value, Event) else None
+    event: Event | None = None
 
 
 def split_sentences(text: str) -> list[str]:
@@ -91,7 +88,7 @@ def _free_section_facts(section: FreeSection, document_id: str, partner_id: str 
 
 def _ceremony_facts(e: Engagement, event: Event) -> Iterator[Fact]:
     def fact(topic: str, label: str, text: str, index: int = 0, value: object = event) -> Fact:
-        return Fact(e.document_id, e.partner_id, topic, "覚書締結式", label, text, index, value)
+        return Fact(e.document_id, e.partner_id, topic, "覚書締結式", label, text, index, value, None, event)
 
     yield fact("ceremony_when", "日時", format_when(event))
     yield fact("ceremony_where", "場所", event.place)
@@ -140,7 +137,7 @@ def compile_facts(kb: KnowledgeBase) -> list[Fact]:
                           f"{term.term}（{term.expansion}）", 0, term))
     for event in kb.events:
         facts.append(Fact(event.document_id or kb.documents[0].id, event.partner_id, "event", event.title,
-                          "日時", f"{format_when(event)} {event.place}", 0, event))
+                          "日時", f"{format_when(event)} {event.place}", 0, event, None, event))
     return facts
 
 

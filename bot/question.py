@@ -79,7 +79,7 @@ _SMALLTALK_WORDS = {"hi", "hello", "hey", "thanks", "thank", "thx", "ty", "bye",
 _HELP_WORDS = {"help", "usage", "commands", "command"}
 _GREETING = re.compile(
     r"^(コンニチ[ハワ]|コンバンハ|オハヨウ(ゴザイマス)?|ハジメマシテ|ヨロシク(オネガイシマス)?|オツカレ(サマ)?(デス)?|オツカレサマデシタ|"
-    r"アリガトウ(ゴザイマス|ゴザイマシタ)?|ドウモ(アリガトウ)?|タスカリマシタ|タスカル|サンキュー?|リョウカイ(デス|シマシタ)?|"
+    r"アリガト(ウ)?(ゴザイマス|ゴザイマシタ)?|ドウモ(アリガトウ)?|タスカリマシタ|タスカル|サンキュー?|リョウカイ(デス|シマシタ)?|"
     r"ワカリマシタ|OK|オッケー|ハイ|イイエ|サヨウナラ|ジャアネ|マタネ)+$"
 )
 _HELP = re.compile(r"ツカイカタ|ナニガデキ|ナンガデキ|ナニガデキル|ナニヲキイタラ|ドウキケバ|ナニヲキケ|ナニヲシツモン|ナニガキケ|ドンナシツモン|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト")
@@ -247,13 +247,13 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         direction=read_direction(key, reading_all, words),
         order_by=_order_by(key, reading_all),
         wh=wh,
-        asks_count=bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ|イクツ", reading_all))
+        asks_count=not re.search(r"何市の|ナンシノ|何市が|ナンシガ", key + reading_all) and bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ|イクツ", reading_all))
         or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
         or "how many" in " ".join(words),
         asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))
         or bool({"compare", "difference", "differ", "vs", "versus"} & set(words)),
         asks_common=bool(re.search(r"キョウツウ|共通|オナジ|同じ", reading_all + key)) or "common" in words,
-        asks_why=bool(re.search(r"ナゼ|ナンデ|ドウシテ|リユウ|モクテキ|ネライ|シュシ|メザ|何故|理由|目的|狙い|趣旨|意図|目指", reading_all + key))
+        asks_why=bool(re.search(r"ナゼ|ナンデ(?!ス|シ|ショ)|ドウシテ|リユウ|モクテキ|ネライ|シュシ|メザ|何故|理由|目的|狙い|趣旨|意図|目指", reading_all + key))
         or bool({"why", "purpose", "reason", "aim"} & set(words)),
         asks_duration=bool(
             re.search(r"ナンプン|ナンジカン|ドノクライ(ノ)?ジカン|ドレクライ|ドノグライ|ナガサ|何分|何時間|長さ|所要", reading_all + key)
@@ -269,7 +269,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
 # Values a knowledge base of announcements may not hold at all: a question that asks for one is
 # answerable only if some fact in scope has a value of that kind (「建設費は?」 needs an amount in 円).
 VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("金額", r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|how much|cost|price|budget amount", r"\d[\d,]*(万|億)?円"),
+    ("金額", r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|how much|cost|price|what is the budget|budget of", r"\d[\d,]*(万|億)?円"),
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
     ("人口", r"人口|ジンコウ|population", r"人口"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),

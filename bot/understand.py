@@ -101,6 +101,7 @@ class Intent:
     tokens: list[Token] = field(default_factory=list)
     segments: list[str] = field(default_factory=list)
     asked_wh: set[str] = field(default_factory=set)
+    weak_topics: set[str] = field(default_factory=set)
     documents: list[str] = field(default_factory=list)
     asked_dates: list[AskedDate] = field(default_factory=list)
 
@@ -519,6 +520,7 @@ class Understander:
         chosen = strong or sorted(primary, key=lambda m: (-m.length, -m.start))[:1]
         topic_ids = [m.entry.target for m in sorted(chosen, key=lambda m: m.start)]
         weak = [m for m in facets if to_key(m.entry.phrase) in _WH_KEYS]
+        intent.weak_topics = {m.entry.target for m in weak}
         intent.asked_wh = {_WH_KINDS[m.entry.target] for m in weak if m.entry.target in _WH_KINDS}
         # Facets of a named topic (締結式の場所) first; else facets named in content words (担当者, 期間,
         # 機関) over a bare どこ/いつ/誰, which only says how a named topic is asked.
