@@ -863,7 +863,7 @@ class Engine:
         """「室蘭のプロジェクトで航空宇宙って?」: a passage that the content points at answers, over
         generic topic words (プロジェクト, 連携, 目的) and a bare どこ/いつ."""
         topics = self._specific_topics(turn)
-        if not turn.intent.segments or self._content_weight(turn) < (4.0 if topics else 2.5):
+        if not turn.intent.segments or self._content_weight(turn) < (4.0 if topics else 2.0):
             return None
         hits = self._hits(turn, turn.partner_ids)
         if not hits and turn.from_context:
@@ -871,6 +871,8 @@ class Engine:
         if not hits:
             return None
         best = hits[0].fact
+        if topics and best.partner_id is None and best.topic.startswith(("contact", "announcement")):
+            return None  # 「企画調査課の内線は?」: the content names the document's block, the topic its field
         if topics and not self._fact_in_topics(best, topics):
             if self._has_topic_facts_near(best, topics) or hits[0].score < 0.8:
                 return None  # 「企画調査課の内線は?」: the content names the place, the topic the fact

@@ -185,7 +185,10 @@ def to_query_features(segment: str) -> set[str]:
             features |= {f"r:{b}" for b in bigrams(kana)} if len(kana) >= 3 else {f"w:{w}" for w in latin_words(word)}
         return features
     if has_kanji(key):
-        return bigrams(key) | ({key} if len(key) == 1 else set())
+        # Okurigana change with the form (活かす / 活かした): the kanji stem is what to look for.
+        stem = re.sub(r"[\u30a1-\u30fa\u30fc]{1,3}$", "", key) if has_kanji(key[-4:-1] or key) else key
+        stem = stem or key
+        return bigrams(stem) | ({stem} if len(stem) == 1 else set())
     return {f"r:{b}" for b in bigrams(key)}
 
 

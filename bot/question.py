@@ -247,7 +247,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         direction=read_direction(key, reading_all, words),
         order_by=_order_by(key, reading_all),
         wh=wh,
-        asks_count=not re.search(r"何市の|ナンシノ|何市が|ナンシガ", key + reading_all) and bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ|イクツ", reading_all))
+        asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all) and bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ|イクツ", reading_all))
         or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
         or "how many" in " ".join(words),
         asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))

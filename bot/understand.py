@@ -151,7 +151,7 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
     previous: Token | None = None
     for token, (start, end) in zip(q.tokens, q.spans, strict=False):
         covered = any(s < end and start < e for s, e in spans) or token.key in matched_words
-        if covered or token.is_latin or token.pos[1] == "数詞" or _is_break(token, previous):
+        if covered or token.is_latin or token.pos[1] == "数詞" or token.key.isdigit() or _is_break(token, previous):
             if current:
                 segments.append(current)
             current = ""
@@ -160,7 +160,7 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
         previous = token if not covered else None
     if current:
         segments.append(current)
-    segments += [t.surface for t in q.tokens if t.is_latin and t.key not in matched_words]
+    segments += [t.surface for t in q.tokens if t.is_latin and t.key not in matched_words and not t.key.isdigit()]
     return segments
 
 
@@ -520,7 +520,8 @@ class Understander:
         chosen = strong or sorted(primary, key=lambda m: (-m.length, -m.start))[:1]
         topic_ids = [m.entry.target for m in sorted(chosen, key=lambda m: m.start)]
         weak = [m for m in facets if to_key(m.entry.phrase) in _WH_KEYS]
-        intent.weak_topics = {m.entry.target for m in weak}
+        own_parents = {self.facets[m.entry.target] for m in facets} & set(topic_ids)
+        intent.weak_topics = {m.entry.target for m in weak if self.facets[m.entry.target] not in own_parents}
         intent.asked_wh = {_WH_KINDS[m.entry.target] for m in weak if m.entry.target in _WH_KINDS}
         # Facets of a named topic (締結式の場所) first; else facets named in content words (担当者, 期間,
         # 機関) over a bare どこ/いつ/誰, which only says how a named topic is asked.
