@@ -54,7 +54,7 @@ _ASKING_NOUNS = frozenset(
     """
     午前 午後 午前中 昼 朝 夕方 何人 人数 最後 最初 一番 違い 比較 共通 意味 名前 正確 状況 状態 段階 役職 時点
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
-    何者 何月 何分 何分間 分間 何時間 一緒 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
+    何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
     日曜日 曜日 何曜 何曜日 人 方々 ところ
     """.split()
 )
@@ -849,13 +849,21 @@ class Engine:
         if not hits:
             return None
         fact = hits[0].fact
-        if not fact.partner_id:
+        owner = self._owner_partner(fact)
+        if not owner:
             return None
-        name = self.kb.partner(fact.partner_id).name
-        facts = [h.fact for h in hits if h.fact.partner_id == fact.partner_id][:2]
+        name = self.kb.partner(owner).name
+        facts = [h.fact for h in hits if self._owner_partner(h.fact) == owner][:2]
         return Answer(kind="answer", confidence=round(hits[0].score, 3), title=f"{name}です。",
                       sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
-                      partner_ids=(fact.partner_id,), topic_id=fact.topic)
+                      partner_ids=(owner,), topic_id=_to_topic(fact.topic))
+
+    def _owner_partner(self, fact: Fact) -> str | None:
+        """The partner a fact is about: its own, or the only partner of its document."""
+        if fact.partner_id:
+            return fact.partner_id
+        engagements = self.kb.document_by_id(fact.document_id).engagements
+        return engagements[0].partner_id if len(engagements) == 1 else None
 
     # --- distinctive words over topic words ------------------------------------------------------------
 
@@ -873,9 +881,8 @@ class Engine:
         best = hits[0].fact
         if topics and best.partner_id is None and best.topic.startswith(("contact", "announcement")):
             return None  # 「企画調査課の内線は?」: the content names the document's block, the topic its field
-        if topics and not self._fact_in_topics(best, topics):
-            if self._has_topic_facts_near(best, topics) or hits[0].score < 0.8:
-                return None  # 「企画調査課の内線は?」: the content names the place, the topic the fact
+        if topics and not self._fact_in_topics(best, topics) and hits[0].score < 0.8:
+            return None
         return self._passage_answer(hits, turn)
 
     def _passage_owner(self, fact: Fact) -> str:
@@ -884,10 +891,6 @@ class Engine:
     def _specific_topics(self, turn: Turn) -> list[str]:
         generic = {m.entry.target for m in turn.intent.topic_matches if to_key(m.entry.phrase) in _GENERIC_TOPIC_WORDS}
         return [t for t in turn.topics if t not in turn.intent.weak_topics and t not in generic]
-
-    def _has_topic_facts_near(self, fact: Fact, topics: list[str]) -> bool:
-        return any(f.document_id == fact.document_id and f.partner_id in (fact.partner_id, None)
-                   and _to_topic(f.topic) in topics for f in self.facts)
 
     def _fact_in_topics(self, fact: Fact, topics: list[str]) -> bool:
         wanted = set(topics) | ({"project_title"} if "projects" in topics else set())
@@ -1165,7 +1168,13 @@ class Engine:
         return query
 
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
-        hits = self.index.search(self._query(turn), partner_ids=partner_ids)
+        query = self._query(turn)
+        hits = self.index.search(query, partner_ids=partner_ids)
+        if partner_ids and not (hits and _is_found(hits[0])):
+            # What the partners' documents say of them all (「3市との覚書で促進したいのは?」).
+            documents = {e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements}
+            hits = [h for h in self.index.search(query, limit=20) if h.fact.partner_id is None
+                    and h.fact.document_id in documents][:5]
         if not hits or not _is_found(hits[0]):
             return []
         return hits
@@ -1307,7 +1316,7 @@ _EXPANDS: dict[str, set[str]] = {
     "projects": {"project_title", "projects"},
     "ceremony": {"ceremony_when", "ceremony_where", "ceremony_who", "address"},
     "ceremony_where": {"ceremony_where", "address"},
-    "plans": {"plans"},
+    "plans": {"plans", "promotion"},
     "address": {"address", "ceremony_where"},
 }
 

@@ -148,7 +148,7 @@ def people_of(facts: list[Fact]) -> list[tuple[Fact, Person]]:
 # --- search -------------------------------------------------------------------------------------
 
 CONFIDENT = 0.6
-_MIN_WEIGHT = 2.5  # below this the question says too little to point at one fact
+_MIN_WEIGHT = 2.0  # below this the question says too little to point at one fact
 _CANDIDATE_FEATURES = 10
 
 

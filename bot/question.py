@@ -247,9 +247,10 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         direction=read_direction(key, reading_all, words),
         order_by=_order_by(key, reading_all),
         wh=wh,
-        asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all) and bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ|イクツ", reading_all))
-        or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
-        or "how many" in " ".join(words),
+        asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all) and (
+            bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ", reading_all))
+            or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
+            or "how many" in " ".join(words)),
         asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))
         or bool({"compare", "difference", "differ", "vs", "versus"} & set(words)),
         asks_common=bool(re.search(r"キョウツウ|共通|オナジ|同じ", reading_all + key)) or "common" in words,
@@ -274,6 +275,8 @@ VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("人口", r"人口|ジンコウ|population", r"人口"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
     ("面積", r"面積|広さ|\barea\b", r"面積|(km|ｋｍ)2|平方"),
+    ("任期", r"何期目|任期|期目|ナンキメ|\bterm\b", r"\d+期目|任期"),
+    ("行き方", r"行き方|イキカタ|道順|最寄り|交通手段|アクセス方法|how to get", r"徒歩|駅から|バス停|最寄り"),
 )
 
 

@@ -13,7 +13,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import ReminderMessage
-from bot.knowledge import JST, Attendee, KnowledgeBase
+from bot.knowledge import JST, KnowledgeBase, Person
 from bot.reload import KnowledgeReloader
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
@@ -195,7 +195,7 @@ def test_the_card_says_what_when_where_who_and_source(kb: KnowledgeBase) -> None
 def test_the_card_escapes_and_truncates(kb: KnowledgeBase) -> None:
     card = to_reminder_message(late_message(
         kb, title="<!channel> " + "長" * 300, place="<@U123> & 会議室",
-        attendees=(Attendee(role="<!here>", name="x" * 3000),),
+        attendees=(Person(role="<!here>", name="x" * 3000),),
     ))
     assert_round_trips(card.blocks)
     text = str(card.blocks) + card.text

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
-from bot.answer import Answer, Choice, EventStatus, Section, Source
+from bot.answer import Answer, Choice, Citation, EventStatus, Section, Source
 from bot.knowledge import JST
 from handlers.slack_blocks import (
     CHOICE_ACTION_PREFIX,
@@ -33,7 +33,7 @@ from handlers.slack_blocks import (
 )
 from tests.fakes.slack_app import assert_round_trips, make_dispatcher, to_texts
 
-SOURCE = Source("道内基礎自治体との連携の推進", "2019-12-17", "帯広市 › 主な連携・協力事項")
+SOURCE = Source((Citation("道内基礎自治体との連携の推進", "2019-12-17", "帯広市 › 主な連携・協力事項"),))
 OPTIONS = AnswerOptions("帯広の連携事項は?", "slack:T:C:1.0")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.answer import Answer, Choice, EventStatus, Section, Source
+from bot.answer import Answer, Choice, Citation, EventStatus, Section, Source
 from bot.delivery import ReminderMessage
 from bot.dispatch import Dispatcher
 from bot.engine import Engine
@@ -37,7 +37,7 @@ from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
 from tests.teams_support import assert_valid_card, card_validator
 
-SOURCE = Source("道内基礎自治体との連携の推進", "2019-12-17", "旭川市")
+SOURCE = Source((Citation("道内基礎自治体との連携の推進", "2019-12-17", "旭川市"),))
 
 
 def texts(card: dict[str, Any]) -> list[str]:
