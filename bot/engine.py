@@ -21,7 +21,7 @@ from bot.compose import Composer, to_item
 from bot.context import is_expired
 from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
-from bot.knowledge import Event, KnowledgeBase
+from bot.knowledge import Event, KnowledgeBase, Plan
 from bot.question import Conditions, Reading, asked_value_kind, asks_source, is_help, is_smalltalk, is_yes_no, read_question
 from bot.reasoning import common_items, failed_conditions, floor_of, meets, pick_in_order, similarity
 from bot.text import Token, clean, latin_words, romaji_to_katakana, to_key, tokenize
@@ -330,6 +330,10 @@ class Engine:
         topics = [t for t in turn.topics if t not in ("partners",)] or ([turn.context.topic_id] if turn.context.topic_id else [])
         if read.asks_duration:
             topics = ["ceremony_when"]
+        if self._content_weight(turn) >= 2.0:
+            compared = self._compare_content(turn, partner_ids)
+            if compared is not None:
+                return compared
         if not topics or topics == ["announcement"]:
             return self._compare_documents(turn, partner_ids)
         if read.asks_common:
@@ -346,6 +350,18 @@ class Engine:
         return Answer(kind="answer", confidence=0.9, title=f"{self.compose.names(partner_ids)}の{label}の比較",
                       sections=sections, notes=notes, source=self.compose.cite(facts), topic_id=topics[0],
                       partner_ids=partner_ids)
+
+    def _compare_content(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
+        """「旭川と室蘭の事業構築への支援の違いは」: for each partner, the fact the content points at."""
+        facts = []
+        for partner_id in partner_ids:
+            hits = self._hits(turn, (partner_id,))
+            if not hits:
+                return None
+            facts.append(hits[0].fact)
+        return Answer(kind="answer", confidence=0.85, title=f"{self.compose.names(partner_ids)}の比較",
+                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
+                      topic_id=_to_topic(facts[0].topic), partner_ids=partner_ids)
 
     def _compare_documents(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
         documents = list(dict.fromkeys(e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements))
@@ -587,22 +603,36 @@ class Engine:
                       conversation=Conversation(event_ids=tuple(e.id for e in matching)))
 
     def _check_done(self, turn: Turn) -> Answer | None:
-        if not re.search(r"済み|済ん|既に|もう|スデニ|ズミ|終わっ|オワッ", turn.read.key + turn.read.reading):
+        """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
+        with nothing recorded is said as exactly that."""
+        if not re.search(r"済み|済ん|既に|もう|スデニ|ズミ|終わっ|オワッ|できて|デキテ", turn.read.key + turn.read.reading):
             return None
+        if turn.has_topic("plans", "period"):
+            return self._plan_status(turn)
         if not self._is_about_ceremonies(turn) and "覚書" not in turn.read.key:
             return None
         reference_day = self._reference_day(turn)
         events = self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
         if not events:
             return None
-        before = [e for e in events if e.date <= reference_day and e.held]
-        verdict = "はい" if before and len(before) == len(events) else "いいえ"
-        lines = tuple(f"{self.compose.event_line(e)}（予定）" for e in events)
-        when = f"{format_date(reference_day)}の時点では" if reference_day != turn.now.date() else ""
-        title = (f"{verdict}。{when}締結式はまだ行われていません（締結式の予定日は以下のとおりです）。" if verdict == "いいえ" and when
-                 else f"{verdict}。締結式の予定日は以下のとおりです。資料には開催されたとは書かれていません。")
-        return Answer(kind="answer", confidence=0.9, title=title, sections=(Section("", items=lines),),
+        lines = tuple(self.compose.event_line(e) for e in events)
+        if all(e.held and e.date <= reference_day for e in events):
+            title = "はい。締結式が行われたことが資料に記録されています。"
+        elif all(e.date > reference_day for e in events):
+            title = f"いいえ。{format_date(reference_day)}の時点では、締結式はまだ予定の段階です。"
+        else:
+            title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
+        return Answer(kind="answer", confidence=0.9, title=title, sections=(Section("締結式の予定", items=lines),),
                       source=self.compose.cite_events(events), topic_id="ceremony")
+
+    def _plan_status(self, turn: Turn) -> Answer | None:
+        plans = [f for pid in turn.partner_ids for f in self._facts_for(pid, ["plans"]) if isinstance(f.value, Plan)]
+        named = [f for f in plans if any(to_key(seg) in to_key(f.text) for seg in turn.intent.segments if len(seg) >= 2)]
+        pending = [f for f in named or plans if re.search(r"策定作業中|策定中|次期", f.text)]
+        if not pending:
+            return None
+        return Answer(kind="answer", confidence=0.85, title=f"いいえ。資料の時点では「{pending[0].text}」と書かれています。",
+                      source=self.compose.cite(pending), partner_ids=turn.partner_ids, topic_id="plans")
 
     def _reference_day(self, turn: Turn) -> date:
         years = turn.read.conditions.years
@@ -930,7 +960,7 @@ class Engine:
         if turn.has_topic("precedent"):
             return self._precedent(turn, yes_no=False)
         if turn.has_topic("partners") and (not (set(topics) - {"partners"}) or not turn.partner_ids):
-            if self._query(turn):
+            if self._query(turn) or self._english_content(turn):
                 return None  # 「温泉を活かすのはどの市?」 with nothing found: not the list of every partner
             return self._partners_answer(turn, self._partners_in_scope(turn))
         document_topics = [t for t in topics if t.split("_")[0] in ("contact", "announcement")]
@@ -1155,6 +1185,10 @@ class Engine:
             return self._fallback(turn, f"{names}について「{asked}」に当たる記載は資料にありません。")
         return None
 
+    def _english_content(self, turn: Turn) -> list[str]:
+        return [w for seg in turn.intent.segments if seg.isascii() for w in latin_words(seg)
+                if w not in _QUESTION_WORDS and not romaji_to_katakana(w)]
+
     def _query(self, turn: Turn) -> set[str]:
         query: set[str] = set()
         for segment in turn.intent.segments:
@@ -1170,14 +1204,16 @@ class Engine:
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
         query = self._query(turn)
         hits = self.index.search(query, partner_ids=partner_ids)
-        if partner_ids and not (hits and _is_found(hits[0])):
-            # What the partners' documents say of them all (「3市との覚書で促進したいのは?」).
+        if len(partner_ids) > 1:
+            # What the partners' documents say of them all counts too (「3市との覚書で促進したいのは?」).
             documents = {e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements}
-            hits = [h for h in self.index.search(query, limit=20) if h.fact.partner_id is None
-                    and h.fact.document_id in documents][:5]
+            shared = [h for h in self.index.search(query, limit=20) if h.fact.partner_id is None
+                      and h.fact.document_id in documents]
+            hits = sorted(shared + hits, key=lambda h: -round(h.score, 3))[:5]
         if not hits or not _is_found(hits[0]):
             return []
-        return hits
+        # Equally good facts: the one of the topic asked first (「地域基本計画の名前」 is a plan).
+        return sorted(hits, key=lambda h: (-round(h.score, 3), not self._fact_in_topics(h.fact, turn.topics)))
 
     def _content_weight(self, turn: Turn) -> float:
         query = self._query(turn)

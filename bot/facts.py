@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.knowledge import Document, Engagement, Event, FreeSection, KnowledgeBase, Person, Plan, SourceRef
-from bot.text import bigrams, has_kanji, latin_words, reading_of, romaji_to_katakana, to_key
+from bot.text import bigrams, clean, has_kanji, latin_words, reading_of, romaji_to_katakana, to_key
 from bot.timefmt import format_date, format_when
 
 _SENTENCE_END = re.compile(r"(?<=[。．！？])(?!\s*\(…\))")
@@ -186,8 +186,7 @@ def to_query_features(segment: str) -> set[str]:
         return features
     if has_kanji(key):
         # Okurigana change with the form (活かす / 活かした): the kanji stem is what to look for.
-        stem = re.sub(r"[\u30a1-\u30fa\u30fc]{1,3}$", "", key) if has_kanji(key[-4:-1] or key) else key
-        stem = stem or key
+        stem = to_key(re.sub(r"[\u3041-\u3096]+$", "", clean(segment))) or key
         return bigrams(stem) | ({stem} if len(stem) == 1 else set())
     return {f"r:{b}" for b in bigrams(key)}
 

@@ -55,7 +55,7 @@ _GENERIC_LEMMAS = frozenset(
     教える 知る 聞く 言う 思う 分かる わかる 見る 調べる 頂く 下さる くださる ください お願い 願う 欲しい
     市 何 こと 事 もの 物 方 件 内容 詳細 情報 中身 具体 詳しい どう について 関する 為る 有る 居る 成る 良い いい
     名前 氏名 説明 まとめ 要約 リスト 全文 奴 やつ 話 はなし 辺り ところ 所 ほか 他 ざっくり 簡単 ついで
-    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る
+    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る 為 ため 形 かたち あり方
     please tell me what is are the a an of about for in on with and do does did can you i we to show give list ?
     """.split()
 )
@@ -144,14 +144,22 @@ def _is_break(token: Token, previous: Token | None) -> bool:
     return False
 
 
+def _is_so_far(tokens: list[Token], index: int) -> bool:
+    pair = "".join(t.key for t in tokens[index : index + 2])
+    before = "".join(t.key for t in tokens[max(0, index - 1) : index + 1])
+    return pair == "コレマデ" or before == "コレマデ"
+
+
 def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[str]) -> list[str]:
     """The question's unmatched content as contiguous stretches of text, for the fact search."""
     segments: list[str] = []
     current = ""
     previous: Token | None = None
-    for token, (start, end) in zip(q.tokens, q.spans, strict=False):
+    for index, (token, (start, end)) in enumerate(zip(q.tokens, q.spans, strict=False)):
         covered = any(s < end and start < e for s, e in spans) or token.key in matched_words
-        if covered or token.is_latin or token.pos[1] == "数詞" or token.key.isdigit() or _is_break(token, previous):
+        if _is_so_far(q.tokens, index):
+            current += token.surface  # 「これまで」 (so far) is what a question about past work asks
+        elif covered or token.is_latin or token.pos[1] == "数詞" or token.key.isdigit() or _is_break(token, previous):
             if current:
                 segments.append(current)
             current = ""
