@@ -567,6 +567,8 @@ class Engine:
         conditions = turn.read.conditions
         if not conditions or conditions.years and not self._is_about_ceremonies(turn):
             return None
+        if re.search(r"時点|ジテン", turn.read.key + turn.read.reading):
+            return None  # 「2019年12月の時点で」 names a moment to judge from, not a condition
         subject = turn.partner_ids
         if not subject:
             return self._exists(turn)
@@ -635,11 +637,11 @@ class Engine:
                       source=self.compose.cite(pending), partner_ids=turn.partner_ids, topic_id="plans")
 
     def _reference_day(self, turn: Turn) -> date:
-        years = turn.read.conditions.years
-        for document in self.kb.documents:
-            if years and document.date.year in years and ("発表" in turn.read.key or "時点" in turn.read.key):
-                return document.date
-        return turn.now.date()
+        """「発表の時点で」: the day of the document meant; otherwise today."""
+        if not re.search(r"時点|発表時|発表当時|ジテン", turn.read.key + turn.read.reading):
+            return turn.now.date()
+        documents = [self.kb.document_by_id(d) for d in self._documents_for(turn)]
+        return min((d.date for d in documents), default=turn.now.date())
 
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
