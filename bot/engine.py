@@ -24,7 +24,7 @@ from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_l
 from bot.knowledge import Event, KnowledgeBase, Plan
 from bot.question import Conditions, Reading, asked_value_kind, asks_source, is_help, is_smalltalk, is_yes_no, read_question
 from bot.reasoning import common_items, failed_conditions, floor_of, meets, pick_in_order, similarity
-from bot.text import Token, clean, latin_words, romaji_to_katakana, to_key, tokenize
+from bot.text import Token, clean, has_kanji, latin_words, romaji_to_katakana, to_key, tokenize
 from bot.timefmt import WEEKDAYS, format_date, format_time_range, format_when, to_status
 from bot.understand import Intent, Understander
 
@@ -556,7 +556,7 @@ class Engine:
     def _yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
             return None
-        for check in (self._check_conditions, self._check_done, self._check_owner, self._check_person,
+        for check in (self._check_conditions, self._check_done, self._check_each, self._check_owner, self._check_person,
                       self._check_precedent, self._check_partner_exists):
             answer = check(turn)
             if answer is not None:
@@ -642,6 +642,22 @@ class Engine:
             return turn.now.date()
         documents = [self.kb.document_by_id(d) for d in self._documents_for(turn)]
         return min((d.date for d in documents), default=turn.now.date())
+
+    def _check_each(self, turn: Turn) -> Answer | None:
+        """「旭川と帯広、どちらも滞在型観光を進める?」: does each partner named have it?"""
+        partner_ids = turn.intent.partner_ids
+        if len(partner_ids) < 2 or not turn.intent.segments or turn.read.conditions:
+            return None
+        found = {pid: self._hits(turn, (pid,)) for pid in partner_ids}
+        have = [pid for pid in partner_ids if found[pid]]
+        if not have:
+            return None
+        facts = [found[pid][0].fact for pid in have]
+        lacking = [pid for pid in partner_ids if pid not in have]
+        title = "はい、いずれにも記載があります。" if not lacking else (
+            f"いいえ、{self.compose.names(lacking)}については資料に記載がありません。")
+        return Answer(kind="answer", confidence=0.85, title=title, sections=self.compose.fact_sections(facts),
+                      source=self.compose.cite(facts), partner_ids=partner_ids, topic_id=_to_topic(facts[0].topic))
 
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
@@ -752,8 +768,11 @@ class Engine:
         if not (turn.read.asks_why or turn.has_topic("purpose")):
             return None
         partner_ids = turn.intent.partner_ids or (turn.partner_ids if turn.from_context else ())
-        if partner_ids:
-            facts = [f for pid in partner_ids for f in self._purpose_of(pid)]
+        group = self._documents_of_group(partner_ids)
+        if group:
+            facts = [f for f in self.facts if f.topic == "purpose" and f.partner_id is None and f.document_id in group]
+        elif partner_ids:
+            facts = list(dict.fromkeys(f for pid in partner_ids for f in self._purpose_of(pid)))
         else:
             facts = [f for f in self.facts if f.topic == "purpose"]
             documents = self._documents_meant(turn)
@@ -764,6 +783,12 @@ class Engine:
         return Answer(kind="answer", confidence=0.9, title=f"{names}趣旨・目的", sections=self.compose.fact_sections(facts),
                       source=self.compose.cite(facts), topic_id="purpose", partner_ids=partner_ids)
 
+    def _documents_of_group(self, partner_ids: Sequence[str]) -> list[str]:
+        """The documents whose partners are exactly these (「旭川・室蘭・帯広との覚書」)."""
+        if len(partner_ids) < 2:
+            return []
+        return [d.id for d in self.kb.documents if {e.partner_id for e in d.engagements} == set(partner_ids)]
+
     def _purpose_of(self, partner_id: str) -> list[Fact]:
         """Why this partner: its own purpose sections, else its theme and promotion with its document's purpose."""
         own = [f for f in self.facts if f.partner_id == partner_id and f.topic == "purpose"]
@@ -772,8 +797,12 @@ class Engine:
                 and f.topic == "purpose"]
         if own:
             return lead + own
-        mine = [f for f in self.facts if f.partner_id == partner_id and f.topic in ("theme", "promotion")]
-        return mine + lead[-1:]
+        # A memorandum shared with other partners: what this one aims at is its theme, and why the
+        # bureau signs is the document's purpose where it names the partner.
+        theme = [f for f in self.facts if f.partner_id == partner_id and f.topic == "theme"]
+        name = self.kb.partner(partner_id).name
+        naming = [f for f in lead if name in f.text] or lead[-1:]
+        return theme + naming
 
     def _documents_meant(self, turn: Turn) -> list[str]:
         if turn.intent.documents:
@@ -932,7 +961,7 @@ class Engine:
 
     def _passage_answer(self, hits: list[Hit], turn: Turn) -> Answer:
         best = hits[0]
-        kept = [h.fact for h in hits if h.score >= best.score - 0.05][:3]
+        kept = [h.fact for h in hits if h.score >= best.score - 0.01][:2]
         if best.fact.topic == "project_title":
             kept += [f for f in self.facts if f.topic == "projects" and f.label == best.fact.label and f.partner_id == best.fact.partner_id]
         kept = list(dict.fromkeys(kept))
@@ -977,7 +1006,7 @@ class Engine:
 
     def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
         facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
-        facts = self._narrow(turn, facts)
+        facts = self._narrow(turn, facts) + self._promotion_asked(turn, partner_ids, topics)
         if not facts and any(t in _NEAREST for t in topics):
             nearest = [_NEAREST.get(t, t) for t in topics]
             facts = self._narrow(turn, [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, nearest)])
@@ -994,9 +1023,12 @@ class Engine:
         who = "各市" if many and len(partner_ids) == len(self.kb.partners) else self.compose.names(partner_ids)
         listed = self._listed(facts) if not many else tuple(
             Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の{label}は?") for p in partner_ids)
+        sections = self.compose.fact_sections(facts, with_owner=many)
+        if len(sections) == 1 and sections[0].label in f"{who}の{label}":
+            sections = (replace(sections[0], label=""),)  # the title says what it is
         answer = Answer(
             kind="answer", confidence=self._slot_confidence(turn), title=f"{who}の{label}",
-            sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
+            sections=sections, source=self.compose.cite(facts),
             statuses=tuple(to_status(e, turn.now) for e in self._events_in(facts)) if turn.has_topic(*CEREMONY_TOPICS) else (),
             notes=self._interpretations(turn.intent) + self._notes_for(turn, partner_ids, facts),
             topic_id=topics[0], partner_ids=partner_ids,
@@ -1007,6 +1039,16 @@ class Engine:
         if answer.confidence < CLARIFY_BELOW:
             return self._did_you_mean(answer)
         return answer
+
+    def _promotion_asked(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> list[Fact]:
+        """「総合計画のどの分野の取組を進める?」: the promotion paragraph says what the plan items do not."""
+        if "plans" not in topics or "promotion" in topics:
+            return []
+        words = [t.key for t in turn.intent.tokens if t.pos[0] == "名詞" and len(t.key) >= 2 and has_kanji(t.key)]
+        plans = to_key(" ".join(f.text for pid in partner_ids for f in self._facts_for(pid, ["plans"])))
+        wanted = [w for w in words if w not in plans]
+        return [f for pid in partner_ids for f in self._facts_for(pid, ["promotion"])
+                if any(w in to_key(f.text) for w in wanted)]
 
     def _narrow(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
         """Keep what the question singles out: a role (市長, 局長), a list position, a named plan."""
@@ -1095,18 +1137,20 @@ class Engine:
         label = "・".join(self._topic_label(t) for t in topics)
         many = len({f.document_id for f in facts}) > 1
         title = label if not many else f"各発表の{label}"
+        sections = self._document_sections(facts, many=many)
         if len(facts) == 1:
-            title = f"{facts[0].label}は{facts[0].text}です。" if len(facts[0].text) < 40 else facts[0].label
-        return Answer(kind="answer", confidence=0.95, title=title, sections=self._document_sections(facts),
+            title = f"{facts[0].label}は「{facts[0].text}」です。"
+            sections = ()  # the title is the fact
+        return Answer(kind="answer", confidence=0.95, title=title, sections=sections,
                       source=self.compose.cite(facts), topic_id=topics[0])
 
-    def _document_sections(self, facts: list[Fact]) -> tuple[Section, ...]:
+    def _document_sections(self, facts: list[Fact], *, many: bool) -> tuple[Section, ...]:
         sections = []
         for document_id in dict.fromkeys(f.document_id for f in facts):
             document = self.kb.document_by_id(document_id)
             mine = [f for f in facts if f.document_id == document_id]
             items = tuple(f"{f.label}：{f.text}" for f in mine)
-            sections.append(Section(f"{format_date(document.date)}の発表「{document.title}」", items=items))
+            sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
         return tuple(sections)
 
     def _documents_for(self, turn: Turn) -> list[str]:
@@ -1354,13 +1398,13 @@ _EXPANDS: dict[str, set[str]] = {
     "projects": {"project_title", "projects"},
     "ceremony": {"ceremony_when", "ceremony_where", "ceremony_who", "address"},
     "ceremony_where": {"ceremony_where", "address"},
-    "plans": {"plans", "promotion"},
+    "plans": {"plans"},
     "address": {"address", "ceremony_where"},
 }
 
 
 def _to_topic(fact_topic: str) -> str:
-    return {"project_title": "projects", "promotion": "plans"}.get(fact_topic, fact_topic)
+    return {"project_title": "projects"}.get(fact_topic, fact_topic)
 
 
 # How a bare いつ / 誰 / どこ asks about a topic that is not a ceremony (「総合計画はいつから?」).

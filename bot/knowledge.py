@@ -566,7 +566,7 @@ def _vocabulary(r: Reader, node: Node) -> Vocabulary:
 
 
 REQUIRED_TOPICS = (
-    "cooperation", "projects", "theme", "plans", "period", "ceremony", "ceremony_when", "ceremony_where", "address",
+    "cooperation", "projects", "theme", "plans", "promotion", "period", "ceremony", "ceremony_when", "ceremony_where", "address",
     "ceremony_who", "contact", "contact_phone", "contact_extension", "contact_fax", "contact_email", "contact_person",
     "contact_department", "announcement", "announcement_date", "announcement_issuer", "announcement_title",
     "announcement_subtitle", "purpose", "precedent", "partners",

@@ -89,7 +89,9 @@ _THANKS = re.compile(r"アリガトウ|タスカリ|サンキュ|オツカレ|�
 def _has_wh(tokens: list[Token], words: tuple[str, ...]) -> bool:
     if any(w in _WH_WORDS for w in words):
         return True
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        if index + 1 < len(tokens) and tokens[index + 1].surface == "も":
+            continue  # どちらも・いずれも・誰も: "both", "all", "nobody", not a question word
         if token.reading in ("イクラ", "イクツ", "ナニ", "ナン", "ナゼ", "ダレ", "イツ", "ドコ", "ドナタ", "ドレ", "ドノ", "ドウ"):
             return True
         if token.pos[0] in ("代名詞", "連体詞") and token.reading.startswith(_WH_READINGS):
