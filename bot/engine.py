@@ -151,7 +151,10 @@ class Engine:
 
     def _group_named(self, read: Reading) -> tuple[str, ...]:
         """「3市」: the partners announced together in a document of that many."""
+        english = re.search(r"\b(two|three|four|five) (?:cities|municipalities)", read.text.lower())
         match = re.search(r"(\d)(?:市|都市|自治体)", read.key) or re.search(r"(三|四|二)市", read.text)
+        if english:
+            return self.groups.get(("two", "three", "four", "five").index(english[1]) + 2, ())
         if not match:
             return ()
         count = int(match[1]) if match[1].isdigit() else "一二三四五".index(match[1]) + 1
@@ -400,6 +403,10 @@ class Engine:
         if not turn.read.asks_count:
             return None
         conditions = turn.read.conditions
+        if re.search(r"何人|何名|ナンニン|ナンメイ", turn.read.key + turn.read.reading) and not turn.has_topic("contact_person"):
+            facts = [f for pid in turn.partner_ids or self._all_ids() for f in self._facts_for(pid, ["ceremony_who"])]
+            label = f"{self.compose.names(turn.partner_ids)}の締結式の出席者" if turn.partner_ids else "締結式の出席者"
+            return self._counted([f.text for f in facts], "人", label, facts=facts, turn=turn)
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
         if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
             events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, conditions)]
@@ -577,7 +584,7 @@ class Engine:
             return None
         failed = [e for e in events if failed_conditions(e, conditions)]
         verdict = "いいえ" if failed else "はい"
-        about = ["floor"] if conditions.floors else ["when"]
+        about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
         lines = [self._event_fact_line(e, about) for e in events]
         return Answer(kind="answer", confidence=0.95, title=f"{verdict}。{lines[0]}",
                       sections=tuple(Section("", text=line) for line in lines[1:]),
@@ -588,6 +595,8 @@ class Engine:
         owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title
         if "floor" in about:
             return f"{owner}の締結式の場所は{event.place}です。"
+        if "minutes" in about:
+            return f"{owner}の締結式は{event.minutes}分間（{format_time_range(event)}）です。"
         return f"{owner}の締結式は{format_when(event)}です。"
 
     def _exists(self, turn: Turn) -> Answer:
@@ -904,9 +913,9 @@ class Engine:
         read = turn.read
         asks = bool(re.search(r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ", read.reading)) or bool(
             {"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
-        if not asks or turn.intent.partner_ids or self._is_about_ceremonies(turn) and not turn.intent.content:
+        if not asks or self._is_about_ceremonies(turn) and not turn.intent.content:
             return None
-        hits = self._hits(turn, ())
+        hits = self._hits(turn, turn.intent.partner_ids)
         if not hits:
             return None
         fact = hits[0].fact

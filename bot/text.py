@@ -157,7 +157,8 @@ def char_readings(key: str) -> tuple[str, ...]:
 def romaji_to_katakana(word: str) -> str:
     """`sapporo` → サッポロ, or "" when the word is not plausible romaji."""
     kana = jaconv.hira2kata(jaconv.alphabet2kana(word))
-    return kana if is_kana(kana) and "ッッ" not in kana and not kana.startswith(("ッ", "ン")) else ""
+    plausible = "ッッ" not in kana and not kana.startswith(("ッ", "ン")) and not kana.endswith("ッ")
+    return kana if is_kana(kana) and plausible else ""
 
 
 def bigrams(key: str) -> set[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from bot.answer import EventStatus
 from bot.knowledge import Event
@@ -15,14 +15,18 @@ def format_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
 
 
+def format_time(moment: time) -> str:
+    """「9:30」「10:00」, as the documents write times."""
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
 def format_time_range(event: Event) -> str:
-    end = f"～{event.end:%H:%M}" if event.end else "～"
-    return f"{event.start:%H:%M}{end}"
+    end = f"～{format_time(event.end)}" if event.end else "～"
+    return f"{format_time(event.start)}{end}"
 
 
 def format_when(event: Event) -> str:
-    end = f"～{event.end:%H:%M}" if event.end else "～"
-    return f"{format_date(event.date)} {event.start:%H:%M}{end}"
+    return f"{format_date(event.date)} {format_time_range(event)}"
 
 
 def format_countdown(start: datetime, now: datetime) -> str:

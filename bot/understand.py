@@ -156,7 +156,8 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
     current = ""
     previous: Token | None = None
     for index, (token, (start, end)) in enumerate(zip(q.tokens, q.spans, strict=False)):
-        covered = any(s < end and start < e for s, e in spans) or token.key in matched_words
+        covered = any(s < end and start < e for s, e in spans) or token.key in matched_words or (
+            token.is_latin and set(latin_words(token.surface)) <= matched_words)
         if _is_so_far(q.tokens, index):
             current += token.surface  # 「これまで」 (so far) is what a question about past work asks
         elif covered or token.is_latin or token.pos[1] == "数詞" or token.key.isdigit() or _is_break(token, previous):
@@ -168,7 +169,10 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
         previous = token if not covered else None
     if current:
         segments.append(current)
-    segments += [t.surface for t in q.tokens if t.is_latin and t.key not in matched_words and not t.key.isdigit()]
+    segments += [
+        t.surface for t in q.tokens
+        if t.is_latin and not set(latin_words(t.surface)) <= matched_words and not t.key.isdigit()
+    ]
     return segments
 
 
@@ -357,7 +361,7 @@ class Understander:
         spans = {(m.start, m.end) for m in exact}
         # A homophone read over a word typed exactly (期間 read as 機関) is not what was meant.
         readings = [m for m in self._by_reading(question) if not any(s <= m.start and m.end <= e for s, e in spans)]
-        matches = _outside_titles(exact + readings + self._by_words(question))
+        matches = _outside_titles(_partners_over_people(exact + readings + self._by_words(question)))
         matches += self._by_dates(dates)
         places = self._foreign_places(question, matches)
         if not _has(matches, "partner") or not _has(matches, "topic"):
@@ -593,6 +597,12 @@ def is_typo_of(typed: str, key: str) -> bool:
     if typed == key or Levenshtein.distance(typed, key) > 1:
         return False
     return typed[0] == key[0] or typed[-1] == key[-1]
+
+
+def _partners_over_people(matches: list[Match]) -> list[Match]:
+    """A word that names a partner is the partner, even when someone's family name is the same."""
+    partners = {(m.start, m.end) for m in matches if m.entry.kind == "partner"}
+    return [m for m in matches if not (m.entry.kind == "person" and (m.start, m.end) in partners)]
 
 
 def _outside_titles(matches: list[Match]) -> list[Match]:

@@ -156,6 +156,10 @@ def join_path(path: str, key: str) -> str:
 def describe(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
     return f'{type(value).__name__} "{value}"'
 
 
