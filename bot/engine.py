@@ -49,12 +49,15 @@ _GENERIC_TOPIC_WORDS = frozenset(
     "狙い ねらい プロジェクト 主なプロジェクト 理由 背景".split()
 )
 
+# Words that only English has: a latin question with one of these is English, not romaji.
+_ENGLISH_FUNCTION_WORDS = frozenset("the is are was were did does do what which who when where why how of for with a an".split())
+
 # Nouns that say how something is asked (its time of day, order, meaning, name), not what.
 _ASKING_NOUNS = frozenset(
     """
     午前 午後 午前中 昼 朝 夕方 何人 人数 最後 最初 一番 違い 比較 共通 意味 名前 正確 状況 状態 段階 役職 時点
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
-    何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
+    何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 件数 関係 中身 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
     日曜日 曜日 何曜 何曜日 人 方々 ところ
     """.split()
 )
@@ -184,6 +187,10 @@ class Engine:
             index = int(key) - 1
             return context.listed[index].question if 0 <= index < len(context.listed) else None
         if context.kind == "clarify":
+            named = self.understander.understand(question).partner_ids
+            if len(named) == 1 and len(key) <= 8:
+                name = self.kb.partner(named[0]).name
+                return next((c.question for c in context.listed if name in c.label), None)
             if re.fullmatch(r"(全部|全て|すべて|ゼンブ|スベテ|両方|all|both|every)(で|の|を)?(お願い|オネガイ)?.*", key):
                 return context.listed[-1].question
             for choice in context.listed:
@@ -862,7 +869,7 @@ class Engine:
     # --- people -------------------------------------------------------------------------------------
 
     def _people(self, turn: Turn) -> Answer | None:
-        families = turn.intent.people or ([turn.context.person] if turn.read.refers_back and turn.context.person else [])
+        families = turn.intent.people or ([turn.context.person] if turn.read.refers_person and turn.context.person else [])
         if not families:
             return None
         people = [f for f in self.facts if f.topic in ("ceremony_who", "contact_person") and any(
@@ -941,7 +948,7 @@ class Engine:
         """「室蘭のプロジェクトで航空宇宙って?」: a passage that the content points at answers, over
         generic topic words (プロジェクト, 連携, 目的) and a bare どこ/いつ."""
         topics = self._specific_topics(turn)
-        if not turn.intent.segments or self._content_weight(turn) < (4.0 if topics else 2.0):
+        if turn.read.asks_duration or not turn.intent.segments or self._content_weight(turn) < (4.0 if topics else 2.0):
             return None
         hits = self._hits(turn, turn.partner_ids)
         if not hits and turn.from_context:
@@ -1246,8 +1253,13 @@ class Engine:
 
     def _query(self, turn: Turn) -> set[str]:
         query: set[str] = set()
+        english = bool(set(turn.read.words) & _ENGLISH_FUNCTION_WORDS)
         for segment in turn.intent.segments:
             if segment.isascii() and set(latin_words(segment)) <= _QUESTION_WORDS:
+                continue
+            if segment.isascii() and english:
+                # English, not romaji: "decide" is no でしで. Only words the documents have count.
+                query |= {f"w:{w}" for w in latin_words(segment) if f"w:{w}" in self.index.postings}
                 continue
             features = to_query_features(segment)
             if segment.isascii():

@@ -70,6 +70,7 @@ class Reading:
     asks_duration: bool = False
     asks_list: bool = False
     refers_back: bool = False
+    refers_person: bool = False
     types: tuple[QuestionType, ...] = field(default_factory=tuple)
 
 
@@ -83,7 +84,7 @@ _GREETING = re.compile(
     r"ワカリマシタ|OK|オッケー|ハイ|イイエ|サヨウナラ|ジャアネ|マタネ)+$"
 )
 _HELP = re.compile(
-    r"ツカイカタ|ナ[ニン](ガ|ヲ)(デキ|キケ|キイ|シツモン|タズネ|キク)|ドウキケバ|ドンナシツモン|ドンナコトヲキ|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト"
+    r"ツカイカタ|ナ[ニン](ガ|ヲ)(デキ|キケ|キイ|シツモン|タズネ|キク)|ナ[ニン](キケ|キイタラ)|ドウキケバ|ドンナシツモン|ドンナコトヲキ|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト"
 )
 _THANKS = re.compile(r"アリガトウ|タスカリ|サンキュ|オツカレ|コンニチ|オハヨウ|コンバン|ヨロシク")
 
@@ -181,8 +182,8 @@ def read_position(key: str, reading: str, words: tuple[str, ...]) -> int | None:
 
 
 _ORDER = (
-    ("first", r"イチバン(ハヤ|サイショ|サキ|マエ)|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|最初|一番早|最も早|一番先|ハヤイホウ|ハヤカッタホウ|早いほう|早い方"),
-    ("last", r"イチバン(オソ|サイゴ|アト|アタラシ)|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン|オソイホウ|遅いほう|遅い方|アタラシイホウ"),
+    ("first", r"イチバン(ハヤ|サイショ|サキ|マエ|ミジカ|アサハヤ)|モットモミジカ|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|最初|一番早|最も早|一番先|ハヤイホウ|ハヤカッタホウ|早いほう|早い方"),
+    ("last", r"イチバン(オソ|サイゴ|アト|アタラシ|ナガ)|モットモナガ|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン|オソイホウ|遅いほう|遅い方|アタラシイホウ"),
     ("next", r"ツギ(ノ|ハ|ニ|デ|$)|ソノアト|次の|次は|ソノツギ|アトニ"),
     ("previous", r"(ノ|ヨリ)マエ(ニ|ノ|デ|$)|ヒトツマエ|ソノマエ|前に|前の"),
 )
@@ -203,11 +204,11 @@ def read_direction(key: str, reading: str, words: tuple[str, ...]) -> Direction 
 
 
 def _order_by(key: str, reading: str) -> Literal["date", "start", "end", "duration"]:
-    if re.search(r"開始時刻|開始時間|始まる時間|スタート|カイシジ", key + reading):
+    if re.search(r"開始時刻|開始時間|始まる時間|スタート|カイシジ|ハジマル|ハジメル|始ま", key + reading):
         return "start"
     if re.search(r"終了|終わる|シュウリョウ|オワ", key + reading):
         return "end"
-    if re.search(r"長い|短い|ナガイ|ミジカイ", key + reading):
+    if re.search(r"長い|短い|ナガイ|ミジカイ|ナガサ|所要", key + reading):
         return "duration"
     return "date"
 
@@ -252,6 +253,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         order_by=_order_by(key, reading_all),
         wh=wh,
         asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all) and (
+            bool(re.search(r"(?<!件|人|回)数(ハ|$|ヲ)|ノ数|件数|総数|(?<!総)合計", key)) or
             bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ", reading_all))
             or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
             or "how many" in " ".join(words)),
@@ -261,10 +263,13 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         asks_why=bool(re.search(r"ナゼ|ナンデ(?!ス|シ|ショ)|ドウシテ|リユウ|モクテキ|ネライ|シュシ|メザ|何故|理由|目的|狙い|趣旨|意図|目指", reading_all + key))
         or bool({"why", "purpose", "reason", "aim"} & set(words)),
         asks_duration=bool(
-            re.search(r"ナンプン|ナンジカン|ドノクライ(ノ)?ジカン|ドレクライ|ドノグライ|ナガサ|何分|何時間|長さ|所要", reading_all + key)
+            re.search(r"ナンプン|ナンジカン|ドノクライ(ノ)?ジカン|ドレクライ|ドノグライ|ナガサ|ナガイ|ミジカイ|何分|何時間|長さ|長い|短い|所要|カカル",
+                      reading_all + key)
         )
         or "how long" in " ".join(words),
         asks_list=bool(_COMMANDS.search(reading_all)) or bool({"list", "all", "every"} & set(words)),
+        refers_person=bool(re.search(r"ソノヒト|ソノカタ|カレ(?!ー)|カノジョ|アノヒト|ソノシチョウ|ソノキョクチョウ", reading_all))
+        or bool({"he", "she", "him", "her"} & set(words)),
         refers_back=bool(re.search(r"^(ソコ|ソノ|ソレ|ソッチ|ソチラ|コノ|ソノヒト|アノ)|ソコノ|ソノヒト|ソレッテ|ソコッテ", reading_all))
         or bool({"it", "that", "there", "they", "them"} & set(words)),
     )
@@ -274,12 +279,17 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
 # Values a knowledge base of announcements may not hold at all: a question that asks for one is
 # answerable only if some fact in scope has a value of that kind (「建設費は?」 needs an amount in 円).
 VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("金額", r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|how much|cost|price|what is the budget|budget of", r"\d[\d,]*(万|億)?円"),
+    ("金額", r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|売上|売り上げ|収益|利益|how much|cost|price|what is the budget|budget of|sales", r"\d[\d,]*(万|億)?円"),
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
     ("人口", r"人口|ジンコウ|population", r"人口"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
     ("面積", r"面積|広さ|\barea\b", r"面積|(km|ｋｍ)2|平方"),
     ("任期", r"何期目|任期|期目|ナンキメ|\bterm\b", r"\d+期目|任期"),
+    ("その後の経過", r"どうなった|ドウナッタ|その後|ソノゴ|後日|結果は|成果は", r"開催されました|締結しました"),
+    ("有効期間", r"有効期間|有効期限|期限|いつまで有効", r"有効期間|有効期限|期限"),
+    ("企業名", r"企業名|会社名|社名|どの企業|どこの企業|ドノキギョウ", r"株式会社|（株）|\(株\)"),
+    ("発言", r"何を話|ナニヲハナ|話した|発言|挨拶|スピーチ|コメント", r"挨拶|発言|コメント"),
+    ("配信", r"配信|中継|ライブ|録画|オンライン", r"配信|中継|ライブ|オンライン"),
     ("行き方", r"行き方|イキカタ|道順|最寄り|交通手段|アクセス方法|how to get", r"徒歩|駅から|バス停|最寄り"),
 )
 

@@ -41,7 +41,8 @@ from bot.text import (
 )
 
 _WH_KEYS = frozenset(
-    to_key(w) for w in "いつ どこ 誰 だれ どなた 何日 何時 なんじ なんにち 時間 when where who start end time date day".split()
+    to_key(w) for w in "いつ どこ 誰 だれ どなた 何日 何時 なんじ なんにち 時間 日付 日にち 日時 日程 when where who start end time date day"
+    .split()
 )
 
 EntryKind = Literal["partner", "topic", "all", "glossary", "neutral", "person", "document"]
@@ -55,7 +56,7 @@ _GENERIC_LEMMAS = frozenset(
     教える 知る 聞く 言う 思う 分かる わかる 見る 調べる 頂く 下さる くださる ください お願い 願う 欲しい
     市 何 こと 事 もの 物 方 件 内容 詳細 情報 中身 具体 詳しい どう について 関する 為る 有る 居る 成る 良い いい
     名前 氏名 説明 まとめ 要約 リスト 全文 奴 やつ 話 はなし 辺り ところ 所 ほか 他 ざっくり 簡単 ついで
-    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る 為 ため 形 かたち あり方
+    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る 為 ため 形 かたち あり方 関係 関連 系 ちなみ ちなみに
     please tell me what is are the a an of about for in on with and do does did can you i we to show give list ?
     """.split()
 )
@@ -135,7 +136,7 @@ def _is_break(token: Token, previous: Token | None) -> bool:
     in_kana_word = previous is not None and previous.pos[0] in ("名詞", "接尾辞") and is_kana(previous.key)
     if token.pos[0] in _BREAK_POS or (token.pos[0] == "動詞" and token.pos[1] == "非自立可能"):
         return True
-    if previous is not None and previous.pos[1] == "数詞" and len(token.key) <= 2:
+    if previous is not None and (previous.pos[1] == "数詞" or previous.lemma == "何") and len(token.key) <= 2:
         return True  # the counter of a number (2月, 4階, 10時): a condition, not content
     if token.lemma in _GENERIC_LEMMAS or token.key in _GENERIC_LEMMAS:
         return not (in_kana_word and is_kana(token.key))
@@ -385,7 +386,8 @@ class Understander:
             entries = self.lexicon.keys.get(sub)
             if not entries or sub.isascii():
                 continue
-            if _is_short_kana(sub) and not (start in q.boundaries and end in q.boundaries):
+            named = any(e.kind in ("glossary", "partner") for e in entries) and len(sub) >= 3
+            if _is_short_kana(sub) and not named and not (start in q.boundaries and end in q.boundaries):
                 continue
             found += [Match(e, start, end, "exact", sub) for e in entries]
         return found
