@@ -145,6 +145,14 @@ class Answer:
         }
 
 
+def body_of(answer: Answer) -> str:
+    """What the answer says: title, notes and sections (not the choices, not the source line)."""
+    parts = [answer.title, *answer.notes]
+    for section in answer.sections:
+        parts += [section.label, section.text, *section.items]
+    return "\n".join(p for p in parts if p)
+
+
 def to_text(answer: Answer, *, numbered_choices: bool = False) -> str:
     """Render an answer as readable plain text, every section and choice included."""
     lines = [answer.title]

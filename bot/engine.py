@@ -16,13 +16,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from bot.answer import Answer, Choice, Conversation, Section, Source
+from bot.answer import Answer, Choice, Conversation, Section, Source, body_of
 from bot.compose import Composer, to_item
 from bot.context import is_expired
 from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
 from bot.knowledge import Event, KnowledgeBase, Plan
-from bot.question import Conditions, Reading, asked_value_kind, asks_source, is_help, is_smalltalk, is_yes_no, read_question
+from bot.question import (
+    Conditions,
+    Reading,
+    asked_value_kind,
+    asks_source,
+    is_help,
+    is_smalltalk,
+    is_yes_no,
+    read_claim,
+    read_question,
+)
 from bot.reasoning import common_items, failed_conditions, floor_of, meets, pick_in_order, similarity
 from bot.text import Token, clean, has_kanji, latin_words, romaji_to_katakana, to_key, tokenize
 from bot.timefmt import WEEKDAYS, format_date, format_time_range, format_when, to_status
@@ -48,6 +58,9 @@ _GENERIC_TOPIC_WORDS = frozenset(
     to_key(w) for w in "連携 協力 推進 事業 取組 取り組み 施策 目的 目指す めざす 目標 概要 計画 戦略 方針 指針 まちづくり 発表 資料 "
     "狙い ねらい プロジェクト 主なプロジェクト 理由 背景".split()
 )
+
+# Claims that are question words themselves (「それは何?」 claims nothing).
+_WH_CLAIMS = frozenset(to_key(w) for w in "何 なに なん どこ いつ 誰 だれ どれ どう どんな".split())
 
 # Words that only English has: a latin question with one of these is English, not romaji.
 _ENGLISH_FUNCTION_WORDS = frozenset("the is are was were did does do what which who when where why how of for with a an".split())
@@ -571,11 +584,41 @@ class Engine:
         if not is_yes_no(turn.read):
             return None
         for check in (self._check_conditions, self._check_done, self._check_each, self._check_owner, self._check_person,
-                      self._check_precedent, self._check_partner_exists):
+                      self._check_precedent, self._check_partner_exists, self._check_count, self._check_claim):
             answer = check(turn)
             if answer is not None:
                 return answer
         return None
+
+    def _check_count(self, turn: Turn) -> Answer | None:
+        """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
+        claimed = re.search(r"(\d+)(つ|件|個|本|項目|人|名|市)", turn.read.key)
+        if not claimed or turn.read.conditions.minutes:
+            return None
+        counted = self._count(replace(turn, read=replace(turn.read, asks_count=True)))
+        number = re.search(r"(\d+)(?:つ|件|人|市)", counted.title) if counted else None
+        if counted is None or number is None:
+            return None
+        verdict = "はい" if int(number[1]) == int(claimed[1]) else "いいえ"
+        return replace(counted, title=f"{verdict}。{counted.title}")
+
+    def _check_claim(self, turn: Turn) -> Answer | None:
+        """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
+        says what was claimed."""
+        claim = read_claim(turn.question)
+        if not claim or to_key(claim) in _WH_CLAIMS:
+            return None
+        plain_question = turn.question.replace(claim, "")
+        plain = self._answer_plainly(self._to_turn(plain_question, turn.context, turn.now))
+        if plain is None or plain.kind != "answer":
+            return None
+        said = to_key(body_of(plain))
+        verdict = "はい" if to_key(claim) in said else "いいえ"
+        return replace(plain, title=f"{verdict}。{plain.title}")
+
+    def _answer_plainly(self, turn: Turn) -> Answer | None:
+        plain = replace(turn, read=replace(turn.read, wh=True))  # the same question, not as a yes/no
+        return next((a for answerer in self.answerers if (a := answerer(plain)) is not None), None)
 
     def _check_conditions(self, turn: Turn) -> Answer | None:
         conditions = turn.read.conditions
@@ -678,17 +721,15 @@ class Engine:
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
         claimed = turn.intent.partner_ids
-        if len(claimed) != 1 or turn.read.conditions or (turn.topics and not turn.intent.glossary):
+        if len(claimed) != 1 or turn.read.conditions or (self._specific_topics(turn) and not turn.intent.glossary):
             return None
         subject = self._subject_owner(turn)
         if subject is None:
             return None
         fact, owner = subject
-        if owner == claimed[0]:
-            return None  # a plain question about the partner's own content: answered as such
         name = self.kb.partner(owner).name
         claimed_name = self.kb.partner(claimed[0]).name
-        title = f"いいえ、{claimed_name}ではなく{name}です。"
+        title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
         return Answer(kind="answer", confidence=0.9, title=title,
                       sections=self.compose.fact_sections([fact]), source=self.compose.cite([fact]),
                       partner_ids=(owner,), topic_id=fact.topic)

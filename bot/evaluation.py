@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from bot.answer import Answer, Conversation
+from bot.answer import Answer, body_of, Conversation
 
 CONFIDENT = 0.6
 """An answer of kind "answer" at or above this confidence that fails is "confident wrong"."""
@@ -144,10 +144,7 @@ def to_comparable(text: str) -> str:
 
 def body_text(answer: Answer) -> str:
     """The part of an answer that is judged: title, notes, and each section's label, text and items."""
-    parts = [answer.title, *answer.notes]
-    for section in answer.sections:
-        parts += [section.label, section.text, *section.items]
-    return "\n".join(part for part in parts if part)
+    return body_of(answer)
 
 
 # ---------------------------------------------------------------------------- loading

@@ -99,7 +99,7 @@ def _has_wh(tokens: list[Token], words: tuple[str, ...]) -> bool:
             return True
         if token.pos[0] in ("代名詞", "連体詞") and token.reading.startswith(_WH_READINGS):
             return True
-        if token.lemma in ("何", "幾つ", "何故", "如何", "誰", "何処", "何時") or token.surface in ("誰", "何"):
+        if token.lemma in ("何", "幾つ", "何故", "如何", "誰", "何処", "何時") or token.surface.startswith(("誰", "何")):
             return True
     return False
 
@@ -216,6 +216,8 @@ def _order_by(key: str, reading: str) -> Literal["date", "start", "end", "durati
 def _is_yes_no_shape(text: str, reading: str, words: tuple[str, ...]) -> bool:
     if words and words[0] in ("is", "are", "was", "were", "does", "do", "did", "can", "will", "has", "have"):
         return True
+    if re.search(r"(は|って|とは|ってば)\s*[?？]*\s*$", text):
+        return False  # 「〜は?」「〜って?」 ask about a topic; a yes/no ends in what it claims
     tail = reading[-8:]
     return text.rstrip().endswith(("?", "？")) or bool(
         re.search(r"(デスカ|マスカ|デショウカ|ダッケ|デシタッケ|ッケ|カナ|ノ|ヨネ|ダヨネ|デスヨネ|カ|ナノ|ッテコト)$", tail)
@@ -307,6 +309,25 @@ def asks_source(reading: Reading) -> bool:
     haystack = reading.key + reading.reading
     return bool(re.search(r"出典|情報源|ソース|ドコカラノジョウホウ|ドコノジョウホウ|ナニニモトヅ|どこからの情報|どこの情報", haystack)) or (
         "source" in reading.words)
+
+
+_CLAIM = re.compile(
+    r"(?:は|って|が|も|、)\s*([^はがっ、]{2,}?)\s*(?:で合って(?:る|ます)|でしょうか|ですよね|ですか|でした(?:っけ)?|だった|ですね|"
+    r"で(?:やる|やります|行う|行います|する|します|開催)|から|なの|なん|だよね|よね|かな|だっけ|で正しい|で間違いない|[?？]|$)"
+)
+_CLAIM_SUFFIXES = re.compile(r"(さん|様|氏|さま|くん|に発表された|に発表|の話|のプロジェクト|の覚書|の内容)$")
+
+
+def read_claim(text: str) -> str:
+    """What a yes/no question claims (「室蘭の式は3号会議室?」 → 3号会議室), or ""."""
+    cleaned = clean(text)
+    match = None
+    for match in _CLAIM.finditer(cleaned):
+        pass
+    if match is None:
+        return ""
+    claim = _CLAIM_SUFFIXES.sub("", match[1].strip())
+    return claim if len(claim) >= 2 else ""
 
 
 def is_smalltalk(reading: Reading) -> bool:
