@@ -110,6 +110,7 @@ class Engine:
         self.known_readings = _to_known_readings(kb, self.facts)
         self.answerers: tuple[Answerer, ...] = (
             self._smalltalk,
+            self._nothing_to_refer_to,
             self._not_covered,
             self._absent_value,
             self._unsupported,
@@ -234,6 +235,16 @@ class Engine:
         title = "どういたしまして。ほかにもどうぞ。" if thanks else "こんにちは。連携ボットです。"
         return Answer(kind="smalltalk", confidence=1.0, title=title,
                       sections=(Section("質問の例", items=tuple(c.label for c in examples)),), suggestions=examples)
+
+    def _nothing_to_refer_to(self, turn: Turn) -> Answer | None:
+        """「そこの住所は?」 with no conversation before it: ask what is meant rather than guess."""
+        pointing = re.search(r"ソコ|ソノ|ソレ|ソッチ|ソチラ|アノ", turn.read.reading) or turn.read.refers_person
+        if not pointing or turn.context.partner_ids or turn.context.person:
+            return None
+        if turn.intent.partner_ids or turn.intent.people or turn.intent.glossary or turn.intent.documents:
+            return None
+        return Answer(kind="clarify", confidence=0.4, title="どの市（どなた）についてのお尋ねでしょうか?",
+                      suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]))
 
     # --- not ours -------------------------------------------------------------------------------
 
@@ -504,6 +515,8 @@ class Engine:
         if read.direction in ("first", "last") and turn.context.event_ids and not turn.intent.partner_ids:
             kept = [e for e in pool if e.id in turn.context.event_ids]
             pool = kept if len(kept) >= 2 and (read.refers_back or "ウチ" in read.reading) else pool
+        if read.order_by == "duration" and len({e.minutes for e in pool}) == 1 and pool:
+            return self._duration(replace(turn, partner_ids=tuple(e.partner_id for e in pool if e.partner_id)))
         picked = pick_in_order(pool, read.direction, read.order_by, reference)
         if picked is None:
             return Answer(kind="answer", confidence=0.9, title=self._none_in_order(read.direction, reference),
@@ -658,8 +671,9 @@ class Engine:
         else:
             title = "いいえ、資料にある締結式に当てはまるものはありません。"
             shown = events
-        return Answer(kind="answer", confidence=0.95, title=title,
-                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in shown)),),
+        lines = tuple(self.compose.event_line(e) + (f"（{e.minutes}分）" if turn.read.conditions.minutes else "")
+                      for e in shown)
+        return Answer(kind="answer", confidence=0.95, title=title, sections=(Section("", items=lines),),
                       source=self.compose.cite_events(shown), topic_id="ceremony",
                       conversation=Conversation(event_ids=tuple(e.id for e in matching)))
 
@@ -1039,7 +1053,7 @@ class Engine:
 
     def _slots(self, turn: Turn) -> Answer | None:
         topics = list(turn.topics)
-        if turn.read.asks_duration and (self._is_about_ceremonies(turn) or turn.from_context or not topics):
+        if turn.read.asks_duration and (self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)):
             return self._duration(turn)
         if not topics and turn.partner_ids and turn.context.topic_id and turn.from_context is False and not turn.intent.content:
             topics = [turn.context.topic_id]
