@@ -59,6 +59,9 @@ _GENERIC_TOPIC_WORDS = frozenset(
     "狙い ねらい プロジェクト 主なプロジェクト 理由 背景".split()
 )
 
+# Words that point back at something said before (not この: "this" document is the bot's own).
+_POINTING = frozenset("ソコ ソノ ソレ ソッチ ソチラ アノ アソコ アレ".split())
+
 # Claims that are question words themselves (「それは何?」 claims nothing).
 _WH_CLAIMS = frozenset(to_key(w) for w in "何 なに なん どこ いつ 誰 だれ どれ どう どんな".split())
 
@@ -238,7 +241,7 @@ class Engine:
 
     def _nothing_to_refer_to(self, turn: Turn) -> Answer | None:
         """「そこの住所は?」 with no conversation before it: ask what is meant rather than guess."""
-        pointing = re.search(r"ソコ|ソノ|ソレ|ソッチ|ソチラ|アノ", turn.read.reading) or turn.read.refers_person
+        pointing = any(t.reading in _POINTING for t in turn.intent.tokens) or turn.read.refers_person
         if not pointing or turn.context.partner_ids or turn.context.person:
             return None
         if turn.intent.partner_ids or turn.intent.people or turn.intent.glossary or turn.intent.documents:
