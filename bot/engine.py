@@ -36,7 +36,7 @@ from bot.question import (
 from bot.reasoning import common_items, failed_conditions, floor_of, meets, pick_in_order, similarity
 from bot.text import Token, clean, has_kanji, latin_words, romaji_to_katakana, to_key, tokenize
 from bot.timefmt import WEEKDAYS, format_date, format_time_range, format_when, to_status
-from bot.understand import Intent, Understander
+from bot.understand import GENERIC_LEMMAS, Intent, Understander
 
 CLARIFY_BELOW = 0.6
 DOCUMENT_TOPICS = ("contact", "announcement", "purpose", "precedent", "partners")
@@ -302,6 +302,8 @@ class Engine:
                 len(romaji_to_katakana(token.key)) >= 3)
         if token.reading in self.known_readings or token.lemma in self.known_readings or token.lemma in _ASKING_NOUNS:
             return False
+        if token.lemma in GENERIC_LEMMAS or token.surface in GENERIC_LEMMAS:
+            return False
         features = to_query_features(token.surface)
         return bool(features) and not any(f in self.index.postings for f in features)
 
@@ -364,6 +366,8 @@ class Engine:
             partner_ids = self._all_ids()
         if len(partner_ids) < 2:
             return None
+        if read.asks_count:
+            return self._count(turn)
         topics = [t for t in turn.topics if t not in ("partners",)] or ([turn.context.topic_id] if turn.context.topic_id else [])
         if read.asks_duration:
             topics = ["ceremony_when"]
@@ -438,9 +442,7 @@ class Engine:
             return None
         conditions = turn.read.conditions
         if re.search(r"何人|何名|ナンニン|ナンメイ", turn.read.key + turn.read.reading) and not turn.has_topic("contact_person"):
-            facts = [f for pid in turn.partner_ids or self._all_ids() for f in self._facts_for(pid, ["ceremony_who"])]
-            label = f"{self.compose.names(turn.partner_ids)}の締結式の出席者" if turn.partner_ids else "締結式の出席者"
-            return self._counted([f.text for f in facts], "人", label, facts=facts, turn=turn)
+            return self._count_each(turn, turn.partner_ids or self._all_ids(), "ceremony_who")
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
         if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
             events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, conditions)]
@@ -452,15 +454,32 @@ class Engine:
             return self._count_contacts(turn)
         listed = [t for t in turn.topics if t not in ("partners", "announcement", "ceremony", "ceremony_when")]
         if listed and turn.partner_ids:
-            facts = [f for pid in turn.partner_ids[:1] for f in self._facts_for(pid, listed[:1])]
-            facts = [f for f in facts if f.topic != "projects"] if listed[0] == "projects" else facts
-            facts = [f for f in facts if f.index] if any(f.index for f in facts) else facts
-            unit = "人" if listed[0] == "ceremony_who" else "つ"
-            label = f"{self.compose.names(turn.partner_ids[:1])}の{self._topic_label(self._answered_topic(facts, listed))}"
-            return self._counted([to_item(f) for f in facts], unit, label, facts=facts, turn=turn)
+            return self._count_each(turn, turn.partner_ids, listed[0])
         partner_ids = self._partners_in_scope(turn)
         names = [self.kb.partner(pid).name for pid in partner_ids]
         return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
+
+    def _listed_facts(self, partner_id: str, topic: str) -> list[Fact]:
+        facts = self._facts_for(partner_id, [topic])
+        facts = [f for f in facts if f.topic != "projects"] if topic == "projects" else facts
+        return [f for f in facts if f.index] if any(f.index for f in facts) else facts
+
+    def _count_each(self, turn: Turn, partner_ids: Sequence[str], topic: str) -> Answer:
+        """How many, for one partner or for several (each, and in all)."""
+        unit = "人" if topic == "ceremony_who" else "つ"
+        per = {pid: self._listed_facts(pid, topic) for pid in partner_ids}
+        facts = [f for pid in partner_ids for f in per[pid]]
+        label = self._topic_label(self._answered_topic(facts, [topic])) if facts else self._topic_label(topic)
+        if len(partner_ids) == 1:
+            return self._counted([to_item(f) for f in facts], unit, f"{self.compose.names(partner_ids)}の{label}",
+                                 facts=facts, turn=turn)
+        counts = {pid: len(per[pid]) for pid in partner_ids}
+        each = "・".join(f"{self.kb.partner(pid).name} {n}{unit}" for pid, n in counts.items())
+        same = len(set(counts.values())) == 1
+        title = (f"{label}はいずれも{next(iter(counts.values()))}{unit}です（合計{len(facts)}{unit}）。" if same
+                 else f"{label}は合計{len(facts)}{unit}です（{each}）。")
+        return Answer(kind="answer", confidence=0.95, title=title, sections=(Section("", text=each),),
+                      source=self.compose.cite(facts), partner_ids=tuple(partner_ids), topic_id=topic)
 
     def _count_contacts(self, turn: Turn) -> Answer | None:
         documents = self._documents_for(turn)
@@ -987,11 +1006,13 @@ class Engine:
         owner = self._owner_partner(fact)
         if not owner:
             return None
-        name = self.kb.partner(owner).name
-        facts = [h.fact for h in hits if self._owner_partner(h.fact) == owner][:2]
-        return Answer(kind="answer", confidence=round(hits[0].score, 3), title=f"{name}です。",
+        owners = list(dict.fromkeys(o for h in hits if h.score >= hits[0].score * 0.9 and (o := self._owner_partner(h.fact))))
+        facts = [next(h.fact for h in hits if self._owner_partner(h.fact) == o) for o in owners]
+        if len(owners) == 1:
+            facts = [h.fact for h in hits if self._owner_partner(h.fact) == owner][:2]
+        return Answer(kind="answer", confidence=round(hits[0].score, 3), title=f"{self.compose.names(owners)}です。",
                       sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
-                      partner_ids=(owner,), topic_id=_to_topic(fact.topic))
+                      partner_ids=tuple(owners), topic_id=_to_topic(fact.topic))
 
     def _owner_partner(self, fact: Fact) -> str | None:
         """The partner a fact is about: its own, or the only partner of its document."""
@@ -1471,7 +1492,7 @@ def _with_secondary_note(answer: Answer) -> Answer:
 
 
 # What to answer when a partner's documents lack the field asked: the nearest that they have.
-_NEAREST = {"period": "plans", "theme": "headline", "address": "ceremony_where"}
+_NEAREST = {"period": "plans", "theme": "headline", "address": "ceremony_where", "projects": "cooperation"}
 
 _EXPANDS: dict[str, set[str]] = {
     "projects": {"project_title", "projects"},

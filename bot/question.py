@@ -172,6 +172,9 @@ def read_position(key: str, reading: str, words: tuple[str, ...]) -> int | None:
     if match:
         value = match[1]
         return int(value) if value.isdigit() else _KANJI_DIGITS[value]
+    match = re.search(r"\((\d{1,2})\)", key) or re.search(r"(?:^|ノ)(\d{1,2})(?:ハ|$)", key)
+    if match:
+        return int(match[1])
     match = re.search(r"(イチ|ニ|サン|ヨン|ゴ)バンメ", reading)
     if match:
         return _KANA_DIGITS[match[1]]

@@ -51,7 +51,7 @@ How = Literal["exact", "reading", "word", "homophone", "typo"]
 CONFIDENCE: dict[How, float] = {"exact": 1.0, "word": 1.0, "reading": 0.9, "homophone": 0.85, "typo": 0.75}
 
 # Words that say "tell me" rather than what about; they never make a question about something else.
-_GENERIC_LEMMAS = frozenset(
+GENERIC_LEMMAS = frozenset(
     """
     教える 知る 聞く 言う 思う 分かる わかる 見る 調べる 頂く 下さる くださる ください お願い 願う 欲しい
     市 何 こと 事 もの 物 方 件 内容 詳細 情報 中身 具体 詳しい どう について 関する 為る 有る 居る 成る 良い いい
@@ -138,7 +138,7 @@ def _is_break(token: Token, previous: Token | None) -> bool:
         return True
     if previous is not None and (previous.pos[1] == "数詞" or previous.lemma == "何") and len(token.key) <= 2:
         return True  # the counter of a number (2月, 4階, 10時): a condition, not content
-    if token.lemma in _GENERIC_LEMMAS or token.key in _GENERIC_LEMMAS:
+    if token.lemma in GENERIC_LEMMAS or token.key in GENERIC_LEMMAS:
         return not (in_kana_word and is_kana(token.key))
     if token.pos[0] == "助動詞":
         return not in_kana_word or token.surface in _COPULAS
@@ -512,8 +512,8 @@ class Understander:
             for token, (start, end) in zip(q.tokens, q.spans, strict=False)
             if not is_function_word(token)
             and token.pos[1] != "数詞"
-            and token.lemma not in _GENERIC_LEMMAS
-            and token.key not in _GENERIC_LEMMAS
+            and token.lemma not in GENERIC_LEMMAS
+            and token.key not in GENERIC_LEMMAS
             and not any(s < end and start < e for s, e in spans)
             and token.key not in words
             and token.surface not in places
