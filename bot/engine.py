@@ -153,7 +153,8 @@ class Engine:
         intent = self.understander.understand(question)
         read = read_question(question, intent.tokens)
         intent.topics = _retarget(intent, context.topic_id)
-        partner_ids = tuple(intent.partner_ids)
+        read, scope = self._year_as_document(intent, read)
+        partner_ids = tuple(intent.partner_ids) or scope
         group = self._group_named(read)
         if group and not partner_ids:
             partner_ids = group
@@ -163,6 +164,20 @@ class Engine:
         if not partner_ids and context.partner_ids and self._is_follow_up(intent, read):
             partner_ids, from_context = context.partner_ids, True
         return Turn(question, intent, read, context, now, partner_ids, from_context)
+
+    def _year_as_document(self, intent: Intent, read: Reading) -> tuple[Reading, tuple[str, ...]]:
+        """「2019年の(発表の)3市」: a year that names an announcement picks its partners, not ceremonies
+        held in that year."""
+        years = read.conditions.years
+        names_document = bool(re.search(r"発表|覚書|announce|memorand", read.key + read.text.lower())) or bool(
+            self._group_named(read)) or "announcement" in intent.topics
+        documents = [d for d in self.kb.documents if d.date.year in years]
+        if not years or not names_document or not documents or intent.partner_ids:
+            return read, ()
+        if any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in intent.topics):
+            return read, ()  # the document's own fields: _documents_meant picks it by the year
+        scope = tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
+        return replace(read, conditions=replace(read.conditions, years=())), scope
 
     def _is_follow_up(self, intent: Intent, read: Reading) -> bool:
         if intent.people or intent.foreign_places or read.conditions.years:
@@ -455,7 +470,7 @@ class Engine:
         listed = [t for t in turn.topics if t not in ("partners", "announcement", "ceremony", "ceremony_when")]
         if listed and turn.partner_ids:
             return self._count_each(turn, turn.partner_ids, listed[0])
-        partner_ids = self._partners_in_scope(turn)
+        partner_ids = turn.partner_ids if turn.partner_ids and not turn.from_context else self._partners_in_scope(turn)
         names = [self.kb.partner(pid).name for pid in partner_ids]
         return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
 
@@ -627,7 +642,7 @@ class Engine:
 
     def _check_count(self, turn: Turn) -> Answer | None:
         """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
-        claimed = re.search(r"(\d+)(つ|件|個|本|項目|人|名|市)", turn.read.key)
+        claimed = re.search(r"(\d+)(つ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
         if not claimed or turn.read.conditions.minutes:
             return None
         counted = self._count(replace(turn, read=replace(turn.read, asks_count=True)))
@@ -702,7 +717,7 @@ class Engine:
     def _check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
-        if not re.search(r"済み|済ん|既に|もう|スデニ|ズミ|終わっ|オワッ|できて|デキテ", turn.read.key + turn.read.reading):
+        if not re.search(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ", turn.read.key + turn.read.reading):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
@@ -1035,6 +1050,9 @@ class Engine:
         if not hits:
             return None
         best = hits[0].fact
+        if topics and set(topics) <= {"ceremony_when", "ceremony_where", "address"} and best.event is None:
+            thing = "・".join(turn.intent.segments)
+            return self._fallback(turn, f"「{thing}」の{self._topic_label(topics[0]).removeprefix('締結式の')}は資料に記載がありません。")
         if topics and best.partner_id is None and best.topic.startswith(("contact", "announcement")):
             return None  # 「企画調査課の内線は?」: the content names the document's block, the topic its field
         if topics and not self._fact_in_topics(best, topics) and hits[0].score < 0.8:

@@ -42,12 +42,14 @@ class Conditions:
     hours: tuple[int, ...] = ()  # 10時台: starts within that hour
     years: tuple[int, ...] = ()
     starts: tuple[tuple[int, int], ...] = ()  # 10時半から, 11:00開始
+    starts_before: tuple[int, int] | None = None  # 10時より前に始まる
+    starts_after: tuple[int, int] | None = None  # 10時以降に始まる
     ends: tuple[tuple[int, int], ...] = ()  # 11時まで, 11:30終了
     minutes: tuple[int, ...] = ()  # 1時間, 30分間
 
     def __bool__(self) -> bool:
         return bool(self.months or self.weekdays or self.half_day or self.floors or self.hours or self.years
-                    or self.starts or self.ends or self.minutes)
+                    or self.starts or self.ends or self.minutes or self.starts_before or self.starts_after)
 
 
 @dataclass(frozen=True)
@@ -128,11 +130,25 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     years = _to_numbers(r"((?:19|20)\d\d)年(?!\d{1,2}月\d)", key) + tuple(
         int(w) for w in words if re.fullmatch(r"(19|20)\d\d", w)
     )
-    starts, ends = _read_times(key, text)
+    before, after = _read_bounds(key)
+    starts, ends = _read_times(re.sub(_BOUND, "", key), text if not (before or after) else "")
     return Conditions(
-        tuple(months), tuple(dict.fromkeys(weekdays)), half, floors, hours, tuple(dict.fromkeys(years)),
-        starts, ends, _read_minutes(key),
+        months=tuple(months), weekdays=tuple(dict.fromkeys(weekdays)), half_day=half, floors=floors, hours=hours,
+        years=tuple(dict.fromkeys(years)), starts=starts, ends=ends, minutes=_read_minutes(key),
+        starts_before=before, starts_after=after,
     )
+
+
+_BOUND = r"(\d{1,2})時(半)?(より前|前に|前|まで|以前|より後|以降|過ぎ|よりあと|から後)"
+
+
+def _read_bounds(key: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """「10時より前に」「11時以降に」 始まる: a bound on the start, not a time claimed."""
+    match = re.search(_BOUND, key)
+    if not match:
+        return None, None
+    moment = (int(match[1]), 30 if match[2] else 0)
+    return (moment, None) if match[3] in ("より前", "前に", "前", "まで", "以前") else (None, moment)
 
 
 _TIME = re.compile(r"(?<![\d何])(\d{1,2})(?:時(?!台|間)(半|(\d{1,2})分)?|:(\d{2}))")
@@ -273,7 +289,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         )
         or "how long" in " ".join(words),
         asks_list=bool(_COMMANDS.search(reading_all)) or bool({"list", "all", "every"} & set(words)),
-        refers_person=bool(re.search(r"ソノヒト|ソノカタ|カレ(?!ー)|カノジョ|アノヒト|ソノシチョウ|ソノキョクチョウ", reading_all))
+        refers_person=bool(re.search(r"(ソノ|アノ)(人|ヒト|方|カタ|市長|局長)|彼(?!ら)|カノジョ", key))
         or bool({"he", "she", "him", "her"} & set(words)),
         refers_back=bool(re.search(r"^(ソコ|ソノ|ソレ|ソッチ|ソチラ|コノ|ソノヒト|アノ)|ソコノ|ソノヒト|ソレッテ|ソコッテ", reading_all))
         or bool({"it", "that", "there", "they", "them"} & set(words)),

@@ -41,6 +41,11 @@ def failed_conditions(event: Event, conditions: Conditions) -> list[str]:
         failed.append("end")
     if conditions.minutes and event.minutes not in conditions.minutes:
         failed.append("minutes")
+    start = (event.start.hour, event.start.minute)
+    if conditions.starts_before and not start < conditions.starts_before:
+        failed.append("start")
+    if conditions.starts_after and not start >= conditions.starts_after:
+        failed.append("start")
     return failed
 
 
