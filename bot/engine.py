@@ -1102,7 +1102,7 @@ class Engine:
         if not topics:
             return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
         if turn.has_topic("precedent"):
-            return self._precedent(turn, yes_no=False)
+            return self._nth_memorandum(turn) or self._precedent(turn, yes_no=False)
         if turn.has_topic("partners") and (not (set(topics) - {"partners"}) or not turn.partner_ids):
             if self._query(turn) or self._english_content(turn):
                 return None  # 「温泉を活かすのはどの市?」 with nothing found: not the list of every partner
@@ -1272,6 +1272,21 @@ class Engine:
         if turn.intent.partner_ids:
             return [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
         return self._documents_meant(turn)
+
+    def _nth_memorandum(self, turn: Turn) -> Answer | None:
+        """「4例目はどこ?」: the partner whose memorandum the documents number so."""
+        asked = re.search(r"(\d+)(?:例目|件目|番目)", turn.read.key)
+        if not asked or turn.intent.partner_ids:
+            return None
+        number = int(asked[1])
+        found = [(e, p) for p in self.kb.partners for e in p.engagements if e.ordinal == number]
+        if not found:
+            return None
+        engagement, partner = found[0]
+        facts = [f for f in self.facts if f.document_id == engagement.document_id and f.topic == "precedent"]
+        return Answer(kind="answer", confidence=0.95, title=f"{number}例目は{partner.name}です。",
+                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts), topic_id="precedent",
+                      partner_ids=(partner.id,))
 
     def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
         documents = self._documents_for(turn)

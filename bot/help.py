@@ -25,7 +25,10 @@ def to_names(partners: Sequence[Partner], limit: int = MAX_NAMES) -> str:
 
 def to_intro(kb: KnowledgeBase) -> str:
     names = to_names(kb.partners)
-    return f"{kb.document.issuer}と{names}の覚書（{format_date(kb.document.date)}発表）について答えます。"
+    first, last = kb.documents[0], kb.documents[-1]
+    when = (f"{format_date(first.date)}発表" if first is last
+            else f"{format_date(first.date)}から{format_date(last.date)}までの発表{len(kb.documents)}件")
+    return f"{first.issuer}と{names}の覚書（{when}）について答えます。"
 
 
 def to_examples(kb: KnowledgeBase) -> list[str]:
