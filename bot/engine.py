@@ -107,7 +107,7 @@ class Engine:
         self.kb = kb
         self.understander = Understander(kb)
         self.facts = compile_facts(kb)
-        self.index = FactIndex(self.facts)
+        self.index = FactIndex(self.facts, tuple(n for p in kb.partners for n in p.names if len(n) >= 2))
         self.compose = Composer(kb)
         self.groups = _to_groups(kb)
         self.known_readings = _to_known_readings(kb, self.facts)
@@ -1095,6 +1095,8 @@ class Engine:
 
     def _slots(self, turn: Turn) -> Answer | None:
         topics = list(turn.topics)
+        if topics and not turn.partner_ids and turn.intent.segments and set(topics) <= turn.intent.weak_topics:
+            return None  # 「ランチどこ行く?」: a bare どこ among other words is not about a ceremony
         if turn.read.asks_duration and (self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)):
             return self._duration(turn)
         if not topics and turn.partner_ids and turn.context.topic_id and turn.from_context is False and not turn.intent.content:

@@ -163,13 +163,20 @@ class Hit:
     matched: float = 0.0
 
 
-def to_features(text: str) -> set[str]:
-    """A fact's features: key bigrams, single kanji, latin words and reading bigrams (r:)."""
+def to_features(text: str, names: tuple[str, ...] = ()) -> set[str]:
+    """A fact's features: key bigrams, single kanji, latin words and reading bigrams (r:).
+
+    Partner names are left out of the readings: a question names its partner separately, and
+    室蘭地域 read as ムロランチイキ must not answer 「ランチ」."""
     key = to_key(text)
     words = {f"w:{w}" for w in latin_words(text)}
     # Single kanji too, for one-character words (食, 農) that a question may name on their own.
     kanji = {char for char in key if has_kanji(char)}
-    return bigrams(key) | words | kanji | {f"r:{b}" for b in bigrams(reading_of(text))}
+    unnamed = text
+    for name in names:
+        unnamed = unnamed.replace(name, "・")
+    readings = {f"r:{b}" for part in re.split(r"・", unnamed) for b in bigrams(reading_of(part))}
+    return bigrams(key) | words | kanji | readings
 
 
 def to_query_features(segment: str) -> set[str]:
@@ -192,9 +199,10 @@ def to_query_features(segment: str) -> set[str]:
 
 
 class FactIndex:
-    def __init__(self, facts: list[Fact]) -> None:
+    def __init__(self, facts: list[Fact], names: tuple[str, ...] = ()) -> None:
         self.facts = facts
-        self.features = [to_features(f"{f.label} {f.text}") for f in facts]
+        longest_first = tuple(sorted(names, key=len, reverse=True))
+        self.features = [to_features(f"{f.label} {f.text}", longest_first) for f in facts]
         postings: dict[str, list[int]] = defaultdict(list)
         for index, features in enumerate(self.features):
             for feature in features:

@@ -53,7 +53,10 @@ def format_event_line(event: Event, now: datetime) -> str:
 
 
 def format_schedule(kb: KnowledgeBase, now: datetime) -> str:
-    """Upcoming events with their reminder times; with none, says so and names the last one held."""
+    """Upcoming events with their reminder times; with none, says so and names the latest one past.
+
+    The documents announce events as planned: one is said to have taken place only when the
+    knowledge base records it (`held: true`)."""
     upcoming = upcoming_events(kb, now)
     if upcoming:
         lines = [f"今後の予定（{len(upcoming)}件）:"]
@@ -62,7 +65,8 @@ def format_schedule(kb: KnowledgeBase, now: datetime) -> str:
     lines = ["今後予定されている締結式・イベントはありません。"]
     last = last_held_event(kb, now)
     if last:
-        lines.append(f"最後に開催されたのは「{last.title}」（{format_when(last)}、{last.place}）です。")
+        done = "開催されました" if last.held else "その予定日を過ぎています"
+        lines.append(f"いちばん最近の予定日は「{last.title}」（{format_when(last)}、{last.place}）で、{done}。")
     return "\n".join(lines)
 
 

@@ -66,7 +66,7 @@ def test_ask_json_lines_from_stdin_in_order() -> None:
     assert result.returncode == 0 and result.stderr == ""
     assert [d["kind"] for d in lines] == [
         "answer",
-        "fallback",
+        "help",
         "fallback",
         "fallback",
         "fallback",
@@ -97,7 +97,7 @@ def test_console_survives_end_of_input() -> None:
 def test_check_valid_and_invalid(tmp_path: Path) -> None:
     ok = run_app("check")
     assert ok.returncode == 0 and ok.stdout.strip().endswith(
-        "valid — 3 partners, 3 events, 2 glossary terms, 11 topics"
+        "valid — 2 documents, 4 partners, 4 events, 2 glossary terms, 26 topics"
     )
     broken = tmp_path / "broken.yaml"
     broken.write_text(
@@ -105,7 +105,7 @@ def test_check_valid_and_invalid(tmp_path: Path) -> None:
     )
     bad = run_app("check", str(broken))
     assert bad.returncode == 1
-    assert f"{broken}:" in bad.stderr and 'partners[1].ceremony.start: not a time "10:70"' in bad.stderr
+    assert f"{broken}:" in bad.stderr and 'documents[0].partners[1].ceremony.start: not a time "10:70"' in bad.stderr
 
 
 def test_the_bot_refuses_to_start_on_invalid_data(tmp_path: Path) -> None:

@@ -35,4 +35,5 @@ def test_place_names_are_tagged() -> None:
 def test_romaji() -> None:
     assert romaji_to_katakana("sapporo") == "サッポロ"
     assert romaji_to_katakana("qwrt") == ""
-    assert latin_words("Cooperation Items!") == ["cooperation", "item"]
+    assert latin_words("Cooperation Items!") == ["cooper", "item"]  # English stems (snowball)
+    assert latin_words("Who attends Muroran's ceremony?") == ["who", "attend", "muroran", "ceremoni"]
