@@ -139,6 +139,7 @@ class Answer:
             "topic": self.topic_id,
             "partners": list(self.partner_ids),
             "sections": [{"label": s.label, "text": s.text, "items": list(s.items)} for s in self.sections],
+            "notes": list(self.notes),
             "suggestions": [{"label": c.label, "question": c.question} for c in self.suggestions],
             "source": self.source.to_text() if self.source else None,
             "status": [s.label for s in self.statuses],

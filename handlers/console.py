@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 from bot.answer import Answer, to_text
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
+from bot.batch import answer_lines
 from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_examples, to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
@@ -89,13 +90,15 @@ def _load(path: str, stderr: TextIO) -> KnowledgeBase | None:
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase, stdin: TextIO, stdout: TextIO) -> int:
     engine = Engine(kb)
+    if args.json:
+        lines = stdin if args.question == "-" else iter([args.question])
+        for record in answer_lines(engine, lines, now_jst):
+            stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stdout.flush()
+        return 0
     questions = (line.rstrip("\n") for line in stdin) if args.question == "-" else iter([args.question])
     for question in questions:
-        answer = engine.answer(question, context=None, now=now_jst())
-        if args.json:
-            stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
-        else:
-            stdout.write(to_text(answer) + "\n")
+        stdout.write(to_text(engine.answer(question, context=None, now=now_jst())) + "\n")
         stdout.flush()
     return 0
 

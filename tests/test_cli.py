@@ -120,3 +120,24 @@ def test_a_configuration_error_names_the_variable_not_the_value() -> None:
     result = run_app("ask", "帯広", env={"PORT": "not-a-port-secret"})
     assert result.returncode == 2
     assert "PORT" in result.stderr and "not-a-port-secret" not in result.stderr
+
+
+def test_ask_json_keeps_conversations_apart_and_in_order() -> None:
+    lines = [
+        json.dumps({"conversation": "c1", "q": "室蘭の締結式いつ?"}, ensure_ascii=False),
+        "帯広の出席者",
+        json.dumps({"conversation": "c2", "q": "プロジェクトは?"}, ensure_ascii=False),
+        json.dumps({"conversation": "c1", "q": "場所は?"}, ensure_ascii=False),
+        json.dumps({"conversation": "c2", "q": "2"}, ensure_ascii=False),
+        json.dumps({"q": 5}),
+    ]
+    result = run_app("ask", "--json", "-", stdin="\n".join(lines) + "\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and len(records) == len(lines)
+    assert records[0]["conversation"] == "c1" and "1月31日" in records[0]["title"] + str(records[0]["sections"])
+    assert "conversation" not in records[1] and "米沢" in str(records[1]["sections"])
+    assert records[2]["kind"] == "clarify"
+    assert "3号会議室" in str(records[3]["sections"]) + records[3]["title"]  # c1's city, not c2's question
+    assert records[4]["kind"] == "answer" and records[4]["partners"] == ["muroran"]  # c2's choice 2
+    assert records[5] == {"error": 'a conversation line needs a question "q" (text)'}
+    assert {"title", "sections", "notes"} <= set(records[0])
