@@ -6,7 +6,18 @@ import random
 from dataclasses import replace
 from datetime import date, time
 
-from bot.knowledge import Attendee, Event, KnowledgeBase, Partner, Project, Promotion, Readings
+from bot.knowledge import (
+    Document,
+    Engagement,
+    Event,
+    KnowledgeBase,
+    Partner,
+    Person,
+    Plan,
+    Project,
+    Readings,
+    SourceRef,
+)
 
 _SYLLABLES = [
     ("カ", "ka"),
@@ -49,45 +60,54 @@ _WORDS = [
 ]
 
 
-def to_synthetic_kb(base: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
-    """`base` plus made-up partners up to `size` in all."""
+def to_synthetic_kb(base: KnowledgeBase, size: int, seed: int = 7, per_document: int = 10) -> KnowledgeBase:
+    """`base` plus made-up partners up to `size` in all, announced `per_document` at a time (3,000
+    partners make 300 more documents)."""
     rng = random.Random(seed)
     partners = list(base.partners)
     names = {p.short_name for p in partners}
-    while len(partners) < size:
+    made: list[Partner] = []
+    while len(partners) + len(made) < size:
         short = "".join(rng.sample(_KANJI, 3))
         syllables = [rng.choice(_SYLLABLES) for _ in range(4)]
         katakana, romaji = "".join(s[0] for s in syllables), "".join(s[1] for s in syllables)
         if short in names:
             continue
         names.add(short)
-        partners.append(_partner(rng, len(partners), short, katakana, romaji))
-    return replace(base, partners=tuple(partners), _by_id={})
+        made.append(Partner(f"p{len(made)}", f"{short}市", short, Readings(katakana, katakana, romaji), ()))
+    documents = list(base.documents)
+    for start in range(0, len(made), per_document):
+        documents.append(_document(rng, len(documents), made[start : start + per_document]))
+    engagements = {e.partner_id: e for d in documents for e in d.engagements}
+    synthetic = [replace(p, engagements=(engagements[p.id],)) for p in made]
+    return replace(base, documents=tuple(documents), partners=(*partners, *synthetic), _by_id={}, _documents_by_id={})
 
 
-def _partner(rng: random.Random, index: int, short: str, katakana: str, romaji: str) -> Partner:
+def _document(rng: random.Random, index: int, partners: list[Partner]) -> Document:
+    document_id = f"synthetic-{index}"
+    day = date(2030 + index // 300, 1 + index % 12, 1 + index % 28)
+    return Document(
+        id=document_id, title=f"試験用の発表{index}", subtitle="", issuer="北海道経済産業局", date=day,
+        source=SourceRef(file=f"{document_id}.md"), contact=None,
+        lead=(f"{'、'.join(p.name for p in partners)}と覚書を締結します。",), purpose=(1,), precedent=None,
+        sections=(), engagements=tuple(_engagement(rng, p, document_id, day) for p in partners),
+    )
+
+
+def _engagement(rng: random.Random, partner: Partner, document_id: str, day: date) -> Engagement:
     words = rng.sample(_WORDS, 4)
-    pid = f"p{index}"
-    return Partner(
-        id=pid,
-        name=f"{short}市",
-        short_name=short,
-        readings=Readings(katakana, katakana, romaji),
-        aliases=(),
+    short = partner.short_name
+    return Engagement(
+        partner_id=partner.id,
+        document_id=document_id,
         theme=f"{words[0]}と{words[1]}による{short}の振興",
         projects=tuple(Project(f"{w}の{short}プロジェクト", f"{short}で{w}分野の取組を支援する。") for w in words[:3]),
-        promotion=Promotion(f"{short}市の計画に基づき{words[3]}を進める。", (f"{short}市総合計画",)),
+        promotion=f"{short}市の計画に基づき{words[3]}を進める。",
+        plans=(Plan(f"{short}市総合計画"),),
         cooperation_items=(f"{words[0]}分野の支援", f"{words[2]}に関する連携"),
         ceremony=Event(
-            f"{pid}-ceremony",
-            f"{short}市との覚書締結式",
-            date(2030, 1 + index % 12, 1 + index % 28),
-            time(10, 0),
-            time(10, 30),
-            f"{short}市役所",
-            (Attendee(f"{short}市長", "試験 太郎"),),
-            pid,
-            (),
+            f"{partner.id}-ceremony", f"{short}市との覚書締結式", day, time(10, 0), time(10, 30), f"{short}市役所",
+            (Person(f"{short}市長", "試験 太郎", "試験"),), partner.id, (), document_id=document_id,
         ),
     )
 

@@ -21,7 +21,7 @@ from bot.compose import Composer, to_item
 from bot.context import is_expired
 from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
-from bot.knowledge import Event, KnowledgeBase, Plan
+from bot.knowledge import Event, KnowledgeBase, Person, Plan
 from bot.question import (
     Conditions,
     Reading,
@@ -108,6 +108,9 @@ class Engine:
         self.understander = Understander(kb)
         self.facts = compile_facts(kb)
         self.index = FactIndex(self.facts, tuple(n for p in kb.partners for n in p.names if len(n) >= 2))
+        self.by_partner = _group_by(self.facts, lambda f: f.partner_id or "")
+        self.by_topic = _group_by(self.facts, lambda f: f.topic)
+        self.shared = _group_by([f for f in self.facts if f.partner_id is None], lambda f: f.document_id)
         self.compose = Composer(kb)
         self.groups = _to_groups(kb)
         self.known_readings = _to_known_readings(kb, self.facts)
@@ -288,7 +291,7 @@ class Engine:
             return None
         label, marker = asked
         scope = set(turn.partner_ids)
-        facts = [f for f in self.facts if not scope or f.partner_id in scope or f.partner_id is None]
+        facts = self.facts if not scope else [f for pid in (*scope, "") for f in self.by_partner.get(pid, [])]
         if any(re.search(marker, f.text) for f in facts):
             return None
         names = self.compose.names(turn.partner_ids) + "の" if turn.partner_ids else ""
@@ -331,7 +334,7 @@ class Engine:
         partner_ids = turn.partner_ids
         facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)] if topics else []
         if not facts and partner_ids:
-            facts = [f for f in self.facts if f.partner_id in partner_ids]
+            facts = [f for pid in partner_ids for f in self.by_partner.get(pid, [])]
         source = self.compose.cite(facts)
         if source is None:
             return None
@@ -423,8 +426,8 @@ class Engine:
         documents = list(dict.fromkeys(e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements))
         if len(documents) < 2:
             return None
-        facts = [f for f in self.facts if f.document_id in documents and f.partner_id is None and f.topic == "purpose"]
-        facts += [f for f in self.facts if f.document_id in documents and f.topic == "theme" and f.partner_id in partner_ids]
+        facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"]
+        facts += [f for f in self.by_topic.get("theme", []) if f.document_id in documents and f.partner_id in partner_ids]
         sections = []
         for document_id in documents:
             document = self.kb.document_by_id(document_id)
@@ -502,7 +505,7 @@ class Engine:
         if not contacts:
             return None
         persons = [p for _, c in contacts if c for p in c.persons]
-        facts = [f for f in self.facts if f.topic == "contact_person" and f.document_id in documents]
+        facts = [f for f in self.by_topic.get("contact_person", []) if f.document_id in documents]
         return self._counted(persons, "人", "お問い合わせ先の担当者", facts=facts, turn=turn)
 
     def _counted(self, items: list[str], unit: str, label: str, *, turn: Turn, facts: Sequence[Fact] = (),
@@ -621,7 +624,8 @@ class Engine:
         return f"資料には{owner}より{'後' if direction == 'next' else '前'}の締結式はありません。"
 
     def _event_answer(self, event: Event, turn: Turn, *, lead: str) -> Answer:
-        facts = [f for f in self.facts if f.event == event and f.topic in ("ceremony_when", "ceremony_where")]
+        facts = [f for f in self.by_partner.get(event.partner_id or "", []) if f.event == event
+                 and f.topic in ("ceremony_when", "ceremony_where")]
         status = to_status(event, turn.now)
         return Answer(kind="answer", confidence=0.95, title=lead, sections=self.compose.fact_sections(facts),
                       statuses=(status,), source=self.compose.cite_events([event]), topic_id="ceremony",
@@ -789,7 +793,7 @@ class Engine:
         for term in turn.intent.glossary:
             entry = next((g for g in self.kb.glossary if g.term == term), None)
             if entry and entry.partner_id:
-                fact = next((f for f in self.facts if f.partner_id == entry.partner_id and f.topic == "projects"
+                fact = next((f for f in self.by_partner.get(entry.partner_id or "", []) if f.topic == "projects"
                              and entry.mentioned_in == f.label), None)
                 if fact:
                     return fact, entry.partner_id
@@ -802,10 +806,9 @@ class Engine:
         if not turn.intent.people or not turn.partner_ids:
             return None
         family = turn.intent.people[0]
-        people = [(f, p) for f in self.facts if isinstance((p := f.value), type(None)) is False and f.topic == "ceremony_who"
-                  and f.partner_id in turn.partner_ids]
-        mine = [f for f, p in people if getattr(p, "family_name", "") == family]
-        others = [f for f, _ in people]
+        people = [f for pid in turn.partner_ids for f in self.by_partner.get(pid, []) if f.topic == "ceremony_who"]
+        mine = [f for f in people if isinstance(f.value, Person) and f.value.family_name == family]
+        others = people
         if not others:
             return None
         verdict = "はい" if mine else "いいえ"
@@ -878,11 +881,11 @@ class Engine:
         partner_ids = turn.intent.partner_ids or (turn.partner_ids if turn.from_context else ())
         group = self._documents_of_group(partner_ids)
         if group:
-            facts = [f for f in self.facts if f.topic == "purpose" and f.partner_id is None and f.document_id in group]
+            facts = [f for f in self.by_topic.get("purpose", []) if f.partner_id is None and f.document_id in group]
         elif partner_ids:
             facts = list(dict.fromkeys(f for pid in partner_ids for f in self._purpose_of(pid)))
         else:
-            facts = [f for f in self.facts if f.topic == "purpose"]
+            facts = [f for f in self.by_topic.get("purpose", [])]
             documents = self._documents_meant(turn)
             facts = [f for f in facts if f.document_id in documents and (f.partner_id is None or len(documents) == 1)]
         if not facts:
@@ -899,15 +902,14 @@ class Engine:
 
     def _purpose_of(self, partner_id: str) -> list[Fact]:
         """Why this partner: its own purpose sections, else its theme and promotion with its document's purpose."""
-        own = [f for f in self.facts if f.partner_id == partner_id and f.topic == "purpose"]
+        own = [f for f in self.by_partner.get(partner_id or "", []) if f.topic == "purpose"]
         engagement = self.kb.partner(partner_id).engagement
-        lead = [f for f in self.facts if f.document_id == engagement.document_id and f.partner_id is None
-                and f.topic == "purpose"]
+        lead = [f for f in self.shared.get(engagement.document_id, []) if f.topic == "purpose"]
         if own:
             return lead + own
         # A memorandum shared with other partners: what this one aims at is its theme, and why the
         # bureau signs is the document's purpose where it names the partner.
-        theme = [f for f in self.facts if f.partner_id == partner_id and f.topic == "theme"]
+        theme = [f for f in self.by_partner.get(partner_id or "", []) if f.topic == "theme"]
         name = self.kb.partner(partner_id).name
         naming = [f for f in lead if name in f.text] or lead[-1:]
         return theme + naming
@@ -936,7 +938,7 @@ class Engine:
             return None
         if asks_where or turn.read.refers_back and not turn.intent.glossary:
             return self._where_terms_are(entries, turn)
-        facts = [f for f in self.facts if f.topic == "glossary" and f.label in terms]
+        facts = [f for f in self.by_topic.get("glossary", []) if f.label in terms]
         sections = tuple(
             Section(g.term, text=f"{g.term}（{g.expansion}）" + (
                 f"\n{self.kb.partner(g.partner_id).name}のプロジェクト「{g.mentioned_in}」に出てきます。" if g.partner_id else ""))
@@ -950,12 +952,12 @@ class Engine:
         facts = []
         for entry in entries:
             partner_id, mentioned = getattr(entry, "partner_id", None), getattr(entry, "mentioned_in", "")
-            facts += [f for f in self.facts if f.partner_id == partner_id and f.topic == "project_title" and f.label == mentioned]
+            facts += [f for f in self.by_partner.get(partner_id or "", []) if f.topic == "project_title" and f.label == mentioned]
         if not facts:
             return None
         owners = tuple(dict.fromkeys(f.partner_id for f in facts if f.partner_id))
         return Answer(kind="answer", confidence=0.95, title=f"{self.compose.names(owners)}のプロジェクト「{facts[0].label}」です。",
-                      sections=self.compose.fact_sections([f for f in self.facts if f.topic == "projects" and f.label == facts[0].label]),
+                      sections=self.compose.fact_sections([f for f in self.by_topic.get("projects", []) if f.label == facts[0].label]),
                       source=self.compose.cite(facts), partner_ids=owners, topic_id="projects")
 
     # --- people -------------------------------------------------------------------------------------
@@ -964,7 +966,7 @@ class Engine:
         families = turn.intent.people or ([turn.context.person] if turn.read.refers_person and turn.context.person else [])
         if not families:
             return None
-        people = [f for f in self.facts if f.topic in ("ceremony_who", "contact_person") and any(
+        people = [f for t in ("ceremony_who", "contact_person") for f in self.by_topic.get(t, []) if any(
             family in f.text for family in families)]
         if turn.intent.partner_ids:
             people = [f for f in people if f.partner_id in turn.intent.partner_ids] or people
@@ -989,7 +991,7 @@ class Engine:
     def _person_context(self, fact: Fact) -> str:
         if fact.topic == "contact_person":
             return f"{self.kb.document_by_id(fact.document_id).title}のお問い合わせ先の担当者"
-        same = [f for f in self.facts if f.topic == "ceremony_who" and to_key(f.text) == to_key(fact.text)]
+        same = [f for f in self.by_topic.get("ceremony_who", []) if to_key(f.text) == to_key(fact.text)]
         events = [f.event for f in same if f.event]
         return "出席する締結式: " + "、".join(f"{e.title}（{format_date(e.date)}）" for e in events)
 
@@ -1076,7 +1078,7 @@ class Engine:
         best = hits[0]
         kept = [h.fact for h in hits if h.score >= best.score - 0.01][:2]
         if best.fact.topic == "project_title":
-            kept += [f for f in self.facts if f.topic == "projects" and f.label == best.fact.label and f.partner_id == best.fact.partner_id]
+            kept += [f for f in self.by_topic.get("projects", []) if f.label == best.fact.label and f.partner_id == best.fact.partner_id]
         kept = list(dict.fromkeys(kept))
         owner = self._passage_owner(best.fact)
         notes = self._interpretations(turn.intent)
@@ -1246,7 +1248,7 @@ class Engine:
             wanted |= {t.id for t in self.kb.vocabulary.topics if t.facet_of == "contact"} - {"contact_extension"}
         if "announcement" in wanted:
             wanted |= {"announcement_title", "announcement_date", "announcement_issuer"}
-        facts = [f for f in self.facts if f.document_id in documents and f.topic in wanted and f.partner_id is None]
+        facts = [f for d in documents for f in self.shared.get(d, []) if f.topic in wanted]
         if not facts:
             return None
         label = "・".join(self._topic_label(t) for t in topics)
@@ -1285,14 +1287,14 @@ class Engine:
         if not found:
             return None
         engagement, partner = found[0]
-        facts = [f for f in self.facts if f.document_id == engagement.document_id and f.topic == "precedent"]
+        facts = [f for f in self.shared.get(engagement.document_id, []) if f.topic == "precedent"]
         return Answer(kind="answer", confidence=0.95, title=f"{number}例目は{partner.name}です。",
                       sections=self.compose.fact_sections(facts), source=self.compose.cite(facts), topic_id="precedent",
                       partner_ids=(partner.id,))
 
     def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
         documents = self._documents_for(turn)
-        facts = [f for f in self.facts if f.topic == "precedent" and f.document_id in documents]
+        facts = [f for f in self.by_topic.get("precedent", []) if f.document_id in documents]
         ordinals = [(e, pid) for pid in (turn.intent.partner_ids or ()) for e in self.kb.partner(pid).engagements if e.ordinal]
         if not facts and not ordinals:
             return None
@@ -1334,14 +1336,13 @@ class Engine:
 
     def _overview(self, turn: Turn) -> Answer:
         partner_ids = turn.intent.partner_ids
-        facts = [f for pid in partner_ids for f in self.facts if f.partner_id == pid and f.topic in (
+        facts = [f for pid in partner_ids for f in self.by_partner.get(pid or "", []) if f.topic in (
             "theme", "project_title", "cooperation", "ceremony_when", "ceremony_where") or (
             f.partner_id == pid and f.topic.startswith("section:"))]
         for pid in partner_ids:
             if not self.kb.partner(pid).theme:
                 documents = {e.document_id for e in self.kb.partner(pid).engagements}
-                facts = [f for f in self.facts if f.document_id in documents and f.partner_id is None
-                         and f.topic == "purpose"][:1] + facts
+                facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"][:1] + facts
         return Answer(kind="answer", confidence=0.8, title=f"{self.compose.names(partner_ids)}との覚書の概要",
                       sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
                       suggestions=self._follow_ups(partner_ids[0]), partner_ids=partner_ids,
@@ -1406,13 +1407,13 @@ class Engine:
         wanted = set()
         for topic in topics:
             wanted |= _EXPANDS.get(topic, {topic})
-        facts = [f for f in self.facts if f.partner_id == partner_id and f.topic in wanted]
+        facts = [f for f in self.by_partner.get(partner_id or "", []) if f.topic in wanted]
         if "headline" in topics:
             documents = {e.document_id for e in self.kb.partner(partner_id).engagements}
-            facts += [f for f in self.facts if f.document_id in documents and f.partner_id is None
-                      and f.topic in ("announcement_title", "announcement_subtitle")]
+            facts += [f for d in documents for f in self.shared.get(d, [])
+                      if f.topic in ("announcement_title", "announcement_subtitle")]
         if "cooperation" in topics and not any(f.topic == "cooperation" for f in facts):
-            facts += [f for f in self.facts if f.partner_id == partner_id and f.topic.startswith("section:") and f.label.startswith("(")]
+            facts += [f for f in self.by_partner.get(partner_id or "", []) if f.topic.startswith("section:") and f.label.startswith("(")]
         return facts
 
     def _ceremonies(self, partner_ids: Sequence[str]) -> list[Event]:
@@ -1562,6 +1563,14 @@ def _retarget(intent: Intent, context_topic: str | None) -> list[str]:
             if target:
                 return [target] + [t for t in named if t != topic]
     return topics
+
+
+def _group_by(facts: list[Fact], key: Callable[[Fact], str]) -> dict[str, list[Fact]]:
+    """Facts by partner, topic or document, so that a question costs the same at 3,000 partners."""
+    groups: dict[str, list[Fact]] = {}
+    for fact in facts:
+        groups.setdefault(key(fact), []).append(fact)
+    return groups
 
 
 def _to_known_readings(kb: KnowledgeBase, facts: list[Fact]) -> frozenset[str]:
