@@ -13,6 +13,7 @@ ordinary outcome rather than a server-side error.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -51,9 +52,10 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql.expression import Insert
 
 from bot.answer import Conversation
+from bot.commands import FailedDelivery, Subscriber
 from bot.context import DEFAULT_TTL, is_expired
 from bot.feedback import Vote
-from bot.insights import Interaction
+from bot.insights import Interaction, build_report
 from bot.reminders import DeliveryKey, Target
 
 log = logging.getLogger(__name__)
@@ -604,3 +606,28 @@ class SqlConversationMemory:
         if self._puts % self.prune_every == 0 and conversation.updated_at is not None:
             self.store.forget_conversations(conversation.updated_at - self.ttl)
 
+
+
+class StoreForCommands:
+    """The commands' view of the store (bot/commands.py: reminders and the report), each call in a
+    worker thread so the event loop never waits on the database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def subscribe(self, target: Target, user_id: str, now: datetime) -> bool:
+        return await asyncio.to_thread(self.store.subscribe, target, user_id, now)
+
+    async def unsubscribe(self, target: Target) -> bool:
+        return await asyncio.to_thread(self.store.unsubscribe, target)
+
+    async def subscriber(self, target: Target) -> Subscriber | None:
+        found = await asyncio.to_thread(self.store.subscription, target)
+        return Subscriber(found.user_id, found.created_at) if found else None
+
+    async def failed_deliveries(self, target: Target, limit: int) -> list[FailedDelivery]:
+        rows = await asyncio.to_thread(self.store.deliveries, target=target, statuses=("failed",))
+        return [FailedDelivery(row.key.event_id, row.due_at, row.last_error or "") for row in rows[-limit:]]
+
+    async def build_report(self) -> str:
+        return await asyncio.to_thread(lambda: build_report(self.store.interactions(), self.store.votes()))

@@ -1,7 +1,7 @@
 """Reminders in the bot's one process: the scheduler and the senders on the server's loop.
 
-`reminder_extension(store)` is a `handlers.web` extension: it registers `/renkei remind|schedule|
-reload` with the Slack adapter and starts the scheduler when the aiohttp server starts. On
+`reminder_extension(store)` is a `handlers.web` extension: it starts the scheduler when the
+aiohttp server starts and, with the process's reloader, reschedules on every reload. On
 shutdown the scheduler stops starting posts at once (`on_shutdown`) and, on cleanup, waits for
 the posts under way to finish and be marked in the ledger, within the server's grace period.
 handlers/runtime.py attaches it for `python app.py`.
@@ -11,25 +11,41 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from bot.delivery import Clock, Sender, now_jst
 from bot.dispatch import Dispatcher
+from bot.knowledge import KnowledgeBase
 from bot.reload import KnowledgeReloader
 from bot.reminder_service import SLACK, build_scheduler
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.store import Store
-from handlers.slack_reminders import (
-    ReminderServices,
-    SlackReminderSender,
-    build_reminder_client,
-    register_reminder_commands,
-)
-from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SHUTDOWN_KEY, SLACK_KEY, WebExtension
+from handlers.slack_reminders import SlackReminderSender, build_reminder_client
+from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SHUTDOWN_KEY, WebExtension
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReminderServices:
+    """The process's reminders; `scheduler` is None on an instance with SCHEDULER=off (and until
+    the server has started)."""
+
+    settings: Settings
+    store: Store
+    dispatcher: Dispatcher
+    scheduler: ReminderScheduler | None = None
+    clock: Clock = field(default=now_jst)
+
+    def reschedule(self, kb: KnowledgeBase) -> str:
+        """A `KnowledgeReloader` listener: move the reminder jobs to the new data."""
+        if self.scheduler is None:
+            return "この インスタンスではリマインダーを送りません（SCHEDULER=off）"
+        return self.scheduler.reschedule(kb).to_text()
+
 
 SERVICES_KEY = web.AppKey("reminders", ReminderServices)
 
@@ -60,14 +76,10 @@ def reminder_extension(store: Store, *, reloader: KnowledgeReloader | None = Non
     process's `reloader`, every reload (hot reload, `/renkei reload`) reschedules."""
 
     def attach(web_app: web.Application) -> None:
-        services = ReminderServices(web_app[SETTINGS_KEY], store, web_app[DISPATCHER_KEY], clock=clock,
-                                    reloader=reloader)
+        services = ReminderServices(web_app[SETTINGS_KEY], store, web_app[DISPATCHER_KEY], clock=clock)
         if reloader is not None:
             reloader.listeners.append(services.reschedule)
         web_app[SERVICES_KEY] = services
-        slack = web_app.get(SLACK_KEY)
-        if slack is not None:
-            register_reminder_commands(slack.bot.subcommands, services)
         web_app.cleanup_ctx.append(_scheduler_lifecycle(services, extra_senders))
         web_app.on_shutdown.append(_stop_starting_posts(services))
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from bot.commands import Commands, Services
 from bot.delivery import Sender
 from bot.dispatch import Asked, Dispatcher
 from bot.engine import Engine
@@ -29,10 +30,10 @@ from bot.knowledge import KnowledgeBase
 from bot.logs import setup_logging
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
+from bot.reminder_service import configured_targets
 from bot.settings import Settings
-from bot.store import SqlConversationMemory, SqlEventDeduplicator, Store
+from bot.store import SqlConversationMemory, SqlEventDeduplicator, Store, StoreForCommands
 from handlers.reminder_extension import reminder_extension
-from handlers.slack_report import report_extension
 from handlers.web import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,23 @@ class Runtime:
     store: Store
     dispatcher: Dispatcher
     reloader: KnowledgeReloader
+    commands: Commands
     metrics: Metrics = field(default_factory=Metrics)
+
+
+def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | None = None,
+                   reloader: KnowledgeReloader | None = None) -> Commands:
+    """The commands with this process's parts: the same for Slack, Teams and every instance."""
+    parts = StoreForCommands(store) if store is not None else None
+    return Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=parts, reports=parts,
+                             reloader=reloader, configured_targets=tuple(configured_targets(settings))))
 
 
 def build_runtime(settings: Settings, kb: KnowledgeBase) -> Runtime:
     store = Store(settings.database_url)
     dispatcher = Dispatcher(Engine(kb), conversations=SqlConversationMemory(store))
-    runtime = Runtime(settings, store, dispatcher, KnowledgeReloader(settings.data_path, dispatcher))
+    reloader = KnowledgeReloader(settings.data_path, dispatcher)
+    runtime = Runtime(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader))
     dispatcher.observers += [count_answer(runtime.metrics), record_unanswered(runtime), log_answer(settings)]
     runtime.reloader.on_result.append(count_reload(runtime.metrics))
     runtime.metrics.watch_deliveries(store.delivery_counts)
@@ -171,14 +182,15 @@ def _watch_lifecycle(reloader: KnowledgeReloader) -> Callable[[web.Application],
 
 
 def to_extensions(runtime: Runtime) -> list[WebExtension]:
-    """Operations, `/renkei report`, Teams (when configured) and reminders to every configured platform."""
-    extensions = [operations_extension(runtime), report_extension(runtime.store)]
+    """Operations, Teams (when configured) and reminders to every configured platform."""
+    extensions = [operations_extension(runtime)]
     extra_senders: dict[str, Sender] = {}
     if runtime.settings.teams_enabled:
         from handlers.teams import build_teams_service, teams_extension  # the Agents SDK loads only if used
         from handlers.teams_reminders import TEAMS
 
-        teams = build_teams_service(runtime.settings, runtime.dispatcher, runtime.store, feedback=to_feedback(runtime))
+        teams = build_teams_service(runtime.settings, runtime.dispatcher, runtime.store, feedback=to_feedback(runtime),
+                                    commands=runtime.commands)
         extensions.append(teams_extension(runtime.settings, runtime.dispatcher, runtime.store, service=teams))
         extra_senders[TEAMS] = teams.reminder_sender()
     extensions.append(reminder_extension(runtime.store, reloader=runtime.reloader, extra_senders=extra_senders))
@@ -197,7 +209,8 @@ def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
     runtime = build_runtime(settings, kb)
     try:
         return run_server(settings, runtime.dispatcher, extensions=to_extensions(runtime),
-                          feedback=to_feedback(runtime), deduplicator=SqlEventDeduplicator(runtime.store))
+                          feedback=to_feedback(runtime), deduplicator=SqlEventDeduplicator(runtime.store),
+                          commands=runtime.commands)
     finally:
         # Last: every request, answer and reminder post that could still write has finished.
         runtime.store.close()

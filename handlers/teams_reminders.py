@@ -1,5 +1,5 @@
-"""The Teams side of reminders: the proactive sender and the text commands `remind on|off|list`
-and `schedule`.
+"""The Teams side of reminders: the proactive sender (the `remind` and `schedule` commands are
+bot/commands.py's, as on every platform).
 
 A reminder reaches a Teams conversation proactively: the conversation reference stored when the
 app was installed or first messaged (bot/store.py, platform "teams") says which Bot Connector
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -20,11 +19,9 @@ from microsoft_agents.activity import Activity, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
 from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError
-from bot.dispatch import Dispatcher
-from bot.reminders import Target, format_offset, upcoming_reminders
-from bot.schedule import format_schedule, format_time
+from bot.reminders import Target
 from bot.store import Store
-from handlers.teams_cards import Card, to_card_activity, to_notice_card, to_reminder_card, to_schedule_card
+from handlers.teams_cards import to_card_activity, to_reminder_card
 
 log = logging.getLogger(__name__)
 
@@ -111,75 +108,3 @@ def to_retry_after(headers: Mapping[str, str] | None) -> float:
             except ValueError:
                 break
     return DEFAULT_RETRY_AFTER
-
-
-# --- text commands -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamsCommandRequest:
-    """Who asked where: `target` is this conversation (a channel, not one of its threads)."""
-
-    target: Target
-    user_id: str
-    user_name: str
-    store: Store
-    dispatcher: Dispatcher
-
-
-async def remind_command(request: TeamsCommandRequest, args: str) -> Card:
-    """`remind on|off|list` (list when no argument)."""
-    action = args.strip().lower() or "list"
-    if action == "on":
-        return await remind_on(request)
-    if action == "off":
-        return await remind_off(request)
-    if action == "list":
-        return to_notice_card(await asyncio.to_thread(remind_list_text, request), title=REMIND_TITLE)
-    return to_notice_card(REMIND_USAGE, title=REMIND_TITLE)
-
-
-async def remind_on(request: TeamsCommandRequest) -> Card:
-    added = await asyncio.to_thread(request.store.subscribe, request.target, request.user_id)
-    if not added:
-        return to_notice_card("この会話はすでにリマインダーを受け取る設定です。", title=REMIND_TITLE)
-    log.info("reminders on: %s", request.target)
-    who = request.user_name or "メンバー"
-    return to_notice_card(f"{who} さんがこの会話で締結式・イベントのリマインダーを有効にしました。",
-                          title=REMIND_TITLE)
-
-
-async def remind_off(request: TeamsCommandRequest) -> Card:
-    removed = await asyncio.to_thread(request.store.unsubscribe, request.target)
-    if not removed:
-        return to_notice_card("この会話はリマインダーを受け取る設定になっていません。", title=REMIND_TITLE)
-    log.info("reminders off: %s", request.target)
-    who = request.user_name or "メンバー"
-    return to_notice_card(f"{who} さんがこの会話のリマインダーを停止しました。", title=REMIND_TITLE)
-
-
-def remind_list_text(request: TeamsCommandRequest) -> str:
-    """This conversation's subscription, its next reminders and its failed deliveries."""
-    now = request.dispatcher.clock()
-    subscription = request.store.subscription(request.target)
-    lines = ["この会話のリマインダー:"]
-    if subscription:
-        lines.append(f"✅ 有効（{format_time(subscription.created_at)} に設定）")
-    else:
-        lines.append("❌ 無効（「remind on」で有効にできます）")
-    upcoming = upcoming_reminders(request.dispatcher.kb.all_events(), now)[:LIST_LIMIT]
-    lines.append("次のリマインダー:")
-    lines += [f"・{format_time(r.due_at)} — {r.event.title}（{format_offset(r.offset)}）" for r in upcoming] or [
-        "・なし（今後の締結式・イベントがありません）"
-    ]
-    failures = request.store.deliveries(target=request.target, statuses=("failed",))[-LIST_LIMIT:]
-    if failures:
-        lines.append("送信できなかったリマインダー:")
-        lines += [f"・{format_time(row.due_at)} {row.key.event_id}: {row.last_error or ''}" for row in failures]
-    return "\n".join(lines)
-
-
-async def schedule_command(request: TeamsCommandRequest, args: str) -> Card:
-    """`schedule`: upcoming events with their reminder times, or the last one held."""
-    kb, now = request.dispatcher.kb, request.dispatcher.clock()
-    return to_schedule_card(format_schedule(kb, now), kb, now)

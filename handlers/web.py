@@ -39,11 +39,12 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.commands import Commands
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder
 from bot.logs import RedactSecrets, setup_logging
 from bot.settings import Settings
-from handlers.slack import EventDeduplicator, SlackService, SubcommandRegistry, build_slack_app
+from handlers.slack import EventDeduplicator, SlackService, build_slack_app
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ WebExtension = Callable[[web.Application], None]
 
 async def build_web_app(settings: Settings, dispatcher: Dispatcher, *, feedback: FeedbackRecorder | None = None,
                         deduplicator: EventDeduplicator | None = None,
-                        subcommands: SubcommandRegistry | None = None,
+                        commands: Commands | None = None,
                         extensions: Sequence[WebExtension] = ()) -> web.Application:
     """The aiohttp app with /healthz, Slack (if configured) and every extension attached.
 
@@ -103,7 +104,7 @@ async def build_web_app(settings: Settings, dispatcher: Dispatcher, *, feedback:
     if settings.slack_enabled:
         session = aiohttp.ClientSession()
         web_app[SLACK_KEY] = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
-                                             subcommands=subcommands, session=session)
+                                             commands=commands, session=session)
         web_app.cleanup_ctx.append(_slack_lifecycle(session))
         web_app.on_shutdown.append(stop_socket_mode)
         if not settings.slack_socket_mode:
@@ -185,7 +186,7 @@ async def stop_socket_mode(web_app: web.Application) -> None:
 
 async def serve(settings: Settings, dispatcher: Dispatcher, *, extensions: Sequence[WebExtension] = (),
                 stop: asyncio.Event | None = None, feedback: FeedbackRecorder | None = None,
-                deduplicator: EventDeduplicator | None = None) -> None:
+                deduplicator: EventDeduplicator | None = None, commands: Commands | None = None) -> None:
     """Serve on HOST:PORT until `stop` is set (or the task is cancelled), then shut down cleanly.
 
     `feedback` and `deduplicator` default to in-memory ones (a database-backed pair survives restarts
@@ -193,7 +194,7 @@ async def serve(settings: Settings, dispatcher: Dispatcher, *, extensions: Seque
     """
     install_secret_filter(settings)
     web_app = await build_web_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
-                                  extensions=extensions)
+                                  commands=commands, extensions=extensions)
     shutdown = web_app[SHUTDOWN_KEY]
     # aiohttp waits this long for request handlers in flight once the socket is closed.
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=shutdown.grace_seconds)
@@ -215,7 +216,8 @@ async def serve(settings: Settings, dispatcher: Dispatcher, *, extensions: Seque
 
 
 def run_server(settings: Settings, dispatcher: Dispatcher, *, extensions: Sequence[WebExtension] = (),
-               feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None) -> int:
+               feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
+               commands: Commands | None = None) -> int:
     """Blocking entry for `python app.py`: serve until SIGINT/SIGTERM; the process exit code."""
 
     async def main() -> None:
@@ -225,7 +227,7 @@ def run_server(settings: Settings, dispatcher: Dispatcher, *, extensions: Sequen
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signal_number, _request_stop, stop, signal_number)
         await serve(settings, dispatcher, extensions=extensions, stop=stop, feedback=feedback,
-                    deduplicator=deduplicator)
+                    deduplicator=deduplicator, commands=commands)
 
     try:
         asyncio.run(main())

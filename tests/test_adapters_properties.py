@@ -28,20 +28,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from microsoft_agents.activity import Activity
 
+from bot.commands import COMMANDS, Commands, Services, split_first_word
 from bot.feedback import InMemoryFeedbackRecorder
 from bot.help import MAX_QUESTION_CHARS
-from bot.store import Store
+from bot.store import Store, StoreForCommands
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
-from handlers.slack import (
-    InMemoryEventDeduplicator,
-    SlackBot,
-    SubcommandRegistry,
-    to_command_word,
-)
+from handlers.slack import InMemoryEventDeduplicator, SlackBot
 from handlers.slack import to_question as to_slack_question
 from handlers.slack_blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
-from handlers.teams import TeamsBot, find_command
+from handlers.teams import TeamsBot
 from handlers.teams import to_question as to_teams_question
 from handlers.teams_cards import Card, SubmitPayload, to_card_activity
 from tests.conftest import ROOT
@@ -169,8 +165,9 @@ def assert_safe_card(card: Card) -> None:
 
 @pytest.fixture(scope="module")
 def slack_bot() -> SlackBot:
-    return SlackBot(make_dispatcher(), InMemoryFeedbackRecorder(), deduplicator=InMemoryEventDeduplicator(),
-                    subcommands=SubcommandRegistry(), command="/renkei")
+    dispatcher = make_dispatcher()
+    return SlackBot(dispatcher, InMemoryFeedbackRecorder(), deduplicator=InMemoryEventDeduplicator(),
+                    commands=Commands(Services(knowledge=lambda: dispatcher.kb)), command="/renkei")
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +179,9 @@ def teams_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def teams_bot(teams_store: Store) -> TeamsBot:
-    return TeamsBot(make_dispatcher(), teams_store, InMemoryFeedbackRecorder())
+    dispatcher, parts = make_dispatcher(), StoreForCommands(teams_store)
+    commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=parts, reports=parts))
+    return TeamsBot(dispatcher, teams_store, InMemoryFeedbackRecorder(), commands=commands)
 
 
 ACTIVITIES = Activities("http://127.0.0.1:9/")
@@ -202,8 +201,8 @@ def test_incoming_text_becomes_a_clean_question(text: str) -> None:
         assert question == question.strip()
         assert not LONE_SURROGATE.search(question) and not CONTROL.search(question)
         question.encode("utf-8")
-        to_command_word(question)
-        find_command(question)
+        split_first_word(question)
+        COMMANDS.parse(question)
 
 
 def test_mentions_become_readable_words() -> None:
@@ -254,7 +253,7 @@ def parse_or_refuse(parse: Callable[[Any], T], value: Any) -> T | None:
 @example(text="&" * 999)
 def test_slack_replies_never_carry_a_live_mention(slack_bot: SlackBot, text: str) -> None:
     for question, share in ((to_slack_question(text, BOT_USER_ID), False), (to_slack_question(text), True)):
-        message = slack_bot.to_reply(question, "slack:T:C:1.0", user_id="U1", share=share)
+        message, _ = asyncio.run(slack_bot.reply(question, "slack:T:C:1.0", channel="C", user_id="U1", share=share))
         assert_safe_slack_message(message)
         for action_id, value in button_values(message.blocks).items():
             payload = ButtonPayload.from_value(value)

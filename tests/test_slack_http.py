@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from bot.answer import Conversation
+from bot.commands import Notice, Reply, Request, Services
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM, CommandReply, CommandRequest, SubcommandRegistry, to_user_key
+from handlers.slack import PLATFORM, to_user_key
 from handlers.slack_blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
@@ -31,6 +32,7 @@ from handlers.slack_blocks import (
     to_answer_message,
 )
 from handlers.web import DISPATCHER_KEY, install_secret_filter, remove_secret_filter
+from tests.command_support import declared
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (
     ASKER,
@@ -290,38 +292,37 @@ async def test_slash_list_names_every_partner_and_theme(app: RunningApp, slack: 
         assert partner.theme in rendered
 
 
-async def test_registered_subcommand_is_routed_with_its_arguments(slack: FakeSlack) -> None:
-    received: list[CommandRequest] = []
+async def test_a_declared_command_is_routed_with_its_arguments(slack: FakeSlack) -> None:
+    received: list[Request] = []
 
-    async def remind(request: CommandRequest) -> CommandReply:
+    async def remind_later(request: Request, services: Services) -> Reply:
         received.append(request)
-        return CommandReply.from_text(f"リマインダーを{request.arguments}にしました", visible=True)
+        return Notice.of(f"リマインダーを{request.arguments}にしました", visible=True)
 
-    registry = SubcommandRegistry()
-    registry.register("remind", remind, description="締結式のリマインダー", usage="on|off|list")
-    async with running_app(make_settings(slack), make_dispatcher(), subcommands=registry) as app:
-        await app.post_command(slash_command("remind  on", response_url=slack.response_url("remind")))
-        await app.post_command(slash_command("help", response_url=slack.response_url("help")))
-        await app.settle()
+    with declared("later", remind_later, usage="on|off", takes_arguments=True, description="あとで知らせる"):
+        async with running_app(make_settings(slack), make_dispatcher()) as app:
+            await app.post_command(slash_command("ＬＡＴＥＲ  on", response_url=slack.response_url("later")))
+            await app.post_command(slash_command("help", response_url=slack.response_url("help")))
+            await app.settle()
 
     [request] = received
-    assert (request.name, request.arguments, request.user_id, request.channel_id) == ("remind", "on", ASKER, CHANNEL)
+    assert (request.platform, request.arguments, request.user.user_id) == ("slack", "on", ASKER)
+    assert request.target is not None and request.target.id == CHANNEL and not request.is_admin
     assert request.conversation_id == f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
-    remind_response, help_response = slack.calls_to("response_url")
-    assert remind_response.body["response_type"] == "in_channel"
-    assert "リマインダーをonにしました" in remind_response.body["text"]
-    assert "/renkei remind on|off|list" in all_text(help_response)
+    later_response, help_response = slack.calls_to("response_url")
+    assert later_response.body["response_type"] == "in_channel"
+    assert "リマインダーをonにしました" in later_response.body["text"]
+    assert "/renkei later on|off" in all_text(help_response)
 
 
-async def test_failing_subcommand_gets_an_apology(slack: FakeSlack) -> None:
-    async def broken(request: CommandRequest) -> CommandReply:
+async def test_failing_command_gets_an_apology(slack: FakeSlack) -> None:
+    async def broken(request: Request, services: Services) -> Reply:
         raise RuntimeError("boom")
 
-    registry = SubcommandRegistry()
-    registry.register("report", broken, description="集計")
-    async with running_app(make_settings(slack), make_dispatcher(), subcommands=registry) as app:
-        status, _ = await app.post_command(slash_command("report", response_url=slack.response_url()))
-        await app.settle()
+    with declared("broken", broken):
+        async with running_app(make_settings(slack), make_dispatcher()) as app:
+            status, _ = await app.post_command(slash_command("broken", response_url=slack.response_url()))
+            await app.settle()
 
     assert status == 200
     [response] = slack.calls_to("response_url")

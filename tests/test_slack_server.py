@@ -22,18 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.feedback import InMemoryFeedbackRecorder, Vote
 from bot.knowledge import JST
 from bot.settings import Settings, SettingsError
-from handlers.slack import (
-    SUBCOMMANDS,
-    CommandReply,
-    CommandRequest,
-    InMemoryEventDeduplicator,
-    SubcommandRegistry,
-    build_slack_app,
-    build_web_client,
-    register_subcommand,
-    to_command_word,
-    to_question,
-)
+from handlers.slack import InMemoryEventDeduplicator, build_web_client, to_question
 from handlers.web import (
     DISPATCHER_KEY,
     SLACK_KEY,
@@ -220,12 +209,6 @@ def test_to_question_makes_slack_markup_readable(text: str, question: str) -> No
     assert to_question(text, "UBOT") == question
 
 
-def test_to_command_word_normalises_width_and_case() -> None:
-    assert to_command_word("ＨＥＬＰ  me please") == ("help", "me please")
-    assert to_command_word("remind　on") == ("remind", "on")
-    assert to_command_word("") == ("", "")
-
-
 def test_deduplicator_claims_once_and_forgets_after_ttl() -> None:
     now = [0.0]
     dedup = InMemoryEventDeduplicator(ttl_seconds=60, max_events=2, clock=lambda: now[0])
@@ -236,50 +219,6 @@ def test_deduplicator_claims_once_and_forgets_after_ttl() -> None:
     assert dedup.claim("Ev2") and dedup.claim("Ev3")
     assert dedup.claim("Ev1"), "the oldest claim is dropped once max_events are held"
     assert not dedup.claim("Ev3")
-
-
-async def _reply(request: CommandRequest) -> CommandReply:
-    return CommandReply.from_text(request.arguments)
-
-
-def test_registry_routes_names_and_aliases_and_refuses_clashes() -> None:
-    registry = SubcommandRegistry()
-    registry.register("remind", _reply, description="リマインダー", usage="on|off|list", aliases=("リマインド",))
-
-    assert registry.find("REMIND") is registry.find("リマインド") is not None
-    assert registry.find("ヘルプ") is registry.find("help")
-    assert registry.find("帯広") is None
-    with pytest.raises(ValueError, match="remind"):
-        registry.register("remind", _reply, description="again")
-    with pytest.raises(ValueError, match="help"):
-        registry.register("aide", _reply, description="x", aliases=("help",))
-    registry.register("remind", _reply, description="new", replace=True)
-    assert registry.find("リマインド") is None
-    assert ("remind", "new") in registry.to_help_lines()
-
-
-def test_register_subcommand_extends_the_default_registry() -> None:
-    register_subcommand("schedule", _reply, description="締結式の予定")
-    try:
-        assert SUBCOMMANDS.find("schedule") is not None
-        assert SubcommandRegistry().find("schedule") is None, "a fresh registry has only the built-ins"
-    finally:
-        SUBCOMMANDS.unregister("schedule")
-    assert SUBCOMMANDS.find("schedule") is None
-
-
-async def test_each_app_gets_its_own_copy_of_the_default_registry(slack: FakeSlack) -> None:
-    register_subcommand("report", _reply, description="集計")
-    try:
-        first = build_slack_app(make_settings(slack), make_dispatcher())
-        second = build_slack_app(make_settings(slack), make_dispatcher())
-    finally:
-        SUBCOMMANDS.unregister("report")
-    first.bot.subcommands.register("remind", _reply, description="リマインダー")
-
-    assert first.bot.subcommands.find("report") is not None and second.bot.subcommands.find("report") is not None
-    assert second.bot.subcommands.find("remind") is None
-    assert SUBCOMMANDS.find("remind") is None and SUBCOMMANDS.find("report") is None
 
 
 def test_feedback_recorder_keeps_the_latest_votes() -> None:

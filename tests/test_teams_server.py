@@ -167,7 +167,7 @@ async def test_installing_in_a_team_stores_the_reference_and_welcomes(teams: Tea
     assert (welcome.kind, welcome.conversation_id, welcome.activity_id) == (REPLY, CHANNEL, update["id"])
     assert_valid_card(welcome.card)
     assert welcome.card_text.splitlines()[0] == "Renkei Bot（連携ボット）の使い方"
-    assert "remind on|off|list: この会話で締結式・イベントのリマインダーを受け取る（on / off / list）" in welcome.card_text
+    assert "remind on|off|list: この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）" in welcome.card_text
     reference = teams.store.conversation_reference("teams", CHANNEL)
     assert reference is not None and reference["serviceUrl"] == teams.connector.service_url
     assert reference["bot"]["id"] == BOT["id"]
@@ -194,9 +194,9 @@ async def test_remind_commands_subscribe_the_channel_not_the_thread(teams: Teams
         assert_valid_card(call.card)
     assert "佐藤 花子 さんがこの会話で締結式・イベントのリマインダーを有効にしました。" in on.card_text
     assert "すでにリマインダーを受け取る設定です" in again.card_text
-    assert "✅ 有効" in listing.card_text and "次のリマインダー:" in listing.card_text
+    assert "✅ 有効" in listing.card_text and "\n次のリマインダー\n・なし" in listing.card_text
     assert "佐藤 花子 さんがこの会話のリマインダーを停止しました。" in off.card_text
-    assert "使い方: remind on" in usage.card_text
+    assert "使い方: 「remind on」（この会話で受け取る）" in usage.card_text
     assert teams.store.subscriptions("teams") == []
 
 
