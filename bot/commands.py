@@ -225,11 +225,16 @@ class FailedDelivery:
 
 
 class SubscriptionBook(Protocol):
-    """Which conversations receive reminders (the commands' view of the store)."""
+    """Which conversations receive reminders."""
 
-    async def subscribe(self, target: Target, user_id: str, now: datetime) -> bool: ...
-    async def unsubscribe(self, target: Target) -> bool: ...
+    async def turn_on(self, target: Target, user_id: str, now: datetime) -> bool: ...
+    async def turn_off(self, target: Target) -> bool: ...
     async def subscriber(self, target: Target) -> Subscriber | None: ...
+
+
+class DeliveryHistory(Protocol):
+    """What became of the reminders posted to a conversation."""
+
     async def failed_deliveries(self, target: Target, limit: int) -> list[FailedDelivery]: ...
 
 
@@ -248,6 +253,7 @@ class Services:
 
     knowledge: Callable[[], KnowledgeBase]
     subscriptions: SubscriptionBook | None = None
+    deliveries: DeliveryHistory | None = None
     reports: ReportSource | None = None
     reloader: Reloader | None = None
     # REMINDER_CHANNELS: targets subscribed by configuration, not by a command.
@@ -436,7 +442,7 @@ def to_remind_usage(place: str) -> Line:
 
 
 async def remind_on(request: Request, target: Target, book: SubscriptionBook) -> Reply:
-    if not await book.subscribe(target, request.user.user_id, request.now):
+    if not await book.turn_on(target, request.user.user_id, request.now):
         return Notice.of(f"この{request.place}はすでにリマインダーを受け取る設定です。", title=REMIND_TITLE)
     log.info("reminders on: %s", target)
     done: Line = (request.user, f" さんがこの{request.place}で締結式・イベントのリマインダーを有効にしました。")
@@ -447,7 +453,7 @@ async def remind_on(request: Request, target: Target, book: SubscriptionBook) ->
 async def remind_off(request: Request, target: Target, services: Services) -> Reply:
     assert services.subscriptions is not None
     configured = target in services.configured_targets
-    if not await services.subscriptions.unsubscribe(target):
+    if not await services.subscriptions.turn_off(target):
         if configured:
             text = f"この{request.place}は REMINDER_CHANNELS で設定されています。停止は管理者に依頼してください。"
             return Notice.of(text, title=REMIND_TITLE)
@@ -463,7 +469,7 @@ async def remind_list(request: Request, target: Target, services: Services) -> R
     """This conversation's subscription, its next reminders and its failed deliveries."""
     assert services.subscriptions is not None
     subscriber = await services.subscriptions.subscriber(target)
-    failures = await services.subscriptions.failed_deliveries(target, LIST_LIMIT)
+    failures = await services.deliveries.failed_deliveries(target, LIST_LIMIT) if services.deliveries else []
     state: list[Line] = []
     if subscriber:
         state.append(("✅ 有効（", Mention(subscriber.user_id), f" さんが {format_time(subscriber.since)} に設定）"))

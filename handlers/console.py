@@ -72,17 +72,21 @@ def to_notice_text(notice: Notice) -> str:
     return "\n".join(lines)
 
 
-def run_command(commands: Commands, invocation: Invocation, now: datetime) -> str:
+async def run_command(commands: Commands, invocation: Invocation, now: datetime) -> str:
     """A command typed at the terminal, as text. The person there runs the process (an admin) and
     has nowhere to receive reminders."""
     request = Request(platform=CONSOLE_CONVERSATION, target=None, user=Mention(""), is_admin=True, now=now,
                       arguments=invocation.arguments, conversation_id=CONSOLE_CONVERSATION)
-    return to_reply_text(asyncio.run(commands.run(invocation, request)))
+    return to_reply_text(await commands.run(invocation, request))
 
 
 def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands | None = None) -> int:
     """An interactive chat like Hubot's shell: type a question, get the answer as text."""
-    commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
+    return asyncio.run(chat(dispatcher, stdin, stdout, commands or Commands(Services(knowledge=lambda: dispatcher.kb))))
+
+
+async def chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands) -> int:
+    # Reading the terminal blocks this loop, which serves nobody else.
     write = _writer(stdout)
     write(f"Renkei Bot — {dispatcher.kb.document.title}\n「help」で使い方、「exit」で終了します。\n")
     choices: Sequence[str] = ()
@@ -98,12 +102,12 @@ def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Co
             return 0
         invocation = commands.parse(text)
         if invocation is not None:
-            write(run_command(commands, invocation, dispatcher.clock()) + "\n\n")
+            write(await run_command(commands, invocation, dispatcher.clock()) + "\n\n")
             continue
         if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):
             text = choices[int(text) - 1]
             write(f"（{text}）\n")
-        answer = dispatcher.ask(text, CONSOLE_CONVERSATION)
+        answer = await dispatcher.ask(text, CONSOLE_CONVERSATION)
         choices = [c.question for c in answer.suggestions]
         write(to_console_text(answer) + "\n\n")
 
@@ -229,14 +233,14 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
 
         return run_teams_package(settings, kb, args.output, stdout, stderr)
     from bot.reminder_service import reminders_report
-    from bot.store import Store, StoreForCommands
+    from bot.store import Store
 
     store = Store(settings.database_url)
     try:
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
-            commands = Commands(Services(knowledge=lambda: kb, reports=StoreForCommands(store)))
+            commands = Commands(Services(knowledge=lambda: kb, reports=store))
             print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()
@@ -247,4 +251,4 @@ def run_named_command(name: str, commands: Commands) -> str:
     """`python app.py schedule|report`: the command of that name, as text."""
     invocation = commands.parse(name)
     assert invocation is not None, f"{name} is a command"
-    return run_command(commands, invocation, now_jst())
+    return asyncio.run(run_command(commands, invocation, now_jst()))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -24,7 +24,7 @@ from bot.commands import Commands, Services
 from bot.delivery import Sender
 from bot.dispatch import Asked, Dispatcher
 from bot.engine import Engine
-from bot.feedback import FeedbackRecorder, Vote
+from bot.feedback import FeedbackRecorder, PrivateFeedback
 from bot.insights import is_worth_recording, to_interaction
 from bot.knowledge import KnowledgeBase
 from bot.logs import setup_logging
@@ -32,7 +32,7 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
 from bot.reminder_service import configured_targets
 from bot.settings import Settings
-from bot.store import SqlConversationMemory, SqlEventDeduplicator, Store, StoreForCommands
+from bot.store import Store
 from handlers.reminder_extension import reminder_extension
 from handlers.web import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
 
@@ -55,19 +55,21 @@ class Runtime:
 def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | None = None,
                    reloader: KnowledgeReloader | None = None) -> Commands:
     """The commands with this process's parts: the same for Slack, Teams and every instance."""
-    parts = StoreForCommands(store) if store is not None else None
-    return Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=parts, reports=parts,
-                             reloader=reloader, configured_targets=tuple(configured_targets(settings))))
+    return Commands(Services(
+        knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions if store else None,
+        deliveries=store.ledger if store else None, reports=store, reloader=reloader,
+        configured_targets=tuple(configured_targets(settings)),
+    ))
 
 
 def build_runtime(settings: Settings, kb: KnowledgeBase) -> Runtime:
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb), conversations=SqlConversationMemory(store))
+    dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
     reloader = KnowledgeReloader(settings.data_path, dispatcher)
     runtime = Runtime(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader))
     dispatcher.observers += [count_answer(runtime.metrics), record_unanswered(runtime), log_answer(settings)]
     runtime.reloader.on_result.append(count_reload(runtime.metrics))
-    runtime.metrics.watch_deliveries(store.delivery_counts)
+    runtime.metrics.watch_deliveries(store.ledger.counts)
     return runtime
 
 
@@ -82,14 +84,14 @@ def count_answer(metrics: Metrics) -> Callable[[Asked], None]:
     return observe
 
 
-def record_unanswered(runtime: Runtime) -> Callable[[Asked], None]:
+def record_unanswered(runtime: Runtime) -> Callable[[Asked], Awaitable[None]]:
     """Every fallback and clarification goes to the store, for `python app.py report`."""
     keep_user_ids = runtime.settings.log_user_ids
 
-    def observe(asked: Asked) -> None:
+    async def observe(asked: Asked) -> None:
         if is_worth_recording(asked.answer):
             user_id = asked.user_id if keep_user_ids else ""
-            runtime.store.record_interaction(to_interaction(
+            await runtime.store.questions.record(to_interaction(
                 asked.question, asked.platform, asked.conversation_id, asked.answer, asked.at, user_id))
 
     return observe
@@ -113,20 +115,6 @@ def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
         metrics.reloads.labels("ok" if result.ok else "rejected").inc()
 
     return observe
-
-
-class PrivateFeedback:
-    """Votes into the store, without the voter's id unless LOG_USER_IDS=true."""
-
-    def __init__(self, store: Store, keep_user_ids: bool) -> None:
-        self.store = store
-        self.keep_user_ids = keep_user_ids
-
-    def record(self, vote: Vote) -> None:
-        if not self.keep_user_ids:
-            vote = Vote(vote.platform, vote.conversation_id, "", vote.question, vote.helpful, vote.voted_at,
-                        vote.answer_kind, vote.topic_id)
-        self.store.record_vote(vote)
 
 
 # --- the operations endpoints and the file watcher -----------------------------------------------
@@ -159,7 +147,7 @@ def readiness_problems(runtime: Runtime) -> list[str]:
     problems = []
     if not runtime.dispatcher.kb.partners:
         problems.append("no knowledge base loaded")
-    if not runtime.store.is_reachable():
+    if not runtime.store.db.is_reachable():
         problems.append("database not reachable")
     return problems
 
@@ -198,7 +186,7 @@ def to_extensions(runtime: Runtime) -> list[WebExtension]:
 
 
 def to_feedback(runtime: Runtime) -> FeedbackRecorder:
-    return PrivateFeedback(runtime.store, runtime.settings.log_user_ids)
+    return PrivateFeedback(runtime.store.votes, keep_user_ids=runtime.settings.log_user_ids)
 
 
 def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
@@ -209,7 +197,7 @@ def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
     runtime = build_runtime(settings, kb)
     try:
         return run_server(settings, runtime.dispatcher, extensions=to_extensions(runtime),
-                          feedback=to_feedback(runtime), deduplicator=SqlEventDeduplicator(runtime.store),
+                          feedback=to_feedback(runtime), deduplicator=runtime.store.event_claims,
                           commands=runtime.commands)
     finally:
         # Last: every request, answer and reminder post that could still write has finished.

@@ -26,7 +26,6 @@ import hmac
 import logging
 import re
 import secrets
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
@@ -123,7 +122,7 @@ def is_from_bot(event: Body) -> bool:
 class EventDeduplicator(Protocol):
     """Remembers which Events API `event_id`s were already taken on."""
 
-    def claim(self, event_id: str) -> bool:
+    async def claim(self, event_id: str) -> bool:
         """True the first time `event_id` is seen, False for every repeat (Slack's retries)."""
 
 
@@ -136,17 +135,15 @@ class InMemoryEventDeduplicator:
         self.max_events = max_events
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()  # claims run in worker threads
 
-    def claim(self, event_id: str) -> bool:
-        with self._lock:
-            now = self._clock()
-            self._forget_before(now - self.ttl_seconds)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            while len(self._seen) > self.max_events:
-                self._seen.popitem(last=False)
+    async def claim(self, event_id: str) -> bool:
+        now = self._clock()
+        self._forget_before(now - self.ttl_seconds)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now
+        while len(self._seen) > self.max_events:
+            self._seen.popitem(last=False)
         return True
 
     def _forget_before(self, oldest: float) -> None:
@@ -209,7 +206,6 @@ class SlackBot:
         self.command = command
         self.admin_user_ids = admin_user_ids
         self.tasks = BackgroundTasks()
-        self._compose_turn = asyncio.Lock()
 
     async def drain(self) -> None:
         await self.tasks.drain()
@@ -239,7 +235,7 @@ class SlackBot:
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` unless this event's id was already claimed (here or by another instance)."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not self.deduplicator.claim(event_id):
+        if isinstance(event_id, str) and not await self.deduplicator.claim(event_id):
             work.close()
             log.info("Slack event %s already taken; acknowledged without answering", event_id)
             return
@@ -319,7 +315,7 @@ class SlackBot:
         payload = to_button_payload(action)
         if payload is None:
             return
-        self.feedback.record(Vote(
+        await self.feedback.record(Vote(
             platform=PLATFORM,
             conversation_id=payload.conversation_id,
             user_id=to_user_id(body),
@@ -360,17 +356,14 @@ class SlackBot:
         return to_reply_message(reply, self.command), isinstance(reply, Notice) and reply.visible
 
     async def answer(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
-        """The engine's answer, one per event-loop turn: in a burst, the requests waiting to be
-        acknowledged are served between two answers instead of after all of them."""
+        """The engine's answer, or an apology when anything on the way failed."""
         if len(question) > MAX_QUESTION_CHARS:
             return to_too_long_message(len(question))
-        async with self._compose_turn:
-            try:
-                answer = self.dispatcher.ask(question, conversation_id, platform=PLATFORM, user_id=user_id)
-            except Exception:
-                log.exception("the engine failed on a Slack question")
-                return to_notice_message(APOLOGY)
-            await asyncio.sleep(0)  # keep the turn until the loop has polled the sockets once
+        try:
+            answer = await self.dispatcher.ask(question, conversation_id, platform=PLATFORM, user_id=user_id)
+        except Exception:
+            log.exception("the engine failed on a Slack question")
+            return to_notice_message(APOLOGY)
         return to_answer_message(answer, AnswerOptions(question, conversation_id, share_button=share))
 
 

@@ -24,7 +24,6 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import ipaddress
 import logging
@@ -49,13 +48,13 @@ from microsoft_agents.hosting.core import (
 )
 from yarl import URL
 
-from bot.commands import Commands, Mention, Request, Services
+from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, Vote
 from bot.help import MAX_QUESTION_CHARS
 from bot.reminders import Target
 from bot.settings import Settings
-from bot.store import SqlFeedbackRecorder, Store, StoreForCommands
+from bot.store import Store
 from handlers.inbound import to_clean_text
 from handlers.teams_cards import (
     CHOICE_ACTION,
@@ -69,7 +68,7 @@ from handlers.teams_cards import (
     to_reply_card,
     to_too_long_card,
 )
-from handlers.teams_reminders import TEAMS, TeamsReminderSender
+from handlers.teams_reminders import TEAMS, ReferenceBook, TeamsReminderSender
 
 log = logging.getLogger(__name__)
 
@@ -167,13 +166,15 @@ PLACE = "会話"
 
 
 class TeamsBot:
-    """The route handlers of one AgentApplication, bound to one dispatcher, command set, store and recorder."""
+    """The route handlers of one AgentApplication, bound to what they use."""
 
-    def __init__(self, dispatcher: Dispatcher, store: Store, feedback: FeedbackRecorder, *, commands: Commands,
+    def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, commands: Commands,
+                 references: ReferenceBook, subscriptions: SubscriptionBook,
                  admin_ids: frozenset[str] = frozenset()) -> None:
         self.dispatcher = dispatcher
-        self.store = store
         self.feedback = feedback
+        self.references = references
+        self.subscriptions = subscriptions
         self.commands = commands
         self.admin_ids = admin_ids
 
@@ -221,14 +222,14 @@ class TeamsBot:
             log.warning("ignoring a Teams card action that is not ours")
             return
         if payload.action == CHOICE_ACTION:
-            await self.replace_card(context, self.to_answer(payload.question, activity))
+            await self.replace_card(context, await self.to_answer(payload.question, activity))
             return
         vote = Vote(
             platform=PLATFORM, conversation_id=to_context_id(activity), user_id=to_user_id(activity),
             question=payload.question, helpful=payload.helpful, voted_at=self.dispatcher.clock(),
             answer_kind=payload.kind, topic_id=payload.topic_id,
         )
-        await asyncio.to_thread(self.feedback.record, vote)
+        await self.feedback.record(vote)
         await self.send_card(context, to_notice_card(THANKS))
 
     async def replace_card(self, context: TurnContext, card: Card) -> None:
@@ -251,7 +252,7 @@ class TeamsBot:
         """The card answering `text`: a command's reply (help when empty) or the engine's answer."""
         invocation = self.commands.parse(text) if len(text) <= MAX_QUESTION_CHARS else None
         if invocation is None:
-            return self.to_answer(text, activity)
+            return await self.to_answer(text, activity)
         request = Request(
             platform=PLATFORM, target=Target(PLATFORM, to_target_id(activity.conversation.id)),
             user=Mention(to_user_id(activity), to_user_name(activity)), is_admin=is_admin(activity, self.admin_ids),
@@ -260,11 +261,11 @@ class TeamsBot:
         )
         return to_reply_card(await self.commands.run(invocation, request))
 
-    def to_answer(self, question: str, activity: Activity) -> Card:
+    async def to_answer(self, question: str, activity: Activity) -> Card:
         if len(question) > MAX_QUESTION_CHARS:
             return to_too_long_card(len(question))
         try:
-            answer = self.dispatcher.ask(question, to_context_id(activity), platform=PLATFORM,
+            answer = await self.dispatcher.ask(question, to_context_id(activity), platform=PLATFORM,
                                          user_id=to_user_id(activity))
         except Exception:
             log.exception("the engine failed on a Teams question")
@@ -281,12 +282,11 @@ class TeamsBot:
         if not activity.service_url or not activity.conversation:
             return
         target_id = to_target_id(activity.conversation.id)
-        await asyncio.to_thread(self.store.save_conversation_reference, PLATFORM, target_id,
-                                to_reference_data(activity))
+        await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
 
     async def forget(self, activity: Activity) -> None:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
-        if await asyncio.to_thread(self.store.unsubscribe, target):
+        if await self.subscriptions.turn_off(target):
             log.info("the app was removed from %s: its reminders are off", target)
 
 
@@ -325,7 +325,7 @@ class TeamsService:
 
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
-        return TeamsReminderSender(self.adapter, self.bot.store, app_id=self.app_id)
+        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
@@ -364,10 +364,10 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
         ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False), connection_manager=connections,
     )
     if commands is None:
-        parts = StoreForCommands(store)
-        commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=parts, reports=parts))
-    bot = TeamsBot(dispatcher, store, feedback or SqlFeedbackRecorder(store), commands=commands,
-                   admin_ids=frozenset(settings.teams_admin_ids))
+        commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
+                                     deliveries=store.ledger, reports=store))
+    bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
+                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)

@@ -2,17 +2,16 @@
 bot/commands.py's, as on every platform).
 
 A reminder reaches a Teams conversation proactively: the conversation reference stored when the
-app was installed or first messaged (bot/store.py, platform "teams") says which Bot Connector
+app was installed or first messaged (kept in the store, platform "teams") says which Bot Connector
 (`serviceUrl`) and conversation to post to. Failures become the typed `DeliveryError`s of
 bot/delivery.py, so retries and the exactly-once ledger work as they do for Slack.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from microsoft_agents.activity import Activity, ConversationReference
@@ -20,7 +19,6 @@ from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity,
 
 from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError
 from bot.reminders import Target
-from bot.store import Store
 from handlers.teams_cards import to_card_activity, to_reminder_card
 
 log = logging.getLogger(__name__)
@@ -30,6 +28,13 @@ DEFAULT_RETRY_AFTER = 1.0
 LIST_LIMIT = 5
 REMIND_USAGE = "使い方: remind on（この会話で受け取る）、remind off（やめる）、remind list（状況と予定）"
 REMIND_TITLE = "締結式・イベントのリマインダー"
+
+
+class ReferenceBook(Protocol):
+    """Where a proactive post to a conversation goes (service URL, conversation, bot, tenant)."""
+
+    async def remember(self, platform: str, conversation_id: str, reference: dict[str, Any]) -> None: ...
+    async def find(self, platform: str, conversation_id: str) -> dict[str, Any] | None: ...
 
 
 # --- sending proactively -------------------------------------------------------------------------
@@ -66,13 +71,13 @@ async def send_proactive(adapter: ChannelServiceAdapter, reference: Mapping[str,
 class TeamsReminderSender:
     """The `Sender` of bot/delivery.py for the "teams" platform."""
 
-    def __init__(self, adapter: ChannelServiceAdapter, store: Store, *, app_id: str = "") -> None:
+    def __init__(self, adapter: ChannelServiceAdapter, references: ReferenceBook, *, app_id: str = "") -> None:
         self.adapter = adapter
-        self.store = store
+        self.references = references
         self.app_id = app_id
 
     async def send(self, target: Target, message: ReminderMessage) -> None:
-        reference = await asyncio.to_thread(self.store.conversation_reference, TEAMS, target.id)
+        reference = await self.references.find(TEAMS, target.id)
         if reference is None:
             raise PermanentError("no conversation reference: the app was never installed or messaged here")
         activity = to_card_activity(to_reminder_card(message))

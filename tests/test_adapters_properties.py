@@ -31,7 +31,7 @@ from microsoft_agents.activity import Activity
 from bot.commands import COMMANDS, Commands, Services, split_first_word
 from bot.feedback import InMemoryFeedbackRecorder
 from bot.help import MAX_QUESTION_CHARS
-from bot.store import Store, StoreForCommands
+from bot.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
 from handlers.slack import InMemoryEventDeduplicator, SlackBot
@@ -179,9 +179,11 @@ def teams_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def teams_bot(teams_store: Store) -> TeamsBot:
-    dispatcher, parts = make_dispatcher(), StoreForCommands(teams_store)
-    commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=parts, reports=parts))
-    return TeamsBot(dispatcher, teams_store, InMemoryFeedbackRecorder(), commands=commands)
+    dispatcher = make_dispatcher()
+    commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=teams_store.subscriptions,
+                                 deliveries=teams_store.ledger, reports=teams_store))
+    return TeamsBot(dispatcher, InMemoryFeedbackRecorder(), commands=commands, references=teams_store.references,
+                    subscriptions=teams_store.subscriptions)
 
 
 ACTIVITIES = Activities("http://127.0.0.1:9/")
@@ -277,7 +279,7 @@ def test_teams_cards_stay_valid_and_inert(teams_bot: TeamsBot, text: str) -> Non
 def test_the_console_answers_every_line(text: str) -> None:
     dispatcher = make_dispatcher()
     line = text.replace("\n", " ")
-    assert to_console_text(dispatcher.ask(line, "console")).strip()
+    assert to_console_text(asyncio.run(dispatcher.ask(line, "console"))).strip()
     out = io.StringIO()
     assert run_chat(dispatcher, io.StringIO(line + "\n"), out) == 0
     reply = out.getvalue().split(PROMPT)[1]

@@ -91,19 +91,19 @@ def test_a_command_word_followed_by_words_is_a_question_unless_it_takes_argument
 
 
 class MemoryBook:
-    """Subscriptions in memory (the commands' SubscriptionBook)."""
+    """Subscriptions and failed posts in memory (the commands' SubscriptionBook and DeliveryHistory)."""
 
     def __init__(self) -> None:
         self.subscribers: dict[Target, Subscriber] = {}
         self.failures: list[FailedDelivery] = []
 
-    async def subscribe(self, target: Target, user_id: str, now: datetime) -> bool:
+    async def turn_on(self, target: Target, user_id: str, now: datetime) -> bool:
         if target in self.subscribers:
             return False
         self.subscribers[target] = Subscriber(user_id, now)
         return True
 
-    async def unsubscribe(self, target: Target) -> bool:
+    async def turn_off(self, target: Target) -> bool:
         return self.subscribers.pop(target, None) is not None
 
     async def subscriber(self, target: Target) -> Subscriber | None:
@@ -148,7 +148,8 @@ async def test_remind_on_uses_the_requests_clock_and_is_visible(kb: Any) -> None
 async def test_remind_list_names_the_subscriber_the_next_reminders_and_failures(kb: Any) -> None:
     book = MemoryBook()
     book.failures.append(FailedDelivery("obihiro", NOW, "not_in_channel"))
-    commands = Commands(Services(knowledge=lambda: kb, subscriptions=book, configured_targets=(TARGET,)))
+    commands = Commands(Services(knowledge=lambda: kb, subscriptions=book, deliveries=book,
+                                 configured_targets=(TARGET,)))
     await run(commands, "remind on", datetime(2020, 1, 25, 10, 0, tzinfo=NOW.tzinfo))
     listed = await run(commands, "リマインダー", datetime(2020, 1, 25, 10, 0, tzinfo=NOW.tzinfo))
     assert isinstance(listed, Notice)

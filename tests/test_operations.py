@@ -31,7 +31,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.knowledge import JST, load_knowledge
 from bot.logs import JsonFormatter
 from bot.settings import Settings
-from bot.store import SqlEventDeduplicator, Store
+from bot.store import Store
 from handlers.runtime import build_runtime, to_extensions, to_feedback
 from handlers.slack import THANKS
 from handlers.slack_blocks import FEEDBACK_DOWN_ACTION
@@ -234,7 +234,7 @@ async def test_ready_metrics_unanswered_questions_and_json_logs(slack: FakeSlack
 
     store = Store(bot.env["DATABASE_URL"])
     try:
-        interactions, votes = store.interactions(), store.votes()
+        interactions, votes = store.questions.all(), store.votes.all()
     finally:
         store.close()
     assert sorted(i.question for i in interactions) == [LUNCH, LUNCH, LUNCH + "?"]
@@ -348,7 +348,7 @@ async def test_user_ids_and_message_text_are_kept_only_when_configured(
         with caplog.at_level(logging.INFO, logger="handlers.runtime"):
             async with running_app(settings, runtime.dispatcher, extensions=to_extensions(runtime),
                                    feedback=to_feedback(runtime),
-                                   deduplicator=SqlEventDeduplicator(runtime.store)) as app:
+                                   deduplicator=runtime.store.event_claims) as app:
                 await app.post_signed(json.dumps(event_callback(mention(f"<@UBOT> {LUNCH}"))), "application/json",
                                       secret=SIGNING_SECRET)
                 await app.settle()
@@ -358,8 +358,8 @@ async def test_user_ids_and_message_text_are_kept_only_when_configured(
                 await app.post_signed(to_form({"payload": json.dumps(vote)}), "application/x-www-form-urlencoded",
                                       secret=SIGNING_SECRET)
                 await app.settle()
-        (interaction,) = runtime.store.interactions()
-        (stored_vote,) = runtime.store.votes()
+        (interaction,) = runtime.store.questions.all()
+        (stored_vote,) = runtime.store.votes.all()
     finally:
         runtime.store.close()
     assert interaction.user_id == ASKER and stored_vote.user_id == ASKER

@@ -93,7 +93,7 @@ async def test_subscribe_list_and_unsubscribe_through_signed_slash_commands(
     on = await command(app, slack, "remind on")
     assert on["response_type"] == "in_channel"
     assert f"<@{ASKER}> さんがこのチャンネルで締結式・イベントのリマインダーを有効にしました" in on["text"]
-    subscription = store.subscription(Target("slack", CHANNEL))
+    subscription = store.subscriptions.subscription(Target("slack", CHANNEL))
     assert subscription is not None and subscription.user_id == ASKER
     again = await command(app, slack, "remind on", user="U0OTHER")
     assert "すでに" in again["text"] and again["response_type"] == "ephemeral"
@@ -104,7 +104,7 @@ async def test_subscribe_list_and_unsubscribe_through_signed_slash_commands(
 
     off = await command(app, slack, "remind off")
     assert off["response_type"] == "in_channel" and "停止しました" in off["text"]
-    assert store.subscriptions() == []
+    assert store.subscriptions.all() == []
     assert "設定になっていません" in (await command(app, slack, "remind off"))["text"]
 
 
@@ -112,8 +112,8 @@ async def test_remind_list_reports_failed_deliveries(app: RunningApp, slack: Fak
     due = datetime(2027, 4, 9, 14, 0, tzinfo=JST)
     for channel, reason in [(CHANNEL, "not_in_channel"), ("C0OTHER", "channel_not_found")]:
         key = DeliveryKey("asahikawa-review", due + timedelta(days=1), 86400, "slack", channel)
-        store.claim(key, due)
-        store.mark_failed(key, reason)
+        store.ledger.claim(key, due)
+        store.ledger.mark_failed(key, reason)
     listed = await command(app, slack, "remind list")
     assert "送信できなかったリマインダー" in listed["text"] and "`not_in_channel`" in listed["text"]
     assert "channel_not_found" not in listed["text"]  # another channel's failure

@@ -56,10 +56,10 @@ def fill(store: Store, unanswered: int = 0) -> str:
     rows += [to_interaction(f"質問その{n}について詳しく教えてください【{'長' * 80}】{n}", "slack", f"C{n}", fallback, NOW)
              for n in range(unanswered)]
     for row in rows:
-        store.record_interaction(row)
-    store.record_vote(Vote("slack", "C1", "", "帯広の連携事項", False, NOW, "answer", "cooperation"))
-    store.record_vote(Vote("teams", "T1", "", "帯広の連携事項", True, NOW, "answer", "cooperation"))
-    return build_report(store.interactions(), store.votes())
+        store.questions.add(row)
+    store.votes.add(Vote("slack", "C1", "", "帯広の連携事項", False, NOW, "answer", "cooperation"))
+    store.votes.add(Vote("teams", "T1", "", "帯広の連携事項", True, NOW, "answer", "cooperation"))
+    return build_report(store.questions.all(), store.votes.all())
 
 
 # --- Slack ---------------------------------------------------------------------------------------

@@ -63,11 +63,11 @@ async def app(slack: FakeSlack, feedback: InMemoryFeedbackRecorder) -> AsyncIter
         yield running
 
 
-def expected_answers(*questions: str, conversation_id: str, share: bool = False) -> list[Message]:
+async def expected_answers(*questions: str, conversation_id: str, share: bool = False) -> list[Message]:
     """What the app should send for `questions` asked in turn in one conversation."""
     reference = make_dispatcher()
     return [
-        to_answer_message(reference.ask(question, conversation_id),
+        to_answer_message(await reference.ask(question, conversation_id),
                           AnswerOptions(question, conversation_id, share_button=share))
         for question in questions
     ]
@@ -99,7 +99,7 @@ async def test_mention_is_answered_in_its_thread_with_the_bot_token(app: Running
 
     assert status == 200
     [post] = slack.calls_to("chat.postMessage")
-    [expected] = expected_answers(QUESTION, conversation_id=thread_conversation("1700000000.000100"))
+    [expected] = await expected_answers(QUESTION, conversation_id=thread_conversation("1700000000.000100"))
     assert post.token == BOT_TOKEN
     assert post.body["channel"] == CHANNEL
     assert post.body["thread_ts"] == "1700000000.000100"
@@ -119,8 +119,8 @@ async def test_follow_up_in_the_same_thread_keeps_context(app: RunningApp, slack
     await app.settle()
 
     _, follow_up, elsewhere = slack.calls_to("chat.postMessage")
-    in_thread = expected_answers(QUESTION, "締結式の場所は?", conversation_id=thread_conversation(parent))
-    [fresh] = expected_answers("締結式の場所は?", conversation_id=thread_conversation("1700000000.000300"))
+    in_thread = await expected_answers(QUESTION, "締結式の場所は?", conversation_id=thread_conversation(parent))
+    [fresh] = await expected_answers("締結式の場所は?", conversation_id=thread_conversation("1700000000.000300"))
     assert follow_up.body["thread_ts"] == parent
     assert follow_up.body["blocks"] == in_thread[1].blocks
     assert elsewhere.body["thread_ts"] == "1700000000.000300"
@@ -133,7 +133,7 @@ async def test_direct_message_is_answered_in_the_dm(app: RunningApp, slack: Fake
 
     assert status == 200
     [post] = slack.calls_to("chat.postMessage")
-    [expected] = expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
+    [expected] = await expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
     assert post.body["channel"] == DM_CHANNEL
     assert "thread_ts" not in post.body or post.body["thread_ts"] is None
     assert post.body["blocks"] == expected.blocks
@@ -181,7 +181,7 @@ async def test_a_question_starting_with_a_subcommand_word_is_still_a_question(ap
     await app.settle()
 
     [post] = slack.calls_to("chat.postMessage")
-    [expected] = expected_answers(question, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
+    [expected] = await expected_answers(question, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
     assert post.body["blocks"] == expected.blocks
 
 
@@ -195,7 +195,7 @@ async def test_over_long_question_is_refused_without_asking_the_engine(app: Runn
     assert "1,001文字" in post.body["text"]
     dispatcher = app.web_app[DISPATCHER_KEY]
     conversation_id = f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}"
-    assert dispatcher.conversations.get(conversation_id, dispatcher.clock()) == Conversation()
+    assert await dispatcher.conversations.get(conversation_id, dispatcher.clock()) == Conversation()
 
 
 # --- retries and signatures ----------------------------------------------------------------------
@@ -259,7 +259,7 @@ async def test_slash_question_is_answered_ephemerally_with_a_share_button(app: R
 
     assert (status, text) == (200, "")
     [response] = slack.calls_to("response_url")
-    [expected] = expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}", share=True)
+    [expected] = await expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}", share=True)
     assert response.path.endswith("/cmd")
     assert response.body["response_type"] == "ephemeral"
     assert response.body["blocks"] == expected.blocks
@@ -345,7 +345,7 @@ async def test_share_button_posts_the_answer_visibly_and_removes_the_ephemeral(a
     assert status == 200
     _, shared, deleted = slack.calls_to("response_url")
     conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
-    _, expected = expected_answers(QUESTION, QUESTION, conversation_id=conversation_id)
+    _, expected = await expected_answers(QUESTION, QUESTION, conversation_id=conversation_id)
     assert shared.body["response_type"] == "in_channel"
     assert shared.body["replace_original"] is False
     assert shared.body["blocks"] == expected.blocks
@@ -366,7 +366,7 @@ async def test_choice_on_a_visible_answer_updates_that_message(app: RunningApp, 
 
     assert status == 200
     [update] = slack.calls_to("chat.update")
-    _, expected = expected_answers(QUESTION, "締結式の場所は?", conversation_id=conversation_id)
+    _, expected = await expected_answers(QUESTION, "締結式の場所は?", conversation_id=conversation_id)
     assert (update.body["channel"], update.body["ts"]) == (CHANNEL, "1700000000.000401")
     assert update.body["blocks"] == expected.blocks
     assert slack.calls_to("response_url") == []
@@ -381,7 +381,7 @@ async def test_choice_on_an_ephemeral_answer_replaces_it_via_response_url(app: R
     await app.settle()
 
     [response] = slack.calls_to("response_url")
-    [expected] = expected_answers("室蘭の締結式はいつ?", conversation_id=conversation_id, share=True)
+    [expected] = await expected_answers("室蘭の締結式はいつ?", conversation_id=conversation_id, share=True)
     assert response.body["replace_original"] is True
     assert response.body["blocks"] == expected.blocks
     assert slack.calls_to("chat.update") == []
@@ -545,6 +545,6 @@ async def test_engine_content_clarification_choice_answers_in_place(app: Running
 
     [update] = slack.calls_to("chat.update")
     chosen = ButtonPayload.from_value(obihiro["value"]).question
-    _, expected = expected_answers("連携事項は?", chosen, conversation_id=thread_conversation("1700000000.000600"))
+    _, expected = await expected_answers("連携事項は?", chosen, conversation_id=thread_conversation("1700000000.000600"))
     assert update.body["blocks"] == expected.blocks
     assert "プロモーション活動" in all_text(update)

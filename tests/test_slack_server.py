@@ -209,23 +209,23 @@ def test_to_question_makes_slack_markup_readable(text: str, question: str) -> No
     assert to_question(text, "UBOT") == question
 
 
-def test_deduplicator_claims_once_and_forgets_after_ttl() -> None:
+async def test_deduplicator_claims_once_and_forgets_after_ttl() -> None:
     now = [0.0]
     dedup = InMemoryEventDeduplicator(ttl_seconds=60, max_events=2, clock=lambda: now[0])
 
-    assert dedup.claim("Ev1") and not dedup.claim("Ev1")
+    assert await dedup.claim("Ev1") and not await dedup.claim("Ev1")
     now[0] = 61
-    assert dedup.claim("Ev1"), "Slack stops retrying long before the TTL"
-    assert dedup.claim("Ev2") and dedup.claim("Ev3")
-    assert dedup.claim("Ev1"), "the oldest claim is dropped once max_events are held"
-    assert not dedup.claim("Ev3")
+    assert await dedup.claim("Ev1"), "Slack stops retrying long before the TTL"
+    assert await dedup.claim("Ev2") and await dedup.claim("Ev3")
+    assert await dedup.claim("Ev1"), "the oldest claim is dropped once max_events are held"
+    assert not await dedup.claim("Ev3")
 
 
-def test_feedback_recorder_keeps_the_latest_votes() -> None:
+async def test_feedback_recorder_keeps_the_latest_votes() -> None:
     recorder = InMemoryFeedbackRecorder(max_votes=2)
     now = datetime(2020, 1, 25, tzinfo=JST)
     for index in range(3):
-        recorder.record(Vote("slack", "c", "U1", f"q{index}", helpful=index != 1, voted_at=now))
+        await recorder.record(Vote("slack", "c", "U1", f"q{index}", helpful=index != 1, voted_at=now))
 
     assert [vote.question for vote in recorder.votes] == ["q1", "q2"]
     assert (recorder.count(helpful=True), recorder.count(helpful=False)) == (1, 1)

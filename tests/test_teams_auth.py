@@ -42,7 +42,7 @@ async def test_with_a_client_id_no_or_garbage_token_gets_401_and_no_reply(
             headers = {"Authorization": authorization} if authorization is not None else {}
             assert await teams.post(activity, headers=headers) == 401, authorization
         assert teams.connector.calls == []
-        assert teams.store.conversation_reference("teams", PERSONAL) is None
+        assert teams.store.references.load("teams", PERSONAL) is None
     assert SECRET not in caplog.text
     ignored = "anonymous access is ignored because a client id is configured" in caplog.text
     assert ignored is (anonymous == "true")

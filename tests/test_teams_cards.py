@@ -82,8 +82,8 @@ def full_answer(**changes: Any) -> Answer:
 
 
 @pytest.mark.parametrize("question", ["旭川市の締結式はいつ?", "連携事項は?", "天気は?", "問い合わせ先は?", "各市のテーマ"])
-def test_engine_answers_render_as_valid_cards(kb: KnowledgeBase, question: str) -> None:
-    answer = Dispatcher(Engine(kb), clock=lambda: NOW).ask(question, "teams:test")
+async def test_engine_answers_render_as_valid_cards(kb: KnowledgeBase, question: str) -> None:
+    answer = await Dispatcher(Engine(kb), clock=lambda: NOW).ask(question, "teams:test")
     card = to_answer_card(answer, CardOptions(question))
     assert_valid_card(card)
     assert texts(card)[0] == answer.title and f"💬 質問: {question}" in texts(card)
