@@ -229,7 +229,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
                   stderr: TextIO) -> int:
     """The maintainer's commands that read the store or write files."""
     if args.command == "teams-package":
-        from handlers.teams_package import run_teams_package
+        from handlers.teams.package import run_teams_package
 
         return run_teams_package(settings, kb, args.output, stdout, stderr)
     from bot.reminder_service import reminders_report

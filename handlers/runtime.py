@@ -3,7 +3,7 @@
 Settings → KnowledgeBase → store, dispatcher (with its observers), reloader → the one aiohttp
 server with Slack, Teams, reminders and the operations endpoints as extensions, on one loop:
 
-- `/healthz` — the process is up (served by handlers/web.py).
+- `/healthz` — the process is up (served by handlers/server.py).
 - `/readyz` — data loaded, database reachable, Slack Socket Mode connected where configured;
   503 with the reasons otherwise.
 - `/metrics` — Prometheus: questions by platform and kind, answer latency, reminder deliveries by
@@ -33,8 +33,8 @@ from bot.reload import KnowledgeReloader, ReloadResult
 from bot.reminder_service import configured_targets
 from bot.settings import Settings
 from bot.store import Store
-from handlers.reminder_extension import reminder_extension
-from handlers.web import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
+from handlers.reminders import reminder_extension
+from handlers.server import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,8 @@ def to_extensions(runtime: Runtime) -> list[WebExtension]:
     extensions = [operations_extension(runtime)]
     extra_senders: dict[str, Sender] = {}
     if runtime.settings.teams_enabled:
-        from handlers.teams import build_teams_service, teams_extension  # the Agents SDK loads only if used
-        from handlers.teams_reminders import TEAMS
+        from handlers.teams.activities import build_teams_service, teams_extension  # the Agents SDK loads only if used
+        from handlers.teams.reminders import TEAMS
 
         teams = build_teams_service(runtime.settings, runtime.dispatcher, runtime.store, feedback=to_feedback(runtime),
                                     commands=runtime.commands)
@@ -190,7 +190,7 @@ def to_feedback(runtime: Runtime) -> FeedbackRecorder:
 
 
 def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
-    """Serve Slack/Teams with reminders until SIGINT/SIGTERM, then stop cleanly (handlers/web.py:
+    """Serve Slack/Teams with reminders until SIGINT/SIGTERM, then stop cleanly (handlers/server.py:
     no new events, work in flight finished within SHUTDOWN_GRACE_SECONDS) and close the database;
     the process exit code."""
     setup_logging(settings.log_level, settings.log_format, to_secrets(settings))

@@ -22,8 +22,8 @@ from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.settings import Settings
 from bot.store import Store
-from handlers.teams import TeamsService, build_teams_service, teams_extension
-from handlers.web import build_web_app
+from handlers.server import build_web_app
+from handlers.teams.activities import TeamsService, build_teams_service, teams_extension
 from tests.conftest import DATA_PATH
 from tests.fakes.fake_connector import FakeConnector
 

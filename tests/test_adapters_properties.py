@@ -34,12 +34,12 @@ from bot.help import MAX_QUESTION_CHARS
 from bot.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
-from handlers.slack import InMemoryEventDeduplicator, SlackBot
-from handlers.slack import to_question as to_slack_question
-from handlers.slack_blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
-from handlers.teams import TeamsBot
-from handlers.teams import to_question as to_teams_question
-from handlers.teams_cards import Card, SubmitPayload, to_card_activity
+from handlers.slack.blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
+from handlers.slack.listeners import InMemoryEventDeduplicator, SlackBot
+from handlers.slack.listeners import to_question as to_slack_question
+from handlers.teams.activities import TeamsBot
+from handlers.teams.activities import to_question as to_teams_question
+from handlers.teams.cards import Card, SubmitPayload, to_card_activity
 from tests.conftest import ROOT
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (

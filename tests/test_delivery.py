@@ -26,7 +26,7 @@ from bot.delivery import (
 from bot.knowledge import JST, Event, KnowledgeBase
 from bot.reminders import Action, Due, Reminder, Target
 from bot.store import Store
-from handlers.slack_reminders import SlackReminderSender
+from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events
 

@@ -33,9 +33,9 @@ from bot.logs import JsonFormatter
 from bot.settings import Settings
 from bot.store import Store
 from handlers.runtime import build_runtime, to_extensions, to_feedback
-from handlers.slack import THANKS
-from handlers.slack_blocks import FEEDBACK_DOWN_ACTION
-from handlers.web import SHUTDOWN_KEY
+from handlers.server import SHUTDOWN_KEY
+from handlers.slack.blocks import FEEDBACK_DOWN_ACTION
+from handlers.slack.listeners import THANKS
 from tests.conftest import DATA_PATH, ROOT
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (

@@ -19,7 +19,7 @@ from bot.reminders import Target
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.store import Store
-from handlers.slack_reminders import SlackReminderSender
+from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
 

@@ -1,5 +1,5 @@
 """The Slack side of reminders: signed `/renkei remind|schedule|reload` requests to the real app
-(handlers.web, the process's commands and the reminder extension) and the reminder card, all
+(handlers.server, the process's commands and the reminder extension) and the reminder card, all
 against the fake Slack API."""
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from bot.reload import KnowledgeReloader
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
 from bot.store import Store
-from handlers.reminder_extension import SERVICES_KEY, ReminderServices, reminder_extension
+from handlers.reminders import SERVICES_KEY, ReminderServices, reminder_extension
 from handlers.runtime import build_commands
-from handlers.slack_reminders import SlackReminderSender, to_reminder_message
+from handlers.slack.reminders import SlackReminderSender, to_reminder_message
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (

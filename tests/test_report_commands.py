@@ -17,14 +17,14 @@ from bot.insights import build_report, to_interaction
 from bot.settings import Settings
 from bot.store import Store
 from handlers.runtime import build_commands
-from handlers.slack_blocks import (
+from handlers.slack.blocks import (
     FULL_REPORT_HINT,
     MAX_MESSAGE_BLOCKS,
     MAX_TEXT_CHARS,
     escape_mrkdwn,
     to_report_message,
 )
-from handlers.teams_cards import to_card_activity, to_card_text, to_report_card
+from handlers.teams.cards import to_card_activity, to_card_text, to_report_card
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (

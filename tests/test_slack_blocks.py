@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 from bot.answer import Answer, Choice, EventStatus, Section, Source
 from bot.commands import COMMANDS, to_help_view, to_partners_view, to_schedule_view
 from bot.knowledge import JST
-from handlers.slack_blocks import (
+from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_UP_ACTION,
     MAX_BUTTON_TEXT_CHARS,

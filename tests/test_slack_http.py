@@ -1,6 +1,6 @@
 """The Slack app in HTTP mode, end to end on 127.0.0.1.
 
-Signed requests go over real HTTP to the real Bolt AsyncApp served by handlers.web; every Web API
+Signed requests go over real HTTP to the real Bolt AsyncApp served by handlers.server; every Web API
 call and response_url post lands on the fake Slack server, which records it. Expected messages
 are rendered from a second dispatcher asked the same questions in the same conversations, so
 these tests check routing, threading, context and rendering whatever the engine answers; the
@@ -21,8 +21,8 @@ import pytest
 from bot.answer import Conversation
 from bot.commands import Notice, Reply, Request, Services
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM, to_user_key
-from handlers.slack_blocks import (
+from handlers.server import DISPATCHER_KEY, install_secret_filter, remove_secret_filter
+from handlers.slack.blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
     SHARE_ACTION,
@@ -31,7 +31,7 @@ from handlers.slack_blocks import (
     Message,
     to_answer_message,
 )
-from handlers.web import DISPATCHER_KEY, install_secret_filter, remove_secret_filter
+from handlers.slack.listeners import PLATFORM, to_user_key
 from tests.command_support import declared
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (

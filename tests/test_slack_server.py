@@ -1,4 +1,4 @@
-"""handlers.web.serve end to end, its extension hooks, and the Slack adapter's small parts."""
+"""handlers.server.serve end to end, its extension hooks, and the Slack adapter's small parts."""
 
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.feedback import InMemoryFeedbackRecorder, Vote
 from bot.knowledge import JST
 from bot.settings import Settings, SettingsError
-from handlers.slack import InMemoryEventDeduplicator, build_web_client, to_question
-from handlers.web import (
+from handlers.server import (
     DISPATCHER_KEY,
     SLACK_KEY,
     install_secret_filter,
@@ -32,6 +31,7 @@ from handlers.web import (
     serve,
     to_secrets,
 )
+from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     BOT_TOKEN,

@@ -1,7 +1,7 @@
 """The Slack app in Socket Mode: the same payloads, delivered as Socket Mode envelopes.
 
 The fake Slack server hands out its own WebSocket URL from `apps.connections.open`; the app's
-real Socket Mode client (slack_bolt's aiohttp handler, started by handlers.web on the server's
+real Socket Mode client (slack_bolt's aiohttp handler, started by handlers.server on the server's
 loop) connects to it, receives envelopes and acknowledges them over the socket.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM, to_user_key
-from handlers.slack_blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
+from handlers.slack.blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
+from handlers.slack.listeners import PLATFORM, to_user_key
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     APP_TOKEN,

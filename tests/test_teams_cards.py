@@ -26,7 +26,7 @@ from bot.delivery import ReminderMessage
 from bot.dispatch import Dispatcher
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase
-from handlers.teams_cards import (
+from handlers.teams.cards import (
     CHOICE_ACTION,
     FEEDBACK_ACTION,
     MAX_BODY_ELEMENTS,

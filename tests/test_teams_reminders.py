@@ -14,7 +14,7 @@ from bot.delivery import Deliverer, PermanentError, RateLimited, ReminderMessage
 from bot.knowledge import JST, Event, KnowledgeBase
 from bot.reminder_service import build_scheduler
 from bot.reminders import Target, due_reminders, reminders_for
-from handlers.slack_reminders import SlackReminderSender
+from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_connector import SEND
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after

@@ -5,7 +5,7 @@
         await app.settle()                     # every answer in flight has been sent
         [post] = slack.calls_to("chat.postMessage")
 
-`running_app` serves `handlers.web.build_web_app` on 127.0.0.1 (random port) with a real
+`running_app` serves `handlers.server.build_web_app` on 127.0.0.1 (random port) with a real
 aiohttp runner; requests go over real HTTP, signed with the test signing secret.
 """
 
@@ -32,8 +32,8 @@ from bot.dispatch import Dispatcher
 from bot.engine import Engine
 from bot.knowledge import JST, load_knowledge
 from bot.settings import Settings
-from handlers.slack import SlackService
-from handlers.web import SLACK_KEY, build_web_app
+from handlers.server import SLACK_KEY, build_web_app
+from handlers.slack.listeners import SlackService
 from tests.fakes.fake_slack import Call, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"

@@ -3,7 +3,7 @@ the schedule, notices and ceremony reminders.
 
 Every function is a pure function from bot values to card JSON (plain dicts), so the cards can be
 checked against the Adaptive Card 1.5 JSON schema without a network. The content mirrors the
-Slack rendering (handlers/slack_blocks.py): title, the question asked, notes, sections, the
+Slack rendering (handlers/slack/blocks.py): title, the question asked, notes, sections, the
 ceremony status, choices, the source line and 👍 / 👎 under an answer.
 
 Two safety rules hold for every function:

@@ -1,6 +1,6 @@
 """Reminders in the bot's one process: the scheduler and the senders on the server's loop.
 
-`reminder_extension(store)` is a `handlers.web` extension: it starts the scheduler when the
+`reminder_extension(store)` is a `handlers.server` extension: it starts the scheduler when the
 aiohttp server starts and, with the process's reloader, reschedules on every reload. On
 shutdown the scheduler stops starting posts at once (`on_shutdown`) and, on cleanup, waits for
 the posts under way to finish and be marked in the ledger, within the server's grace period.
@@ -23,8 +23,8 @@ from bot.reminder_service import SLACK, build_scheduler
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.store import Store
-from handlers.slack_reminders import SlackReminderSender, build_reminder_client
-from handlers.web import DISPATCHER_KEY, SETTINGS_KEY, SHUTDOWN_KEY, WebExtension
+from handlers.server import DISPATCHER_KEY, SETTINGS_KEY, SHUTDOWN_KEY, WebExtension
+from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def start_reminders(settings: Settings, *, dispatcher: Dispatcher, store: Store,
 
 def reminder_extension(store: Store, *, reloader: KnowledgeReloader | None = None, clock: Clock = now_jst,
                        extra_senders: Mapping[str, Sender] | None = None) -> WebExtension:
-    """Attach reminders to the aiohttp app built by `handlers.web.build_web_app`; with the
+    """Attach reminders to the aiohttp app built by `handlers.server.build_web_app`; with the
     process's `reloader`, every reload (hot reload, `/renkei reload`) reschedules."""
 
     def attach(web_app: web.Application) -> None:

@@ -44,7 +44,7 @@ from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder
 from bot.logs import RedactSecrets, setup_logging
 from bot.settings import Settings
-from handlers.slack import EventDeduplicator, SlackService, build_slack_app
+from handlers.slack.listeners import EventDeduplicator, SlackService, build_slack_app
 
 log = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ from bot.help import MAX_QUESTION_CHARS
 from bot.reminders import Target
 from bot.settings import Settings
 from handlers.inbound import to_clean_text
-from handlers.slack_blocks import (
+from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,

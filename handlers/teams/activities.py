@@ -56,7 +56,7 @@ from bot.reminders import Target
 from bot.settings import Settings
 from bot.store import Store
 from handlers.inbound import to_clean_text
-from handlers.teams_cards import (
+from handlers.teams.cards import (
     CHOICE_ACTION,
     Card,
     CardOptions,
@@ -68,7 +68,7 @@ from handlers.teams_cards import (
     to_reply_card,
     to_too_long_card,
 )
-from handlers.teams_reminders import TEAMS, ReferenceBook, TeamsReminderSender
+from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
 
 log = logging.getLogger(__name__)
 

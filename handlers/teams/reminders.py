@@ -19,7 +19,7 @@ from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity,
 
 from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError
 from bot.reminders import Target
-from handlers.teams_cards import to_card_activity, to_reminder_card
+from handlers.teams.cards import to_card_activity, to_reminder_card
 
 log = logging.getLogger(__name__)
 

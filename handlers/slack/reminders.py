@@ -22,7 +22,7 @@ from bot.reminders import Target, format_offset
 from bot.schedule import format_countdown_from, format_time
 from bot.settings import Settings
 from bot.timefmt import format_when
-from handlers.slack_blocks import (
+from handlers.slack.blocks import (
     MAX_FALLBACK_CHARS,
     MAX_FIELD_CHARS,
     Block,
