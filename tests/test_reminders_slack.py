@@ -22,9 +22,9 @@ from bot.reload import KnowledgeReloader
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
 from bot.store import Store
-from handlers.reminders import SERVICES_KEY, ReminderServices, reminder_extension
+from handlers.reminders import Reminders
 from handlers.runtime import build_commands
-from handlers.slack.reminders import SlackReminderSender, to_reminder_message
+from handlers.slack.reminders import SlackReminderSender, build_reminder_client, to_reminder_message
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -61,9 +61,16 @@ async def running_reminders(settings: Settings, store: Store, dispatcher: Dispat
     dispatcher = dispatcher or make_dispatcher(NOW)
     reloader = reloader or KnowledgeReloader(settings.data_path, dispatcher)
     commands = build_commands(settings, dispatcher, store, reloader)
-    async with running_app(settings, dispatcher, commands=commands,
-                           extensions=[reminder_extension(store, reloader=reloader)]) as running:
+    reminders = Reminders(settings, store, dispatcher,
+                          senders={"slack": SlackReminderSender(build_reminder_client(settings))})
+    reloader.listeners.append(reminders.reschedule)
+    async with running_app(settings, dispatcher, commands=commands, plugins=(reminders,)) as running:
         yield running
+
+
+def reminders_of(app: RunningApp) -> Reminders:
+    (reminders,) = [plugin for plugin in app.server.plugins if isinstance(plugin, Reminders)]
+    return reminders
 
 
 @pytest.fixture()
@@ -144,7 +151,7 @@ async def test_reload_is_for_admins_and_reschedules(
 ) -> None:
     refused = await command(app, slack, "reload")
     assert "管理者" in refused["text"]
-    services: ReminderServices = app.web_app[SERVICES_KEY]
+    services = reminders_of(app)
     assert services.scheduler is not None and services.scheduler.scheduled() == {}
 
     start = datetime(2099, 4, 10, 14, 0, tzinfo=JST)
@@ -167,7 +174,7 @@ async def test_a_hot_reload_reschedules_too(slack: FakeSlack, settings: Settings
     dispatcher = make_dispatcher(NOW)
     reloader = KnowledgeReloader(str(data_path), dispatcher)
     async with running_reminders(settings, store, dispatcher, reloader) as app:
-        services: ReminderServices = app.web_app[SERVICES_KEY]
+        services = reminders_of(app)
         assert services.scheduler is not None
         write_knowledge(data_path, [event_entry("watched", datetime(2099, 1, 5, 0, 0, tzinfo=JST))])
         result = await reloader.reload_async()  # what the file watcher does on a save
@@ -183,7 +190,7 @@ async def test_scheduler_off_answers_commands_without_scheduling(
 ) -> None:
     off = replace(settings, scheduler_enabled=False)
     async with running_reminders(off, store) as app:
-        assert app.web_app[SERVICES_KEY].scheduler is None
+        assert reminders_of(app).scheduler is None
         reloaded = await command(app, slack, "reload", user=ADMIN)
         assert "SCHEDULER=off" in reloaded["text"]
         await command(app, slack, "remind on")

@@ -21,7 +21,7 @@ import pytest
 from bot.answer import Conversation
 from bot.commands import Notice, Reply, Request, Services
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.server import DISPATCHER_KEY, install_secret_filter, remove_secret_filter
+from bot.logs import install_secret_filter, remove_secret_filter
 from handlers.slack.blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
@@ -193,7 +193,7 @@ async def test_over_long_question_is_refused_without_asking_the_engine(app: Runn
     [post] = slack.calls_to("chat.postMessage")
     assert "長すぎます" in post.body["text"]
     assert "1,001文字" in post.body["text"]
-    dispatcher = app.web_app[DISPATCHER_KEY]
+    dispatcher = app.slack.bot.dispatcher
     conversation_id = f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}"
     assert await dispatcher.conversations.get(conversation_id, dispatcher.clock()) == Conversation()
 

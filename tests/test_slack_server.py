@@ -1,4 +1,4 @@
-"""handlers.server.serve end to end, its extension hooks, and the Slack adapter's small parts."""
+"""The server end to end with the Slack platform and other plug-ins, and the Slack adapter's small parts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import logging
 import logging.handlers
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -19,19 +18,15 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commands import Commands, Services
 from bot.feedback import InMemoryFeedbackRecorder, Vote
 from bot.knowledge import JST
+from bot.logs import install_secret_filter, remove_secret_filter, to_secrets
 from bot.settings import Settings, SettingsError
-from handlers.server import (
-    DISPATCHER_KEY,
-    SLACK_KEY,
-    install_secret_filter,
-    remove_secret_filter,
-    run_server,
-    serve,
-    to_secrets,
-)
+from handlers.runtime import to_health
+from handlers.server import Plugin, Server, build_server, run_server, serve
 from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question
+from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     BOT_TOKEN,
@@ -65,10 +60,22 @@ async def wait_until_healthy(base_url: str, http: aiohttp.ClientSession) -> dict
 # --- serve() -------------------------------------------------------------------------------------
 
 
+def slack_server(settings: Settings, *plugins: Plugin) -> Server:
+    """The server with Slack (when configured) and `plugins`; build it on the loop that serves it."""
+    dispatcher = make_dispatcher()
+    commands = Commands(Services(knowledge=lambda: dispatcher.kb))
+    slack = [SlackPlatform(settings, dispatcher, commands=commands)] if settings.slack_enabled else []
+    return build_server([*slack, *plugins], health=lambda: to_health(settings, dispatcher))
+
+
+def serving(settings: Settings, stop: asyncio.Event, *plugins: Plugin) -> asyncio.Task[None]:
+    return asyncio.create_task(serve(slack_server(settings, *plugins), settings.host, settings.port, stop=stop))
+
+
 async def test_serve_answers_signed_events_and_stops_cleanly(slack: FakeSlack) -> None:
     settings = make_settings(slack, port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     base_url = f"http://127.0.0.1:{settings.port}"
     async with aiohttp.ClientSession() as http:
         health = await wait_until_healthy(base_url, http)
@@ -87,44 +94,49 @@ async def test_serve_answers_signed_events_and_stops_cleanly(slack: FakeSlack) -
     assert post.body["channel"] == "C0CHAN"
 
 
-async def test_extensions_add_routes_and_hooks_on_the_same_app(slack: FakeSlack) -> None:
+async def test_plugins_add_routes_health_readiness_and_a_lifecycle(slack: FakeSlack) -> None:
     settings = make_settings(slack, port=free_port())
     lifecycle: list[str] = []
-    seen: dict[str, object] = {}
 
-    async def teams_messages(request: web.Request) -> web.Response:
-        return web.json_response({"partners": len(request.app[DISPATCHER_KEY].kb.partners)})
+    class Messages(Plugin):
+        def routes(self) -> list[web.RouteDef]:
+            return [web.post("/api/messages", self.handle)]
 
-    async def scheduler(web_app: web.Application) -> AsyncIterator[None]:
-        lifecycle.append("started")
-        seen["api_url"] = web_app[SLACK_KEY].client.base_url
-        yield
-        lifecycle.append("stopped")
+        async def handle(self, request: web.Request) -> web.Response:
+            return web.json_response({"handled": True})
 
-    def attach(web_app: web.Application) -> None:
-        web_app.router.add_post("/api/messages", teams_messages)
-        web_app.cleanup_ctx.append(scheduler)
+        async def start(self) -> None:
+            lifecycle.append("started")
+
+        async def stop_receiving(self) -> None:
+            lifecycle.append("stop receiving")
+
+        async def finish(self, seconds: float) -> None:
+            lifecycle.append(f"finished within {seconds:.0f} s")
+
+        async def health(self) -> dict[str, object]:
+            return {"messages": "up"}
 
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), extensions=[attach], stop=stop))
+    server = serving(settings, stop, Messages())
     async with aiohttp.ClientSession() as http:
         base_url = f"http://127.0.0.1:{settings.port}"
-        await wait_until_healthy(base_url, http)
+        health = await wait_until_healthy(base_url, http)
         async with http.post(f"{base_url}/api/messages") as response:
-            teams = await response.json()
+            handled = await response.json()
         stop.set()
         await server
 
-    assert teams == {"partners": 3}
-    assert lifecycle == ["started", "stopped"]
-    assert seen["api_url"] == slack.api_url
+    assert handled == {"handled": True}
+    assert health["messages"] == "up" and health["slack"] == "http"
+    assert lifecycle == ["started", "stop receiving", "finished within 10 s"]
 
 
 async def test_socket_mode_survives_a_refused_connection_and_closes_on_stop(slack: FakeSlack) -> None:
     slack.fail("apps.connections.open", 200, error="invalid_auth", times=None)
     settings = make_settings(slack, socket_mode=True, port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     async with aiohttp.ClientSession() as http:
         health = await wait_until_healthy(f"http://127.0.0.1:{settings.port}", http)
         await slack.wait_for("apps.connections.open")
@@ -138,7 +150,7 @@ async def test_socket_mode_survives_a_refused_connection_and_closes_on_stop(slac
 async def test_socket_mode_connection_is_closed_on_stop(slack: FakeSlack) -> None:
     settings = make_settings(slack, socket_mode=True, port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     await slack.wait_for_socket()
     assert slack.socket_count == 1
     stop.set()
@@ -151,7 +163,7 @@ async def test_socket_mode_connection_is_closed_on_stop(slack: FakeSlack) -> Non
 async def test_without_slack_only_health_is_served() -> None:
     settings = Settings(host="127.0.0.1", port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     async with aiohttp.ClientSession() as http:
         base_url = f"http://127.0.0.1:{settings.port}"
         health = await wait_until_healthy(base_url, http)
@@ -170,7 +182,10 @@ def test_run_server_reports_a_port_in_use() -> None:
         taken.listen()
         settings = Settings(host="127.0.0.1", port=taken.getsockname()[1])
 
-        assert run_server(settings, make_dispatcher()) == 1
+        async def build() -> Server:
+            return slack_server(settings)
+
+        assert run_server(build, settings.host, settings.port) == 1
 
 
 # --- secrets in logs -----------------------------------------------------------------------------

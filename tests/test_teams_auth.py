@@ -15,8 +15,8 @@ from bot.engine import Engine
 from bot.knowledge import KnowledgeBase
 from bot.settings import Settings, SettingsError
 from bot.store import Store
-from handlers.server import build_web_app
-from handlers.teams.activities import build_teams_service, teams_extension
+from handlers.runtime import assemble, build_core, build_platforms
+from handlers.teams.activities import build_teams_service
 from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams, teams_settings
 
 SECRET = "s3cr3t-client-value-for-tests"
@@ -72,8 +72,11 @@ async def test_without_teams_settings_nothing_is_mounted(tmp_path: Path, kb: Kno
     dispatcher = Dispatcher(Engine(kb))
     with pytest.raises(ValueError, match="CLIENTID"):
         build_teams_service(settings, dispatcher, store)
-    web_app = await build_web_app(settings, dispatcher, extensions=[teams_extension(settings, dispatcher, store)])
-    runner = web.AppRunner(web_app)
+    store.close()
+    core = build_core(settings, kb)
+    platforms = build_platforms(core)
+    assert platforms == []
+    runner = web.AppRunner(assemble(core, platforms).app)
     await runner.setup()
     try:
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -82,7 +85,7 @@ async def test_without_teams_settings_nothing_is_mounted(tmp_path: Path, kb: Kno
             assert response.status == 404
     finally:
         await runner.cleanup()
-        store.close()
+        core.store.close()
 
 
 def test_teams_settings_switches() -> None:

@@ -28,15 +28,13 @@ import html
 import ipaddress
 import logging
 import re
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
-from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, load_configuration_from_env
 from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AgentApplication,
     AgentAuthConfiguration,
@@ -376,38 +374,3 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
 async def raise_turn_error(context: TurnContext, error: Exception) -> None:
     # Replaces the SDK default, which posts the exception's text into the conversation.
     raise error
-
-
-TEAMS_KEY = web.AppKey("teams", TeamsService)
-
-
-async def handle_messages(request: web.Request) -> web.StreamResponse:
-    teams = request.app[TEAMS_KEY]
-    response = await start_agent_process(request, teams.app, teams.adapter)
-    return response if response is not None else web.Response(status=202)
-
-
-def teams_extension(settings: Settings, dispatcher: Dispatcher, store: Store, *,
-                    feedback: FeedbackRecorder | None = None,
-                    service: TeamsService | None = None) -> Callable[[web.Application], None]:
-    """The web extension mounting POST /api/messages (JWT-checked) on the shared aiohttp app.
-
-    Pass `service` to share one TeamsService with the reminder sender; a no-op when Teams is not
-    configured, so it can always be listed.
-    """
-    if service is None and not settings.teams_enabled:
-        def skip(web_app: web.Application) -> None:
-            log.info("Teams off (no CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID)")
-
-        return skip
-    teams = service or build_teams_service(settings, dispatcher, store, feedback=feedback)
-
-    def extend(web_app: web.Application) -> None:
-        web_app[TEAMS_KEY] = teams
-        with warnings.catch_warnings():
-            # The SDK's key is a plain string; aiohttp recommends AppKey and warns otherwise.
-            warnings.simplefilter("ignore", web.NotAppKeyWarning)
-            web_app[AUTH_CONFIGURATION_KEY] = teams.auth_configuration
-        web_app.router.add_post(MESSAGES_PATH, jwt_authorization_decorator(handle_messages))  # type: ignore[no-untyped-call]
-
-    return extend
