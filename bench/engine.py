@@ -28,7 +28,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 
 
 def freeze_startup_objects() -> None:
-    """As the server does after start-up (handlers/web.py): long-lived objects leave the GC's passes."""
+    """As the server does after start-up (handlers/server.py): long-lived objects leave the GC's passes."""
     gc.collect()
     gc.freeze()
 

@@ -87,10 +87,18 @@ def _document(rng: random.Random, index: int, partners: list[Partner]) -> Docume
     document_id = f"synthetic-{index}"
     day = date(2030 + index // 300, 1 + index % 12, 1 + index % 28)
     return Document(
-        id=document_id, title=f"試験用の発表{index}", subtitle="", issuer="北海道経済産業局", date=day,
-        source=SourceRef(file=f"{document_id}.md"), contact=None,
-        lead=(f"{'、'.join(p.name for p in partners)}と覚書を締結します。",), purpose=(1,), precedent=None,
-        sections=(), engagements=tuple(_engagement(rng, p, document_id, day) for p in partners),
+        id=document_id,
+        title=f"試験用の発表{index}",
+        subtitle="",
+        issuer="北海道経済産業局",
+        date=day,
+        source=SourceRef(file=f"{document_id}.md"),
+        contact=None,
+        lead=(f"{'、'.join(p.name for p in partners)}と覚書を締結します。",),
+        purpose=(1,),
+        precedent=None,
+        sections=(),
+        engagements=tuple(_engagement(rng, p, document_id, day) for p in partners),
     )
 
 
@@ -106,8 +114,16 @@ def _engagement(rng: random.Random, partner: Partner, document_id: str, day: dat
         plans=(Plan(f"{short}市総合計画"),),
         cooperation_items=(f"{words[0]}分野の支援", f"{words[2]}に関する連携"),
         ceremony=Event(
-            f"{partner.id}-ceremony", f"{short}市との覚書締結式", day, time(10, 0), time(10, 30), f"{short}市役所",
-            (Person(f"{short}市長", "試験 太郎", "試験"),), partner.id, (), document_id=document_id,
+            f"{partner.id}-ceremony",
+            f"{short}市との覚書締結式",
+            day,
+            time(10, 0),
+            time(10, 30),
+            f"{short}市役所",
+            (Person(f"{short}市長", "試験 太郎", "試験"),),
+            partner.id,
+            (),
+            document_id=document_id,
         ),
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -15,37 +14,35 @@ DEFAULT_TTL = timedelta(minutes=30)
 class ConversationMemory(Protocol):
     """Where the dispatcher keeps each conversation's context between two questions."""
 
-    def get(self, conversation_id: str, now: datetime) -> Conversation: ...
+    async def get(self, conversation_id: str, now: datetime) -> Conversation: ...
 
-    def put(self, conversation_id: str, conversation: Conversation) -> None: ...
+    async def put(self, conversation_id: str, conversation: Conversation) -> None: ...
 
 
 class ConversationStore:
     """Per-conversation context in this process, bounded in size, expiring after `ttl` of silence
-    (bot.store.SqlConversationMemory shares it between instances)."""
+    (the store's conversation memory shares it between instances)."""
 
     def __init__(self, ttl: timedelta = DEFAULT_TTL, max_conversations: int = 10_000) -> None:
         self.ttl = ttl
         self.max_conversations = max_conversations
         self._items: OrderedDict[str, Conversation] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def get(self, conversation_id: str, now: datetime) -> Conversation:
-        with self._lock:
-            conversation = self._items.get(conversation_id)
-            if conversation is None:
-                return Conversation()
-            if is_expired(conversation, now, self.ttl):
-                del self._items[conversation_id]
-                return Conversation()
-            return conversation
+    async def get(self, conversation_id: str, now: datetime) -> Conversation:
+        # No lock: every call runs on the event loop and none awaits in between.
+        conversation = self._items.get(conversation_id)
+        if conversation is None:
+            return Conversation()
+        if is_expired(conversation, now, self.ttl):
+            del self._items[conversation_id]
+            return Conversation()
+        return conversation
 
-    def put(self, conversation_id: str, conversation: Conversation) -> None:
-        with self._lock:
-            self._items[conversation_id] = conversation
-            self._items.move_to_end(conversation_id)
-            while len(self._items) > self.max_conversations:
-                self._items.popitem(last=False)
+    async def put(self, conversation_id: str, conversation: Conversation) -> None:
+        self._items[conversation_id] = conversation
+        self._items.move_to_end(conversation_id)
+        while len(self._items) > self.max_conversations:
+            self._items.popitem(last=False)
 
 
 def is_expired(conversation: Conversation, now: datetime, ttl: timedelta = DEFAULT_TTL) -> bool:

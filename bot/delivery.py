@@ -22,7 +22,7 @@ from typing import Literal, Protocol
 
 from bot.knowledge import JST, Document, Event
 from bot.reminders import Due, Target, format_offset_code, is_started
-from bot.store import Store
+from bot.store import DeliveryLedger
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,11 @@ def now_jst() -> datetime:
 
 
 class Deliverer:
-    """Runs `Due` items against the store and the senders; safe to run in several processes."""
+    """Runs `Due` items against the ledger and the senders; safe to run in several processes."""
 
     def __init__(
         self,
-        store: Store,
+        ledger: DeliveryLedger,
         senders: Mapping[str, Sender],
         *,
         policy: RetryPolicy | None = None,
@@ -103,7 +103,7 @@ class Deliverer:
         sleep: Sleep = asyncio.sleep,
         concurrency: int = 4,
     ) -> None:
-        self.store = store
+        self.ledger = ledger
         self.senders = dict(senders)
         self.policy = policy or RetryPolicy()
         self.clock = clock
@@ -128,8 +128,8 @@ class Deliverer:
 
     async def deliver(self, due: Due, document: Document) -> Outcome:
         if due.action == "missed":
-            recorded = await asyncio.to_thread(
-                self.store.record_missed, due.key, due.reminder.due_at, due.reason, self.clock(),
+            recorded = await self.ledger.call(
+                self.ledger.record_missed, due.key, due.reminder.due_at, due.reason, self.clock(),
             )
             if recorded:
                 log.info("reminder missed: %s → %s (%s)", _describe(due), due.target, due.reason)
@@ -140,14 +140,14 @@ class Deliverer:
             return "skipped"
         if self.is_stopping:
             return "skipped"
-        if not await asyncio.to_thread(self.store.claim, due.key, due.reminder.due_at, self.clock()):
+        if not await self.ledger.call(self.ledger.claim, due.key, due.reminder.due_at, self.clock()):
             return "skipped"
         try:
             return await self._post_claimed(due, sender, document)
         except asyncio.CancelledError:
             # Cancelled (shutdown past its grace period) with the claim ours: settle the row now,
             # synchronously, since this task may not get to await anything again.
-            outcome = self.store.abandon_claim(due.key, "interrupted by shutdown while posting", self.clock())
+            outcome = self.ledger.abandon_claim(due.key, "interrupted by shutdown while posting", self.clock())
             log.warning("reminder interrupted by shutdown: %s → %s (%s)", _describe(due), due.target, outcome)
             raise
 
@@ -158,38 +158,38 @@ class Deliverer:
             if self.is_stopping:
                 # Shutting down before this attempt: hand the reminder back rather than hold the
                 # claim; the next start (or another instance) posts it, as a retry here would have.
-                await asyncio.to_thread(self.store.release_claim, due.key)
+                await self.ledger.call(self.ledger.release_claim, due.key)
                 log.info("reminder released on shutdown: %s → %s (attempt %d not made)", _describe(due),
                          due.target, attempt)
                 return "skipped"
             now = self.clock()
             if is_started(due.reminder.event, now):
                 reason = f"the event started before the reminder could be posted (last error: {last_reason})"
-                await asyncio.to_thread(self.store.mark_missed, due.key, reason, now)
+                await self.ledger.call(self.ledger.mark_missed, due.key, reason, now)
                 log.warning("reminder missed: %s → %s (%s)", _describe(due), due.target, reason)
                 return "missed"
-            await asyncio.to_thread(self.store.note_attempt, due.key, now)
+            await self.ledger.call(self.ledger.note_attempt, due.key, now)
             message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document)
             try:
                 await sender.send(due.target, message)
             except PermanentError as error:
-                await asyncio.to_thread(self.store.mark_failed, due.key, error.reason, self.clock())
+                await self.ledger.call(self.ledger.mark_failed, due.key, error.reason, self.clock())
                 log.error("reminder not posted: %s → %s: %s (not retried)", _describe(due), due.target, error.reason)
                 return "failed"
             except DeliveryError as error:
                 last_reason = error.reason
-                await asyncio.to_thread(self.store.note_error, due.key, error.reason, self.clock())
+                await self.ledger.call(self.ledger.note_error, due.key, error.reason, self.clock())
                 if attempt < self.policy.max_attempts:
                     wait = self._wait_before_retry(error, attempt)
                     log.warning("reminder post failed: %s → %s: %s (attempt %d, retrying in %.1fs)",
                                 _describe(due), due.target, error.reason, attempt, wait)
                     await self._sleep_unless_stopped(wait)
                 continue
-            await asyncio.to_thread(self.store.mark_sent, due.key, late=late, now=self.clock())
+            await self.ledger.call(self.ledger.mark_sent, due.key, late=late, now=self.clock())
             log.info("reminder %s: %s → %s", "posted late" if late else "posted", _describe(due), due.target)
             return "late" if late else "sent"
         reason = f"gave up after {self.policy.max_attempts} attempts: {last_reason}"
-        await asyncio.to_thread(self.store.mark_failed, due.key, reason, self.clock())
+        await self.ledger.call(self.ledger.mark_failed, due.key, reason, self.clock())
         log.error("reminder not posted: %s → %s: %s", _describe(due), due.target, reason)
         return "failed"
 

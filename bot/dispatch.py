@@ -1,17 +1,19 @@
 """The one pipe from every adapter into the engine.
 
-An adapter calls `dispatcher.ask(question, conversation_id, platform=...)`; the dispatcher looks
+An adapter awaits `dispatcher.ask(question, conversation_id, platform=...)`; the dispatcher looks
 up the conversation's context, asks the current engine, remembers the new context, tells the
 observers (metrics, the log of unanswered questions) and returns the platform-neutral `Answer`.
+Reading and writing the context may be a database call: it is awaited, never run on the loop.
 Reloading the knowledge base swaps the engine in one assignment, so a question in flight
 finishes on the engine it started with.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,7 +44,8 @@ class Asked:
     at: datetime
 
 
-AskObserver = Callable[[Asked], None]
+# An observer may be a plain function (metrics, the log) or a coroutine function (a database write).
+AskObserver = Callable[[Asked], Awaitable[None] | None]
 
 
 class Dispatcher:
@@ -63,21 +66,24 @@ class Dispatcher:
     def kb(self) -> KnowledgeBase:
         return self.engine.kb
 
-    def ask(self, question: str, conversation_id: str, *, platform: str = "console", user_id: str = "") -> Answer:
+    async def ask(self, question: str, conversation_id: str, *, platform: str = "console",
+                  user_id: str = "") -> Answer:
         now = self.clock()
-        engine = self.engine
-        context = self.conversations.get(conversation_id, now)
+        engine = self.engine  # a reload meanwhile does not change the engine of this question
+        context = await self.conversations.get(conversation_id, now)
         started = time.perf_counter()
         answer = engine.answer(question, context=context, now=now)
         seconds = time.perf_counter() - started
-        self.conversations.put(conversation_id, answer.conversation)
-        self._notify(Asked(question, platform, conversation_id, user_id, answer, seconds, now))
+        await self.conversations.put(conversation_id, answer.conversation)
+        await self._notify(Asked(question, platform, conversation_id, user_id, answer, seconds, now))
         return answer
 
-    def _notify(self, asked: Asked) -> None:
+    async def _notify(self, asked: Asked) -> None:
         for observer in self.observers:
             try:
-                observer(asked)
+                result = observer(asked)
+                if inspect.isawaitable(result):
+                    await result
             except Exception:  # an observer's failure must never cost the user the answer
                 log.exception("answer observer failed")
 

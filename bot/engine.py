@@ -21,7 +21,7 @@ from bot.compose import Composer, to_item
 from bot.context import is_expired
 from bot.facts import CONFIDENT, Fact, FactIndex, Hit, compile_facts, to_features, to_query_features
 from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
-from bot.knowledge import Event, KnowledgeBase, Person, Plan
+from bot.knowledge import Event, GlossaryEntry, KnowledgeBase, Person, Plan
 from bot.question import (
     Conditions,
     Reading,
@@ -55,8 +55,9 @@ _QUESTION_WORDS = frozenset(
 
 # Topic words so general that distinctive content next to them decides what is asked.
 _GENERIC_TOPIC_WORDS = frozenset(
-    to_key(w) for w in "連携 協力 推進 事業 取組 取り組み 施策 目的 目指す めざす 目標 概要 計画 戦略 方針 指針 まちづくり 発表 資料 "
-    "狙い ねらい プロジェクト 主なプロジェクト 理由 背景".split()
+    to_key(w)
+    for w in "連携 協力 推進 事業 取組 取り組み 施策 目的 目指す めざす 目標 概要 計画 戦略 方針 指針 "
+    "まちづくり 発表 資料 狙い ねらい プロジェクト 主なプロジェクト 理由 背景".split()
 )
 
 # Words that point back at something said before (not この: "this" document is the bot's own).
@@ -66,15 +67,17 @@ _POINTING = frozenset("ソコ ソノ ソレ ソッチ ソチラ アノ アソコ
 _WH_CLAIMS = frozenset(to_key(w) for w in "何 なに なん どこ いつ 誰 だれ どれ どう どんな".split())
 
 # Words that only English has: a latin question with one of these is English, not romaji.
-_ENGLISH_FUNCTION_WORDS = frozenset("the is are was were did does do what which who when where why how of for with a an".split())
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the is are was were did does do what which who when where why how of for with a an".split()
+)
 
 # Nouns that say how something is asked (its time of day, order, meaning, name), not what.
 _ASKING_NOUNS = frozenset(
     """
     午前 午後 午前中 昼 朝 夕方 何人 人数 最後 最初 一番 違い 比較 共通 意味 名前 正確 状況 状態 段階 役職 時点
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
-    何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 件数 関係 中身 月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
-    日曜日 曜日 何曜 何曜日 人 方々 ところ
+    何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
+    月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
     """.split()
 )
 
@@ -172,8 +175,11 @@ class Engine:
         """「2019年の(発表の)3市」: a year that names an announcement picks its partners, not ceremonies
         held in that year."""
         years = read.conditions.years
-        names_document = bool(re.search(r"発表|覚書|announce|memorand", read.key + read.text.lower())) or bool(
-            self._group_named(read)) or "announcement" in intent.topics
+        names_document = (
+            bool(re.search(r"発表|覚書|announce|memorand", read.key + read.text.lower()))
+            or bool(self._group_named(read))
+            or "announcement" in intent.topics
+        )
         documents = [d for d in self.kb.documents if d.date.year in years]
         if not years or not names_document or not documents or intent.partner_ids:
             return read, ()
@@ -185,7 +191,9 @@ class Engine:
     def _is_follow_up(self, intent: Intent, read: Reading) -> bool:
         if intent.people or intent.foreign_places or read.conditions.years:
             return False
-        return bool(intent.topics or read.refers_back or read.position or read.wh or read.conditions or read.asks_duration)
+        return bool(
+            intent.topics or read.refers_back or read.position or read.wh or read.conditions or read.asks_duration
+        )
 
     def _group_named(self, read: Reading) -> tuple[str, ...]:
         """「3市」: the partners announced together in a document of that many."""
@@ -226,7 +234,9 @@ class Engine:
             if len(named) == 1 and len(key) <= 8:
                 name = self.kb.partner(named[0]).name
                 return next((c.question for c in context.listed if name in c.label), None)
-            if re.fullmatch(r"(全部|全て|すべて|ゼンブ|スベテ|両方|all|both|every)(で|の|を)?(お願い|オネガイ)?.*", key):
+            if re.fullmatch(
+                r"(全部|全て|すべて|ゼンブ|スベテ|両方|all|both|every)(で|の|を)?(お願い|オネガイ)?.*", key
+            ):
                 return context.listed[-1].question
             for choice in context.listed:
                 if key and (to_key(choice.label).startswith(key) or key.startswith(to_key(choice.label))):
@@ -246,16 +256,29 @@ class Engine:
             return None
         examples = tuple(Choice(q, q) for q in to_examples(self.kb)[:3])
         if is_help(turn.read):
-            return Answer(kind="help", confidence=1.0, title="使い方", sections=(
-                Section("", text=to_intro(self.kb) + "\n例えば次のように聞いてください。"),
-                Section("質問の例", items=tuple(c.label for c in examples)),
-            ), suggestions=examples)
+            return Answer(
+                kind="help",
+                confidence=1.0,
+                title="使い方",
+                sections=(
+                    Section("", text=to_intro(self.kb) + "\n例えば次のように聞いてください。"),
+                    Section("質問の例", items=tuple(c.label for c in examples)),
+                ),
+                suggestions=examples,
+            )
         if not is_smalltalk(turn.read):
             return None
-        thanks = re.search(r"アリガト|タスカ|サンキュ|THX|THANK", turn.read.reading.upper() + " ".join(turn.read.words).upper())
+        thanks = re.search(
+            r"アリガト|タスカ|サンキュ|THX|THANK", turn.read.reading.upper() + " ".join(turn.read.words).upper()
+        )
         title = "どういたしまして。ほかにもどうぞ。" if thanks else "こんにちは。連携ボットです。"
-        return Answer(kind="smalltalk", confidence=1.0, title=title,
-                      sections=(Section("質問の例", items=tuple(c.label for c in examples)),), suggestions=examples)
+        return Answer(
+            kind="smalltalk",
+            confidence=1.0,
+            title=title,
+            sections=(Section("質問の例", items=tuple(c.label for c in examples)),),
+            suggestions=examples,
+        )
 
     def _nothing_to_refer_to(self, turn: Turn) -> Answer | None:
         """「そこの住所は?」 with no conversation before it: ask what is meant rather than guess."""
@@ -264,8 +287,12 @@ class Engine:
             return None
         if turn.intent.partner_ids or turn.intent.people or turn.intent.glossary or turn.intent.documents:
             return None
-        return Answer(kind="clarify", confidence=0.4, title="どの市（どなた）についてのお尋ねでしょうか?",
-                      suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]))
+        return Answer(
+            kind="clarify",
+            confidence=0.4,
+            title="どの市（どなた）についてのお尋ねでしょうか?",
+            suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
+        )
 
     # --- not ours -------------------------------------------------------------------------------
 
@@ -277,7 +304,9 @@ class Engine:
         shown = "・".join(dict.fromkeys(places))
         issuer = self.kb.document.issuer
         return Answer(
-            kind="fallback", confidence=1.0, title=f"「{shown}」との覚書は資料にありません。",
+            kind="fallback",
+            confidence=1.0,
+            title=f"「{shown}」との覚書は資料にありません。",
             sections=(Section("", text=f"資料にある{issuer}の覚書の締結先は{names}です。"),),
             suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
         )
@@ -316,8 +345,11 @@ class Engine:
             return False
         if token.is_latin:
             words = [w for w in latin_words(token.surface) if w not in _QUESTION_WORDS]
-            return bool(words) and not any(f"w:{w}" in self.index.postings for w in words) and not (
-                len(romaji_to_katakana(token.key)) >= 3)
+            return (
+                bool(words)
+                and not any(f"w:{w}" in self.index.postings for w in words)
+                and not (len(romaji_to_katakana(token.key)) >= 3)
+            )
         if token.reading in self.known_readings or token.lemma in self.known_readings or token.lemma in _ASKING_NOUNS:
             return False
         if token.lemma in GENERIC_LEMMAS or token.surface in GENERIC_LEMMAS:
@@ -341,8 +373,15 @@ class Engine:
         lines = tuple(c.to_text() for c in source.citations)
         label = self._topic_label(topics[0]) if topics else "内容"
         names = self.compose.names(partner_ids) + "の" if partner_ids else ""
-        return Answer(kind="answer", confidence=0.9, title=f"{names}{label}の出典", sections=(Section("", items=lines),),
-                      source=source, partner_ids=partner_ids, topic_id=topics[0] if topics else None)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{names}{label}の出典",
+            sections=(Section("", items=lines),),
+            source=source,
+            partner_ids=partner_ids,
+            topic_id=topics[0] if topics else None,
+        )
 
     def _same_as(self, turn: Turn) -> Answer | None:
         """「同じ曜日にやったところはほかにある?」: ceremonies sharing a value with the one last answered."""
@@ -362,14 +401,24 @@ class Engine:
         others = [e for e in self._ceremonies(self._all_ids()) if e != reference and meets(e, conditions)]
         owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
         if not others:
-            return Answer(kind="answer", confidence=0.9, title=f"いいえ、{owner}と同じ条件の締結式はほかにありません。",
-                          source=self.compose.cite_events([reference]), topic_id="ceremony")
+            return Answer(
+                kind="answer",
+                confidence=0.9,
+                title=f"いいえ、{owner}と同じ条件の締結式はほかにありません。",
+                source=self.compose.cite_events([reference]),
+                topic_id="ceremony",
+            )
         names = "・".join(self.kb.partner(e.partner_id).name for e in others if e.partner_id)
-        return Answer(kind="answer", confidence=0.9, title=f"はい、{names}です。",
-                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in [reference, *others])),),
-                      source=self.compose.cite_events([reference, *others]), topic_id="ceremony",
-                      partner_ids=tuple(e.partner_id for e in others if e.partner_id),
-                      conversation=Conversation(event_ids=tuple(e.id for e in others)))
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"はい、{names}です。",
+            sections=(Section("", items=tuple(self.compose.event_line(e) for e in [reference, *others])),),
+            source=self.compose.cite_events([reference, *others]),
+            topic_id="ceremony",
+            partner_ids=tuple(e.partner_id for e in others if e.partner_id),
+            conversation=Conversation(event_ids=tuple(e.id for e in others)),
+        )
 
     # --- compare ----------------------------------------------------------------------------------
 
@@ -386,7 +435,9 @@ class Engine:
             return None
         if read.asks_count:
             return self._count(turn)
-        topics = [t for t in turn.topics if t not in ("partners",)] or ([turn.context.topic_id] if turn.context.topic_id else [])
+        topics = [t for t in turn.topics if t not in ("partners",)] or (
+            [turn.context.topic_id] if turn.context.topic_id else []
+        )
         if read.asks_duration:
             topics = ["ceremony_when"]
         if self._content_weight(turn) >= 2.0:
@@ -406,9 +457,16 @@ class Engine:
         if read.asks_duration:
             minutes = {e.minutes for e in self._ceremonies(partner_ids)}
             notes = (f"いずれも{minutes.pop()}分です。",) if len(minutes) == 1 else ()
-        return Answer(kind="answer", confidence=0.9, title=f"{self.compose.names(partner_ids)}の{label}の比較",
-                      sections=sections, notes=notes, source=self.compose.cite(facts), topic_id=topics[0],
-                      partner_ids=partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{self.compose.names(partner_ids)}の{label}の比較",
+            sections=sections,
+            notes=notes,
+            source=self.compose.cite(facts),
+            topic_id=topics[0],
+            partner_ids=partner_ids,
+        )
 
     def _compare_content(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
         """「旭川と室蘭の事業構築への支援の違いは」: for each partner, the fact the content points at."""
@@ -418,24 +476,38 @@ class Engine:
             if not hits:
                 return None
             facts.append(hits[0].fact)
-        return Answer(kind="answer", confidence=0.85, title=f"{self.compose.names(partner_ids)}の比較",
-                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
-                      topic_id=_to_topic(facts[0].topic), partner_ids=partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title=f"{self.compose.names(partner_ids)}の比較",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            topic_id=_to_topic(facts[0].topic),
+            partner_ids=partner_ids,
+        )
 
     def _compare_documents(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
         documents = list(dict.fromkeys(e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements))
         if len(documents) < 2:
             return None
         facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"]
-        facts += [f for f in self.by_topic.get("theme", []) if f.document_id in documents and f.partner_id in partner_ids]
+        facts += [
+            f for f in self.by_topic.get("theme", []) if f.document_id in documents and f.partner_id in partner_ids
+        ]
         sections = []
         for document_id in documents:
             document = self.kb.document_by_id(document_id)
             mine = [f.text for f in facts if f.document_id == document_id]
             sections.append(Section(f"{format_date(document.date)}の発表 — {document.title}", items=tuple(mine)))
-        return Answer(kind="answer", confidence=0.85, title="覚書の趣旨の違い", sections=tuple(sections),
-                      source=self.compose.cite_documents(documents, "発表の概要"), topic_id="purpose",
-                      partner_ids=partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title="覚書の趣旨の違い",
+            sections=tuple(sections),
+            source=self.compose.cite_documents(documents, "発表の概要"),
+            topic_id="purpose",
+            partner_ids=partner_ids,
+        )
 
     def _common(self, turn: Turn, partner_ids: tuple[str, ...], topic: str) -> Answer | None:
         lists = [[f.text for f in self._facts_for(pid, [topic])] for pid in partner_ids]
@@ -445,13 +517,24 @@ class Engine:
         label = self._topic_label(topic)
         names = self.compose.names(partner_ids)
         if not common:
-            return Answer(kind="answer", confidence=0.8, title=f"{names}の{label}に共通するものは資料にありません。",
-                          partner_ids=partner_ids, topic_id=topic)
+            return Answer(
+                kind="answer",
+                confidence=0.8,
+                title=f"{names}の{label}に共通するものは資料にありません。",
+                partner_ids=partner_ids,
+                topic_id=topic,
+            )
         items = tuple(group[0] if len(set(group)) == 1 else " ／ ".join(dict.fromkeys(group)) for group in common)
         facts = [f for pid in partner_ids for f in self._facts_for(pid, [topic])]
-        return Answer(kind="answer", confidence=0.9, title=f"{names}に共通する{label}",
-                      sections=(Section("共通（同じ、またはほぼ同じ記載）", items=items),),
-                      source=self.compose.cite(facts), topic_id=topic, partner_ids=partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{names}に共通する{label}",
+            sections=(Section("共通（同じ、またはほぼ同じ記載）", items=items),),
+            source=self.compose.cite(facts),
+            topic_id=topic,
+            partner_ids=partner_ids,
+        )
 
     # --- count ------------------------------------------------------------------------------------
 
@@ -459,7 +542,9 @@ class Engine:
         if not turn.read.asks_count:
             return None
         conditions = turn.read.conditions
-        if re.search(r"何人|何名|ナンニン|ナンメイ", turn.read.key + turn.read.reading) and not turn.has_topic("contact_person"):
+        if re.search(r"何人|何名|ナンニン|ナンメイ", turn.read.key + turn.read.reading) and not turn.has_topic(
+            "contact_person"
+        ):
             return self._count_each(turn, turn.partner_ids or self._all_ids(), "ceremony_who")
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
         if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
@@ -489,15 +574,26 @@ class Engine:
         facts = [f for pid in partner_ids for f in per[pid]]
         label = self._topic_label(self._answered_topic(facts, [topic])) if facts else self._topic_label(topic)
         if len(partner_ids) == 1:
-            return self._counted([to_item(f) for f in facts], unit, f"{self.compose.names(partner_ids)}の{label}",
-                                 facts=facts, turn=turn)
+            return self._counted(
+                [to_item(f) for f in facts], unit, f"{self.compose.names(partner_ids)}の{label}", facts=facts, turn=turn
+            )
         counts = {pid: len(per[pid]) for pid in partner_ids}
         each = "・".join(f"{self.kb.partner(pid).name} {n}{unit}" for pid, n in counts.items())
         same = len(set(counts.values())) == 1
-        title = (f"{label}はいずれも{next(iter(counts.values()))}{unit}です（合計{len(facts)}{unit}）。" if same
-                 else f"{label}は合計{len(facts)}{unit}です（{each}）。")
-        return Answer(kind="answer", confidence=0.95, title=title, sections=(Section("", text=each),),
-                      source=self.compose.cite(facts), partner_ids=tuple(partner_ids), topic_id=topic)
+        title = (
+            f"{label}はいずれも{next(iter(counts.values()))}{unit}です（合計{len(facts)}{unit}）。"
+            if same
+            else f"{label}は合計{len(facts)}{unit}です（{each}）。"
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            sections=(Section("", text=each),),
+            source=self.compose.cite(facts),
+            partner_ids=tuple(partner_ids),
+            topic_id=topic,
+        )
 
     def _count_contacts(self, turn: Turn) -> Answer | None:
         documents = self._documents_for(turn)
@@ -508,18 +604,37 @@ class Engine:
         facts = [f for f in self.by_topic.get("contact_person", []) if f.document_id in documents]
         return self._counted(persons, "人", "お問い合わせ先の担当者", facts=facts, turn=turn)
 
-    def _counted(self, items: list[str], unit: str, label: str, *, turn: Turn, facts: Sequence[Fact] = (),
-                 events: Sequence[Event] = (), partner_ids: Sequence[str] = ()) -> Answer:
+    def _counted(
+        self,
+        items: list[str],
+        unit: str,
+        label: str,
+        *,
+        turn: Turn,
+        facts: Sequence[Fact] = (),
+        events: Sequence[Event] = (),
+        partner_ids: Sequence[str] = (),
+    ) -> Answer:
         count = len(items)
         title = f"{label}は{count}{unit}です。" if count else f"{label or '条件'}に当たるものは資料にありません。"
         if unit in ("市", "人") and count:
             title = f"{label + 'は' if label and unit == '人' else ''}{count}{unit}です（{'・'.join(items)}）。"
-        source = self.compose.cite(facts) if facts else self.compose.cite_events(events) if events else (
-            self._cite_partners(partner_ids))
-        return Answer(kind="answer", confidence=0.95, title=title,
-                      sections=(Section("", items=tuple(items)),) if items and unit != "市" else (),
-                      source=source, partner_ids=tuple(partner_ids) or tuple(e.partner_id or "" for e in events if e.partner_id),
-                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+        source = (
+            self.compose.cite(facts)
+            if facts
+            else self.compose.cite_events(events)
+            if events
+            else (self._cite_partners(partner_ids))
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            sections=(Section("", items=tuple(items)),) if items and unit != "市" else (),
+            source=source,
+            partner_ids=tuple(partner_ids) or tuple(e.partner_id or "" for e in events if e.partner_id),
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
 
     def _partners_in_scope(self, turn: Turn) -> tuple[str, ...]:
         years = turn.read.conditions.years
@@ -543,8 +658,11 @@ class Engine:
         if read.direction is None or read.position:
             return None
         about_ceremonies = self._is_about_ceremonies(turn) or bool(turn.context.event_ids and not turn.topics)
-        if not about_ceremonies and (turn.has_topic("partners", "announcement") or "覚書" in read.key
-                                     or {"oboegaki", "memorandum", "memoranda"} & set(read.words)):
+        if not about_ceremonies and (
+            turn.has_topic("partners", "announcement")
+            or "覚書" in read.key
+            or {"oboegaki", "memorandum", "memoranda"} & set(read.words)
+        ):
             return self._order_documents(turn)
         if not about_ceremonies:
             return None
@@ -559,13 +677,20 @@ class Engine:
             return self._duration(replace(turn, partner_ids=tuple(e.partner_id for e in pool if e.partner_id)))
         picked = pick_in_order(pool, read.direction, read.order_by, reference)
         if picked is None:
-            return Answer(kind="answer", confidence=0.9, title=self._none_in_order(read.direction, reference),
-                          partner_ids=turn.partner_ids, topic_id="ceremony")
+            return Answer(
+                kind="answer",
+                confidence=0.9,
+                title=self._none_in_order(read.direction, reference),
+                partner_ids=turn.partner_ids,
+                topic_id="ceremony",
+            )
         return self._event_answer(picked, turn, lead=self._order_lead(read.direction, read.order_by, picked, reference))
 
     def _nth_ceremony(self, turn: Turn, position: int) -> Answer | None:
-        pool = sorted((e for e in self._ceremonies(self._order_scope(turn)) if meets(e, turn.read.conditions)),
-                      key=lambda e: (e.date, e.start))
+        pool = sorted(
+            (e for e in self._ceremonies(self._order_scope(turn)) if meets(e, turn.read.conditions)),
+            key=lambda e: (e.date, e.start),
+        )
         if not 0 < position <= len(pool):
             return None
         picked = pool[position - 1]
@@ -588,7 +713,9 @@ class Engine:
             documents = documents[-1:]
         partner_ids = tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
         if not partner_ids:
-            return Answer(kind="answer", confidence=0.9, title="資料には当てはまる覚書がありません。", topic_id="partners")
+            return Answer(
+                kind="answer", confidence=0.9, title="資料には当てはまる覚書がありません。", topic_id="partners"
+            )
         return self._partners_answer(turn, partner_ids)
 
     def _order_scope(self, turn: Turn) -> tuple[str, ...]:
@@ -624,21 +751,40 @@ class Engine:
         return f"資料には{owner}より{'後' if direction == 'next' else '前'}の締結式はありません。"
 
     def _event_answer(self, event: Event, turn: Turn, *, lead: str) -> Answer:
-        facts = [f for f in self.by_partner.get(event.partner_id or "", []) if f.event == event
-                 and f.topic in ("ceremony_when", "ceremony_where")]
+        facts = [
+            f
+            for f in self.by_partner.get(event.partner_id or "", [])
+            if f.event == event and f.topic in ("ceremony_when", "ceremony_where")
+        ]
         status = to_status(event, turn.now)
-        return Answer(kind="answer", confidence=0.95, title=lead, sections=self.compose.fact_sections(facts),
-                      statuses=(status,), source=self.compose.cite_events([event]), topic_id="ceremony",
-                      partner_ids=(event.partner_id,) if event.partner_id else (),
-                      conversation=Conversation(event_ids=(event.id,)))
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=lead,
+            sections=self.compose.fact_sections(facts),
+            statuses=(status,),
+            source=self.compose.cite_events([event]),
+            topic_id="ceremony",
+            partner_ids=(event.partner_id,) if event.partner_id else (),
+            conversation=Conversation(event_ids=(event.id,)),
+        )
 
     # --- yes / no -----------------------------------------------------------------------------------
 
     def _yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
             return None
-        for check in (self._check_conditions, self._check_done, self._check_each, self._check_owner, self._check_person,
-                      self._check_precedent, self._check_partner_exists, self._check_count, self._check_claim):
+        for check in (
+            self._check_conditions,
+            self._check_done,
+            self._check_each,
+            self._check_owner,
+            self._check_person,
+            self._check_precedent,
+            self._check_partner_exists,
+            self._check_count,
+            self._check_claim,
+        ):
             answer = check(turn)
             if answer is not None:
                 return answer
@@ -676,7 +822,7 @@ class Engine:
 
     def _check_conditions(self, turn: Turn) -> Answer | None:
         conditions = turn.read.conditions
-        if not conditions or conditions.years and not self._is_about_ceremonies(turn):
+        if not conditions or (conditions.years and not self._is_about_ceremonies(turn)):
             return None
         if re.search(r"時点|ジテン", turn.read.key + turn.read.reading):
             return None  # 「2019年12月の時点で」 names a moment to judge from, not a condition
@@ -690,10 +836,16 @@ class Engine:
         verdict = "いいえ" if failed else "はい"
         about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
         lines = [self._event_fact_line(e, about) for e in events]
-        return Answer(kind="answer", confidence=0.95, title=f"{verdict}。{lines[0]}",
-                      sections=tuple(Section("", text=line) for line in lines[1:]),
-                      source=self.compose.cite_events(events), topic_id="ceremony", partner_ids=subject,
-                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=f"{verdict}。{lines[0]}",
+            sections=tuple(Section("", text=line) for line in lines[1:]),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+            partner_ids=subject,
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
 
     def _event_fact_line(self, event: Event, about: list[str]) -> str:
         owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title
@@ -707,16 +859,27 @@ class Engine:
         events = self._ceremonies(self._all_ids())
         matching = [e for e in events if meets(e, turn.read.conditions)]
         if matching:
-            title = "はい。" + "、".join(self.kb.partner(e.partner_id or "").name for e in matching if e.partner_id) + "の締結式です。"
+            title = (
+                "はい。"
+                + "、".join(self.kb.partner(e.partner_id or "").name for e in matching if e.partner_id)
+                + "の締結式です。"
+            )
             shown = matching
         else:
             title = "いいえ、資料にある締結式に当てはまるものはありません。"
             shown = events
-        lines = tuple(self.compose.event_line(e) + (f"（{e.minutes}分）" if turn.read.conditions.minutes else "")
-                      for e in shown)
-        return Answer(kind="answer", confidence=0.95, title=title, sections=(Section("", items=lines),),
-                      source=self.compose.cite_events(shown), topic_id="ceremony",
-                      conversation=Conversation(event_ids=tuple(e.id for e in matching)))
+        lines = tuple(
+            self.compose.event_line(e) + (f"（{e.minutes}分）" if turn.read.conditions.minutes else "") for e in shown
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            sections=(Section("", items=lines),),
+            source=self.compose.cite_events(shown),
+            topic_id="ceremony",
+            conversation=Conversation(event_ids=tuple(e.id for e in matching)),
+        )
 
     def _check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
@@ -738,17 +901,31 @@ class Engine:
             title = f"いいえ。{format_date(reference_day)}の時点では、締結式はまだ予定の段階です。"
         else:
             title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
-        return Answer(kind="answer", confidence=0.9, title=title, sections=(Section("締結式の予定", items=lines),),
-                      source=self.compose.cite_events(events), topic_id="ceremony")
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=(Section("締結式の予定", items=lines),),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+        )
 
     def _plan_status(self, turn: Turn) -> Answer | None:
         plans = [f for pid in turn.partner_ids for f in self._facts_for(pid, ["plans"]) if isinstance(f.value, Plan)]
-        named = [f for f in plans if any(to_key(seg) in to_key(f.text) for seg in turn.intent.segments if len(seg) >= 2)]
+        named = [
+            f for f in plans if any(to_key(seg) in to_key(f.text) for seg in turn.intent.segments if len(seg) >= 2)
+        ]
         pending = [f for f in named or plans if re.search(r"策定作業中|策定中|次期", f.text)]
         if not pending:
             return None
-        return Answer(kind="answer", confidence=0.85, title=f"いいえ。資料の時点では「{pending[0].text}」と書かれています。",
-                      source=self.compose.cite(pending), partner_ids=turn.partner_ids, topic_id="plans")
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title=f"いいえ。資料の時点では「{pending[0].text}」と書かれています。",
+            source=self.compose.cite(pending),
+            partner_ids=turn.partner_ids,
+            topic_id="plans",
+        )
 
     def _reference_day(self, turn: Turn) -> date:
         """「発表の時点で」: the day of the document meant; otherwise today."""
@@ -768,10 +945,20 @@ class Engine:
             return None
         facts = [found[pid][0].fact for pid in have]
         lacking = [pid for pid in partner_ids if pid not in have]
-        title = "はい、いずれにも記載があります。" if not lacking else (
-            f"いいえ、{self.compose.names(lacking)}については資料に記載がありません。")
-        return Answer(kind="answer", confidence=0.85, title=title, sections=self.compose.fact_sections(facts),
-                      source=self.compose.cite(facts), partner_ids=partner_ids, topic_id=_to_topic(facts[0].topic))
+        title = (
+            "はい、いずれにも記載があります。"
+            if not lacking
+            else (f"いいえ、{self.compose.names(lacking)}については資料に記載がありません。")
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title=title,
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            partner_ids=partner_ids,
+            topic_id=_to_topic(facts[0].topic),
+        )
 
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
@@ -785,16 +972,28 @@ class Engine:
         name = self.kb.partner(owner).name
         claimed_name = self.kb.partner(claimed[0]).name
         title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
-        return Answer(kind="answer", confidence=0.9, title=title,
-                      sections=self.compose.fact_sections([fact]), source=self.compose.cite([fact]),
-                      partner_ids=(owner,), topic_id=fact.topic)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=self.compose.fact_sections([fact]),
+            source=self.compose.cite([fact]),
+            partner_ids=(owner,),
+            topic_id=fact.topic,
+        )
 
     def _subject_owner(self, turn: Turn) -> tuple[Fact, str] | None:
         for term in turn.intent.glossary:
             entry = next((g for g in self.kb.glossary if g.term == term), None)
             if entry and entry.partner_id:
-                fact = next((f for f in self.by_partner.get(entry.partner_id or "", []) if f.topic == "projects"
-                             and entry.mentioned_in == f.label), None)
+                fact = next(
+                    (
+                        f
+                        for f in self.by_partner.get(entry.partner_id or "", [])
+                        if f.topic == "projects" and entry.mentioned_in == f.label
+                    ),
+                    None,
+                )
                 if fact:
                     return fact, entry.partner_id
         hits = self._hits(turn, ())
@@ -813,8 +1012,14 @@ class Engine:
             return None
         verdict = "はい" if mine else "いいえ"
         shown = mine or [f for f in others if "市長" in f.text] or others
-        return Answer(kind="answer", confidence=0.9, title=f"{verdict}。{shown[0].text}です。",
-                      source=self.compose.cite(shown), partner_ids=turn.partner_ids, topic_id="ceremony_who")
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{verdict}。{shown[0].text}です。",
+            source=self.compose.cite(shown),
+            partner_ids=turn.partner_ids,
+            topic_id="ceremony_who",
+        )
 
     def _check_precedent(self, turn: Turn) -> Answer | None:
         if not turn.has_topic("precedent"):
@@ -822,7 +1027,11 @@ class Engine:
         return self._precedent(turn, yes_no=True)
 
     def _check_partner_exists(self, turn: Turn) -> Answer | None:
-        if not turn.intent.partner_ids or turn.topics and not turn.has_topic("partners") or "覚書" not in turn.read.key:
+        if (
+            not turn.intent.partner_ids
+            or (turn.topics and not turn.has_topic("partners"))
+            or "覚書" not in turn.read.key
+        ):
             return None
         return self._partners_answer(turn, turn.intent.partner_ids, lead="はい。")
 
@@ -832,27 +1041,43 @@ class Engine:
         conditions = turn.read.conditions
         if not conditions:
             return self._filter_by_place(turn)
-        if turn.intent.partner_ids and not turn.from_context or turn.intent.documents or self._asks_document(turn):
+        if (turn.intent.partner_ids and not turn.from_context) or turn.intent.documents or self._asks_document(turn):
             return None
-        if conditions.years and not conditions.months and not self._is_about_ceremonies(turn) and (
-                turn.topics and not turn.has_topic("partners")):
+        if (
+            conditions.years
+            and not conditions.months
+            and not self._is_about_ceremonies(turn)
+            and (turn.topics and not turn.has_topic("partners"))
+        ):
             return None
         events = self._ceremonies(self._all_ids())
         matching = [e for e in events if meets(e, conditions)]
         if not matching:
-            return Answer(kind="answer", confidence=0.9, title="いいえ、当てはまる締結式は資料にありません。",
-                          sections=(Section("資料にある締結式", items=tuple(self.compose.event_line(e) for e in events)),),
-                          source=self.compose.cite_events(events), topic_id="ceremony")
+            return Answer(
+                kind="answer",
+                confidence=0.9,
+                title="いいえ、当てはまる締結式は資料にありません。",
+                sections=(Section("資料にある締結式", items=tuple(self.compose.event_line(e) for e in events)),),
+                source=self.compose.cite_events(events),
+                topic_id="ceremony",
+            )
         names = "・".join(self.kb.partner(e.partner_id).name for e in matching if e.partner_id)
-        return Answer(kind="answer", confidence=0.95, title=f"{names}の締結式です。",
-                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in matching)),),
-                      statuses=tuple(to_status(e, turn.now) for e in matching), source=self.compose.cite_events(matching),
-                      topic_id="ceremony", partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
-                      conversation=Conversation(event_ids=tuple(e.id for e in matching)))
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=f"{names}の締結式です。",
+            sections=(Section("", items=tuple(self.compose.event_line(e) for e in matching)),),
+            statuses=tuple(to_status(e, turn.now) for e in matching),
+            source=self.compose.cite_events(matching),
+            topic_id="ceremony",
+            partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
+            conversation=Conversation(event_ids=tuple(e.id for e in matching)),
+        )
 
     def _asks_document(self, turn: Turn) -> bool:
         return any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in turn.topics) or (
-            "発表" in turn.read.key and not self._is_about_ceremonies(turn))
+            "発表" in turn.read.key and not self._is_about_ceremonies(turn)
+        )
 
     def _filter_by_place(self, turn: Turn) -> Answer | None:
         """「応接室で行う締結式はどこ?」: the ceremonies whose place names what was asked."""
@@ -867,11 +1092,16 @@ class Engine:
 
     def _listed_events(self, events: list[Event], turn: Turn, label: str) -> Answer:
         names = "・".join(self.kb.partner(e.partner_id).name for e in events if e.partner_id)
-        return Answer(kind="answer", confidence=0.9, title=f"{label}は{names}です。",
-                      sections=(Section("", items=tuple(self.compose.event_line(e) for e in events)),),
-                      source=self.compose.cite_events(events), topic_id="ceremony",
-                      partner_ids=tuple(e.partner_id for e in events if e.partner_id),
-                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{label}は{names}です。",
+            sections=(Section("", items=tuple(self.compose.event_line(e) for e in events)),),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+            partner_ids=tuple(e.partner_id for e in events if e.partner_id),
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
 
     # --- why --------------------------------------------------------------------------------------------
 
@@ -891,8 +1121,15 @@ class Engine:
         if not facts:
             return None
         names = self.compose.names(partner_ids) + "との覚書の" if partner_ids else "覚書の"
-        return Answer(kind="answer", confidence=0.9, title=f"{names}趣旨・目的", sections=self.compose.fact_sections(facts),
-                      source=self.compose.cite(facts), topic_id="purpose", partner_ids=partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{names}趣旨・目的",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            topic_id="purpose",
+            partner_ids=partner_ids,
+        )
 
     def _documents_of_group(self, partner_ids: Sequence[str]) -> list[str]:
         """The documents whose partners are exactly these (「旭川・室蘭・帯広との覚書」)."""
@@ -919,8 +1156,11 @@ class Engine:
             return list(turn.intent.documents)
         years, months = turn.read.conditions.years, turn.read.conditions.months
         group = self._group_named(turn.read)
-        documents = [d.id for d in self.kb.documents
-                     if (not years or d.date.year in years) and (not months or d.date.month in months)]
+        documents = [
+            d.id
+            for d in self.kb.documents
+            if (not years or d.date.year in years) and (not months or d.date.month in months)
+        ]
         if group:
             documents = [d.id for d in self.kb.documents if {e.partner_id for e in d.engagements} == set(group)]
         return documents
@@ -928,62 +1168,103 @@ class Engine:
     # --- glossary -----------------------------------------------------------------------------------
 
     def _glossary(self, turn: Turn) -> Answer | None:
-        terms = turn.intent.glossary or (list(turn.context.terms) if turn.read.refers_back and not turn.intent.partner_ids else [])
+        terms = turn.intent.glossary or (
+            list(turn.context.terms) if turn.read.refers_back and not turn.intent.partner_ids else []
+        )
         if not terms:
             return None
         entries = [g for g in self.kb.glossary if g.term in terms]
-        asks_where = bool(re.search(r"ドノプロジェクト|ドコ|ドノシ|ドチラ|どの|どこ", turn.read.reading + turn.read.key)) or (
-            {"which", "where"} & set(turn.read.words))
+        asks_where = bool(
+            re.search(r"ドノプロジェクト|ドコ|ドノシ|ドチラ|どの|どこ", turn.read.reading + turn.read.key)
+        ) or ({"which", "where"} & set(turn.read.words))
         if turn.intent.partner_ids and not asks_where:
             return None
-        if asks_where or turn.read.refers_back and not turn.intent.glossary:
+        if asks_where or (turn.read.refers_back and not turn.intent.glossary):
             return self._where_terms_are(entries, turn)
         facts = [f for f in self.by_topic.get("glossary", []) if f.label in terms]
         sections = tuple(
-            Section(g.term, text=f"{g.term}（{g.expansion}）" + (
-                f"\n{self.kb.partner(g.partner_id).name}のプロジェクト「{g.mentioned_in}」に出てきます。" if g.partner_id else ""))
+            Section(
+                g.term,
+                text=f"{g.term}（{g.expansion}）"
+                + (
+                    f"\n{self.kb.partner(g.partner_id).name}のプロジェクト「{g.mentioned_in}」に出てきます。"
+                    if g.partner_id
+                    else ""
+                ),
+            )
             for g in entries
         )
-        return Answer(kind="answer", confidence=1.0, title="・".join(g.term for g in entries) + "とは", sections=sections,
-                      source=self.compose.cite(facts), partner_ids=tuple(dict.fromkeys(g.partner_id for g in entries if g.partner_id)),
-                      topic_id="glossary", conversation=Conversation(terms=tuple(g.term for g in entries)))
+        return Answer(
+            kind="answer",
+            confidence=1.0,
+            title="・".join(g.term for g in entries) + "とは",
+            sections=sections,
+            source=self.compose.cite(facts),
+            partner_ids=tuple(dict.fromkeys(g.partner_id for g in entries if g.partner_id)),
+            topic_id="glossary",
+            conversation=Conversation(terms=tuple(g.term for g in entries)),
+        )
 
-    def _where_terms_are(self, entries: list[object], turn: Turn) -> Answer | None:
+    def _where_terms_are(self, entries: Sequence[GlossaryEntry], turn: Turn) -> Answer | None:
         facts = []
         for entry in entries:
-            partner_id, mentioned = getattr(entry, "partner_id", None), getattr(entry, "mentioned_in", "")
-            facts += [f for f in self.by_partner.get(partner_id or "", []) if f.topic == "project_title" and f.label == mentioned]
+            facts += [
+                f
+                for f in self.by_partner.get(entry.partner_id or "", [])
+                if f.topic == "project_title" and f.label == entry.mentioned_in
+            ]
         if not facts:
             return None
         owners = tuple(dict.fromkeys(f.partner_id for f in facts if f.partner_id))
-        return Answer(kind="answer", confidence=0.95, title=f"{self.compose.names(owners)}のプロジェクト「{facts[0].label}」です。",
-                      sections=self.compose.fact_sections([f for f in self.by_topic.get("projects", []) if f.label == facts[0].label]),
-                      source=self.compose.cite(facts), partner_ids=owners, topic_id="projects")
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=f"{self.compose.names(owners)}のプロジェクト「{facts[0].label}」です。",
+            sections=self.compose.fact_sections(
+                [f for f in self.by_topic.get("projects", []) if f.label == facts[0].label]
+            ),
+            source=self.compose.cite(facts),
+            partner_ids=owners,
+            topic_id="projects",
+        )
 
     # --- people -------------------------------------------------------------------------------------
 
     def _people(self, turn: Turn) -> Answer | None:
-        families = turn.intent.people or ([turn.context.person] if turn.read.refers_person and turn.context.person else [])
+        families = turn.intent.people or (
+            [turn.context.person] if turn.read.refers_person and turn.context.person else []
+        )
         if not families:
             return None
-        people = [f for t in ("ceremony_who", "contact_person") for f in self.by_topic.get(t, []) if any(
-            family in f.text for family in families)]
+        people = [
+            f
+            for t in ("ceremony_who", "contact_person")
+            for f in self.by_topic.get(t, [])
+            if any(family in f.text for family in families)
+        ]
         if turn.intent.partner_ids:
             people = [f for f in people if f.partner_id in turn.intent.partner_ids] or people
         if not people:
             return None
         asks_event = [t for t in turn.topics if t not in ("ceremony_who", "contact_person")]
-        if asks_event and (not turn.intent.facet_only or self._is_about_ceremonies(turn)) or turn.read.conditions:
+        if (asks_event and (not turn.intent.facet_only or self._is_about_ceremonies(turn))) or turn.read.conditions:
             return self._about_persons_events(turn, people)
         unique = {self._person_key(f): f for f in people}
         sections = tuple(Section(f.text, text=self._person_context(f)) for f in unique.values())
         first = next(iter(unique.values()))
         person = getattr(first.value, "family_name", families[0])
-        return Answer(kind="answer", confidence=0.95 if len(unique) == 1 else 0.8,
-                      title=f"{first.text}です。" if len(unique) == 1 else f"「{families[0]}」さんは資料に{len(unique)}人います。",
-                      sections=sections, source=self.compose.cite(people),
-                      partner_ids=tuple(dict.fromkeys(f.partner_id for f in people if f.partner_id)), topic_id="ceremony_who",
-                      conversation=Conversation(person=person, event_ids=tuple(e.id for f in people if (e := f.event))))
+        return Answer(
+            kind="answer",
+            confidence=0.95 if len(unique) == 1 else 0.8,
+            title=f"{first.text}です。"
+            if len(unique) == 1
+            else f"「{families[0]}」さんは資料に{len(unique)}人います。",
+            sections=sections,
+            source=self.compose.cite(people),
+            partner_ids=tuple(dict.fromkeys(f.partner_id for f in people if f.partner_id)),
+            topic_id="ceremony_who",
+            conversation=Conversation(person=person, event_ids=tuple(e.id for f in people if (e := f.event))),
+        )
 
     def _person_key(self, fact: Fact) -> str:
         return to_key(fact.text)
@@ -1004,17 +1285,28 @@ class Engine:
         facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
         if not facts:
             return None
-        return Answer(kind="answer", confidence=0.9, title=f"{self.compose.names(partner_ids)}の{self._topic_label(topics[0])}",
-                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
-                      partner_ids=partner_ids, topic_id=topics[0], conversation=Conversation(event_ids=tuple(e.id for e in events)))
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{self.compose.names(partner_ids)}の{self._topic_label(topics[0])}",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            partner_ids=partner_ids,
+            topic_id=topics[0],
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
 
     # --- which partner -------------------------------------------------------------------------------
 
     def _which_partner(self, turn: Turn) -> Answer | None:
         read = turn.read
-        asks = bool(re.search(r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ", read.reading)) or bool(
-            {"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
-        if not asks or self._is_about_ceremonies(turn) and not turn.intent.content:
+        asks = bool(
+            re.search(
+                r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ",
+                read.reading,
+            )
+        ) or bool({"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
+        if not asks or (self._is_about_ceremonies(turn) and not turn.intent.content):
             return None
         hits = self._hits(turn, turn.intent.partner_ids)
         if not hits:
@@ -1023,13 +1315,21 @@ class Engine:
         owner = self._owner_partner(fact)
         if not owner:
             return None
-        owners = list(dict.fromkeys(o for h in hits if h.score >= hits[0].score * 0.9 and (o := self._owner_partner(h.fact))))
+        owners = list(
+            dict.fromkeys(o for h in hits if h.score >= hits[0].score * 0.9 and (o := self._owner_partner(h.fact)))
+        )
         facts = [next(h.fact for h in hits if self._owner_partner(h.fact) == o) for o in owners]
         if len(owners) == 1:
             facts = [h.fact for h in hits if self._owner_partner(h.fact) == owner][:2]
-        return Answer(kind="answer", confidence=round(hits[0].score, 3), title=f"{self.compose.names(owners)}です。",
-                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
-                      partner_ids=tuple(owners), topic_id=_to_topic(fact.topic))
+        return Answer(
+            kind="answer",
+            confidence=round(hits[0].score, 3),
+            title=f"{self.compose.names(owners)}です。",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            partner_ids=tuple(owners),
+            topic_id=_to_topic(fact.topic),
+        )
 
     def _owner_partner(self, fact: Fact) -> str | None:
         """The partner a fact is about: its own, or the only partner of its document."""
@@ -1054,7 +1354,9 @@ class Engine:
         best = hits[0].fact
         if topics and set(topics) <= {"ceremony_when", "ceremony_where", "address"} and best.event is None:
             thing = "・".join(turn.intent.segments)
-            return self._fallback(turn, f"「{thing}」の{self._topic_label(topics[0]).removeprefix('締結式の')}は資料に記載がありません。")
+            return self._fallback(
+                turn, f"「{thing}」の{self._topic_label(topics[0]).removeprefix('締結式の')}は資料に記載がありません。"
+            )
         if topics and best.partner_id is None and best.topic.startswith(("contact", "announcement")):
             return None  # 「企画調査課の内線は?」: the content names the document's block, the topic its field
         if topics and not self._fact_in_topics(best, topics) and hits[0].score < 0.8:
@@ -1078,7 +1380,11 @@ class Engine:
         best = hits[0]
         kept = [h.fact for h in hits if h.score >= best.score - 0.01][:2]
         if best.fact.topic == "project_title":
-            kept += [f for f in self.by_topic.get("projects", []) if f.label == best.fact.label and f.partner_id == best.fact.partner_id]
+            kept += [
+                f
+                for f in self.by_topic.get("projects", [])
+                if f.label == best.fact.label and f.partner_id == best.fact.partner_id
+            ]
         kept = list(dict.fromkeys(kept))
         owner = self._passage_owner(best.fact)
         notes = self._interpretations(turn.intent)
@@ -1086,12 +1392,17 @@ class Engine:
             unknown = [seg for seg in turn.intent.segments if not (to_query_features(seg) & self.index.postings.keys())]
             if unknown:
                 notes += (f"「{'・'.join(unknown)}」に当たる言葉は資料にないため、関連する記載をお示しします。",)
-        return Answer(kind="answer", confidence=round(min(1.0, best.score) * self._partner_confidence(turn), 3),
-                      title=f"{owner} › {best.fact.label if best.fact.topic.startswith('project') else best.fact.section}",
-                      sections=self.compose.fact_sections(kept), source=self.compose.cite(kept),
-                      notes=notes, topic_id=_to_topic(best.fact.topic),
-                      partner_ids=tuple(dict.fromkeys(f.partner_id for f in kept if f.partner_id)),
-                      suggestions=self._follow_ups(best.fact.partner_id))
+        return Answer(
+            kind="answer",
+            confidence=round(min(1.0, best.score) * self._partner_confidence(turn), 3),
+            title=f"{owner} › {best.fact.label if best.fact.topic.startswith('project') else best.fact.section}",
+            sections=self.compose.fact_sections(kept),
+            source=self.compose.cite(kept),
+            notes=notes,
+            topic_id=_to_topic(best.fact.topic),
+            partner_ids=tuple(dict.fromkeys(f.partner_id for f in kept if f.partner_id)),
+            suggestions=self._follow_ups(best.fact.partner_id),
+        )
 
     # --- slots: the topic asked, for the partners asked ---------------------------------------------------
 
@@ -1099,9 +1410,17 @@ class Engine:
         topics = list(turn.topics)
         if topics and not turn.partner_ids and turn.intent.segments and set(topics) <= turn.intent.weak_topics:
             return None  # 「ランチどこ行く?」: a bare どこ among other words is not about a ceremony
-        if turn.read.asks_duration and (self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)):
+        if turn.read.asks_duration and (
+            self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)
+        ):
             return self._duration(turn)
-        if not topics and turn.partner_ids and turn.context.topic_id and turn.from_context is False and not turn.intent.content:
+        if (
+            not topics
+            and turn.partner_ids
+            and turn.context.topic_id
+            and turn.from_context is False
+            and not turn.intent.content
+        ):
             topics = [turn.context.topic_id]
         if not topics:
             return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
@@ -1129,29 +1448,45 @@ class Engine:
             facts = self._narrow(turn, [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, nearest)])
             if facts:
                 missing = "・".join(self._topic_label(t) for t in topics if t in _NEAREST)
-                notes = (f"{self.compose.names(partner_ids)}の{missing}としての記載はないため、近い記載をお示しします。",)
+                notes = (
+                    f"{self.compose.names(partner_ids)}の{missing}としての記載はないため、近い記載をお示しします。",
+                )
                 topics = nearest
-                return replace(self._partner_slots(turn, partner_ids, topics) or self._nothing_for(turn, partner_ids, topics),
-                               notes=notes)
+                return replace(
+                    self._partner_slots(turn, partner_ids, topics) or self._nothing_for(turn, partner_ids, topics),
+                    notes=notes,
+                )
         if not facts:
             return self._nothing_for(turn, partner_ids, topics)
         many = len(partner_ids) > 1
         label = self._topic_label(self._answered_topic(facts, topics))
         who = "各市" if many and len(partner_ids) == len(self.kb.partners) else self.compose.names(partner_ids)
-        listed = self._listed(facts) if not many else tuple(
-            Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の{label}は?") for p in partner_ids)
+        listed = (
+            self._listed(facts)
+            if not many
+            else tuple(
+                Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の{label}は?") for p in partner_ids
+            )
+        )
         sections = self.compose.fact_sections(facts, with_owner=many)
         if len(sections) == 1 and sections[0].label in f"{who}の{label}":
             sections = (replace(sections[0], label=""),)  # the title says what it is
         answer = Answer(
-            kind="answer", confidence=self._slot_confidence(turn), title=f"{who}の{label}",
-            sections=sections, source=self.compose.cite(facts),
-            statuses=tuple(to_status(e, turn.now) for e in self._events_in(facts)) if turn.has_topic(*CEREMONY_TOPICS) else (),
+            kind="answer",
+            confidence=self._slot_confidence(turn),
+            title=f"{who}の{label}",
+            sections=sections,
+            source=self.compose.cite(facts),
+            statuses=tuple(to_status(e, turn.now) for e in self._events_in(facts))
+            if turn.has_topic(*CEREMONY_TOPICS)
+            else (),
             notes=self._interpretations(turn.intent) + self._notes_for(turn, partner_ids, facts),
-            topic_id=topics[0], partner_ids=partner_ids,
+            topic_id=topics[0],
+            partner_ids=partner_ids,
             suggestions=self._follow_ups(partner_ids[0], exclude=topics) if not many else (),
-            conversation=Conversation(event_ids=tuple(e.id for e in self._events_in(facts)), listed=listed,
-                                      person=self._person_in(facts)),
+            conversation=Conversation(
+                event_ids=tuple(e.id for e in self._events_in(facts)), listed=listed, person=self._person_in(facts)
+            ),
         )
         if answer.confidence < CLARIFY_BELOW:
             return self._did_you_mean(answer)
@@ -1164,8 +1499,12 @@ class Engine:
         words = [t.key for t in turn.intent.tokens if t.pos[0] == "名詞" and len(t.key) >= 2 and has_kanji(t.key)]
         plans = to_key(" ".join(f.text for pid in partner_ids for f in self._facts_for(pid, ["plans"])))
         wanted = [w for w in words if w not in plans]
-        return [f for pid in partner_ids for f in self._facts_for(pid, ["promotion"])
-                if any(w in to_key(f.text) for w in wanted)]
+        return [
+            f
+            for pid in partner_ids
+            for f in self._facts_for(pid, ["promotion"])
+            if any(w in to_key(f.text) for w in wanted)
+        ]
 
     def _narrow(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
         """Keep what the question singles out: a role (市長, 局長), a list position, a named plan."""
@@ -1175,7 +1514,9 @@ class Engine:
             numbered = [f for f in facts if f.index == position and f.topic != "project_title"]
             facts = numbered or facts
         if turn.has_topic("period") and turn.intent.content:
-            named = [f for f in facts if f.topic == "period" and any(t.key in to_key(f.label) for t in turn.intent.content)]
+            named = [
+                f for f in facts if f.topic == "period" and any(t.key in to_key(f.label) for t in turn.intent.content)
+            ]
             facts = named or facts
         return facts
 
@@ -1184,7 +1525,11 @@ class Engine:
         roles = [r for r in ("市長", "局長", "担当") if r in key] + (["市長"] if "mayor" in turn.read.words else [])
         if not roles:
             return facts
-        kept = [f for f in facts if f.topic not in ("ceremony_who",) or any(r in getattr(f.value, "role", "") for r in roles)]
+        kept = [
+            f
+            for f in facts
+            if f.topic not in ("ceremony_who",) or any(r in getattr(f.value, "role", "") for r in roles)
+        ]
         return kept or facts
 
     def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
@@ -1223,23 +1568,43 @@ class Engine:
     def _nothing_for(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer:
         label = self._topic_label(topics[0])
         names = self.compose.names(partner_ids)
-        documents = [self.kb.document_by_id(e.document_id).title for pid in partner_ids for e in self.kb.partner(pid).engagements]
-        return Answer(kind="fallback", confidence=0.9, title=f"{names}の{label}は資料に記載がありません。",
-                      sections=(Section("", text=f"資料（{'、'.join(dict.fromkeys(documents))}）に{label}の記載はありません。"),),
-                      suggestions=self._follow_ups(partner_ids[0], exclude=topics), partner_ids=partner_ids)
+        documents = [
+            self.kb.document_by_id(e.document_id).title for pid in partner_ids for e in self.kb.partner(pid).engagements
+        ]
+        return Answer(
+            kind="fallback",
+            confidence=0.9,
+            title=f"{names}の{label}は資料に記載がありません。",
+            sections=(Section("", text=f"資料（{'、'.join(dict.fromkeys(documents))}）に{label}の記載はありません。"),),
+            suggestions=self._follow_ups(partner_ids[0], exclude=topics),
+            partner_ids=partner_ids,
+        )
 
     def _duration(self, turn: Turn) -> Answer | None:
         events = self._ceremonies(turn.partner_ids or self._all_ids())
         if not events:
             return None
-        lines = tuple(f"{self.kb.partner(e.partner_id or '').name}: {e.minutes}分（{format_time_range(e)}）" for e in events if e.minutes)
+        lines = tuple(
+            f"{self.kb.partner(e.partner_id or '').name}: {e.minutes}分（{format_time_range(e)}）"
+            for e in events
+            if e.minutes
+        )
         minutes = {e.minutes for e in events}
-        title = f"{lines[0].split(': ')[1]}です。" if len(events) == 1 else (
-            f"いずれも{minutes.pop()}分です。" if len(minutes) == 1 else "締結式の時間")
-        return Answer(kind="answer", confidence=0.95, title=title,
-                      sections=(Section("", items=lines),) if len(events) > 1 else (),
-                      source=self.compose.cite_events(events), topic_id="ceremony_when", partner_ids=turn.partner_ids,
-                      conversation=Conversation(event_ids=tuple(e.id for e in events)))
+        title = (
+            f"{lines[0].split(': ')[1]}です。"
+            if len(events) == 1
+            else (f"いずれも{minutes.pop()}分です。" if len(minutes) == 1 else "締結式の時間")
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            sections=(Section("", items=lines),) if len(events) > 1 else (),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony_when",
+            partner_ids=turn.partner_ids,
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
 
     def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
         documents = self._documents_for(turn)
@@ -1258,8 +1623,14 @@ class Engine:
         if len(facts) == 1:
             title = f"{facts[0].label}は「{facts[0].text}」です。"
             sections = ()  # the title is the fact
-        return Answer(kind="answer", confidence=0.95, title=title, sections=sections,
-                      source=self.compose.cite(facts), topic_id=topics[0])
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            sections=sections,
+            source=self.compose.cite(facts),
+            topic_id=topics[0],
+        )
 
     def _document_sections(self, facts: list[Fact], *, many: bool) -> tuple[Section, ...]:
         sections = []
@@ -1288,14 +1659,22 @@ class Engine:
             return None
         engagement, partner = found[0]
         facts = [f for f in self.shared.get(engagement.document_id, []) if f.topic == "precedent"]
-        return Answer(kind="answer", confidence=0.95, title=f"{number}例目は{partner.name}です。",
-                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts), topic_id="precedent",
-                      partner_ids=(partner.id,))
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=f"{number}例目は{partner.name}です。",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            topic_id="precedent",
+            partner_ids=(partner.id,),
+        )
 
     def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
         documents = self._documents_for(turn)
         facts = [f for f in self.by_topic.get("precedent", []) if f.document_id in documents]
-        ordinals = [(e, pid) for pid in (turn.intent.partner_ids or ()) for e in self.kb.partner(pid).engagements if e.ordinal]
+        ordinals = [
+            (e, pid) for pid in (turn.intent.partner_ids or ()) for e in self.kb.partner(pid).engagements if e.ordinal
+        ]
         if not facts and not ordinals:
             return None
         lead = ""
@@ -1311,8 +1690,15 @@ class Engine:
                 claims_first = bool(re.search(r"初めて|ハジメテ|初|first", turn.read.text + turn.read.reading))
                 verdict = "はい" if first == claims_first else "いいえ"
             lead = f"{verdict}。{lead}"
-        return Answer(kind="answer", confidence=0.95, title=lead or facts[0].text, sections=self.compose.fact_sections(facts),
-                      source=self.compose.cite(facts), topic_id="precedent", partner_ids=turn.intent.partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=lead or facts[0].text,
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            topic_id="precedent",
+            partner_ids=turn.intent.partner_ids,
+        )
 
     def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
         sections = []
@@ -1327,26 +1713,54 @@ class Engine:
                     parts.append(f"締結式 {format_date(engagement.ceremony.date)}")
                 sections.append(f"{partner.name} — " + "、".join(parts))
         names = self.compose.names(list(partner_ids))
-        title = f"{lead}{self.kb.document.issuer}が覚書を締結した市: {names}" if not lead else f"{lead}{names}と覚書を締結しています。"
-        return Answer(kind="answer", confidence=0.95, title=title, sections=(Section("", items=tuple(sections)),),
-                      source=self._cite_partners(partner_ids), topic_id="partners", partner_ids=tuple(partner_ids),
-                      suggestions=tuple(Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?") for p in partner_ids[:MAX_NAMES]),
-                      conversation=Conversation(listed=tuple(Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?")
-                                                             for p in partner_ids[:MAX_NAMES])))
+        title = (
+            f"{lead}{self.kb.document.issuer}が覚書を締結した市: {names}"
+            if not lead
+            else f"{lead}{names}と覚書を締結しています。"
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            sections=(Section("", items=tuple(sections)),),
+            source=self._cite_partners(partner_ids),
+            topic_id="partners",
+            partner_ids=tuple(partner_ids),
+            suggestions=tuple(
+                Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?")
+                for p in partner_ids[:MAX_NAMES]
+            ),
+            conversation=Conversation(
+                listed=tuple(
+                    Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?")
+                    for p in partner_ids[:MAX_NAMES]
+                )
+            ),
+        )
 
     def _overview(self, turn: Turn) -> Answer:
         partner_ids = turn.intent.partner_ids
-        facts = [f for pid in partner_ids for f in self.by_partner.get(pid or "", []) if f.topic in (
-            "theme", "project_title", "cooperation", "ceremony_when", "ceremony_where") or (
-            f.partner_id == pid and f.topic.startswith("section:"))]
+        facts = [
+            f
+            for pid in partner_ids
+            for f in self.by_partner.get(pid or "", [])
+            if f.topic in ("theme", "project_title", "cooperation", "ceremony_when", "ceremony_where")
+            or (f.partner_id == pid and f.topic.startswith("section:"))
+        ]
         for pid in partner_ids:
             if not self.kb.partner(pid).theme:
                 documents = {e.document_id for e in self.kb.partner(pid).engagements}
                 facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"][:1] + facts
-        return Answer(kind="answer", confidence=0.8, title=f"{self.compose.names(partner_ids)}との覚書の概要",
-                      sections=self.compose.fact_sections(facts), source=self.compose.cite(facts),
-                      suggestions=self._follow_ups(partner_ids[0]), partner_ids=partner_ids,
-                      conversation=Conversation(listed=self._listed(facts)))
+        return Answer(
+            kind="answer",
+            confidence=0.8,
+            title=f"{self.compose.names(partner_ids)}との覚書の概要",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            suggestions=self._follow_ups(partner_ids[0]),
+            partner_ids=partner_ids,
+            conversation=Conversation(listed=self._listed(facts)),
+        )
 
     # --- search: content words alone ---------------------------------------------------------------------
 
@@ -1358,13 +1772,21 @@ class Engine:
             return self._passage_answer(hits, turn)
         if turn.intent.partner_ids:
             names = self.compose.names(turn.intent.partner_ids)
-            asked = "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t))) or turn.question
+            asked = (
+                "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t)))
+                or turn.question
+            )
             return self._fallback(turn, f"{names}について「{asked}」に当たる記載は資料にありません。")
         return None
 
     def _english_content(self, turn: Turn) -> list[str]:
-        return [w for seg in turn.intent.segments if seg.isascii() for w in latin_words(seg)
-                if w not in _QUESTION_WORDS and not romaji_to_katakana(w)]
+        return [
+            w
+            for seg in turn.intent.segments
+            if seg.isascii()
+            for w in latin_words(seg)
+            if w not in _QUESTION_WORDS and not romaji_to_katakana(w)
+        ]
 
     def _query(self, turn: Turn) -> set[str]:
         query: set[str] = set()
@@ -1389,8 +1811,11 @@ class Engine:
         if len(partner_ids) > 1:
             # What the partners' documents say of them all counts too (「3市との覚書で促進したいのは?」).
             documents = {e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements}
-            shared = [h for h in self.index.search(query, limit=20) if h.fact.partner_id is None
-                      and h.fact.document_id in documents]
+            shared = [
+                h
+                for h in self.index.search(query, limit=20)
+                if h.fact.partner_id is None and h.fact.document_id in documents
+            ]
             hits = sorted(shared + hits, key=lambda h: -round(h.score, 3))[:5]
         if not hits or not _is_found(hits[0]):
             return []
@@ -1410,10 +1835,18 @@ class Engine:
         facts = [f for f in self.by_partner.get(partner_id or "", []) if f.topic in wanted]
         if "headline" in topics:
             documents = {e.document_id for e in self.kb.partner(partner_id).engagements}
-            facts += [f for d in documents for f in self.shared.get(d, [])
-                      if f.topic in ("announcement_title", "announcement_subtitle")]
+            facts += [
+                f
+                for d in documents
+                for f in self.shared.get(d, [])
+                if f.topic in ("announcement_title", "announcement_subtitle")
+            ]
         if "cooperation" in topics and not any(f.topic == "cooperation" for f in facts):
-            facts += [f for f in self.by_partner.get(partner_id or "", []) if f.topic.startswith("section:") and f.label.startswith("(")]
+            facts += [
+                f
+                for f in self.by_partner.get(partner_id or "", [])
+                if f.topic.startswith("section:") and f.label.startswith("(")
+            ]
         return facts
 
     def _ceremonies(self, partner_ids: Sequence[str]) -> list[Event]:
@@ -1424,8 +1857,11 @@ class Engine:
 
     def _is_about_ceremonies(self, turn: Turn) -> bool:
         named = [t for t in turn.topics if t not in turn.intent.weak_topics]
-        return any(t in CEREMONY_TOPICS for t in named) or bool(re.search(r"締結式|式典|テイケツシキ|シキテン|調印", turn.read.key + turn.read.reading)) or (
-            "ceremoni" in latin_words(turn.read.text))
+        return (
+            any(t in CEREMONY_TOPICS for t in named)
+            or bool(re.search(r"締結式|式典|テイケツシキ|シキテン|調印", turn.read.key + turn.read.reading))
+            or ("ceremoni" in latin_words(turn.read.text))
+        )
 
     def _events_in(self, facts: list[Fact]) -> list[Event]:
         return list(dict.fromkeys(e for f in facts if (e := f.event)))
@@ -1461,7 +1897,8 @@ class Engine:
         partner = self.kb.partner(partner_id)
         return tuple(
             Choice(self._topic_label(t), f"{partner.short_name}の{self._topic_label(t)}は?")
-            for t in SUGGESTED_TOPICS if t not in exclude and self._facts_for(partner_id, [t])
+            for t in SUGGESTED_TOPICS
+            if t not in exclude and self._facts_for(partner_id, [t])
         )
 
     def _interpretations(self, intent: Intent) -> tuple[str, ...]:
@@ -1477,13 +1914,24 @@ class Engine:
         label = self._topic_label(topics[0])
         choices = [Choice(p.name, f"{p.short_name}の{label}は?") for p in self.kb.partners[:MAX_NAMES]]
         choices.append(Choice("すべての市", f"各市の{label}は?"))
-        return Answer(kind="clarify", confidence=0.5, title=f"どの市の{label}についてお調べしますか?",
-                      suggestions=tuple(choices), topic_id=topics[0])
+        return Answer(
+            kind="clarify",
+            confidence=0.5,
+            title=f"どの市の{label}についてお調べしますか?",
+            suggestions=tuple(choices),
+            topic_id=topics[0],
+        )
 
     def _did_you_mean(self, answer: Answer) -> Answer:
-        return Answer(kind="clarify", confidence=answer.confidence, title=f"もしかして「{answer.title}」のことですか?",
-                      notes=answer.notes, suggestions=(Choice(answer.title, f"{answer.title}は?"),),
-                      topic_id=answer.topic_id, partner_ids=answer.partner_ids)
+        return Answer(
+            kind="clarify",
+            confidence=answer.confidence,
+            title=f"もしかして「{answer.title}」のことですか?",
+            notes=answer.notes,
+            suggestions=(Choice(answer.title, f"{answer.title}は?"),),
+            topic_id=answer.topic_id,
+            partner_ids=answer.partner_ids,
+        )
 
     def _fallback(self, turn: Turn | None, message: str) -> Answer:
         partner_ids = turn.intent.partner_ids if turn else ()
@@ -1493,17 +1941,26 @@ class Engine:
             "覚書締結式の日時・場所・出席者",
             f"関連する計画、用語（{terms}）、お問い合わせ先" if terms else "関連する計画、お問い合わせ先",
         )
-        return Answer(kind="fallback", confidence=0.0, title=message,
-                      sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
-                      suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id),
-                      partner_ids=tuple(partner_ids))
+        return Answer(
+            kind="fallback",
+            confidence=0.0,
+            title=message,
+            sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
+            suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id),
+            partner_ids=tuple(partner_ids),
+        )
 
     def _input_problem(self, question: str) -> Answer | None:
         text = clean(question)
         examples = tuple(Choice(q, q) for q in to_examples(self.kb)[:3])
         if not text or re.fullmatch(r"[?？!！.。…・\s]+", text):
-            return Answer(kind="help", confidence=1.0, title="ご質問をどうぞ。",
-                          sections=(Section("質問の例", items=tuple(c.label for c in examples)),), suggestions=examples)
+            return Answer(
+                kind="help",
+                confidence=1.0,
+                title="ご質問をどうぞ。",
+                sections=(Section("質問の例", items=tuple(c.label for c in examples)),),
+                suggestions=examples,
+            )
         if len(text) > MAX_QUESTION_CHARS:
             return self._fallback(None, too_long_text(len(text)))
         if not any(ch.isalnum() for ch in text):
@@ -1514,8 +1971,11 @@ class Engine:
 def _is_found(hit: Hit) -> bool:
     """Most of what was asked is in the fact, or all that the documents know of it and that is a lot
     (「スノースポーツのやつのターゲット」: ターゲット is nowhere, スノースポーツ points at one project)."""
-    return hit.score >= CONFIDENT or (hit.coverage >= 0.85 and hit.matched >= 6.0 and hit.score >= 0.3) or (
-        hit.coverage >= 0.99 and hit.matched >= 3.5 and hit.score >= 0.4)
+    return (
+        hit.score >= CONFIDENT
+        or (hit.coverage >= 0.85 and hit.matched >= 6.0 and hit.score >= 0.3)
+        or (hit.coverage >= 0.99 and hit.matched >= 3.5 and hit.score >= 0.4)
+    )
 
 
 def _with_secondary_note(answer: Answer) -> Answer:
@@ -1545,9 +2005,13 @@ def _to_topic(fact_topic: str) -> str:
 
 # How a bare いつ / 誰 / どこ asks about a topic that is not a ceremony (「総合計画はいつから?」).
 _WH_TARGETS = {
-    ("plans", "when"): "period", ("period", "when"): "period", ("announcement", "when"): "announcement_date",
-    ("announcement", "who"): "announcement_issuer", ("announcement", "where"): "announcement_issuer",
-    ("contact", "who"): "contact_person", ("contact", "where"): "contact_department",
+    ("plans", "when"): "period",
+    ("period", "when"): "period",
+    ("announcement", "when"): "announcement_date",
+    ("announcement", "who"): "announcement_issuer",
+    ("announcement", "where"): "announcement_issuer",
+    ("contact", "who"): "contact_person",
+    ("contact", "where"): "contact_department",
 }
 
 

@@ -81,7 +81,9 @@ def _free_section_facts(section: FreeSection, document_id: str, partner_id: str 
     topic = "purpose" if section.kind == "purpose" else section_topic(section.label)
     for number, paragraph in enumerate(section.text, start=1):
         for sentence in split_sentences(paragraph):
-            yield Fact(document_id, partner_id, topic, section.label, section.label, sentence, number, None, section.source)
+            yield Fact(
+                document_id, partner_id, topic, section.label, section.label, sentence, number, None, section.source
+            )
     for number, item in enumerate(section.items, start=1):
         yield Fact(document_id, partner_id, topic, section.label, f"({number})", item, number, None, section.source)
 
@@ -133,11 +135,33 @@ def compile_facts(kb: KnowledgeBase) -> list[Fact]:
         for engagement in document.engagements:
             facts += _engagement_facts(engagement)
     for term in kb.glossary:
-        facts.append(Fact(kb.documents[0].id, term.partner_id, "glossary", "用語", term.term,
-                          f"{term.term}（{term.expansion}）", 0, term))
+        facts.append(
+            Fact(
+                kb.documents[0].id,
+                term.partner_id,
+                "glossary",
+                "用語",
+                term.term,
+                f"{term.term}（{term.expansion}）",
+                0,
+                term,
+            )
+        )
     for event in kb.events:
-        facts.append(Fact(event.document_id or kb.documents[0].id, event.partner_id, "event", event.title,
-                          "日時", f"{format_when(event)} {event.place}", 0, event, None, event))
+        facts.append(
+            Fact(
+                event.document_id or kb.documents[0].id,
+                event.partner_id,
+                "event",
+                event.title,
+                "日時",
+                f"{format_when(event)} {event.place}",
+                0,
+                event,
+                None,
+                event,
+            )
+        )
     return facts
 
 

@@ -1,15 +1,14 @@
 """Answer feedback (👍 / 👎): the vote, the recorder interface and an in-memory recorder.
 
-Adapters build a `Vote` when a user presses a feedback button and hand it to whatever
-`FeedbackRecorder` the process was started with. The in-memory recorder keeps the latest votes
-until the process exits; a database-backed recorder (same `record` method) replaces it later.
+Adapters build a `Vote` when a user presses a feedback button and hand it to the one
+`FeedbackRecorder` the process was built with: in the bot, `PrivateFeedback` over the store's
+votes; in tests and the console, the in-memory recorder.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -29,25 +28,33 @@ class Vote:
 
 
 class FeedbackRecorder(Protocol):
-    def record(self, vote: Vote) -> None:
-        """Store the vote; must be quick (adapters call it on the event loop)."""
+    async def record(self, vote: Vote) -> None:
+        """Store the vote without blocking the event loop."""
+
+
+class PrivateFeedback:
+    """Votes without the voter's id unless LOG_USER_IDS=true, into another recorder (the store)."""
+
+    def __init__(self, recorder: FeedbackRecorder, *, keep_user_ids: bool) -> None:
+        self.recorder = recorder
+        self.keep_user_ids = keep_user_ids
+
+    async def record(self, vote: Vote) -> None:
+        await self.recorder.record(vote if self.keep_user_ids else replace(vote, user_id=""))
 
 
 class InMemoryFeedbackRecorder:
-    """The latest `max_votes` votes, in order; safe to call from several threads."""
+    """The latest `max_votes` votes, in order (every call on the event loop: no lock)."""
 
     def __init__(self, max_votes: int = 10_000) -> None:
         self._votes: deque[Vote] = deque(maxlen=max_votes)
-        self._lock = threading.Lock()
 
-    def record(self, vote: Vote) -> None:
-        with self._lock:
-            self._votes.append(vote)
+    async def record(self, vote: Vote) -> None:
+        self._votes.append(vote)
 
     @property
     def votes(self) -> tuple[Vote, ...]:
-        with self._lock:
-            return tuple(self._votes)
+        return tuple(self._votes)
 
     def count(self, *, helpful: bool) -> int:
         return sum(vote.helpful == helpful for vote in self.votes)

@@ -295,7 +295,8 @@ class KnowledgeBase:
     def summary_line(self) -> str:
         return (
             f"{self.path}: valid — {len(self.documents)} documents, {len(self.partners)} partners, "
-            f"{len(self.all_events())} events, {len(self.glossary)} glossary terms, {len(self.vocabulary.topics)} topics"
+            f"{len(self.all_events())} events, {len(self.glossary)} glossary terms, "
+            f"{len(self.vocabulary.topics)} topics"
         )
 
 
@@ -346,7 +347,9 @@ def _offsets(r: Reader, node: Node, key: str, path: str, *, required: bool) -> t
 
 def _person(r: Reader, node: Node, path: str) -> Person:
     r.only(node, path, ("role", "name", "family"))
-    person = Person(r.text(node, "role", path), r.text(node, "name", path), r.text(node, "family", path, required=False))
+    person = Person(
+        r.text(node, "role", path), r.text(node, "name", path), r.text(node, "family", path, required=False)
+    )
     compact = person.name.replace(" ", "")
     if person.family and not compact.startswith(person.family):
         r.problem(r.mapping(node, path)["family"], f"{path}.family", f'"{person.family}" does not start the name')
@@ -366,7 +369,8 @@ class _EventOwner:
 
 def _event(r: Reader, node: Node, path: str, owner: _EventOwner) -> Event:
     attendees = tuple(
-        _person(r, item, f"{path}.attendees[{i}]") for i, item in enumerate(r.items(node, "attendees", path, required=False))
+        _person(r, item, f"{path}.attendees[{i}]")
+        for i, item in enumerate(r.items(node, "attendees", path, required=False))
     )
     start = r.convert(node, "start", path, parse_time, "a time")
     end = r.convert(node, "end", path, parse_time, "a time", required=False)
@@ -412,7 +416,8 @@ def _free_section(r: Reader, node: Node, path: str) -> FreeSection:
 
 def _sections(r: Reader, node: Node, path: str) -> tuple[FreeSection, ...]:
     return tuple(
-        _free_section(r, item, f"{path}.sections[{i}]") for i, item in enumerate(r.items(node, "sections", path, required=False))
+        _free_section(r, item, f"{path}.sections[{i}]")
+        for i, item in enumerate(r.items(node, "sections", path, required=False))
     )
 
 
@@ -427,7 +432,15 @@ def _plan(r: Reader, node: Node, path: str) -> Plan:
 
 
 _ENGAGEMENT_KEYS = (
-    "partner", "ordinal", "theme", "projects", "promotion", "plans", "cooperation_items", "ceremony", "sections",
+    "partner",
+    "ordinal",
+    "theme",
+    "projects",
+    "promotion",
+    "plans",
+    "cooperation_items",
+    "ceremony",
+    "sections",
 )
 
 
@@ -442,10 +455,16 @@ def _engagement(
     projects = []
     for i, item in enumerate(r.items(node, "projects", path, required=False)):
         r.only(item, f"{path}.projects[{i}]", ("title", "description"))
-        projects.append(Project(r.text(item, "title", f"{path}.projects[{i}]"), r.text(item, "description", f"{path}.projects[{i}]")))
+        projects.append(
+            Project(
+                r.text(item, "title", f"{path}.projects[{i}]"), r.text(item, "description", f"{path}.projects[{i}]")
+            )
+        )
     ordinal = r.convert(node, "ordinal", path, _to_ordinal, "a whole number ≥ 1", required=False)
     # Stable ids for the reminder ledger: a partner's first ceremony is `<partner>-ceremony`.
-    event_id = f"{partner_id}-ceremony" if f"{partner_id}-ceremony" not in taken else f"{partner_id}-{document_id}-ceremony"
+    event_id = (
+        f"{partner_id}-ceremony" if f"{partner_id}-ceremony" not in taken else f"{partner_id}-{document_id}-ceremony"
+    )
     if ceremony is not None:
         taken.add(event_id)
     owner = _EventOwner(event_id, partner_id, document_id, offsets)
@@ -456,7 +475,9 @@ def _engagement(
         theme=r.text(node, "theme", path, required=False),
         projects=tuple(projects),
         promotion=r.text(node, "promotion", path, required=False),
-        plans=tuple(_plan(r, item, f"{path}.plans[{i}]") for i, item in enumerate(r.items(node, "plans", path, required=False))),
+        plans=tuple(
+            _plan(r, item, f"{path}.plans[{i}]") for i, item in enumerate(r.items(node, "plans", path, required=False))
+        ),
         cooperation_items=r.texts(node, "cooperation_items", path),
         ceremony=_event(r, ceremony, f"{path}.ceremony", owner) if ceremony is not None else None,
         sections=_sections(r, node, path),
@@ -474,7 +495,18 @@ def _to_lead_index(value: object) -> int:
 
 
 _DOCUMENT_KEYS = (
-    "id", "title", "subtitle", "issuer", "date", "source", "contact", "lead", "purpose", "precedent", "sections", "partners",
+    "id",
+    "title",
+    "subtitle",
+    "issuer",
+    "date",
+    "source",
+    "contact",
+    "lead",
+    "purpose",
+    "precedent",
+    "sections",
+    "partners",
 )
 
 
@@ -488,7 +520,9 @@ def _document(r: Reader, node: Node, path: str, offsets: tuple[timedelta, ...], 
         if isinstance(item.value, int) and not isinstance(item.value, bool) and 0 < item.value <= len(lead):
             purpose.append(item.value)
         else:
-            r.problem(item, f"{path}.purpose[{i}]", f"not the number of a lead paragraph (1–{len(lead)}): {item.value!r}")
+            r.problem(
+                item, f"{path}.purpose[{i}]", f"not the number of a lead paragraph (1–{len(lead)}): {item.value!r}"
+            )
     precedent = r.convert(node, "precedent", path, _to_lead_index, "the number of a lead paragraph", required=False)
     if precedent and precedent > len(lead):
         r.problem(node, f"{path}.precedent", f"there are only {len(lead)} lead paragraphs")
@@ -566,10 +600,32 @@ def _vocabulary(r: Reader, node: Node) -> Vocabulary:
 
 
 REQUIRED_TOPICS = (
-    "cooperation", "projects", "theme", "plans", "promotion", "period", "ceremony", "ceremony_when", "ceremony_where", "address",
-    "ceremony_who", "contact", "contact_phone", "contact_extension", "contact_fax", "contact_email", "contact_person",
-    "contact_department", "announcement", "announcement_date", "announcement_issuer", "announcement_title",
-    "announcement_subtitle", "purpose", "precedent", "partners",
+    "cooperation",
+    "projects",
+    "theme",
+    "plans",
+    "promotion",
+    "period",
+    "ceremony",
+    "ceremony_when",
+    "ceremony_where",
+    "address",
+    "ceremony_who",
+    "contact",
+    "contact_phone",
+    "contact_extension",
+    "contact_fax",
+    "contact_email",
+    "contact_person",
+    "contact_department",
+    "announcement",
+    "announcement_date",
+    "announcement_issuer",
+    "announcement_title",
+    "announcement_subtitle",
+    "purpose",
+    "precedent",
+    "partners",
 )
 
 
@@ -627,7 +683,9 @@ def _check_references(r: Reader, root: Node, parts: _Parts) -> None:
         if event.id in event_ids:
             r.problem(item, f"events[{index}].id", f'"{event.id}" is used twice')
         event_ids.add(event.id)
-    for index, (entry, item) in enumerate(zip(parts.glossary, r.items(root, "glossary", "", required=False), strict=False)):
+    for index, (entry, item) in enumerate(
+        zip(parts.glossary, r.items(root, "glossary", "", required=False), strict=False)
+    ):
         if entry.partner_id and entry.partner_id not in partner_ids:
             r.problem(item, f"glossary[{index}].partner", f'no partner has id "{entry.partner_id}"')
     vocab_node = r.field(root, "vocabulary", "")
@@ -661,10 +719,18 @@ def parse_knowledge(text: str, file: str) -> KnowledgeBase:
     vocabulary = r.field(root, "vocabulary", "")
     taken: set[str] = set()
     parts = _Parts(
-        documents=[_document(r, item, f"documents[{i}]", offsets, taken) for i, item in enumerate(r.items(root, "documents", ""))],
+        documents=[
+            _document(r, item, f"documents[{i}]", offsets, taken)
+            for i, item in enumerate(r.items(root, "documents", ""))
+        ],
         partners=[_partner(r, item, f"partners[{i}]") for i, item in enumerate(r.items(root, "partners", ""))],
-        events=[_extra_event(r, item, f"events[{i}]", offsets) for i, item in enumerate(r.items(root, "events", "", required=False))],
-        glossary=[_glossary(r, item, f"glossary[{i}]") for i, item in enumerate(r.items(root, "glossary", "", required=False))],
+        events=[
+            _extra_event(r, item, f"events[{i}]", offsets)
+            for i, item in enumerate(r.items(root, "events", "", required=False))
+        ],
+        glossary=[
+            _glossary(r, item, f"glossary[{i}]") for i, item in enumerate(r.items(root, "glossary", "", required=False))
+        ],
         vocabulary=_vocabulary(r, vocabulary) if vocabulary else Vocabulary((), (), ()),
     )
     if not parts.documents and not r.problems:

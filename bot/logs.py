@@ -11,7 +11,10 @@ import json
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import UTC, datetime
+
+from bot.settings import Settings
 
 _TOKEN_PATTERNS = re.compile(
     r"xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9._-]+"
@@ -67,3 +70,26 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def to_secrets(settings: Settings) -> list[str]:
+    # Every setting hidden from repr() is a credential (tokens, signing secret, database URL, …).
+    values = (getattr(settings, item.name) for item in fields(settings) if not item.repr)
+    return [value for value in values if isinstance(value, str) and value]
+
+
+def install_secret_filter(settings: Settings) -> RedactSecrets:
+    """Make every root log handler redact tokens and the configured secrets, setting logging up at
+    LOG_LEVEL first if nothing has. Returns the filter (tests remove it again)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        setup_logging(settings.log_level, secrets=to_secrets(settings))
+    secret_filter = RedactSecrets(to_secrets(settings))
+    for handler in root.handlers:
+        handler.addFilter(secret_filter)
+    return secret_filter
+
+
+def remove_secret_filter(secret_filter: RedactSecrets) -> None:
+    for handler in logging.getLogger().handlers:
+        handler.removeFilter(secret_filter)

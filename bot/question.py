@@ -17,7 +17,18 @@ import jaconv
 from bot.text import Token, clean, romaji_to_katakana, to_key
 
 QuestionType = Literal[
-    "smalltalk", "help", "why", "count", "order", "compare", "duration", "who", "when", "where", "which", "yesno",
+    "smalltalk",
+    "help",
+    "why",
+    "count",
+    "order",
+    "compare",
+    "duration",
+    "who",
+    "when",
+    "where",
+    "which",
+    "yesno",
     "what",
 ]
 Direction = Literal["first", "last", "next", "previous"]
@@ -26,7 +37,17 @@ WEEKDAY_READINGS = ("ゲツヨウ", "カヨウ", "スイヨウ", "モクヨウ",
 _WEEKDAY_KANJI = "月火水木金土日"
 _WEEKDAY_ENGLISH = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS_ENGLISH = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
     "december",
 )
 
@@ -48,8 +69,19 @@ class Conditions:
     minutes: tuple[int, ...] = ()  # 1時間, 30分間
 
     def __bool__(self) -> bool:
-        return bool(self.months or self.weekdays or self.half_day or self.floors or self.hours or self.years
-                    or self.starts or self.ends or self.minutes or self.starts_before or self.starts_after)
+        return bool(
+            self.months
+            or self.weekdays
+            or self.half_day
+            or self.floors
+            or self.hours
+            or self.years
+            or self.starts
+            or self.ends
+            or self.minutes
+            or self.starts_before
+            or self.starts_after
+        )
 
 
 @dataclass(frozen=True)
@@ -76,7 +108,23 @@ class Reading:
     types: tuple[QuestionType, ...] = field(default_factory=tuple)
 
 
-_WH_READINGS = ("イツ", "ドコ", "ドチラ", "ダレ", "ドナタ", "ナニ", "ナン", "ドノ", "ドウ", "ドンナ", "イクツ", "イクラ", "ナゼ", "ドレ", "ドッチ")
+_WH_READINGS = (
+    "イツ",
+    "ドコ",
+    "ドチラ",
+    "ダレ",
+    "ドナタ",
+    "ナニ",
+    "ナン",
+    "ドノ",
+    "ドウ",
+    "ドンナ",
+    "イクツ",
+    "イクラ",
+    "ナゼ",
+    "ドレ",
+    "ドッチ",
+)
 _WH_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "how", "why"}
 _SMALLTALK_WORDS = {"hi", "hello", "hey", "thanks", "thank", "thx", "ty", "bye", "morning", "yo"}
 _HELP_WORDS = {"help", "usage", "commands", "command"}
@@ -97,11 +145,26 @@ def _has_wh(tokens: list[Token], words: tuple[str, ...]) -> bool:
     for index, token in enumerate(tokens):
         if index + 1 < len(tokens) and tokens[index + 1].surface == "も":
             continue  # どちらも・いずれも・誰も: "both", "all", "nobody", not a question word
-        if token.reading in ("イクラ", "イクツ", "ナニ", "ナン", "ナゼ", "ダレ", "イツ", "ドコ", "ドナタ", "ドレ", "ドノ", "ドウ"):
+        if token.reading in (
+            "イクラ",
+            "イクツ",
+            "ナニ",
+            "ナン",
+            "ナゼ",
+            "ダレ",
+            "イツ",
+            "ドコ",
+            "ドナタ",
+            "ドレ",
+            "ドノ",
+            "ドウ",
+        ):
             return True
         if token.pos[0] in ("代名詞", "連体詞") and token.reading.startswith(_WH_READINGS):
             return True
-        if token.lemma in ("何", "幾つ", "何故", "如何", "誰", "何処", "何時") or token.surface.startswith(("誰", "何")):
+        if token.lemma in ("何", "幾つ", "何故", "如何", "誰", "何処", "何時") or token.surface.startswith(
+            ("誰", "何")
+        ):
             return True
     return False
 
@@ -133,9 +196,17 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     before, after = _read_bounds(key)
     starts, ends = _read_times(re.sub(_BOUND, "", key), text if not (before or after) else "")
     return Conditions(
-        months=tuple(months), weekdays=tuple(dict.fromkeys(weekdays)), half_day=half, floors=floors, hours=hours,
-        years=tuple(dict.fromkeys(years)), starts=starts, ends=ends, minutes=_read_minutes(key),
-        starts_before=before, starts_after=after,
+        months=tuple(months),
+        weekdays=tuple(dict.fromkeys(weekdays)),
+        half_day=half,
+        floors=floors,
+        hours=hours,
+        years=tuple(dict.fromkeys(years)),
+        starts=starts,
+        ends=ends,
+        minutes=_read_minutes(key),
+        starts_before=before,
+        starts_after=after,
     )
 
 
@@ -163,7 +234,7 @@ def _read_times(key: str, text: str) -> tuple[tuple[tuple[int, int], ...], tuple
         minute = 30 if match[2] == "半" else int(match[3] or match[4] or 0)
         if hour > 23 or minute > 59:
             continue
-        after = (key + " " + text)[match.end():match.end() + 4]
+        after = (key + " " + text)[match.end() : match.end() + 4]
         target = ends if re.match(r"(まで|マデ|に終|ニオワ|終了|シュウリョウ|~|～)", after) else starts
         if (hour, minute) not in target:
             target.append((hour, minute))
@@ -201,14 +272,29 @@ def read_position(key: str, reading: str, words: tuple[str, ...]) -> int | None:
 
 
 _ORDER = (
-    ("first", r"イチバン(ハヤ|サイショ|サキ|マエ|ミジカ|アサハヤ)|モットモミジカ|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|最初|一番早|最も早|一番先|ハヤイホウ|ハヤカッタホウ|早いほう|早い方"),
-    ("last", r"イチバン(オソ|サイゴ|アト|アタラシ|ナガ)|モットモナガ|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン|オソイホウ|遅いほう|遅い方|アタラシイホウ"),
+    (
+        "first",
+        r"イチバン(ハヤ|サイショ|サキ|マエ|ミジカ|アサハヤ)|モットモミジカ|モットモ(ハヤ|サキ)|サイショ|ハジメ(ニ|テノシキ)|最初|一番早|最も早|一番先|ハヤイホウ|ハヤカッタホウ|早いほう|早い方",
+    ),
+    (
+        "last",
+        r"イチバン(オソ|サイゴ|アト|アタラシ|ナガ)|モットモナガ|モットモ(オソ|アタラシ)|サイゴ|サイシン|最新|最後|一番遅|直近|サイキン|オソイホウ|遅いほう|遅い方|アタラシイホウ",
+    ),
     ("next", r"ツギ(ノ|ハ|ニ|デ|$)|ソノアト|次の|次は|ソノツギ|アトニ"),
     ("previous", r"(ノ|ヨリ)マエ(ニ|ノ|デ|$)|ヒトツマエ|ソノマエ|前に|前の"),
 )
 _ORDER_ENGLISH: dict[str, Direction] = {
-    "earliest": "first", "first": "first", "latest": "last", "last": "last", "newest": "last", "most": "last",
-    "recent": "last", "next": "next", "after": "next", "before": "previous", "previous": "previous",
+    "earliest": "first",
+    "first": "first",
+    "latest": "last",
+    "last": "last",
+    "newest": "last",
+    "most": "last",
+    "recent": "last",
+    "next": "next",
+    "after": "next",
+    "before": "previous",
+    "previous": "previous",
 }
 
 
@@ -239,7 +325,9 @@ def _is_yes_no_shape(text: str, reading: str, words: tuple[str, ...]) -> bool:
         return False  # 「〜は?」「〜って?」 ask about a topic; a yes/no ends in what it claims
     tail = reading[-8:]
     return text.rstrip().endswith(("?", "？")) or bool(
-        re.search(r"(デスカ|マスカ|デショウカ|ダッケ|デシタッケ|ッケ|カナ|ノ|ヨネ|ダヨネ|デスヨネ|カ|ナノ|ッテコト)$", tail)
+        re.search(
+            r"(デスカ|マスカ|デショウカ|ダッケ|デシタッケ|ッケ|カナ|ノ|ヨネ|ダヨネ|デスヨネ|カ|ナノ|ッテコト)$", tail
+        )
     )
 
 
@@ -273,25 +361,43 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         direction=read_direction(key, reading_all, words),
         order_by=_order_by(key, reading_all),
         wh=wh,
-        asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all) and (
-            bool(re.search(r"(?<!件|人|回)数(ハ|$|ヲ)|ノ数|件数|総数|(?<!総)合計", key)) or
-            bool(re.search(r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ", reading_all))
+        asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all)
+        and (
+            bool(re.search(r"(?<!件|人|回)数(ハ|$|ヲ)|ノ数|件数|総数|(?<!総)合計", key))
+            or bool(
+                re.search(
+                    r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ",
+                    reading_all,
+                )
+            )
             or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
-            or "how many" in " ".join(words)),
+            or "how many" in " ".join(words)
+        ),
         asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))
         or bool({"compare", "difference", "differ", "vs", "versus"} & set(words)),
         asks_common=bool(re.search(r"キョウツウ|共通|オナジ|同じ", reading_all + key)) or "common" in words,
-        asks_why=bool(re.search(r"ナゼ|ナンデ(?!ス|シ|ショ)|ドウシテ|リユウ|モクテキ|ネライ|シュシ|メザ|何故|理由|目的|狙い|趣旨|意図|目指", reading_all + key))
+        asks_why=bool(
+            re.search(
+                r"ナゼ|ナンデ(?!ス|シ|ショ)|ドウシテ|リユウ|モクテキ|ネライ|シュシ|メザ|何故|理由|目的|狙い|趣旨|意図|目指",
+                reading_all + key,
+            )
+        )
         or bool({"why", "purpose", "reason", "aim"} & set(words)),
         asks_duration=bool(
-            re.search(r"ナンプン|ナンジカン|ドノクライ(ノ)?ジカン|ドレクライ|ドノグライ|ナガサ|ナガイ|ミジカイ|何分|何時間|長さ|長い|短い|所要|カカル",
-                      reading_all + key)
+            re.search(
+                r"ナンプン|ナンジカン|ドノクライ(ノ)?ジカン|ドレクライ|ドノグライ|ナガサ|ナガイ|ミジカイ|何分|何時間|長さ|長い|短い|所要|カカル",
+                reading_all + key,
+            )
         )
         or "how long" in " ".join(words),
         asks_list=bool(_COMMANDS.search(reading_all)) or bool({"list", "all", "every"} & set(words)),
         refers_person=bool(re.search(r"(ソノ|アノ)(人|ヒト|方|カタ|市長|局長)|彼(?!ら)|カノジョ", key))
         or bool({"he", "she", "him", "her"} & set(words)),
-        refers_back=bool(re.search(r"^(ソコ|ソノ|ソレ|ソッチ|ソチラ|コノ|ソノヒト|アノ)|ソコノ|ソノヒト|ソレッテ|ソコッテ", reading_all))
+        refers_back=bool(
+            re.search(
+                r"^(ソコ|ソノ|ソレ|ソッチ|ソチラ|コノ|ソノヒト|アノ)|ソコノ|ソノヒト|ソレッテ|ソコッテ", reading_all
+            )
+        )
         or bool({"it", "that", "there", "they", "them"} & set(words)),
     )
     return reading_read
@@ -300,7 +406,12 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
 # Values a knowledge base of announcements may not hold at all: a question that asks for one is
 # answerable only if some fact in scope has a value of that kind (「建設費は?」 needs an amount in 円).
 VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("金額", r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|売上|売り上げ|収益|利益|how much|cost|price|what is the budget|budget of|sales", r"\d[\d,]*(万|億)?円"),
+    (
+        "金額",
+        r"イクラ|キンガク|金額|予算額|費用|建設費|事業費|経費|コスト|価格|値段|売上|売り上げ|収益|利益"
+        r"|how much|cost|price|what is the budget|budget of|sales",
+        r"\d[\d,]*(万|億)?円",
+    ),
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
     ("人口", r"人口|ジンコウ|population", r"人口"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
@@ -326,8 +437,11 @@ def asked_value_kind(reading: Reading) -> tuple[str, str] | None:
 
 def asks_source(reading: Reading) -> bool:
     haystack = reading.key + reading.reading
-    return bool(re.search(r"出典|情報源|ソース|ドコカラノジョウホウ|ドコノジョウホウ|ナニニモトヅ|どこからの情報|どこの情報", haystack)) or (
-        "source" in reading.words)
+    return bool(
+        re.search(
+            r"出典|情報源|ソース|ドコカラノジョウホウ|ドコノジョウホウ|ナニニモトヅ|どこからの情報|どこの情報", haystack
+        )
+    ) or ("source" in reading.words)
 
 
 _CLAIM = re.compile(
@@ -339,13 +453,10 @@ _CLAIM_SUFFIXES = re.compile(r"(さん|様|氏|さま|くん|に発表された|
 
 def read_claim(text: str) -> str:
     """What a yes/no question claims (「室蘭の式は3号会議室?」 → 3号会議室), or ""."""
-    cleaned = clean(text)
-    match = None
-    for match in _CLAIM.finditer(cleaned):
-        pass
-    if match is None:
+    matches = list(_CLAIM.finditer(clean(text)))
+    if not matches:
         return ""
-    claim = _CLAIM_SUFFIXES.sub("", match[1].strip())
+    claim = _CLAIM_SUFFIXES.sub("", matches[-1][1].strip())
     return claim if len(claim) >= 2 else ""
 
 

@@ -15,7 +15,7 @@ from bot.reminders import Target, plan_reminders
 from bot.schedule import format_plan
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, Subscriptions
 
 SLACK = "slack"
 
@@ -24,9 +24,9 @@ def configured_targets(settings: Settings) -> list[Target]:
     return [Target(SLACK, channel) for channel in settings.reminder_channels]
 
 
-def load_targets(settings: Settings, store: Store) -> list[Target]:
+def load_targets(settings: Settings, subscriptions: Subscriptions) -> list[Target]:
     """REMINDER_CHANNELS first, then every subscribed channel, each once."""
-    targets = configured_targets(settings) + [s.target for s in store.subscriptions()]
+    targets = configured_targets(settings) + [s.target for s in subscriptions.all()]
     return list(dict.fromkeys(targets))
 
 
@@ -43,11 +43,11 @@ def build_scheduler(
     if not settings.scheduler_enabled:
         return None
     policy = RetryPolicy(max_attempts=settings.reminder_max_attempts, backoff_seconds=settings.reminder_retry_seconds)
-    deliverer = Deliverer(store, senders, policy=policy, clock=clock)
+    deliverer = Deliverer(store.ledger, senders, policy=policy, clock=clock)
     return ReminderScheduler(
         knowledge=knowledge,
-        targets=lambda: load_targets(settings, store),
-        store=store,
+        targets=lambda: load_targets(settings, store.subscriptions),
+        ledger=store.ledger,
         deliverer=deliverer,
         clock=clock,
         sweep_seconds=settings.reminder_sweep_seconds,
@@ -57,5 +57,5 @@ def build_scheduler(
 
 def reminders_report(settings: Settings, kb: KnowledgeBase, now: datetime, store: Store | None = None) -> str:
     """`python app.py reminders`: the planned reminders with their targets; sends nothing."""
-    targets = load_targets(settings, store) if store else configured_targets(settings)
+    targets = load_targets(settings, store.subscriptions) if store else configured_targets(settings)
     return format_plan(plan_reminders(kb, now, targets), now)

@@ -30,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.delivery import Clock, Deliverer, Outcome, now_jst
 from bot.knowledge import JST, KnowledgeBase
 from bot.reminders import DEFAULT_GRACE, DEFAULT_MISSED_WINDOW, Target, due_reminders, upcoming_reminders
-from bot.store import Store
+from bot.store import DeliveryLedger
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class ReminderScheduler:
         *,
         knowledge: Callable[[], KnowledgeBase],
         targets: Callable[[], Sequence[Target]],
-        store: Store,
+        ledger: DeliveryLedger,
         deliverer: Deliverer,
         clock: Clock = now_jst,
         sweep_seconds: float = 60.0,
@@ -68,7 +68,7 @@ class ReminderScheduler:
     ) -> None:
         self.knowledge = knowledge
         self.targets = targets
-        self.store = store
+        self.ledger = ledger
         self.deliverer = deliverer
         self.clock = clock
         self.sweep_seconds = sweep_seconds
@@ -187,7 +187,7 @@ class ReminderScheduler:
 
     async def sweep(self) -> list[Outcome]:
         now = self.clock()
-        released, failed = await asyncio.to_thread(self.store.recover_stale_claims, now - self.claim_lease, now)
+        released, failed = await self.ledger.call(self.ledger.recover_stale_claims, now - self.claim_lease, now)
         if released or failed:
             log.warning("stale reminder claims: %d released for another try, %d marked failed", released, failed)
         return await self.run_due()
@@ -197,8 +197,8 @@ class ReminderScheduler:
         kb = self.knowledge()
         now = self.clock()
         events = [e for e in kb.all_events() if event_ids is None or e.id in event_ids]
-        targets = await asyncio.to_thread(self.targets)
-        ledger = await asyncio.to_thread(self.store.ledger_keys, now - self.missed_window)
+        targets = await self.ledger.call(self.targets)
+        ledger = await self.ledger.call(self.ledger.keys, now - self.missed_window)
         dues = due_reminders(events, targets, ledger, now, grace=self.grace, missed_window=self.missed_window)
         if not dues:
             return []

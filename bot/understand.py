@@ -41,8 +41,9 @@ from bot.text import (
 )
 
 _WH_KEYS = frozenset(
-    to_key(w) for w in "いつ どこ 誰 だれ どなた 何日 何時 なんじ なんにち 時間 日付 日にち 日時 日程 when where who start end time date day"
-    .split()
+    to_key(w)
+    for w in "いつ どこ 誰 だれ どなた 何日 何時 なんじ なんにち 時間 日付 日にち 日時 日程 "
+    "when where who start end time date day".split()
 )
 
 EntryKind = Literal["partner", "topic", "all", "glossary", "neutral", "person", "document"]
@@ -56,7 +57,8 @@ GENERIC_LEMMAS = frozenset(
     教える 知る 聞く 言う 思う 分かる わかる 見る 調べる 頂く 下さる くださる ください お願い 願う 欲しい
     市 何 こと 事 もの 物 方 件 内容 詳細 情報 中身 具体 詳しい どう について 関する 為る 有る 居る 成る 良い いい
     名前 氏名 説明 まとめ 要約 リスト 全文 奴 やつ 話 はなし 辺り ところ 所 ほか 他 ざっくり 簡単 ついで
-    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る 為 ため 形 かたち あり方 関係 関連 系 ちなみ ちなみに
+    ある いる する やる 行う 結ぶ 出る 使う 今 いま 教えて 知りたい 全部 全て すべて 場合 感じ 付く 就く 書く 載る
+    為 ため 形 かたち あり方 関係 関連 系 ちなみ ちなみに
     please tell me what is are the a an of about for in on with and do does did can you i we to show give list ?
     """.split()
 )
@@ -157,8 +159,11 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
     current = ""
     previous: Token | None = None
     for index, (token, (start, end)) in enumerate(zip(q.tokens, q.spans, strict=False)):
-        covered = any(s < end and start < e for s, e in spans) or token.key in matched_words or (
-            token.is_latin and set(latin_words(token.surface)) <= matched_words)
+        covered = (
+            any(s < end and start < e for s, e in spans)
+            or token.key in matched_words
+            or (token.is_latin and set(latin_words(token.surface)) <= matched_words)
+        )
         if _is_so_far(q.tokens, index):
             current += token.surface  # 「これまで」 (so far) is what a question about past work asks
         elif covered or token.is_latin or token.pos[1] == "数詞" or token.key.isdigit() or _is_break(token, previous):
@@ -171,7 +176,8 @@ def _to_segments(q: _Question, spans: list[tuple[int, int]], matched_words: set[
     if current:
         segments.append(current)
     segments += [
-        t.surface for t in q.tokens
+        t.surface
+        for t in q.tokens
         if t.is_latin and not set(latin_words(t.surface)) <= matched_words and not t.key.isdigit()
     ]
     return segments
@@ -376,7 +382,9 @@ class Understander:
         """A ceremony's date names its partner (「2月7日の式典」 is 帯広's)."""
         return [
             Match(Entry("partner", partner.id, asked.text), asked.start, asked.end, "exact", asked.text)
-            for asked in dates for ceremony in self.kb.ceremonies() if asked.is_on(ceremony.date)
+            for asked in dates
+            for ceremony in self.kb.ceremonies()
+            if asked.is_on(ceremony.date)
             for partner in [self.kb.partner(ceremony.partner_id or "")]
         ]
 
@@ -467,7 +475,8 @@ class Understander:
             if not has_kanji(sub):
                 continue
             candidates = self.lexicon.kanji_names.get((sub[0], len(sub)), []) + self.lexicon.kanji_names.get(
-                (sub[-1], -len(sub)), [])
+                (sub[-1], -len(sub)), []
+            )
             for entry, name in candidates:
                 if sub != name and Levenshtein.distance(sub, name) == 1 and _sounds_alike(sub, name):
                     found.append(Match(entry, start, end, "typo", sub))
@@ -475,7 +484,9 @@ class Understander:
 
     def _foreign_places(self, q: _Question, matches: list[Match]) -> list[str]:
         covered = [
-            (m.start, m.end) for m in matches if m.entry.kind in ("partner", "neutral", "person", "document") and m.start >= 0
+            (m.start, m.end)
+            for m in matches
+            if m.entry.kind in ("partner", "neutral", "person", "document") and m.start >= 0
         ]
         places = []
         for token, (start, end) in zip(q.tokens, q.spans, strict=False):
@@ -584,8 +595,10 @@ _DATE_IN_TEXT = re.compile(r"(?<![\d.])(?:(\d{4})[-/.])?(\d{1,2})[-/.](\d{1,2})(
 
 def to_asked_dates(key: str, text: str) -> list[AskedDate]:
     """「2020年2月7日」「2月7日」 (found in the key, with their span), 2020-02-07 and 2/7 (in the text)."""
-    found = [AskedDate(m.group(), _to_int(m[1]), int(m[2]), int(m[3]), m.start(), m.end())
-             for m in _DATE_IN_KEY.finditer(key)]
+    found = [
+        AskedDate(m.group(), _to_int(m[1]), int(m[2]), int(m[3]), m.start(), m.end())
+        for m in _DATE_IN_KEY.finditer(key)
+    ]
     found += [AskedDate(m.group(), _to_int(m[1]), int(m[2]), int(m[3])) for m in _DATE_IN_TEXT.finditer(text)]
     return [d for d in found if 1 <= d.month <= 12 and 1 <= d.day <= 31]
 
@@ -612,9 +625,10 @@ def _outside_titles(matches: list[Match]) -> list[Match]:
     not topics of their own."""
     titles = [(m.start, m.end) for m in matches if m.entry.kind == "document"]
     return [
-        m for m in matches
-        if m.entry.kind in ("document", "partner") or not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
-                                                             for s, e in titles)
+        m
+        for m in matches
+        if m.entry.kind in ("document", "partner")
+        or not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in titles)
     ]
 
 

@@ -194,8 +194,6 @@ def parse_offset(value: Any) -> timedelta:
     return sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in parts), timedelta())
 
 
-
-
 def compose(text: str, file: str) -> Node:
     """The YAML text as a tree of nodes with lines; KnowledgeError when it is not YAML or empty."""
     try:

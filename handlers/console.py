@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TextIO
 
 from dotenv import load_dotenv
 
 from bot.answer import Answer, to_text
+from bot.batch import answer_lines
+from bot.commands import (
+    Commands,
+    HelpView,
+    Invocation,
+    Mention,
+    Notice,
+    Reply,
+    ReportView,
+    Request,
+    ScheduleView,
+    Services,
+    to_commands_table,
+    to_plain_line,
+)
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
-from bot.batch import answer_lines
 from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
-from bot.help import to_examples, to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.schedule import format_schedule
 from bot.settings import Settings, SettingsError
 
 CONSOLE_CONVERSATION = "console"
@@ -31,18 +45,49 @@ def to_console_text(answer: Answer) -> str:
     return to_text(answer, numbered_choices=True)
 
 
-def help_text(kb: KnowledgeBase) -> str:
-    examples = [*to_examples(kb), f"{kb.partners[0].readings.romaji} projects"]
-    return "\n".join([
-        to_intro(kb),
-        "質問の例:",
-        *(f"  {example}" for example in examples),
-        "コマンド: help（この説明）、schedule（今後の締結式・イベント）、番号（選択肢を選ぶ）、exit（終了）",
-    ])
+# The console's own words, besides the commands every platform has.
+CONSOLE_USAGE = "番号（選択肢を選ぶ）、exit（終了）"
 
 
-def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO) -> int:
+def to_reply_text(reply: Reply) -> str:
+    """A command's neutral reply (bot/commands.py) as terminal text."""
+    if isinstance(reply, Notice):
+        return to_notice_text(reply)
+    if isinstance(reply, HelpView):
+        commands = "、".join(f"{entry.synopsis}（{entry.description}）" for entry in reply.commands)
+        return "\n".join([reply.intro, "質問の例:", *(f"  {example}" for example in reply.examples),
+                          f"コマンド: {commands}、{CONSOLE_USAGE}"])
+    if isinstance(reply, ScheduleView):
+        return reply.text
+    if isinstance(reply, ReportView):
+        return reply.report
+    return "\n".join([*(f"{p.name}: {p.theme}" for p in reply.partners), f"出典: {reply.source}"])
+
+
+def to_notice_text(notice: Notice) -> str:
+    lines = [notice.title] if notice.title else []
+    for paragraph in notice.paragraphs:
+        lines += [f"{paragraph.heading}:"] if paragraph.heading else []
+        bullet = "・" if paragraph.bulleted else ""
+        lines += [bullet + to_plain_line(line, unnamed="あなた") for line in paragraph.lines]
+    return "\n".join(lines)
+
+
+async def run_command(commands: Commands, invocation: Invocation, now: datetime) -> str:
+    """A command typed at the terminal, as text. The person there runs the process (an admin) and
+    has nowhere to receive reminders."""
+    request = Request(platform=CONSOLE_CONVERSATION, target=None, user=Mention(""), is_admin=True, now=now,
+                      arguments=invocation.arguments, conversation_id=CONSOLE_CONVERSATION)
+    return to_reply_text(await commands.run(invocation, request))
+
+
+def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands | None = None) -> int:
     """An interactive chat like Hubot's shell: type a question, get the answer as text."""
+    return asyncio.run(chat(dispatcher, stdin, stdout, commands or Commands(Services(knowledge=lambda: dispatcher.kb))))
+
+
+async def chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands) -> int:
+    # Reading the terminal blocks this loop, which serves nobody else.
     write = _writer(stdout)
     write(f"Renkei Bot — {dispatcher.kb.document.title}\n「help」で使い方、「exit」で終了します。\n")
     choices: Sequence[str] = ()
@@ -56,16 +101,14 @@ def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO) -> int:
         if text.lower() in EXIT_WORDS:
             write("終了します。\n")
             return 0
-        if text.lower() in {"help", "ヘルプ", "使い方"}:
-            write(help_text(dispatcher.kb) + "\n")
-            continue
-        if text.lower() in {"schedule", "予定"}:
-            write(format_schedule(dispatcher.kb, dispatcher.clock()) + "\n\n")
+        invocation = commands.parse(text)
+        if invocation is not None:
+            write(await run_command(commands, invocation, dispatcher.clock()) + "\n\n")
             continue
         if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):
             text = choices[int(text) - 1]
             write(f"（{text}）\n")
-        answer = dispatcher.ask(text, CONSOLE_CONVERSATION)
+        answer = await dispatcher.ask(text, CONSOLE_CONVERSATION)
         choices = [c.question for c in answer.suggestions]
         write(to_console_text(answer) + "\n\n")
 
@@ -141,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("report", help="the most frequent unanswered questions, clarifications and feedback")
     draft = sub.add_parser("draft", help="print a knowledge-base entry drafted from an announcement (.md or text)")
     draft.add_argument("source")
+    sub.add_parser("commands", help="every command as the Markdown table of the README")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--output", default="build/renkei-bot-teams.zip")
     return parser
@@ -153,6 +197,9 @@ def main(
     tolerate_bad_bytes(stdin, stdout)
     load_dotenv(override=False)
     args = build_parser().parse_args(list(argv))
+    if args.command == "commands":
+        stdout.write(to_commands_table())
+        return 0
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -176,7 +223,7 @@ def main(
     if args.command in ("reminders", "report", "teams-package"):
         return run_operation(args, settings, kb, stdout, stderr)
     if args.command == "schedule":
-        print(format_schedule(kb, now_jst()), file=stdout)
+        print(run_named_command("schedule", Commands(Services(knowledge=lambda: kb))), file=stdout)
         return 0
     if args.command is None and (settings.slack_enabled or settings.teams_enabled):
         from handlers.runtime import run_bot  # Slack, Teams and aiohttp load only when needed
@@ -197,10 +244,9 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
                   stderr: TextIO) -> int:
     """The maintainer's commands that read the store or write files."""
     if args.command == "teams-package":
-        from handlers.teams_package import run_teams_package
+        from handlers.teams.package import run_teams_package
 
         return run_teams_package(settings, kb, args.output, stdout, stderr)
-    from bot.insights import build_report
     from bot.reminder_service import reminders_report
     from bot.store import Store
 
@@ -209,7 +255,15 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
-            print(build_report(store.interactions(), store.votes()), file=stdout)
+            commands = Commands(Services(knowledge=lambda: kb, reports=store))
+            print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()
     return 0
+
+
+def run_named_command(name: str, commands: Commands) -> str:
+    """`python app.py schedule|report`: the command of that name, as text."""
+    invocation = commands.parse(name)
+    assert invocation is not None, f"{name} is a command"
+    return asyncio.run(run_command(commands, invocation, now_jst()))

@@ -1,13 +1,11 @@
-"""The running bot, assembled: `python app.py` with credentials ends up here.
+"""The composition root: `python app.py` with credentials ends up here.
 
-Settings → KnowledgeBase → store, dispatcher (with its observers), reloader → the one aiohttp
-server with Slack, Teams, reminders and the operations endpoints as extensions, on one loop:
-
-- `/healthz` — the process is up (served by handlers/web.py).
-- `/readyz` — data loaded, database reachable, Slack Socket Mode connected where configured;
-  503 with the reasons otherwise.
-- `/metrics` — Prometheus: questions by platform and kind, answer latency, reminder deliveries by
-  status, knowledge reloads.
+Everything is built once, in one place, and handed to what uses it: settings → logging (with
+the secret filter) → the store → the dispatcher with its observers → the reloader → the commands
+→ the feedback recorder → the platforms (Slack, Teams), the reminder scheduler and the file
+watcher as plug-ins of the one aiohttp server, on one loop. The server adds `/healthz`,
+`/readyz` (data loaded, database reachable, every plug-in ready) and `/metrics` (Prometheus:
+questions by platform and kind, answer latency, reminder deliveries by status, reloads).
 """
 
 from __future__ import annotations
@@ -15,49 +13,60 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from aiohttp import web
-
-from bot.delivery import Sender
+from bot.commands import Commands, Services
 from bot.dispatch import Asked, Dispatcher
 from bot.engine import Engine
-from bot.feedback import FeedbackRecorder, Vote
+from bot.feedback import FeedbackRecorder, PrivateFeedback
 from bot.insights import is_worth_recording, to_interaction
 from bot.knowledge import KnowledgeBase
-from bot.logs import setup_logging
-from bot.metrics import CONTENT_TYPE, Metrics
+from bot.logs import setup_logging, to_secrets
+from bot.metrics import Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
+from bot.reminder_service import configured_targets
 from bot.settings import Settings
-from bot.store import SqlConversationMemory, SqlEventDeduplicator, Store
-from handlers.reminder_extension import reminder_extension
-from handlers.slack_report import report_extension
-from handlers.web import SHUTDOWN_KEY, SOCKET_MODE_KEY, WebExtension, run_server, to_secrets
+from bot.store import Store
+from handlers.reminders import Reminders
+from handlers.server import Platform, Plugin, Server, build_server, run_server
 
 log = logging.getLogger(__name__)
 
-READY_PATH = "/readyz"
-METRICS_PATH = "/metrics"
-
 
 @dataclass
-class Runtime:
+class Core:
+    """What every platform shares, built once per process."""
+
     settings: Settings
     store: Store
     dispatcher: Dispatcher
     reloader: KnowledgeReloader
+    commands: Commands
+    feedback: FeedbackRecorder
     metrics: Metrics = field(default_factory=Metrics)
 
 
-def build_runtime(settings: Settings, kb: KnowledgeBase) -> Runtime:
+def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | None = None,
+                   reloader: KnowledgeReloader | None = None) -> Commands:
+    """The commands with this process's parts: the same for Slack, Teams and every instance."""
+    return Commands(Services(
+        knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions if store else None,
+        deliveries=store.ledger if store else None, reports=store, reloader=reloader,
+        configured_targets=tuple(configured_targets(settings)),
+    ))
+
+
+def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb), conversations=SqlConversationMemory(store))
-    runtime = Runtime(settings, store, dispatcher, KnowledgeReloader(settings.data_path, dispatcher))
-    dispatcher.observers += [count_answer(runtime.metrics), record_unanswered(runtime), log_answer(settings)]
-    runtime.reloader.on_result.append(count_reload(runtime.metrics))
-    runtime.metrics.watch_deliveries(store.delivery_counts)
-    return runtime
+    dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
+    reloader = KnowledgeReloader(settings.data_path, dispatcher)
+    core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
+                PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))
+    dispatcher.observers += [count_answer(core.metrics), record_unanswered(core), log_answer(settings)]
+    reloader.on_result.append(count_reload(core.metrics))
+    core.metrics.watch_deliveries(store.ledger.counts)
+    return core
 
 
 # --- observers -----------------------------------------------------------------------------------
@@ -71,14 +80,14 @@ def count_answer(metrics: Metrics) -> Callable[[Asked], None]:
     return observe
 
 
-def record_unanswered(runtime: Runtime) -> Callable[[Asked], None]:
+def record_unanswered(core: Core) -> Callable[[Asked], Awaitable[None]]:
     """Every fallback and clarification goes to the store, for `python app.py report`."""
-    keep_user_ids = runtime.settings.log_user_ids
+    keep_user_ids = core.settings.log_user_ids
 
-    def observe(asked: Asked) -> None:
+    async def observe(asked: Asked) -> None:
         if is_worth_recording(asked.answer):
             user_id = asked.user_id if keep_user_ids else ""
-            runtime.store.record_interaction(to_interaction(
+            await core.store.questions.record(to_interaction(
                 asked.question, asked.platform, asked.conversation_id, asked.answer, asked.at, user_id))
 
     return observe
@@ -104,101 +113,90 @@ def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
     return observe
 
 
-class PrivateFeedback:
-    """Votes into the store, without the voter's id unless LOG_USER_IDS=true."""
+class KnowledgeWatcher(Plugin):
+    """Reloads the knowledge base whenever its file changes (WATCH_DATA=true)."""
 
-    def __init__(self, store: Store, keep_user_ids: bool) -> None:
-        self.store = store
-        self.keep_user_ids = keep_user_ids
+    def __init__(self, reloader: KnowledgeReloader) -> None:
+        self.reloader = reloader
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
-    def record(self, vote: Vote) -> None:
-        if not self.keep_user_ids:
-            vote = Vote(vote.platform, vote.conversation_id, "", vote.question, vote.helpful, vote.voted_at,
-                        vote.answer_kind, vote.topic_id)
-        self.store.record_vote(vote)
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.reloader.watch(self._stop), name="knowledge watcher")
 
-
-# --- the operations endpoints and the file watcher -----------------------------------------------
-
-
-def operations_extension(runtime: Runtime) -> WebExtension:
-    def attach(web_app: web.Application) -> None:
-        async def ready(request: web.Request) -> web.Response:
-            problems = await asyncio.to_thread(readiness_problems, runtime)
-            if request.app[SHUTDOWN_KEY].is_started:
-                problems.append("shutting down")  # let the load balancer send new work elsewhere
-            socket_mode = request.app.get(SOCKET_MODE_KEY)
-            if socket_mode is not None and not await socket_mode.client.is_connected():
-                problems.append("slack socket mode is not connected")
-            status = 503 if problems else 200
-            return web.json_response({"ready": not problems, "problems": problems}, status=status)
-
-        async def metrics(_request: web.Request) -> web.Response:
-            return web.Response(body=runtime.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
-
-        web_app.router.add_get(READY_PATH, ready)
-        web_app.router.add_get(METRICS_PATH, metrics)
-        if runtime.settings.watch_data:
-            web_app.cleanup_ctx.append(_watch_lifecycle(runtime.reloader))
-
-    return attach
+    async def finish(self, seconds: float) -> None:
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, min(seconds, 2))
 
 
-def readiness_problems(runtime: Runtime) -> list[str]:
+# --- the server ----------------------------------------------------------------------------------
+
+
+def build_platforms(core: Core) -> list[Platform]:
+    """Slack and Teams, each where it is configured (their SDKs load only then). Call on the loop
+    that will serve them."""
+    settings, platforms = core.settings, list[Platform]()
+    if settings.slack_enabled:
+        from handlers.slack.platform import SlackPlatform
+
+        platforms.append(SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
+                                       deduplicator=core.store.event_claims))
+    if settings.teams_enabled:
+        from handlers.teams.activities import build_teams_service
+        from handlers.teams.platform import TeamsPlatform
+
+        platforms.append(TeamsPlatform(build_teams_service(settings, core.dispatcher, core.store,
+                                                           feedback=core.feedback, commands=core.commands)))
+    return platforms
+
+
+def assemble(core: Core, platforms: list[Platform]) -> Server:
+    """The server running `platforms`, the reminder scheduler and the file watcher."""
+    senders = {platform.name: platform.reminder_sender() for platform in platforms}
+    reminders = Reminders(core.settings, core.store, core.dispatcher, senders=senders)
+    core.reloader.listeners.append(reminders.reschedule)
+    plugins: list[Plugin] = [*platforms, reminders]
+    if core.settings.watch_data:
+        plugins.append(KnowledgeWatcher(core.reloader))
+    return build_server(plugins, grace_seconds=core.settings.shutdown_grace_seconds,
+                        health=lambda: to_health(core.settings, core.dispatcher),
+                        readiness=lambda: readiness_problems(core),
+                        metrics=lambda: core.store.db.run(core.metrics.render))
+
+
+def to_health(settings: Settings, dispatcher: Dispatcher) -> dict[str, object]:
+    """The process's own part of `/healthz` (the platforms add theirs)."""
+    kb = dispatcher.kb
+    body: dict[str, object] = {"partners": len(kb.partners), "events": len(kb.all_events())}
+    if not settings.slack_enabled:
+        body["slack"] = "off"
+    return body
+
+
+async def readiness_problems(core: Core) -> list[str]:
     problems = []
-    if not runtime.dispatcher.kb.partners:
+    if not core.dispatcher.kb.partners:
         problems.append("no knowledge base loaded")
-    if not runtime.store.is_reachable():
+    if not await core.store.db.run(core.store.db.is_reachable):
         problems.append("database not reachable")
     return problems
 
 
-def _watch_lifecycle(reloader: KnowledgeReloader) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def lifecycle(_web_app: web.Application) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        watcher = asyncio.create_task(reloader.watch(stop), name="knowledge watcher")
-        try:
-            yield
-        finally:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(watcher, 2)
-
-    return lifecycle
-
-
-# --- running -------------------------------------------------------------------------------------
-
-
-def to_extensions(runtime: Runtime) -> list[WebExtension]:
-    """Operations, `/renkei report`, Teams (when configured) and reminders to every configured platform."""
-    extensions = [operations_extension(runtime), report_extension(runtime.store)]
-    extra_senders: dict[str, Sender] = {}
-    if runtime.settings.teams_enabled:
-        from handlers.teams import build_teams_service, teams_extension  # the Agents SDK loads only if used
-        from handlers.teams_reminders import TEAMS
-
-        teams = build_teams_service(runtime.settings, runtime.dispatcher, runtime.store, feedback=to_feedback(runtime))
-        extensions.append(teams_extension(runtime.settings, runtime.dispatcher, runtime.store, service=teams))
-        extra_senders[TEAMS] = teams.reminder_sender()
-    extensions.append(reminder_extension(runtime.store, reloader=runtime.reloader, extra_senders=extra_senders))
-    return extensions
-
-
-def to_feedback(runtime: Runtime) -> FeedbackRecorder:
-    return PrivateFeedback(runtime.store, runtime.settings.log_user_ids)
-
-
 def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
-    """Serve Slack/Teams with reminders until SIGINT/SIGTERM, then stop cleanly (handlers/web.py:
-    no new events, work in flight finished within SHUTDOWN_GRACE_SECONDS) and close the database;
-    the process exit code."""
+    """Serve Slack/Teams with reminders until SIGINT/SIGTERM, then stop cleanly (no new events,
+    work in flight finished within SHUTDOWN_GRACE_SECONDS) and close the database; the process
+    exit code."""
     setup_logging(settings.log_level, settings.log_format, to_secrets(settings))
-    runtime = build_runtime(settings, kb)
+    core = build_core(settings, kb)
+
+    async def build() -> Server:
+        return assemble(core, build_platforms(core))
+
     try:
-        return run_server(settings, runtime.dispatcher, extensions=to_extensions(runtime),
-                          feedback=to_feedback(runtime), deduplicator=SqlEventDeduplicator(runtime.store))
+        return run_server(build, settings.host, settings.port)
     finally:
         # Last: every request, answer and reminder post that could still write has finished.
-        runtime.store.close()
+        core.store.close()
         log.info("database closed")

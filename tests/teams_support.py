@@ -22,8 +22,10 @@ from bot.engine import Engine
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.settings import Settings
 from bot.store import Store
-from handlers.teams import TeamsService, build_teams_service, teams_extension
-from handlers.web import build_web_app
+from handlers.runtime import to_health
+from handlers.server import build_server
+from handlers.teams.activities import TeamsService, build_teams_service
+from handlers.teams.platform import TeamsPlatform
 from tests.conftest import DATA_PATH
 from tests.fakes.fake_connector import FakeConnector
 
@@ -119,14 +121,13 @@ def teams_settings(tmp_path: Path, env: Mapping[str, str] | None = None) -> Sett
 @asynccontextmanager
 async def running_teams(tmp_path: Path, *, env: Mapping[str, str] | None = None,
                         kb: KnowledgeBase | None = None) -> AsyncIterator[TeamsRig]:
-    """The real aiohttp server (build_web_app + teams_extension) on 127.0.0.1, and a fake connector."""
+    """The real server with the Teams platform on 127.0.0.1, and a fake connector."""
     settings = teams_settings(tmp_path, env)
     store = Store(settings.database_url)
     dispatcher = Dispatcher(Engine(kb or load_knowledge(DATA_PATH)))
     service = build_teams_service(settings, dispatcher, store)
-    web_app = await build_web_app(settings, dispatcher,
-                                  extensions=[teams_extension(settings, dispatcher, store, service=service)])
-    runner = web.AppRunner(web_app, access_log=None)
+    server = build_server([TeamsPlatform(service)], health=lambda: to_health(settings, dispatcher))
+    runner = web.AppRunner(server.app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -28,22 +28,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from microsoft_agents.activity import Activity
 
+from bot.commands import COMMANDS, Commands, Services, split_first_word
 from bot.feedback import InMemoryFeedbackRecorder
 from bot.help import MAX_QUESTION_CHARS
 from bot.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
-from handlers.slack import (
-    InMemoryEventDeduplicator,
-    SlackBot,
-    SubcommandRegistry,
-    to_command_word,
-)
-from handlers.slack import to_question as to_slack_question
-from handlers.slack_blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
-from handlers.teams import TeamsBot, find_command
-from handlers.teams import to_question as to_teams_question
-from handlers.teams_cards import Card, SubmitPayload, to_card_activity
+from handlers.slack.blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
+from handlers.slack.listeners import InMemoryEventDeduplicator, SlackBot
+from handlers.slack.listeners import to_question as to_slack_question
+from handlers.teams.activities import TeamsBot
+from handlers.teams.activities import to_question as to_teams_question
+from handlers.teams.cards import Card, SubmitPayload, to_card_activity
 from tests.conftest import ROOT
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -169,8 +165,9 @@ def assert_safe_card(card: Card) -> None:
 
 @pytest.fixture(scope="module")
 def slack_bot() -> SlackBot:
-    return SlackBot(make_dispatcher(), InMemoryFeedbackRecorder(), deduplicator=InMemoryEventDeduplicator(),
-                    subcommands=SubcommandRegistry(), command="/renkei")
+    dispatcher = make_dispatcher()
+    return SlackBot(dispatcher, InMemoryFeedbackRecorder(), deduplicator=InMemoryEventDeduplicator(),
+                    commands=Commands(Services(knowledge=lambda: dispatcher.kb)), command="/renkei")
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +179,11 @@ def teams_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def teams_bot(teams_store: Store) -> TeamsBot:
-    return TeamsBot(make_dispatcher(), teams_store, InMemoryFeedbackRecorder())
+    dispatcher = make_dispatcher()
+    commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=teams_store.subscriptions,
+                                 deliveries=teams_store.ledger, reports=teams_store))
+    return TeamsBot(dispatcher, InMemoryFeedbackRecorder(), commands=commands, references=teams_store.references,
+                    subscriptions=teams_store.subscriptions)
 
 
 ACTIVITIES = Activities("http://127.0.0.1:9/")
@@ -202,8 +203,8 @@ def test_incoming_text_becomes_a_clean_question(text: str) -> None:
         assert question == question.strip()
         assert not LONE_SURROGATE.search(question) and not CONTROL.search(question)
         question.encode("utf-8")
-        to_command_word(question)
-        find_command(question)
+        split_first_word(question)
+        COMMANDS.parse(question)
 
 
 def test_mentions_become_readable_words() -> None:
@@ -254,7 +255,7 @@ def parse_or_refuse(parse: Callable[[Any], T], value: Any) -> T | None:
 @example(text="&" * 999)
 def test_slack_replies_never_carry_a_live_mention(slack_bot: SlackBot, text: str) -> None:
     for question, share in ((to_slack_question(text, BOT_USER_ID), False), (to_slack_question(text), True)):
-        message = slack_bot.to_reply(question, "slack:T:C:1.0", user_id="U1", share=share)
+        message, _ = asyncio.run(slack_bot.reply(question, "slack:T:C:1.0", channel="C", user_id="U1", share=share))
         assert_safe_slack_message(message)
         for action_id, value in button_values(message.blocks).items():
             payload = ButtonPayload.from_value(value)
@@ -278,7 +279,7 @@ def test_teams_cards_stay_valid_and_inert(teams_bot: TeamsBot, text: str) -> Non
 def test_the_console_answers_every_line(text: str) -> None:
     dispatcher = make_dispatcher()
     line = text.replace("\n", " ")
-    assert to_console_text(dispatcher.ask(line, "console")).strip()
+    assert to_console_text(asyncio.run(dispatcher.ask(line, "console"))).strip()
     out = io.StringIO()
     assert run_chat(dispatcher, io.StringIO(line + "\n"), out) == 0
     reply = out.getvalue().split(PROMPT)[1]

@@ -26,7 +26,7 @@ from bot.delivery import (
 from bot.knowledge import JST, Event, KnowledgeBase
 from bot.reminders import Action, Due, Reminder, Target
 from bot.store import Store
-from handlers.slack_reminders import SlackReminderSender
+from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events
 
@@ -81,7 +81,7 @@ def make_deliverer(store: Store, sender: Sender, waits: list[float], *, now: dat
         waits.append(seconds)
 
     policy = RetryPolicy(max_attempts=attempts, backoff_seconds=0.5)
-    return Deliverer(store, {"slack": sender}, policy=policy, clock=Clock(now or START - timedelta(days=1)),
+    return Deliverer(store.ledger, {"slack": sender}, policy=policy, clock=Clock(now or START - timedelta(days=1)),
                      sleep=record_sleep)
 
 
@@ -89,7 +89,7 @@ async def test_a_post_is_marked_sent(store: Store, kb: KnowledgeBase, event: Eve
     sender, waits = ScriptedSender(), list[float]()
     outcome = await make_deliverer(store, sender, waits).deliver(one_day(event), kb.document)
     assert outcome == "sent" and waits == []
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
     target, message = sender.attempts[0]
     assert target == C1 and message.event == event and message.late is False
@@ -99,7 +99,7 @@ async def test_a_post_is_marked_sent(store: Store, kb: KnowledgeBase, event: Eve
 async def test_a_late_reminder_is_marked_late(store: Store, kb: KnowledgeBase, event: Event) -> None:
     sender = ScriptedSender()
     assert await make_deliverer(store, sender, []).deliver(one_day(event, "late"), kb.document) == "late"
-    assert store.deliveries()[0].status == "late"
+    assert store.ledger.rows()[0].status == "late"
     assert sender.attempts[0][1].late is True
 
 
@@ -110,7 +110,7 @@ async def test_429_waits_retry_after_then_5xx_backs_off_then_posts_once(
     assert await make_deliverer(store, sender, waits).deliver(one_day(event), kb.document) == "sent"
     assert waits == [7.0, 1.0]  # Retry-After, then the second backoff step (0.5 × 2)
     assert len(sender.attempts) == 3
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.attempts, row.last_error) == ("sent", 3, "HTTP 500")
 
 
@@ -121,7 +121,7 @@ async def test_permanent_errors_are_not_retried_and_are_logged(
     with caplog.at_level(logging.ERROR, logger="bot.delivery"):
         assert await make_deliverer(store, sender, waits).deliver(one_day(event), kb.document) == "failed"
     assert len(sender.attempts) == 1 and waits == []
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.last_error) == ("failed", "channel_not_found")
     assert "channel_not_found (not retried)" in caplog.text
 
@@ -131,14 +131,14 @@ async def test_a_post_that_keeps_failing_is_marked_failed(store: Store, kb: Know
     waits: list[float] = []
     assert await make_deliverer(store, sender, waits, attempts=3).deliver(one_day(event), kb.document) == "failed"
     assert len(sender.attempts) == 3 and waits == [0.5, 1.0]
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.attempts) == ("failed", 3)
     assert row.last_error == "gave up after 3 attempts: timeout"
 
 
 async def test_a_reminder_claimed_elsewhere_is_not_posted(store: Store, kb: KnowledgeBase, event: Event) -> None:
     due = one_day(event)
-    assert store.claim(due.key, due.reminder.due_at)  # another process got there first
+    assert store.ledger.claim(due.key, due.reminder.due_at)  # another process got there first
     sender = ScriptedSender()
     assert await make_deliverer(store, sender, []).deliver(due, kb.document) == "skipped"
     assert sender.attempts == []
@@ -149,7 +149,7 @@ async def test_missed_reminders_are_recorded_once(store: Store, kb: KnowledgeBas
     deliverer = make_deliverer(store, ScriptedSender(), [])
     assert await deliverer.deliver(due, kb.document) == "missed"
     assert await deliverer.deliver(due, kb.document) == "skipped"
-    assert [(r.status, r.last_error) for r in store.deliveries()] == [("missed", "the event had started")]
+    assert [(r.status, r.last_error) for r in store.ledger.rows()] == [("missed", "the event had started")]
 
 
 async def test_retries_stop_when_the_event_starts(store: Store, kb: KnowledgeBase, event: Event) -> None:
@@ -159,10 +159,10 @@ async def test_retries_stop_when_the_event_starts(store: Store, kb: KnowledgeBas
     async def sleep_past_the_start(seconds: float) -> None:
         clock.now += timedelta(seconds=seconds)
 
-    deliverer = Deliverer(store, {"slack": sender}, clock=clock, sleep=sleep_past_the_start)
+    deliverer = Deliverer(store.ledger, {"slack": sender}, clock=clock, sleep=sleep_past_the_start)
     assert await deliverer.deliver(Due(Reminder(event, timedelta(hours=1)), C1, "late"), kb.document) == "missed"
     assert len(sender.attempts) == 1
-    assert store.deliveries()[0].status == "missed"
+    assert store.ledger.rows()[0].status == "missed"
 
 
 async def test_targets_without_a_sender_are_left_for_another_process(
@@ -170,7 +170,7 @@ async def test_targets_without_a_sender_are_left_for_another_process(
 ) -> None:
     due = Due(Reminder(event, timedelta(days=1)), Target("teams", "19:abc"), "send")
     assert await make_deliverer(store, ScriptedSender(), []).deliver(due, kb.document) == "skipped"
-    assert store.deliveries() == []
+    assert store.ledger.rows() == []
 
 
 async def test_a_long_retry_after_is_capped(store: Store, kb: KnowledgeBase, event: Event) -> None:
@@ -180,7 +180,7 @@ async def test_a_long_retry_after_is_capped(store: Store, kb: KnowledgeBase, eve
         waits.append(seconds)
 
     policy = RetryPolicy(max_attempts=2, max_retry_after_seconds=30.0)
-    deliverer = Deliverer(store, {"slack": ScriptedSender(RateLimited(3600.0))}, policy=policy,
+    deliverer = Deliverer(store.ledger, {"slack": ScriptedSender(RateLimited(3600.0))}, policy=policy,
                           clock=Clock(START - timedelta(days=1)), sleep=record_sleep)
     assert await deliverer.deliver(one_day(event), kb.document) == "sent"
     assert waits == [30.0]
@@ -196,7 +196,7 @@ def slack_deliverer(store: Store, api_url: str, waits: list[float], *, timeout: 
         waits.append(seconds)
         await asyncio.sleep(seconds)
 
-    return Deliverer(store, {"slack": SlackReminderSender(client)},
+    return Deliverer(store.ledger, {"slack": SlackReminderSender(client)},
                      policy=RetryPolicy(max_attempts=4, backoff_seconds=0.2),
                      clock=Clock(START - timedelta(days=1)), sleep=sleep)
 
@@ -220,7 +220,7 @@ async def test_fake_slack_429_then_500_then_ok_posts_once_after_the_wait(
     assert retried_at - rate_limited_at >= 0.9  # waited for Retry-After: 1 before trying again
     assert waits == [1.0, 0.4]
     assert all(c.body["channel"] == "C1" and c.token == "xoxb-test" for c in calls)
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.attempts) == ("sent", 3)
 
 
@@ -233,7 +233,7 @@ async def test_fake_slack_permanent_errors_fail_at_once(
         waits: list[float] = []
         assert await slack_deliverer(store, slack.api_url, waits).deliver(one_day(event), kb.document) == "failed"
         assert len(slack.calls_to("chat.postMessage")) == 1 and waits == []
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.last_error) == ("failed", code)
 
 
@@ -262,5 +262,5 @@ async def test_a_timeout_is_retried(store: Store, kb: KnowledgeBase, event: Even
         release.set()
         await runner.cleanup()
     assert len(hits) == 2 and waits == [0.2]
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "timeout")

@@ -19,6 +19,7 @@ import os
 import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,11 +32,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.knowledge import JST, load_knowledge
 from bot.logs import JsonFormatter
 from bot.settings import Settings
-from bot.store import SqlEventDeduplicator, Store
-from handlers.runtime import build_runtime, to_extensions, to_feedback
-from handlers.slack import THANKS
-from handlers.slack_blocks import FEEDBACK_DOWN_ACTION
-from handlers.web import SHUTDOWN_KEY
+from bot.store import Store
+from handlers.runtime import Core, assemble, build_core, build_platforms
+from handlers.slack.blocks import FEEDBACK_DOWN_ACTION
+from handlers.slack.listeners import THANKS
+from handlers.slack.platform import SlackPlatform
 from tests.conftest import DATA_PATH, ROOT
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (
@@ -43,11 +44,12 @@ from tests.fakes.slack_app import (
     CHANNEL,
     DM_CHANNEL,
     TEAM_ID,
+    RunningApp,
     block_action,
     direct_message,
     event_callback,
     mention,
-    running_app,
+    running_server,
     sign,
     slash_command,
     to_form,
@@ -234,7 +236,7 @@ async def test_ready_metrics_unanswered_questions_and_json_logs(slack: FakeSlack
 
     store = Store(bot.env["DATABASE_URL"])
     try:
-        interactions, votes = store.interactions(), store.votes()
+        interactions, votes = store.questions.all(), store.votes.all()
     finally:
         store.close()
     assert sorted(i.question for i in interactions) == [LUNCH, LUNCH, LUNCH + "?"]
@@ -332,6 +334,15 @@ async def wait_for_post_to(slack: FakeSlack, channel: str, *, timeout: float) ->
 # --- in process: what LOG_USER_IDS and LOG_MESSAGES change, and readiness ------------------------
 
 
+@asynccontextmanager
+async def running_core(core: Core) -> AsyncIterator[RunningApp]:
+    """The server `python app.py` assembles from `core`, served in this process."""
+    platforms = build_platforms(core)
+    (slack,) = [platform for platform in platforms if isinstance(platform, SlackPlatform)]
+    async with running_server(assemble(core, platforms), slack) as app:
+        yield app
+
+
 def runtime_settings(slack: FakeSlack, tmp_path: Path, **overrides: Any) -> Settings:
     settings = Settings(host="127.0.0.1", port=0, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
                         slack_api_url=slack.api_url, database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
@@ -343,12 +354,10 @@ async def test_user_ids_and_message_text_are_kept_only_when_configured(
     slack: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings = runtime_settings(slack, tmp_path, log_user_ids=True, log_messages=True)
-    runtime = build_runtime(settings, load_knowledge(DATA_PATH))
+    core = build_core(settings, load_knowledge(DATA_PATH))
     try:
         with caplog.at_level(logging.INFO, logger="handlers.runtime"):
-            async with running_app(settings, runtime.dispatcher, extensions=to_extensions(runtime),
-                                   feedback=to_feedback(runtime),
-                                   deduplicator=SqlEventDeduplicator(runtime.store)) as app:
+            async with running_core(core) as app:
                 await app.post_signed(json.dumps(event_callback(mention(f"<@UBOT> {LUNCH}"))), "application/json",
                                       secret=SIGNING_SECRET)
                 await app.settle()
@@ -358,10 +367,10 @@ async def test_user_ids_and_message_text_are_kept_only_when_configured(
                 await app.post_signed(to_form({"payload": json.dumps(vote)}), "application/x-www-form-urlencoded",
                                       secret=SIGNING_SECRET)
                 await app.settle()
-        (interaction,) = runtime.store.interactions()
-        (stored_vote,) = runtime.store.votes()
+        (interaction,) = core.store.questions.all()
+        (stored_vote,) = core.store.votes.all()
     finally:
-        runtime.store.close()
+        core.store.close()
     assert interaction.user_id == ASKER and stored_vote.user_id == ASKER
     [logged] = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.getMessage().startswith("answered")]
     assert logged["question"] == LUNCH and logged["user_id"] == ASKER and logged["kind"] == "fallback"
@@ -369,28 +378,28 @@ async def test_user_ids_and_message_text_are_kept_only_when_configured(
 
 async def test_readyz_fails_when_the_database_is_unusable(slack: FakeSlack, tmp_path: Path) -> None:
     settings = runtime_settings(slack, tmp_path)
-    runtime = build_runtime(settings, load_knowledge(DATA_PATH))
+    core = build_core(settings, load_knowledge(DATA_PATH))
     try:
-        async with running_app(settings, runtime.dispatcher, extensions=to_extensions(runtime)) as app:
+        async with running_core(core) as app:
             assert await app.get("/readyz") == (200, {"ready": True, "problems": []})
-            runtime.store.close()  # drop pooled connections; the next one opens the broken file
+            core.store.db.engine.dispose()  # drop pooled connections; the next one opens the broken file
             for leftover in tmp_path.glob("renkei.db-*"):
                 leftover.unlink()
             (tmp_path / "renkei.db").write_bytes(b"this is not a SQLite database" * 100)
             status, body = await app.get("/readyz")
             assert (await app.get("/healthz"))[0] == 200  # the process itself is up
     finally:
-        runtime.store.close()
+        core.store.close()
     assert status == 503 and body == {"ready": False, "problems": ["database not reachable"]}
 
 
 async def test_readyz_says_when_the_server_is_stopping(slack: FakeSlack, tmp_path: Path) -> None:
     settings = runtime_settings(slack, tmp_path)
-    runtime = build_runtime(settings, load_knowledge(DATA_PATH))
+    core = build_core(settings, load_knowledge(DATA_PATH))
     try:
-        async with running_app(settings, runtime.dispatcher, extensions=to_extensions(runtime)) as app:
-            app.web_app[SHUTDOWN_KEY].begin()
+        async with running_core(core) as app:
+            app.server.shutdown.begin()
             status, body = await app.get("/readyz")
     finally:
-        runtime.store.close()
+        core.store.close()
     assert status == 503 and body == {"ready": False, "problems": ["shutting down"]}

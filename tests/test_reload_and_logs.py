@@ -37,17 +37,17 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_valid_edit_is_served_and_listeners_follow(data_file: Path) -> None:
+async def test_a_valid_edit_is_served_and_listeners_follow(data_file: Path) -> None:
     dispatcher = make_dispatcher(data_file)
     seen: list[str] = []
     reloader = KnowledgeReloader(str(data_file), dispatcher, listeners=[lambda kb: seen.append(kb.path) or "ok"])
     edit(data_file, "3号会議室", "5号会議室")
     result = reloader.reload()
     assert result.ok and result.notes == ("ok",) and seen == [str(data_file)]
-    assert "5号会議室" in dispatcher.ask("室蘭の締結式の場所", "c1").sections[0].text
+    assert "5号会議室" in (await dispatcher.ask("室蘭の締結式の場所", "c1")).sections[0].text
 
 
-def test_an_invalid_edit_keeps_the_last_good_data(data_file: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_invalid_edit_keeps_the_last_good_data(data_file: Path, caplog: pytest.LogCaptureFixture) -> None:
     dispatcher = make_dispatcher(data_file)
     reloader = KnowledgeReloader(str(data_file), dispatcher)
     edit(data_file, 'start: "11:00"', 'start: "25:00"')
@@ -56,7 +56,7 @@ def test_an_invalid_edit_keeps_the_last_good_data(data_file: Path, caplog: pytes
     assert not result.ok
     assert any('partners[1].ceremony.start: not a time "25:00"' in p for p in result.problems)
     assert 'partners[1].ceremony.start: not a time "25:00"' in caplog.text
-    assert "3号会議室" in dispatcher.ask("室蘭の締結式の場所", "c1").sections[0].text
+    assert "3号会議室" in (await dispatcher.ask("室蘭の締結式の場所", "c1")).sections[0].text
 
 
 async def test_the_file_is_watched(data_file: Path) -> None:
@@ -74,10 +74,10 @@ async def test_the_file_is_watched(data_file: Path) -> None:
     stop.set()
     await asyncio.wait_for(watcher, 5)
     assert results and results[-1].ok
-    assert "青山 剛（テスト）" in "".join(dispatcher.ask("室蘭の出席者", "c1").sections[0].items)
+    assert "青山 剛（テスト）" in "".join((await dispatcher.ask("室蘭の出席者", "c1")).sections[0].items)
 
 
-def test_observers_see_every_answer_and_cannot_break_one(data_file: Path) -> None:
+async def test_observers_see_every_answer_and_cannot_break_one(data_file: Path) -> None:
     metrics = Metrics()
     seen: list[Asked] = []
 
@@ -88,8 +88,8 @@ def test_observers_see_every_answer_and_cannot_break_one(data_file: Path) -> Non
         raise RuntimeError("observer down")
 
     dispatcher = Dispatcher(Engine(load_knowledge(data_file)), clock=lambda: NOW, observers=[count, broken, seen.append])
-    assert dispatcher.ask("帯広の連携事項", "c1", platform="slack").kind == "answer"
-    dispatcher.ask("qwertyuiop", "c1", platform="slack")
+    assert (await dispatcher.ask("帯広の連携事項", "c1", platform="slack")).kind == "answer"
+    await dispatcher.ask("qwertyuiop", "c1", platform="slack")
     assert [a.answer.kind for a in seen] == ["answer", "fallback"]
     text = metrics.render().decode()
     assert 'renkei_questions_total{kind="answer",platform="slack"} 1.0' in text

@@ -231,8 +231,8 @@ def test_plan_lists_event_offset_jst_time_and_targets(review_kb: KnowledgeBase) 
 
 def test_reminders_report_names_configured_and_subscribed_targets(review_kb: KnowledgeBase, tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'renkei.db'}")
-    store.subscribe(C2, "U1")
-    store.subscribe(C1, "U2")  # also configured: listed once
+    store.subscriptions.subscribe(C2, "U1")
+    store.subscriptions.subscribe(C1, "U2")  # also configured: listed once
     settings = Settings.from_env({"REMINDER_CHANNELS": "C1"})
     now = datetime(2027, 4, 9, 20, 0, tzinfo=JST)
     report = reminders_report(settings, review_kb, now, store)

@@ -99,6 +99,6 @@ async def test_sigkill_around_a_due_time_then_restart_posts_each_reminder_once(
 def read_ledger(database_url: str) -> list[LedgerRow]:
     store = Store(database_url)
     try:
-        return store.deliveries()
+        return store.ledger.rows()
     finally:
         store.close()

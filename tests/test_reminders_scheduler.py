@@ -19,7 +19,7 @@ from bot.reminders import Target
 from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.store import Store
-from handlers.slack_reminders import SlackReminderSender
+from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
 
@@ -42,10 +42,10 @@ class Rig:
               ) -> ReminderScheduler:
         self.kb = kb
         client = AsyncWebClient(token="xoxb-test", base_url=self.slack.api_url, retry_handlers=[])
-        deliverer = Deliverer(self.store, {"slack": SlackReminderSender(client)},
+        deliverer = Deliverer(self.store.ledger, {"slack": SlackReminderSender(client)},
                               policy=RetryPolicy(max_attempts=3, backoff_seconds=0.1))
         self.scheduler = ReminderScheduler(
-            knowledge=lambda: self.current_kb, targets=lambda: list(targets), store=self.store,
+            knowledge=lambda: self.current_kb, targets=lambda: list(targets), ledger=self.store.ledger,
             deliverer=deliverer, sweep_seconds=sweep_seconds, grace=timedelta(seconds=30),
         )
         self.scheduler.start()
@@ -89,7 +89,7 @@ async def test_a_reminder_a_few_seconds_ahead_arrives_once(rig: Rig) -> None:
     assert len(rig.slack.calls_to("chat.postMessage")) == 1
     assert post.body["channel"] == "C1" and post.token == "xoxb-test"
     assert "旭川市との連携会議" in card_texts(post.body) and f"{start:%H:%M}～" in post.body["text"]
-    (row,) = rig.store.deliveries(event_id="soon")
+    (row,) = rig.store.ledger.rows(event_id="soon")
     assert row.status == "sent" and row.sent_at is not None and row.sent_at >= row.due_at
     assert scheduler.scheduled() == {}  # the date job ran and is gone
 
@@ -126,7 +126,7 @@ async def test_a_moved_event_fires_at_its_new_time(rig: Rig) -> None:
     await rig.slack.wait_for("chat.postMessage", 1, timeout=10)
     await asyncio.sleep(1.0)
     assert len(rig.slack.calls_to("chat.postMessage")) == 1
-    assert [r.status for r in rig.store.deliveries(event_id="moving")] == ["sent"]
+    assert [r.status for r in rig.store.ledger.rows(event_id="moving")] == ["sent"]
 
 
 async def test_catch_up_at_start_sends_late_once_and_records_missed(rig: Rig) -> None:
@@ -139,7 +139,7 @@ async def test_catch_up_at_start_sends_late_once_and_records_missed(rig: Rig) ->
     await asyncio.sleep(1.0)  # more sweeps
     assert len(rig.slack.calls_to("chat.postMessage")) == 1
     assert "遅れてお知らせ" in card_texts(post.body) and "旭川市との連携会議" in post.body["text"]
-    statuses = {(r.key.event_id, r.key.offset_seconds): r.status for r in rig.store.deliveries()}
+    statuses = {(r.key.event_id, r.key.offset_seconds): r.status for r in rig.store.ledger.rows()}
     assert statuses == {
         ("upcoming", 7 * 86400): "missed", ("upcoming", 86400): "late",
         ("started", 7 * 86400): "missed", ("started", 86400): "missed", ("started", 3600): "missed",
@@ -151,7 +151,7 @@ async def test_two_schedulers_on_one_database_post_once(rig: Rig) -> None:
     start = whole_minute_after(now, timedelta(seconds=20))
     kb = rig.load("kb", [event_entry("both", start, offsets=[offset_until(start, now + timedelta(seconds=1.5))])])
     rig.start(kb, targets=[C1, Target("slack", "C2")])
-    other = Rig(rig.slack, Store(rig.store.engine.url.render_as_string(hide_password=False)), rig.tmp_path)
+    other = Rig(rig.slack, Store(rig.store.db.engine.url.render_as_string(hide_password=False)), rig.tmp_path)
     second = other.start(kb, targets=[C1, Target("slack", "C2")])
     try:
         posts = await rig.slack.wait_for("chat.postMessage", 2, timeout=10)

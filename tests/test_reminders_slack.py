@@ -1,9 +1,11 @@
 """The Slack side of reminders: signed `/renkei remind|schedule|reload` requests to the real app
-(handlers.web + the reminder extension) and the reminder card, all against the fake Slack API."""
+(handlers.server, the process's commands and the reminder extension) and the reminder card, all
+against the fake Slack API."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,15 +14,18 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commands import COMMANDS
 from bot.delivery import ReminderMessage
+from bot.dispatch import Dispatcher
 from bot.knowledge import JST, KnowledgeBase, Person
 from bot.reload import KnowledgeReloader
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
 from bot.store import Store
-from handlers.reminder_extension import SERVICES_KEY, reminder_extension
-from handlers.slack import SUBCOMMANDS
-from handlers.slack_reminders import ReminderServices, SlackReminderSender, to_reminder_message
+from handlers.reminders import Reminders
+from handlers.runtime import build_commands
+from handlers.slack.reminders import SlackReminderSender, build_reminder_client, to_reminder_message
+from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     ASKER,
@@ -48,9 +53,29 @@ def settings(slack: FakeSlack, tmp_path: Path, data_path: Path) -> Settings:
                          database_url=f"sqlite:///{tmp_path / 'renkei.db'}")
 
 
+@asynccontextmanager
+async def running_reminders(settings: Settings, store: Store, dispatcher: Dispatcher | None = None,
+                            reloader: KnowledgeReloader | None = None) -> AsyncIterator[RunningApp]:
+    """The app as `python app.py` wires it: one reloader shared by `reload` and the scheduler.
+    The dispatcher's clock (which the commands follow) is after every bundled ceremony."""
+    dispatcher = dispatcher or make_dispatcher(NOW)
+    reloader = reloader or KnowledgeReloader(settings.data_path, dispatcher)
+    commands = build_commands(settings, dispatcher, store, reloader)
+    reminders = Reminders(settings, store, dispatcher,
+                          senders={"slack": SlackReminderSender(build_reminder_client(settings))})
+    reloader.listeners.append(reminders.reschedule)
+    async with running_app(settings, dispatcher, commands=commands, plugins=(reminders,)) as running:
+        yield running
+
+
+def reminders_of(app: RunningApp) -> Reminders:
+    (reminders,) = [plugin for plugin in app.server.plugins if isinstance(plugin, Reminders)]
+    return reminders
+
+
 @pytest.fixture()
 async def app(settings: Settings, store: Store) -> AsyncIterator[RunningApp]:
-    async with running_app(settings, make_dispatcher(), extensions=[reminder_extension(store)]) as running:
+    async with running_reminders(settings, store) as running:
         yield running
 
 
@@ -75,7 +100,7 @@ async def test_subscribe_list_and_unsubscribe_through_signed_slash_commands(
     on = await command(app, slack, "remind on")
     assert on["response_type"] == "in_channel"
     assert f"<@{ASKER}> さんがこのチャンネルで締結式・イベントのリマインダーを有効にしました" in on["text"]
-    subscription = store.subscription(Target("slack", CHANNEL))
+    subscription = store.subscriptions.subscription(Target("slack", CHANNEL))
     assert subscription is not None and subscription.user_id == ASKER
     again = await command(app, slack, "remind on", user="U0OTHER")
     assert "すでに" in again["text"] and again["response_type"] == "ephemeral"
@@ -86,7 +111,7 @@ async def test_subscribe_list_and_unsubscribe_through_signed_slash_commands(
 
     off = await command(app, slack, "remind off")
     assert off["response_type"] == "in_channel" and "停止しました" in off["text"]
-    assert store.subscriptions() == []
+    assert store.subscriptions.all() == []
     assert "設定になっていません" in (await command(app, slack, "remind off"))["text"]
 
 
@@ -94,8 +119,8 @@ async def test_remind_list_reports_failed_deliveries(app: RunningApp, slack: Fak
     due = datetime(2027, 4, 9, 14, 0, tzinfo=JST)
     for channel, reason in [(CHANNEL, "not_in_channel"), ("C0OTHER", "channel_not_found")]:
         key = DeliveryKey("asahikawa-review", due + timedelta(days=1), 86400, "slack", channel)
-        store.claim(key, due)
-        store.mark_failed(key, reason)
+        store.ledger.claim(key, due)
+        store.ledger.mark_failed(key, reason)
     listed = await command(app, slack, "remind list")
     assert "送信できなかったリマインダー" in listed["text"] and "`not_in_channel`" in listed["text"]
     assert "channel_not_found" not in listed["text"]  # another channel's failure
@@ -103,7 +128,7 @@ async def test_remind_list_reports_failed_deliveries(app: RunningApp, slack: Fak
 
 async def test_reminder_channels_show_in_list(slack: FakeSlack, settings: Settings, store: Store) -> None:
     configured = replace(settings, reminder_channels=(CHANNEL,))
-    async with running_app(configured, make_dispatcher(), extensions=[reminder_extension(store)]) as app:
+    async with running_reminders(configured, store) as app:
         listed = await command(app, slack, "remind list")
         off = await command(app, slack, "remind off")
     assert "REMINDER_CHANNELS で設定" in listed["text"] and "REMINDER_CHANNELS" in off["text"]
@@ -118,7 +143,7 @@ async def test_schedule_names_the_last_ceremony_held(app: RunningApp, slack: Fak
 async def test_help_lists_the_reminder_subcommands(app: RunningApp, slack: FakeSlack) -> None:
     text = str((await command(app, slack, "help"))["blocks"])
     assert "remind on|off|list" in text and "schedule" in text and "reload" in text
-    assert SUBCOMMANDS.find("remind") is None  # the module-wide registry is left as it was
+    assert [entry.name for entry in COMMANDS] == ["help", "list", "schedule", "remind", "report", "reload"]
 
 
 async def test_reload_is_for_admins_and_reschedules(
@@ -126,7 +151,7 @@ async def test_reload_is_for_admins_and_reschedules(
 ) -> None:
     refused = await command(app, slack, "reload")
     assert "管理者" in refused["text"]
-    services: ReminderServices = app.web_app[SERVICES_KEY]
+    services = reminders_of(app)
     assert services.scheduler is not None and services.scheduler.scheduled() == {}
 
     start = datetime(2099, 4, 10, 14, 0, tzinfo=JST)
@@ -146,10 +171,10 @@ async def test_reload_is_for_admins_and_reschedules(
 
 async def test_a_hot_reload_reschedules_too(slack: FakeSlack, settings: Settings, store: Store,
                                             data_path: Path) -> None:
-    dispatcher = make_dispatcher()
+    dispatcher = make_dispatcher(NOW)
     reloader = KnowledgeReloader(str(data_path), dispatcher)
-    async with running_app(settings, dispatcher, extensions=[reminder_extension(store, reloader=reloader)]) as app:
-        services: ReminderServices = app.web_app[SERVICES_KEY]
+    async with running_reminders(settings, store, dispatcher, reloader) as app:
+        services = reminders_of(app)
         assert services.scheduler is not None
         write_knowledge(data_path, [event_entry("watched", datetime(2099, 1, 5, 0, 0, tzinfo=JST))])
         result = await reloader.reload_async()  # what the file watcher does on a save
@@ -164,8 +189,8 @@ async def test_scheduler_off_answers_commands_without_scheduling(
     slack: FakeSlack, settings: Settings, store: Store,
 ) -> None:
     off = replace(settings, scheduler_enabled=False)
-    async with running_app(off, make_dispatcher(), extensions=[reminder_extension(store)]) as app:
-        assert app.web_app[SERVICES_KEY].scheduler is None
+    async with running_reminders(off, store) as app:
+        assert reminders_of(app).scheduler is None
         reloaded = await command(app, slack, "reload", user=ADMIN)
         assert "SCHEDULER=off" in reloaded["text"]
         await command(app, slack, "remind on")

@@ -16,9 +16,15 @@ from bot.feedback import Vote
 from bot.insights import build_report, to_interaction
 from bot.settings import Settings
 from bot.store import Store
-from handlers.slack_blocks import MAX_MESSAGE_BLOCKS, MAX_TEXT_CHARS, escape_mrkdwn
-from handlers.slack_report import FULL_REPORT_HINT, report_extension, to_report_message
-from handlers.teams_cards import to_card_activity, to_card_text, to_report_card
+from handlers.runtime import build_commands
+from handlers.slack.blocks import (
+    FULL_REPORT_HINT,
+    MAX_MESSAGE_BLOCKS,
+    MAX_TEXT_CHARS,
+    escape_mrkdwn,
+    to_report_message,
+)
+from handlers.teams.cards import to_card_activity, to_card_text, to_report_card
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -50,10 +56,10 @@ def fill(store: Store, unanswered: int = 0) -> str:
     rows += [to_interaction(f"質問その{n}について詳しく教えてください【{'長' * 80}】{n}", "slack", f"C{n}", fallback, NOW)
              for n in range(unanswered)]
     for row in rows:
-        store.record_interaction(row)
-    store.record_vote(Vote("slack", "C1", "", "帯広の連携事項", False, NOW, "answer", "cooperation"))
-    store.record_vote(Vote("teams", "T1", "", "帯広の連携事項", True, NOW, "answer", "cooperation"))
-    return build_report(store.interactions(), store.votes())
+        store.questions.add(row)
+    store.votes.add(Vote("slack", "C1", "", "帯広の連携事項", False, NOW, "answer", "cooperation"))
+    store.votes.add(Vote("teams", "T1", "", "帯広の連携事項", True, NOW, "answer", "cooperation"))
+    return build_report(store.questions.all(), store.votes.all())
 
 
 # --- Slack ---------------------------------------------------------------------------------------
@@ -67,7 +73,8 @@ def store(tmp_path: Path) -> Store:
 @pytest.fixture()
 async def app(slack: FakeSlack, store: Store) -> AsyncIterator[RunningApp]:
     settings = make_settings(slack, admin_user_ids=(ADMIN,))
-    async with running_app(settings, make_dispatcher(), extensions=[report_extension(store)]) as running:
+    dispatcher = make_dispatcher()
+    async with running_app(settings, dispatcher, commands=build_commands(settings, dispatcher, store)) as running:
         yield running
 
 
@@ -84,7 +91,7 @@ async def test_slack_report_is_for_admins_and_matches_the_cli(app: RunningApp, s
                                                               store: Store) -> None:
     report = fill(store)
     refused = await command(app, slack, "report")
-    assert "管理者（ADMIN_USER_IDS）のみ" in refused["text"] and "ランチ" not in json.dumps(refused, ensure_ascii=False)
+    assert refused["text"] == "この操作は管理者のみ実行できます。" and "ランチ" not in json.dumps(refused, ensure_ascii=False)
 
     reply = await command(app, slack, "report", user=ADMIN)
     assert reply["response_type"] == "ephemeral"

@@ -56,7 +56,7 @@ async def test_sigterm_finishes_the_reminder_post_and_the_request_in_flight_then
     answer = next(post for post in posts if post.body["channel"] == CHANNEL)
     assert "室蘭" in str(answer.body)  # the in-flight question was answered before the exit
     store = Store(database_url)
-    rows = store.deliveries()
+    rows = store.ledger.rows()
     store.close()
     assert [(row.key.target_id, row.status, row.attempts) for row in rows] == [(REMINDER_CHANNEL, "sent", 1)]
     for expected in ("SIGTERM received", "reminder scheduler stopped", "stopped", "database closed"):

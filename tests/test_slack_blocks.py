@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
 from bot.answer import Answer, Choice, Citation, EventStatus, Section, Source
+from bot.commands import COMMANDS, to_help_view, to_partners_view, to_schedule_view
 from bot.knowledge import JST
-from handlers.slack_blocks import (
+from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_UP_ACTION,
     MAX_BUTTON_TEXT_CHARS,
@@ -28,6 +29,7 @@ from handlers.slack_blocks import (
     to_home_view,
     to_list_message,
     to_plain_text,
+    to_schedule_message,
     truncate,
     unescape_mrkdwn,
 )
@@ -183,24 +185,30 @@ def test_foreign_button_values_are_rejected(value: str) -> None:
 # --- help, list, App Home ------------------------------------------------------------------------
 
 
-def test_help_list_and_home_round_trip() -> None:
+def test_help_list_schedule_and_home_round_trip() -> None:
     dispatcher = make_dispatcher()
-    kb = dispatcher.kb
-    help_message = to_help_message(kb, "/renkei", [("help", "使い方"), ("remind on|off", "リマインダー")])
-    list_message = to_list_message(kb)
-    home = to_home_view(kb, dispatcher.clock(), "/renkei")
+    kb, now = dispatcher.kb, dispatcher.clock()
+    help_message = to_help_message(to_help_view(kb, COMMANDS), "/renkei")
+    list_message = to_list_message(to_partners_view(kb, now))
+    schedule_message = to_schedule_message(to_schedule_view(kb, now))
+    home = to_home_view(to_partners_view(kb, now, with_intro=True), "/renkei")
 
-    for blocks in (help_message.blocks, list_message.blocks, home["blocks"]):
+    for blocks in (help_message.blocks, list_message.blocks, schedule_message.blocks, home["blocks"]):
         assert_round_trips(blocks)
     View(**home).validate_json()
-    assert "/renkei remind on|off" in "\n".join(to_texts(help_message.blocks))
+    assert "/renkei remind on|off|list" in "\n".join(to_texts(help_message.blocks))
     assert all(partner.theme in "\n".join(to_texts(list_message.blocks)) for partner in kb.partners)
+    assert "室蘭市との覚書締結式" in schedule_message.text and "⏳ 開催予定" in str(schedule_message.blocks)
 
 
 def test_home_marks_held_and_upcoming_ceremonies() -> None:
     kb = make_dispatcher().kb
-    before_all = "\n".join(to_texts(to_home_view(kb, datetime(2019, 12, 17, tzinfo=JST), "/renkei")))
-    after_all = "\n".join(to_texts(to_home_view(kb, datetime(2020, 3, 1, tzinfo=JST), "/renkei")))
+
+    def home_text(now: datetime) -> str:
+        return "\n".join(to_texts(to_home_view(to_partners_view(kb, now, with_intro=True), "/renkei")))
+
+    before_all = home_text(datetime(2019, 12, 17, tzinfo=JST))
+    after_all = home_text(datetime(2020, 3, 1, tzinfo=JST))
 
     assert before_all.count("開催予定") == 3 and "開催済み" not in before_all
     assert after_all.count("開催済み") == 3 and "開催予定" not in after_all

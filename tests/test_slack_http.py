@@ -1,6 +1,6 @@
 """The Slack app in HTTP mode, end to end on 127.0.0.1.
 
-Signed requests go over real HTTP to the real Bolt AsyncApp served by handlers.web; every Web API
+Signed requests go over real HTTP to the real Bolt AsyncApp served by handlers.server; every Web API
 call and response_url post lands on the fake Slack server, which records it. Expected messages
 are rendered from a second dispatcher asked the same questions in the same conversations, so
 these tests check routing, threading, context and rendering whatever the engine answers; the
@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 
 from bot.answer import Conversation
+from bot.commands import Notice, Reply, Request, Services
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM, CommandReply, CommandRequest, SubcommandRegistry, to_user_key
-from handlers.slack_blocks import (
+from bot.logs import install_secret_filter, remove_secret_filter
+from handlers.slack.blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
     SHARE_ACTION,
@@ -30,7 +31,8 @@ from handlers.slack_blocks import (
     Message,
     to_answer_message,
 )
-from handlers.web import DISPATCHER_KEY, install_secret_filter, remove_secret_filter
+from handlers.slack.listeners import PLATFORM, to_user_key
+from tests.command_support import declared
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (
     ASKER,
@@ -61,11 +63,11 @@ async def app(slack: FakeSlack, feedback: InMemoryFeedbackRecorder) -> AsyncIter
         yield running
 
 
-def expected_answers(*questions: str, conversation_id: str, share: bool = False) -> list[Message]:
+async def expected_answers(*questions: str, conversation_id: str, share: bool = False) -> list[Message]:
     """What the app should send for `questions` asked in turn in one conversation."""
     reference = make_dispatcher()
     return [
-        to_answer_message(reference.ask(question, conversation_id),
+        to_answer_message(await reference.ask(question, conversation_id),
                           AnswerOptions(question, conversation_id, share_button=share))
         for question in questions
     ]
@@ -97,7 +99,7 @@ async def test_mention_is_answered_in_its_thread_with_the_bot_token(app: Running
 
     assert status == 200
     [post] = slack.calls_to("chat.postMessage")
-    [expected] = expected_answers(QUESTION, conversation_id=thread_conversation("1700000000.000100"))
+    [expected] = await expected_answers(QUESTION, conversation_id=thread_conversation("1700000000.000100"))
     assert post.token == BOT_TOKEN
     assert post.body["channel"] == CHANNEL
     assert post.body["thread_ts"] == "1700000000.000100"
@@ -117,8 +119,8 @@ async def test_follow_up_in_the_same_thread_keeps_context(app: RunningApp, slack
     await app.settle()
 
     _, follow_up, elsewhere = slack.calls_to("chat.postMessage")
-    in_thread = expected_answers(QUESTION, "締結式の場所は?", conversation_id=thread_conversation(parent))
-    [fresh] = expected_answers("締結式の場所は?", conversation_id=thread_conversation("1700000000.000300"))
+    in_thread = await expected_answers(QUESTION, "締結式の場所は?", conversation_id=thread_conversation(parent))
+    [fresh] = await expected_answers("締結式の場所は?", conversation_id=thread_conversation("1700000000.000300"))
     assert follow_up.body["thread_ts"] == parent
     assert follow_up.body["blocks"] == in_thread[1].blocks
     assert elsewhere.body["thread_ts"] == "1700000000.000300"
@@ -131,7 +133,7 @@ async def test_direct_message_is_answered_in_the_dm(app: RunningApp, slack: Fake
 
     assert status == 200
     [post] = slack.calls_to("chat.postMessage")
-    [expected] = expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
+    [expected] = await expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
     assert post.body["channel"] == DM_CHANNEL
     assert "thread_ts" not in post.body or post.body["thread_ts"] is None
     assert post.body["blocks"] == expected.blocks
@@ -179,7 +181,7 @@ async def test_a_question_starting_with_a_subcommand_word_is_still_a_question(ap
     await app.settle()
 
     [post] = slack.calls_to("chat.postMessage")
-    [expected] = expected_answers(question, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
+    [expected] = await expected_answers(question, conversation_id=f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
     assert post.body["blocks"] == expected.blocks
 
 
@@ -191,9 +193,9 @@ async def test_over_long_question_is_refused_without_asking_the_engine(app: Runn
     [post] = slack.calls_to("chat.postMessage")
     assert "長すぎます" in post.body["text"]
     assert "1,001文字" in post.body["text"]
-    dispatcher = app.web_app[DISPATCHER_KEY]
+    dispatcher = app.slack.bot.dispatcher
     conversation_id = f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}"
-    assert dispatcher.conversations.get(conversation_id, dispatcher.clock()) == Conversation()
+    assert await dispatcher.conversations.get(conversation_id, dispatcher.clock()) == Conversation()
 
 
 # --- retries and signatures ----------------------------------------------------------------------
@@ -257,7 +259,7 @@ async def test_slash_question_is_answered_ephemerally_with_a_share_button(app: R
 
     assert (status, text) == (200, "")
     [response] = slack.calls_to("response_url")
-    [expected] = expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}", share=True)
+    [expected] = await expected_answers(QUESTION, conversation_id=f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}", share=True)
     assert response.path.endswith("/cmd")
     assert response.body["response_type"] == "ephemeral"
     assert response.body["blocks"] == expected.blocks
@@ -290,38 +292,37 @@ async def test_slash_list_names_every_partner_and_theme(app: RunningApp, slack: 
         assert partner.theme in rendered
 
 
-async def test_registered_subcommand_is_routed_with_its_arguments(slack: FakeSlack) -> None:
-    received: list[CommandRequest] = []
+async def test_a_declared_command_is_routed_with_its_arguments(slack: FakeSlack) -> None:
+    received: list[Request] = []
 
-    async def remind(request: CommandRequest) -> CommandReply:
+    async def remind_later(request: Request, services: Services) -> Reply:
         received.append(request)
-        return CommandReply.from_text(f"リマインダーを{request.arguments}にしました", visible=True)
+        return Notice.of(f"リマインダーを{request.arguments}にしました", visible=True)
 
-    registry = SubcommandRegistry()
-    registry.register("remind", remind, description="締結式のリマインダー", usage="on|off|list")
-    async with running_app(make_settings(slack), make_dispatcher(), subcommands=registry) as app:
-        await app.post_command(slash_command("remind  on", response_url=slack.response_url("remind")))
-        await app.post_command(slash_command("help", response_url=slack.response_url("help")))
-        await app.settle()
+    with declared("later", remind_later, usage="on|off", takes_arguments=True, description="あとで知らせる"):
+        async with running_app(make_settings(slack), make_dispatcher()) as app:
+            await app.post_command(slash_command("ＬＡＴＥＲ  on", response_url=slack.response_url("later")))
+            await app.post_command(slash_command("help", response_url=slack.response_url("help")))
+            await app.settle()
 
     [request] = received
-    assert (request.name, request.arguments, request.user_id, request.channel_id) == ("remind", "on", ASKER, CHANNEL)
+    assert (request.platform, request.arguments, request.user.user_id) == ("slack", "on", ASKER)
+    assert request.target is not None and request.target.id == CHANNEL and not request.is_admin
     assert request.conversation_id == f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
-    remind_response, help_response = slack.calls_to("response_url")
-    assert remind_response.body["response_type"] == "in_channel"
-    assert "リマインダーをonにしました" in remind_response.body["text"]
-    assert "/renkei remind on|off|list" in all_text(help_response)
+    later_response, help_response = slack.calls_to("response_url")
+    assert later_response.body["response_type"] == "in_channel"
+    assert "リマインダーをonにしました" in later_response.body["text"]
+    assert "/renkei later on|off" in all_text(help_response)
 
 
-async def test_failing_subcommand_gets_an_apology(slack: FakeSlack) -> None:
-    async def broken(request: CommandRequest) -> CommandReply:
+async def test_failing_command_gets_an_apology(slack: FakeSlack) -> None:
+    async def broken(request: Request, services: Services) -> Reply:
         raise RuntimeError("boom")
 
-    registry = SubcommandRegistry()
-    registry.register("report", broken, description="集計")
-    async with running_app(make_settings(slack), make_dispatcher(), subcommands=registry) as app:
-        status, _ = await app.post_command(slash_command("report", response_url=slack.response_url()))
-        await app.settle()
+    with declared("broken", broken):
+        async with running_app(make_settings(slack), make_dispatcher()) as app:
+            status, _ = await app.post_command(slash_command("broken", response_url=slack.response_url()))
+            await app.settle()
 
     assert status == 200
     [response] = slack.calls_to("response_url")
@@ -344,7 +345,7 @@ async def test_share_button_posts_the_answer_visibly_and_removes_the_ephemeral(a
     assert status == 200
     _, shared, deleted = slack.calls_to("response_url")
     conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}"
-    _, expected = expected_answers(QUESTION, QUESTION, conversation_id=conversation_id)
+    _, expected = await expected_answers(QUESTION, QUESTION, conversation_id=conversation_id)
     assert shared.body["response_type"] == "in_channel"
     assert shared.body["replace_original"] is False
     assert shared.body["blocks"] == expected.blocks
@@ -365,7 +366,7 @@ async def test_choice_on_a_visible_answer_updates_that_message(app: RunningApp, 
 
     assert status == 200
     [update] = slack.calls_to("chat.update")
-    _, expected = expected_answers(QUESTION, "締結式の場所は?", conversation_id=conversation_id)
+    _, expected = await expected_answers(QUESTION, "締結式の場所は?", conversation_id=conversation_id)
     assert (update.body["channel"], update.body["ts"]) == (CHANNEL, "1700000000.000401")
     assert update.body["blocks"] == expected.blocks
     assert slack.calls_to("response_url") == []
@@ -380,7 +381,7 @@ async def test_choice_on_an_ephemeral_answer_replaces_it_via_response_url(app: R
     await app.settle()
 
     [response] = slack.calls_to("response_url")
-    [expected] = expected_answers("室蘭の締結式はいつ?", conversation_id=conversation_id, share=True)
+    [expected] = await expected_answers("室蘭の締結式はいつ?", conversation_id=conversation_id, share=True)
     assert response.body["replace_original"] is True
     assert response.body["blocks"] == expected.blocks
     assert slack.calls_to("chat.update") == []
@@ -544,6 +545,6 @@ async def test_engine_content_clarification_choice_answers_in_place(app: Running
 
     [update] = slack.calls_to("chat.update")
     chosen = ButtonPayload.from_value(obihiro["value"]).question
-    _, expected = expected_answers("連携事項は?", chosen, conversation_id=thread_conversation("1700000000.000600"))
+    _, expected = await expected_answers("連携事項は?", chosen, conversation_id=thread_conversation("1700000000.000600"))
     assert update.body["blocks"] == expected.blocks
     assert "プロモーション活動" in all_text(update)

@@ -1,4 +1,4 @@
-"""handlers.web.serve end to end, its extension hooks, and the Slack adapter's small parts."""
+"""The server end to end with the Slack platform and other plug-ins, and the Slack adapter's small parts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import logging
 import logging.handlers
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -19,30 +18,15 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commands import Commands, Services
 from bot.feedback import InMemoryFeedbackRecorder, Vote
 from bot.knowledge import JST
+from bot.logs import install_secret_filter, remove_secret_filter, to_secrets
 from bot.settings import Settings, SettingsError
-from handlers.slack import (
-    SUBCOMMANDS,
-    CommandReply,
-    CommandRequest,
-    InMemoryEventDeduplicator,
-    SubcommandRegistry,
-    build_slack_app,
-    build_web_client,
-    register_subcommand,
-    to_command_word,
-    to_question,
-)
-from handlers.web import (
-    DISPATCHER_KEY,
-    SLACK_KEY,
-    install_secret_filter,
-    remove_secret_filter,
-    run_server,
-    serve,
-    to_secrets,
-)
+from handlers.runtime import to_health
+from handlers.server import Plugin, Server, build_server, run_server, serve
+from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question
+from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     BOT_TOKEN,
@@ -76,10 +60,22 @@ async def wait_until_healthy(base_url: str, http: aiohttp.ClientSession) -> dict
 # --- serve() -------------------------------------------------------------------------------------
 
 
+def slack_server(settings: Settings, *plugins: Plugin) -> Server:
+    """The server with Slack (when configured) and `plugins`; build it on the loop that serves it."""
+    dispatcher = make_dispatcher()
+    commands = Commands(Services(knowledge=lambda: dispatcher.kb))
+    slack = [SlackPlatform(settings, dispatcher, commands=commands)] if settings.slack_enabled else []
+    return build_server([*slack, *plugins], health=lambda: to_health(settings, dispatcher))
+
+
+def serving(settings: Settings, stop: asyncio.Event, *plugins: Plugin) -> asyncio.Task[None]:
+    return asyncio.create_task(serve(slack_server(settings, *plugins), settings.host, settings.port, stop=stop))
+
+
 async def test_serve_answers_signed_events_and_stops_cleanly(slack: FakeSlack) -> None:
     settings = make_settings(slack, port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     base_url = f"http://127.0.0.1:{settings.port}"
     async with aiohttp.ClientSession() as http:
         health = await wait_until_healthy(base_url, http)
@@ -98,44 +94,49 @@ async def test_serve_answers_signed_events_and_stops_cleanly(slack: FakeSlack) -
     assert post.body["channel"] == "C0CHAN"
 
 
-async def test_extensions_add_routes_and_hooks_on_the_same_app(slack: FakeSlack) -> None:
+async def test_plugins_add_routes_health_readiness_and_a_lifecycle(slack: FakeSlack) -> None:
     settings = make_settings(slack, port=free_port())
     lifecycle: list[str] = []
-    seen: dict[str, object] = {}
 
-    async def teams_messages(request: web.Request) -> web.Response:
-        return web.json_response({"partners": len(request.app[DISPATCHER_KEY].kb.partners)})
+    class Messages(Plugin):
+        def routes(self) -> list[web.RouteDef]:
+            return [web.post("/api/messages", self.handle)]
 
-    async def scheduler(web_app: web.Application) -> AsyncIterator[None]:
-        lifecycle.append("started")
-        seen["api_url"] = web_app[SLACK_KEY].client.base_url
-        yield
-        lifecycle.append("stopped")
+        async def handle(self, request: web.Request) -> web.Response:
+            return web.json_response({"handled": True})
 
-    def attach(web_app: web.Application) -> None:
-        web_app.router.add_post("/api/messages", teams_messages)
-        web_app.cleanup_ctx.append(scheduler)
+        async def start(self) -> None:
+            lifecycle.append("started")
+
+        async def stop_receiving(self) -> None:
+            lifecycle.append("stop receiving")
+
+        async def finish(self, seconds: float) -> None:
+            lifecycle.append(f"finished within {seconds:.0f} s")
+
+        async def health(self) -> dict[str, object]:
+            return {"messages": "up"}
 
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), extensions=[attach], stop=stop))
+    server = serving(settings, stop, Messages())
     async with aiohttp.ClientSession() as http:
         base_url = f"http://127.0.0.1:{settings.port}"
-        await wait_until_healthy(base_url, http)
+        health = await wait_until_healthy(base_url, http)
         async with http.post(f"{base_url}/api/messages") as response:
-            teams = await response.json()
+            handled = await response.json()
         stop.set()
         await server
 
-    assert teams == {"partners": 3}
-    assert lifecycle == ["started", "stopped"]
-    assert seen["api_url"] == slack.api_url
+    assert handled == {"handled": True}
+    assert health["messages"] == "up" and health["slack"] == "http"
+    assert lifecycle == ["started", "stop receiving", "finished within 10 s"]
 
 
 async def test_socket_mode_survives_a_refused_connection_and_closes_on_stop(slack: FakeSlack) -> None:
     slack.fail("apps.connections.open", 200, error="invalid_auth", times=None)
     settings = make_settings(slack, socket_mode=True, port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     async with aiohttp.ClientSession() as http:
         health = await wait_until_healthy(f"http://127.0.0.1:{settings.port}", http)
         await slack.wait_for("apps.connections.open")
@@ -149,7 +150,7 @@ async def test_socket_mode_survives_a_refused_connection_and_closes_on_stop(slac
 async def test_socket_mode_connection_is_closed_on_stop(slack: FakeSlack) -> None:
     settings = make_settings(slack, socket_mode=True, port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     await slack.wait_for_socket()
     assert slack.socket_count == 1
     stop.set()
@@ -162,7 +163,7 @@ async def test_socket_mode_connection_is_closed_on_stop(slack: FakeSlack) -> Non
 async def test_without_slack_only_health_is_served() -> None:
     settings = Settings(host="127.0.0.1", port=free_port())
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(settings, make_dispatcher(), stop=stop))
+    server = serving(settings, stop)
     async with aiohttp.ClientSession() as http:
         base_url = f"http://127.0.0.1:{settings.port}"
         health = await wait_until_healthy(base_url, http)
@@ -181,7 +182,10 @@ def test_run_server_reports_a_port_in_use() -> None:
         taken.listen()
         settings = Settings(host="127.0.0.1", port=taken.getsockname()[1])
 
-        assert run_server(settings, make_dispatcher()) == 1
+        async def build() -> Server:
+            return slack_server(settings)
+
+        assert run_server(build, settings.host, settings.port) == 1
 
 
 # --- secrets in logs -----------------------------------------------------------------------------
@@ -220,73 +224,23 @@ def test_to_question_makes_slack_markup_readable(text: str, question: str) -> No
     assert to_question(text, "UBOT") == question
 
 
-def test_to_command_word_normalises_width_and_case() -> None:
-    assert to_command_word("ＨＥＬＰ  me please") == ("help", "me please")
-    assert to_command_word("remind　on") == ("remind", "on")
-    assert to_command_word("") == ("", "")
-
-
-def test_deduplicator_claims_once_and_forgets_after_ttl() -> None:
+async def test_deduplicator_claims_once_and_forgets_after_ttl() -> None:
     now = [0.0]
     dedup = InMemoryEventDeduplicator(ttl_seconds=60, max_events=2, clock=lambda: now[0])
 
-    assert dedup.claim("Ev1") and not dedup.claim("Ev1")
+    assert await dedup.claim("Ev1") and not await dedup.claim("Ev1")
     now[0] = 61
-    assert dedup.claim("Ev1"), "Slack stops retrying long before the TTL"
-    assert dedup.claim("Ev2") and dedup.claim("Ev3")
-    assert dedup.claim("Ev1"), "the oldest claim is dropped once max_events are held"
-    assert not dedup.claim("Ev3")
+    assert await dedup.claim("Ev1"), "Slack stops retrying long before the TTL"
+    assert await dedup.claim("Ev2") and await dedup.claim("Ev3")
+    assert await dedup.claim("Ev1"), "the oldest claim is dropped once max_events are held"
+    assert not await dedup.claim("Ev3")
 
 
-async def _reply(request: CommandRequest) -> CommandReply:
-    return CommandReply.from_text(request.arguments)
-
-
-def test_registry_routes_names_and_aliases_and_refuses_clashes() -> None:
-    registry = SubcommandRegistry()
-    registry.register("remind", _reply, description="リマインダー", usage="on|off|list", aliases=("リマインド",))
-
-    assert registry.find("REMIND") is registry.find("リマインド") is not None
-    assert registry.find("ヘルプ") is registry.find("help")
-    assert registry.find("帯広") is None
-    with pytest.raises(ValueError, match="remind"):
-        registry.register("remind", _reply, description="again")
-    with pytest.raises(ValueError, match="help"):
-        registry.register("aide", _reply, description="x", aliases=("help",))
-    registry.register("remind", _reply, description="new", replace=True)
-    assert registry.find("リマインド") is None
-    assert ("remind", "new") in registry.to_help_lines()
-
-
-def test_register_subcommand_extends_the_default_registry() -> None:
-    register_subcommand("schedule", _reply, description="締結式の予定")
-    try:
-        assert SUBCOMMANDS.find("schedule") is not None
-        assert SubcommandRegistry().find("schedule") is None, "a fresh registry has only the built-ins"
-    finally:
-        SUBCOMMANDS.unregister("schedule")
-    assert SUBCOMMANDS.find("schedule") is None
-
-
-async def test_each_app_gets_its_own_copy_of_the_default_registry(slack: FakeSlack) -> None:
-    register_subcommand("report", _reply, description="集計")
-    try:
-        first = build_slack_app(make_settings(slack), make_dispatcher())
-        second = build_slack_app(make_settings(slack), make_dispatcher())
-    finally:
-        SUBCOMMANDS.unregister("report")
-    first.bot.subcommands.register("remind", _reply, description="リマインダー")
-
-    assert first.bot.subcommands.find("report") is not None and second.bot.subcommands.find("report") is not None
-    assert second.bot.subcommands.find("remind") is None
-    assert SUBCOMMANDS.find("remind") is None and SUBCOMMANDS.find("report") is None
-
-
-def test_feedback_recorder_keeps_the_latest_votes() -> None:
+async def test_feedback_recorder_keeps_the_latest_votes() -> None:
     recorder = InMemoryFeedbackRecorder(max_votes=2)
     now = datetime(2020, 1, 25, tzinfo=JST)
     for index in range(3):
-        recorder.record(Vote("slack", "c", "U1", f"q{index}", helpful=index != 1, voted_at=now))
+        await recorder.record(Vote("slack", "c", "U1", f"q{index}", helpful=index != 1, voted_at=now))
 
     assert [vote.question for vote in recorder.votes] == ["q1", "q2"]
     assert (recorder.count(helpful=True), recorder.count(helpful=False)) == (1, 1)

@@ -1,7 +1,7 @@
 """The Slack app in Socket Mode: the same payloads, delivered as Socket Mode envelopes.
 
 The fake Slack server hands out its own WebSocket URL from `apps.connections.open`; the app's
-real Socket Mode client (slack_bolt's aiohttp handler, started by handlers.web on the server's
+real Socket Mode client (slack_bolt's aiohttp handler, started by handlers.server on the server's
 loop) connects to it, receives envelopes and acknowledges them over the socket.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.feedback import InMemoryFeedbackRecorder
-from handlers.slack import PLATFORM, to_user_key
-from handlers.slack_blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
+from handlers.slack.blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
+from handlers.slack.listeners import PLATFORM, to_user_key
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     APP_TOKEN,
@@ -47,8 +47,8 @@ async def app(slack: FakeSlack, feedback: InMemoryFeedbackRecorder) -> AsyncIter
         yield running
 
 
-def expected_blocks(question: str, conversation_id: str, *, share: bool = False) -> list[dict[str, object]]:
-    answer = make_dispatcher().ask(question, conversation_id)
+async def expected_blocks(question: str, conversation_id: str, *, share: bool = False) -> list[dict[str, object]]:
+    answer = await make_dispatcher().ask(question, conversation_id)
     return to_answer_message(answer, AnswerOptions(question, conversation_id, share_button=share)).blocks
 
 
@@ -80,7 +80,7 @@ async def test_mention_envelope_is_acknowledged_and_answered_in_thread(app: Runn
     [post] = slack.calls_to("chat.postMessage")
     assert post.token == BOT_TOKEN
     assert post.body["thread_ts"] == "1700000000.000700"
-    assert post.body["blocks"] == expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:1700000000.000700")
+    assert post.body["blocks"] == await expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:1700000000.000700")
 
 
 async def test_retried_envelope_is_acknowledged_but_answered_once(app: RunningApp, slack: FakeSlack) -> None:
@@ -101,7 +101,7 @@ async def test_direct_message_envelope_is_answered_in_the_dm(app: RunningApp, sl
 
     [post] = slack.calls_to("chat.postMessage")
     assert post.body["channel"] == DM_CHANNEL
-    assert post.body["blocks"] == expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
+    assert post.body["blocks"] == await expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}")
 
 
 async def test_slash_command_envelope_answers_ephemerally(app: RunningApp, slack: FakeSlack) -> None:
@@ -113,7 +113,7 @@ async def test_slash_command_envelope_answers_ephemerally(app: RunningApp, slack
     assert ack == {"envelope_id": envelope_id}
     [response] = slack.calls_to("response_url")
     assert response.body["response_type"] == "ephemeral"
-    assert response.body["blocks"] == expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}",
+    assert response.body["blocks"] == await expected_blocks(QUESTION, f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:{to_user_key(ASKER)}",
                                                       share=True)
 
 
@@ -131,7 +131,7 @@ async def test_button_envelopes_update_in_place_and_record_feedback(app: Running
 
     [update] = slack.calls_to("chat.update")
     assert update.body["ts"] == "1700000000.000801"
-    assert update.body["blocks"] == expected_blocks(QUESTION, conversation_id)
+    assert update.body["blocks"] == await expected_blocks(QUESTION, conversation_id)
     [recorded] = feedback.votes
     assert (recorded.helpful, recorded.question, recorded.topic_id) == (True, QUESTION, "cooperation")
 

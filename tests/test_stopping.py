@@ -63,14 +63,14 @@ def make_deliverer(store: Store, sender: BlockingSender, sleep_forever: bool = F
         await asyncio.Event().wait()
 
     policy = RetryPolicy(max_attempts=3, backoff_seconds=60)
-    return Deliverer(store, {"slack": sender}, policy=policy, sleep=never_returns if sleep_forever else asyncio.sleep)
+    return Deliverer(store.ledger, {"slack": sender}, policy=policy, sleep=never_returns if sleep_forever else asyncio.sleep)
 
 
 async def test_a_stopped_deliverer_claims_nothing(store: Store, kb: KnowledgeBase, due: Due) -> None:
     deliverer = make_deliverer(store, BlockingSender())
     deliverer.stop()
     assert await deliverer.deliver(due, kb.document) == "skipped"
-    assert store.deliveries() == []
+    assert store.ledger.rows() == []
 
 
 async def test_stopping_during_a_retry_wait_releases_the_claim(store: Store, kb: KnowledgeBase, due: Due) -> None:
@@ -80,8 +80,8 @@ async def test_stopping_during_a_retry_wait_releases_the_claim(store: Store, kb:
     await wait_for_status(store, "claimed", attempts=1)  # the first attempt failed; waiting to retry
     deliverer.stop()
     assert await delivering == "skipped"
-    assert store.deliveries() == []  # due again for another instance or the next start
-    assert store.claim(due.key, due.reminder.due_at) is True
+    assert store.ledger.rows() == []  # due again for another instance or the next start
+    assert store.ledger.claim(due.key, due.reminder.due_at) is True
 
 
 async def test_a_post_cancelled_half_way_is_marked_failed_not_left_claimed(
@@ -93,7 +93,7 @@ async def test_a_post_cancelled_half_way_is_marked_failed_not_left_claimed(
     delivering.cancel()
     with pytest.raises(asyncio.CancelledError):
         await delivering
-    (row,) = store.deliveries()
+    (row,) = store.ledger.rows()
     assert (row.status, row.attempts) == ("failed", 1)
     assert row.last_error is not None and "interrupted by shutdown" in row.last_error
 
@@ -101,7 +101,7 @@ async def test_a_post_cancelled_half_way_is_marked_failed_not_left_claimed(
 @pytest.fixture()
 async def scheduler(store: Store, kb: KnowledgeBase) -> AsyncIterator[tuple[ReminderScheduler, BlockingSender]]:
     sender = BlockingSender()
-    scheduler = ReminderScheduler(knowledge=lambda: kb, targets=lambda: [C1], store=store,
+    scheduler = ReminderScheduler(knowledge=lambda: kb, targets=lambda: [C1], ledger=store.ledger,
                                   deliverer=make_deliverer(store, sender), sweep_seconds=60)
     scheduler.start()  # the reminder is due now: the start-up sweep posts it
     yield scheduler, sender
@@ -119,7 +119,7 @@ async def test_stop_waits_for_the_post_in_flight_and_it_is_marked_sent(
     sender.release.set()
     assert await stopping is True
     assert sender.posted == [C1]
-    assert [row.status for row in store.deliveries()] == ["sent"]
+    assert [row.status for row in store.ledger.rows()] == ["sent"]
 
 
 async def test_stop_past_its_timeout_cancels_the_post_and_marks_it_failed(
@@ -129,8 +129,8 @@ async def test_stop_past_its_timeout_cancels_the_post_and_marks_it_failed(
     await sender.entered.wait()
     assert await reminders.stop(timeout=0.05) is False
     assert sender.posted == []
-    assert [(row.status, row.attempts) for row in store.deliveries()] == [("failed", 1)]
+    assert [(row.status, row.attempts) for row in store.ledger.rows()] == [("failed", 1)]
 
 
 async def wait_for_status(store: Store, status: str, *, attempts: int) -> None:
-    await wait_until(lambda: [(r.status, r.attempts) for r in store.deliveries()] == [(status, attempts)], timeout=5)
+    await wait_until(lambda: [(r.status, r.attempts) for r in store.ledger.rows()] == [(status, attempts)], timeout=5)

@@ -17,7 +17,7 @@ from bot.feedback import FeedbackRecorder, Vote
 from bot.knowledge import JST
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
-from bot.store import SqlConversationMemory, SqlFeedbackRecorder, Store, to_engine_url
+from bot.store import Store, to_engine_url
 
 START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
 C1 = Target("slack", "C1")
@@ -49,7 +49,7 @@ def test_the_default_url_is_a_sqlite_file_under_var(tmp_path: Path, monkeypatch:
 
 def test_sqlite_runs_in_wal_mode_with_its_folder_created(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'nested' / 'renkei.db'}")
-    assert store.journal_mode() == "wal"
+    assert store.db.journal_mode() == "wal"
     assert (tmp_path / "nested" / "renkei.db").is_file()
     store.close()
 
@@ -63,33 +63,33 @@ def test_a_bare_postgresql_url_gets_the_installed_driver() -> None:
 
 def test_long_teams_user_ids_fit(store: Store) -> None:
     teams_user = "29:1" + "x" * 120  # Teams ids are longer than Slack's; PostgreSQL enforces lengths
-    assert store.subscribe(Target("teams", "19:" + "c" * 200 + "@thread.tacv2"), teams_user) is True
-    assert store.subscriptions("teams")[0].user_id == teams_user
+    assert store.subscriptions.subscribe(Target("teams", "19:" + "c" * 200 + "@thread.tacv2"), teams_user) is True
+    assert store.subscriptions.all("teams")[0].user_id == teams_user
 
 
 def test_subscribe_unsubscribe_and_list(store: Store) -> None:
     when = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
-    assert store.subscribe(C1, "U1", when) is True
-    assert store.subscribe(C1, "U2", when) is False  # already subscribed: the first one stays
-    assert store.subscribe(Target("slack", "C2"), "U2", when) is True
-    sub = store.subscription(C1)
+    assert store.subscriptions.subscribe(C1, "U1", when) is True
+    assert store.subscriptions.subscribe(C1, "U2", when) is False  # already subscribed: the first one stays
+    assert store.subscriptions.subscribe(Target("slack", "C2"), "U2", when) is True
+    sub = store.subscriptions.subscription(C1)
     assert sub is not None and (sub.user_id, sub.created_at) == ("U1", when)
-    assert [s.target for s in store.subscriptions()] == [C1, Target("slack", "C2")]
-    assert store.unsubscribe(C1) is True
-    assert store.unsubscribe(C1) is False
-    assert store.subscription(C1) is None
-    assert [s.target_id for s in store.subscriptions("slack")] == ["C2"]
-    assert store.subscriptions("teams") == []
+    assert [s.target for s in store.subscriptions.all()] == [C1, Target("slack", "C2")]
+    assert store.subscriptions.unsubscribe(C1) is True
+    assert store.subscriptions.unsubscribe(C1) is False
+    assert store.subscriptions.subscription(C1) is None
+    assert [s.target_id for s in store.subscriptions.all("slack")] == ["C2"]
+    assert store.subscriptions.all("teams") == []
 
 
 def test_a_claim_is_granted_once(store: Store) -> None:
     due = START - timedelta(hours=1)
-    assert store.claim(key(), due) is True
-    assert store.claim(key(), due) is False
-    assert store.claim(key(offset=86400), due) is True
-    assert store.record_missed(key(), due, "late") is False  # the ledger already has it
-    assert store.ledger_keys(START - timedelta(days=1)) == {key(), key(offset=86400)}
-    assert store.ledger_keys(START + timedelta(seconds=1)) == set()
+    assert store.ledger.claim(key(), due) is True
+    assert store.ledger.claim(key(), due) is False
+    assert store.ledger.claim(key(offset=86400), due) is True
+    assert store.ledger.record_missed(key(), due, "late") is False  # the ledger already has it
+    assert store.ledger.keys(START - timedelta(days=1)) == {key(), key(offset=86400)}
+    assert store.ledger.keys(START + timedelta(seconds=1)) == set()
 
 
 def test_concurrent_claims_from_two_stores_grant_each_key_once(db_url: str) -> None:
@@ -100,7 +100,7 @@ def test_concurrent_claims_from_two_stores_grant_each_key_once(db_url: str) -> N
 
     def claim_all(store: Store) -> None:
         for k in keys:
-            if store.claim(k, START):
+            if store.ledger.claim(k, START):
                 with lock:
                     granted.append(k)
 
@@ -114,83 +114,83 @@ def test_concurrent_claims_from_two_stores_grant_each_key_once(db_url: str) -> N
 
 def test_ledger_lifecycle(store: Store) -> None:
     due = START - timedelta(hours=1)
-    store.claim(key(), due)
-    store.note_attempt(key())
-    store.note_error(key(), "ratelimited")
-    store.note_attempt(key())
-    store.mark_sent(key(), late=True)
-    (row,) = store.deliveries(target=C1)
+    store.ledger.claim(key(), due)
+    store.ledger.note_attempt(key())
+    store.ledger.note_error(key(), "ratelimited")
+    store.ledger.note_attempt(key())
+    store.ledger.mark_sent(key(), late=True)
+    (row,) = store.ledger.rows(target=C1)
     assert (row.status, row.attempts, row.last_error, row.due_at) == ("late", 2, "ratelimited", due)
     assert row.sent_at is not None
     # Marks only apply to claimed rows: a finished delivery is never re-opened.
-    store.mark_failed(key(), "too late")
-    assert store.deliveries(target=C1)[0].status == "late"
+    store.ledger.mark_failed(key(), "too late")
+    assert store.ledger.rows(target=C1)[0].status == "late"
 
 
 def test_failed_and_missed_rows_keep_their_reason(store: Store) -> None:
-    store.claim(key(), START)
-    store.mark_failed(key(), "channel_not_found")
-    assert store.record_missed(key(offset=60), START, "the event had started") is True
-    rows = {r.key.offset_seconds: r for r in store.deliveries(target=C1)}
+    store.ledger.claim(key(), START)
+    store.ledger.mark_failed(key(), "channel_not_found")
+    assert store.ledger.record_missed(key(offset=60), START, "the event had started") is True
+    rows = {r.key.offset_seconds: r for r in store.ledger.rows(target=C1)}
     assert (rows[3600].status, rows[3600].last_error) == ("failed", "channel_not_found")
     assert (rows[60].status, rows[60].last_error) == ("missed", "the event had started")
-    assert [r.key for r in store.deliveries(statuses=("failed",))] == [key()]
+    assert [r.key for r in store.ledger.rows(statuses=("failed",))] == [key()]
 
 
 def test_stale_claims_are_released_or_failed_but_fresh_ones_kept(store: Store) -> None:
     then = datetime.now(UTC) - timedelta(hours=1)
-    store.claim(key(offset=1), START, then)  # died before posting
-    store.claim(key(offset=2), START, then)
-    store.note_attempt(key(offset=2), then)  # died while posting
-    store.claim(key(offset=3), START)  # alive
-    released, failed = store.recover_stale_claims(datetime.now(UTC) - timedelta(minutes=10))
+    store.ledger.claim(key(offset=1), START, then)  # died before posting
+    store.ledger.claim(key(offset=2), START, then)
+    store.ledger.note_attempt(key(offset=2), then)  # died while posting
+    store.ledger.claim(key(offset=3), START)  # alive
+    released, failed = store.ledger.recover_stale_claims(datetime.now(UTC) - timedelta(minutes=10))
     assert (released, failed) == (1, 1)
-    statuses = {r.key.offset_seconds: r.status for r in store.deliveries()}
+    statuses = {r.key.offset_seconds: r.status for r in store.ledger.rows()}
     assert statuses == {2: "failed", 3: "claimed"}
-    assert store.claim(key(offset=1), START) is True  # the released one can be claimed again
+    assert store.ledger.claim(key(offset=1), START) is True  # the released one can be claimed again
 
 
 def test_claim_event_is_true_once_across_processes(db_url: str) -> None:
     first, second = Store(db_url), Store(db_url)
-    assert first.claim_event("Ev123") is True
-    assert second.claim_event("Ev123") is False
-    assert first.claim_event("Ev123") is False
-    assert second.claim_event("Ev456") is True
+    assert first.event_claims.take("Ev123") is True
+    assert second.event_claims.take("Ev123") is False
+    assert first.event_claims.take("Ev123") is False
+    assert second.event_claims.take("Ev456") is True
 
 
 def test_processed_events_are_pruned(store: Store) -> None:
     old = datetime.now(UTC) - timedelta(days=2)
-    store.claim_event("EvOld", old)
-    store.claim_event("EvNew")
-    assert store.prune_events(datetime.now(UTC) - timedelta(days=1)) == 1
-    assert store.claim_event("EvOld") is True
-    assert store.claim_event("EvNew") is False
+    store.event_claims.take("EvOld", old)
+    store.event_claims.take("EvNew")
+    assert store.event_claims.prune(datetime.now(UTC) - timedelta(days=1)) == 1
+    assert store.event_claims.take("EvOld") is True
+    assert store.event_claims.take("EvNew") is False
 
 
-def test_sql_feedback_recorder_stores_votes(store: Store) -> None:
-    recorder: FeedbackRecorder = SqlFeedbackRecorder(store)
+async def test_the_stores_votes_are_a_feedback_recorder(store: Store) -> None:
+    recorder: FeedbackRecorder = store.votes
     when = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
     up = Vote(platform="slack", conversation_id="C1:1.2", user_id="U1", question="帯広の連携事項は?", helpful=True,
               voted_at=when, answer_kind="answer", topic_id="cooperation")
     down = Vote(platform="slack", conversation_id="D1", user_id="", question="<!channel> 小樽?", helpful=False,
                 voted_at=when, answer_kind="fallback")
-    recorder.record(up)
-    recorder.record(down)
-    assert store.votes() == [up, down]
+    await recorder.record(up)
+    await recorder.record(down)
+    assert store.votes.all() == [up, down]
 
 
 def test_conversation_references_are_upserted(store: Store) -> None:
-    store.save_conversation_reference("teams", "19:abc", {"serviceUrl": "https://x", "n": 1})
-    store.save_conversation_reference("teams", "19:abc", {"serviceUrl": "https://x", "n": 2})
-    store.save_conversation_reference("teams", "19:def", {"n": 3})
-    assert store.conversation_reference("teams", "19:abc") == {"serviceUrl": "https://x", "n": 2}
-    assert store.conversation_reference("teams", "19:zzz") is None
-    assert store.conversation_reference("teams", "19:def") == {"n": 3}
+    store.references.save("teams", "19:abc", {"serviceUrl": "https://x", "n": 1})
+    store.references.save("teams", "19:abc", {"serviceUrl": "https://x", "n": 2})
+    store.references.save("teams", "19:def", {"n": 3})
+    assert store.references.load("teams", "19:abc") == {"serviceUrl": "https://x", "n": 2}
+    assert store.references.load("teams", "19:zzz") is None
+    assert store.references.load("teams", "19:def") == {"n": 3}
 
 
 def test_naive_datetimes_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"):
-        store.subscribe(C1, "U1", datetime(2026, 11, 29, 9, 0))
+        store.subscriptions.subscribe(C1, "U1", datetime(2026, 11, 29, 9, 0))
 
 
 def test_stores_opening_a_new_database_at_once_all_work(database_url: str) -> None:
@@ -210,25 +210,25 @@ def test_stores_opening_a_new_database_at_once_all_work(database_url: str) -> No
     for thread in threads:
         thread.join()
     assert errors == [] and len(opened) == 4
-    assert opened[0].subscribe(C1, "U1") and not opened[3].subscribe(C1, "U2")
+    assert opened[0].subscriptions.subscribe(C1, "U1") and not opened[3].subscriptions.subscribe(C1, "U2")
     for store in opened:
         store.close()
 
 
-def test_a_follow_up_may_reach_another_instance(db_url: str, engine: Engine) -> None:
+async def test_a_follow_up_may_reach_another_instance(db_url: str, engine: Engine) -> None:
     # Two instances (two stores, two dispatchers) on one database, as behind a load balancer.
     first, second = Store(db_url), Store(db_url)
     clock = iter([datetime(2026, 11, 29, 9, 0, tzinfo=JST), datetime(2026, 11, 29, 9, 2, tzinfo=JST),
                   datetime(2026, 11, 29, 11, 0, tzinfo=JST)])
     now = lambda: next(clock)  # noqa: E731
     try:
-        a = Dispatcher(engine, clock=now, conversations=SqlConversationMemory(first))
-        b = Dispatcher(engine, clock=now, conversations=SqlConversationMemory(second))
-        assert a.ask("帯広の連携事項は?", "slack:T:C:1").partner_ids == ("obihiro",)
-        follow_up = b.ask("式典はいつ?", "slack:T:C:1")
+        a = Dispatcher(engine, clock=now, conversations=first.conversations)
+        b = Dispatcher(engine, clock=now, conversations=second.conversations)
+        assert (await a.ask("帯広の連携事項は?", "slack:T:C:1")).partner_ids == ("obihiro",)
+        follow_up = await b.ask("式典はいつ?", "slack:T:C:1")
         assert follow_up.partner_ids == ("obihiro",)
         assert "2020年2月7日" in "".join(s.text for s in follow_up.sections)
-        expired = a.ask("式典はいつ?", "slack:T:C:1")  # two hours later: forgotten
+        expired = await a.ask("式典はいつ?", "slack:T:C:1")  # two hours later: forgotten
         assert len(expired.partner_ids) == 3
     finally:
         first.close()
@@ -238,9 +238,9 @@ def test_a_follow_up_may_reach_another_instance(db_url: str, engine: Engine) -> 
 def test_old_conversations_are_pruned(store: Store) -> None:
     old = Conversation(("asahikawa",), "theme", datetime(2026, 1, 1, tzinfo=JST))
     new = Conversation(("muroran",), None, datetime(2026, 11, 29, tzinfo=JST))
-    store.save_conversation("c-old", old)
-    store.save_conversation("c-new", new)
-    store.save_conversation("c-new", new)  # replaced, not duplicated
-    assert store.forget_conversations(datetime(2026, 6, 1, tzinfo=JST)) == 1
-    assert store.load_conversation("c-old") is None
-    assert store.load_conversation("c-new") == new
+    store.conversations.save("c-old", old)
+    store.conversations.save("c-new", new)
+    store.conversations.save("c-new", new)  # replaced, not duplicated
+    assert store.conversations.forget(datetime(2026, 6, 1, tzinfo=JST)) == 1
+    assert store.conversations.load("c-old") is None
+    assert store.conversations.load("c-new") == new

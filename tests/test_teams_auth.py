@@ -15,8 +15,8 @@ from bot.engine import Engine
 from bot.knowledge import KnowledgeBase
 from bot.settings import Settings, SettingsError
 from bot.store import Store
-from handlers.teams import build_teams_service, teams_extension
-from handlers.web import build_web_app
+from handlers.runtime import assemble, build_core, build_platforms
+from handlers.teams.activities import build_teams_service
 from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams, teams_settings
 
 SECRET = "s3cr3t-client-value-for-tests"
@@ -42,7 +42,7 @@ async def test_with_a_client_id_no_or_garbage_token_gets_401_and_no_reply(
             headers = {"Authorization": authorization} if authorization is not None else {}
             assert await teams.post(activity, headers=headers) == 401, authorization
         assert teams.connector.calls == []
-        assert teams.store.conversation_reference("teams", PERSONAL) is None
+        assert teams.store.references.load("teams", PERSONAL) is None
     assert SECRET not in caplog.text
     ignored = "anonymous access is ignored because a client id is configured" in caplog.text
     assert ignored is (anonymous == "true")
@@ -61,7 +61,7 @@ async def test_anonymous_mode_logs_a_warning(tmp_path: Path, caplog: pytest.LogC
     async with running_teams(tmp_path) as teams:
         assert teams.service.auth_configuration.ANONYMOUS_ALLOWED is True
         assert teams.service.app_id == ""
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "handlers.teams"]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name.startswith("handlers.teams")]
     assert any("accepts requests without a token" in r.getMessage() for r in warnings)
 
 
@@ -72,8 +72,11 @@ async def test_without_teams_settings_nothing_is_mounted(tmp_path: Path, kb: Kno
     dispatcher = Dispatcher(Engine(kb))
     with pytest.raises(ValueError, match="CLIENTID"):
         build_teams_service(settings, dispatcher, store)
-    web_app = await build_web_app(settings, dispatcher, extensions=[teams_extension(settings, dispatcher, store)])
-    runner = web.AppRunner(web_app)
+    store.close()
+    core = build_core(settings, kb)
+    platforms = build_platforms(core)
+    assert platforms == []
+    runner = web.AppRunner(assemble(core, platforms).app)
     await runner.setup()
     try:
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -82,7 +85,7 @@ async def test_without_teams_settings_nothing_is_mounted(tmp_path: Path, kb: Kno
             assert response.status == 404
     finally:
         await runner.cleanup()
-        store.close()
+        core.store.close()
 
 
 def test_teams_settings_switches() -> None:

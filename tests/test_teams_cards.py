@@ -11,12 +11,22 @@ from typing import Any
 import pytest
 
 from bot.answer import Answer, Choice, Citation, EventStatus, Section, Source
+from bot.commands import (
+    COMMANDS,
+    Code,
+    Mention,
+    Notice,
+    Paragraph,
+    Typed,
+    to_help_view,
+    to_partners_view,
+    to_schedule_view,
+)
 from bot.delivery import ReminderMessage
 from bot.dispatch import Dispatcher
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase
-from bot.schedule import format_schedule
-from handlers.teams_cards import (
+from handlers.teams.cards import (
     CHOICE_ACTION,
     FEEDBACK_ACTION,
     MAX_BODY_ELEMENTS,
@@ -30,6 +40,7 @@ from handlers.teams_cards import (
     to_list_card,
     to_notice_card,
     to_reminder_card,
+    to_reply_card,
     to_schedule_card,
     to_too_long_card,
 )
@@ -71,8 +82,8 @@ def full_answer(**changes: Any) -> Answer:
 
 
 @pytest.mark.parametrize("question", ["旭川市の締結式はいつ?", "連携事項は?", "天気は?", "問い合わせ先は?", "各市のテーマ"])
-def test_engine_answers_render_as_valid_cards(kb: KnowledgeBase, question: str) -> None:
-    answer = Dispatcher(Engine(kb), clock=lambda: NOW).ask(question, "teams:test")
+async def test_engine_answers_render_as_valid_cards(kb: KnowledgeBase, question: str) -> None:
+    answer = await Dispatcher(Engine(kb), clock=lambda: NOW).ask(question, "teams:test")
     card = to_answer_card(answer, CardOptions(question))
     assert_valid_card(card)
     assert texts(card)[0] == answer.title and f"💬 質問: {question}" in texts(card)
@@ -135,20 +146,26 @@ def test_only_our_button_values_are_accepted(value: object) -> None:
 
 
 def test_help_list_notice_and_too_long_cards_are_valid(kb: KnowledgeBase) -> None:
-    help_card = to_help_card(kb, [("help", "使い方"), ("remind on|off|list", "リマインダー")])
-    list_card = to_list_card(kb)
-    for card in (help_card, list_card, to_notice_card("一行目\n二行目", title="題"), to_too_long_card(1200)):
+    help_card = to_help_card(to_help_view(kb, COMMANDS))
+    list_card = to_list_card(to_partners_view(kb, NOW))
+    notice = Notice((Paragraph((("✅ ", Mention("29:x", "佐藤"), " さん ", Typed("remind on"), " ", Code("e_1")),),
+                               heading="見出し"),
+                     Paragraph((("一",), ("二",)), bulleted=True)), title="題")
+    notice_card = to_reply_card(notice)
+    for card in (help_card, list_card, to_notice_card("一行目\n二行目", title="題"), to_too_long_card(1200),
+                 notice_card):
         assert_valid_card(card)
-    assert "・remind on|off|list: リマインダー" in texts(help_card)
+    assert "・remind on|off|list: この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）" in texts(help_card)
+    assert texts(notice_card) == ["題", "見出し", "✅ 佐藤 さん 「remind on」 e＿1", "・一", "・二"]
     assert "北海道経済産業局と旭川市・室蘭市・帯広市の覚書（2019年12月17日（火）発表）について答えます。" in texts(help_card)
     assert [fact["title"] for fact in list_card["body"][1]["facts"]] == [p.name for p in kb.partners]
 
 
 def test_schedule_cards_are_valid_with_and_without_upcoming_events(tmp_path: Path, kb: KnowledgeBase) -> None:
-    assert_valid_card(to_schedule_card(format_schedule(kb, NOW), kb, NOW))
+    assert_valid_card(to_schedule_card(to_schedule_view(kb, NOW)))
     future = load_with_events(tmp_path, [event_entry("review", datetime(2027, 4, 10, 14, 0, tzinfo=JST))])
     now = datetime(2027, 4, 5, 9, 0, tzinfo=JST)
-    card = to_schedule_card(format_schedule(future, now), future, now)
+    card = to_schedule_card(to_schedule_view(future, now))
     assert_valid_card(card)
     assert "今後の予定（1件）:" in texts(card)
 

@@ -17,7 +17,7 @@ import pytest
 
 from bot.knowledge import KnowledgeBase
 from bot.settings import Settings
-from handlers.teams_package import (
+from handlers.teams.package import (
     COLOR_ICON,
     MANIFEST_VERSION,
     OUTLINE_ICON,

@@ -14,7 +14,7 @@ from bot.delivery import Deliverer, PermanentError, RateLimited, ReminderMessage
 from bot.knowledge import JST, Event, KnowledgeBase
 from bot.reminder_service import build_scheduler
 from bot.reminders import Target, due_reminders, reminders_for
-from handlers.slack_reminders import SlackReminderSender
+from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_connector import SEND
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
@@ -42,7 +42,7 @@ async def test_a_reminder_reaches_a_teams_channel_and_a_slack_channel_once(tmp_p
         assert await teams.post(teams.activities.channel_mention("remind on")) == 202
         await teams.connector.wait_for(2)
         # Slack: a subscribed channel, in the same store.
-        teams.store.subscribe(Target("slack", "C1"), "U1")
+        teams.store.subscriptions.subscribe(Target("slack", "C1"), "U1")
         slack_sender = SlackReminderSender(AsyncWebClient(token="xoxb-test", base_url=slack.api_url, retry_handlers=[]))
         scheduler = build_scheduler(teams.settings, knowledge=lambda: teams.dispatcher.kb, store=teams.store,
                                     senders={"slack": slack_sender, "teams": teams.service.reminder_sender()})
@@ -56,7 +56,7 @@ async def test_a_reminder_reaches_a_teams_channel_and_a_slack_channel_once(tmp_p
         finally:
             scheduler.shutdown()
         assert len(slack.calls_to("chat.postMessage")) == 1 and len(teams.connector.calls_of(SEND)) == 1
-        rows = {(row.key.platform, row.key.target_id, row.status) for row in teams.store.deliveries(event_id="soon")}
+        rows = {(row.key.platform, row.key.target_id, row.status) for row in teams.store.ledger.rows(event_id="soon")}
     assert rows == {("slack", "C1", "sent"), ("teams", CHANNEL, "sent")}
     assert slack_post.body["channel"] == "C1" and "旭川市との連携会議" in slack_post.body["text"]
     # A new post in the channel (not a reply in the thread where `remind on` was typed).
@@ -105,14 +105,14 @@ async def test_a_transient_failure_is_retried_and_the_reminder_posted_once(tmp_p
         (reminder,) = reminders_for([only_event(kb, "review")])
         target = Target("teams", PERSONAL)
         dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
-        deliverer = Deliverer(teams.store, {"teams": teams.service.reminder_sender()},
+        deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
                               policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
                               clock=lambda: reminder.due_at + timedelta(seconds=1))
         teams.connector.fail(503)
         assert await deliverer.deliver_all(dues, kb.document) == ["sent"]
         assert await deliverer.deliver_all(dues, kb.document) == ["skipped"]  # the ledger has it
         statuses = [call.status for call in teams.connector.calls_of(SEND)]
-        (row,) = teams.store.deliveries(target=target)
+        (row,) = teams.store.ledger.rows(target=target)
     assert statuses == [503, 201]
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "HTTP 503")
 
@@ -124,10 +124,10 @@ async def test_a_conversation_without_reference_is_marked_failed_not_retried(tmp
         (reminder,) = reminders_for([only_event(kb, "review")])
         target = Target("teams", "19:unknown@thread.tacv2")
         dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
-        deliverer = Deliverer(teams.store, {"teams": teams.service.reminder_sender()},
+        deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
                               policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
                               clock=lambda: reminder.due_at)
         assert await deliverer.deliver_all(dues, kb.document) == ["failed"]
-        (row,) = teams.store.deliveries(target=target)
+        (row,) = teams.store.ledger.rows(target=target)
         assert teams.connector.calls == []
     assert row.status == "failed" and row.attempts == 1 and "no conversation reference" in (row.last_error or "")

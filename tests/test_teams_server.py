@@ -65,7 +65,7 @@ async def test_a_personal_message_is_answered_with_a_card_in_the_chat(teams: Tea
     assert question_line(reply) == "💬 質問: 旭川市の締結式はいつ?"
     assert [action["title"] for action in reply.card["actions"]] == ["👍 役に立った", "👎 役に立たなかった"]
     # The first message stored where to send reminders later.
-    reference = teams.store.conversation_reference("teams", PERSONAL)
+    reference = teams.store.references.load("teams", PERSONAL)
     assert reference is not None and reference["serviceUrl"] == teams.connector.service_url
     assert reference["conversation"]["id"] == PERSONAL and "activityId" not in reference
 
@@ -80,9 +80,9 @@ async def test_a_channel_mention_is_answered_in_its_thread_without_the_mention(t
     assert "Renkei Bot" not in question_line(reply) and "<at>" not in reply.card_text
     assert reply.card_text.splitlines()[0] == "旭川市の締結式の日時"
     # Reminders go to the channel itself, so the reference is stored for the channel, not the thread.
-    reference = teams.store.conversation_reference("teams", CHANNEL)
+    reference = teams.store.references.load("teams", CHANNEL)
     assert reference is not None and reference["conversation"]["id"] == CHANNEL
-    assert teams.store.conversation_reference("teams", thread) is None
+    assert teams.store.references.load("teams", thread) is None
 
 
 async def test_a_mention_without_its_entity_is_still_removed_and_other_mentions_stay(teams: TeamsRig) -> None:
@@ -145,7 +145,7 @@ async def test_feedback_buttons_record_a_vote_in_the_store(teams: TeamsRig) -> N
     assert await teams.post(press) == 202
     _, thanks, _ = await teams.connector.wait_for(3)
     assert thanks.kind == REPLY and "フィードバックありがとうございます" in thanks.card_text
-    up, down = teams.store.votes()
+    up, down = teams.store.votes.all()
     assert (up.platform, up.conversation_id, up.user_id) == ("teams", f"teams:{PERSONAL}", USER["aadObjectId"])
     assert (up.question, up.helpful, up.answer_kind, up.topic_id) == ("旭川市の締結式はいつ?", True, "answer",
                                                                       "ceremony_when")
@@ -157,7 +157,7 @@ async def test_a_button_that_is_not_ours_is_ignored(teams: TeamsRig) -> None:
     assert await teams.post(teams.activities.message("list")) == 202
     (only,) = await teams.connector.wait_for(1)
     assert "覚書を締結した市とテーマ" in only.card_text
-    assert teams.store.votes() == []
+    assert teams.store.votes.all() == []
 
 
 async def test_installing_in_a_team_stores_the_reference_and_welcomes(teams: TeamsRig) -> None:
@@ -167,20 +167,20 @@ async def test_installing_in_a_team_stores_the_reference_and_welcomes(teams: Tea
     assert (welcome.kind, welcome.conversation_id, welcome.activity_id) == (REPLY, CHANNEL, update["id"])
     assert_valid_card(welcome.card)
     assert welcome.card_text.splitlines()[0] == "Renkei Bot（連携ボット）の使い方"
-    assert "remind on|off|list: この会話で締結式・イベントのリマインダーを受け取る（on / off / list）" in welcome.card_text
-    reference = teams.store.conversation_reference("teams", CHANNEL)
+    assert "remind on|off|list: この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）" in welcome.card_text
+    reference = teams.store.references.load("teams", CHANNEL)
     assert reference is not None and reference["serviceUrl"] == teams.connector.service_url
     assert reference["bot"]["id"] == BOT["id"]
 
 
 async def test_an_installation_update_stores_the_reference_and_a_removal_stops_reminders(teams: TeamsRig) -> None:
     assert await teams.post(teams.activities.installation_update("add")) == 202
-    assert teams.store.conversation_reference("teams", PERSONAL) is not None
+    assert teams.store.references.load("teams", PERSONAL) is not None
     assert teams.connector.calls == []  # conversationUpdate welcomes; installationUpdate only stores
     await teams.post(teams.activities.message("remind on"))
-    assert teams.store.subscription(Target("teams", PERSONAL)) is not None
+    assert teams.store.subscriptions.subscription(Target("teams", PERSONAL)) is not None
     assert await teams.post(teams.activities.installation_update("remove")) == 202
-    assert teams.store.subscription(Target("teams", PERSONAL)) is None
+    assert teams.store.subscriptions.subscription(Target("teams", PERSONAL)) is None
 
 
 async def test_remind_commands_subscribe_the_channel_not_the_thread(teams: TeamsRig) -> None:
@@ -194,10 +194,10 @@ async def test_remind_commands_subscribe_the_channel_not_the_thread(teams: Teams
         assert_valid_card(call.card)
     assert "佐藤 花子 さんがこの会話で締結式・イベントのリマインダーを有効にしました。" in on.card_text
     assert "すでにリマインダーを受け取る設定です" in again.card_text
-    assert "✅ 有効" in listing.card_text and "次のリマインダー:" in listing.card_text
+    assert "✅ 有効" in listing.card_text and "\n次のリマインダー\n・なし" in listing.card_text
     assert "佐藤 花子 さんがこの会話のリマインダーを停止しました。" in off.card_text
-    assert "使い方: remind on" in usage.card_text
-    assert teams.store.subscriptions("teams") == []
+    assert "使い方: 「remind on」（この会話で受け取る）" in usage.card_text
+    assert teams.store.subscriptions.all("teams") == []
 
 
 async def test_help_list_and_schedule_commands(teams: TeamsRig) -> None:
@@ -223,7 +223,7 @@ async def test_anonymous_mode_refuses_a_service_url_off_this_machine(teams: Team
     activity = teams.activities.message("旭川市の締結式はいつ?")
     activity["serviceUrl"] = "https://smba.trafficmanager.net/amer/"
     assert await teams.post(activity) == 401
-    assert teams.store.conversation_reference("teams", PERSONAL) is None
+    assert teams.store.references.load("teams", PERSONAL) is None
 
 
 async def test_anonymous_mode_still_refuses_a_bad_token(teams: TeamsRig) -> None:

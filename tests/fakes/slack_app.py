@@ -5,8 +5,8 @@
         await app.settle()                     # every answer in flight has been sent
         [post] = slack.calls_to("chat.postMessage")
 
-`running_app` serves `handlers.web.build_web_app` on 127.0.0.1 (random port) with a real
-aiohttp runner; requests go over real HTTP, signed with the test signing secret.
+`running_app` serves the Slack platform on the real server (handlers.server) at 127.0.0.1 (random
+port) with a real aiohttp runner; requests go over real HTTP, signed with the test signing secret.
 """
 
 from __future__ import annotations
@@ -28,12 +28,16 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
+from bot.commands import Commands, Services
 from bot.dispatch import Dispatcher
 from bot.engine import Engine
+from bot.feedback import FeedbackRecorder
 from bot.knowledge import JST, load_knowledge
 from bot.settings import Settings
-from handlers.slack import SlackService
-from handlers.web import SLACK_KEY, build_web_app
+from handlers.runtime import to_health
+from handlers.server import Plugin, Server, build_server
+from handlers.slack.listeners import EventDeduplicator
+from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import Call, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -163,12 +167,9 @@ def to_form(fields: Mapping[str, str]) -> str:
 @dataclass
 class RunningApp:
     base_url: str
-    web_app: web.Application
+    server: Server
+    slack: SlackPlatform
     http: aiohttp.ClientSession
-
-    @property
-    def slack(self) -> SlackService:
-        return self.web_app[SLACK_KEY]
 
     async def settle(self) -> None:
         """Wait until every answer spawned so far has been sent."""
@@ -201,16 +202,33 @@ class RunningApp:
 
 
 @asynccontextmanager
-async def running_app(settings: Settings, dispatcher: Dispatcher, **options: Any) -> AsyncIterator[RunningApp]:
-    """The real web app (build_web_app) served on 127.0.0.1 at a free port."""
-    web_app = await build_web_app(settings, dispatcher, **options)
-    runner = web.AppRunner(web_app, access_log=None)
+async def running_app(settings: Settings, dispatcher: Dispatcher, *, commands: Commands | None = None,
+                      feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
+                      plugins: tuple[Plugin, ...] = ()) -> AsyncIterator[RunningApp]:
+    """The Slack platform (and `plugins`) on the real server, at 127.0.0.1 on a free port."""
+    slack = SlackPlatform(settings, dispatcher, commands=commands or Commands(Services(knowledge=lambda: dispatcher.kb)),
+                          feedback=feedback, deduplicator=deduplicator)
+    server = build_server([slack, *plugins], grace_seconds=settings.shutdown_grace_seconds,
+                          health=lambda: to_health(settings, dispatcher))
+    async with running_server(server, slack) as app:
+        yield app
+
+
+@asynccontextmanager
+async def running_server(server: Server, slack: SlackPlatform) -> AsyncIterator[RunningApp]:
+    """`server` (with `slack` among its plugins) served on 127.0.0.1 at a free port."""
+    async with serving(server) as base_url, aiohttp.ClientSession() as http:
+        yield RunningApp(base_url, server, slack, http)
+
+
+@asynccontextmanager
+async def serving(server: Server) -> AsyncIterator[str]:
+    """`server` on 127.0.0.1 at a free port; its base URL."""
+    runner = web.AppRunner(server.app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, "127.0.0.1", 0).start()
-        port = runner.addresses[0][1]
-        async with aiohttp.ClientSession() as http:
-            yield RunningApp(f"http://127.0.0.1:{port}", web_app, http)
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
     finally:
         await runner.cleanup()
 

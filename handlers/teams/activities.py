@@ -5,9 +5,9 @@ What arrives (POST /api/messages)            → what the bot does
 - message in a personal chat                 → answers with a card (context per chat)
 - message in a group chat / channel that
   @mentions the bot (mention removed)        → answers in the chat / thread (context per thread)
-- `help`, `list`, `schedule`,
-  `remind on|off|list`                       → the command's card (mirrors `/renkei …` in Slack)
-- `report` (TEAMS_ADMIN_IDS only)            → what `python app.py report` prints, as a card
+- a command (`help`, `list`, `schedule`,
+  `remind on|off|list`; `report` and `reload`
+  for TEAMS_ADMIN_IDS)                       → its reply as a card (bot/commands.py, as in Slack)
 - Action.Submit of a choice button           → the clarification card is replaced by the answer
 - Action.Submit of 👍 / 👎                   → `FeedbackRecorder.record(vote)`, a thank-you
 - conversationUpdate (bot added)             → conversation reference stored, welcome (help) card
@@ -24,21 +24,17 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import ipaddress
 import logging
 import re
-import unicodedata
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
-from aiohttp import web
 from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, load_configuration_from_env
 from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AgentApplication,
     AgentAuthConfiguration,
@@ -50,15 +46,15 @@ from microsoft_agents.hosting.core import (
 )
 from yarl import URL
 
+from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, Vote
 from bot.help import MAX_QUESTION_CHARS
-from bot.insights import build_report
 from bot.reminders import Target
 from bot.settings import Settings
-from bot.store import SqlFeedbackRecorder, Store
+from bot.store import Store
 from handlers.inbound import to_clean_text
-from handlers.teams_cards import (
+from handlers.teams.cards import (
     CHOICE_ACTION,
     Card,
     CardOptions,
@@ -66,18 +62,11 @@ from handlers.teams_cards import (
     to_answer_card,
     to_card_activity,
     to_help_card,
-    to_list_card,
     to_notice_card,
-    to_report_card,
+    to_reply_card,
     to_too_long_card,
 )
-from handlers.teams_reminders import (
-    TEAMS,
-    TeamsCommandRequest,
-    TeamsReminderSender,
-    remind_command,
-    schedule_command,
-)
+from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +99,6 @@ def to_question(text: str, bot_name: str | None = None) -> str:
 
     plain = _TAG.sub(" ", _MENTION.sub(readable, text))
     return _SPACES.sub(" ", to_clean_text(html.unescape(plain))).strip()
-
-
-def to_command_word(text: str) -> tuple[str, str]:
-    """The first word (width- and case-normalised) and the rest."""
-    parts = _SPACES.split(text.strip(), maxsplit=1)
-    word = unicodedata.normalize("NFKC", parts[0]).casefold() if parts[0] else ""
-    return word, parts[1] if len(parts) > 1 else ""
 
 
 def to_target_id(conversation_id: str) -> str:
@@ -174,61 +156,24 @@ class LoopbackServiceUrls(OutboundHostValidator):
         return is_loopback_url(url)
 
 
-# --- text commands -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamsCommand:
-    name: str
-    description: str
-    usage: str = ""
-    aliases: tuple[str, ...] = ()
-    takes_arguments: bool = False
-    # In the app's command menu (manifest.json); admin commands are listed in `help` only.
-    in_menu: bool = True
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(to_command_word(word)[0] for word in (self.name, *self.aliases))
-
-
-COMMANDS = (
-    TeamsCommand("help", "使い方と質問の例", aliases=("ヘルプ", "使い方", "?")),
-    TeamsCommand("list", "覚書を締結した市とテーマの一覧", aliases=("リスト",)),
-    TeamsCommand("schedule", "今後の締結式・イベントとリマインダーの予定", aliases=("予定", "スケジュール")),
-    TeamsCommand("remind", "この会話で締結式・イベントのリマインダーを受け取る（on / off / list）",
-                 usage="on|off|list", aliases=("リマインダー",), takes_arguments=True),
-    TeamsCommand("report", "答えられなかった質問・聞き返し・フィードバックの集計（管理者のみ）", aliases=("レポート",),
-                 in_menu=False),
-)
-# No variable name here: card text would show its underscores full-width, and users cannot set it.
-ADMINS_ONLY = "この操作は管理者のみ実行できます。"
-
-
-def find_command(text: str) -> tuple[TeamsCommand, str] | None:
-    """The command `text` runs and its arguments; None when `text` is a question."""
-    word, arguments = to_command_word(text)
-    for command in COMMANDS:
-        if word in command.words and (command.takes_arguments or not arguments):
-            return command, arguments
-    return None
-
-
-def to_help_lines() -> list[tuple[str, str]]:
-    return [(f"{command.name} {command.usage}".strip(), command.description) for command in COMMANDS]
+# No variable name in what users read: card text shows its underscores full-width.
+PLACE = "会話"
 
 
 # --- the handlers --------------------------------------------------------------------------------
 
 
 class TeamsBot:
-    """The route handlers of one AgentApplication, bound to one dispatcher, store and recorder."""
+    """The route handlers of one AgentApplication, bound to what they use."""
 
-    def __init__(self, dispatcher: Dispatcher, store: Store, feedback: FeedbackRecorder, *,
+    def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, commands: Commands,
+                 references: ReferenceBook, subscriptions: SubscriptionBook,
                  admin_ids: frozenset[str] = frozenset()) -> None:
         self.dispatcher = dispatcher
-        self.store = store
         self.feedback = feedback
+        self.references = references
+        self.subscriptions = subscriptions
+        self.commands = commands
         self.admin_ids = admin_ids
 
     # Activities ----------------------------------------------------------------------------------
@@ -246,7 +191,7 @@ class TeamsBot:
         activity = context.activity
         if is_bot_among(activity, activity.members_added):
             await self.remember(activity)
-            await self.send_card(context, to_help_card(self.dispatcher.kb, to_help_lines()))
+            await self.send_card(context, to_help_card(self.commands.help_view()))
         elif is_bot_among(activity, activity.members_removed):
             await self.forget(activity)
 
@@ -275,14 +220,14 @@ class TeamsBot:
             log.warning("ignoring a Teams card action that is not ours")
             return
         if payload.action == CHOICE_ACTION:
-            await self.replace_card(context, self.to_answer(payload.question, activity))
+            await self.replace_card(context, await self.to_answer(payload.question, activity))
             return
         vote = Vote(
             platform=PLATFORM, conversation_id=to_context_id(activity), user_id=to_user_id(activity),
             question=payload.question, helpful=payload.helpful, voted_at=self.dispatcher.clock(),
             answer_kind=payload.kind, topic_id=payload.topic_id,
         )
-        await asyncio.to_thread(self.feedback.record, vote)
+        await self.feedback.record(vote)
         await self.send_card(context, to_notice_card(THANKS))
 
     async def replace_card(self, context: TurnContext, card: Card) -> None:
@@ -302,39 +247,23 @@ class TeamsBot:
     # Replies -------------------------------------------------------------------------------------
 
     async def to_reply(self, text: str, activity: Activity) -> Card:
-        """The card answering `text`: help when empty, a command's card, or the engine's answer."""
-        found = find_command(text or "help")
-        if found is None:
-            return self.to_answer(text, activity)
-        command, arguments = found
-        kb = self.dispatcher.kb
-        if command.name == "help":
-            return to_help_card(kb, to_help_lines())
-        if command.name == "list":
-            return to_list_card(kb)
-        if command.name == "report":
-            return await self.to_report(activity)
-        request = TeamsCommandRequest(
-            target=Target(PLATFORM, to_target_id(activity.conversation.id)), user_id=to_user_id(activity),
-            user_name=to_user_name(activity),
-            store=self.store, dispatcher=self.dispatcher,
+        """The card answering `text`: a command's reply (help when empty) or the engine's answer."""
+        invocation = self.commands.parse(text) if len(text) <= MAX_QUESTION_CHARS else None
+        if invocation is None:
+            return await self.to_answer(text, activity)
+        request = Request(
+            platform=PLATFORM, target=Target(PLATFORM, to_target_id(activity.conversation.id)),
+            user=Mention(to_user_id(activity), to_user_name(activity)), is_admin=is_admin(activity, self.admin_ids),
+            now=self.dispatcher.clock(), arguments=invocation.arguments, conversation_id=to_context_id(activity),
+            place=PLACE,
         )
-        handler = remind_command if command.name == "remind" else schedule_command
-        return await handler(request, arguments)
+        return to_reply_card(await self.commands.run(invocation, request))
 
-    async def to_report(self, activity: Activity) -> Card:
-        """`report`: for the users in TEAMS_ADMIN_IDS only (by Entra ID object id or Teams id)."""
-        if not is_admin(activity, self.admin_ids):
-            return to_notice_card(ADMINS_ONLY)
-        log.info("report requested by an admin", extra={"conversation_id": to_context_id(activity)})
-        store = self.store
-        return to_report_card(await asyncio.to_thread(lambda: build_report(store.interactions(), store.votes())))
-
-    def to_answer(self, question: str, activity: Activity) -> Card:
+    async def to_answer(self, question: str, activity: Activity) -> Card:
         if len(question) > MAX_QUESTION_CHARS:
             return to_too_long_card(len(question))
         try:
-            answer = self.dispatcher.ask(question, to_context_id(activity), platform=PLATFORM,
+            answer = await self.dispatcher.ask(question, to_context_id(activity), platform=PLATFORM,
                                          user_id=to_user_id(activity))
         except Exception:
             log.exception("the engine failed on a Teams question")
@@ -351,12 +280,11 @@ class TeamsBot:
         if not activity.service_url or not activity.conversation:
             return
         target_id = to_target_id(activity.conversation.id)
-        await asyncio.to_thread(self.store.save_conversation_reference, PLATFORM, target_id,
-                                to_reference_data(activity))
+        await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
 
     async def forget(self, activity: Activity) -> None:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
-        if await asyncio.to_thread(self.store.unsubscribe, target):
+        if await self.subscriptions.turn_off(target):
             log.info("the app was removed from %s: its reminders are off", target)
 
 
@@ -395,7 +323,7 @@ class TeamsService:
 
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
-        return TeamsReminderSender(self.adapter, self.bot.store, app_id=self.app_id)
+        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
@@ -420,7 +348,7 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
 
 
 def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store, *,
-                        feedback: FeedbackRecorder | None = None) -> TeamsService:
+                        feedback: FeedbackRecorder | None = None, commands: Commands | None = None) -> TeamsService:
     """The Teams agent for `settings`; raises ValueError when Teams is not configured."""
     if not settings.teams_enabled:
         raise ValueError("Teams is not configured: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
@@ -433,8 +361,11 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
     app = AgentApplication[TurnState](
         ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False), connection_manager=connections,
     )
-    bot = TeamsBot(dispatcher, store, feedback or SqlFeedbackRecorder(store),
-                   admin_ids=frozenset(settings.teams_admin_ids))
+    if commands is None:
+        commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
+                                     deliveries=store.ledger, reports=store))
+    bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
+                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)
@@ -443,38 +374,3 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
 async def raise_turn_error(context: TurnContext, error: Exception) -> None:
     # Replaces the SDK default, which posts the exception's text into the conversation.
     raise error
-
-
-TEAMS_KEY = web.AppKey("teams", TeamsService)
-
-
-async def handle_messages(request: web.Request) -> web.StreamResponse:
-    teams = request.app[TEAMS_KEY]
-    response = await start_agent_process(request, teams.app, teams.adapter)
-    return response if response is not None else web.Response(status=202)
-
-
-def teams_extension(settings: Settings, dispatcher: Dispatcher, store: Store, *,
-                    feedback: FeedbackRecorder | None = None,
-                    service: TeamsService | None = None) -> Callable[[web.Application], None]:
-    """The web extension mounting POST /api/messages (JWT-checked) on the shared aiohttp app.
-
-    Pass `service` to share one TeamsService with the reminder sender; a no-op when Teams is not
-    configured, so it can always be listed.
-    """
-    if service is None and not settings.teams_enabled:
-        def skip(web_app: web.Application) -> None:
-            log.info("Teams off (no CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID)")
-
-        return skip
-    teams = service or build_teams_service(settings, dispatcher, store, feedback=feedback)
-
-    def extend(web_app: web.Application) -> None:
-        web_app[TEAMS_KEY] = teams
-        with warnings.catch_warnings():
-            # The SDK's key is a plain string; aiohttp recommends AppKey and warns otherwise.
-            warnings.simplefilter("ignore", web.NotAppKeyWarning)
-            web_app[AUTH_CONFIGURATION_KEY] = teams.auth_configuration
-        web_app.router.add_post(MESSAGES_PATH, jwt_authorization_decorator(handle_messages))  # type: ignore[no-untyped-call]
-
-    return extend

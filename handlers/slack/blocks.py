@@ -1,4 +1,5 @@
-"""Block Kit rendering for Slack: answers, help, the partner list and the App Home tab.
+"""Block Kit rendering for Slack: answers, command replies (help, list, schedule, notices, the
+report) and the App Home tab.
 
 Everything here is a pure function from bot values to Slack JSON (plain dicts), so it can be
 tested without a network and every payload can be checked against `slack_sdk.models.blocks`.
@@ -13,15 +14,27 @@ Two safety rules hold for every function:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bot.answer import Answer, Section, Source
-from bot.help import to_examples, to_intro, too_long_text
-from bot.knowledge import KnowledgeBase, Partner
-from bot.timefmt import format_date, format_when, to_status
+from bot.commands import (
+    Code,
+    HelpView,
+    Inline,
+    Mention,
+    Notice,
+    Paragraph,
+    PartnerRow,
+    PartnersView,
+    Reply,
+    ReportView,
+    ScheduleView,
+    Typed,
+)
+from bot.help import too_long_text
+from bot.insights import split_report
 
 Block = dict[str, Any]
 
@@ -266,67 +279,150 @@ def to_too_long_message(length: int) -> Message:
     return to_notice_message(too_long_text(length))
 
 
-# --- help, list, App Home ------------------------------------------------------------------------
+# --- command replies ----------------------------------------------------------------------------
 
 
-def to_help_message(kb: KnowledgeBase, command: str, subcommands: Sequence[tuple[str, str]]) -> Message:
-    """`/renkei help`: what the bot answers, examples, and every subcommand (usage, description)."""
-    topics = [topic.label for topic in kb.vocabulary.topics if topic.facet_of is None]
+def to_reply_message(reply: Reply, command: str) -> Message:
+    """A command's neutral reply (bot/commands.py) as a Slack message; `command` is the slash
+    command users type (`/renkei`), shown in front of the words a reply asks them to type."""
+    if isinstance(reply, Notice):
+        return to_notice_reply(reply, command)
+    if isinstance(reply, HelpView):
+        return to_help_message(reply, command)
+    if isinstance(reply, ScheduleView):
+        return to_schedule_message(reply)
+    if isinstance(reply, ReportView):
+        return to_report_message(reply.report)
+    return to_list_message(reply)
+
+
+def to_inline_mrkdwn(part: Inline, command: str) -> str:
+    if isinstance(part, Mention):
+        return f"<@{escape_mrkdwn(part.user_id)}>"
+    if isinstance(part, Typed):
+        return f"`{escape_mrkdwn(command)} {escape_mrkdwn(part.words)}`"
+    if isinstance(part, Code):
+        return f"`{escape_mrkdwn(part.text)}`"
+    return escape_mrkdwn(part)
+
+
+def to_paragraph_mrkdwn(paragraph: Paragraph, command: str) -> str:
+    lines = [f"*{escape_mrkdwn(paragraph.heading)}*"] if paragraph.heading else []
+    bullet = "• " if paragraph.bulleted else ""
+    lines += [bullet + "".join(to_inline_mrkdwn(part, command) for part in line) for line in paragraph.lines]
+    return "\n".join(lines)
+
+
+def to_notice_reply(notice: Notice, command: str) -> Message:
+    """Notices are short: one section (its title is for platforms that show a card title)."""
+    markdown = "\n".join(to_paragraph_mrkdwn(paragraph, command) for paragraph in notice.paragraphs)
+    return Message(text=truncate(markdown, MAX_FALLBACK_CHARS), blocks=[to_section(markdown)])
+
+
+def to_source_context(source: str) -> Block:
+    return to_context(f"📄 出典: {escape_mrkdwn(source)}")
+
+
+def to_help_message(view: HelpView, command: str) -> Message:
+    """`/renkei help`: what the bot answers, examples, and every command (usage, description)."""
     usage = [
-        f"• メンション: `@Renkei Bot {escape_mrkdwn(to_examples(kb)[0])}`（スレッドに回答）",
+        f"• メンション: `@Renkei Bot {escape_mrkdwn(view.examples[0])}`（スレッドに回答）",
         "• ダイレクトメッセージ: 質問をそのまま送信",
         f"• `{escape_mrkdwn(command)} 質問`: 自分だけに表示（「{SHARE_LABEL}」で全員に表示）",
-        *(f"• `{escape_mrkdwn(command)} {escape_mrkdwn(name)}`: {escape_mrkdwn(text)}" for name, text in subcommands),
+        *(f"• `{escape_mrkdwn(command)} {escape_mrkdwn(entry.synopsis)}`: {escape_mrkdwn(entry.description)}"
+          for entry in view.commands),
     ]
     blocks = [
         to_header(f"{BOT_NAME}の使い方"),
-        to_section(escape_mrkdwn(to_intro(kb))),
-        to_section("*答えられること*\n" + to_bullets(topics)),
-        to_section("*質問の例*\n" + to_bullets(to_examples(kb))),
+        to_section(escape_mrkdwn(view.intro)),
+        to_section("*答えられること*\n" + to_bullets(view.topics)),
+        to_section("*質問の例*\n" + to_bullets(view.examples)),
         to_section("*使い方*\n" + "\n".join(usage)),
-        to_context(f"📄 出典: {escape_mrkdwn(kb.document.title)} / {format_date(kb.document.date)}"),
+        to_source_context(view.source),
     ]
     return Message(text=f"{BOT_NAME}の使い方", blocks=blocks[:MAX_MESSAGE_BLOCKS])
 
 
-def to_partner_summary(partner: Partner) -> str:
+def to_partner_summary(partner: PartnerRow) -> str:
     return f"*{escape_mrkdwn(partner.name)}*\nテーマ: {escape_mrkdwn(partner.theme)}"
 
 
-def to_list_message(kb: KnowledgeBase) -> Message:
+def to_list_message(view: PartnersView) -> Message:
     """`/renkei list`: the partners and their themes."""
-    body = [to_section(to_partner_summary(partner)) for partner in kb.partners]
+    body = [to_section(to_partner_summary(partner)) for partner in view.partners]
     head = [to_header("覚書を締結した市とテーマ")]
-    tail = [to_context(f"📄 出典: {escape_mrkdwn(kb.document.title)} / {format_date(kb.document.date)}")]
-    text = "、".join(f"{p.name}（{p.theme}）" for p in kb.partners)
+    text = "、".join(f"{p.name}（{p.theme}）" for p in view.partners)
     return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS),
-                   blocks=fit_blocks(head, body, tail, MAX_MESSAGE_BLOCKS))
+                   blocks=fit_blocks(head, body, [to_source_context(view.source)], MAX_MESSAGE_BLOCKS))
 
 
-def to_ceremony_line(partner: Partner, now: datetime) -> str:
-    ceremony = partner.ceremony
-    status = "✅ 開催済み" if to_status(ceremony, now).held else "⏳ 開催予定"
-    return f"🗓️ {escape_mrkdwn(ceremony.title)}: {format_when(ceremony)} {escape_mrkdwn(ceremony.place)} — {status}"
+def to_ceremony_line(partner: PartnerRow) -> str:
+    status = {"開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました"}.get(partner.ceremony_status, "📅 予定日を過ぎています")
+    return (f"🗓️ {escape_mrkdwn(partner.ceremony_title)}: {escape_mrkdwn(partner.ceremony_when)} "
+            f"{escape_mrkdwn(partner.ceremony_place)} — {status}")
 
 
-def to_home_view(kb: KnowledgeBase, now: datetime, command: str) -> Block:
+def to_schedule_message(view: ScheduleView) -> Message:
+    """`/renkei schedule`: upcoming events with their reminder times, and every ceremony's status."""
+    schedule = escape_mrkdwn(view.text)
+    ceremonies = "\n".join(to_ceremony_line(partner) for partner in view.partners.partners)
+    body = [to_section(schedule), to_section(f"*各市の締結式*\n{ceremonies}")]
+    return Message(text=truncate(schedule, MAX_FALLBACK_CHARS),
+                   blocks=fit_blocks(body, [], [to_source_context(view.partners.source)], MAX_MESSAGE_BLOCKS))
+
+
+def to_home_view(view: PartnersView, command: str) -> Block:
     """The App Home tab: partners, themes, ceremonies (held / upcoming) and how to ask."""
-    head = [to_header(BOT_NAME), to_section(escape_mrkdwn(to_intro(kb))), {"type": "divider"}]
+    head = [to_header(BOT_NAME), to_section(escape_mrkdwn(view.intro)), {"type": "divider"}]
     body: list[Block] = []
-    for partner in kb.partners:
+    for partner in view.partners:
         body.append(to_section(to_partner_summary(partner)))
-        body.append(to_context(to_ceremony_line(partner, now)))
+        body.append(to_context(to_ceremony_line(partner)))
     how = [
         "*質問のしかた*",
         "• このアプリの「メッセージ」タブで質問を送信",
         "• チャンネルで `@Renkei Bot` にメンション（スレッドに回答）",
         f"• `{escape_mrkdwn(command)} 質問`、`{escape_mrkdwn(command)} help`、`{escape_mrkdwn(command)} list`",
         "*質問の例*",
-        to_bullets(to_examples(kb)),
+        to_bullets(view.examples),
     ]
-    tail = [
-        {"type": "divider"},
-        to_section("\n".join(how)),
-        to_context(f"📄 出典: {escape_mrkdwn(kb.document.title)} / {format_date(kb.document.date)}"),
-    ]
+    tail = [{"type": "divider"}, to_section("\n".join(how)), to_source_context(view.source)]
     return {"type": "home", "blocks": fit_blocks(head, body, tail, MAX_HOME_BLOCKS)}
+
+
+# --- the maintainers' report ---------------------------------------------------------------------
+
+FULL_REPORT_HINT = "全体はサーバーで `python app.py report` を実行すると表示されます。"
+
+
+def to_report_message(report: str) -> Message:
+    """The report quotes what people asked: every line escaped, cut to Slack's limits (3,000
+    characters a section, 50 blocks), the `# title` as the header, each `## heading` a section."""
+    title, lines = split_report(report)
+    body = [to_section(chunk) for chunk in to_chunks(lines)]
+    blocks = fit_blocks([to_header(title)], body, [to_context(FULL_REPORT_HINT)], MAX_MESSAGE_BLOCKS)
+    return Message(text=truncate(escape_mrkdwn(title), MAX_FALLBACK_CHARS), blocks=blocks)
+
+
+def to_chunks(lines: list[str], limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """Escaped mrkdwn paragraphs of at most `limit` characters; a `## heading` starts a new one."""
+    chunks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if any(line.strip() for line in current):
+            chunks.append("\n".join(current).strip("\n"))
+        current.clear()
+
+    for line in lines:
+        if line.startswith("## "):
+            flush()
+            text = f"*{escape_mrkdwn(line.removeprefix('## ').strip())}*"
+        else:
+            text = escape_mrkdwn(line)
+        text = truncate(text, limit)
+        if current and len("\n".join([*current, text])) > limit:
+            flush()
+        current.append(text)
+    flush()
+    return chunks

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.commands import COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.settings import TEAMS_CLIENT_ID_VARIABLE, Settings, is_guid
-from handlers.teams import COMMANDS
 
 # A generally available manifest schema (June 2026); the tests validate against it.
 MANIFEST_VERSION = "1.29"
@@ -89,8 +89,9 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def to_manifest_commands() -> list[dict[str, str]]:
+    # The menu offers what everyone may run; admin commands are listed in `help` only.
     return [{"title": command.name, "description": command.description[:128]} for command in COMMANDS
-            if command.in_menu]
+            if not command.admin_only]
 
 
 # --- icons ---------------------------------------------------------------------------------------

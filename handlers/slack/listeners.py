@@ -14,8 +14,8 @@ What arrives              → where the answer goes (conversation context kept p
 - share button            → the same answer posted visibly via response_url
 - `app_home_opened`       → `views.publish` of the App Home tab
 
-Extension point for other modules: `register_subcommand(name, handler, description=...)` adds
-`/renkei <name> …`; see `SubcommandRegistry`.
+Commands (`/renkei help`, or `help` in a mention or DM) are bot/commands.py's: this adapter only
+builds their `Request` and renders their `Reply`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ import hmac
 import logging
 import re
 import secrets
-import threading
 import time
-import unicodedata
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
@@ -44,12 +42,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commands import Code, Commands, Mention, Notice, Request, Services
 from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote
 from bot.help import MAX_QUESTION_CHARS
+from bot.reminders import Target
 from bot.settings import Settings
 from handlers.inbound import to_clean_text
-from handlers.slack_blocks import (
+from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
@@ -58,10 +58,9 @@ from handlers.slack_blocks import (
     ButtonPayload,
     Message,
     to_answer_message,
-    to_help_message,
     to_home_view,
-    to_list_message,
     to_notice_message,
+    to_reply_message,
     to_too_long_message,
 )
 
@@ -70,6 +69,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 DEFAULT_COMMAND = "/renkei"
 APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
+# What a user does so that the bot can post in a channel (after `remind on`).
+JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
 Body = Mapping[str, Any]
 
@@ -111,13 +112,6 @@ def to_user_key(user_id: str) -> str:
     return "u" + hmac.new(_USER_KEY_SECRET, user_id.encode(), hashlib.sha256).hexdigest()[:12]
 
 
-def to_command_word(text: str) -> tuple[str, str]:
-    """The first word (width- and case-normalised) and the rest of a command's text."""
-    parts = _SPACES.split(text.strip(), maxsplit=1)
-    word = unicodedata.normalize("NFKC", parts[0]).casefold() if parts[0] else ""
-    return word, parts[1] if len(parts) > 1 else ""
-
-
 def is_from_bot(event: Body) -> bool:
     return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message")
 
@@ -128,7 +122,7 @@ def is_from_bot(event: Body) -> bool:
 class EventDeduplicator(Protocol):
     """Remembers which Events API `event_id`s were already taken on."""
 
-    def claim(self, event_id: str) -> bool:
+    async def claim(self, event_id: str) -> bool:
         """True the first time `event_id` is seen, False for every repeat (Slack's retries)."""
 
 
@@ -141,17 +135,15 @@ class InMemoryEventDeduplicator:
         self.max_events = max_events
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()  # claims run in worker threads
 
-    def claim(self, event_id: str) -> bool:
-        with self._lock:
-            now = self._clock()
-            self._forget_before(now - self.ttl_seconds)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            while len(self._seen) > self.max_events:
-                self._seen.popitem(last=False)
+    async def claim(self, event_id: str) -> bool:
+        now = self._clock()
+        self._forget_before(now - self.ttl_seconds)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now
+        while len(self._seen) > self.max_events:
+            self._seen.popitem(last=False)
         return True
 
     def _forget_before(self, oldest: float) -> None:
@@ -160,111 +152,6 @@ class InMemoryEventDeduplicator:
             if seen_at >= oldest:
                 return
             del self._seen[first_id]
-
-
-# --- /renkei subcommands -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommandRequest:
-    """What a subcommand handler gets: `/renkei <name> <arguments>` and who asked where."""
-
-    name: str
-    arguments: str
-    user_id: str
-    channel_id: str
-    team_id: str
-    conversation_id: str
-    command: str
-    dispatcher: Dispatcher
-    client: AsyncWebClient
-    subcommands: SubcommandRegistry
-    body: Body = field(repr=False)
-
-
-@dataclass(frozen=True)
-class CommandReply:
-    """A subcommand's answer; ephemeral (only the caller sees it) unless `visible`."""
-
-    message: Message
-    visible: bool = False
-
-    @classmethod
-    def from_text(cls, text: str, *, visible: bool = False) -> CommandReply:
-        return cls(to_notice_message(text), visible)
-
-
-SubcommandHandler = Callable[[CommandRequest], Awaitable[CommandReply]]
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    name: str
-    handler: SubcommandHandler
-    description: str
-    usage: str = ""
-    aliases: tuple[str, ...] = ()
-
-
-class SubcommandRegistry:
-    """`/renkei <word> …` routing: a word that names a subcommand runs it, anything else is a
-    question for the engine. Names and aliases are matched width- and case-insensitively."""
-
-    def __init__(self, *, builtins: bool = True) -> None:
-        self._by_name: dict[str, Subcommand] = {}
-        self._by_word: dict[str, Subcommand] = {}
-        if builtins:
-            self.register("help", show_help, description="使い方と質問の例", aliases=("ヘルプ", "使い方", "?"))
-            self.register("list", show_partners, description="覚書を締結した市とテーマの一覧", aliases=("リスト",))
-
-    def register(self, name: str, handler: SubcommandHandler, *, description: str, usage: str = "",
-                 aliases: tuple[str, ...] = (), replace: bool = False) -> None:
-        """Add `/renkei <name>`; `usage` (e.g. "on|off|list") is shown in help after the name."""
-        subcommand = Subcommand(name, handler, description, usage, aliases)
-        words = [to_command_word(word)[0] for word in (name, *aliases)]
-        taken = [word for word in words if word in self._by_word and self._by_word[word].name != name]
-        if (name in self._by_name or taken) and not replace:
-            raise ValueError(f"/renkei {name}: the word {(taken or [name])[0]!r} is already registered")
-        self.unregister(name)
-        self._by_name[name] = subcommand
-        self._by_word.update(dict.fromkeys(words, subcommand))
-
-    def unregister(self, name: str) -> None:
-        old = self._by_name.pop(name, None)
-        if old is not None:
-            self._by_word = {word: sub for word, sub in self._by_word.items() if sub.name != name}
-
-    def copy(self) -> SubcommandRegistry:
-        """An independent registry with the same subcommands (each app gets one)."""
-        clone = SubcommandRegistry(builtins=False)
-        clone._by_name, clone._by_word = dict(self._by_name), dict(self._by_word)
-        return clone
-
-    def find(self, word: str) -> Subcommand | None:
-        return self._by_word.get(to_command_word(word)[0])
-
-    def __iter__(self) -> Iterator[Subcommand]:
-        return iter(self._by_name.values())
-
-    def to_help_lines(self) -> list[tuple[str, str]]:
-        return [(f"{sub.name} {sub.usage}".strip(), sub.description) for sub in self]
-
-
-async def show_help(request: CommandRequest) -> CommandReply:
-    return CommandReply(to_help_message(request.dispatcher.kb, request.command, request.subcommands.to_help_lines()))
-
-
-async def show_partners(request: CommandRequest) -> CommandReply:
-    return CommandReply(to_list_message(request.dispatcher.kb))
-
-
-SUBCOMMANDS = SubcommandRegistry()
-
-
-def register_subcommand(name: str, handler: SubcommandHandler, *, description: str, usage: str = "",
-                        aliases: tuple[str, ...] = (), replace: bool = False) -> None:
-    """Add `/renkei <name> …` to the default registry, which apps built afterwards copy."""
-    SUBCOMMANDS.register(name, handler, description=description, usage=usage, aliases=aliases, replace=replace)
 
 
 # --- background answering ------------------------------------------------------------------------
@@ -308,17 +195,17 @@ class BackgroundTasks:
 
 
 class SlackBot:
-    """The listeners of one Bolt app, bound to one dispatcher, recorder and de-duplicator."""
+    """The listeners of one Bolt app, bound to one dispatcher, command set, recorder and de-duplicator."""
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, deduplicator: EventDeduplicator,
-                 subcommands: SubcommandRegistry, command: str) -> None:
+                 commands: Commands, command: str, admin_user_ids: frozenset[str] = frozenset()) -> None:
         self.dispatcher = dispatcher
         self.feedback = feedback
         self.deduplicator = deduplicator
-        self.subcommands = subcommands
+        self.commands = commands
         self.command = command
+        self.admin_user_ids = admin_user_ids
         self.tasks = BackgroundTasks()
-        self._compose_turn = asyncio.Lock()
 
     async def drain(self) -> None:
         await self.tasks.drain()
@@ -348,7 +235,7 @@ class SlackBot:
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` unless this event's id was already claimed (here or by another instance)."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not self.deduplicator.claim(event_id):
+        if isinstance(event_id, str) and not await self.deduplicator.claim(event_id):
             work.close()
             log.info("Slack event %s already taken; acknowledged without answering", event_id)
             return
@@ -359,20 +246,20 @@ class SlackBot:
         channel = str(event["channel"])
         thread_ts = str(event.get("thread_ts") or event["ts"])
         question = to_question(str(event.get("text", "")), bot_user_id)
-        message = await self.compose(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}",
-                                     user_id=str(event.get("user", "")), share=False)
+        message, _ = await self.reply(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}",
+                                      channel=channel, user_id=str(event.get("user", "")), share=False)
         await post_message(client, channel, message, thread_ts=thread_ts)
 
     async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient) -> None:
         channel = str(event["channel"])
         thread_ts = event.get("thread_ts")
         conversation_id = f"{PLATFORM}:{team_id}:{channel}" + (f":{thread_ts}" if thread_ts else "")
-        message = await self.compose(to_question(str(event.get("text", ""))), conversation_id,
-                                     user_id=str(event.get("user", "")), share=False)
+        message, _ = await self.reply(to_question(str(event.get("text", ""))), conversation_id,
+                                      channel=channel, user_id=str(event.get("user", "")), share=False)
         await post_message(client, channel, message, thread_ts=str(thread_ts) if thread_ts else None)
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
-        view = to_home_view(self.dispatcher.kb, self.dispatcher.clock(), self.command)
+        view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
         try:
             await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
@@ -389,22 +276,8 @@ class SlackBot:
         text = to_question(str(body.get("text", "")))
         user_id, channel_id = str(body.get("user_id", "")), str(body.get("channel_id", ""))
         conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
-        word, arguments = to_command_word(text) if text else ("help", "")
-        subcommand = self.subcommands.find(word)
-        if subcommand is None:
-            await send_response(respond, await self.compose(text, conversation_id, user_id=user_id, share=True))
-            return
-        request = CommandRequest(
-            name=subcommand.name, arguments=arguments, user_id=user_id, channel_id=channel_id, team_id=team_id,
-            conversation_id=conversation_id, command=str(body.get("command") or self.command),
-            dispatcher=self.dispatcher, client=client, subcommands=self.subcommands, body=body,
-        )
-        try:
-            reply = await subcommand.handler(request)
-        except Exception:
-            log.exception("/renkei %s failed", subcommand.name)
-            reply = CommandReply.from_text(APOLOGY)
-        await send_response(respond, reply.message, visible=reply.visible)
+        message, visible = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True)
+        await send_response(respond, message, visible=visible)
 
     # Buttons -------------------------------------------------------------------------------------
 
@@ -427,8 +300,8 @@ class SlackBot:
             return
         container = body.get("container") or {}
         ephemeral = bool(container.get("is_ephemeral"))
-        message = await self.compose(payload.question, payload.conversation_id, user_id=to_user_id(body),
-                                     share=ephemeral)
+        message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
+                                    share=ephemeral)
         if ephemeral or not container.get("message_ts"):
             await send_response(respond, message, replace_original=True)
             return
@@ -442,7 +315,7 @@ class SlackBot:
         payload = to_button_payload(action)
         if payload is None:
             return
-        self.feedback.record(Vote(
+        await self.feedback.record(Vote(
             platform=PLATFORM,
             conversation_id=payload.conversation_id,
             user_id=to_user_id(body),
@@ -458,34 +331,36 @@ class SlackBot:
         payload = to_button_payload(action)
         if payload is None:
             return
-        message = await self.compose(payload.question, payload.conversation_id, user_id=to_user_id(body),
-                                     share=False)
+        message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
+                                    share=False)
         if await send_response(respond, message, visible=True, replace_original=False):
             await respond(delete_original=True)
 
     # Shared --------------------------------------------------------------------------------------
 
-    async def compose(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
-        """`to_reply`, one answer per event-loop turn: in a burst, the requests waiting to be
-        acknowledged are served between two answers instead of after all of them."""
-        async with self._compose_turn:
-            message = self.to_reply(question, conversation_id, user_id=user_id, share=share)
-            await asyncio.sleep(0)  # keep the turn until the loop has polled the sockets once
-        return message
+    async def reply(self, text: str, conversation_id: str, *, channel: str, user_id: str,
+                    share: bool) -> tuple[Message, bool]:
+        """The message for `text`, a command's reply or an answer, and whether everyone in the
+        channel should see it (a slash command's reply is otherwise shown to its caller only)."""
+        if len(text) > MAX_QUESTION_CHARS:
+            return to_too_long_message(len(text)), False
+        invocation = self.commands.parse(text)
+        if invocation is None:
+            return await self.answer(text, conversation_id, user_id=user_id, share=share), False
+        request = Request(
+            platform=PLATFORM, target=Target(PLATFORM, channel), user=Mention(user_id),
+            is_admin=user_id in self.admin_user_ids, now=self.dispatcher.clock(), arguments=invocation.arguments,
+            conversation_id=conversation_id, place="チャンネル", join_hint=JOIN_HINT,
+        )
+        reply = await self.commands.run(invocation, request)
+        return to_reply_message(reply, self.command), isinstance(reply, Notice) and reply.visible
 
-    def to_reply(self, question: str, conversation_id: str, *, user_id: str = "", share: bool) -> Message:
-        """The message answering `question` (help for an empty one, a refusal for a long one)."""
+    async def answer(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
+        """The engine's answer, or an apology when anything on the way failed."""
         if len(question) > MAX_QUESTION_CHARS:
             return to_too_long_message(len(question))
-        word, rest = to_command_word(question) if question else ("help", "")
-        shortcut = None if rest else self.subcommands.find(word)
-        if shortcut is not None and shortcut.name in {"help", "list"}:
-            kb = self.dispatcher.kb
-            if shortcut.name == "list":
-                return to_list_message(kb)
-            return to_help_message(kb, self.command, self.subcommands.to_help_lines())
         try:
-            answer = self.dispatcher.ask(question, conversation_id, platform=PLATFORM, user_id=user_id)
+            answer = await self.dispatcher.ask(question, conversation_id, platform=PLATFORM, user_id=user_id)
         except Exception:
             log.exception("the engine failed on a Slack question")
             return to_notice_message(APOLOGY)
@@ -534,15 +409,13 @@ async def send_response(respond: AsyncRespond, message: Message, *, visible: boo
 
 
 def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, *,
-             deduplicator: EventDeduplicator | None = None, subcommands: SubcommandRegistry | None = None,
-             command: str = DEFAULT_COMMAND) -> SlackBot:
-    """Attach Renkei Bot's middleware and listeners to `app`; returns the bound listeners.
-
-    Without `subcommands`, the app gets a copy of `SUBCOMMANDS` as it is now; add to an app's own
-    registry later through `bot.subcommands.register(...)` (e.g. in a handlers.web extension).
-    """
+             deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
+             command: str = DEFAULT_COMMAND, admin_user_ids: frozenset[str] = frozenset()) -> SlackBot:
+    """Attach Renkei Bot's listeners to `app`; returns them bound. Without `commands`, the ones
+    needing a database or a reloader say they are unavailable."""
+    commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
     bot = SlackBot(dispatcher, feedback, deduplicator=deduplicator or InMemoryEventDeduplicator(),
-                   subcommands=subcommands if subcommands is not None else SUBCOMMANDS.copy(), command=command)
+                   commands=commands, command=command, admin_user_ids=admin_user_ids)
     app.event("app_mention")(bot.on_mention)
     app.event("message")(bot.on_message)
     app.event("app_home_opened")(bot.on_home_opened)
@@ -588,7 +461,7 @@ class SlackService:
 
 
 def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: FeedbackRecorder | None = None,
-                    deduplicator: EventDeduplicator | None = None, subcommands: SubcommandRegistry | None = None,
+                    deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
                     session: aiohttp.ClientSession | None = None) -> SlackService:
     """The Bolt AsyncApp for `settings` (signature checks on, every Web API call on SLACK_API_URL)."""
     app = AsyncApp(
@@ -599,5 +472,6 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: Fee
         process_before_response=True,
     )
     bot = register(app, dispatcher, feedback or InMemoryFeedbackRecorder(), deduplicator=deduplicator,
-                   subcommands=subcommands, command=settings.slack_command)
+                   commands=commands, command=settings.slack_command,
+                   admin_user_ids=frozenset(settings.admin_user_ids))
     return SlackService(app, bot)

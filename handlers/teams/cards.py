@@ -3,7 +3,7 @@ the schedule, notices and ceremony reminders.
 
 Every function is a pure function from bot values to card JSON (plain dicts), so the cards can be
 checked against the Adaptive Card 1.5 JSON schema without a network. The content mirrors the
-Slack rendering (handlers/slack_blocks.py): title, the question asked, notes, sections, the
+Slack rendering (handlers/slack/blocks.py): title, the question asked, notes, sections, the
 ceremony status, choices, the source line and 👍 / 👎 under an answer.
 
 Two safety rules hold for every function:
@@ -17,19 +17,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.answer import Answer, Section, to_text
+from bot.commands import (
+    HelpView,
+    Notice,
+    PartnerRow,
+    PartnersView,
+    Reply,
+    ReportView,
+    ScheduleView,
+    to_plain_line,
+)
 from bot.delivery import ReminderMessage
-from bot.help import to_examples, to_intro, too_long_text
+from bot.help import too_long_text
 from bot.insights import split_report
-from bot.knowledge import KnowledgeBase
 from bot.reminders import format_offset
 from bot.schedule import format_countdown_from
-from bot.timefmt import format_date, format_when, to_status
+from bot.timefmt import format_when
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -239,58 +247,82 @@ def to_too_long_card(length: int) -> Card:
 # --- help, list, schedule ------------------------------------------------------------------------
 
 
-def to_document_source(kb: KnowledgeBase) -> str:
-    return f"📄 出典: {kb.document.title} / {format_date(kb.document.date)}"
+def to_reply_card(reply: Reply) -> Card:
+    """A command's neutral reply (bot/commands.py) as a card."""
+    if isinstance(reply, Notice):
+        return to_notice_reply_card(reply)
+    if isinstance(reply, HelpView):
+        return to_help_card(reply)
+    if isinstance(reply, ScheduleView):
+        return to_schedule_card(reply)
+    if isinstance(reply, ReportView):
+        return to_report_card(reply.report)
+    return to_list_card(reply)
 
 
-def to_help_card(kb: KnowledgeBase, commands: Sequence[tuple[str, str]]) -> Card:
+def to_notice_reply_card(notice: Notice) -> Card:
+    """A command's notice: its title, then each paragraph's heading and lines, one block each."""
+    body = [to_title(notice.title)] if notice.title else []
+    plain: list[str] = []
+    for paragraph in notice.paragraphs:
+        lines = [to_plain_line(line) for line in paragraph.lines]
+        if paragraph.heading:
+            body.append(to_text_block(paragraph.heading, weight="Bolder", spacing="Medium"))
+        body += to_bullets(lines) if paragraph.bulleted else [block for line in lines for block in to_paragraphs(line)]
+        plain += [paragraph.heading, *lines]
+    return to_card(body or [to_text_block(" ")], fallback_text="\n".join(line for line in plain if line))
+
+
+def to_document_source(source: str) -> str:
+    return f"📄 出典: {source}"
+
+
+def to_help_card(view: HelpView) -> Card:
     """`help`: what the bot answers, examples, how to ask, and every text command."""
-    topics = [topic.label for topic in kb.vocabulary.topics if topic.facet_of is None]
     usage = [
         "個人チャット: 質問をそのまま送信",
-        f"チャネル・グループチャット: 「@Renkei Bot {to_examples(kb)[0]}」のようにメンションして質問",
-        *(f"{name}: {text}" for name, text in commands),
+        f"チャネル・グループチャット: 「@Renkei Bot {view.examples[0]}」のようにメンションして質問",
+        *(f"{entry.synopsis}: {entry.description}" for entry in view.commands),
     ]
     body = [
         to_title(f"{BOT_NAME}の使い方"),
-        to_text_block(to_intro(kb)),
-        to_text_block("答えられること", weight="Bolder", spacing="Medium"), *to_bullets(topics),
-        to_text_block("質問の例", weight="Bolder", spacing="Medium"), *to_bullets(to_examples(kb)),
+        to_text_block(view.intro),
+        to_text_block("答えられること", weight="Bolder", spacing="Medium"), *to_bullets(view.topics),
+        to_text_block("質問の例", weight="Bolder", spacing="Medium"), *to_bullets(view.examples),
         to_text_block("使い方", weight="Bolder", spacing="Medium"), *to_bullets(usage),
-        to_small_note(to_document_source(kb)),
+        to_small_note(to_document_source(view.source)),
     ]
     return to_card(body, fallback_text=f"{BOT_NAME}の使い方")
 
 
-def to_list_card(kb: KnowledgeBase) -> Card:
+def to_list_card(view: PartnersView) -> Card:
     """`list`: the partners and their themes."""
     body = [
         to_title("覚書を締結した市とテーマ"),
-        to_fact_set([(partner.name, partner.theme) for partner in kb.partners]),
-        to_small_note(to_document_source(kb)),
+        to_fact_set([(partner.name, partner.theme) for partner in view.partners]),
+        to_small_note(to_document_source(view.source)),
     ]
-    return to_card(body, fallback_text="、".join(f"{p.name}（{p.theme}）" for p in kb.partners))
+    return to_card(body, fallback_text="、".join(f"{p.name}（{p.theme}）" for p in view.partners))
 
 
-def to_ceremony_facts(kb: KnowledgeBase, now: datetime) -> list[tuple[str, str]]:
+def to_ceremony_facts(partners: Sequence[PartnerRow]) -> list[tuple[str, str]]:
     facts = []
-    for partner in kb.partners:
-        ceremony = partner.ceremony
-        status = "✅ 開催済み" if to_status(ceremony, now).held else "⏳ 開催予定"
-        facts.append((partner.name, f"{format_when(ceremony)} {ceremony.place} — {status}"))
+    for partner in partners:
+        status = {"開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました"}.get(partner.ceremony_status, "📅 予定日を過ぎています")
+        facts.append((partner.name, f"{partner.ceremony_when} {partner.ceremony_place} — {status}"))
     return facts
 
 
-def to_schedule_card(schedule_text: str, kb: KnowledgeBase, now: datetime) -> Card:
+def to_schedule_card(view: ScheduleView) -> Card:
     """`schedule`: upcoming events with their reminder times, and every ceremony's status."""
     body = [
         to_title("締結式・イベントの予定"),
-        *to_paragraphs(schedule_text),
+        *to_paragraphs(view.text),
         to_text_block("各市の締結式", weight="Bolder", spacing="Medium"),
-        to_fact_set(to_ceremony_facts(kb, now)),
-        to_small_note(to_document_source(kb)),
+        to_fact_set(to_ceremony_facts(view.partners.partners)),
+        to_small_note(to_document_source(view.partners.source)),
     ]
-    return to_card(body, fallback_text=schedule_text)
+    return to_card(body, fallback_text=view.text)
 
 
 # --- the maintainer's report ---------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""The store's tables: one per concern, in one SQLAlchemy `MetaData`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC so SQLite and PostgreSQL
+    compare them the same way (the ledger's unique key contains one)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+subscription_table = Table(
+    "subscriptions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("target_id", String(256), nullable=False),
+    Column("user_id", String(256), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "target_id", name="uq_subscription"),
+)
+
+delivery_table = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(128), nullable=False),
+    Column("event_start", UtcDateTime, nullable=False),
+    Column("offset_seconds", Integer, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("target_id", String(256), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(500)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    UniqueConstraint("event_id", "event_start", "offset_seconds", "platform", "target_id", name="uq_delivery"),
+)
+
+vote_table = Table(
+    "feedback_votes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("answer_kind", String(16), nullable=False),
+    Column("topic_id", String(64)),
+    Column("helpful", Boolean, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("conversation_id", String(256), nullable=False),
+    Column("user_id", String(256)),
+    Column("voted_at", UtcDateTime, nullable=False),
+)
+
+processed_event_table = Table(
+    "processed_events", metadata,
+    Column("event_id", String(128), primary_key=True),
+    Column("seen_at", UtcDateTime, nullable=False),
+)
+
+interaction_table = Table(
+    "interactions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("conversation_id", String(256), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("choices", Text, nullable=False, default="[]"),
+    Column("user_id", String(256)),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# Conversation context as JSON (bot.answer.Conversation.to_json): partners, topic, ceremonies,
+# person, terms and what was offered. A table of its own name, so databases of earlier versions
+# (whose `conversations` table had fixed columns) need no migration.
+conversation_table = Table(
+    "conversation_states", metadata,
+    Column("conversation_id", String(256), primary_key=True),
+    Column("state", Text, nullable=False, default="{}"),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+reference_table = Table(
+    "conversation_references", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("conversation_id", String(256), nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("platform", "conversation_id", name="uq_conversation_reference"),
+)

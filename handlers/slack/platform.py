@@ -1,0 +1,109 @@
+"""Slack as one of the server's plug-ins: `/slack/events` in HTTP mode or the Socket Mode client,
+the answers in flight, and the reminder sender.
+
+Socket Mode replaces `/slack/events` entirely (an empty signing secret must never verify
+anything); its client connects in the background, so `/healthz` is up meanwhile and the client
+keeps retrying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import Commands
+from bot.delivery import Sender
+from bot.dispatch import Dispatcher
+from bot.feedback import FeedbackRecorder
+from bot.settings import Settings
+from handlers.server import Platform
+from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
+from handlers.slack.reminders import SlackReminderSender, build_reminder_client
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def to_slack_mode(settings: Settings) -> str:
+    if not settings.slack_enabled:
+        return "off"
+    return "socket" if settings.slack_socket_mode else "http"
+
+
+class SlackPlatform(Platform):
+    """Build it on the loop that will serve it (its HTTP session lives there)."""
+
+    name = "slack"
+
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, commands: Commands,
+                 feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None) -> None:
+        self.settings = settings
+        self.session = aiohttp.ClientSession()
+        service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
+                                  commands=commands, session=self.session)
+        self.app: AsyncApp = service.app
+        self.bot: SlackBot = service.bot
+        self.socket_mode: AsyncSocketModeHandler | None = None
+        self._connecting: asyncio.Task[None] | None = None
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self.app.client
+
+    def reminder_sender(self) -> Sender:
+        return SlackReminderSender(build_reminder_client(self.settings))
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        if self.settings.slack_socket_mode:
+            return ()
+        return [web.post(EVENTS_PATH, self.handle_events)]
+
+    async def handle_events(self, request: web.Request) -> web.Response:
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def start(self) -> None:
+        if not self.settings.slack_socket_mode:
+            return
+        self.socket_mode = AsyncSocketModeHandler(self.app, app_token=self.settings.slack_app_token,
+                                                  web_client=self.client)
+        self._connecting = asyncio.create_task(self.socket_mode.connect_async(),  # type: ignore[no-untyped-call]
+                                               name="slack socket mode")
+
+    async def stop_receiving(self) -> None:
+        """Socket Mode disconnects, so Slack re-sends an unacknowledged event to another connection."""
+        if self.socket_mode is not None and not self.socket_mode.client.closed:
+            await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
+
+    async def finish(self, seconds: float) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+        await self.stop_receiving()
+        waiting = len(self.bot.tasks)
+        if waiting:
+            log.info("finishing %d Slack answer(s) in flight", waiting)
+        try:
+            await asyncio.wait_for(self.bot.drain(), seconds)
+        except TimeoutError:
+            log.warning("stopped with %d Slack answer(s) still in flight", len(self.bot.tasks))
+        await self.session.close()
+
+    async def health(self) -> dict[str, object]:
+        body: dict[str, object] = {"slack": to_slack_mode(self.settings)}
+        if self.socket_mode is not None:
+            body["slack_socket_connected"] = await self.socket_mode.client.is_connected()
+        return body
+
+    async def problems(self) -> list[str]:
+        if self.socket_mode is not None and not await self.socket_mode.client.is_connected():
+            return ["slack socket mode is not connected"]
+        return []

@@ -1,0 +1,127 @@
+"""The Slack side of reminders: the reminder card and the sender (the `remind` and `schedule`
+commands are bot/commands.py's, as on every platform)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.delivery import (
+    DeliveryError,
+    PermanentError,
+    RateLimited,
+    ReminderMessage,
+    TransientError,
+)
+from bot.reminders import Target, format_offset
+from bot.schedule import format_countdown_from, format_time
+from bot.settings import Settings
+from bot.timefmt import format_when
+from handlers.slack.blocks import (
+    MAX_FALLBACK_CHARS,
+    MAX_FIELD_CHARS,
+    Block,
+    Message,
+    escape_mrkdwn,
+    to_context,
+    to_header,
+    to_mrkdwn,
+    to_section,
+    truncate,
+)
+
+log = logging.getLogger(__name__)
+
+# Slack error codes that are worth another try; every other `ok: false` is permanent.
+TRANSIENT_CODES = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "timeout"})
+DEFAULT_RETRY_AFTER = 1.0
+LIST_LIMIT = 5
+
+
+# --- the reminder card -------------------------------------------------------------------------
+
+
+def to_reminder_message(message: ReminderMessage) -> Message:
+    """A reminder as a Block Kit card: what, when (weekday, countdown), where, who, source."""
+    event = message.event
+    countdown = format_countdown_from(event.starts_at, message.now)
+    attendees = "\n".join(f"• {escape_mrkdwn(a.role)} {escape_mrkdwn(a.name)}".rstrip() for a in event.attendees)
+    fields = [
+        to_mrkdwn(f"*日時*\n{format_when(event)}\n（{countdown}）", MAX_FIELD_CHARS),
+        to_mrkdwn(f"*場所*\n{escape_mrkdwn(event.place) or '未定'}", MAX_FIELD_CHARS),
+    ]
+    if attendees:
+        fields.append(to_mrkdwn(f"*出席者*\n{attendees}", MAX_FIELD_CHARS))
+    intro = f"*{escape_mrkdwn(event.title)}* まで{countdown}です。"
+    notes = [f"🔔 {format_offset(message.offset)}のリマインダー"]
+    if message.late:
+        # Late: the bot was down at the due time, or the event was added after it.
+        due_at = format_time(event.starts_at - message.offset)
+        notes.append(f"⚠️ 予定の送信時刻（{due_at}）より遅れてお知らせしています。")
+    blocks: list[Block] = [
+        to_header(f"⏰ {event.title}"),
+        {**to_section(intro), "fields": fields},
+        to_context(*notes),
+        to_context(f"📄 {escape_mrkdwn(message.source)}"),
+    ]
+    text = f"リマインダー: {event.title} — {format_when(event)}（{countdown}）"
+    return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS), blocks=blocks)
+
+
+# --- the sender --------------------------------------------------------------------------------
+
+
+def build_reminder_client(settings: Settings) -> AsyncWebClient:
+    # No slack_sdk retry handlers: bot/delivery.py owns retries, so every attempt is counted in
+    # the ledger and none happens behind its back.
+    return AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[],
+    )
+
+
+class SlackReminderSender:
+    """Posts reminder cards with chat.postMessage; failures become typed `DeliveryError`s."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def send(self, target: Target, message: ReminderMessage) -> None:
+        card = to_reminder_message(message)
+        try:
+            await self.client.chat_postMessage(
+                channel=target.id, text=card.text, blocks=card.blocks, unfurl_links=False, unfurl_media=False,
+            )
+        except SlackApiError as error:
+            raise to_delivery_error(error) from None
+        except TimeoutError:
+            raise TransientError("timeout") from None
+        except aiohttp.ClientError as error:
+            raise TransientError(f"connection error ({type(error).__name__})") from None
+
+
+def to_delivery_error(error: SlackApiError) -> DeliveryError:
+    """Map a Slack Web API failure to a retry decision (never includes the token or URL)."""
+    response = error.response
+    status = int(response.status_code)
+    data = response.data if isinstance(response.data, dict) else {}
+    code = str(data.get("error") or "")
+    if status == 429 or code == "ratelimited":
+        return RateLimited(_retry_after(response.headers), code or "ratelimited")
+    if status >= 500 or code in TRANSIENT_CODES:
+        return TransientError(code or f"HTTP {status}")
+    return PermanentError(code or f"HTTP {status}")
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(float(value), 0.0)
+            except (TypeError, ValueError):
+                break
+    return DEFAULT_RETRY_AFTER
