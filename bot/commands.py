@@ -29,7 +29,7 @@ from bot.knowledge import Event, KnowledgeBase, Partner
 from bot.reload import ReloadResult
 from bot.reminders import Target, format_offset, upcoming_reminders
 from bot.schedule import format_schedule, format_time
-from bot.timefmt import format_date, format_when, to_status
+from bot.timefmt import format_date, format_when
 
 log = logging.getLogger(__name__)
 
@@ -386,6 +386,10 @@ def to_partner_row(partner: Partner, now: datetime, kb: KnowledgeBase) -> Partne
         return PartnerRow(partner.name, theme, "", "", "", "")
     return PartnerRow(partner.name, theme, ceremony.title, format_when(ceremony), ceremony.place,
                       to_status_word(ceremony, now))
+
+
+# How adapters mark a ceremony's status: never 「開催済み」 unless the knowledge base records it.
+STATUS_MARKS = {"開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました", "予定日を過ぎています": "📅 予定日を過ぎています"}
 
 
 def to_status_word(event: Event, now: datetime) -> str:

@@ -1435,7 +1435,9 @@ class Engine:
             return self._document_slots(turn, document_topics)
         partner_ids = turn.partner_ids
         if not partner_ids:
-            if not set(topics) <= {*CEREMONY_TOPICS, "theme"}:
+            # 「各市のテーマ」「締結式の場所は?」 are short for every partner; a bare 「場所は?」 asks back.
+            bare = turn.intent.facet_only and "局長" not in turn.read.key  # the bureau's chief is one person
+            if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare:
                 return self._clarify_partner(topics)
             partner_ids = self._all_ids()
         return self._partner_slots(turn, partner_ids, topics)

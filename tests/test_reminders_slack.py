@@ -137,7 +137,7 @@ async def test_reminder_channels_show_in_list(slack: FakeSlack, settings: Settin
 async def test_schedule_names_the_last_ceremony_held(app: RunningApp, slack: FakeSlack) -> None:
     reply = await command(app, slack, "schedule")
     assert reply["text"].startswith("今後予定されている締結式・イベントはありません。")
-    assert "帯広市との覚書締結式" in reply["text"]
+    assert "北見市との覚書締結式" in reply["text"] and "予定日を過ぎています" in reply["text"]
 
 
 async def test_help_lists_the_reminder_subcommands(app: RunningApp, slack: FakeSlack) -> None:

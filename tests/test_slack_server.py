@@ -172,7 +172,7 @@ async def test_without_slack_only_health_is_served() -> None:
         stop.set()
         await server
 
-    assert health == {"status": "ok", "partners": 3, "events": 3, "slack": "off"}
+    assert health == {"status": "ok", "partners": 4, "events": 4, "slack": "off"}
     assert events_status in (404, 405)
 
 

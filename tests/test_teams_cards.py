@@ -157,7 +157,7 @@ def test_help_list_notice_and_too_long_cards_are_valid(kb: KnowledgeBase) -> Non
         assert_valid_card(card)
     assert "・remind on|off|list: この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）" in texts(help_card)
     assert texts(notice_card) == ["題", "見出し", "✅ 佐藤 さん 「remind on」 e＿1", "・一", "・二"]
-    assert "北海道経済産業局と旭川市・室蘭市・帯広市の覚書（2019年12月17日（火）発表）について答えます。" in texts(help_card)
+    assert "北海道経済産業局と旭川市・室蘭市・帯広市・北見市の覚書（2019年12月17日（火）から2021年3月23日（火）までの発表2件）について答えます。" in texts(help_card)
     assert [fact["title"] for fact in list_card["body"][1]["facts"]] == [p.name for p in kb.partners]
 
 

@@ -61,7 +61,7 @@ async def test_a_personal_message_is_answered_with_a_card_in_the_chat(teams: Tea
     text = reply.card_text
     assert text.splitlines()[0] == "旭川市の締結式の日時"
     assert "2020年1月20日（月） 10:30～11:00" in text
-    assert "開催済み" in text and "出典: 道内基礎自治体との連携の推進" in text
+    assert "予定日（2020年1月20日（月））を過ぎています" in text and "出典: 道内基礎自治体との連携の推進" in text
     assert question_line(reply) == "💬 質問: 旭川市の締結式はいつ?"
     assert [action["title"] for action in reply.card["actions"]] == ["👍 役に立った", "👎 役に立たなかった"]
     # The first message stored where to send reminders later.
@@ -210,7 +210,7 @@ async def test_help_list_and_schedule_commands(teams: TeamsRig) -> None:
     assert empty.card == help_card.card and question_mark.card == help_card.card
     assert "旭川市" in list_card.card_text and "覚書を締結した市とテーマ" in list_card.card_text
     assert "今後予定されている締結式・イベントはありません。" in schedule.card_text
-    assert "帯広市との覚書締結式" in schedule.card_text and "開催済み" in schedule.card_text
+    assert "北見市との覚書締結式" in schedule.card_text and "予定日を過ぎています" in schedule.card_text
 
 
 async def test_a_too_long_question_is_refused(teams: TeamsRig) -> None:

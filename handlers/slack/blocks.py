@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.answer import Answer, Section, Source
 from bot.commands import (
+    STATUS_MARKS,
     Code,
     HelpView,
     Inline,
@@ -357,7 +358,7 @@ def to_list_message(view: PartnersView) -> Message:
 
 
 def to_ceremony_line(partner: PartnerRow) -> str:
-    status = {"開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました"}.get(partner.ceremony_status, "📅 予定日を過ぎています")
+    status = STATUS_MARKS.get(partner.ceremony_status, "📅 予定日を過ぎています")
     return (f"🗓️ {escape_mrkdwn(partner.ceremony_title)}: {escape_mrkdwn(partner.ceremony_when)} "
             f"{escape_mrkdwn(partner.ceremony_place)} — {status}")
 

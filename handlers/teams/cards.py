@@ -23,6 +23,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.answer import Answer, Section, to_text
 from bot.commands import (
+    STATUS_MARKS,
     HelpView,
     Notice,
     PartnerRow,
@@ -308,7 +309,7 @@ def to_list_card(view: PartnersView) -> Card:
 def to_ceremony_facts(partners: Sequence[PartnerRow]) -> list[tuple[str, str]]:
     facts = []
     for partner in partners:
-        status = {"開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました"}.get(partner.ceremony_status, "📅 予定日を過ぎています")
+        status = STATUS_MARKS.get(partner.ceremony_status, "📅 予定日を過ぎています")
         facts.append((partner.name, f"{partner.ceremony_when} {partner.ceremony_place} — {status}"))
     return facts
 
