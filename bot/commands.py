@@ -389,7 +389,9 @@ def to_partner_row(partner: Partner, now: datetime, kb: KnowledgeBase) -> Partne
 
 
 # How adapters mark a ceremony's status: never 「開催済み」 unless the knowledge base records it.
-STATUS_MARKS = {"開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました", "予定日を過ぎています": "📅 予定日を過ぎています"}
+STATUS_MARKS = {
+    "開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました", "予定日を過ぎています": "📅 予定日を過ぎています",
+}
 
 
 def to_status_word(event: Event, now: datetime) -> str:
