@@ -3,7 +3,7 @@
 Reads a press release in Markdown or plain text as the bureau writes them (a title, a date line,
 the issuer, a お問い合わせ先 block, lead paragraphs, 日時/場所/出席者 or 【日時】【場所】【出席者】
 ceremony blocks, headed sections with bullet items) and prints one entry for the `documents:`
-list of data/partnerships.v2.yaml, in its shape and key order, plus a commented `partners:` entry
+list of data/partnerships.yaml, in its shape and key order, plus a commented `partners:` entry
 for each city the knowledge base does not know yet.
 
 It never invents a value: every value is copied from the source (dates and times only converted
@@ -783,8 +783,8 @@ def draft_yaml(text: str, source_name: str, known: Mapping[str, str]) -> str:
 
 
 def find_partner_files(data_path: str | Path) -> list[Path]:
-    """The configured knowledge base and data/partnerships.v2.yaml, whose partners give the ids."""
-    return [Path(data_path), Path(__file__).resolve().parents[1] / "data" / "partnerships.v2.yaml"]
+    """The configured knowledge base, whose partners give the ids."""
+    return [Path(data_path)]
 
 
 def run_draft(source: str, partner_files: Iterable[str | Path], stdout: TextIO, stderr: TextIO) -> int:
