@@ -38,6 +38,7 @@ from tests.fakes.slack_app import (
     slash_command,
 )
 from tests.reminder_support import event_entry, write_knowledge
+from tests.test_knowledge import with_kushiro
 
 ADMIN = "U0ADMIN"
 
@@ -183,6 +184,23 @@ async def test_a_hot_reload_reschedules_too(slack: FakeSlack, settings: Settings
         data_path.write_text("partners: [oops", encoding="utf-8")
         reply = await command(app, slack, "reload", user=ADMIN)  # through the same reloader
         assert "読み込めませんでした" in reply["text"] and "(yaml)" in reply["text"]
+
+
+async def test_a_new_memorandum_with_a_future_ceremony_gets_reminders_on_reload(
+    slack: FakeSlack, settings: Settings, store: Store, data_path: Path,
+) -> None:
+    """Adding a document is a data change only: the watcher's reload plans its ceremony's reminders."""
+    dispatcher = make_dispatcher(NOW)
+    reloader = KnowledgeReloader(str(data_path), dispatcher)
+    async with running_reminders(settings, store, dispatcher, reloader) as app:
+        services = reminders_of(app)
+        assert services.scheduler is not None and services.scheduler.scheduled() == {}
+        data_path.write_text(with_kushiro(data_path.read_text(encoding="utf-8")), encoding="utf-8")
+        result = await reloader.reload_async()
+        assert result.ok and "追加 3" in result.notes[0]
+        assert all(job.startswith("reminder:kushiro-ceremony:") for job in services.scheduler.scheduled())
+        schedule = await command(app, slack, "schedule")
+        assert "釧路市との覚書締結式" in schedule["text"] and "2030年5月1日（水）" in schedule["text"]
 
 
 async def test_scheduler_off_answers_commands_without_scheduling(
