@@ -89,7 +89,7 @@ def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Co
 async def chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands) -> int:
     # Reading the terminal blocks this loop, which serves nobody else.
     write = _writer(stdout)
-    write(f"Renkei Bot — {dispatcher.kb.document.title}\n「help」で使い方、「exit」で終了します。\n")
+    write(f"Renkei Bot — {to_intro(dispatcher.kb)}\n「help」で使い方、「exit」で終了します。\n")
     choices: Sequence[str] = ()
     while True:
         write(PROMPT)
