@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(PY) app.py
 
 test: $(STAMP) lint typecheck teams-schemas
+	$(PY) app.py eval eval/facts.yaml
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -27,8 +28,11 @@ typecheck: $(STAMP)
 check: $(STAMP)
 	$(PY) app.py check
 
+# The project's fact set (must pass), the held-out set and the known gaps (measured).
 eval: $(STAMP)
-	$(PY) app.py eval ../shared/eval/questions.yaml
+	$(PY) app.py eval eval/facts.yaml
+	-$(PY) app.py eval eval/holdout.yaml | tail -n 5
+	-$(PY) app.py eval eval/gaps.yaml | tail -n 5
 
 bench: $(STAMP)
 	$(PY) bench/engine.py
