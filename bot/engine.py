@@ -183,7 +183,7 @@ class Engine:
         documents = [d for d in self.kb.documents if d.date.year in years]
         if not years or not names_document or not documents or intent.partner_ids:
             return read, ()
-        if any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in intent.topics):
+        if any(t.startswith(("announcement_", "contact")) or t in ("purpose", "precedent") for t in intent.topics):
             return read, ()  # the document's own fields: _documents_meant picks it by the year
         scope = tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
         return replace(read, conditions=replace(read.conditions, years=())), scope
@@ -546,6 +546,10 @@ class Engine:
             "contact_person"
         ):
             return self._count_each(turn, turn.partner_ids or self._all_ids(), "ceremony_who")
+        if turn.has_topic("partners") and not conditions:
+            partner_ids = turn.partner_ids if turn.partner_ids and not turn.from_context else self._partners_in_scope(turn)
+            names = [self.kb.partner(pid).name for pid in partner_ids]
+            return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
         if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
             events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, conditions)]
@@ -792,7 +796,7 @@ class Engine:
 
     def _check_count(self, turn: Turn) -> Answer | None:
         """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
-        claimed = re.search(r"(\d+)(つ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
+        claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
         if not claimed or turn.read.conditions.minutes:
             return None
         counted = self._count(replace(turn, read=replace(turn.read, asks_count=True)))
@@ -1302,7 +1306,7 @@ class Engine:
         read = turn.read
         asks = bool(
             re.search(
-                r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ",
+                r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ|アル(シ|マチ|ジチタイ|ノハ)",
                 read.reading,
             )
         ) or bool({"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
@@ -1414,12 +1418,9 @@ class Engine:
             self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)
         ):
             return self._duration(turn)
-        if (
-            not topics
-            and turn.partner_ids
-            and turn.context.topic_id
-            and turn.from_context is False
-            and not turn.intent.content
+        pointing = bool(turn.read.position or turn.read.refers_back)
+        if not topics and turn.partner_ids and turn.context.topic_id and (
+            (not turn.from_context and not turn.intent.content) or (turn.from_context and pointing)
         ):
             topics = [turn.context.topic_id]
         if not topics:
@@ -1436,7 +1437,8 @@ class Engine:
         partner_ids = turn.partner_ids
         if not partner_ids:
             # 「各市のテーマ」「締結式の場所は?」 are short for every partner; a bare 「場所は?」 asks back.
-            bare = turn.intent.facet_only and "局長" not in turn.read.key  # the bureau's chief is one person
+            # The bureau's chief is one person; 「オホーツクから全国へ、ってどこの話?」 names content.
+            bare = turn.intent.facet_only and "局長" not in turn.read.key and not turn.intent.segments
             if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare:
                 return self._clarify_partner(topics)
             partner_ids = self._all_ids()

@@ -210,7 +210,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     )
 
 
-_BOUND = r"(\d{1,2})時(半)?(より前|前に|前|まで|以前|より後|以降|過ぎ|よりあと|から後)"
+_BOUND = r"(\d{1,2})時(半)?(ヨリ前|前ニ|前|マデ|以前|ヨリ後|以降|過ギ|ヨリアト|カラ後)"
 
 
 def _read_bounds(key: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
@@ -219,7 +219,7 @@ def _read_bounds(key: str) -> tuple[tuple[int, int] | None, tuple[int, int] | No
     if not match:
         return None, None
     moment = (int(match[1]), 30 if match[2] else 0)
-    return (moment, None) if match[3] in ("より前", "前に", "前", "まで", "以前") else (None, moment)
+    return (moment, None) if match[3] in ("ヨリ前", "前ニ", "前", "マデ", "以前") else (None, moment)
 
 
 _TIME = re.compile(r"(?<![\d何])(\d{1,2})(?:時(?!台|間)(半|(\d{1,2})分)?|:(\d{2}))")
@@ -363,7 +363,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         wh=wh,
         asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all)
         and (
-            bool(re.search(r"(?<!件|人|回)数(ハ|$|ヲ)|ノ数|件数|総数|(?<!総)合計", key))
+            bool(re.search(r"(?<!件|人|回)数(ハ|$|ヲ|ノ)|ノ数|件数|総数|(?<!総)合計", key))
             or bool(
                 re.search(
                     r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ",
@@ -420,7 +420,7 @@ VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("その後の経過", r"どうなった|ドウナッタ|その後|ソノゴ|後日|結果は|成果は", r"開催されました|締結しました"),
     ("有効期間", r"有効期間|有効期限|期限|いつまで有効", r"有効期間|有効期限|期限"),
     ("企業名", r"企業名|会社名|社名|どの企業|どこの企業|ドノキギョウ", r"株式会社|（株）|\(株\)"),
-    ("発言", r"何を話|ナニヲハナ|話した|発言|挨拶|スピーチ|コメント", r"挨拶|発言|コメント"),
+    ("発言", r"何ヲ話|ナ[ニン]ヲハナ|話シタ|発言|挨拶|スピーチ|コメント", r"挨拶|発言|コメント"),
     ("配信", r"配信|中継|ライブ|録画|オンライン", r"配信|中継|ライブ|オンライン"),
     ("行き方", r"行き方|イキカタ|道順|最寄り|交通手段|アクセス方法|how to get", r"徒歩|駅から|バス停|最寄り"),
 )
