@@ -547,7 +547,9 @@ class Engine:
         ):
             return self._count_each(turn, turn.partner_ids or self._all_ids(), "ceremony_who")
         if turn.has_topic("partners") and not conditions:
-            partner_ids = turn.partner_ids if turn.partner_ids and not turn.from_context else self._partners_in_scope(turn)
+            partner_ids = (
+                turn.partner_ids if turn.partner_ids and not turn.from_context else self._partners_in_scope(turn)
+            )
             names = [self.kb.partner(pid).name for pid in partner_ids]
             return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
@@ -1419,8 +1421,11 @@ class Engine:
         ):
             return self._duration(turn)
         pointing = bool(turn.read.position or turn.read.refers_back)
-        if not topics and turn.partner_ids and turn.context.topic_id and (
-            (not turn.from_context and not turn.intent.content) or (turn.from_context and pointing)
+        if (
+            not topics
+            and turn.partner_ids
+            and turn.context.topic_id
+            and ((not turn.from_context and not turn.intent.content) or (turn.from_context and pointing))
         ):
             topics = [turn.context.topic_id]
         if not topics:

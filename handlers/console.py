@@ -32,6 +32,7 @@ from bot.commands import (
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
 from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
+from bot.help import to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError
 
