@@ -969,12 +969,15 @@ class Engine:
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
         claimed = turn.intent.partner_ids
-        if len(claimed) != 1 or turn.read.conditions or (self._specific_topics(turn) and not turn.intent.glossary):
+        if len(claimed) != 1 or turn.read.conditions:
             return None
         subject = self._subject_owner(turn)
         if subject is None:
             return None
         fact, owner = subject
+        topics = self._specific_topics(turn)
+        if topics and not turn.intent.glossary and not self._fact_in_topics(fact, topics):
+            return None  # the claim is about the topic named, not about whose the subject is
         name = self.kb.partner(owner).name
         claimed_name = self.kb.partner(claimed[0]).name
         title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"

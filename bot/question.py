@@ -366,11 +366,11 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
             bool(re.search(r"(?<!件|人|回)数(ハ|$|ヲ|ノ)|ノ数|件数|総数|(?<!総)合計", key))
             or bool(
                 re.search(
-                    r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ)|イクツ",
+                    r"ナン(シ|ケン|ニン|メイ|コ|ツ|カショ|ホン|コウモク|ジチタイ|シチョウソン)(?!ョ|ュ|ャ|メ)|イクツ",
                     reading_all,
                 )
             )
-            or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)|幾つ", key))
+            or bool(re.search(r"何(市|件|人|名|個|つ|か所|箇所|本|項目|自治体)(?!目)|幾つ", key))
             or "how many" in " ".join(words)
         ),
         asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))
