@@ -19,10 +19,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.yaml_reader import (
+    DEFAULT_LIMITS,
     KnowledgeError,
     Node,
     Problem,
     Reader,
+    YamlLimits,
     compose,
     join_path,
     parse_date,
@@ -706,9 +708,9 @@ def _with_engagements(partners: list[Partner], documents: list[Document]) -> tup
     return tuple(sorted((p for p in enriched if p.engagements), key=lambda p: order[p.id]))
 
 
-def parse_knowledge(text: str, file: str) -> KnowledgeBase:
+def parse_knowledge(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -> KnowledgeBase:
     """Parse and validate YAML text; raise KnowledgeError listing every problem."""
-    root = compose(text, file)
+    root = compose(text, file, limits)
     r = Reader(file)
     r.mapping(root, "(root)")
     if r.problems:
@@ -751,13 +753,17 @@ def parse_knowledge(text: str, file: str) -> KnowledgeBase:
     )
 
 
-def load_knowledge(path: str | Path) -> KnowledgeBase:
+def load_knowledge(path: str | Path, limits: YamlLimits = DEFAULT_LIMITS) -> KnowledgeBase:
     """Read and validate a knowledge-base file; raise KnowledgeError naming file, line and field."""
     file = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > limits.max_bytes:
+            too_large = f"too large: {size:,} bytes (limit {limits.max_bytes:,})"
+            raise KnowledgeError([Problem(file, 0, "(file)", too_large)])
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise KnowledgeError([Problem(file, 0, "(file)", "no such file")]) from None
     except UnicodeDecodeError as error:
         raise KnowledgeError([Problem(file, 0, "(file)", f"not UTF-8 text ({error.reason})")]) from None
-    return parse_knowledge(text, file)
+    return parse_knowledge(text, file, limits)

@@ -17,7 +17,8 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from bot.dispatch import Dispatcher
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from bot.yaml_reader import DEFAULT_LIMITS, YamlLimits
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +39,32 @@ class KnowledgeReloader:
     dispatcher: Dispatcher
     listeners: list[ReloadListener] = field(default_factory=list)
     on_result: list[Callable[[ReloadResult], None]] = field(default_factory=list)
+    limits: YamlLimits = DEFAULT_LIMITS
 
     def reload(self) -> ReloadResult:
         """Load, validate and, when valid, switch every part of the bot to the new data."""
         try:
-            kb = load_knowledge(self.path)
+            kb = load_knowledge(self.path, self.limits)
+        except RecursionError:
+            # Every known way to get here is stopped by the limits; if one is found, the last good
+            # data keeps serving and the watcher keeps watching.
+            error = KnowledgeError([Problem(self.path, 0, "(file)", "nested too deeply to read")])
+            return self._rejected(error)
         except KnowledgeError as error:
-            problems = tuple(str(p) for p in error.problems)
-            for problem in problems:
-                log.error("knowledge reload rejected: %s", problem)
-            result = ReloadResult(False, f"{self.path}: {len(problems)} problem(s); still serving the last good data",
-                                  problems)
-        else:
-            self.dispatcher.replace_knowledge(kb)
-            notes = tuple(listener(kb) for listener in self.listeners)
-            log.info("knowledge reloaded: %s", kb.summary_line())
-            result = ReloadResult(True, kb.summary_line(), notes=notes)
+            return self._rejected(error)
+        self.dispatcher.replace_knowledge(kb)
+        notes = tuple(listener(kb) for listener in self.listeners)
+        log.info("knowledge reloaded: %s", kb.summary_line())
+        return self._tell(ReloadResult(True, kb.summary_line(), notes=notes))
+
+    def _rejected(self, error: KnowledgeError) -> ReloadResult:
+        problems = tuple(str(p) for p in error.problems)
+        for problem in problems:
+            log.error("knowledge reload rejected: %s", problem)
+        summary = f"{self.path}: {len(problems)} problem(s); still serving the last good data"
+        return self._tell(ReloadResult(False, summary, problems))
+
+    def _tell(self, result: ReloadResult) -> ReloadResult:
         for callback in self.on_result:
             callback(result)
         return result
@@ -69,4 +80,7 @@ class KnowledgeReloader:
             return Path(changed).resolve() == target and change != Change.deleted
 
         async for _ in awatch(target.parent, watch_filter=is_target, stop_event=stop, debounce=400, step=100):
-            await self.reload_async()
+            try:
+                await self.reload_async()
+            except Exception:  # a listener's failure must not stop the watching
+                log.exception("knowledge reload failed; still watching %s", target.name)

@@ -38,6 +38,25 @@ class KnowledgeError(Exception):
 # --- YAML with line numbers -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class YamlLimits:
+    """What a knowledge-base file may hold before it is read at all. A hostile or broken file (20,000
+    levels of nesting, a billion-laughs of aliases, a huge paste) is rejected quickly with a reason
+    instead of exhausting the stack or the memory; see docs/operations.md."""
+
+    max_bytes: int = 2_000_000
+    max_depth: int = 40
+    max_nodes: int = 200_000
+    max_aliases: int = 20
+
+
+DEFAULT_LIMITS = YamlLimits()
+
+
+def _over(file: str, line: int, message: str) -> KnowledgeError:
+    return KnowledgeError([Problem(file, line, "(yaml)", message)])
+
+
 class Node:
     """A YAML value with the line it starts on (1-based), so problems can name it."""
 
@@ -48,16 +67,31 @@ class Node:
         self.line = line
 
 
-def to_nodes(node: yaml.Node) -> Node:
+class _Budget:
+    """How many values the tree may still grow to: aliases repeat what they point at, so a file
+    of a few lines can stand for billions of values (「billion laughs」)."""
+
+    def __init__(self, file: str, limit: int) -> None:
+        self.file, self.left, self.limit = file, limit, limit
+
+    def spend(self, line: int) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _over(self.file, line, f"too many values once aliases are expanded (more than {self.limit:,})")
+
+
+def to_nodes(node: yaml.Node, budget: _Budget | None = None) -> Node:
     line = node.start_mark.line + 1
+    budget = budget or _Budget("(yaml)", DEFAULT_LIMITS.max_nodes)
+    budget.spend(line)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Node] = {}
         for key_node, value_node in node.value:
             key = str(yaml.safe_load(yaml.serialize(key_node)))
-            mapping[key] = to_nodes(value_node)
+            mapping[key] = to_nodes(value_node, budget)
         return Node(mapping, line)
     if isinstance(node, yaml.SequenceNode):
-        return Node([to_nodes(item) for item in node.value], line)
+        return Node([to_nodes(item, budget) for item in node.value], line)
     try:
         return Node(yaml.safe_load(yaml.serialize(node)), line)
     except ValueError:
@@ -194,8 +228,37 @@ def parse_offset(value: Any) -> timedelta:
     return sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in parts), timedelta())
 
 
-def compose(text: str, file: str) -> Node:
-    """The YAML text as a tree of nodes with lines; KnowledgeError when it is not YAML or empty."""
+def check_limits(text: str, file: str, limits: YamlLimits) -> None:
+    """Walk the YAML event stream (iteratively, nothing built) and reject what is over a limit."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        raise KnowledgeError([Problem(file, 1, "(file)", f"too large: {size:,} bytes (limit {limits.max_bytes:,})")])
+    depth = nodes = aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise _over(file, line, f"nested too deeply (more than {limits.max_depth} levels)")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > limits.max_aliases:
+                    raise _over(file, line, f"too many aliases (more than {limits.max_aliases})")
+            if isinstance(event, yaml.NodeEvent):
+                nodes += 1
+                if nodes > limits.max_nodes:
+                    raise _over(file, line, f"too many values (more than {limits.max_nodes:,})")
+    except yaml.YAMLError:
+        return  # not YAML at all: compose says where, with its own message
+
+
+def compose(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -> Node:
+    """The YAML text as a tree of nodes with lines; KnowledgeError when it is not YAML, is empty or
+    is over a limit."""
+    check_limits(text, file, limits)
     try:
         composed = yaml.compose(text)
     except yaml.YAMLError as error:
@@ -205,4 +268,4 @@ def compose(text: str, file: str) -> Node:
         raise KnowledgeError([Problem(file, line, "(yaml)", f"not valid YAML: {reason}")]) from None
     if composed is None:
         raise KnowledgeError([Problem(file, 1, "(root)", "the file is empty")])
-    return to_nodes(composed)
+    return to_nodes(composed, _Budget(file, limits.max_nodes))

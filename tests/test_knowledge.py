@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, parse_knowledge, parse_offset
+from bot.yaml_reader import YamlLimits
 from tests.conftest import DATA_PATH, SHARED
 
 pytestmark = pytest.mark.unit
@@ -203,3 +204,33 @@ def test_offsets(text: str, expected: timedelta) -> None:
 def test_bad_offsets(text: str) -> None:
     with pytest.raises(ValueError):
         parse_offset(text)
+
+
+# --- hostile files: rejected quickly, with a reason, never a crash ------------------------------
+
+
+def test_deep_nesting_is_rejected_with_its_line() -> None:
+    deep = "documents: " + "[" * 20_000 + "]" * 20_000
+    assert problems_of(deep) == ["kb.yaml:1 (yaml): nested too deeply (more than 40 levels)"]
+
+
+def test_a_billion_laughs_is_rejected_before_it_grows() -> None:
+    laughs = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9))
+    assert problems_of(laughs)[0].endswith("(yaml): too many aliases (more than 20)")
+
+
+def test_aliases_within_the_limit_still_cannot_expand_past_the_value_budget() -> None:
+    few = 'a: &a ["x", "x", "x", "x"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 4)}]\n" for i in range(4))
+    limits = YamlLimits(max_aliases=20, max_nodes=200)
+    with pytest.raises(KnowledgeError, match="too many values once aliases are expanded"):
+        parse_knowledge(few, "kb.yaml", limits)
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("x: " + "a" * 3_000_000, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"too large: 3,000,003 bytes \(limit 2,000,000\)"):
+        load_knowledge(big)
+    load_knowledge(DATA_PATH, YamlLimits(max_bytes=DATA_PATH.stat().st_size))  # the bundled data fits
