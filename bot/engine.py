@@ -884,6 +884,7 @@ class Engine:
             sections=(Section("", items=lines),),
             source=self.compose.cite_events(shown),
             topic_id="ceremony",
+            partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
             conversation=Conversation(event_ids=tuple(e.id for e in matching)),
         )
 

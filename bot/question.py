@@ -90,7 +90,7 @@ class Reading:
 
     text: str
     key: str
-    reading: str
+    reading: str  # the tokens' readings, then the latin words read as romaji
     words: tuple[str, ...]
     conditions: Conditions
     position: int | None  # 「2番目」「3つ目」「first」: an item of a list
@@ -105,6 +105,7 @@ class Reading:
     asks_list: bool = False
     refers_back: bool = False
     refers_person: bool = False
+    spoken: str = ""  # the tokens' readings alone, in order (how the sentence ends)
     types: tuple[QuestionType, ...] = field(default_factory=tuple)
 
 
@@ -186,7 +187,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     half: Literal["am", "pm"] | None = None
     if re.search(r"ゴゴ|ヒルカラ|ユウガタ|午後", reading + key) or {"afternoon", "pm", "evening"} & set(words):
         half = "pm"
-    elif re.search(r"ゴゼン|午前|アサ(?!ヒ)", reading + key) or {"morning", "am"} & set(words):
+    elif re.search(r"ゴゼン|午前|朝(?!日)", reading + key) or {"morning", "am"} & set(words):
         half = "am"
     floors = _to_numbers(r"(\d{1,2})(?:階|f(?![a-z]))", key)
     hours = _to_numbers(r"(\d{1,2})時台", key)
@@ -352,6 +353,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
     conditions = read_conditions(cleaned, key, reading_all, words)
     wh = _has_wh(tokens, words) or bool(re.search(r"ナニ|ナン|イクツ|イクラ|ダレ|ドコ|イツ|ドノ|ドウ|ドナタ", romaji))
     reading_read = Reading(
+        spoken=reading,
         text=cleaned,
         key=key,
         reading=reading_all,
@@ -481,4 +483,9 @@ def opens_with_smalltalk(reading: Reading) -> bool:
 
 
 def is_yes_no(reading: Reading) -> bool:
-    return not reading.wh and not reading.asks_list and _is_yes_no_shape(reading.text, reading.reading, reading.words)
+    if reading.wh or reading.asks_list:
+        return False
+    if _is_yes_no_shape(reading.text, reading.spoken, reading.words):
+        return True
+    # 「室蘭の締結式は2階」 typed without a question mark still claims something checkable.
+    return bool(reading.conditions) and not re.search(r"(は|って|とは|の|を|に)\s*[?？]*\s*$", reading.text)
