@@ -327,7 +327,9 @@ def _is_yes_no_shape(text: str, reading: str, words: tuple[str, ...]) -> bool:
     tail = reading[-8:]
     return text.rstrip().endswith(("?", "？")) or bool(
         re.search(
-            r"(デスカ|マスカ|デショウカ|ダッケ|デシタッケ|ッケ|カナ|ノ|ヨネ|ダヨネ|デスヨネ|カ|ナノ|ッテコト)$", tail
+            r"(デスカ|マスカ|デショウカ|ダッケ|デシタッケ|ッケ|カナ|ノ|ヨネ|ダヨネ|デスヨネ|カ|ナノ|ッテコト|アッテル|アッテマス"
+            r"|タダシイ|マチガイナイ)$",
+            tail,
         )
     )
 
@@ -487,5 +489,11 @@ def is_yes_no(reading: Reading) -> bool:
         return False
     if _is_yes_no_shape(reading.text, reading.spoken, reading.words):
         return True
-    # 「室蘭の締結式は2階」 typed without a question mark still claims something checkable.
-    return bool(reading.conditions) and not re.search(r"(は|って|とは|の|を|に)\s*[?？]*\s*$", reading.text)
+    # 「室蘭の締結式は2階」「担当者は佐藤さん」 typed without a question mark still claim something
+    # checkable: a condition, a person, a number, or that something is done.
+    if re.search(r"(は|って|とは|の|を|に)\s*[?？]*\s*$", reading.text):
+        return False
+    claim = read_claim(reading.text)
+    person = re.search(r"(さん|様|氏)\s*$", reading.text)
+    return bool(reading.conditions or person or re.search(r"済み|済ん|既に|もう", reading.text)) or bool(
+        claim and re.search(r"\d", claim))

@@ -371,8 +371,7 @@ class Understander:
         matches = _outside_titles(_partners_over_people(exact + readings + self._by_words(question)))
         matches += self._by_dates(dates)
         places = self._foreign_places(question, matches)
-        if not _has(matches, "partner") or not _has(matches, "topic"):
-            matches += self._fuzzy(question, matches, places)
+        matches += self._fuzzy(question, matches, places)
         intent = self._to_intent(question, matches, places)
         intent.asked_dates = dates
         intent.tokens = question.tokens
@@ -438,8 +437,10 @@ class Understander:
         found: list[Match] = []
 
         def is_new(entry: Entry, start: int, end: int) -> bool:
+            # A second partner may be misspelt next to one typed right (「あにひかわと帯広を比べて」).
             overlaps = any(s < end and start < e for s, e in taken)
-            return entry.kind not in known_kinds and entry.kind in ("partner", "topic") and not overlaps
+            wanted = entry.kind == "partner" or (entry.kind == "topic" and "topic" not in known_kinds)
+            return wanted and not overlaps and (start >= 0 or entry.kind not in known_kinds)
 
         for start, end, sub in _windows(q.key, self.lexicon.homophone_lengths):
             if not has_kanji(sub):
@@ -447,7 +448,7 @@ class Understander:
             for entry, key in self.lexicon.homophones.get(char_readings(sub), ()):
                 if sub != key and is_new(entry, start, end) and any(a == b for a, b in zip(sub, key, strict=False)):
                     found.append(Match(entry, start, end, "homophone", sub))
-        missing = {"partner", "topic"} - known_kinds
+        missing = ({"partner", "topic"} - known_kinds) | {"partner"}
         lengths = {n for kind in missing for k in self.lexicon.typo_lengths.get(kind, ()) for n in (k - 1, k, k + 1)}
         # Typos live in what the user typed in kana: Sudachi's reading of typed kanji has none.
         for run_start, run in kana_runs(q.key):
@@ -463,8 +464,7 @@ class Understander:
                 for entry, target in self.lexicon.word_typos.get(variant, ()):
                     if word != target and Levenshtein.distance(word, target) <= 1 and is_new(entry, -1, -1):
                         found.append(Match(entry, -1, -1, "typo", word))
-        if "partner" not in known_kinds:
-            found += [m for m in self._kanji_typos(q) if is_new(m.entry, m.start, m.end)]
+        found += [m for m in self._kanji_typos(q) if is_new(m.entry, m.start, m.end)]
         # A typo that lands on a place we know is not a partner is that place, not a partner.
         return [m for m in found if not (m.entry.kind == "partner" and m.typed in places)]
 
