@@ -55,6 +55,8 @@ from tests.fakes.slack_app import (
 )
 from tests.teams_support import BOT, Activities, TeamsRig, assert_valid_card, running_teams
 
+pytestmark = pytest.mark.adapter
+
 T = TypeVar("T")
 BOT_USER_ID = "UBOT"
 BOT_NAME = str(BOT["name"])

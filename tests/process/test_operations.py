@@ -56,6 +56,8 @@ from tests.fakes.slack_app import (
 )
 from tests.reminder_support import event_entry, offset_until, whole_minute_after, write_knowledge
 
+pytestmark = pytest.mark.process
+
 BOT_TOKEN = "xoxb-9999-operations-test-token"
 SIGNING_SECRET = "operations-signing-secret-0123456789"
 REMINDER_CHANNEL = "C0OPS"

@@ -39,6 +39,8 @@ from tests.fakes.slack_app import (
 )
 from tests.reminder_support import event_entry, write_knowledge
 
+pytestmark = pytest.mark.adapter
+
 ADMIN = "U0ADMIN"
 
 
