@@ -257,7 +257,7 @@ def parse_or_refuse(parse: Callable[[Any], T], value: Any) -> T | None:
 @example(text="&" * 999)
 def test_slack_replies_never_carry_a_live_mention(slack_bot: SlackBot, text: str) -> None:
     for question, share in ((to_slack_question(text, BOT_USER_ID), False), (to_slack_question(text), True)):
-        message, _ = asyncio.run(slack_bot.reply(question, "slack:T:C:1.0", channel="C", user_id="U1", share=share))
+        message = asyncio.run(slack_bot.reply(question, "slack:T:C:1.0", channel="C", user_id="U1", share=share)).message
         assert_safe_slack_message(message)
         for action_id, value in button_values(message.blocks).items():
             payload = ButtonPayload.from_value(value)
