@@ -160,7 +160,7 @@ class InMemoryEventDeduplicator:
 class BackgroundTasks:
     """Answers in flight: kept referenced until done, failures logged, awaited on shutdown."""
 
-    def __init__(self, concurrency: int = 12) -> None:
+    def __init__(self, concurrency: int = 8) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         # A few answers at a time: a burst then queues here, at no cost, instead of filling every
         # turn of the event loop with answer work while acknowledgements wait.
