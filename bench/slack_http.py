@@ -16,7 +16,6 @@ Target: ack p99 ≤ 50 ms on the development machine (Slack allows 3 s).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import json
@@ -24,7 +23,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,20 +34,12 @@ from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from bench.app_process import running_bot  # noqa: E402
 from bench.databases import DATABASES, database_settings  # noqa: E402
-from bench.stats import format_latencies, percentile  # noqa: E402
+from bench.stats import Result, percentile, to_arguments  # noqa: E402
 from tests.fakes.fake_slack import FakeSlack  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-0000-1111-bench-token"
 QUESTIONS = ("帯広の連携事項は?", "旭川の締結式はいつ?", "室蘭のプロジェクトは?", "各市のテーマ", "問い合わせ先は?")
-
-
-@dataclass(frozen=True)
-class Result:
-    latencies_ms: list[float]
-    failures: int
-    answers_per_second: float
-    answered_once: bool = True
 
 
 def to_signed_event(index: int, verifier: SignatureVerifier) -> tuple[bytes, dict[str, str]]:
@@ -126,26 +116,14 @@ async def run(events: int, concurrency: int, warmup: int, database: str = "sqlit
 
 async def measure(requests: int = 1000, concurrency: int = 50, warmup: int = 100) -> tuple[float, float, float]:
     """(ack p50 ms, ack p99 ms, answers/s) of `requests` mentions: bench/compare.py's --e2e."""
-    result = await run(requests, concurrency, warmup)
-    if result.failures:
-        raise RuntimeError(f"{result.failures} of {requests} events were not acknowledged with 200")
-    return percentile(result.latencies_ms, 0.5), percentile(result.latencies_ms, 0.99), result.answers_per_second
+    return (await run(requests, concurrency, warmup)).summary()
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--database", choices=DATABASES, default="sqlite")
-    args = parser.parse_args()
-    result = asyncio.run(run(args.events, args.concurrency, args.warmup, args.database))
-    latencies = result.latencies_ms
-    print(f"events {args.events}, concurrency {args.concurrency}, database {args.database}, "
-          f"failures {result.failures}, every event answered exactly once: {result.answered_once}")
-    print(format_latencies(latencies))
-    print(f"answers/s: {result.answers_per_second:.0f}")
-    target_met = percentile(latencies, 0.99) <= 50 and result.failures == 0 and result.answered_once
+    args = to_arguments(__doc__.splitlines()[0] if __doc__ else None, "--events", DATABASES)
+    result = asyncio.run(run(args.count, args.concurrency, args.warmup, args.database))
+    print(result.describe("events", args))
+    target_met = percentile(result.latencies_ms, 0.99) <= 50 and result.failures == 0 and result.answered_once
     print("target ack p99 <= 50 ms:", "met" if target_met else "NOT met")
     return 0 if target_met else 1
 

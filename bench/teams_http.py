@@ -19,7 +19,6 @@ would (500 users, each in their own chat), and reports:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
@@ -36,8 +35,8 @@ import aiohttp  # noqa: E402
 
 from bench.app_process import running_bot  # noqa: E402
 from bench.databases import DATABASES, database_settings  # noqa: E402
-from bench.slack_http import QUESTIONS, Result, send_all  # noqa: E402
-from bench.stats import format_latencies, percentile  # noqa: E402
+from bench.slack_http import QUESTIONS, send_all  # noqa: E402
+from bench.stats import Result, to_arguments  # noqa: E402
 from tests.fakes.fake_connector import FakeConnector  # noqa: E402
 
 USERS = 500
@@ -84,25 +83,13 @@ async def run(requests: int, concurrency: int, warmup: int, database: str = "sql
 
 async def measure(requests: int = 1000, concurrency: int = 50, warmup: int = 100) -> tuple[float, float, float]:
     """(ack p50 ms, ack p99 ms, answers/s) of `requests` activities: bench/compare.py's --e2e."""
-    result = await run(requests, concurrency, warmup)
-    if result.failures:
-        raise RuntimeError(f"{result.failures} of {requests} activities were refused")
-    return percentile(result.latencies_ms, 0.5), percentile(result.latencies_ms, 0.99), result.answers_per_second
+    return (await run(requests, concurrency, warmup)).summary()
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--database", choices=DATABASES, default="sqlite")
-    args = parser.parse_args()
-    result = asyncio.run(run(args.requests, args.concurrency, args.warmup, args.database))
-    latencies = result.latencies_ms
-    print(f"activities {args.requests}, concurrency {args.concurrency}, database {args.database}, "
-          f"failures {result.failures}, every activity answered exactly once: {result.answered_once}")
-    print(format_latencies(latencies))
-    print(f"answers/s: {result.answers_per_second:.0f}")
+    args = to_arguments(__doc__.splitlines()[0] if __doc__ else None, "--requests", DATABASES)
+    result = asyncio.run(run(args.count, args.concurrency, args.warmup, args.database))
+    print(result.describe("activities", args))
     return 0 if result.failures == 0 and result.answered_once else 1
 
 

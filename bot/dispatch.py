@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answer import Answer
-from bot.context import ConversationMemory, ConversationStore
+from bot.context import ConversationMemory, InMemoryConversationMemory
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase
 
@@ -72,7 +72,7 @@ class Dispatcher:
     ) -> None:
         self.engine = engine
         self.clock = clock
-        self.conversations: ConversationMemory = conversations or ConversationStore()
+        self.conversations: ConversationMemory = conversations or InMemoryConversationMemory()
         self.observers = observers if observers is not None else []
         self.reply_observers = reply_observers if reply_observers is not None else []
 

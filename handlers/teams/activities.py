@@ -251,13 +251,10 @@ class TeamsBot:
 
     # Replies -------------------------------------------------------------------------------------
 
-    async def to_reply(self, text: str, activity: Activity) -> Card:
-        """The card answering `text`: a command's reply (help when empty) or the engine's answer."""
-        return (await self.respond(text, activity))[0]
-
     async def respond(self, text: str, activity: Activity, received_at: float | None = None,
                       ) -> tuple[Card, Asked | None]:
-        """`to_reply`, with the answer it carries (if any) for timing the turn once it is posted."""
+        """The card answering `text` — a command's reply (help when empty) or the engine's answer —
+        and the answer it carries, if any, for timing the turn once it is posted."""
         invocation = self.commands.parse(text) if len(text) <= MAX_QUESTION_CHARS else None
         if invocation is None:
             return await self.answer_turn(text, activity, received_at)

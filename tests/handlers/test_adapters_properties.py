@@ -272,7 +272,7 @@ def test_slack_replies_never_carry_a_live_mention(slack_bot: SlackBot, text: str
 @example(text="remind " + "<at>x</at>" * 300)
 def test_teams_cards_stay_valid_and_inert(teams_bot: TeamsBot, text: str) -> None:
     activity = Activity.model_validate(ACTIVITIES.message(text))
-    card = asyncio.run(teams_bot.to_reply(to_teams_question(text, BOT_NAME), activity))
+    card, _ = asyncio.run(teams_bot.respond(to_teams_question(text, BOT_NAME), activity))
     assert_safe_card(card)
 
 
