@@ -14,7 +14,7 @@ What arrives (POST /api/messages)            → what the bot does
 - installationUpdate add / remove            → reference stored / reminders for it turned off
 
 Every message also refreshes the stored conversation reference, so reminders reach any
-conversation the bot was installed in or messaged from (handlers/teams_reminders.py).
+conversation the bot was installed in or messaged from (the Teams reminder sender).
 
 Security: every request goes through the SDK's JWT check (`jwt_authorization_decorator`). Only
 with TEAMS_ANONYMOUS=true and no client id does it let unauthenticated requests through (for the
