@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -21,10 +22,15 @@ ADDED_ROUND_TRIP_SECONDS = 0.005
 
 
 @asynccontextmanager
-async def database_settings(kind: str) -> AsyncIterator[dict[str, str]]:
-    """The bot's environment for `kind`: DATABASE_URL, or nothing for the default SQLite file."""
+async def database_settings(kind: str, *, shared: bool = False) -> AsyncIterator[dict[str, str]]:
+    """The bot's environment for `kind`: DATABASE_URL, or nothing for a SQLite file of each bot's
+    own; `shared`: one SQLite file for every bot."""
     if kind == "sqlite":
-        yield {}
+        if not shared:
+            yield {}
+            return
+        with tempfile.TemporaryDirectory(prefix="renkei-bench-shared-") as folder:
+            yield {"DATABASE_URL": f"sqlite:///{Path(folder) / 'renkei.db'}"}
         return
     server_url = os.environ.get("TEST_POSTGRES_URL", "").strip()
     if not server_url:

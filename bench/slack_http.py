@@ -21,8 +21,8 @@ import gc
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +56,13 @@ def to_signed_event(index: int, verifier: SignatureVerifier) -> tuple[bytes, dic
     return body.encode(), headers
 
 
-async def send_all(http: aiohttp.ClientSession, url: str, requests: list[tuple[bytes, dict[str, str]]],
+async def send_all(http: aiohttp.ClientSession, url: str | Sequence[str], requests: list[tuple[bytes, dict[str, str]]],
                    concurrency: int, ok: tuple[int, ...] = (200,)) -> tuple[list[float], int]:
-    """POST every (body, headers) from `concurrency` workers: (latency of each in ms, failures).
-    The collector is off meanwhile: its pauses in this process would count as the bot's latency."""
+    """POST every (body, headers) from `concurrency` workers, to `url` or, given several, to each in
+    turn: (latency of each in ms, failures). The collector is off meanwhile: its pauses in this
+    process would count as the bot's latency."""
     with collector_paused():
-        return await _send_all(http, url, requests, concurrency, ok)
+        return await _send_all(http, [url] if isinstance(url, str) else list(url), requests, concurrency, ok)
 
 
 @contextmanager
@@ -74,17 +75,17 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-async def _send_all(http: aiohttp.ClientSession, url: str, requests: list[tuple[bytes, dict[str, str]]],
+async def _send_all(http: aiohttp.ClientSession, urls: list[str], requests: list[tuple[bytes, dict[str, str]]],
                     concurrency: int, ok: tuple[int, ...]) -> tuple[list[float], int]:
-    queue = iter(requests)
+    queue = iter(enumerate(requests))
     latencies: list[float] = []
     failures = 0
 
     async def worker() -> None:
         nonlocal failures
-        for body, headers in queue:
+        for index, (body, headers) in queue:
             started = time.perf_counter()
-            async with http.post(url, data=body, headers=headers) as response:
+            async with http.post(urls[index % len(urls)], data=body, headers=headers) as response:
                 await response.read()
                 if response.status not in ok:
                     failures += 1
@@ -94,18 +95,19 @@ async def _send_all(http: aiohttp.ClientSession, url: str, requests: list[tuple[
     return latencies, failures
 
 
-async def run(events: int, concurrency: int, warmup: int, database: str = "sqlite") -> Result:
+async def run(events: int, concurrency: int, warmup: int, database: str = "sqlite", instances: int = 1) -> Result:
     verifier = SignatureVerifier(SIGNING_SECRET)
-    async with FakeSlack() as slack, database_settings(database) as database_env:
+    async with FakeSlack() as slack, database_settings(database, shared=instances > 1) as database_env, \
+            AsyncExitStack() as bots:
         settings = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                     "SLACK_API_URL": slack.api_url, **database_env}
-        async with running_bot(settings) as base_url, \
-                aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+        urls = [f"{await bots.enter_async_context(running_bot(settings))}/slack/events" for _ in range(instances)]
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
             signed = [to_signed_event(index, verifier) for index in range(warmup + events)]
-            await send_all(http, f"{base_url}/slack/events", signed[:warmup], concurrency)
+            await send_all(http, urls, signed[:warmup], concurrency)
             await slack.wait_for("chat.postMessage", warmup, timeout=60)
             started = time.perf_counter()
-            latencies, failures = await send_all(http, f"{base_url}/slack/events", signed[warmup:], concurrency)
+            latencies, failures = await send_all(http, urls, signed[warmup:], concurrency)
             await slack.wait_for("chat.postMessage", warmup + events, timeout=300)
             elapsed = time.perf_counter() - started
             await asyncio.sleep(1)  # a second answer to any event would arrive meanwhile
@@ -121,7 +123,7 @@ async def measure(requests: int = 1000, concurrency: int = 50, warmup: int = 100
 
 def main() -> int:
     args = to_arguments(__doc__.splitlines()[0] if __doc__ else None, "--events", DATABASES)
-    result = asyncio.run(run(args.count, args.concurrency, args.warmup, args.database))
+    result = asyncio.run(run(args.count, args.concurrency, args.warmup, args.database, args.instances))
     print(result.describe("events", args))
     target_met = percentile(result.latencies_ms, 0.99) <= 50 and result.failures == 0 and result.answered_once
     print("target ack p99 <= 50 ms:", "met" if target_met else "NOT met")

@@ -36,7 +36,8 @@ class Result:
 
     def describe(self, what: str, args: argparse.Namespace) -> str:
         return "\n".join([
-            f"{what} {args.count}, concurrency {args.concurrency}, database {args.database}, failures {self.failures}, "
+            f"{what} {args.count}, concurrency {args.concurrency}, database {args.database}, "
+            f"instances {args.instances}, failures {self.failures}, "
             f"every one answered exactly once: {self.answered_once}",
             format_latencies(self.latencies_ms),
             f"answers/s: {self.answers_per_second:.0f}",
@@ -50,4 +51,5 @@ def to_arguments(description: str | None, count_flag: str, databases: tuple[str,
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--database", choices=databases, default="sqlite")
+    parser.add_argument("--instances", type=int, default=1, help="bots on the one database, sent to in turn")
     return parser.parse_args()
