@@ -24,7 +24,6 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import ipaddress
 import logging
@@ -183,16 +182,7 @@ class TeamsBot:
     async def on_message(self, context: TurnContext, state: TurnState) -> None:
         received_at = time.perf_counter()
         activity = context.activity
-        # Refreshing the conversation reference is a database write the answer does not need:
-        # it runs alongside, and the turn ends only when both are done.
-        remembering = asyncio.ensure_future(self.remember(activity))
-        try:
-            await self.answer_message(context, received_at)
-        finally:
-            await remembering
-
-    async def answer_message(self, context: TurnContext, received_at: float) -> None:
-        activity = context.activity
+        await self.remember(activity)
         if activity.value is not None and not (activity.text or "").strip():
             await self.on_submit(context)
             return
