@@ -19,7 +19,7 @@ class ConversationMemory(Protocol):
     async def put(self, conversation_id: str, conversation: Conversation) -> None: ...
 
 
-class ConversationStore:
+class InMemoryConversationMemory:
     """Per-conversation context in this process, bounded in size, expiring after `ttl` of silence
     (the store's conversation memory shares it between instances)."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answer import Answer
-from bot.context import ConversationMemory, ConversationStore
+from bot.context import ConversationMemory, InMemoryConversationMemory
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase
 
@@ -33,7 +33,8 @@ def now_jst() -> datetime:
 
 @dataclass(frozen=True)
 class Asked:
-    """One question and its answer, as observers see it."""
+    """One question and its answer, as observers see it; `seconds` is the engine's time alone,
+    `received_at` (time.perf_counter) when the event carrying the question arrived, if known."""
 
     question: str
     platform: str
@@ -42,10 +43,21 @@ class Asked:
     answer: Answer
     seconds: float
     at: datetime
+    received_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Replied:
+    """An answer posted: `seconds` from the event's arrival to the reply posted, the engine's
+    share in `asked.seconds`."""
+
+    asked: Asked
+    seconds: float
 
 
 # An observer may be a plain function (metrics, the log) or a coroutine function (a database write).
 AskObserver = Callable[[Asked], Awaitable[None] | None]
+ReplyObserver = Callable[[Replied], None]
 
 
 class Dispatcher:
@@ -56,11 +68,13 @@ class Dispatcher:
         clock: Clock = now_jst,
         conversations: ConversationMemory | None = None,
         observers: list[AskObserver] | None = None,
+        reply_observers: list[ReplyObserver] | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
-        self.conversations: ConversationMemory = conversations or ConversationStore()
+        self.conversations: ConversationMemory = conversations or InMemoryConversationMemory()
         self.observers = observers if observers is not None else []
+        self.reply_observers = reply_observers if reply_observers is not None else []
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -68,6 +82,11 @@ class Dispatcher:
 
     async def ask(self, question: str, conversation_id: str, *, platform: str = "console",
                   user_id: str = "") -> Answer:
+        return (await self.take_turn(question, conversation_id, platform=platform, user_id=user_id)).answer
+
+    async def take_turn(self, question: str, conversation_id: str, *, platform: str = "console", user_id: str = "",
+                        received_at: float | None = None) -> Asked:
+        """`ask`, for an adapter that posts the answer and then reports it with `replied`."""
         now = self.clock()
         engine = self.engine  # a reload meanwhile does not change the engine of this question
         context = await self.conversations.get(conversation_id, now)
@@ -75,8 +94,20 @@ class Dispatcher:
         answer = engine.answer(question, context=context, now=now)
         seconds = time.perf_counter() - started
         await self.conversations.put(conversation_id, answer.conversation)
-        await self._notify(Asked(question, platform, conversation_id, user_id, answer, seconds, now))
-        return answer
+        asked = Asked(question, platform, conversation_id, user_id, answer, seconds, now, received_at)
+        await self._notify(asked)
+        return asked
+
+    def replied(self, asked: Asked) -> None:
+        """The answer is posted: tell the reply observers how long it took since the event arrived."""
+        if asked.received_at is None:
+            return
+        replied = Replied(asked, time.perf_counter() - asked.received_at)
+        for observer in self.reply_observers:
+            try:
+                observer(replied)
+            except Exception:  # as for answers: never the user's problem
+                log.exception("reply observer failed")
 
     async def _notify(self, asked: Asked) -> None:
         for observer in self.observers:

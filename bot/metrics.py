@@ -18,7 +18,11 @@ class Metrics:
         self.questions = Counter("renkei_questions", "Questions answered, by platform and kind of reply",
                                  ["platform", "kind"], registry=self.registry)
         self.answer_seconds = Histogram(
-            "renkei_answer_seconds", "Time the engine took to answer one question", ["platform"],
+            "renkei_answer_seconds", "From a question's arrival to its answer posted", ["platform"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0), registry=self.registry,
+        )
+        self.engine_seconds = Histogram(
+            "renkei_engine_seconds", "The engine's share of an answer", ["platform"],
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0), registry=self.registry,
         )
         self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected)",

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.commands import Commands, Services
-from bot.dispatch import Asked, Dispatcher
+from bot.dispatch import Asked, Dispatcher, Replied
 from bot.engine import Engine
 from bot.feedback import FeedbackRecorder, PrivateFeedback
 from bot.insights import is_worth_recording, to_interaction
@@ -63,7 +63,8 @@ def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     reloader = KnowledgeReloader(settings.data_path, dispatcher)
     core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
                 PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))
-    dispatcher.observers += [count_answer(core.metrics), record_unanswered(core), log_answer(settings)]
+    dispatcher.observers += [count_answer(core.metrics), record_unanswered(core), log_untimed_answer(settings)]
+    dispatcher.reply_observers += [time_reply(core.metrics), log_reply(settings)]
     reloader.on_result.append(count_reload(core.metrics))
     core.metrics.watch_deliveries(store.ledger.counts)
     return core
@@ -75,7 +76,14 @@ def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
 def count_answer(metrics: Metrics) -> Callable[[Asked], None]:
     def observe(asked: Asked) -> None:
         metrics.questions.labels(asked.platform, asked.answer.kind).inc()
-        metrics.answer_seconds.labels(asked.platform).observe(asked.seconds)
+        metrics.engine_seconds.labels(asked.platform).observe(asked.seconds)
+
+    return observe
+
+
+def time_reply(metrics: Metrics) -> Callable[[Replied], None]:
+    def observe(replied: Replied) -> None:
+        metrics.answer_seconds.labels(replied.asked.platform).observe(replied.seconds)
 
     return observe
 
@@ -93,17 +101,36 @@ def record_unanswered(core: Core) -> Callable[[Asked], Awaitable[None]]:
     return observe
 
 
-def log_answer(settings: Settings) -> Callable[[Asked], None]:
-    def observe(asked: Asked) -> None:
-        extra: dict[str, object] = {"platform": asked.platform, "conversation_id": asked.conversation_id,
-                                    "kind": asked.answer.kind, "topic": asked.answer.topic_id}
-        if settings.log_messages:
-            extra["question"] = asked.question
-        if settings.log_user_ids and asked.user_id:
-            extra["user_id"] = asked.user_id
-        log.info("answered %s in %.1f ms", asked.answer.kind, asked.seconds * 1000, extra=extra)
+def log_reply(settings: Settings) -> Callable[[Replied], None]:
+    """One line per answer posted: from the event's arrival to the reply posted, and the engine's share."""
+
+    def observe(replied: Replied) -> None:
+        asked = replied.asked
+        log.info("answered %s in %.1f ms (engine %.1f ms)", asked.answer.kind, replied.seconds * 1000,
+                 asked.seconds * 1000, extra=to_log_fields(settings, asked))
 
     return observe
+
+
+def log_untimed_answer(settings: Settings) -> Callable[[Asked], None]:
+    """The line for an answer whose event's arrival is not known (a button's question)."""
+
+    def observe(asked: Asked) -> None:
+        if asked.received_at is None:
+            log.info("answered %s (engine %.1f ms)", asked.answer.kind, asked.seconds * 1000,
+                     extra=to_log_fields(settings, asked))
+
+    return observe
+
+
+def to_log_fields(settings: Settings, asked: Asked) -> dict[str, object]:
+    fields: dict[str, object] = {"platform": asked.platform, "conversation_id": asked.conversation_id,
+                                 "kind": asked.answer.kind, "topic": asked.answer.topic_id}
+    if settings.log_messages:
+        fields["question"] = asked.question
+    if settings.log_user_ids and asked.user_id:
+        fields["user_id"] = asked.user_id
+    return fields
 
 
 def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:

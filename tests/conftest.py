@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_PATH = ROOT / "data" / "partnerships.yaml"
 SHARED = ROOT.parent / "shared"
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
+LAYERS = ("unit", "adapter", "process")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test of no declared layer is a unit test (pure: no server, no process); `pytest -m unit`
+    is the quick loop. Modules of other layers say so with `pytestmark`."""
+    for item in items:
+        if not any(item.get_closest_marker(layer) for layer in LAYERS):
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session")

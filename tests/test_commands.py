@@ -231,6 +231,7 @@ async def console_platform(tmp_path: Path) -> AsyncIterator[Send]:
 PLATFORMS = {"slack": slack_platform, "teams": teams_platform, "console": console_platform}
 
 
+@pytest.mark.adapter
 @pytest.mark.parametrize("platform", PLATFORMS)
 async def test_every_spelling_of_every_command_word_runs_the_same_command(platform: str, tmp_path: Path) -> None:
     async with PLATFORMS[platform](tmp_path) as send:
@@ -241,6 +242,7 @@ async def test_every_spelling_of_every_command_word_runs_the_same_command(platfo
                     assert await send(typed) == expected, f"{platform}: {typed!r} is not {known.name!r}"
 
 
+@pytest.mark.adapter
 @pytest.mark.parametrize("platform", ["slack", "teams"])
 async def test_remind_on_typed_full_width_subscribes_on_every_platform(platform: str, tmp_path: Path) -> None:
     async with PLATFORMS[platform](tmp_path) as send:
@@ -257,6 +259,7 @@ async def wave(request: Request, services: Services) -> Reply:
     return Notice.of(f"👋 {request.platform} {request.arguments}".strip())
 
 
+@pytest.mark.adapter
 @pytest.mark.parametrize("platform", PLATFORMS)
 async def test_a_declared_command_appears_on_every_platform_and_in_help(platform: str, tmp_path: Path) -> None:
     with declared("wave", wave, aliases=("手を振る",), usage="（誰に）", takes_arguments=True,

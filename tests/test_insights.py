@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.engine import Engine
 from bot.feedback import Vote
 from bot.insights import build_report, chosen_options, group_questions, to_interaction
 from tests.conftest import NOW
+
+pytestmark = pytest.mark.unit
 
 
 def test_near_duplicates_group_together() -> None:

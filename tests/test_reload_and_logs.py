@@ -19,6 +19,8 @@ from bot.metrics import Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
 from tests.conftest import DATA_PATH, NOW
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def data_file(tmp_path: Path) -> Path:

@@ -27,6 +27,8 @@ from bot.store import Store
 from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
 
+pytestmark = pytest.mark.unit
+
 C1 = Target("slack", "C1")
 C2 = Target("slack", "C2")
 REVIEW_START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)

@@ -43,7 +43,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Code, Commands, Mention, Notice, Request, Services
-from bot.dispatch import Dispatcher
+from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote
 from bot.help import MAX_QUESTION_CHARS
 from bot.reminders import Target
@@ -219,14 +219,14 @@ class SlackBot:
     async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if is_from_bot(event):
             return
-        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client)
+        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter())
         self.tasks.spawn(self.once(body, work), "mention")
 
     async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
             return
-        self.tasks.spawn(self.once(body, self.answer_direct_message(event, context.team_id or "", client)),
-                         "direct message")
+        work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter())
+        self.tasks.spawn(self.once(body, work), "direct message")
 
     async def on_home_opened(self, event: Body, body: Body, client: AsyncWebClient) -> None:
         if event.get("tab") == "home" and event.get("user"):
@@ -241,22 +241,25 @@ class SlackBot:
             return
         await work
 
-    async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None,
-                             client: AsyncWebClient) -> None:
+    async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None, client: AsyncWebClient,
+                             received_at: float) -> None:
         channel = str(event["channel"])
         thread_ts = str(event.get("thread_ts") or event["ts"])
         question = to_question(str(event.get("text", "")), bot_user_id)
-        message, _ = await self.reply(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}",
-                                      channel=channel, user_id=str(event.get("user", "")), share=False)
-        await post_message(client, channel, message, thread_ts=thread_ts)
+        out = await self.reply(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}", channel=channel,
+                               user_id=str(event.get("user", "")), share=False, received_at=received_at)
+        if await post_message(client, channel, out.message, thread_ts=thread_ts):
+            self.posted(out)
 
-    async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient) -> None:
+    async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient,
+                                    received_at: float) -> None:
         channel = str(event["channel"])
         thread_ts = event.get("thread_ts")
         conversation_id = f"{PLATFORM}:{team_id}:{channel}" + (f":{thread_ts}" if thread_ts else "")
-        message, _ = await self.reply(to_question(str(event.get("text", ""))), conversation_id,
-                                      channel=channel, user_id=str(event.get("user", "")), share=False)
-        await post_message(client, channel, message, thread_ts=str(thread_ts) if thread_ts else None)
+        out = await self.reply(to_question(str(event.get("text", ""))), conversation_id, channel=channel,
+                               user_id=str(event.get("user", "")), share=False, received_at=received_at)
+        if await post_message(client, channel, out.message, thread_ts=str(thread_ts) if thread_ts else None):
+            self.posted(out)
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
         view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
@@ -269,15 +272,18 @@ class SlackBot:
 
     async def on_command(self, ack: AsyncAck, body: Body, respond: AsyncRespond, client: AsyncWebClient,
                          context: AsyncBoltContext) -> None:
+        received_at = time.perf_counter()
         await ack()
-        self.tasks.spawn(self.answer_command(body, respond, client, context.team_id or ""), "slash command")
+        self.tasks.spawn(self.answer_command(body, respond, context.team_id or "", received_at), "slash command")
 
-    async def answer_command(self, body: Body, respond: AsyncRespond, client: AsyncWebClient, team_id: str) -> None:
+    async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float) -> None:
         text = to_question(str(body.get("text", "")))
         user_id, channel_id = str(body.get("user_id", "")), str(body.get("channel_id", ""))
         conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
-        message, visible = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True)
-        await send_response(respond, message, visible=visible)
+        out = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True,
+                               received_at=received_at)
+        if await send_response(respond, out.message, visible=out.visible):
+            self.posted(out)
 
     # Buttons -------------------------------------------------------------------------------------
 
@@ -338,33 +344,54 @@ class SlackBot:
 
     # Shared --------------------------------------------------------------------------------------
 
-    async def reply(self, text: str, conversation_id: str, *, channel: str, user_id: str,
-                    share: bool) -> tuple[Message, bool]:
-        """The message for `text`, a command's reply or an answer, and whether everyone in the
-        channel should see it (a slash command's reply is otherwise shown to its caller only)."""
+    async def reply(self, text: str, conversation_id: str, *, channel: str, user_id: str, share: bool,
+                    received_at: float | None = None) -> Outgoing:
+        """The message for `text`: a command's reply or an answer."""
         if len(text) > MAX_QUESTION_CHARS:
-            return to_too_long_message(len(text)), False
+            return Outgoing(to_too_long_message(len(text)))
         invocation = self.commands.parse(text)
         if invocation is None:
-            return await self.answer(text, conversation_id, user_id=user_id, share=share), False
+            return await self.answer_turn(text, conversation_id, user_id=user_id, share=share,
+                                          received_at=received_at)
         request = Request(
             platform=PLATFORM, target=Target(PLATFORM, channel), user=Mention(user_id),
             is_admin=user_id in self.admin_user_ids, now=self.dispatcher.clock(), arguments=invocation.arguments,
             conversation_id=conversation_id, place="チャンネル", join_hint=JOIN_HINT,
         )
         reply = await self.commands.run(invocation, request)
-        return to_reply_message(reply, self.command), isinstance(reply, Notice) and reply.visible
+        return Outgoing(to_reply_message(reply, self.command), isinstance(reply, Notice) and reply.visible)
 
     async def answer(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
         """The engine's answer, or an apology when anything on the way failed."""
+        return (await self.answer_turn(question, conversation_id, user_id=user_id, share=share)).message
+
+    async def answer_turn(self, question: str, conversation_id: str, *, user_id: str, share: bool,
+                          received_at: float | None = None) -> Outgoing:
         if len(question) > MAX_QUESTION_CHARS:
-            return to_too_long_message(len(question))
+            return Outgoing(to_too_long_message(len(question)))
         try:
-            answer = await self.dispatcher.ask(question, conversation_id, platform=PLATFORM, user_id=user_id)
+            asked = await self.dispatcher.take_turn(question, conversation_id, platform=PLATFORM, user_id=user_id,
+                                                    received_at=received_at)
         except Exception:
             log.exception("the engine failed on a Slack question")
-            return to_notice_message(APOLOGY)
-        return to_answer_message(answer, AnswerOptions(question, conversation_id, share_button=share))
+            return Outgoing(to_notice_message(APOLOGY))
+        return Outgoing(to_answer_message(asked.answer, AnswerOptions(question, conversation_id, share_button=share)),
+                        asked=asked)
+
+    def posted(self, out: Outgoing) -> None:
+        """The reply is out: the dispatcher times the whole turn (arrival to posted)."""
+        if out.asked is not None:
+            self.dispatcher.replied(out.asked)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A reply on its way: the message, whether everyone in the channel should see it (a slash
+    command's reply is otherwise shown to its caller only), and the answer it carries, if any."""
+
+    message: Message
+    visible: bool = False
+    asked: Asked | None = None
 
 
 def to_button_payload(action: Body) -> ButtonPayload | None:
@@ -385,12 +412,15 @@ def to_error_code(error: SlackApiError) -> str:
     return str(error.response.get("error", "unknown_error"))
 
 
-async def post_message(client: AsyncWebClient, channel: str, message: Message, *, thread_ts: str | None) -> None:
+async def post_message(client: AsyncWebClient, channel: str, message: Message, *, thread_ts: str | None) -> bool:
+    """chat.postMessage; False (and a log line) when Slack refused it."""
     try:
         await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
                                       blocks=message.blocks, unfurl_links=False, unfurl_media=False)
     except SlackApiError as error:
         log.error("chat.postMessage to %s failed: %s", channel, to_error_code(error))
+        return False
+    return True
 
 
 async def send_response(respond: AsyncRespond, message: Message, *, visible: bool = False,

@@ -14,7 +14,7 @@ What arrives (POST /api/messages)            → what the bot does
 - installationUpdate add / remove            → reference stored / reminders for it turned off
 
 Every message also refreshes the stored conversation reference, so reminders reach any
-conversation the bot was installed in or messaged from (handlers/teams_reminders.py).
+conversation the bot was installed in or messaged from (the Teams reminder sender).
 
 Security: every request goes through the SDK's JWT check (`jwt_authorization_decorator`). Only
 with TEAMS_ANONYMOUS=true and no client id does it let unauthenticated requests through (for the
@@ -28,6 +28,7 @@ import html
 import ipaddress
 import logging
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,7 +48,7 @@ from microsoft_agents.hosting.core import (
 from yarl import URL
 
 from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
-from bot.dispatch import Dispatcher
+from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, Vote
 from bot.help import MAX_QUESTION_CHARS
 from bot.reminders import Target
@@ -179,13 +180,17 @@ class TeamsBot:
     # Activities ----------------------------------------------------------------------------------
 
     async def on_message(self, context: TurnContext, state: TurnState) -> None:
+        received_at = time.perf_counter()
         activity = context.activity
         await self.remember(activity)
         if activity.value is not None and not (activity.text or "").strip():
             await self.on_submit(context)
             return
         bot_name = activity.recipient.name if activity.recipient else None
-        await self.send_card(context, await self.to_reply(to_question(activity.text or "", bot_name), activity))
+        card, asked = await self.respond(to_question(activity.text or "", bot_name), activity, received_at)
+        await self.send_card(context, card)
+        if asked is not None:
+            self.dispatcher.replied(asked)
 
     async def on_conversation_update(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
@@ -246,29 +251,35 @@ class TeamsBot:
 
     # Replies -------------------------------------------------------------------------------------
 
-    async def to_reply(self, text: str, activity: Activity) -> Card:
-        """The card answering `text`: a command's reply (help when empty) or the engine's answer."""
+    async def respond(self, text: str, activity: Activity, received_at: float | None = None,
+                      ) -> tuple[Card, Asked | None]:
+        """The card answering `text` — a command's reply (help when empty) or the engine's answer —
+        and the answer it carries, if any, for timing the turn once it is posted."""
         invocation = self.commands.parse(text) if len(text) <= MAX_QUESTION_CHARS else None
         if invocation is None:
-            return await self.to_answer(text, activity)
+            return await self.answer_turn(text, activity, received_at)
         request = Request(
             platform=PLATFORM, target=Target(PLATFORM, to_target_id(activity.conversation.id)),
             user=Mention(to_user_id(activity), to_user_name(activity)), is_admin=is_admin(activity, self.admin_ids),
             now=self.dispatcher.clock(), arguments=invocation.arguments, conversation_id=to_context_id(activity),
             place=PLACE,
         )
-        return to_reply_card(await self.commands.run(invocation, request))
+        return to_reply_card(await self.commands.run(invocation, request)), None
 
     async def to_answer(self, question: str, activity: Activity) -> Card:
+        return (await self.answer_turn(question, activity))[0]
+
+    async def answer_turn(self, question: str, activity: Activity, received_at: float | None = None,
+                          ) -> tuple[Card, Asked | None]:
         if len(question) > MAX_QUESTION_CHARS:
-            return to_too_long_card(len(question))
+            return to_too_long_card(len(question)), None
         try:
-            answer = await self.dispatcher.ask(question, to_context_id(activity), platform=PLATFORM,
-                                         user_id=to_user_id(activity))
+            asked = await self.dispatcher.take_turn(question, to_context_id(activity), platform=PLATFORM,
+                                                    user_id=to_user_id(activity), received_at=received_at)
         except Exception:
             log.exception("the engine failed on a Teams question")
-            return to_notice_card(APOLOGY)
-        return to_answer_card(answer, CardOptions(question))
+            return to_notice_card(APOLOGY), None
+        return to_answer_card(asked.answer, CardOptions(question)), asked
 
     @staticmethod
     async def send_card(context: TurnContext, card: Card) -> None:

@@ -19,6 +19,8 @@ from bot.store import Store
 from tests.process_support import wait_until
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
 
+pytestmark = pytest.mark.adapter
+
 C1 = Target("slack", "C1")
 
 

@@ -39,6 +39,8 @@ from tests.fakes.slack_app import (
 )
 from tests.teams_support import USER, assert_valid_card, running_teams
 
+pytestmark = pytest.mark.adapter
+
 ADMIN = "U0ADMIN"
 HOSTILE_QUESTION = "<!channel> ランチ&どこ行く <@U0OTHER>"
 # Teams refuses a message over about 28 KB.

@@ -38,6 +38,8 @@ from tests.fakes.slack_app import (
     sign,
 )
 
+pytestmark = pytest.mark.adapter
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -20,6 +20,8 @@ from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
 from tests.teams_support import CHANNEL, PERSONAL, assert_valid_card, running_teams
 
+pytestmark = pytest.mark.adapter
+
 SCHEDULER_ENV = {"SCHEDULER": "on", "REMINDER_SWEEP_SECONDS": "0.5", "REMINDER_GRACE_SECONDS": "30"}
 
 

@@ -29,6 +29,8 @@ from handlers.teams.package import (
 from tests.conftest import ROOT
 from tests.teams_support import CLIENT_ID
 
+pytestmark = pytest.mark.unit
+
 # Fetched by `make teams-schemas` (npm pack @microsoft/app-manifest), never committed.
 SCHEMAS = ROOT / ".cache" / "app-manifest" / "package" / "build" / "json-schemas" / "teams"
 ENV = {"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": CLIENT_ID}

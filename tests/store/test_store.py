@@ -19,6 +19,8 @@ from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
 from bot.store import Store, to_engine_url
 
+pytestmark = pytest.mark.adapter
+
 START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
 C1 = Target("slack", "C1")
 

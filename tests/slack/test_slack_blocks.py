@@ -35,6 +35,8 @@ from handlers.slack.blocks import (
 )
 from tests.fakes.slack_app import assert_round_trips, make_dispatcher, to_texts
 
+pytestmark = pytest.mark.unit
+
 SOURCE = Source((Citation("道内基礎自治体との連携の推進", "2019-12-17", "帯広市 › 主な連携・協力事項"),))
 OPTIONS = AnswerOptions("帯広の連携事項は?", "slack:T:C:1.0")
 

@@ -23,6 +23,8 @@ from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
 
+pytestmark = pytest.mark.adapter
+
 C1 = Target("slack", "C1")
 
 

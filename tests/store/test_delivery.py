@@ -30,6 +30,8 @@ from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events
 
+pytestmark = pytest.mark.adapter
+
 C1 = Target("slack", "C1")
 START = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
 

@@ -56,6 +56,8 @@ from tests.fakes.slack_app import (
 )
 from tests.reminder_support import event_entry, offset_until, whole_minute_after, write_knowledge
 
+pytestmark = pytest.mark.process
+
 BOT_TOKEN = "xoxb-9999-operations-test-token"
 SIGNING_SECRET = "operations-signing-secret-0123456789"
 REMINDER_CHANNEL = "C0OPS"
@@ -228,6 +230,7 @@ async def test_ready_metrics_unanswered_questions_and_json_logs(slack: FakeSlack
         assert sample(metrics, "renkei_questions_total", platform="slack", kind="fallback") == 3
         assert sample(metrics, "renkei_answer_seconds_count", platform="slack") == 4
         assert sample(metrics, "renkei_answer_seconds_bucket", platform="slack", le="+Inf") == 4
+        assert sample(metrics, "renkei_engine_seconds_count", platform="slack") == 4
         _, text = await bot.get("/metrics")
         assert "# TYPE renkei_reminder_deliveries gauge" in text
         assert "# TYPE renkei_knowledge_reloads_total counter" in text

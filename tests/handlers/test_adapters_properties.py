@@ -55,6 +55,8 @@ from tests.fakes.slack_app import (
 )
 from tests.teams_support import BOT, Activities, TeamsRig, assert_valid_card, running_teams
 
+pytestmark = pytest.mark.adapter
+
 T = TypeVar("T")
 BOT_USER_ID = "UBOT"
 BOT_NAME = str(BOT["name"])
@@ -255,7 +257,7 @@ def parse_or_refuse(parse: Callable[[Any], T], value: Any) -> T | None:
 @example(text="&" * 999)
 def test_slack_replies_never_carry_a_live_mention(slack_bot: SlackBot, text: str) -> None:
     for question, share in ((to_slack_question(text, BOT_USER_ID), False), (to_slack_question(text), True)):
-        message, _ = asyncio.run(slack_bot.reply(question, "slack:T:C:1.0", channel="C", user_id="U1", share=share))
+        message = asyncio.run(slack_bot.reply(question, "slack:T:C:1.0", channel="C", user_id="U1", share=share)).message
         assert_safe_slack_message(message)
         for action_id, value in button_values(message.blocks).items():
             payload = ButtonPayload.from_value(value)
@@ -270,7 +272,7 @@ def test_slack_replies_never_carry_a_live_mention(slack_bot: SlackBot, text: str
 @example(text="remind " + "<at>x</at>" * 300)
 def test_teams_cards_stay_valid_and_inert(teams_bot: TeamsBot, text: str) -> None:
     activity = Activity.model_validate(ACTIVITIES.message(text))
-    card = asyncio.run(teams_bot.to_reply(to_teams_question(text, BOT_NAME), activity))
+    card, _ = asyncio.run(teams_bot.respond(to_teams_question(text, BOT_NAME), activity))
     assert_safe_card(card)
 
 

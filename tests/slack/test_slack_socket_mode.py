@@ -36,6 +36,8 @@ from tests.fakes.slack_app import (
     slash_command,
 )
 
+pytestmark = pytest.mark.adapter
+
 QUESTION = "帯広の連携事項は?"
 
 

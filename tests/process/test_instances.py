@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import DATA_PATH
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import CHANNEL, event_callback, mention
 from tests.process_support import Bots, bot_env, post_signed_event
+
+pytestmark = pytest.mark.process
 
 ALREADY_TAKEN = "already taken; acknowledged without answering"
 

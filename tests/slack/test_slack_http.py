@@ -54,6 +54,8 @@ from tests.fakes.slack_app import (
     to_texts,
 )
 
+pytestmark = pytest.mark.adapter
+
 QUESTION = "帯広の連携事項は?"
 
 

@@ -18,6 +18,8 @@ from tests.fakes.slack_app import CHANNEL, event_callback, mention
 from tests.process_support import BOT_TOKEN, Bots, bot_env, post_signed_event, wait_until
 from tests.reminder_support import event_entry, offset_until, whole_minute_after, write_knowledge
 
+pytestmark = pytest.mark.process
+
 SLOW_SLACK_SECONDS = 2.0
 REMINDER_CHANNEL = "C0REMIND"
 

@@ -1,5 +1,5 @@
 """The Slack side of reminders: signed `/renkei remind|schedule|reload` requests to the real app
-(handlers.server, the process's commands and the reminder extension) and the reminder card, all
+(the server, the process's commands and the reminders plug-in) and the reminder card, all
 against the fake Slack API."""
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from tests.fakes.slack_app import (
 )
 from tests.reminder_support import event_entry, write_knowledge
 from tests.test_knowledge import with_kushiro
+
+pytestmark = pytest.mark.adapter
 
 ADMIN = "U0ADMIN"
 

@@ -24,6 +24,8 @@ from tests.teams_support import (
     running_teams,
 )
 
+pytestmark = pytest.mark.adapter
+
 
 @pytest.fixture()
 async def teams(tmp_path: Path) -> AsyncIterator[TeamsRig]:

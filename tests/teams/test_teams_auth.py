@@ -19,6 +19,8 @@ from handlers.runtime import assemble, build_core, build_platforms
 from handlers.teams.activities import build_teams_service
 from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams, teams_settings
 
+pytestmark = pytest.mark.adapter
+
 SECRET = "s3cr3t-client-value-for-tests"
 WITH_CLIENT_ID = {
     "TEAMS_ANONYMOUS": "false",

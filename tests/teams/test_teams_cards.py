@@ -48,6 +48,8 @@ from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
 from tests.teams_support import assert_valid_card, card_validator
 
+pytestmark = pytest.mark.unit
+
 SOURCE = Source((Citation("道内基礎自治体との連携の推進", "2019-12-17", "旭川市"),))
 
 
