@@ -15,7 +15,7 @@ from bot.knowledge import load_knowledge
 from bot.reload import KnowledgeReloader, ReloadResult
 from tests.conftest import DATA_PATH, NOW
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.adapter
 
 LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9))
