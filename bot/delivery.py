@@ -119,8 +119,10 @@ class Deliverer:
     def is_stopping(self) -> bool:
         return self._stopping.is_set()
 
-    async def deliver_all(self, dues: Sequence[Due], document: Document) -> list[Outcome]:
-        return list(await asyncio.gather(*(self._deliver_in_slot(due, document) for due in dues)))
+    async def deliver_all(self, dues: Sequence[Due], document_of: Callable[[Event], Document]) -> list[Outcome]:
+        """Each reminder cites the document its event comes from (a memorandum of its own year)."""
+        deliveries = (self._deliver_in_slot(due, document_of(due.reminder.event)) for due in dues)
+        return list(await asyncio.gather(*deliveries))
 
     async def _deliver_in_slot(self, due: Due, document: Document) -> Outcome:
         async with self._slots:

@@ -202,4 +202,4 @@ class ReminderScheduler:
         dues = due_reminders(events, targets, ledger, now, grace=self.grace, missed_window=self.missed_window)
         if not dues:
             return []
-        return await self.deliverer.deliver_all(dues, kb.document)
+        return await self.deliverer.deliver_all(dues, kb.document_of)

@@ -243,3 +243,15 @@ def test_reminders_report_names_configured_and_subscribed_targets(review_kb: Kno
     ]
     assert "2027年4月9日（金） 20:00 JST 現在" in report
     assert reminders_report(settings, review_kb, now).endswith("→ slack:C1")
+
+
+def test_each_reminder_cites_its_own_memorandum(kb: KnowledgeBase) -> None:
+    """A reminder names the document its event comes from, not the programme's first one."""
+    from bot.delivery import ReminderMessage
+
+    kitami, muroran = kb.partner("kitami").ceremony, kb.partner("muroran").ceremony
+    assert kitami is not None and muroran is not None
+    kitami_message = ReminderMessage(kitami, timedelta(days=1), False, NOW, kb.document_of(kitami))
+    muroran_message = ReminderMessage(muroran, timedelta(days=1), False, NOW, kb.document_of(muroran))
+    assert "北見市と北海道経済産業局が" in kitami_message.source and "2021年3月23日" in kitami_message.source
+    assert "道内基礎自治体との連携の推進" in muroran_message.source

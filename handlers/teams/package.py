@@ -68,7 +68,7 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
         "description": {
             "short": "覚書の連携事項・プロジェクト・締結式に答えるボット",
             "full": (
-                f"{kb.document.issuer}と{names}の覚書（「{kb.document.title}」）について、連携・協力事項、"
+                f"{kb.document.issuer}と{names}の覚書（発表{len(kb.documents)}件）について、連携・協力事項、"
                 "プロジェクト、締結式の日時・場所・出席者、問い合わせ先に答えます。個人チャットでは質問をそのまま、"
                 "チャネルとグループチャットでは @Renkei Bot にメンションして質問してください。"
                 "「remind on」で締結式・イベントのリマインダーを受け取れます。"

@@ -111,8 +111,8 @@ async def test_a_transient_failure_is_retried_and_the_reminder_posted_once(tmp_p
                               policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
                               clock=lambda: reminder.due_at + timedelta(seconds=1))
         teams.connector.fail(503)
-        assert await deliverer.deliver_all(dues, kb.document) == ["sent"]
-        assert await deliverer.deliver_all(dues, kb.document) == ["skipped"]  # the ledger has it
+        assert await deliverer.deliver_all(dues, kb.document_of) == ["sent"]
+        assert await deliverer.deliver_all(dues, kb.document_of) == ["skipped"]  # the ledger has it
         statuses = [call.status for call in teams.connector.calls_of(SEND)]
         (row,) = teams.store.ledger.rows(target=target)
     assert statuses == [503, 201]
@@ -129,7 +129,7 @@ async def test_a_conversation_without_reference_is_marked_failed_not_retried(tmp
         deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
                               policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
                               clock=lambda: reminder.due_at)
-        assert await deliverer.deliver_all(dues, kb.document) == ["failed"]
+        assert await deliverer.deliver_all(dues, kb.document_of) == ["failed"]
         (row,) = teams.store.ledger.rows(target=target)
         assert teams.connector.calls == []
     assert row.status == "failed" and row.attempts == 1 and "no conversation reference" in (row.last_error or "")
