@@ -533,6 +533,8 @@ class Understander:
         return intent
 
     def _choose_topics(self, intent: Intent, matches: list[Match]) -> None:
+        # The longer word typed wins where two overlap: 「FAX番号」 is the FAX, not 番号 (a phone number).
+        matches = [m for m in matches if not any(_contains(o, m) for o in matches)]
         best: dict[str, Match] = {}
         for match in matches:
             current = best.get(match.entry.target)
@@ -612,6 +614,13 @@ def is_typo_of(typed: str, key: str) -> bool:
     if typed == key or Levenshtein.distance(typed, key) > 1:
         return False
     return typed[0] == key[0] or typed[-1] == key[-1]
+
+
+def _contains(outer: Match, inner: Match) -> bool:
+    """An exact match that strictly contains another (a reading across two words does not count)."""
+    if outer is inner or outer.how != "exact" or outer.start < 0 or inner.start < 0:
+        return False
+    return outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > inner.end - inner.start
 
 
 def _partners_over_people(matches: list[Match]) -> list[Match]:
