@@ -8,7 +8,7 @@ from bot.answer import Citation, Section, Source
 from bot.facts import Fact
 from bot.help import to_names
 from bot.knowledge import Event, KnowledgeBase, Partner, SourceRef
-from bot.timefmt import format_date, format_when
+from bot.timefmt import format_when
 
 
 def to_secondary(ref: SourceRef | None) -> str:
@@ -126,9 +126,3 @@ def _merge_sections(citations: list[Citation]) -> list[Citation]:
         for (document, day, secondary), sections in merged.items()
     ]
 
-
-def format_day(day_text: str) -> str:
-    return day_text
-
-
-__all__ = ["Composer", "format_date", "format_day", "to_item", "to_secondary"]

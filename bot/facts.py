@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.knowledge import Document, Engagement, Event, FreeSection, KnowledgeBase, Person, Plan, SourceRef
+from bot.knowledge import Document, Engagement, Event, FreeSection, KnowledgeBase, Plan, SourceRef
 from bot.text import bigrams, clean, has_kanji, latin_words, reading_of, romaji_to_katakana, to_key
 from bot.timefmt import format_date, format_when
 
@@ -163,10 +163,6 @@ def compile_facts(kb: KnowledgeBase) -> list[Fact]:
             )
         )
     return facts
-
-
-def people_of(facts: list[Fact]) -> list[tuple[Fact, Person]]:
-    return [(f, f.value) for f in facts if isinstance(f.value, Person)]
 
 
 # --- search -------------------------------------------------------------------------------------

@@ -9,28 +9,13 @@ the engine checks the conditions against the facts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import jaconv
 
 from bot.text import Token, clean, romaji_to_katakana, to_key
 
-QuestionType = Literal[
-    "smalltalk",
-    "help",
-    "why",
-    "count",
-    "order",
-    "compare",
-    "duration",
-    "who",
-    "when",
-    "where",
-    "which",
-    "yesno",
-    "what",
-]
 Direction = Literal["first", "last", "next", "previous"]
 
 WEEKDAY_READINGS = ("ゲツヨウ", "カヨウ", "スイヨウ", "モクヨウ", "キンヨウ", "ドヨウ", "ニチヨウ")
@@ -106,7 +91,6 @@ class Reading:
     refers_back: bool = False
     refers_person: bool = False
     spoken: str = ""  # the tokens' readings alone, in order (how the sentence ends)
-    types: tuple[QuestionType, ...] = field(default_factory=tuple)
 
 
 _WH_READINGS = (
@@ -137,7 +121,6 @@ _GREETING = re.compile(
 _HELP = re.compile(
     r"ツカイカタ|ナ[ニン](ガ|ヲ)(デキ|キケ|キイ|シツモン|タズネ|キク)|ナ[ニン](キケ|キイタラ)|ドウキケバ|ドンナシツモン|ドンナコトヲキ|ヘルプ|ドウツカウ|ドウヤッテツカ|デキルコト"
 )
-_THANKS = re.compile(r"アリガトウ|タスカリ|サンキュ|オツカレ|コンニチ|オハヨウ|コンバン|ヨロシク")
 
 
 def _has_wh(tokens: list[Token], words: tuple[str, ...]) -> bool:
@@ -478,10 +461,6 @@ def is_help(reading: Reading) -> bool:
     if re.search(r"what can you (do|answer)|how (do|can) i use|what do you know", " ".join(reading.words)):
         return True
     return bool(_HELP.search(reading.reading))
-
-
-def opens_with_smalltalk(reading: Reading) -> bool:
-    return bool(_THANKS.search(reading.reading[:12]))
 
 
 def is_yes_no(reading: Reading) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
 from bot.knowledge import Event
 from bot.question import Conditions, Direction
@@ -83,10 +82,6 @@ def pick_in_order(
         return later[0] if later else None
     earlier = [e for e, k in zip(ordered, keys, strict=True) if k < mine]
     return earlier[-1] if earlier else None
-
-
-def is_before(day: date, reference: date) -> bool:
-    return day <= reference
 
 
 def similarity(a: str, b: str) -> float:

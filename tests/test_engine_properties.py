@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer import to_text
-from bot.engine import MAX_QUESTION_CHARS, Engine
+from bot.engine import Engine
+from bot.help import MAX_QUESTION_CHARS
 from tests.conftest import NOW
 
 FRAGMENTS = st.sampled_from([

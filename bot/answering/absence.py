@@ -1,0 +1,93 @@
+"""What the documents do not hold: other cities, kinds of value no fact has, unknown things."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answer import Answer, Choice, Section
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn
+from bot.facts import Fact, to_features, to_query_features
+from bot.help import MAX_NAMES
+from bot.question import (
+    asked_value_kind,
+)
+from bot.text import Token, latin_words, romaji_to_katakana, to_key
+from bot.understand import GENERIC_LEMMAS
+
+
+class AbsenceAnswers(Answering):
+    def _not_covered(self, turn: Turn) -> Answer | None:
+        places = turn.intent.foreign_places
+        if not places or turn.intent.partner_ids or turn.intent.people:
+            return None
+        names = self.compose.names([p.id for p in self.kb.partners])
+        shown = "・".join(dict.fromkeys(places))
+        issuer = self.kb.document.issuer
+        return Answer(
+            kind="fallback",
+            confidence=1.0,
+            title=f"「{shown}」との覚書は資料にありません。",
+            sections=(Section("", text=f"資料にある{issuer}の覚書の締結先は{names}です。"),),
+            suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
+        )
+
+    def _absent_value(self, turn: Turn) -> Answer | None:
+        """「建設費は?」「市長の年齢は?」: a kind of value no fact in scope has is not in the documents."""
+        asked = asked_value_kind(turn.read)
+        if asked is None:
+            return None
+        label, marker = asked
+        scope = set(turn.partner_ids)
+        facts = self.facts if not scope else [f for pid in (*scope, "") for f in self.by_partner.get(pid, [])]
+        if any(re.search(marker, f.text) for f in facts):
+            return None
+        names = self.compose.names(turn.partner_ids) + "の" if turn.partner_ids else ""
+        return self._fallback(turn, f"{names}{label}に当たる記載は資料にありません。")
+
+    def _unsupported(self, turn: Turn) -> Answer | None:
+        """「安藤局長の出身地は?」: a thing asked that nothing in the documents mentions is not in them,
+        whatever else the question names; unless the rest points firmly at one fact."""
+        if not (turn.intent.partner_ids or turn.intent.people) or not (turn.topics or turn.intent.people):
+            return None
+        missing = [t.surface for t in turn.intent.content if not t.is_latin and self._is_unsupported(t)]
+        if not missing:
+            return None
+        hits = self.index.search(self._query(turn), partner_ids=turn.partner_ids)
+        if hits and hits[0].coverage >= 0.85 and hits[0].matched >= 8.0:
+            return None
+        names = self.compose.names(turn.partner_ids) + "について" if turn.partner_ids else ""
+        return self._fallback(turn, f"{names}「{'・'.join(dict.fromkeys(missing))}」に当たる記載は資料にありません。")
+
+    def _is_unsupported(self, token: Token) -> bool:
+        if not self._is_content_noun(token):
+            return False
+        if token.is_latin:
+            words = [w for w in latin_words(token.surface) if w not in QUESTION_WORDS]
+            return (
+                bool(words)
+                and not any(f"w:{w}" in self.index.postings for w in words)
+                and not (len(romaji_to_katakana(token.key)) >= 3)
+            )
+        if token.reading in self.known_readings or token.lemma in self.known_readings or token.lemma in ASKING_NOUNS:
+            return False
+        if token.lemma in GENERIC_LEMMAS or token.surface in GENERIC_LEMMAS:
+            return False
+        features = to_query_features(token.surface)
+        return bool(features) and not any(f in self.index.postings for f in features)
+
+    def _is_content_noun(self, token: Token) -> bool:
+        if token.is_latin:
+            return len(token.key) > 2 and not set(latin_words(token.surface)) <= QUESTION_WORDS
+        return token.pos[0] == "名詞" and token.pos[1] not in ("数詞", "代名詞") and len(token.key) >= 2
+
+    def _missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]:
+        """Content nouns that no fact of the whole knowledge base supports (never question words)."""
+        shown = to_key(" ".join(f"{f.label} {f.text}" for f in facts))
+        missing = []
+        for token in turn.intent.content:
+            if not self._is_content_noun(token) or token.key in shown:
+                continue
+            if any(feature in self.index.postings for feature in to_features(token.surface)):
+                continue
+            missing.append(token.surface)
+        return list(dict.fromkeys(missing))

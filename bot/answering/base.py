@@ -1,0 +1,464 @@
+"""The shared ground of the answerers: the turn, the knowledge base's indexes and the helpers
+every kind of answer uses. `bot.engine.Engine` combines the answerer mixins built on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.answer import Answer, Choice, Conversation, Section, Source
+from bot.compose import Composer
+from bot.facts import CONFIDENT, Fact, FactIndex, Hit, to_query_features
+from bot.help import MAX_NAMES, to_intro
+from bot.knowledge import Event, KnowledgeBase
+from bot.question import (
+    Reading,
+)
+from bot.text import Token, latin_words, romaji_to_katakana, to_key, tokenize
+from bot.understand import Intent, Understander
+
+CLARIFY_BELOW = 0.6
+CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who", "address")
+SUGGESTED_TOPICS = ("cooperation", "projects", "ceremony", "theme")
+# Words that ask or connect rather than name what is asked; never "missing" from the documents.
+QUESTION_WORDS = frozenset(
+    """
+    what is are was were be been the a an of about for in on at to with and or do does did can could would will
+    you i we me my our your please tell show give list who whom whose when where which how why s there this that
+    these those it its by from any some all each every much many long get know want need let more detail details
+    take place happen held hold bureau city cities municipality
+    """.split()
+)
+
+
+# Topic words so general that distinctive content next to them decides what is asked.
+GENERIC_TOPIC_WORDS = frozenset(
+    to_key(w)
+    for w in "連携 協力 推進 事業 取組 取り組み 施策 目的 目指す めざす 目標 概要 計画 戦略 方針 指針 "
+    "まちづくり 発表 資料 狙い ねらい プロジェクト 主なプロジェクト 理由 背景".split()
+)
+
+# Words that point back at something said before (not この: "this" document is the bot's own).
+POINTING = frozenset("ソコ ソノ ソレ ソッチ ソチラ アノ アソコ アレ".split())
+
+# Claims that are question words themselves (「それは何?」 claims nothing).
+WH_CLAIMS = frozenset(to_key(w) for w in "何 なに なん どこ いつ 誰 だれ どれ どう どんな".split())
+
+# Words that only English has: a latin question with one of these is English, not romaji.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the is are was were did does do what which who when where why how of for with a an".split()
+)
+
+# Nouns that say how something is asked (its time of day, order, meaning, name), not what.
+ASKING_NOUNS = frozenset(
+    """
+    午前 午後 午前中 昼 朝 夕方 何人 人数 最後 最初 一番 違い 比較 共通 意味 名前 正確 状況 状態 段階 役職 時点
+    予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
+    何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
+    月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question as the answerers see it."""
+
+    question: str
+    intent: Intent
+    read: Reading
+    context: Conversation
+    now: datetime
+    partner_ids: tuple[str, ...]
+    from_context: bool
+
+    @property
+    def topics(self) -> list[str]:
+        return self.intent.topics
+
+    def has_topic(self, *topic_ids: str) -> bool:
+        return any(t in topic_ids for t in self.intent.topics)
+
+
+Answerer = Callable[[Turn], Answer | None]
+
+
+class Answering:
+    """State built once per knowledge base (see `Engine.__init__`) and the helpers shared by every
+    answerer."""
+
+    kb: KnowledgeBase
+    understander: Understander
+    facts: list[Fact]
+    index: FactIndex
+    compose: Composer
+    groups: dict[int, tuple[str, ...]]
+    known_readings: frozenset[str]
+    by_partner: dict[str, list[Fact]]
+    by_topic: dict[str, list[Fact]]
+    shared: dict[str, list[Fact]]
+    answerers: tuple[Answerer, ...]
+
+    if TYPE_CHECKING:  # answerers that other answerers ask (defined in their own mixins)
+
+        def _absent_value(self, turn: Turn) -> Answer | None: ...
+        def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str: ...
+        def _compare(self, turn: Turn) -> Answer | None: ...
+        def _count(self, turn: Turn) -> Answer | None: ...
+        def _distinctive(self, turn: Turn) -> Answer | None: ...
+        def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None: ...
+        def _duration(self, turn: Turn) -> Answer | None: ...
+        def _event_fact_line(self, event: Event, about: list[str]) -> str: ...
+        def _exists(self, turn: Turn) -> Answer: ...
+        def _filter(self, turn: Turn) -> Answer | None: ...
+        def _glossary(self, turn: Turn) -> Answer | None: ...
+        def _input_problem(self, question: str) -> Answer | None: ...
+        def _is_content_noun(self, token: Token) -> bool: ...
+        def _missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]: ...
+        def _not_covered(self, turn: Turn) -> Answer | None: ...
+        def _nothing_to_refer_to(self, turn: Turn) -> Answer | None: ...
+        def _nth_memorandum(self, turn: Turn) -> Answer | None: ...
+        def _order(self, turn: Turn) -> Answer | None: ...
+        def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer: ...
+        def _people(self, turn: Turn) -> Answer | None: ...
+        def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None: ...
+        def _same_as(self, turn: Turn) -> Answer | None: ...
+        def _search(self, turn: Turn) -> Answer | None: ...
+        def _slots(self, turn: Turn) -> Answer | None: ...
+        def _smalltalk(self, turn: Turn) -> Answer | None: ...
+        def _source_of(self, turn: Turn) -> Answer | None: ...
+        def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn: ...
+        def _unsupported(self, turn: Turn) -> Answer | None: ...
+        def _which_partner(self, turn: Turn) -> Answer | None: ...
+        def _why(self, turn: Turn) -> Answer | None: ...
+        def _yes_no(self, turn: Turn) -> Answer | None: ...
+
+    def _group_named(self, read: Reading) -> tuple[str, ...]:
+        """「3市」: the partners announced together in a document of that many."""
+        english = re.search(r"\b(two|three|four|five) (?:cities|municipalities)", read.text.lower())
+        match = re.search(r"(\d)(?:市|都市|自治体)", read.key) or re.search(r"(三|四|二)市", read.text)
+        if english:
+            return self.groups.get(("two", "three", "four", "five").index(english[1]) + 2, ())
+        if not match:
+            return ()
+        count = int(match[1]) if match[1].isdigit() else "一二三四五".index(match[1]) + 1
+        return self.groups.get(count, ())
+
+    def _partners_in_scope(self, turn: Turn) -> tuple[str, ...]:
+        years = turn.read.conditions.years
+        documents = [d for d in self.kb.documents if not years or d.date.year in years]
+        if turn.intent.partner_ids and self._group_named(turn.read):
+            return turn.partner_ids
+        return tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
+
+    def _cite_partners(self, partner_ids: Sequence[str]) -> Source | None:
+        documents = [e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements]
+        return self.compose.cite_documents(documents) if documents else None
+
+    def _reference_event(self, turn: Turn) -> Event | None:
+        if turn.intent.partner_ids:
+            return self.kb.partner(turn.intent.partner_ids[0]).ceremony
+        for event_id in turn.context.event_ids[:1]:
+            return next((e for e in self.kb.all_events() if e.id == event_id), None)
+        if turn.context.partner_ids:
+            return self.kb.partner(turn.context.partner_ids[0]).ceremony
+        return None
+
+    def _documents_meant(self, turn: Turn) -> list[str]:
+        if turn.intent.documents:
+            return list(turn.intent.documents)
+        years, months = turn.read.conditions.years, turn.read.conditions.months
+        group = self._group_named(turn.read)
+        documents = [
+            d.id
+            for d in self.kb.documents
+            if (not years or d.date.year in years) and (not months or d.date.month in months)
+        ]
+        if group:
+            documents = [d.id for d in self.kb.documents if {e.partner_id for e in d.engagements} == set(group)]
+        return documents
+
+    def _owner_partner(self, fact: Fact) -> str | None:
+        """The partner a fact is about: its own, or the only partner of its document."""
+        if fact.partner_id:
+            return fact.partner_id
+        engagements = self.kb.document_by_id(fact.document_id).engagements
+        return engagements[0].partner_id if len(engagements) == 1 else None
+
+
+    def _specific_topics(self, turn: Turn) -> list[str]:
+        generic = {m.entry.target for m in turn.intent.topic_matches if to_key(m.entry.phrase) in GENERIC_TOPIC_WORDS}
+        return [t for t in turn.topics if t not in turn.intent.weak_topics and t not in generic]
+
+    def _fact_in_topics(self, fact: Fact, topics: list[str]) -> bool:
+        wanted = set(topics) | ({"project_title"} if "projects" in topics else set())
+        wanted |= {"ceremony_when", "ceremony_where", "ceremony_who", "address"} if "ceremony" in topics else set()
+        wanted |= {"plans", "period", "promotion"} if "plans" in topics else set()
+        return fact.topic in wanted
+
+    def _documents_for(self, turn: Turn) -> list[str]:
+        if turn.intent.documents:
+            return list(turn.intent.documents)
+        if turn.intent.partner_ids:
+            return [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
+        return self._documents_meant(turn)
+
+    def _english_content(self, turn: Turn) -> list[str]:
+        return [
+            w
+            for seg in turn.intent.segments
+            if seg.isascii()
+            for w in latin_words(seg)
+            if w not in QUESTION_WORDS and not romaji_to_katakana(w)
+        ]
+
+    def _query(self, turn: Turn) -> set[str]:
+        query: set[str] = set()
+        english = bool(set(turn.read.words) & ENGLISH_FUNCTION_WORDS)
+        for segment in turn.intent.segments:
+            if segment.isascii() and set(latin_words(segment)) <= QUESTION_WORDS:
+                continue
+            if segment.isascii() and english:
+                # English, not romaji: "decide" is no でしで. Only words the documents have count.
+                query |= {f"w:{w}" for w in latin_words(segment) if f"w:{w}" in self.index.postings}
+                continue
+            features = to_query_features(segment)
+            if segment.isascii():
+                # Romaji carries particles and verbs (no, wo, oshiete) that no fact has: keep what is known.
+                features = {f for f in features if f in self.index.postings}
+            query |= features
+        return query
+
+    def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
+        query = self._query(turn)
+        hits = self.index.search(query, partner_ids=partner_ids)
+        if len(partner_ids) > 1:
+            # What the partners' documents say of them all counts too (「3市との覚書で促進したいのは?」).
+            documents = {e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements}
+            shared = [
+                h
+                for h in self.index.search(query, limit=20)
+                if h.fact.partner_id is None and h.fact.document_id in documents
+            ]
+            hits = sorted(shared + hits, key=lambda h: -round(h.score, 3))[:5]
+        if not hits or not is_found(hits[0]):
+            return []
+        # Equally good facts: the one of the topic asked first (「地域基本計画の名前」 is a plan).
+        return sorted(hits, key=lambda h: (-round(h.score, 3), not self._fact_in_topics(h.fact, turn.topics)))
+
+    def _content_weight(self, turn: Turn) -> float:
+        query = self._query(turn)
+        return sum(w for f, w in self.index.weights(query).items() if f in self.index.postings)
+
+    def _facts_for(self, partner_id: str, topics: list[str]) -> list[Fact]:
+        wanted = set()
+        for topic in topics:
+            wanted |= EXPANDS.get(topic, {topic})
+        facts = [f for f in self.by_partner.get(partner_id or "", []) if f.topic in wanted]
+        if "headline" in topics:
+            documents = {e.document_id for e in self.kb.partner(partner_id).engagements}
+            facts += [
+                f
+                for d in documents
+                for f in self.shared.get(d, [])
+                if f.topic in ("announcement_title", "announcement_subtitle")
+            ]
+        if "cooperation" in topics and not any(f.topic == "cooperation" for f in facts):
+            facts += [
+                f
+                for f in self.by_partner.get(partner_id or "", [])
+                if f.topic.startswith("section:") and f.label.startswith("(")
+            ]
+        return facts
+
+    def _ceremonies(self, partner_ids: Sequence[str]) -> list[Event]:
+        return [c for pid in partner_ids for e in self.kb.partner(pid).engagements if (c := e.ceremony)]
+
+    def _all_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.kb.partners)
+
+    def _is_about_ceremonies(self, turn: Turn) -> bool:
+        named = [t for t in turn.topics if t not in turn.intent.weak_topics]
+        return (
+            any(t in CEREMONY_TOPICS for t in named)
+            or bool(re.search(r"締結式|式典|テイケツシキ|シキテン|調印", turn.read.key + turn.read.reading))
+            or ("ceremoni" in latin_words(turn.read.text))
+        )
+
+    def _events_in(self, facts: list[Fact]) -> list[Event]:
+        return list(dict.fromkeys(e for f in facts if (e := f.event)))
+
+    def _person_in(self, facts: list[Fact]) -> str:
+        people = [getattr(f.value, "family_name", "") for f in facts if f.topic == "ceremony_who"]
+        return people[0] if len(people) == 1 else ""
+
+    def _listed(self, facts: list[Fact]) -> tuple[Choice, ...]:
+        titles = [f for f in facts if f.topic == "project_title"]
+        if titles:
+            return tuple(Choice(f.label, f"{self.compose.owner(f)}の「{f.label}」について詳しく") for f in titles)
+        items = [f for f in facts if f.label.startswith("(")]
+        return tuple(Choice(f.text, f"{self.compose.owner(f)}の{f.section}の{f.index}番目") for f in items)
+
+    def _topic_label(self, topic: str) -> str:
+        if topic.startswith("section:"):
+            return topic.removeprefix("section:")
+        if topic == "headline":
+            return "発表のタイトル・サブタイトル"
+        return next((t.label for t in self.kb.vocabulary.topics if t.id == topic), topic)
+
+    def _slot_confidence(self, turn: Turn) -> float:
+        topic = turn.intent.topic_confidence
+        return self._partner_confidence(turn) * topic
+
+    def _partner_confidence(self, turn: Turn) -> float:
+        return turn.intent.partner_confidence if turn.intent.partners else 1.0
+
+    def _follow_ups(self, partner_id: str | None, exclude: Sequence[str] = ()) -> tuple[Choice, ...]:
+        if not partner_id:
+            return ()
+        partner = self.kb.partner(partner_id)
+        return tuple(
+            Choice(self._topic_label(t), f"{partner.short_name}の{self._topic_label(t)}は?")
+            for t in SUGGESTED_TOPICS
+            if t not in exclude and self._facts_for(partner_id, [t])
+        )
+
+    def _interpretations(self, intent: Intent) -> tuple[str, ...]:
+        notes = []
+        for match in intent.fuzzy_matches():
+            meaning = self.kb.partner(match.entry.target).name if match.entry.kind == "partner" else match.entry.phrase
+            notes.append(f"「{match.typed}」を「{meaning}」と解釈しました。")
+        return tuple(dict.fromkeys(notes))
+
+    def _clarify_partner(self, topics: list[str]) -> Answer:
+        label = self._topic_label(topics[0])
+        choices = [Choice(p.name, f"{p.short_name}の{label}は?") for p in self.kb.partners[:MAX_NAMES]]
+        choices.append(Choice("すべての市", f"各市の{label}は?"))
+        return Answer(
+            kind="clarify",
+            confidence=0.5,
+            title=f"どの市の{label}についてお調べしますか?",
+            suggestions=tuple(choices),
+            topic_id=topics[0],
+        )
+
+    def _did_you_mean(self, answer: Answer) -> Answer:
+        return Answer(
+            kind="clarify",
+            confidence=answer.confidence,
+            title=f"もしかして「{answer.title}」のことですか?",
+            notes=answer.notes,
+            suggestions=(Choice(answer.title, f"{answer.title}は?"),),
+            topic_id=answer.topic_id,
+            partner_ids=answer.partner_ids,
+        )
+
+    def _fallback(self, turn: Turn | None, message: str) -> Answer:
+        partner_ids = turn.intent.partner_ids if turn else ()
+        terms = "・".join(g.term for g in self.kb.glossary)
+        can = (
+            "各市のテーマ・主なプロジェクト・連携・協力事項",
+            "覚書締結式の日時・場所・出席者",
+            f"関連する計画、用語（{terms}）、お問い合わせ先" if terms else "関連する計画、お問い合わせ先",
+        )
+        return Answer(
+            kind="fallback",
+            confidence=0.0,
+            title=message,
+            sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
+            suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id),
+            partner_ids=tuple(partner_ids),
+        )
+
+
+def is_found(hit: Hit) -> bool:
+    """Most of what was asked is in the fact, or all that the documents know of it and that is a lot
+    (「スノースポーツのやつのターゲット」: ターゲット is nowhere, スノースポーツ points at one project)."""
+    return (
+        hit.score >= CONFIDENT
+        or (hit.coverage >= 0.85 and hit.matched >= 6.0 and hit.score >= 0.3)
+        or (hit.coverage >= 0.99 and hit.matched >= 3.5 and hit.score >= 0.4)
+    )
+
+
+def with_secondary_note(answer: Answer) -> Answer:
+    """Facts from a report about a document (news) say so in the answer itself, not only the source line."""
+    reports = [c.secondary for c in answer.source.citations if c.secondary] if answer.source else []
+    if not reports:
+        return answer
+    note = f"この内容は{'、'.join(dict.fromkeys(reports))}によるもので、発表資料そのものの記載ではありません。"
+    return replace(answer, notes=(*answer.notes, note))
+
+
+# What to answer when a partner's documents lack the field asked: the nearest that they have.
+NEAREST = {"period": "plans", "theme": "headline", "address": "ceremony_where", "projects": "cooperation"}
+
+EXPANDS: dict[str, set[str]] = {
+    "projects": {"project_title", "projects"},
+    "ceremony": {"ceremony_when", "ceremony_where", "ceremony_who", "address"},
+    "ceremony_where": {"ceremony_where", "address"},
+    "plans": {"plans"},
+    "address": {"address", "ceremony_where"},
+}
+
+
+def to_topic(fact_topic: str) -> str:
+    return {"project_title": "projects"}.get(fact_topic, fact_topic)
+
+
+# How a bare いつ / 誰 / どこ asks about a topic that is not a ceremony (「総合計画はいつから?」).
+WH_TARGETS = {
+    ("plans", "when"): "period",
+    ("period", "when"): "period",
+    ("announcement", "when"): "announcement_date",
+    ("announcement", "who"): "announcement_issuer",
+    ("announcement", "where"): "announcement_issuer",
+    ("contact", "who"): "contact_person",
+    ("contact", "where"): "contact_department",
+}
+
+
+def retarget_topics(intent: Intent, context_topic: str | None) -> list[str]:
+    topics = intent.topics
+    if not intent.asked_wh:
+        return topics
+    named = [t for t in topics if t not in ("ceremony_when", "ceremony_where", "ceremony_who")]
+    base = named or ([context_topic] if context_topic and not intent.partner_ids else [])
+    for topic in base:
+        for wh in sorted(intent.asked_wh):
+            target = WH_TARGETS.get((topic.split("_")[0] if topic.startswith("announcement") else topic, wh))
+            if target:
+                return [target] + [t for t in named if t != topic]
+    return topics
+
+
+def group_facts(facts: list[Fact], key: Callable[[Fact], str]) -> dict[str, list[Fact]]:
+    """Facts by partner, topic or document, so that a question costs the same at 3,000 partners."""
+    groups: dict[str, list[Fact]] = {}
+    for fact in facts:
+        groups.setdefault(key(fact), []).append(fact)
+    return groups
+
+
+def to_known_readings(kb: KnowledgeBase, facts: list[Fact]) -> frozenset[str]:
+    """Readings (and lemmas) of every word the documents and the vocabulary use: a question word
+    with one of these is understood, even when written with other characters (開場 for 会場)."""
+    texts = [f"{f.label} {f.text}" for f in facts]
+    texts += [s for t in kb.vocabulary.topics for s in t.synonyms] + [n for p in kb.partners for n in p.names]
+    known: set[str] = set()
+    for text in texts:
+        for token in tokenize(text):
+            known.update((token.reading, token.lemma))
+    return frozenset(known)
+
+
+def to_partner_groups(kb: KnowledgeBase) -> dict[int, tuple[str, ...]]:
+    """Documents by how many partners they announce, where that number is unique (「3市」)."""
+    groups: dict[int, list[tuple[str, ...]]] = {}
+    for document in kb.documents:
+        ids = tuple(e.partner_id for e in document.engagements)
+        groups.setdefault(len(ids), []).append(ids)
+    return {size: lists[0] for size, lists in groups.items() if len(lists) == 1 and size > 1}

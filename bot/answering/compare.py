@@ -1,0 +1,124 @@
+"""Comparisons: side by side, by content, by document, and what partners share."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Section
+from bot.answering.base import Answering, Turn, to_topic
+from bot.reasoning import common_items
+from bot.timefmt import format_date
+
+
+class CompareAnswers(Answering):
+    def _compare(self, turn: Turn) -> Answer | None:
+        read = turn.read
+        if not (read.asks_compare or read.asks_common):
+            return None
+        partner_ids = tuple(dict.fromkeys((*turn.intent.partner_ids, *self._group_named(read))))
+        if len(partner_ids) == 1 and turn.context.partner_ids:
+            partner_ids = tuple(dict.fromkeys((*turn.context.partner_ids, *partner_ids)))
+        if not partner_ids and turn.intent.all_partners:
+            partner_ids = self._all_ids()
+        if len(partner_ids) < 2:
+            return None
+        if read.asks_count:
+            return self._count(turn)
+        topics = [t for t in turn.topics if t not in ("partners",)] or (
+            [turn.context.topic_id] if turn.context.topic_id else []
+        )
+        if read.asks_duration:
+            topics = ["ceremony_when"]
+        if self._content_weight(turn) >= 2.0:
+            compared = self._compare_content(turn, partner_ids)
+            if compared is not None:
+                return compared
+        if not topics or topics == ["announcement"]:
+            return self._compare_documents(turn, partner_ids)
+        if read.asks_common:
+            return self._common(turn, partner_ids, topics[0])
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
+        if not facts:
+            return None
+        label = self._topic_label(topics[0])
+        sections = self.compose.fact_sections(facts)
+        notes: tuple[str, ...] = ()
+        if read.asks_duration:
+            minutes = {e.minutes for e in self._ceremonies(partner_ids)}
+            notes = (f"いずれも{minutes.pop()}分です。",) if len(minutes) == 1 else ()
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{self.compose.names(partner_ids)}の{label}の比較",
+            sections=sections,
+            notes=notes,
+            source=self.compose.cite(facts),
+            topic_id=topics[0],
+            partner_ids=partner_ids,
+        )
+
+    def _compare_content(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
+        """「旭川と室蘭の事業構築への支援の違いは」: for each partner, the fact the content points at."""
+        facts = []
+        for partner_id in partner_ids:
+            hits = self._hits(turn, (partner_id,))
+            if not hits:
+                return None
+            facts.append(hits[0].fact)
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title=f"{self.compose.names(partner_ids)}の比較",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            topic_id=to_topic(facts[0].topic),
+            partner_ids=partner_ids,
+        )
+
+    def _compare_documents(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
+        documents = list(dict.fromkeys(e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements))
+        if len(documents) < 2:
+            return None
+        facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"]
+        facts += [
+            f for f in self.by_topic.get("theme", []) if f.document_id in documents and f.partner_id in partner_ids
+        ]
+        sections = []
+        for document_id in documents:
+            document = self.kb.document_by_id(document_id)
+            mine = [f.text for f in facts if f.document_id == document_id]
+            sections.append(Section(f"{format_date(document.date)}の発表 — {document.title}", items=tuple(mine)))
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title="覚書の趣旨の違い",
+            sections=tuple(sections),
+            source=self.compose.cite_documents(documents, "発表の概要"),
+            topic_id="purpose",
+            partner_ids=partner_ids,
+        )
+
+    def _common(self, turn: Turn, partner_ids: tuple[str, ...], topic: str) -> Answer | None:
+        lists = [[f.text for f in self._facts_for(pid, [topic])] for pid in partner_ids]
+        if not all(lists):
+            return None
+        common = common_items(lists)
+        label = self._topic_label(topic)
+        names = self.compose.names(partner_ids)
+        if not common:
+            return Answer(
+                kind="answer",
+                confidence=0.8,
+                title=f"{names}の{label}に共通するものは資料にありません。",
+                partner_ids=partner_ids,
+                topic_id=topic,
+            )
+        items = tuple(group[0] if len(set(group)) == 1 else " ／ ".join(dict.fromkeys(group)) for group in common)
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, [topic])]
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{names}に共通する{label}",
+            sections=(Section("共通（同じ、またはほぼ同じ記載）", items=items),),
+            source=self.compose.cite(facts),
+            topic_id=topic,
+            partner_ids=partner_ids,
+        )

@@ -1,0 +1,111 @@
+"""Content words pointing at one fact: which partner, distinctive passages, search."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answer import Answer
+from bot.answering.base import Answering, Turn, to_topic
+from bot.facts import CONFIDENT, Hit, to_query_features
+from bot.text import latin_words
+
+
+class PassageAnswers(Answering):
+    def _which_partner(self, turn: Turn) -> Answer | None:
+        read = turn.read
+        asks = bool(
+            re.search(
+                r"ドノ(シ|マチ|ジチタイ|トシ)|ドコノ(シ|マチ|ジチタイ|コト|ハナシ)?|ドチラ|ドコ(デ|$)?|ナンシノ|ナンシガ|アル(シ|マチ|ジチタイ|ノハ)",
+                read.reading,
+            )
+        ) or bool({"which", "what"} & set(read.words) and {"citi", "city", "municip"} & set(latin_words(read.text)))
+        if not asks or (self._is_about_ceremonies(turn) and not turn.intent.content):
+            return None
+        hits = self._hits(turn, turn.intent.partner_ids)
+        if not hits:
+            return None
+        fact = hits[0].fact
+        owner = self._owner_partner(fact)
+        if not owner:
+            return None
+        owners = list(
+            dict.fromkeys(o for h in hits if h.score >= hits[0].score * 0.9 and (o := self._owner_partner(h.fact)))
+        )
+        facts = [next(h.fact for h in hits if self._owner_partner(h.fact) == o) for o in owners]
+        if len(owners) == 1:
+            facts = [h.fact for h in hits if self._owner_partner(h.fact) == owner][:2]
+        return Answer(
+            kind="answer",
+            confidence=round(hits[0].score, 3),
+            title=f"{self.compose.names(owners)}です。",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            partner_ids=tuple(owners),
+            topic_id=to_topic(fact.topic),
+        )
+
+    def _distinctive(self, turn: Turn) -> Answer | None:
+        """「室蘭のプロジェクトで航空宇宙って?」: a passage that the content points at answers, over
+        generic topic words (プロジェクト, 連携, 目的) and a bare どこ/いつ."""
+        topics = self._specific_topics(turn)
+        if turn.read.asks_duration or not turn.intent.segments or self._content_weight(turn) < (4.0 if topics else 2.0):
+            return None
+        hits = self._hits(turn, turn.partner_ids)
+        if not hits and turn.from_context:
+            hits = self._hits(turn, ())
+        if not hits:
+            return None
+        best = hits[0].fact
+        if topics and set(topics) <= {"ceremony_when", "ceremony_where", "address"} and best.event is None:
+            thing = "・".join(turn.intent.segments)
+            return self._fallback(
+                turn, f"「{thing}」の{self._topic_label(topics[0]).removeprefix('締結式の')}は資料に記載がありません。"
+            )
+        if topics and best.partner_id is None and best.topic.startswith(("contact", "announcement")):
+            return None  # 「企画調査課の内線は?」: the content names the document's block, the topic its field
+        if topics and not self._fact_in_topics(best, topics) and hits[0].score < 0.8:
+            return None
+        return self._passage_answer(hits, turn)
+
+    def _passage_answer(self, hits: list[Hit], turn: Turn) -> Answer:
+        best = hits[0]
+        kept = [h.fact for h in hits if h.score >= best.score - 0.01][:2]
+        if best.fact.topic == "project_title":
+            kept += [
+                f
+                for f in self.by_topic.get("projects", [])
+                if f.label == best.fact.label and f.partner_id == best.fact.partner_id
+            ]
+        kept = list(dict.fromkeys(kept))
+        owner = self.compose.owner(best.fact)
+        notes = self._interpretations(turn.intent)
+        if best.score < CONFIDENT:
+            unknown = [seg for seg in turn.intent.segments if not (to_query_features(seg) & self.index.postings.keys())]
+            if unknown:
+                notes += (f"「{'・'.join(unknown)}」に当たる言葉は資料にないため、関連する記載をお示しします。",)
+        return Answer(
+            kind="answer",
+            confidence=round(min(1.0, best.score) * self._partner_confidence(turn), 3),
+            title=f"{owner} › {best.fact.label if best.fact.topic.startswith('project') else best.fact.section}",
+            sections=self.compose.fact_sections(kept),
+            source=self.compose.cite(kept),
+            notes=notes,
+            topic_id=to_topic(best.fact.topic),
+            partner_ids=tuple(dict.fromkeys(f.partner_id for f in kept if f.partner_id)),
+            suggestions=self._follow_ups(best.fact.partner_id),
+        )
+
+    def _search(self, turn: Turn) -> Answer | None:
+        if not turn.intent.content:
+            return None
+        hits = self._hits(turn, turn.partner_ids) or (self._hits(turn, ()) if turn.from_context else [])
+        if hits:
+            return self._passage_answer(hits, turn)
+        if turn.intent.partner_ids:
+            names = self.compose.names(turn.intent.partner_ids)
+            asked = (
+                "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t)))
+                or turn.question
+            )
+            return self._fallback(turn, f"{names}について「{asked}」に当たる記載は資料にありません。")
+        return None

@@ -1,0 +1,77 @@
+"""People by family name or full name, and the ceremonies they attend."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Conversation, Section
+from bot.answering.base import CEREMONY_TOPICS, Answering, Turn
+from bot.facts import Fact
+from bot.text import to_key
+from bot.timefmt import format_date
+
+
+class PeopleAnswers(Answering):
+    def _people(self, turn: Turn) -> Answer | None:
+        families = turn.intent.people or (
+            [turn.context.person] if turn.read.refers_person and turn.context.person else []
+        )
+        if not families:
+            return None
+        people = [
+            f
+            for t in ("ceremony_who", "contact_person")
+            for f in self.by_topic.get(t, [])
+            if any(family in f.text for family in families)
+        ]
+        if turn.intent.partner_ids:
+            people = [f for f in people if f.partner_id in turn.intent.partner_ids] or people
+        if not people:
+            return None
+        asks_event = [t for t in turn.topics if t not in ("ceremony_who", "contact_person")]
+        if (asks_event and (not turn.intent.facet_only or self._is_about_ceremonies(turn))) or turn.read.conditions:
+            return self._about_persons_events(turn, people)
+        unique = {self._person_key(f): f for f in people}
+        sections = tuple(Section(f.text, text=self._person_context(f)) for f in unique.values())
+        first = next(iter(unique.values()))
+        person = getattr(first.value, "family_name", families[0])
+        return Answer(
+            kind="answer",
+            confidence=0.95 if len(unique) == 1 else 0.8,
+            title=f"{first.text}です。"
+            if len(unique) == 1
+            else f"「{families[0]}」さんは資料に{len(unique)}人います。",
+            sections=sections,
+            source=self.compose.cite(people),
+            partner_ids=tuple(dict.fromkeys(f.partner_id for f in people if f.partner_id)),
+            topic_id="ceremony_who",
+            conversation=Conversation(person=person, event_ids=tuple(e.id for f in people if (e := f.event))),
+        )
+
+    def _person_key(self, fact: Fact) -> str:
+        return to_key(fact.text)
+
+    def _person_context(self, fact: Fact) -> str:
+        if fact.topic == "contact_person":
+            return f"{self.kb.document_by_id(fact.document_id).title}のお問い合わせ先の担当者"
+        same = [f for f in self.by_topic.get("ceremony_who", []) if to_key(f.text) == to_key(fact.text)]
+        events = [f.event for f in same if f.event]
+        return "出席する締結式: " + "、".join(f"{e.title}（{format_date(e.date)}）" for e in events)
+
+    def _about_persons_events(self, turn: Turn, people: list[Fact]) -> Answer | None:
+        events = [e for f in people if (e := f.event)]
+        if not events:
+            return None
+        partner_ids = tuple(dict.fromkeys(e.partner_id for e in events if e.partner_id))
+        topics = [t for t in turn.topics if t in CEREMONY_TOPICS] or ["ceremony"]
+        facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
+        if not facts:
+            return None
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{self.compose.names(partner_ids)}の{self._topic_label(topics[0])}",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            partner_ids=partner_ids,
+            topic_id=topics[0],
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )

@@ -1,0 +1,198 @@
+"""The topic asked, for the partners asked: fields, lists, overviews, the nearest field."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.answer import Answer, Choice, Conversation, Section
+from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Turn, to_topic
+from bot.facts import Fact
+from bot.help import MAX_NAMES
+from bot.text import has_kanji, to_key
+from bot.timefmt import to_status
+
+
+class SlotAnswers(Answering):
+    def _slots(self, turn: Turn) -> Answer | None:
+        topics = list(turn.topics)
+        if topics and not turn.partner_ids and turn.intent.segments and set(topics) <= turn.intent.weak_topics:
+            return None  # 「ランチどこ行く?」: a bare どこ among other words is not about a ceremony
+        if turn.read.asks_duration and (
+            self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)
+        ):
+            return self._duration(turn)
+        pointing = bool(turn.read.position or turn.read.refers_back)
+        if (
+            not topics
+            and turn.partner_ids
+            and turn.context.topic_id
+            and ((not turn.from_context and not turn.intent.content) or (turn.from_context and pointing))
+        ):
+            topics = [turn.context.topic_id]
+        if not topics:
+            return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
+        if turn.has_topic("precedent"):
+            return self._nth_memorandum(turn) or self._precedent(turn, yes_no=False)
+        if turn.has_topic("partners") and (not (set(topics) - {"partners"}) or not turn.partner_ids):
+            if self._query(turn) or self._english_content(turn):
+                return None  # 「温泉を活かすのはどの市?」 with nothing found: not the list of every partner
+            return self._partners_answer(turn, self._partners_in_scope(turn))
+        document_topics = [t for t in topics if t.split("_")[0] in ("contact", "announcement")]
+        if document_topics:
+            return self._document_slots(turn, document_topics)
+        partner_ids = turn.partner_ids
+        if not partner_ids:
+            # 「各市のテーマ」「締結式の場所は?」 are short for every partner; a bare 「場所は?」 asks back.
+            # The bureau's chief is one person; 「オホーツクから全国へ、ってどこの話?」 names content.
+            bare = turn.intent.facet_only and "局長" not in turn.read.key and not turn.intent.segments
+            if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare:
+                return self._clarify_partner(topics)
+            partner_ids = self._all_ids()
+        return self._partner_slots(turn, partner_ids, topics)
+
+    def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
+        facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
+        facts = self._narrow(turn, facts) + self._promotion_asked(turn, partner_ids, topics)
+        if not facts and any(t in NEAREST for t in topics):
+            nearest = [NEAREST.get(t, t) for t in topics]
+            facts = self._narrow(turn, [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, nearest)])
+            if facts:
+                missing = "・".join(self._topic_label(t) for t in topics if t in NEAREST)
+                notes = (
+                    f"{self.compose.names(partner_ids)}の{missing}としての記載はないため、近い記載をお示しします。",
+                )
+                topics = nearest
+                return replace(
+                    self._partner_slots(turn, partner_ids, topics) or self._nothing_for(turn, partner_ids, topics),
+                    notes=notes,
+                )
+        if not facts:
+            return self._nothing_for(turn, partner_ids, topics)
+        many = len(partner_ids) > 1
+        label = self._topic_label(self._answered_topic(facts, topics))
+        who = "各市" if many and len(partner_ids) == len(self.kb.partners) else self.compose.names(partner_ids)
+        listed = (
+            self._listed(facts)
+            if not many
+            else tuple(
+                Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の{label}は?") for p in partner_ids
+            )
+        )
+        sections = self.compose.fact_sections(facts, with_owner=many)
+        if len(sections) == 1 and sections[0].label in f"{who}の{label}":
+            sections = (replace(sections[0], label=""),)  # the title says what it is
+        answer = Answer(
+            kind="answer",
+            confidence=self._slot_confidence(turn),
+            title=f"{who}の{label}",
+            sections=sections,
+            source=self.compose.cite(facts),
+            statuses=tuple(to_status(e, turn.now) for e in self._events_in(facts))
+            if turn.has_topic(*CEREMONY_TOPICS)
+            else (),
+            notes=self._interpretations(turn.intent) + self._notes_for(turn, partner_ids, facts),
+            topic_id=topics[0],
+            partner_ids=partner_ids,
+            suggestions=self._follow_ups(partner_ids[0], exclude=topics) if not many else (),
+            conversation=Conversation(
+                event_ids=tuple(e.id for e in self._events_in(facts)), listed=listed, person=self._person_in(facts)
+            ),
+        )
+        if answer.confidence < CLARIFY_BELOW:
+            return self._did_you_mean(answer)
+        return answer
+
+    def _promotion_asked(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> list[Fact]:
+        """「総合計画のどの分野の取組を進める?」: the promotion paragraph says what the plan items do not."""
+        if "plans" not in topics or "promotion" in topics:
+            return []
+        words = [t.key for t in turn.intent.tokens if t.pos[0] == "名詞" and len(t.key) >= 2 and has_kanji(t.key)]
+        plans = to_key(" ".join(f.text for pid in partner_ids for f in self._facts_for(pid, ["plans"])))
+        wanted = [w for w in words if w not in plans]
+        return [
+            f
+            for pid in partner_ids
+            for f in self._facts_for(pid, ["promotion"])
+            if any(w in to_key(f.text) for w in wanted)
+        ]
+
+    def _narrow(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
+        """Keep what the question singles out: a role (市長, 局長), a list position, a named plan."""
+        facts = self._by_role(turn, facts)
+        position = turn.read.position
+        if position:
+            numbered = [f for f in facts if f.index == position and f.topic != "project_title"]
+            facts = numbered or facts
+        if turn.has_topic("period") and turn.intent.content:
+            named = [
+                f for f in facts if f.topic == "period" and any(t.key in to_key(f.label) for t in turn.intent.content)
+            ]
+            facts = named or facts
+        return facts
+
+    def _by_role(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
+        key = turn.read.key
+        roles = [r for r in ("市長", "局長", "担当") if r in key] + (["市長"] if "mayor" in turn.read.words else [])
+        if not roles:
+            return facts
+        kept = [
+            f
+            for f in facts
+            if f.topic not in ("ceremony_who",) or any(r in getattr(f.value, "role", "") for r in roles)
+        ]
+        return kept or facts
+
+    def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
+        return next((t for t in topics if any(to_topic(f.topic) == t for f in facts)), topics[0])
+
+    def _notes_for(self, turn: Turn, partner_ids: tuple[str, ...], facts: list[Fact]) -> tuple[str, ...]:
+        notes = []
+        if turn.from_context and not turn.read.refers_back:
+            notes.append(f"前の質問に続けて、{self.compose.names(partner_ids)}について回答しています。")
+        missing = self._missing_words(turn, facts)
+        if missing:
+            notes.append(f"「{'・'.join(missing)}」についての記載は資料にありません。分かることをお示しします。")
+        if turn.intent.foreign_places:
+            notes.append(f"{'・'.join(turn.intent.foreign_places)}との覚書は資料にないため、回答に含めていません。")
+        if turn.has_topic("address") and not any(f.topic == "address" for f in facts):
+            notes.append("住所は資料に記載がありません。場所をお示しします。")
+        return tuple(notes)
+
+    def _nothing_for(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer:
+        label = self._topic_label(topics[0])
+        names = self.compose.names(partner_ids)
+        documents = [
+            self.kb.document_by_id(e.document_id).title for pid in partner_ids for e in self.kb.partner(pid).engagements
+        ]
+        return Answer(
+            kind="fallback",
+            confidence=0.9,
+            title=f"{names}の{label}は資料に記載がありません。",
+            sections=(Section("", text=f"資料（{'、'.join(dict.fromkeys(documents))}）に{label}の記載はありません。"),),
+            suggestions=self._follow_ups(partner_ids[0], exclude=topics),
+            partner_ids=partner_ids,
+        )
+
+    def _overview(self, turn: Turn) -> Answer:
+        partner_ids = turn.intent.partner_ids
+        facts = [
+            f
+            for pid in partner_ids
+            for f in self.by_partner.get(pid or "", [])
+            if f.topic in ("theme", "project_title", "cooperation", "ceremony_when", "ceremony_where")
+            or (f.partner_id == pid and f.topic.startswith("section:"))
+        ]
+        for pid in partner_ids:
+            if not self.kb.partner(pid).theme:
+                documents = {e.document_id for e in self.kb.partner(pid).engagements}
+                facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"][:1] + facts
+        return Answer(
+            kind="answer",
+            confidence=0.8,
+            title=f"{self.compose.names(partner_ids)}との覚書の概要",
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            suggestions=self._follow_ups(partner_ids[0]),
+            partner_ids=partner_ids,
+            conversation=Conversation(listed=self._listed(facts)),
+        )

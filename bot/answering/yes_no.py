@@ -1,0 +1,254 @@
+"""Yes/no: a claim checked against the facts; the answer starts with はい or いいえ."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from bot.answer import Answer, Conversation, Section, body_of
+from bot.answering.base import WH_CLAIMS, Answering, Turn, to_topic
+from bot.facts import Fact
+from bot.knowledge import Person, Plan
+from bot.question import (
+    is_yes_no,
+    read_claim,
+)
+from bot.reasoning import failed_conditions
+from bot.text import to_key
+from bot.timefmt import format_date
+
+
+class YesNoAnswers(Answering):
+    def _yes_no(self, turn: Turn) -> Answer | None:
+        if not is_yes_no(turn.read):
+            return None
+        for check in (
+            self._check_conditions,
+            self._check_done,
+            self._check_each,
+            self._check_owner,
+            self._check_person,
+            self._check_precedent,
+            self._check_partner_exists,
+            self._check_count,
+            self._check_claim,
+        ):
+            answer = check(turn)
+            if answer is not None:
+                return answer
+        return None
+
+    def _check_count(self, turn: Turn) -> Answer | None:
+        """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
+        claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
+        if not claimed or turn.read.conditions.minutes:
+            return None
+        counted = self._count(replace(turn, read=replace(turn.read, asks_count=True)))
+        number = re.search(r"(\d+)(?:つ|件|人|市)", counted.title) if counted else None
+        if counted is None or number is None:
+            return None
+        verdict = "はい" if int(number[1]) == int(claimed[1]) else "いいえ"
+        return replace(counted, title=f"{verdict}。{counted.title}")
+
+    def _check_claim(self, turn: Turn) -> Answer | None:
+        """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
+        says what was claimed."""
+        claim = read_claim(turn.question)
+        if not claim or to_key(claim) in WH_CLAIMS:
+            return None
+        plain_question = turn.question.replace(claim, "")
+        plain = self._answer_plainly(self._to_turn(plain_question, turn.context, turn.now))
+        if plain is None or plain.kind != "answer":
+            return None
+        said = to_key(body_of(plain))
+        verdict = "はい" if to_key(claim) in said else "いいえ"
+        return replace(plain, title=f"{verdict}。{plain.title}")
+
+    def _answer_plainly(self, turn: Turn) -> Answer | None:
+        plain = replace(turn, read=replace(turn.read, wh=True))  # the same question, not as a yes/no
+        return next((a for answerer in self.answerers if (a := answerer(plain)) is not None), None)
+
+    def _check_conditions(self, turn: Turn) -> Answer | None:
+        conditions = turn.read.conditions
+        if not conditions or (conditions.years and not self._is_about_ceremonies(turn)):
+            return None
+        if re.search(r"時点|ジテン", turn.read.key + turn.read.reading):
+            return None  # 「2019年12月の時点で」 names a moment to judge from, not a condition
+        subject = turn.partner_ids
+        if not subject:
+            return self._exists(turn)
+        events = self._ceremonies(subject)
+        if not events:
+            return None
+        failed = [e for e in events if failed_conditions(e, conditions)]
+        verdict = "いいえ" if failed else "はい"
+        about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
+        lines = [self._event_fact_line(e, about) for e in events]
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=f"{verdict}。{lines[0]}",
+            sections=tuple(Section("", text=line) for line in lines[1:]),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+            partner_ids=subject,
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
+
+    def _check_done(self, turn: Turn) -> Answer | None:
+        """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
+        with nothing recorded is said as exactly that."""
+        if not re.search(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ", turn.read.key + turn.read.reading):
+            return None
+        if turn.has_topic("plans", "period"):
+            return self._plan_status(turn)
+        if not self._is_about_ceremonies(turn) and "覚書" not in turn.read.key:
+            return None
+        reference_day = self._reference_day(turn)
+        events = self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
+        if not events:
+            return None
+        lines = tuple(self.compose.event_line(e) for e in events)
+        if all(e.held and e.date <= reference_day for e in events):
+            title = "はい。締結式が行われたことが資料に記録されています。"
+        elif all(e.date > reference_day for e in events):
+            title = f"いいえ。{format_date(reference_day)}の時点では、締結式はまだ予定の段階です。"
+        else:
+            title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=(Section("締結式の予定", items=lines),),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+        )
+
+    def _plan_status(self, turn: Turn) -> Answer | None:
+        plans = [f for pid in turn.partner_ids for f in self._facts_for(pid, ["plans"]) if isinstance(f.value, Plan)]
+        named = [
+            f for f in plans if any(to_key(seg) in to_key(f.text) for seg in turn.intent.segments if len(seg) >= 2)
+        ]
+        pending = [f for f in named or plans if re.search(r"策定作業中|策定中|次期", f.text)]
+        if not pending:
+            return None
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title=f"いいえ。資料の時点では「{pending[0].text}」と書かれています。",
+            source=self.compose.cite(pending),
+            partner_ids=turn.partner_ids,
+            topic_id="plans",
+        )
+
+    def _reference_day(self, turn: Turn) -> date:
+        """「発表の時点で」: the day of the document meant; otherwise today."""
+        if not re.search(r"時点|発表時|発表当時|ジテン", turn.read.key + turn.read.reading):
+            return turn.now.date()
+        documents = [self.kb.document_by_id(d) for d in self._documents_for(turn)]
+        return min((d.date for d in documents), default=turn.now.date())
+
+    def _check_each(self, turn: Turn) -> Answer | None:
+        """「旭川と帯広、どちらも滞在型観光を進める?」: does each partner named have it?"""
+        partner_ids = turn.intent.partner_ids
+        if len(partner_ids) < 2 or not turn.intent.segments or turn.read.conditions:
+            return None
+        found = {pid: self._hits(turn, (pid,)) for pid in partner_ids}
+        have = [pid for pid in partner_ids if found[pid]]
+        if not have:
+            return None
+        facts = [found[pid][0].fact for pid in have]
+        lacking = [pid for pid in partner_ids if pid not in have]
+        title = (
+            "はい、いずれにも記載があります。"
+            if not lacking
+            else (f"いいえ、{self.compose.names(lacking)}については資料に記載がありません。")
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.85,
+            title=title,
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            partner_ids=partner_ids,
+            topic_id=to_topic(facts[0].topic),
+        )
+
+    def _check_owner(self, turn: Turn) -> Answer | None:
+        """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
+        claimed = turn.intent.partner_ids
+        if len(claimed) != 1 or turn.read.conditions:
+            return None
+        subject = self._subject_owner(turn)
+        if subject is None:
+            return None
+        fact, owner = subject
+        topics = self._specific_topics(turn)
+        if topics and not turn.intent.glossary and not self._fact_in_topics(fact, topics):
+            return None  # the claim is about the topic named, not about whose the subject is
+        name = self.kb.partner(owner).name
+        claimed_name = self.kb.partner(claimed[0]).name
+        title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=self.compose.fact_sections([fact]),
+            source=self.compose.cite([fact]),
+            partner_ids=(owner,),
+            topic_id=fact.topic,
+        )
+
+    def _subject_owner(self, turn: Turn) -> tuple[Fact, str] | None:
+        for term in turn.intent.glossary:
+            entry = next((g for g in self.kb.glossary if g.term == term), None)
+            if entry and entry.partner_id:
+                fact = next(
+                    (
+                        f
+                        for f in self.by_partner.get(entry.partner_id or "", [])
+                        if f.topic == "projects" and entry.mentioned_in == f.label
+                    ),
+                    None,
+                )
+                if fact:
+                    return fact, entry.partner_id
+        hits = self._hits(turn, ())
+        if hits and hits[0].fact.partner_id:
+            return hits[0].fact, hits[0].fact.partner_id
+        return None
+
+    def _check_person(self, turn: Turn) -> Answer | None:
+        if not turn.intent.people or not turn.partner_ids:
+            return None
+        family = turn.intent.people[0]
+        people = [f for pid in turn.partner_ids for f in self.by_partner.get(pid, []) if f.topic == "ceremony_who"]
+        mine = [f for f in people if isinstance(f.value, Person) and f.value.family_name == family]
+        others = people
+        if not others:
+            return None
+        verdict = "はい" if mine else "いいえ"
+        shown = mine or [f for f in others if "市長" in f.text] or others
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{verdict}。{shown[0].text}です。",
+            source=self.compose.cite(shown),
+            partner_ids=turn.partner_ids,
+            topic_id="ceremony_who",
+        )
+
+    def _check_precedent(self, turn: Turn) -> Answer | None:
+        if not turn.has_topic("precedent"):
+            return None
+        return self._precedent(turn, yes_no=True)
+
+    def _check_partner_exists(self, turn: Turn) -> Answer | None:
+        if (
+            not turn.intent.partner_ids
+            or (turn.topics and not turn.has_topic("partners"))
+            or "覚書" not in turn.read.key
+        ):
+            return None
+        return self._partners_answer(turn, turn.intent.partner_ids, lead="はい。")
