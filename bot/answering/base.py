@@ -59,6 +59,7 @@ ASKING_NOUNS = frozenset(
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
     何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
     月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
+    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書
     """.split()
 )
 
@@ -187,7 +188,6 @@ class Answering:
             return fact.partner_id
         engagements = self.kb.document_by_id(fact.document_id).engagements
         return engagements[0].partner_id if len(engagements) == 1 else None
-
 
     def _specific_topics(self, turn: Turn) -> list[str]:
         generic = {m.entry.target for m in turn.intent.topic_matches if to_key(m.entry.phrase) in GENERIC_TOPIC_WORDS}

@@ -16,7 +16,7 @@ from bot.question import (
 )
 from bot.reasoning import floor_of, meets, pick_in_order
 from bot.text import to_key
-from bot.timefmt import format_time_range, format_when, to_status
+from bot.timefmt import WEEKDAYS, format_time_range, format_when, to_status
 
 
 class CeremonyAnswers(Answering):
@@ -24,6 +24,8 @@ class CeremonyAnswers(Answering):
         """「同じ曜日にやったところはほかにある?」: ceremonies sharing a value with the one last answered."""
         if not re.search(r"同じ|オナジ|同様", turn.read.key + turn.read.reading) and "same" not in turn.read.words:
             return None
+        if len(turn.intent.partner_ids) == 2:
+            return self._same_for_both(turn)
         reference = self._reference_event(turn)
         if reference is None:
             return None
@@ -55,6 +57,38 @@ class CeremonyAnswers(Answering):
             topic_id="ceremony",
             partner_ids=tuple(e.partner_id for e in others if e.partner_id),
             conversation=Conversation(event_ids=tuple(e.id for e in others)),
+        )
+
+    def _same_for_both(self, turn: Turn) -> Answer | None:
+        """「室蘭と帯広の締結式は同じ曜日?」: the one value compared between the two ceremonies."""
+        events = self._ceremonies(turn.intent.partner_ids)
+        if len(events) != 2:
+            return None
+        key = turn.read.key
+        if "曜" in key or "ヨウビ" in turn.read.reading:
+            values = [f"{WEEKDAYS[e.date.weekday()]}曜日" for e in events]
+        elif "階" in key:
+            values = [f"{floor_of(e)}階" for e in events]
+        elif "時間" in key or "長さ" in key:
+            values = [f"{e.minutes}分" for e in events]
+        elif "月" in key:
+            values = [f"{e.date.month}月" for e in events]
+        else:
+            return None
+        names = [self.kb.partner(e.partner_id or "").name for e in events]
+        title = (
+            f"はい、どちらも{values[0]}です。"
+            if values[0] == values[1]
+            else f"いいえ、{names[0]}は{values[0]}、{names[1]}は{values[1]}です。"
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=(Section("", items=tuple(self.compose.event_line(e) for e in events)),),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+            partner_ids=turn.intent.partner_ids,
         )
 
     def _count(self, turn: Turn) -> Answer | None:
@@ -169,7 +203,11 @@ class CeremonyAnswers(Answering):
             return self._nth_ceremony(turn, read.position)
         if read.direction is None or read.position:
             return None
-        about_ceremonies = self._is_about_ceremonies(turn) or bool(turn.context.event_ids and not turn.topics)
+        # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.
+        compared = len(turn.intent.partner_ids) > 1 and read.direction in ("first", "last") and not turn.topics
+        about_ceremonies = (
+            self._is_about_ceremonies(turn) or compared or bool(turn.context.event_ids and not turn.topics)
+        )
         if not about_ceremonies and (
             turn.has_topic("partners", "announcement")
             or "覚書" in read.key
@@ -196,12 +234,15 @@ class CeremonyAnswers(Answering):
                 partner_ids=turn.partner_ids,
                 topic_id="ceremony",
             )
-        return self._event_answer(picked, turn, lead=self._order_lead(read.direction, read.order_by, picked, reference))
+        return self._event_answer(
+            picked, turn, lead=self._order_lead(read.direction, read.order_by, picked, reference, len(pool))
+        )
 
     def _nth_ceremony(self, turn: Turn, position: int) -> Answer | None:
         pool = sorted(
             (e for e in self._ceremonies(self._order_scope(turn)) if meets(e, turn.read.conditions)),
             key=lambda e: (e.date, e.start),
+            reverse=bool(re.search(r"遅|オソ|アタラシ|新し|後ろから|ウシロカラ", turn.read.key + turn.read.reading)),
         )
         if not 0 < position <= len(pool):
             return None
@@ -237,8 +278,10 @@ class CeremonyAnswers(Answering):
             return self._all_ids()
         return turn.intent.partner_ids if len(turn.intent.partner_ids) > 1 else self._all_ids()
 
-    def _order_lead(self, direction: str, by: str, picked: Event, reference: Event | None) -> str:
+    def _order_lead(self, direction: str, by: str, picked: Event, reference: Event | None, among: int = 0) -> str:
         owner = self.kb.partner(picked.partner_id).name if picked.partner_id else picked.title
+        if among == 2 and direction in ("first", "last"):
+            return f"{owner}の締結式のほうが{'早い' if direction == 'first' else '遅い'}です。"
         measure = {"start": "開始時刻", "end": "終了時刻", "duration": "時間"}.get(by, "日付")
         if direction in ("next", "previous") and reference is not None:
             ref_owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
