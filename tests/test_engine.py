@@ -267,6 +267,15 @@ def test_why_gives_the_purpose_the_document_states(engine: Engine, question: str
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [("4番目に覚書を結んだのはどこ?", "4例目は北見市です。"), ("旭川・室蘭・帯広に次いで覚書を結んだ市", "北見市"),
+     ("北見の問い合わせ先は?", "お問い合わせ先の記載がありません")],
+)
+def test_the_programme_across_documents(engine: Engine, question: str, expected: str) -> None:
+    assert expected in ask(engine, question).title
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "北見市の人口は?",

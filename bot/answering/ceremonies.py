@@ -199,8 +199,11 @@ class CeremonyAnswers(Answering):
         read = turn.read
         if turn.intent.people or turn.intent.glossary:
             return None
-        if read.position and read.direction is None and self._is_about_ceremonies(turn) and not turn.intent.partner_ids:
-            return self._nth_ceremony(turn, read.position)
+        if read.position and read.direction is None and not turn.intent.partner_ids:
+            if "覚書" in read.key or {"oboegaki", "memorandum"} & set(read.words):
+                return self._nth_memorandum(turn)  # 「4番目に覚書を結んだのは?」: the data's ordinals
+            if self._is_about_ceremonies(turn):
+                return self._nth_ceremony(turn, read.position)
         if read.direction is None or read.position:
             return None
         # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.

@@ -158,9 +158,15 @@ class DocumentAnswers(Answering):
         if "announcement" in wanted:
             wanted |= {"announcement_title", "announcement_date", "announcement_issuer"}
         facts = [f for d in documents for f in self.shared.get(d, []) if f.topic in wanted]
+        label = "・".join(self._topic_label(t) for t in topics)
+        if not facts and turn.intent.partner_ids and documents:
+            # 「北見の問い合わせ先は?」: that announcement has none; another's is not its answer.
+            titles = "、".join(f"「{self.kb.document_by_id(d).title}」" for d in dict.fromkeys(documents))
+            return self._fallback(
+                turn, f"{self.compose.names(turn.intent.partner_ids)}の発表{titles}には{label}の記載がありません。"
+            )
         if not facts:
             return None
-        label = "・".join(self._topic_label(t) for t in topics)
         many = len({f.document_id for f in facts}) > 1
         title = label if not many else f"各発表の{label}"
         sections = self._document_sections(facts, many=many)
