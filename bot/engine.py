@@ -75,6 +75,7 @@ class Engine(
             self._absent_value,
             self._unsupported,
             self._source_of,
+            self._on_date,
             self._same_as,
             self._compare,
             self._count,

@@ -43,6 +43,35 @@ class DocumentAnswers(Answering):
             topic_id=topics[0] if topics else None,
         )
 
+    def _on_date(self, turn: Turn) -> Answer | None:
+        """「12月17日に何があった?」: a date that is an announcement's is that announcement."""
+        if (
+            not turn.intent.asked_dates
+            or turn.intent.partner_ids
+            or turn.topics
+            or re.search(r"時点|ジテン", turn.read.key)
+        ):
+            return None  # 「12月17日の時点で締結済み?」 asks about the memoranda at that date
+        documents = [d for d in self.kb.documents for asked in turn.intent.asked_dates if asked.is_on(d.date)]
+        if not documents:
+            return None
+        facts = [
+            f
+            for d in documents
+            for f in self.shared.get(d.id, [])
+            if f.topic in ("announcement_title", "announcement_issuer", "purpose")
+        ]
+        first = documents[0]
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{format_date(first.date)}に{first.issuer}が「{first.title}」を発表しました。",
+            sections=self._document_sections([f for f in facts if f.topic == "purpose"], many=len(documents) > 1),
+            source=self.compose.cite(facts),
+            topic_id="announcement",
+            partner_ids=tuple(e.partner_id for d in documents for e in d.engagements),
+        )
+
     def _why(self, turn: Turn) -> Answer | None:
         if not (turn.read.asks_why or turn.has_topic("purpose")):
             return None

@@ -29,6 +29,8 @@ class SlotAnswers(Answering):
             and ((not turn.from_context and not turn.intent.content) or (turn.from_context and pointing))
         ):
             topics = [turn.context.topic_id]
+        if not topics and turn.intent.asked_dates and turn.intent.partner_ids:
+            topics = ["ceremony"]  # 「2月7日に何がある?」: the date named its partner's ceremony
         if not topics:
             return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
         if turn.has_topic("precedent"):
@@ -68,6 +70,9 @@ class SlotAnswers(Answering):
                 )
         if not facts:
             return self._nothing_for(turn, partner_ids, topics)
+        one_person = self._one_person(facts)
+        if one_person is not None and len(partner_ids) > 1:
+            return one_person
         many = len(partner_ids) > 1
         label = self._topic_label(self._answered_topic(facts, topics))
         who = "各市" if many and len(partner_ids) == len(self.kb.partners) else self.compose.names(partner_ids)
@@ -101,6 +106,22 @@ class SlotAnswers(Answering):
         if answer.confidence < CLARIFY_BELOW:
             return self._did_you_mean(answer)
         return answer
+
+    def _one_person(self, facts: list[Fact]) -> Answer | None:
+        """「局長の名前は?」: the same person at every ceremony is one answer, not one per city."""
+        people = [f for f in facts if f.topic == "ceremony_who"]
+        if not people or len(people) != len(facts) or len({to_key(f.text) for f in people}) != 1:
+            return None
+        events = self._events_in(people)
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=f"{people[0].text}です。",
+            sections=(Section("出席する締結式", items=tuple(self.compose.event_line(e) for e in events)),),
+            source=self.compose.cite(people),
+            topic_id="ceremony_who",
+            conversation=Conversation(person=getattr(people[0].value, "family_name", "")),
+        )
 
     def _promotion_asked(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> list[Fact]:
         """「総合計画のどの分野の取組を進める?」: the promotion paragraph says what the plan items do not."""
