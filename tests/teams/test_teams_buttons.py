@@ -180,8 +180,9 @@ async def test_expect_replies_answers_a_clarification_choice_in_the_body(teams: 
     assert teams.connector.calls == []
 
 
-async def test_expect_replies_acknowledges_a_vote_in_the_body_and_sends_nothing(teams: TeamsRig) -> None:
-    asked, answer = await ask(teams, "旭川市の締結式はいつ?", scope="personal")
+@pytest.mark.parametrize("scope", ["personal", "channel"])
+async def test_expect_replies_acknowledges_a_vote_in_the_body_and_sends_nothing(teams: TeamsRig, scope: str) -> None:
+    asked, answer = await ask(teams, "旭川市の締結式はいつ?", scope=scope)
     teams.connector.clear()
     activity = press(teams, asked, submit_data(answer.card, "👎 役に立たなかった")) | {"deliveryMode": "expectReplies"}
     status, body = await post_for_body(teams, activity)
@@ -190,6 +191,15 @@ async def test_expect_replies_acknowledges_a_vote_in_the_body_and_sends_nothing(
     assert card_texts(card)[-1] == VOTED and "actions" not in card
     assert teams.connector.calls == []
     assert [vote.helpful for vote in teams.store.votes.all()] == [False]
+
+
+async def test_expect_replies_answers_a_typed_question_in_the_body(teams: TeamsRig) -> None:
+    activity = teams.activities.channel_mention("旭川市の締結式はいつ?") | {"deliveryMode": "expectReplies"}
+    status, body = await post_for_body(teams, activity)
+    assert status == 200
+    (card,) = body_cards(body)
+    assert card_texts(card)[0] == "旭川市の締結式の日時" and "actions" in card
+    assert teams.connector.calls == []
 
 
 # --- Action.Execute ------------------------------------------------------------------------------
