@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from handlers.teams.activities import NOT_SUPPORTED
+from handlers.teams.activities import NOT_SUPPORTED, SentCards
 from handlers.teams.cards import CARD_CONTENT_TYPE, VOTED
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
 from tests.teams_support import CHANNEL, GROUP, PERSONAL, USER, TeamsRig, assert_valid_card, in_thread, running_teams
@@ -216,3 +216,11 @@ async def test_an_action_execute_invoke_gets_a_200_not_supported_message(teams: 
     assert status == 200
     assert body == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": NOT_SUPPORTED}
     assert teams.connector.calls == []
+
+
+def test_the_cards_kept_for_votes_are_the_latest_ones() -> None:
+    sent = SentCards(max_cards=2)
+    for activity_id in ("1", "2", "3"):
+        sent.remember(activity_id, {"body": [{"text": activity_id}]})
+    assert (sent.get("1"), sent.get(None)) == (None, None)
+    assert [sent.get(activity_id) for activity_id in ("2", "3")] == [{"body": [{"text": "2"}]}, {"body": [{"text": "3"}]}]
