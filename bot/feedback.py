@@ -7,6 +7,7 @@ votes; in tests and the console, the in-memory recorder.
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,11 +26,22 @@ class Vote:
     voted_at: datetime
     answer_kind: str = ""
     topic_id: str | None = None
+    # Who voted on which answer, hashed (`to_voter_key`): a second vote with the same key is not
+    # recorded. Empty: every vote counts.
+    voter_key: str = ""
+
+
+def to_voter_key(platform: str, user_id: str, answer_id: str) -> str:
+    """One key per person and answer (the message the buttons were on), the same in every
+    process; neither id can be read back from it. Empty when either id is unknown."""
+    if not user_id or not answer_id:
+        return ""
+    return hashlib.sha256("\0".join((platform, user_id, answer_id)).encode()).hexdigest()
 
 
 class FeedbackRecorder(Protocol):
     async def record(self, vote: Vote) -> None:
-        """Store the vote without blocking the event loop."""
+        """Store the vote without blocking the event loop; once per `voter_key` when it is set."""
 
 
 class PrivateFeedback:
@@ -48,8 +60,13 @@ class InMemoryFeedbackRecorder:
 
     def __init__(self, max_votes: int = 10_000) -> None:
         self._votes: deque[Vote] = deque(maxlen=max_votes)
+        self._voters: set[str] = set()
 
     async def record(self, vote: Vote) -> None:
+        if vote.voter_key:
+            if vote.voter_key in self._voters:
+                return
+            self._voters.add(vote.voter_key)
         self._votes.append(vote)
 
     @property

@@ -10,19 +10,24 @@ from sqlalchemy import insert, select
 from bot.feedback import Vote
 from bot.insights import Interaction
 from bot.store.database import Part
-from bot.store.tables import interaction_table, vote_table
+from bot.store.tables import interaction_table, vote_table, voter_table
 
 
 class SqlVotes(Part):
-    """Votes as they are given (bot/feedback.py decides what of the voter is kept)."""
+    """Votes as they are given (bot/feedback.py decides what of the voter is kept), once per
+    person and answer when the vote carries a voter key."""
 
-    def add(self, vote: Vote) -> None:
+    def add(self, vote: Vote) -> bool:
+        """Insert the vote; False (nothing stored) when its voter already voted on that answer."""
+        if vote.voter_key and not self.db.insert_new(voter_table, voter_key=vote.voter_key, voted_at=vote.voted_at):
+            return False
         with self.db.statement() as connection:
             connection.execute(insert(vote_table).values(
                 question=vote.question, answer_kind=vote.answer_kind, topic_id=vote.topic_id, helpful=vote.helpful,
                 platform=vote.platform, conversation_id=vote.conversation_id, user_id=vote.user_id or None,
                 voted_at=vote.voted_at,
             ))
+        return True
 
     def all(self) -> list[Vote]:
         with self.db.statement() as connection:

@@ -84,6 +84,13 @@ vote_table = Table(
     Column("voted_at", UtcDateTime, nullable=False),
 )
 
+# One row per person and answer voted on (a hash, bot/feedback.py): the second vote is not kept.
+voter_table = Table(
+    "feedback_voters", metadata,
+    Column("voter_key", String(64), primary_key=True),
+    Column("voted_at", UtcDateTime, nullable=False),
+)
+
 processed_event_table = Table(
     "processed_events", metadata,
     Column("event_id", String(128), primary_key=True),

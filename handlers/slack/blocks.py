@@ -14,7 +14,7 @@ Two safety rules hold for every function:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +63,7 @@ FEEDBACK_BLOCK_ID = "renkei_feedback"
 CHOICES_BLOCK_ID = "renkei_choices"
 
 SHARE_LABEL = "チャンネルに共有"
+VOTED = "フィードバックありがとうございました"
 BOT_NAME = "Renkei Bot（連携ボット）"
 
 
@@ -241,10 +242,20 @@ def to_section_blocks(section: Section) -> list[Block]:
 def to_choice_buttons(answer: Answer, conversation_id: str) -> Block:
     buttons = [
         to_button(choice.label, f"{CHOICE_ACTION_PREFIX}{index}",
-                  ButtonPayload(choice.question, conversation_id).to_value())
+                  ButtonPayload(choice.question, conversation_id, to_choice_kind(answer)).to_value())
         for index, choice in enumerate(answer.suggestions[:MAX_BUTTONS])
     ]
     return {"type": "actions", "block_id": CHOICES_BLOCK_ID, "elements": buttons}
+
+
+def to_choice_kind(answer: Answer) -> str:
+    """A clarification's choices say so: their answer may replace the question (it asked one person)."""
+    return answer.kind if answer.kind == "clarify" else ""
+
+
+def to_voted_blocks(blocks: Sequence[Block]) -> list[Block]:
+    """A message's blocks with its 👍 / 👎 turned into a thank-you line."""
+    return [to_context(VOTED) if block.get("block_id") == FEEDBACK_BLOCK_ID else dict(block) for block in blocks]
 
 
 def to_answer_buttons(answer: Answer, options: AnswerOptions) -> list[Block]:

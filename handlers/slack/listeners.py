@@ -9,8 +9,11 @@ What arrives              → where the answer goes (conversation context kept p
 - `app_mention`           → the message's thread (per thread)
 - `message` in a DM       → the DM, in the thread if the user wrote in one (per DM / thread)
 - `/renkei …`             → ephemeral via response_url, with a share button (per user and channel)
-- choice button           → replaces the clarification in place (chat.update / response_url)
-- 👍 / 👎 button          → `FeedbackRecorder.record(vote)`, an ephemeral thank-you
+- choice button           → in a DM, an ephemeral answer, or for a clarification: replaces the
+                            message (chat.update / response_url); in a channel or group DM: a
+                            new reply in the thread, the original left as it was
+- 👍 / 👎 button          → `FeedbackRecorder.record(vote)` once per person and answer; in a DM
+                            the buttons become a thank-you line, elsewhere an ephemeral thank-you
 - share button            → the same answer posted visibly via response_url
 - `app_home_opened`       → `views.publish` of the App Home tab
 
@@ -44,7 +47,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Code, Commands, Mention, Notice, Request, Services
 from bot.dispatch import Asked, Dispatcher
-from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote
+from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
 from bot.reminders import Target
 from bot.settings import Settings
@@ -62,6 +65,7 @@ from handlers.slack.blocks import (
     to_notice_message,
     to_reply_message,
     to_too_long_message,
+    to_voted_blocks,
 )
 
 log = logging.getLogger(__name__)
@@ -292,9 +296,10 @@ class SlackBot:
         await ack()
         self.tasks.spawn(self.answer_choice(body, action, respond, client), "choice button")
 
-    async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
+    async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
+                          client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.record_feedback(body, action, respond), "feedback button")
+        self.tasks.spawn(self.record_feedback(body, action, respond, client), "feedback button")
 
     async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
@@ -310,28 +315,29 @@ class SlackBot:
                                     share=ephemeral)
         if ephemeral or not container.get("message_ts"):
             await send_response(respond, message, replace_original=True)
-            return
-        try:
-            await client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
-                                     text=message.text, blocks=message.blocks)
-        except SlackApiError as error:
-            log.error("chat.update failed: %s", to_error_code(error))
+        elif is_direct_message(body) or payload.kind == "clarify":
+            await update_message(client, container, message)
+        else:
+            await post_message(client, str(container["channel_id"]), message, thread_ts=to_thread_ts(body))
 
-    async def record_feedback(self, body: Body, action: Body, respond: AsyncRespond) -> None:
+    async def record_feedback(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
         payload = to_button_payload(action)
         if payload is None:
             return
+        user_id = to_user_id(body)
         await self.feedback.record(Vote(
             platform=PLATFORM,
             conversation_id=payload.conversation_id,
-            user_id=to_user_id(body),
+            user_id=user_id,
             question=payload.question,
             helpful=action.get("action_id") == FEEDBACK_UP_ACTION,
             voted_at=self.dispatcher.clock(),
             answer_kind=payload.kind,
             topic_id=payload.topic_id,
+            voter_key=to_voter_key(PLATFORM, user_id, to_answer_id(body, payload)),
         ))
-        await send_response(respond, to_notice_message(THANKS), replace_original=False)
+        if not await acknowledge_in_place(client, body):
+            await send_response(respond, to_notice_message(THANKS), replace_original=False)
 
     async def share_answer(self, body: Body, action: Body, respond: AsyncRespond) -> None:
         payload = to_button_payload(action)
@@ -405,6 +411,49 @@ def to_button_payload(action: Body) -> ButtonPayload | None:
 def to_user_id(body: Body) -> str:
     """Who pressed a button (block_actions payloads carry the user as an object)."""
     return str((body.get("user") or {}).get("id", ""))
+
+
+def is_direct_message(body: Body) -> bool:
+    """A button pressed in a one-to-one DM (channel ids of DMs start with D; group DMs do not)."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    return str(channel).startswith("D")
+
+
+def to_thread_ts(body: Body) -> str | None:
+    """The thread of the message whose button was pressed (the message itself if it is a root)."""
+    container, message = body.get("container") or {}, body.get("message") or {}
+    thread_ts = container.get("thread_ts") or message.get("thread_ts") or container.get("message_ts")
+    return str(thread_ts) if thread_ts else None
+
+
+def to_answer_id(body: Body, payload: ButtonPayload) -> str:
+    """The answer a vote is about: its message, else the question in its conversation."""
+    container = body.get("container") or {}
+    if container.get("message_ts"):
+        return f"{container.get('channel_id', '')}|{container['message_ts']}"
+    return f"{payload.conversation_id}|{payload.question}"
+
+
+async def update_message(client: AsyncWebClient, container: Body, message: Message) -> bool:
+    """chat.update of the message whose button was pressed; False (and a log line) when refused."""
+    try:
+        await client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
+                                 text=message.text, blocks=message.blocks)
+    except SlackApiError as error:
+        log.error("chat.update failed: %s", to_error_code(error))
+        return False
+    return True
+
+
+async def acknowledge_in_place(client: AsyncWebClient, body: Body) -> bool:
+    """In a DM, turn the voted message's 👍 / 👎 into a thank-you line; False elsewhere (a channel
+    keeps its buttons for everyone else) or when the message cannot be edited."""
+    container, voted = body.get("container") or {}, body.get("message") or {}
+    if not is_direct_message(body) or container.get("is_ephemeral") or not voted.get("blocks"):
+        return False
+    message = Message(text=str(voted.get("text") or ""), blocks=to_voted_blocks(voted["blocks"]))
+    return await update_message(client, container, message)
 
 
 def to_error_code(error: SlackApiError) -> str:

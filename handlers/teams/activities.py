@@ -8,8 +8,14 @@ What arrives (POST /api/messages)            → what the bot does
 - a command (`help`, `list`, `schedule`,
   `remind on|off|list`; `report` and `reload`
   for TEAMS_ADMIN_IDS)                       → its reply as a card (bot/commands.py, as in Slack)
-- Action.Submit of a choice button           → the clarification card is replaced by the answer
-- Action.Submit of 👍 / 👎                   → `FeedbackRecorder.record(vote)`, a thank-you
+- Action.Submit of a choice button           → the answer: in a personal chat (or for a
+                                               clarification) it replaces the card; in a channel
+                                               or group chat it is a new reply in the thread
+- Action.Submit of 👍 / 👎                   → `FeedbackRecorder.record(vote)` once per person
+                                               and answer; the card's buttons become a thank-you
+- adaptiveCard/action invoke (Action.Execute)→ 200 with a "not supported" message (cards use
+                                               Action.Submit only; docs/teams.md says why)
+- deliveryMode expectReplies (Copilot, skills)→ every reply in the HTTP body, nothing edited
 - conversationUpdate (bot added)             → conversation reference stored, welcome (help) card
 - installationUpdate add / remove            → reference stored / reminders for it turned off
 
@@ -29,11 +35,19 @@ import ipaddress
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
-from microsoft_agents.activity import Activity, ActivityTypes, ChannelAccount, load_configuration_from_env
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    DeliveryModes,
+    InvokeResponse,
+    load_configuration_from_env,
+)
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
@@ -49,7 +63,7 @@ from yarl import URL
 
 from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
 from bot.dispatch import Asked, Dispatcher
-from bot.feedback import FeedbackRecorder, Vote
+from bot.feedback import FeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
 from bot.reminders import Target
 from bot.settings import Settings
@@ -66,6 +80,7 @@ from handlers.teams.cards import (
     to_notice_card,
     to_reply_card,
     to_too_long_card,
+    to_voted_card,
 )
 from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
 
@@ -77,6 +92,10 @@ MESSAGES_PATH = "/api/messages"
 AUTH_CONFIGURATION_KEY = "agent_configuration"
 APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
 THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+CARD_ACTION_INVOKE = "adaptiveCard/action"
+NOT_SUPPORTED = ("このボタンには対応していません。Renkei Bot のカードのボタンは Teams のチャットとチャネルで"
+                 "お使いください。質問はメッセージで送ることもできます。")
+SHARED_CONVERSATION_TYPES = frozenset({"channel", "groupChat"})
 
 
 # --- incoming text -------------------------------------------------------------------------------
@@ -157,6 +176,56 @@ class LoopbackServiceUrls(OutboundHostValidator):
         return is_loopback_url(url)
 
 
+def is_shared(activity: Activity) -> bool:
+    """A channel or group chat: what the bot posts there, everyone sees."""
+    conversation = activity.conversation
+    if conversation is None:
+        return False
+    return conversation.conversation_type in SHARED_CONVERSATION_TYPES or bool(conversation.is_group)
+
+
+def expects_replies(activity: Activity) -> bool:
+    """`deliveryMode: expectReplies` (Microsoft 365 Copilot, skills, agent to agent): the replies
+    go back in the HTTP response; there is no connector to send to or to edit a card through."""
+    return activity.delivery_mode == DeliveryModes.expect_replies
+
+
+def may_replace(activity: Activity, payload: SubmitPayload) -> bool:
+    """A choice's answer may replace its card in a one-to-one chat, and anywhere for a
+    clarification (it asked only the one person); in a shared conversation an answer stays."""
+    return not is_shared(activity) or payload.kind == "clarify"
+
+
+def to_answer_id(activity: Activity, payload: SubmitPayload) -> str:
+    """The answer a vote is about: the card's message, else the question in this conversation."""
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return f"{conversation_id}|{activity.reply_to_id or payload.question}"
+
+
+def to_not_supported_response() -> Activity:
+    """The invoke response to an Action.Execute: HTTP 200, a message the client shows."""
+    body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": NOT_SUPPORTED}
+    return Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+
+
+class SentCards:
+    """The cards this process sent lately, by activity id, so a vote can update its own card
+    (Teams sends only the button's data back). Bounded; a card not here is left as it is."""
+
+    def __init__(self, max_cards: int = 2_000) -> None:
+        self.max_cards = max_cards
+        self._cards: OrderedDict[str, Card] = OrderedDict()
+
+    def remember(self, activity_id: str, card: Card) -> None:
+        self._cards[activity_id] = card
+        self._cards.move_to_end(activity_id)
+        while len(self._cards) > self.max_cards:
+            self._cards.popitem(last=False)
+
+    def get(self, activity_id: str | None) -> Card | None:
+        return self._cards.get(activity_id) if activity_id else None
+
+
 # No variable name in what users read: card text shows its underscores full-width.
 PLACE = "会話"
 
@@ -176,6 +245,7 @@ class TeamsBot:
         self.subscriptions = subscriptions
         self.commands = commands
         self.admin_ids = admin_ids
+        self.sent = SentCards()
 
     # Activities ----------------------------------------------------------------------------------
 
@@ -218,32 +288,55 @@ class TeamsBot:
     # Card buttons --------------------------------------------------------------------------------
 
     async def on_submit(self, context: TurnContext) -> None:
-        activity = context.activity
         try:
-            payload = SubmitPayload.from_value(activity.value)
+            payload = SubmitPayload.from_value(context.activity.value)
         except ValueError:
             log.warning("ignoring a Teams card action that is not ours")
             return
         if payload.action == CHOICE_ACTION:
-            await self.replace_card(context, await self.to_answer(payload.question, activity))
-            return
-        vote = Vote(
-            platform=PLATFORM, conversation_id=to_context_id(activity), user_id=to_user_id(activity),
+            await self.answer_choice(context, payload)
+        else:
+            await self.acknowledge_vote(context, payload)
+
+    async def on_card_action(self, context: TurnContext, state: TurnState) -> None:
+        """Action.Execute (an `adaptiveCard/action` invoke): the bot's cards use Action.Submit only."""
+        log.info("answered an Action.Execute invoke with 'not supported'")
+        await context.send_activity(to_not_supported_response())
+
+    async def answer_choice(self, context: TurnContext, payload: SubmitPayload) -> None:
+        card = await self.to_answer(payload.question, context.activity)
+        if may_replace(context.activity, payload):
+            await self.replace_card(context, card)
+        else:
+            await self.send_card(context, card)
+
+    async def acknowledge_vote(self, context: TurnContext, payload: SubmitPayload) -> None:
+        """Record the vote (once per person and answer) and turn the card's 👍 / 👎 into a thank-you
+        line; no new message, except in the reply body of an expectReplies caller."""
+        activity = context.activity
+        user_id = to_user_id(activity)
+        await self.feedback.record(Vote(
+            platform=PLATFORM, conversation_id=to_context_id(activity), user_id=user_id,
             question=payload.question, helpful=payload.helpful, voted_at=self.dispatcher.clock(),
             answer_kind=payload.kind, topic_id=payload.topic_id,
-        )
-        await self.feedback.record(vote)
-        await self.send_card(context, to_notice_card(THANKS))
+            voter_key=to_voter_key(PLATFORM, user_id, to_answer_id(activity, payload)),
+        ))
+        card = self.sent.get(activity.reply_to_id)
+        if expects_replies(activity):
+            await self.send_card(context, to_voted_card(card) if card else to_notice_card(THANKS))
+        elif card is not None:
+            await self.replace_card(context, to_voted_card(card))
 
     async def replace_card(self, context: TurnContext, card: Card) -> None:
         """Replace the card whose button was pressed (as Slack's chat.update); a new message when
-        the original is unknown or can no longer be edited."""
+        the original is unknown or can no longer be edited, and with expectReplies."""
         card_id = context.activity.reply_to_id
-        if card_id:
+        if card_id and not expects_replies(context.activity):
             update = to_card_activity(card)
             update.id = card_id
             try:
                 await context.update_activity(update)
+                self.sent.remember(card_id, card)
                 return
             except aiohttp.ClientResponseError as error:
                 log.warning("could not update the Teams card (HTTP %s); sending a new one", error.status)
@@ -281,9 +374,10 @@ class TeamsBot:
             return to_notice_card(APOLOGY), None
         return to_answer_card(asked.answer, CardOptions(question)), asked
 
-    @staticmethod
-    async def send_card(context: TurnContext, card: Card) -> None:
-        await context.send_activity(to_card_activity(card))
+    async def send_card(self, context: TurnContext, card: Card) -> None:
+        sent = await context.send_activity(to_card_activity(card))
+        if sent is not None and sent.id and "actions" in card:
+            self.sent.remember(sent.id, card)
 
     # Conversation references ---------------------------------------------------------------------
 
@@ -316,6 +410,7 @@ def register(app: AgentApplication[TurnState], bot: TeamsBot) -> None:
     app.activity(ActivityTypes.message)(bot.on_message)
     app.activity(ActivityTypes.conversation_update)(bot.on_conversation_update)
     app.activity(ActivityTypes.installation_update)(bot.on_installation_update)
+    app.invoke(CARD_ACTION_INVOKE)(bot.on_card_action)
     app.error(bot.on_error)
 
 

@@ -59,6 +59,7 @@ ELLIPSIS = "…"
 SUBMIT_KEY = "renkei"
 CHOICE_ACTION = "choice"
 FEEDBACK_ACTION = "feedback"
+VOTED = "フィードバックありがとうございました"
 
 _MARKDOWN_TO_PLAIN = str.maketrans({"*": "＊", "_": "＿", "[": "［", "]": "］"})
 
@@ -77,6 +78,8 @@ class SubmitPayload:
         data: dict[str, Any] = {SUBMIT_KEY: self.action, "q": self.question}
         if self.action == FEEDBACK_ACTION:
             data.update({"helpful": self.helpful, "k": self.kind, "t": self.topic_id})
+        elif self.kind:
+            data["k"] = self.kind  # a clarification's choice: its card may be replaced by the answer
         return data
 
     @classmethod
@@ -207,7 +210,7 @@ def to_answer_card(answer: Answer, options: CardOptions) -> Card:
         heading = "どれについてお答えしましょうか？" if answer.kind == "clarify" else "関連する質問:"
         body.append(to_text_block(heading, weight="Bolder", spacing="Medium"))
         body.append({"type": "ActionSet", "actions": [
-            to_submit(choice.label, SubmitPayload(CHOICE_ACTION, choice.question))
+            to_submit(choice.label, SubmitPayload(CHOICE_ACTION, choice.question, kind=answer.kind))
             for choice in answer.suggestions[:MAX_CHOICES]
         ]})
     if answer.source:
@@ -233,6 +236,13 @@ def to_feedback_actions(answer: Answer, options: CardOptions) -> list[Element]:
         to_submit("👍 役に立った", replace(vote, helpful=True)),
         to_submit("👎 役に立たなかった", vote),
     ]
+
+
+def to_voted_card(card: Card) -> Card:
+    """The card a vote came from, its 👍 / 👎 replaced by a short thank-you line."""
+    voted = {key: value for key, value in card.items() if key != "actions"}
+    voted["body"] = [*card.get("body", []), to_small_note(VOTED)]
+    return voted
 
 
 def to_notice_card(text: str, *, title: str = "") -> Card:

@@ -131,8 +131,11 @@ def slash_command(text: str, *, response_url: str, user: str = ASKER, channel: s
 
 def block_action(action_id: str, value: str, *, response_url: str, channel: str = CHANNEL,
                  message_ts: str = "1700000000.000500", ephemeral: bool = False,
-                 user: str = ASKER) -> dict[str, Any]:
-    return {
+                 user: str = ASKER, thread_ts: str | None = None,
+                 message: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A block_actions payload; `thread_ts` when the message is in a thread, `message` (text and
+    blocks, as Slack includes them for a non-ephemeral message) when the test needs it."""
+    payload = {
         "type": "block_actions",
         "user": {"id": user, "username": "asker", "team_id": TEAM_ID},
         "api_app_id": "A0TEST",
@@ -146,6 +149,11 @@ def block_action(action_id: str, value: str, *, response_url: str, channel: str 
         "actions": [{"action_id": action_id, "block_id": "renkei", "value": value, "type": "button",
                      "action_ts": "1700000003.000000", "text": {"type": "plain_text", "text": "button"}}],
     }
+    if thread_ts is not None:
+        payload["container"]["thread_ts"] = thread_ts
+    if message is not None:
+        payload["message"] = {"type": "message", "ts": message_ts, **message}
+    return payload
 
 
 # --- signing -------------------------------------------------------------------------------------

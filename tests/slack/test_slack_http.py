@@ -355,7 +355,8 @@ async def test_share_button_posts_the_answer_visibly_and_removes_the_ephemeral(a
     assert deleted.body["delete_original"] is True
 
 
-async def test_choice_on_a_visible_answer_updates_that_message(app: RunningApp, slack: FakeSlack) -> None:
+async def test_choice_on_a_visible_answer_in_a_channel_is_a_new_reply_in_its_thread(app: RunningApp,
+                                                                                    slack: FakeSlack) -> None:
     parent = "1700000000.000400"
     conversation_id = thread_conversation(parent)
     await app.post_event(event_callback(mention(f"<@UBOT> {QUESTION}", ts=parent)))
@@ -363,15 +364,32 @@ async def test_choice_on_a_visible_answer_updates_that_message(app: RunningApp, 
     value = ButtonPayload("締結式の場所は?", conversation_id).to_value()
 
     status, _ = await app.post_action(block_action("renkei_choice_0", value, response_url=slack.response_url(),
-                                                   message_ts="1700000000.000401"))
+                                                   message_ts="1700000000.000401", thread_ts=parent))
     await app.settle()
 
     assert status == 200
+    _, reply = slack.calls_to("chat.postMessage")
+    _, expected = await expected_answers(QUESTION, "締結式の場所は?", conversation_id=conversation_id)
+    assert (reply.body["channel"], reply.body["thread_ts"]) == (CHANNEL, parent)
+    assert reply.body["blocks"] == expected.blocks
+    assert slack.calls_to("chat.update") == [] and slack.calls_to("response_url") == []
+
+
+async def test_choice_on_an_answer_in_a_dm_updates_that_message(app: RunningApp, slack: FakeSlack) -> None:
+    conversation_id = f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}"
+    await app.post_event(event_callback(direct_message(QUESTION)))
+    await app.settle()
+    value = ButtonPayload("締結式の場所は?", conversation_id).to_value()
+
+    await app.post_action(block_action("renkei_choice_0", value, response_url=slack.response_url(),
+                                       channel=DM_CHANNEL, message_ts="1700000000.000401"))
+    await app.settle()
+
     [update] = slack.calls_to("chat.update")
     _, expected = await expected_answers(QUESTION, "締結式の場所は?", conversation_id=conversation_id)
-    assert (update.body["channel"], update.body["ts"]) == (CHANNEL, "1700000000.000401")
+    assert (update.body["channel"], update.body["ts"]) == (DM_CHANNEL, "1700000000.000401")
     assert update.body["blocks"] == expected.blocks
-    assert slack.calls_to("response_url") == []
+    assert len(slack.calls_to("chat.postMessage")) == 1 and slack.calls_to("response_url") == []
 
 
 async def test_choice_on_an_ephemeral_answer_replaces_it_via_response_url(app: RunningApp, slack: FakeSlack) -> None:
@@ -395,8 +413,8 @@ async def test_feedback_votes_are_recorded_with_the_question(app: RunningApp, sl
     await app.settle()
     [post] = slack.calls_to("chat.postMessage")
 
-    for action_id in (FEEDBACK_UP_ACTION, FEEDBACK_DOWN_ACTION):
-        status, _ = await app.post_action(block_action(action_id, button_value(post, action_id),
+    for action_id, user in ((FEEDBACK_UP_ACTION, ASKER), (FEEDBACK_DOWN_ACTION, "U0OTHER")):
+        status, _ = await app.post_action(block_action(action_id, button_value(post, action_id), user=user,
                                                        response_url=slack.response_url(action_id)))
         assert status == 200
     await app.settle()

@@ -121,10 +121,11 @@ async def test_slash_command_envelope_answers_ephemerally(app: RunningApp, slack
 
 async def test_button_envelopes_update_in_place_and_record_feedback(app: RunningApp, slack: FakeSlack,
                                                                     feedback: InMemoryFeedbackRecorder) -> None:
-    conversation_id = f"{PLATFORM}:{TEAM_ID}:{CHANNEL}:1700000000.000800"
+    conversation_id = f"{PLATFORM}:{TEAM_ID}:{DM_CHANNEL}"
     value = ButtonPayload(QUESTION, conversation_id, "answer", "cooperation").to_value()
     choice = await slack.send_envelope(block_action("renkei_choice_0", value, response_url=slack.response_url(),
-                                                    message_ts="1700000000.000801"), type="interactive")
+                                                    channel=DM_CHANNEL, message_ts="1700000000.000801"),
+                                       type="interactive")
     vote = await slack.send_envelope(block_action(FEEDBACK_UP_ACTION, value, response_url=slack.response_url()),
                                      type="interactive")
     await slack.wait_for_ack(choice)

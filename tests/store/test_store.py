@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from bot.answer import Conversation
 from bot.dispatch import Dispatcher
 from bot.engine import Engine
-from bot.feedback import FeedbackRecorder, Vote
+from bot.feedback import FeedbackRecorder, PrivateFeedback, Vote, to_voter_key
 from bot.knowledge import JST
 from bot.reminders import DeliveryKey, Target
 from bot.settings import Settings
@@ -179,6 +180,19 @@ async def test_the_stores_votes_are_a_feedback_recorder(store: Store) -> None:
     await recorder.record(up)
     await recorder.record(down)
     assert store.votes.all() == [up, down]
+
+
+async def test_a_vote_is_recorded_once_per_person_and_answer_even_without_the_user_id(store: Store) -> None:
+    recorder = PrivateFeedback(store.votes, keep_user_ids=False)
+    when = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
+    first = Vote(platform="teams", conversation_id="teams:19:c", user_id="u-sato", question="帯広?", helpful=True,
+                 voted_at=when, voter_key=to_voter_key("teams", "u-sato", "19:c|100"))
+    await recorder.record(first)
+    await recorder.record(replace(first, helpful=False))  # the same person, the same answer
+    await recorder.record(replace(first, user_id="u-suzuki", voter_key=to_voter_key("teams", "u-suzuki", "19:c|100")))
+    await recorder.record(replace(first, voter_key=to_voter_key("teams", "u-sato", "19:c|200")))  # another answer
+    assert [(vote.helpful, vote.user_id) for vote in store.votes.all()] == [(True, "")] * 3
+    assert "u-sato" not in first.voter_key and to_voter_key("teams", "", "19:c|100") == ""
 
 
 def test_conversation_references_are_upserted(store: Store) -> None:

@@ -145,8 +145,9 @@ async def test_feedback_buttons_record_a_vote_in_the_store(teams: TeamsRig) -> N
     assert await teams.post(press) == 202
     press = teams.activities.message(None, value=submit_data(answer.card, "👎 役に立たなかった"))
     assert await teams.post(press) == 202
-    _, thanks, _ = await teams.connector.wait_for(3)
-    assert thanks.kind == REPLY and "フィードバックありがとうございます" in thanks.card_text
+    _, thanks = await teams.connector.wait_for(2)
+    assert thanks.kind == UPDATE and "フィードバックありがとうございました" in thanks.card_text
+    assert len(teams.connector.calls) == 2  # the card of the second vote is unknown: left as it is
     up, down = teams.store.votes.all()
     assert (up.platform, up.conversation_id, up.user_id) == ("teams", f"teams:{PERSONAL}", USER["aadObjectId"])
     assert (up.question, up.helpful, up.answer_kind, up.topic_id) == ("旭川市の締結式はいつ?", True, "answer",
