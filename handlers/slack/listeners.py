@@ -154,6 +154,14 @@ class InMemoryEventDeduplicator:
             del self._seen[first_id]
 
 
+def to_command_key(body: Body) -> str:
+    """A slash command's stand-in for an event id: a request replayed (within the five minutes its
+    signature is valid) has the same team, user, command, text and trigger_id; a new one has a new
+    trigger_id. Hashed, so the claim store holds no user id."""
+    parts = [str(body.get(name, "")) for name in ("team_id", "user_id", "command", "text", "trigger_id")]
+    return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
 # --- background answering ------------------------------------------------------------------------
 
 
@@ -274,7 +282,8 @@ class SlackBot:
                          context: AsyncBoltContext) -> None:
         received_at = time.perf_counter()
         await ack()
-        self.tasks.spawn(self.answer_command(body, respond, context.team_id or "", received_at), "slash command")
+        work = self.answer_command(body, respond, context.team_id or "", received_at)
+        self.tasks.spawn(self.once({"event_id": to_command_key(body)}, work), "slash command")
 
     async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float) -> None:
         text = to_question(str(body.get("text", "")))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,6 +25,7 @@ from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder
 from bot.settings import Settings
 from handlers.server import Platform
+from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
@@ -53,6 +54,8 @@ class SlackPlatform(Platform):
         self.app: AsyncApp = service.app
         self.bot: SlackBot = service.bot
         self.socket_mode: AsyncSocketModeHandler | None = None
+        self.gate = SlackGate(settings.slack_signing_secret)
+        self.app.logger.addFilter(DropUnhandled())
         self._connecting: asyncio.Task[None] | None = None
 
     @property
@@ -68,7 +71,14 @@ class SlackPlatform(Platform):
         return [web.post(EVENTS_PATH, self.handle_events)]
 
     async def handle_events(self, request: web.Request) -> web.Response:
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        admitted = await self.gate.admit(request)
+        if isinstance(admitted, web.Response):
+            return admitted
+        bolt_response = await self.app.async_dispatch(admitted)
+        if bolt_response.status == 404:
+            # Signed, but nothing listens for it (an event type not handled): acknowledged and
+            # ignored, as Slack counts any other answer as a failure and retries it.
+            return web.Response(status=200)
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
