@@ -21,30 +21,11 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from handlers.refusals import RateLimitedLog
+
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 5 * 60
-LOG_EVERY_SECONDS = 60.0
-
-
-@dataclass
-class RateLimitedLog:
-    """One warning per kind per `every` seconds; the next one says how many were not logged."""
-
-    every: float = LOG_EVERY_SECONDS
-    clock: Callable[[], float] = time.monotonic
-    _last: dict[str, float] = field(default_factory=dict)
-    _suppressed: dict[str, int] = field(default_factory=dict)
-
-    def warn(self, kind: str) -> None:
-        now = self.clock()
-        last = self._last.get(kind)
-        if last is not None and now - last < self.every:
-            self._suppressed[kind] = self._suppressed.get(kind, 0) + 1
-            return
-        self._last[kind] = now
-        more = self._suppressed.pop(kind, 0)
-        log.warning("Slack request refused: %s%s", kind, f" (and {more} more since the last line)" if more else "")
 
 
 class DropUnhandled(logging.Filter):
@@ -67,7 +48,7 @@ class SlackGate:
 
     signing_secret: str
     clock: Callable[[], float] = time.time
-    refusals: RateLimitedLog = field(default_factory=RateLimitedLog)
+    refusals: RateLimitedLog = field(default_factory=lambda: RateLimitedLog("Slack request refused"))
 
     async def admit(self, request: web.Request) -> AsyncBoltRequest | web.Response:
         body = await request.read()

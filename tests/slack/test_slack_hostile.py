@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from handlers.slack.gate import RateLimitedLog
+from handlers.refusals import RateLimitedLog
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     SIGNING_SECRET,
@@ -111,7 +111,7 @@ async def test_a_flood_of_refusals_logs_one_line(app: RunningApp, caplog: pytest
 
 def test_the_rate_limited_log_counts_what_it_left_out(caplog: pytest.LogCaptureFixture) -> None:
     now = [0.0]
-    refusals = RateLimitedLog(every=60, clock=lambda: now[0])
+    refusals = RateLimitedLog("Slack request refused", every=60, clock=lambda: now[0])
     for _ in range(5):
         refusals.warn("unsigned")
     refusals.warn("bad signature")
