@@ -60,7 +60,7 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
 def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     store = Store(settings.database_url)
     dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
-    reloader = KnowledgeReloader(settings.data_path, dispatcher)
+    reloader = KnowledgeReloader(settings.data_path, dispatcher, limits=settings.kb_limits)
     core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
                 PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))
     dispatcher.observers += [count_answer(core.metrics), record_unanswered(core), log_untimed_answer(settings)]

@@ -35,11 +35,6 @@ from typing import Any, Protocol
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Code, Commands, Mention, Notice, Request, Services
@@ -63,6 +58,7 @@ from handlers.slack.blocks import (
     to_reply_message,
     to_too_long_message,
 )
+from handlers.slack.posting import RateLimitRetryExceptPosts, SlackPoster, to_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +170,30 @@ class BackgroundTasks:
         # turn of the event loop with answer work while acknowledgements wait.
         self._slots = asyncio.Semaphore(concurrency)
 
+        self._in_slot: set[asyncio.Task[Any]] = set()
+
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(self._run_in_slot(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _run_in_slot(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        async with self._slots:
+        await self._slots.acquire()
+        task = asyncio.current_task()
+        assert task is not None
+        self._in_slot.add(task)
+        try:
             await self._run(work, name)
+        finally:
+            self.leave_slot()
+
+    def leave_slot(self) -> None:
+        """The calling task's answer is computed: its posting (which may wait for a rate-limited
+        or slow channel) no longer holds one of the slots other answers need."""
+        task = asyncio.current_task()
+        if task in self._in_slot:
+            self._in_slot.discard(task)
+            self._slots.release()
 
     async def drain(self) -> None:
         """Wait until every task, including ones spawned meanwhile, has finished."""
@@ -214,6 +226,7 @@ class SlackBot:
         self.command = command
         self.admin_user_ids = admin_user_ids
         self.tasks = BackgroundTasks()
+        self.poster = SlackPoster()
 
     async def drain(self) -> None:
         await self.tasks.drain()
@@ -227,13 +240,15 @@ class SlackBot:
     async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if is_from_bot(event):
             return
-        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter())
+        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter(),
+                                   key=str(body.get("event_id") or event.get("ts")))
         self.tasks.spawn(self.once(body, work), "mention")
 
     async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
             return
-        work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter())
+        work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter(),
+                                          key=str(body.get("event_id") or event.get("ts")))
         self.tasks.spawn(self.once(body, work), "direct message")
 
     async def on_home_opened(self, event: Body, body: Body, client: AsyncWebClient) -> None:
@@ -250,23 +265,31 @@ class SlackBot:
         await work
 
     async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None, client: AsyncWebClient,
-                             received_at: float) -> None:
+                             received_at: float, key: str = "") -> None:
         channel = str(event["channel"])
         thread_ts = str(event.get("thread_ts") or event["ts"])
         question = to_question(str(event.get("text", "")), bot_user_id)
         out = await self.reply(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}", channel=channel,
                                user_id=str(event.get("user", "")), share=False, received_at=received_at)
-        if await post_message(client, channel, out.message, thread_ts=thread_ts):
-            self.posted(out)
+        await self.post_answer(client, channel, out, thread_ts=thread_ts, key=key)
 
     async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient,
-                                    received_at: float) -> None:
+                                    received_at: float, key: str = "") -> None:
         channel = str(event["channel"])
         thread_ts = event.get("thread_ts")
         conversation_id = f"{PLATFORM}:{team_id}:{channel}" + (f":{thread_ts}" if thread_ts else "")
         out = await self.reply(to_question(str(event.get("text", ""))), conversation_id, channel=channel,
                                user_id=str(event.get("user", "")), share=False, received_at=received_at)
-        if await post_message(client, channel, out.message, thread_ts=str(thread_ts) if thread_ts else None):
+        await self.post_answer(client, channel, out, thread_ts=str(thread_ts) if thread_ts else None, key=key)
+
+    async def post_answer(self, client: AsyncWebClient, channel: str, out: Outgoing, *, thread_ts: str | None,
+                          key: str) -> None:
+        """Post outside the answer slot, at most once (handlers/slack/posting.py)."""
+        self.tasks.leave_slot()
+        outcome = await self.poster.post(client, channel, key or secrets.token_hex(8), thread_ts=thread_ts,
+                                         text=out.message.text, blocks=out.message.blocks, unfurl_links=False,
+                                         unfurl_media=False)
+        if outcome == "posted":
             self.posted(out)
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
@@ -291,6 +314,7 @@ class SlackBot:
         conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
         out = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True,
                                received_at=received_at)
+        self.tasks.leave_slot()
         if await send_response(respond, out.message, visible=out.visible):
             self.posted(out)
 
@@ -472,11 +496,12 @@ def build_web_client(settings: Settings, *, session: aiohttp.ClientSession | Non
 
     Code with its own retry policy (reminder delivery) passes `retry_rate_limits=False`.
     """
-    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler()]
+    handlers = to_retry_handlers()
     if retry_rate_limits:
-        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
+        handlers.append(RateLimitRetryExceptPosts(max_retry_count=1))
     return AsyncWebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
-                          session=session, retry_handlers=handlers, logger=to_library_logger("web_api", settings))
+                          timeout=int(settings.slack_timeout_seconds) or 1, session=session, retry_handlers=handlers,
+                          logger=to_library_logger("web_api", settings))
 
 
 def to_library_logger(name: str, settings: Settings) -> logging.Logger:

@@ -27,6 +27,7 @@ from bot.settings import Settings
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
+from handlers.slack.posting import to_client_timeout
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class SlackPlatform(Platform):
     def __init__(self, settings: Settings, dispatcher: Dispatcher, *, commands: Commands,
                  feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None) -> None:
         self.settings = settings
-        self.session = aiohttp.ClientSession()
+        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds))
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                   commands=commands, session=self.session)
         self.app: AsyncApp = service.app
@@ -98,6 +99,7 @@ class SlackPlatform(Platform):
         if self._connecting is not None:
             self._connecting.cancel()
         await self.stop_receiving()
+        self.bot.poster.backoff.lift()
         waiting = len(self.bot.tasks)
         if waiting:
             log.info("finishing %d Slack answer(s) in flight", waiting)
