@@ -37,10 +37,10 @@ API
   answered or not; `await wait_for_arrival(method, count=1, timeout=5.0)` waits for them.
 - Faults after the request was received (the message *is* posted, as when Slack got it and the
   reply was lost): `drop(method, times=1)` closes the connection without an answer,
-  `hang(method, times=1)` answers only after `release()` (or never: the fake stops); `faults(method, drop=0.1,
-  hang=0.05, ratelimit=0.1, retry_after=1, seed=0)` picks one at random for every call (429 posts
-  nothing). `messages` holds every message Slack has (posted, including dropped and hung posts),
-  and `conversations.history` / `conversations.replies` return them with their `metadata`
+  `hang(method, times=1)` answers only after `release()` (or never: the fake stops);
+  `faults(method, drop=0.1, hang=0.05, ratelimit=0.1, retry_after=1, seed=0, spared=())` picks
+  one at random for every call but those to a `spared` channel (429 posts nothing). `messages`
+  holds every message Slack has (posted, including dropped and hung posts), and `conversations.history` / `conversations.replies` return them with their `metadata`
   (`fail("conversations.replies", 200, error="missing_scope", times=None)` for a token without
   the history scopes).
 - `recover(method)`: drop the failures queued for `method`; `await wait_until(ready)`: until a
@@ -94,6 +94,7 @@ class _Faults:
     ratelimit: float
     retry_after: int
     random: random.Random
+    spared: frozenset[str]
 
 
 @dataclass
@@ -209,8 +210,8 @@ class FakeSlack:
         self._hung = asyncio.Event()
 
     def faults(self, method: str, *, drop: float = 0.0, hang: float = 0.0, ratelimit: float = 0.0,
-               retry_after: int = 1, seed: int = 0) -> None:
-        self._faults[method] = _Faults(drop, hang, ratelimit, retry_after, random.Random(seed))
+               retry_after: int = 1, seed: int = 0, spared: Collection[str] = ()) -> None:
+        self._faults[method] = _Faults(drop, hang, ratelimit, retry_after, random.Random(seed), frozenset(spared))
 
     def clear(self) -> None:
         self.calls.clear()
@@ -301,7 +302,7 @@ class FakeSlack:
         if method in self._delays:
             await asyncio.sleep(self._delays[method])
         token = _bearer_token(request) or _optional_str(body.get("token"))
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, str(body.get("channel", "")))
         if fault == "ratelimit":
             retry_after = self._faults[method].retry_after
             status, payload, headers = _to_failure_response(_Failure(429, None, retry_after, 1))
@@ -320,12 +321,12 @@ class FakeSlack:
                 raise asyncio.CancelledError  # stopping: no answer at all
         return web.json_response(payload, status=status, headers=headers)
 
-    def _take_fault(self, method: str) -> str | None:
+    def _take_fault(self, method: str, channel: str) -> str | None:
         queued = self._after_receiving.get(method)
         if queued:
             return queued.pop(0)
         faults = self._faults.get(method)
-        if faults is None:
+        if faults is None or channel in faults.spared:
             return None
         roll = faults.random.random()
         for name, share in (("drop", faults.drop), ("hang", faults.hang), ("ratelimit", faults.ratelimit)):
