@@ -169,7 +169,7 @@ def build_platforms(core: Core) -> list[Platform]:
         from handlers.slack.platform import SlackPlatform
 
         platforms.append(SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
-                                       deduplicator=core.store.event_claims))
+                                       deduplicator=core.store.event_claims, pending=core.store.pending_answers))
     if settings.teams_enabled:
         from handlers.teams.activities import build_teams_service
         from handlers.teams.platform import TeamsPlatform

@@ -158,6 +158,17 @@ def to_command_key(body: Body) -> str:
     return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
+def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
+    """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
+    none is reported as never awaited."""
+    frame = getattr(work, "cr_frame", None)
+    handed = [value for value in (frame.f_locals.values() if frame is not None else ())
+              if asyncio.iscoroutine(value)]
+    work.close()
+    for inner in handed:
+        close_unstarted(inner)
+
+
 # --- background answering ------------------------------------------------------------------------
 
 
@@ -178,7 +189,11 @@ class BackgroundTasks:
         task.add_done_callback(self._tasks.discard)
 
     async def _run_in_slot(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        await self._slots.acquire()
+        try:
+            await self._slots.acquire()
+        except asyncio.CancelledError:
+            close_unstarted(work)  # cancelled while waiting: never started
+            raise
         task = asyncio.current_task()
         assert task is not None
         self._in_slot.add(task)
@@ -202,6 +217,11 @@ class BackgroundTasks:
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    async def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     @staticmethod
     async def _run(work: Coroutine[Any, Any, None], name: str) -> None:
@@ -227,6 +247,7 @@ class SlackBot:
         self.admin_user_ids = admin_user_ids
         self.tasks = BackgroundTasks()
         self.poster = SlackPoster()
+        self.unstarted: dict[str, Body] = {}
 
     async def drain(self) -> None:
         await self.tasks.drain()
@@ -242,18 +263,49 @@ class SlackBot:
             return
         work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter(),
                                    key=str(body.get("event_id") or event.get("ts")))
-        self.tasks.spawn(self.once(body, work), "mention")
+        self.spawn_event(body, self.once(body, work), "mention")
 
     async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
             return
         work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter(),
                                           key=str(body.get("event_id") or event.get("ts")))
-        self.tasks.spawn(self.once(body, work), "direct message")
+        self.spawn_event(body, self.once(body, work), "direct message")
 
     async def on_home_opened(self, event: Body, body: Body, client: AsyncWebClient) -> None:
         if event.get("tab") == "home" and event.get("user"):
             self.tasks.spawn(self.once(body, self.publish_home(str(event["user"]), client)), "App Home")
+
+    def spawn_event(self, body: Body, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Answer an acknowledged event in the background; until its answer starts posting, it is
+        `unstarted` (what a stop out of time saves for the next start)."""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str):
+            self.tasks.spawn(work, name)
+            return
+        self.unstarted[event_id] = body
+        self.tasks.spawn(self.tracked(event_id, work), name)
+
+    async def tracked(self, event_id: str, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        finally:
+            self.unstarted.pop(event_id, None)
+
+    async def replay(self, body: Body, client: AsyncWebClient) -> None:
+        """Answer an event saved by an earlier stop (its id claimed now, so a late retry of it
+        from Slack is dropped)."""
+        event, event_id = body.get("event") or {}, str(body.get("event_id", ""))
+        team_id = str(body.get("team_id", ""))
+        bot_user_id = next((str(a.get("user_id")) for a in body.get("authorizations") or [] if a.get("is_bot")), None)
+        await self.deduplicator.claim(event_id)
+        if event.get("type") == "app_mention":
+            work = self.answer_mention(event, team_id, bot_user_id, client, time.perf_counter(), key=event_id)
+        elif event.get("type") == "message":
+            work = self.answer_direct_message(event, team_id, client, time.perf_counter(), key=event_id)
+        else:
+            return
+        self.spawn_event(body, work, "saved question")
 
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` unless this event's id was already claimed (here or by another instance)."""
@@ -285,6 +337,7 @@ class SlackBot:
     async def post_answer(self, client: AsyncWebClient, channel: str, out: Outgoing, *, thread_ts: str | None,
                           key: str) -> None:
         """Post outside the answer slot, at most once (handlers/slack/posting.py)."""
+        self.unstarted.pop(key, None)
         self.tasks.leave_slot()
         outcome = await self.poster.post(client, channel, key or secrets.token_hex(8), thread_ts=thread_ts,
                                          text=out.message.text, blocks=out.message.blocks, unfurl_links=False,
