@@ -133,6 +133,13 @@ def to_log_fields(settings: Settings, asked: Asked) -> dict[str, object]:
     return fields
 
 
+def count_post(metrics: Metrics, platform: str) -> Callable[[str], None]:
+    def observe(outcome: str) -> None:
+        metrics.answer_posts.labels(platform, outcome).inc()
+
+    return observe
+
+
 def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
     def observe(result: ReloadResult) -> None:
         metrics.reloads.labels("ok" if result.ok else "rejected").inc()
@@ -168,8 +175,10 @@ def build_platforms(core: Core) -> list[Platform]:
     if settings.slack_enabled:
         from handlers.slack.platform import SlackPlatform
 
-        platforms.append(SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
-                                       deduplicator=core.store.event_claims, pending=core.store.pending_answers))
+        slack = SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
+                              deduplicator=core.store.event_claims, pending=core.store.pending_answers)
+        slack.bot.poster.counts.observers.append(count_post(core.metrics, slack.name))
+        platforms.append(slack)
     if settings.teams_enabled:
         from handlers.teams.activities import build_teams_service
         from handlers.teams.platform import TeamsPlatform

@@ -104,12 +104,15 @@ class ChannelBackoff:
 
 @dataclass
 class PostCounts:
-    """Posts by outcome in this process (for tests and /metrics)."""
+    """Posts by outcome in this process; each is also told to the observers (/metrics)."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    observers: list[Callable[[str], None]] = field(default_factory=list)
 
     def add(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
+        for observe in self.observers:
+            observe(outcome)
 
 
 def to_metadata(key: str) -> dict[str, Any]:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.settings import Settings
+from handlers.runtime import assemble, build_core, build_platforms
 from handlers.slack.listeners import build_web_client
+from handlers.slack.platform import SlackPlatform
 from handlers.slack.posting import (
     METADATA_EVENT_TYPE,
     RateLimitRetryExceptPosts,
@@ -21,7 +24,17 @@ from handlers.slack.posting import (
     UnsentConnectionRetryHandler,
 )
 from tests.fakes.fake_slack import FakeSlack
-from tests.fakes.slack_app import RunningApp, event_callback, make_dispatcher, make_settings, mention, running_app
+from tests.fakes.slack_app import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    RunningApp,
+    event_callback,
+    make_dispatcher,
+    make_settings,
+    mention,
+    running_app,
+    running_server,
+)
 
 pytestmark = pytest.mark.adapter
 
@@ -150,3 +163,24 @@ def test_the_answer_client_retries_no_post_that_may_have_been_sent() -> None:
     assert kinds == {UnsentConnectionRetryHandler, RateLimitRetryExceptPosts}
     [connection] = [h for h in client.retry_handlers if isinstance(h, UnsentConnectionRetryHandler)]
     assert connection.error_types_to_do_retries == [aiohttp.ClientConnectorError]
+
+
+async def test_answer_outcomes_reach_the_metrics(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = Settings(host="127.0.0.1", port=0, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
+                        slack_api_url=slack.api_url, database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
+                        scheduler_enabled=False, watch_data=False)
+    core = build_core(settings, make_dispatcher().kb)
+    try:
+        platforms = build_platforms(core)
+        (slack_platform,) = [p for p in platforms if isinstance(p, SlackPlatform)]
+        slack.fail("conversations.replies", 200, error="missing_scope", times=None)
+        slack.drop("chat.postMessage")
+        async with running_server(assemble(core, platforms), slack_platform) as app:
+            await ask(app)
+            await ask(app)
+            await app.settle()
+            text = (await core.store.db.run(core.metrics.render)).decode()
+    finally:
+        core.store.close()
+    assert 'renkei_answer_posts_total{outcome="unknown",platform="slack"} 1.0' in text
+    assert 'renkei_answer_posts_total{outcome="posted",platform="slack"} 1.0' in text
