@@ -58,7 +58,7 @@ from handlers.slack.blocks import (
     to_reply_message,
     to_too_long_message,
 )
-from handlers.slack.posting import RateLimitRetryExceptPosts, SlackPoster, to_retry_handlers
+from handlers.slack.posting import RateLimitRetryExceptPosts, SlackPoster, send_webhook, to_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -511,10 +511,15 @@ async def post_message(client: AsyncWebClient, channel: str, message: Message, *
 
 async def send_response(respond: AsyncRespond, message: Message, *, visible: bool = False,
                         replace_original: bool | None = None) -> bool:
-    """Post through response_url; False (and a log line) when Slack refused it."""
-    response = await respond(text=message.text, blocks=message.blocks,
-                             response_type="in_channel" if visible else "ephemeral",
-                             replace_original=replace_original)
+    """Post through response_url once (no retry of a post that may have been sent); False (and a
+    log line) when Slack refused it or the outcome is unknown."""
+    fields: dict[str, Any] = {"text": message.text, "blocks": message.blocks,
+                              "response_type": "in_channel" if visible else "ephemeral"}
+    if replace_original is not None:
+        fields["replace_original"] = replace_original
+    response = await send_webhook(respond, fields)
+    if response is None:
+        return False
     if response.status_code != 200:
         log.error("response_url post failed with HTTP %s", response.status_code)
         return False

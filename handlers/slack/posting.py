@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import aiohttp
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -35,6 +36,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ DEFAULT_RETRY_AFTER = 1.0
 MAX_ATTEMPTS = 4
 MAX_RETRY_AFTER_SECONDS = 60.0
 HISTORY_LIMIT = 100
+WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 class UnsentConnectionRetryHandler(AsyncConnectionErrorRetryHandler):
@@ -192,6 +196,23 @@ def to_delivery_key(message: Mapping[str, Any]) -> str | None:
         return None
     payload = metadata.get("event_payload")
     return str(payload.get("key")) if isinstance(payload, dict) else None
+
+
+async def send_webhook(respond: AsyncRespond, fields: dict[str, Any]) -> WebhookResponse | None:
+    """A response_url post, as Bolt's `respond` makes it but never re-sent after it may have left
+    (Bolt's client retries a dropped connection); None when its outcome is unknown."""
+    if respond.response_url is None:
+        return await respond(**fields)
+    client = AsyncWebhookClient(url=respond.response_url, timeout=WEBHOOK_TIMEOUT_SECONDS, proxy=respond.proxy,
+                                ssl=respond.ssl, retry_handlers=to_retry_handlers())
+    try:
+        return await client.send_dict(fields)
+    except aiohttp.ClientConnectorError:
+        log.error("response_url post failed: could not connect")
+        return None
+    except (TimeoutError, aiohttp.ClientError) as error:
+        log.warning("response_url post: outcome unknown after %s; not sent again", type(error).__name__)
+        return None
 
 
 def to_retry_after(headers: Mapping[str, Any]) -> float:

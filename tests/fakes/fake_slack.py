@@ -341,6 +341,10 @@ class FakeSlack:
         status = failure.status if failure else 200
         await self._record(Call("response_url", body, None, status, request.path, request.content_type,
                                 dict(request.headers)))
+        if self._take_fault("response_url", "") == "drop":
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError
         return web.Response(status=status, text="ok" if status == 200 else "error", content_type="text/plain")
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:

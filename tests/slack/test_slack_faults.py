@@ -34,6 +34,7 @@ from tests.fakes.slack_app import (
     mention,
     running_app,
     running_server,
+    slash_command,
 )
 
 pytestmark = pytest.mark.adapter
@@ -184,3 +185,14 @@ async def test_answer_outcomes_reach_the_metrics(slack: FakeSlack, tmp_path: Pat
         core.store.close()
     assert 'renkei_answer_posts_total{outcome="unknown",platform="slack"} 1.0' in text
     assert 'renkei_answer_posts_total{outcome="posted",platform="slack"} 1.0' in text
+
+
+async def test_a_slash_reply_whose_answer_is_lost_is_not_sent_again(app: RunningApp, slack: FakeSlack,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    slack.drop("response_url")
+    status, _ = await app.post_command(slash_command("帯広の連携事項は?", response_url=slack.response_url("cmd")))
+    await app.settle()
+
+    assert status == 200
+    assert len(slack.calls_to("response_url")) == 1
+    assert "outcome unknown" in caplog.text
