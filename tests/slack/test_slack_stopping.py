@@ -31,9 +31,10 @@ def answered(slack: FakeSlack) -> Counter[str]:
     return Counter(str(message["metadata"]["event_payload"]["key"]) for message in slack.messages)
 
 
-async def test_questions_waiting_at_a_stop_are_answered_once_on_the_next_start(slack: FakeSlack, tmp_path: Path) -> None:
+async def test_questions_waiting_at_a_stop_are_answered_once_on_the_next_start(slack: FakeSlack,
+                                                                              database_url: str) -> None:
     settings = make_settings(slack, shutdown_grace_seconds=0.2)
-    store = Store(f"sqlite:///{tmp_path / 'renkei.db'}")
+    store = Store(database_url)
     first = platform(settings, store)
     first.bot.tasks._slots = asyncio.Semaphore(0)  # the store is stuck: every answer waits for a slot
     payloads = [event_callback(mention(f"<@UBOT> 帯広の連携事項は? {n}")) for n in range(5)]
@@ -41,9 +42,11 @@ async def test_questions_waiting_at_a_stop_are_answered_once_on_the_next_start(s
         assert [(await app.post_event(payload))[0] for payload in payloads] == [200] * 5
     assert slack.messages == []  # stopped: nothing answered yet, nothing lost either
 
-    second = platform(settings, store)
-    async with running_server(build_server([second]), second) as app:
+    second, third = platform(settings, store), platform(settings, store)  # two instances start
+    async with running_server(build_server([second]), second) as app, \
+            running_server(build_server([third]), third) as other:
         await app.settle()
+        await other.settle()
         retried = await app.post_event(payloads[0], retry_num=1)  # Slack's late retry of one of them
         await app.settle()
     store.close()
