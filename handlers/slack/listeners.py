@@ -293,13 +293,16 @@ class SlackBot:
             self.unstarted.pop(event_id, None)
 
     async def replay(self, body: Body, client: AsyncWebClient) -> None:
-        """Answer an event saved by an earlier stop (its id claimed now, so a late retry of it
-        from Slack is dropped)."""
+        """Answer an event or slash command saved by an earlier stop (its id claimed now, so a late
+        retry of it from Slack is dropped)."""
         event, event_id = body.get("event") or {}, str(body.get("event_id", ""))
         team_id = str(body.get("team_id", ""))
         bot_user_id = next((str(a.get("user_id")) for a in body.get("authorizations") or [] if a.get("is_bot")), None)
         await self.deduplicator.claim(event_id)
-        if event.get("type") == "app_mention":
+        if body.get("type") == "command" and isinstance(body.get("command"), dict):
+            respond = AsyncRespond(response_url=str(body["command"].get("response_url", "")))
+            work = self.answer_command(body["command"], respond, team_id, time.perf_counter())
+        elif event.get("type") == "app_mention":
             work = self.answer_mention(event, team_id, bot_user_id, client, time.perf_counter(), key=event_id)
         elif event.get("type") == "message":
             work = self.answer_direct_message(event, team_id, client, time.perf_counter(), key=event_id)
@@ -359,7 +362,9 @@ class SlackBot:
         received_at = time.perf_counter()
         await ack()
         work = self.answer_command(body, respond, context.team_id or "", received_at)
-        self.tasks.spawn(self.once({"event_id": to_command_key(body)}, work), "slash command")
+        saved = {"event_id": to_command_key(body), "type": "command", "team_id": context.team_id or "",
+                 "command": dict(body)}
+        self.spawn_event(saved, self.once(saved, work), "slash command")
 
     async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float) -> None:
         text = to_question(str(body.get("text", "")))
@@ -367,6 +372,7 @@ class SlackBot:
         conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
         out = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True,
                                received_at=received_at)
+        self.unstarted.pop(to_command_key(body), None)
         self.tasks.leave_slot()
         if await send_response(respond, out.message, visible=out.visible):
             self.posted(out)

@@ -5,6 +5,7 @@ once — and an event retried by Slack after that is not answered again. Real ap
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,15 @@ from bot.store import Store
 from handlers.server import build_server
 from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import FakeSlack
-from tests.fakes.slack_app import RunningApp, event_callback, make_dispatcher, make_settings, mention, running_server
+from tests.fakes.slack_app import (
+    RunningApp,
+    event_callback,
+    make_dispatcher,
+    make_settings,
+    mention,
+    running_server,
+    slash_command,
+)
 
 pytestmark = pytest.mark.adapter
 
@@ -38,9 +47,11 @@ async def test_questions_waiting_at_a_stop_are_answered_once_on_the_next_start(s
     first = platform(settings, store)
     first.bot.tasks._slots = asyncio.Semaphore(0)  # the store is stuck: every answer waits for a slot
     payloads = [event_callback(mention(f"<@UBOT> 帯広の連携事項は? {n}")) for n in range(5)]
+    command = slash_command("北見の連携事項は?", response_url=slack.response_url("cmd"))
     async with running_server(build_server([first], grace_seconds=0.2), first) as app:
         assert [(await app.post_event(payload))[0] for payload in payloads] == [200] * 5
-    assert slack.messages == []  # stopped: nothing answered yet, nothing lost either
+        assert (await app.post_command(command))[0] == 200
+    assert slack.messages == [] and slack.calls_to("response_url") == []  # stopped: nothing answered yet
 
     second, third = platform(settings, store), platform(settings, store)  # two instances start
     async with running_server(build_server([second]), second) as app, \
@@ -53,6 +64,8 @@ async def test_questions_waiting_at_a_stop_are_answered_once_on_the_next_start(s
 
     assert retried[0] == 200
     assert answered(slack) == {str(payload["event_id"]): 1 for payload in payloads}
+    [reply] = slack.calls_to("response_url")
+    assert "北見" in json.dumps(reply.body, ensure_ascii=False)
     assert all(message["thread_ts"] for message in slack.messages)
 
 
