@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.teams.test_teams_auth import WITH_CLIENT_ID
-from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams
+from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, USER, running_teams
 
 pytestmark = pytest.mark.adapter
 
@@ -65,3 +65,13 @@ async def test_a_token_without_a_usable_key_gets_401_and_one_line(tmp_path: Path
     assert len(problems) <= 1, [record.getMessage() for record in problems]
     assert not any(record.exc_info or record.exc_text for record in caplog.records)
     assert token not in caplog.text
+
+
+async def test_teams_commands_and_questions_log_no_user_id(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    async with running_teams(tmp_path) as teams:
+        for text in ("remind on", "旭川市の締結式はいつ?", "reload", "report", "remind off"):
+            assert await teams.post(teams.activities.message(text)) in (200, 202)
+
+    assert "reminders on" in caplog.text  # the lines were written
+    assert str(USER["id"]) not in caplog.text and str(USER["aadObjectId"]) not in caplog.text
