@@ -26,7 +26,7 @@ from bot.store import DeliveryLedger
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["sent", "late", "failed", "missed", "skipped"]
+Outcome = Literal["sent", "late", "failed", "missed", "skipped", "unknown"]
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -53,6 +53,11 @@ class PermanentError(DeliveryError):
     """Retrying cannot help: the channel is gone, the bot is not in it, the token is invalid."""
 
 
+class UnknownOutcome(DeliveryError):
+    """The post may have reached the platform (the connection dropped after sending, a timeout)
+    and the sender could not find out: recorded as `unknown`, never posted again."""
+
+
 @dataclass(frozen=True)
 class ReminderMessage:
     """Everything a sender needs to render a reminder, with no platform in it."""
@@ -62,6 +67,8 @@ class ReminderMessage:
     late: bool
     now: datetime
     document: Document
+    # The delivery's identity, which a sender may attach to the post to find it again.
+    key: str = ""
 
     @property
     def source(self) -> str:
@@ -171,9 +178,14 @@ class Deliverer:
                 log.warning("reminder missed: %s → %s (%s)", _describe(due), due.target, reason)
                 return "missed"
             await self.ledger.call(self.ledger.note_attempt, due.key, now)
-            message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document)
+            message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document, to_key_text(due))
             try:
                 await sender.send(due.target, message)
+            except UnknownOutcome as error:
+                await self.ledger.call(self.ledger.mark_unknown, due.key, error.reason, self.clock())
+                log.warning("reminder may or may not have been posted: %s → %s: %s (recorded unknown, not retried)",
+                            _describe(due), due.target, error.reason)
+                return "unknown"
             except PermanentError as error:
                 await self.ledger.call(self.ledger.mark_failed, due.key, error.reason, self.clock())
                 log.error("reminder not posted: %s → %s: %s (not retried)", _describe(due), due.target, error.reason)
@@ -209,6 +221,11 @@ class Deliverer:
         if isinstance(error, RateLimited):
             return min(max(error.retry_after, 0.0), self.policy.max_retry_after_seconds)
         return self.policy.backoff(attempt)
+
+
+def to_key_text(due: Due) -> str:
+    key = due.key
+    return f"reminder:{key.event_id}:{key.event_start.isoformat()}:{key.offset_seconds}:{key.platform}:{key.target_id}"
 
 
 def _describe(due: Due) -> str:

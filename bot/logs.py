@@ -24,7 +24,14 @@ MASK = "[redacted]"
 CONTEXT_FIELDS = ("conversation_id", "platform", "event_id", "kind", "topic", "user_id", "question")
 
 
+# What every LogRecord has; anything else on a record came as an `extra` field.
+_STANDARD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
 class RedactSecrets(logging.Filter):
+    """Masks tokens and the configured secrets in every part of a record: the message and its
+    arguments, the exception and stack text, and every `extra` field (nested values too)."""
+
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
         self.secrets = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
@@ -34,13 +41,32 @@ class RedactSecrets(logging.Filter):
             text = text.replace(secret, MASK)
         return _TOKEN_PATTERNS.sub(MASK, text)
 
+    def redact_value(self, value: object) -> object:
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {key: self.redact_value(item) for key, item in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            return [self.redact_value(item) for item in value]
+        return value
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())
         record.args = None
         if record.exc_info:
-            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        for name in to_extra_fields(record):
+            setattr(record, name, self.redact_value(getattr(record, name)))
         return True
+
+
+def to_extra_fields(record: logging.LogRecord) -> list[str]:
+    return [name for name in vars(record) if name not in _STANDARD_FIELDS and not name.startswith("_")]
 
 
 class JsonFormatter(logging.Formatter):
@@ -52,9 +78,10 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update({name: getattr(record, name) for name in CONTEXT_FIELDS if hasattr(record, name)})
+        entry.update({name: getattr(record, name) for name in to_extra_fields(record) if name not in entry})
         if record.exc_text:
             entry["error"] = record.exc_text
-        return json.dumps(entry, ensure_ascii=False)
+        return json.dumps(entry, ensure_ascii=False, default=str)
 
 
 def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:

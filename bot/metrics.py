@@ -25,6 +25,9 @@ class Metrics:
             "renkei_engine_seconds", "The engine's share of an answer", ["platform"],
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0), registry=self.registry,
         )
+        self.answer_posts = Counter("renkei_answer_posts", "Answers posted in channels and DMs by outcome "
+                                    "(posted, failed, unknown: may or may not have reached the platform)",
+                                    ["platform", "outcome"], registry=self.registry)
         self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected)",
                                ["result"], registry=self.registry)
 
@@ -42,9 +45,10 @@ class _LedgerCollector(Collector):
         self.counts = counts
 
     def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily("renkei_reminder_deliveries",
-                                   "Reminder deliveries in the ledger by status (sent, late, failed, missed, claimed)",
-                                   labels=["status"])
+        family = GaugeMetricFamily(
+            "renkei_reminder_deliveries",
+            "Reminder deliveries in the ledger by status (sent, late, failed, unknown, missed, claimed)",
+            labels=["status"])
         for status, count in sorted(self.counts().items()):
             family.add_metric([status], count)
         yield family

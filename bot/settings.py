@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.yaml_reader import YamlLimits
+
 TEAMS_CLIENT_ID_VARIABLE = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
 TEAMS_CLIENT_SECRET_VARIABLE = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"
 # The prefixes of the variables the Microsoft 365 Agents SDK reads (load_configuration_from_env).
@@ -34,6 +36,11 @@ class Settings:
     log_messages: bool = False
     log_user_ids: bool = False
     watch_data: bool = True
+    # Knowledge-base files (issue 12): rejected beyond these, before they are read at all.
+    kb_max_bytes: int = YamlLimits.max_bytes
+    kb_max_depth: int = YamlLimits.max_depth
+    kb_max_nodes: int = YamlLimits.max_nodes
+    kb_max_aliases: int = YamlLimits.max_aliases
     host: str = "0.0.0.0"
     port: int = 3000
     # SIGTERM: how long requests, answers and reminder posts in flight may take to finish.
@@ -44,6 +51,8 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     # The Slack app (issue 3): the slash command's name, as in slack/manifest.yaml.
     slack_command: str = "/renkei"
+    # Faults (issue 12): every Web API request's limit (connect at most 5 s of it).
+    slack_timeout_seconds: float = 10.0
     # Reminders and the persistent store (issue 4).
     database_url: str = field(default="sqlite:///var/renkei.db", repr=False)
     reminder_channels: tuple[str, ...] = ()
@@ -68,6 +77,11 @@ class Settings:
     # Operating the bot (issue 6): who may run the Teams `report` command (Entra ID object ids or
     # Teams user ids).
     teams_admin_ids: tuple[str, ...] = ()
+
+    @property
+    def kb_limits(self) -> YamlLimits:
+        return YamlLimits(max_bytes=self.kb_max_bytes, max_depth=self.kb_max_depth, max_nodes=self.kb_max_nodes,
+                          max_aliases=self.kb_max_aliases)
 
     @property
     def slack_enabled(self) -> bool:
@@ -97,6 +111,10 @@ class Settings:
             log_messages=_flag(env, "LOG_MESSAGES", cls.log_messages),
             log_user_ids=_flag(env, "LOG_USER_IDS", cls.log_user_ids),
             watch_data=_flag(env, "WATCH_DATA", cls.watch_data),
+            kb_max_bytes=_count(env, "KB_MAX_BYTES", cls.kb_max_bytes),
+            kb_max_depth=_count(env, "KB_MAX_DEPTH", cls.kb_max_depth),
+            kb_max_nodes=_count(env, "KB_MAX_NODES", cls.kb_max_nodes),
+            kb_max_aliases=_integer(env, "KB_MAX_ALIASES", cls.kb_max_aliases),
             host=_text(env, "HOST", cls.host),
             port=_integer(env, "PORT", cls.port),
             shutdown_grace_seconds=_positive(env, "SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds),
@@ -105,6 +123,7 @@ class Settings:
             slack_signing_secret=_text(env, "SLACK_SIGNING_SECRET", ""),
             slack_api_url=_url(env, "SLACK_API_URL", cls.slack_api_url),
             slack_command=_text(env, "SLACK_COMMAND", cls.slack_command),
+            slack_timeout_seconds=_positive(env, "SLACK_TIMEOUT_SECONDS", cls.slack_timeout_seconds),
             database_url=_text(env, "DATABASE_URL", cls.database_url),
             reminder_channels=_csv(env, "REMINDER_CHANNELS"),
             admin_user_ids=_csv(env, "ADMIN_USER_IDS"),
@@ -138,6 +157,8 @@ class Settings:
             raise SettingsError("SLACK_COMMAND must be a slash command such as /renkei (lower-case, no spaces)")
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        if self.kb_max_aliases < 0:
+            raise SettingsError("KB_MAX_ALIASES must be 0 or more")
         if self.reminder_max_attempts < 1:
             raise SettingsError("REMINDER_MAX_ATTEMPTS must be at least 1")
         self._check_teams()
@@ -168,6 +189,13 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number") from None
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _integer(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1")
+    return value
 
 
 def _positive(env: Mapping[str, str], name: str, default: float) -> float:

@@ -35,6 +35,7 @@ from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eva
 from bot.help import to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError
+from bot.yaml_reader import YamlLimits
 
 CONSOLE_CONVERSATION = "console"
 PROMPT = "あなた> "
@@ -122,9 +123,9 @@ def _writer(stream: TextIO) -> Callable[[str], None]:
     return write
 
 
-def _load(path: str, stderr: TextIO) -> KnowledgeBase | None:
+def _load(path: str, stderr: TextIO, limits: YamlLimits) -> KnowledgeBase | None:
     try:
-        return load_knowledge(path)
+        return load_knowledge(path, limits)
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem, file=stderr)
@@ -211,7 +212,7 @@ def main(
 
         return run_draft(args.source, find_partner_files(settings.data_path), stdout, stderr)
     data_path = (args.file or settings.data_path) if args.command == "check" else settings.data_path
-    kb = _load(data_path, stderr)
+    kb = _load(data_path, stderr, settings.kb_limits)
     if kb is None:
         return 1
     if args.command == "check":

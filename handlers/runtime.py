@@ -60,7 +60,7 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
 def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     store = Store(settings.database_url)
     dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
-    reloader = KnowledgeReloader(settings.data_path, dispatcher)
+    reloader = KnowledgeReloader(settings.data_path, dispatcher, limits=settings.kb_limits)
     core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
                 PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))
     dispatcher.observers += [count_answer(core.metrics), record_unanswered(core), log_untimed_answer(settings)]
@@ -133,6 +133,13 @@ def to_log_fields(settings: Settings, asked: Asked) -> dict[str, object]:
     return fields
 
 
+def count_post(metrics: Metrics, platform: str) -> Callable[[str], None]:
+    def observe(outcome: str) -> None:
+        metrics.answer_posts.labels(platform, outcome).inc()
+
+    return observe
+
+
 def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
     def observe(result: ReloadResult) -> None:
         metrics.reloads.labels("ok" if result.ok else "rejected").inc()
@@ -168,8 +175,10 @@ def build_platforms(core: Core) -> list[Platform]:
     if settings.slack_enabled:
         from handlers.slack.platform import SlackPlatform
 
-        platforms.append(SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
-                                       deduplicator=core.store.event_claims))
+        slack = SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
+                              deduplicator=core.store.event_claims, pending=core.store.pending_answers)
+        slack.bot.poster.counts.observers.append(count_post(core.metrics, slack.name))
+        platforms.append(slack)
     if settings.teams_enabled:
         from handlers.teams.activities import build_teams_service
         from handlers.teams.platform import TeamsPlatform

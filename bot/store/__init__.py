@@ -9,6 +9,7 @@ code that uses it, which names what it needs as a Protocol of its own.
 | `ledger` | delivery, the scheduler, the commands, metrics | exactly-once claims; `DeliveryHistory` |
 | `conversations` | the dispatcher | `ConversationMemory` |
 | `event_claims` | Slack | `EventDeduplicator` |
+| `pending_answers` | Slack, on stop and start | `PendingAnswers` |
 | `votes`, `questions` | the platforms, the dispatcher's observers, the report | `FeedbackRecorder`, the report |
 
 Inserts that may collide use `ON CONFLICT DO NOTHING` on both databases, so a duplicate is an
@@ -24,11 +25,12 @@ from bot.store.database import Database, to_engine_url
 from bot.store.events import SqlEventClaims
 from bot.store.feedback import SqlQuestions, SqlVotes
 from bot.store.ledger import DeliveryLedger, LedgerRow
+from bot.store.pending import SqlPendingAnswers
 from bot.store.subscriptions import ConversationReferences, Subscription, Subscriptions
 
 __all__ = [
     "ConversationReferences", "Database", "DeliveryLedger", "LedgerRow", "SqlConversationMemory", "SqlEventClaims",
-    "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
+    "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
 ]
 
 
@@ -44,6 +46,7 @@ class Store:
         self.event_claims = SqlEventClaims(self.db)
         self.votes = SqlVotes(self.db)
         self.questions = SqlQuestions(self.db)
+        self.pending_answers = SqlPendingAnswers(self.db)
 
     def close(self) -> None:
         self.db.close()

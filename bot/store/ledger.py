@@ -80,6 +80,10 @@ class DeliveryLedger(Part):
     def mark_failed(self, key: DeliveryKey, reason: str, now: datetime | None = None) -> None:
         self._update_claimed(key, status="failed", last_error=reason[:500], updated_at=now or utcnow())
 
+    def mark_unknown(self, key: DeliveryKey, reason: str, now: datetime | None = None) -> None:
+        """The post may have reached the platform: never claimed or posted again."""
+        self._update_claimed(key, status="unknown", last_error=reason[:500], updated_at=now or utcnow())
+
     def mark_missed(self, key: DeliveryKey, reason: str, now: datetime | None = None) -> None:
         self._update_claimed(key, status="missed", last_error=reason[:500], updated_at=now or utcnow())
 
@@ -150,7 +154,7 @@ class DeliveryLedger(Part):
         ]
 
     def counts(self) -> dict[str, int]:
-        """Ledger rows by status (sent, late, failed, missed, claimed), across every process."""
+        """Ledger rows by status (sent, late, failed, unknown, missed, claimed), across every process."""
         with self.db.statement() as connection:
             rows = connection.execute(
                 select(delivery_table.c.status, func.count()).group_by(delivery_table.c.status)
@@ -158,6 +162,12 @@ class DeliveryLedger(Part):
         return {status: int(count) for status, count in rows}
 
     async def failed_deliveries(self, target: Target, limit: int) -> list[FailedDelivery]:
-        """The commands' `DeliveryHistory`: this target's last failed posts."""
-        rows = await self.call(self.rows, target=target, statuses=("failed",))
-        return [FailedDelivery(row.key.event_id, row.due_at, row.last_error or "") for row in rows[-limit:]]
+        """The commands' `DeliveryHistory`: this target's last failed posts, and those whose outcome
+        is unknown (they may have been posted)."""
+        rows = await self.call(self.rows, target=target, statuses=("failed", "unknown"))
+        return [FailedDelivery(row.key.event_id, row.due_at, to_failure_reason(row.status, row.last_error or ""))
+                for row in rows[-limit:]]
+
+
+def to_failure_reason(status: str, error: str) -> str:
+    return f"送信結果不明（届いている可能性あり）: {error}" if status == "unknown" else error

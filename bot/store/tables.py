@@ -97,6 +97,15 @@ processed_event_table = Table(
     Column("seen_at", UtcDateTime, nullable=False),
 )
 
+# Acknowledged Slack events not yet answered when a stop ran out of time: answered on the next
+# start (by whichever instance takes the row first). The event body as Slack sent it (JSON).
+pending_answer_table = Table(
+    "pending_answers", metadata,
+    Column("event_id", String(128), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("saved_at", UtcDateTime, nullable=False),
+)
+
 interaction_table = Table(
     "interactions", metadata,
     Column("id", Integer, primary_key=True),

@@ -38,11 +38,6 @@ from typing import Any, Protocol
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Code, Commands, Mention, Notice, Request, Services
@@ -67,6 +62,7 @@ from handlers.slack.blocks import (
     to_too_long_message,
     to_voted_blocks,
 )
+from handlers.slack.posting import RateLimitRetryExceptPosts, SlackPoster, send_webhook, to_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +154,25 @@ class InMemoryEventDeduplicator:
             del self._seen[first_id]
 
 
+def to_command_key(body: Body) -> str:
+    """A slash command's stand-in for an event id: a request replayed (within the five minutes its
+    signature is valid) has the same team, user, command, text and trigger_id; a new one has a new
+    trigger_id. Hashed, so the claim store holds no user id."""
+    parts = [str(body.get(name, "")) for name in ("team_id", "user_id", "command", "text", "trigger_id")]
+    return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
+    """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
+    none is reported as never awaited."""
+    frame = getattr(work, "cr_frame", None)
+    handed = [value for value in (frame.f_locals.values() if frame is not None else ())
+              if asyncio.iscoroutine(value)]
+    work.close()
+    for inner in handed:
+        close_unstarted(inner)
+
+
 # --- background answering ------------------------------------------------------------------------
 
 
@@ -170,14 +185,34 @@ class BackgroundTasks:
         # turn of the event loop with answer work while acknowledgements wait.
         self._slots = asyncio.Semaphore(concurrency)
 
+        self._in_slot: set[asyncio.Task[Any]] = set()
+
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(self._run_in_slot(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _run_in_slot(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        async with self._slots:
+        try:
+            await self._slots.acquire()
+        except asyncio.CancelledError:
+            close_unstarted(work)  # cancelled while waiting: never started
+            raise
+        task = asyncio.current_task()
+        assert task is not None
+        self._in_slot.add(task)
+        try:
             await self._run(work, name)
+        finally:
+            self.leave_slot()
+
+    def leave_slot(self) -> None:
+        """The calling task's answer is computed: its posting (which may wait for a rate-limited
+        or slow channel) no longer holds one of the slots other answers need."""
+        task = asyncio.current_task()
+        if task in self._in_slot:
+            self._in_slot.discard(task)
+            self._slots.release()
 
     async def drain(self) -> None:
         """Wait until every task, including ones spawned meanwhile, has finished."""
@@ -186,6 +221,11 @@ class BackgroundTasks:
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    async def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     @staticmethod
     async def _run(work: Coroutine[Any, Any, None], name: str) -> None:
@@ -210,6 +250,8 @@ class SlackBot:
         self.command = command
         self.admin_user_ids = admin_user_ids
         self.tasks = BackgroundTasks()
+        self.poster = SlackPoster()
+        self.unstarted: dict[str, Body] = {}
 
     async def drain(self) -> None:
         await self.tasks.drain()
@@ -223,18 +265,54 @@ class SlackBot:
     async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if is_from_bot(event):
             return
-        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter())
-        self.tasks.spawn(self.once(body, work), "mention")
+        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter(),
+                                   key=str(body.get("event_id") or event.get("ts")))
+        self.spawn_event(body, self.once(body, work), "mention")
 
     async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
             return
-        work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter())
-        self.tasks.spawn(self.once(body, work), "direct message")
+        work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter(),
+                                          key=str(body.get("event_id") or event.get("ts")))
+        self.spawn_event(body, self.once(body, work), "direct message")
 
     async def on_home_opened(self, event: Body, body: Body, client: AsyncWebClient) -> None:
         if event.get("tab") == "home" and event.get("user"):
             self.tasks.spawn(self.once(body, self.publish_home(str(event["user"]), client)), "App Home")
+
+    def spawn_event(self, body: Body, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Answer an acknowledged event in the background; until its answer starts posting, it is
+        `unstarted` (what a stop out of time saves for the next start)."""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str):
+            self.tasks.spawn(work, name)
+            return
+        self.unstarted[event_id] = body
+        self.tasks.spawn(self.tracked(event_id, work), name)
+
+    async def tracked(self, event_id: str, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        finally:
+            self.unstarted.pop(event_id, None)
+
+    async def replay(self, body: Body, client: AsyncWebClient) -> None:
+        """Answer an event or slash command saved by an earlier stop (its id claimed now, so a late
+        retry of it from Slack is dropped)."""
+        event, event_id = body.get("event") or {}, str(body.get("event_id", ""))
+        team_id = str(body.get("team_id", ""))
+        bot_user_id = next((str(a.get("user_id")) for a in body.get("authorizations") or [] if a.get("is_bot")), None)
+        await self.deduplicator.claim(event_id)
+        if body.get("type") == "command" and isinstance(body.get("command"), dict):
+            respond = AsyncRespond(response_url=str(body["command"].get("response_url", "")))
+            work = self.answer_command(body["command"], respond, team_id, time.perf_counter())
+        elif event.get("type") == "app_mention":
+            work = self.answer_mention(event, team_id, bot_user_id, client, time.perf_counter(), key=event_id)
+        elif event.get("type") == "message":
+            work = self.answer_direct_message(event, team_id, client, time.perf_counter(), key=event_id)
+        else:
+            return
+        self.spawn_event(body, work, "saved question")
 
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` unless this event's id was already claimed (here or by another instance)."""
@@ -246,23 +324,32 @@ class SlackBot:
         await work
 
     async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None, client: AsyncWebClient,
-                             received_at: float) -> None:
+                             received_at: float, key: str = "") -> None:
         channel = str(event["channel"])
         thread_ts = str(event.get("thread_ts") or event["ts"])
         question = to_question(str(event.get("text", "")), bot_user_id)
         out = await self.reply(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}", channel=channel,
                                user_id=str(event.get("user", "")), share=False, received_at=received_at)
-        if await post_message(client, channel, out.message, thread_ts=thread_ts):
-            self.posted(out)
+        await self.post_answer(client, channel, out, thread_ts=thread_ts, key=key)
 
     async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient,
-                                    received_at: float) -> None:
+                                    received_at: float, key: str = "") -> None:
         channel = str(event["channel"])
         thread_ts = event.get("thread_ts")
         conversation_id = f"{PLATFORM}:{team_id}:{channel}" + (f":{thread_ts}" if thread_ts else "")
         out = await self.reply(to_question(str(event.get("text", ""))), conversation_id, channel=channel,
                                user_id=str(event.get("user", "")), share=False, received_at=received_at)
-        if await post_message(client, channel, out.message, thread_ts=str(thread_ts) if thread_ts else None):
+        await self.post_answer(client, channel, out, thread_ts=str(thread_ts) if thread_ts else None, key=key)
+
+    async def post_answer(self, client: AsyncWebClient, channel: str, out: Outgoing, *, thread_ts: str | None,
+                          key: str) -> None:
+        """Post outside the answer slot, at most once (handlers/slack/posting.py)."""
+        self.unstarted.pop(key, None)
+        self.tasks.leave_slot()
+        outcome = await self.poster.post(client, channel, key or secrets.token_hex(8), thread_ts=thread_ts,
+                                         text=out.message.text, blocks=out.message.blocks, unfurl_links=False,
+                                         unfurl_media=False)
+        if outcome == "posted":
             self.posted(out)
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
@@ -278,7 +365,10 @@ class SlackBot:
                          context: AsyncBoltContext) -> None:
         received_at = time.perf_counter()
         await ack()
-        self.tasks.spawn(self.answer_command(body, respond, context.team_id or "", received_at), "slash command")
+        work = self.answer_command(body, respond, context.team_id or "", received_at)
+        saved = {"event_id": to_command_key(body), "type": "command", "team_id": context.team_id or "",
+                 "command": dict(body)}
+        self.spawn_event(saved, self.once(saved, work), "slash command")
 
     async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float) -> None:
         text = to_question(str(body.get("text", "")))
@@ -286,6 +376,8 @@ class SlackBot:
         conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
         out = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True,
                                received_at=received_at)
+        self.unstarted.pop(to_command_key(body), None)
+        self.tasks.leave_slot()
         if await send_response(respond, out.message, visible=out.visible):
             self.posted(out)
 
@@ -474,10 +566,15 @@ async def post_message(client: AsyncWebClient, channel: str, message: Message, *
 
 async def send_response(respond: AsyncRespond, message: Message, *, visible: bool = False,
                         replace_original: bool | None = None) -> bool:
-    """Post through response_url; False (and a log line) when Slack refused it."""
-    response = await respond(text=message.text, blocks=message.blocks,
-                             response_type="in_channel" if visible else "ephemeral",
-                             replace_original=replace_original)
+    """Post through response_url once (no retry of a post that may have been sent); False (and a
+    log line) when Slack refused it or the outcome is unknown."""
+    fields: dict[str, Any] = {"text": message.text, "blocks": message.blocks,
+                              "response_type": "in_channel" if visible else "ephemeral"}
+    if replace_original is not None:
+        fields["replace_original"] = replace_original
+    response = await send_webhook(respond, fields)
+    if response is None:
+        return False
     if response.status_code != 200:
         log.error("response_url post failed with HTTP %s", response.status_code)
         return False
@@ -512,11 +609,12 @@ def build_web_client(settings: Settings, *, session: aiohttp.ClientSession | Non
 
     Code with its own retry policy (reminder delivery) passes `retry_rate_limits=False`.
     """
-    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler()]
+    handlers = to_retry_handlers()
     if retry_rate_limits:
-        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
+        handlers.append(RateLimitRetryExceptPosts(max_retry_count=1))
     return AsyncWebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
-                          session=session, retry_handlers=handlers, logger=to_library_logger("web_api", settings))
+                          timeout=int(settings.slack_timeout_seconds) or 1, session=session, retry_handlers=handlers,
+                          logger=to_library_logger("web_api", settings))
 
 
 def to_library_logger(name: str, settings: Settings) -> logging.Logger:

@@ -9,12 +9,14 @@ keeps retrying.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,12 +27,25 @@ from bot.dispatch import Dispatcher
 from bot.feedback import FeedbackRecorder
 from bot.settings import Settings
 from handlers.server import Platform
+from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
+from handlers.slack.posting import to_client_timeout
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# Answers waiting or under way; beyond this an event gets 503 and Slack sends it again later
+# (to this instance or another) instead of it waiting in an unbounded queue.
+MAX_ANSWERS_WAITING = 1000
+
+
+class PendingAnswers(Protocol):
+    """Where a stop out of time keeps acknowledged events for the next start (bot/store/pending.py)."""
+
+    async def save(self, bodies: dict[str, str]) -> int: ...
+
+    async def take(self) -> list[str]: ...
 
 
 def to_slack_mode(settings: Settings) -> str:
@@ -45,14 +60,18 @@ class SlackPlatform(Platform):
     name = "slack"
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher, *, commands: Commands,
-                 feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None) -> None:
+                 feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
+                 pending: PendingAnswers | None = None) -> None:
         self.settings = settings
-        self.session = aiohttp.ClientSession()
+        self.pending = pending
+        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds))
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                   commands=commands, session=self.session)
         self.app: AsyncApp = service.app
         self.bot: SlackBot = service.bot
         self.socket_mode: AsyncSocketModeHandler | None = None
+        self.gate = SlackGate(settings.slack_signing_secret)
+        self.app.logger.addFilter(DropUnhandled())
         self._connecting: asyncio.Task[None] | None = None
 
     @property
@@ -68,10 +87,21 @@ class SlackPlatform(Platform):
         return [web.post(EVENTS_PATH, self.handle_events)]
 
     async def handle_events(self, request: web.Request) -> web.Response:
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        admitted = await self.gate.admit(request)
+        if isinstance(admitted, web.Response):
+            return admitted
+        if len(self.bot.tasks) >= MAX_ANSWERS_WAITING:
+            self.gate.refusals.warn("too many answers waiting (503: Slack sends it again)")
+            return web.Response(status=503, text="busy")
+        bolt_response = await self.app.async_dispatch(admitted)
+        if bolt_response.status == 404:
+            # Signed, but nothing listens for it (an event type not handled): acknowledged and
+            # ignored, as Slack counts any other answer as a failure and retries it.
+            return web.Response(status=200)
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
+        await self.answer_saved()
         if not self.settings.slack_socket_mode:
             return
         self.socket_mode = AsyncSocketModeHandler(self.app, app_token=self.settings.slack_app_token,
@@ -88,14 +118,34 @@ class SlackPlatform(Platform):
         if self._connecting is not None:
             self._connecting.cancel()
         await self.stop_receiving()
+        self.bot.poster.backoff.lift()
         waiting = len(self.bot.tasks)
         if waiting:
             log.info("finishing %d Slack answer(s) in flight", waiting)
         try:
-            await asyncio.wait_for(self.bot.drain(), seconds)
+            await asyncio.wait_for(asyncio.shield(self.bot.drain()), seconds)
         except TimeoutError:
-            log.warning("stopped with %d Slack answer(s) still in flight", len(self.bot.tasks))
+            await self.save_unstarted()
         await self.session.close()
+
+    async def save_unstarted(self) -> None:
+        """Out of time: questions acknowledged but not yet being posted are saved (answered on the
+        next start); the rest is cancelled (a post under way may or may not have reached Slack)."""
+        unstarted = {event_id: json.dumps(body, ensure_ascii=False) for event_id, body in self.bot.unstarted.items()}
+        in_flight = len(self.bot.tasks)
+        saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        await self.bot.tasks.cancel_all()
+        log.warning("stopped with %d Slack answer(s) still in flight: %d saved for the next start", in_flight, saved)
+
+    async def answer_saved(self) -> None:
+        """Questions a previous stop saved: answered now, late but once."""
+        if self.pending is None:
+            return
+        bodies = await self.pending.take()
+        if bodies:
+            log.info("answering %d question(s) saved by the last stop", len(bodies))
+        for body in bodies:
+            await self.bot.replay(json.loads(body), self.client)
 
     async def health(self) -> dict[str, object]:
         body: dict[str, object] = {"slack": to_slack_mode(self.settings)}

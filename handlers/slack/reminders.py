@@ -17,6 +17,7 @@ from bot.delivery import (
     RateLimited,
     ReminderMessage,
     TransientError,
+    UnknownOutcome,
 )
 from bot.reminders import Target, format_offset
 from bot.schedule import format_countdown_from, format_time
@@ -34,6 +35,7 @@ from handlers.slack.blocks import (
     to_section,
     truncate,
 )
+from handlers.slack.posting import find_posted, to_metadata
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +80,10 @@ def to_reminder_message(message: ReminderMessage) -> Message:
 
 def build_reminder_client(settings: Settings) -> AsyncWebClient:
     # No slack_sdk retry handlers: bot/delivery.py owns retries, so every attempt is counted in
-    # the ledger and none happens behind its back.
-    return AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[],
-    )
+    # the ledger and none happens behind its back. slack_sdk opens a session per call with
+    # SLACK_TIMEOUT_SECONDS (whole seconds, at least 1) as its total limit.
+    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                          timeout=max(int(settings.slack_timeout_seconds), 1), retry_handlers=[])
 
 
 class SlackReminderSender:
@@ -95,13 +97,22 @@ class SlackReminderSender:
         try:
             await self.client.chat_postMessage(
                 channel=target.id, text=card.text, blocks=card.blocks, unfurl_links=False, unfurl_media=False,
+                metadata=to_metadata(message.key) if message.key else None,
             )
         except SlackApiError as error:
             raise to_delivery_error(error) from None
-        except TimeoutError:
-            raise TransientError("timeout") from None
-        except aiohttp.ClientError as error:
+        except aiohttp.ClientConnectorError as error:  # never sent: safe to try again
             raise TransientError(f"connection error ({type(error).__name__})") from None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            await self.resolve(target, message.key, type(error).__name__)
+
+    async def resolve(self, target: Target, key: str, reason: str) -> None:
+        """After a timeout or a connection lost after sending: posted (found in the channel by its
+        key) or `UnknownOutcome`, never a blind retry."""
+        if key and await find_posted(self.client, target.id, key, None):
+            log.info("reminder post to %s: %s, but the message is there", target.id, reason)
+            return
+        raise UnknownOutcome(f"{reason} after sending; not found in the channel's history")
 
 
 def to_delivery_error(error: SlackApiError) -> DeliveryError:

@@ -9,6 +9,7 @@ bot/delivery.py, so retries and the exactly-once ledger work as they do for Slac
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -17,7 +18,7 @@ import aiohttp
 from microsoft_agents.activity import Activity, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
-from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError
+from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError, UnknownOutcome
 from bot.reminders import Target
 from handlers.teams.cards import to_card_activity, to_reminder_card
 
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 
 TEAMS = "teams"
 DEFAULT_RETRY_AFTER = 1.0
+# The most one proactive post may take (token, connector) before its outcome counts as unknown.
+POST_TIMEOUT_SECONDS = 30.0
 LIST_LIMIT = 5
 REMIND_USAGE = "使い方: remind on（この会話で受け取る）、remind off（やめる）、remind list（状況と予定）"
 REMIND_TITLE = "締結式・イベントのリマインダー"
@@ -71,10 +74,12 @@ async def send_proactive(adapter: ChannelServiceAdapter, reference: Mapping[str,
 class TeamsReminderSender:
     """The `Sender` of bot/delivery.py for the "teams" platform."""
 
-    def __init__(self, adapter: ChannelServiceAdapter, references: ReferenceBook, *, app_id: str = "") -> None:
+    def __init__(self, adapter: ChannelServiceAdapter, references: ReferenceBook, *, app_id: str = "",
+                 timeout_seconds: float = POST_TIMEOUT_SECONDS) -> None:
         self.adapter = adapter
         self.references = references
         self.app_id = app_id
+        self.timeout_seconds = timeout_seconds
 
     async def send(self, target: Target, message: ReminderMessage) -> None:
         reference = await self.references.find(TEAMS, target.id)
@@ -82,7 +87,8 @@ class TeamsReminderSender:
             raise PermanentError("no conversation reference: the app was never installed or messaged here")
         activity = to_card_activity(to_reminder_card(message))
         try:
-            await send_proactive(self.adapter, reference, activity, app_id=self.app_id)
+            async with asyncio.timeout(self.timeout_seconds):
+                await send_proactive(self.adapter, reference, activity, app_id=self.app_id)
         except Exception as error:
             raise to_delivery_error(error) from None
 
@@ -99,8 +105,11 @@ def to_delivery_error(error: Exception) -> DeliveryError:
             return TransientError(f"HTTP {status}")
         # 401/403: the bot was removed or blocked; 404: the conversation is gone.
         return PermanentError(f"HTTP {status}")
-    if isinstance(error, aiohttp.ClientError | TimeoutError):
+    if isinstance(error, aiohttp.ClientConnectorError):  # never sent
         return TransientError(f"connection error ({type(error).__name__})")
+    if isinstance(error, aiohttp.ClientError | TimeoutError):
+        # Sent, maybe received: the Bot Connector cannot be asked whether it was, so never again.
+        return UnknownOutcome(f"no answer from the Bot Connector ({type(error).__name__})")
     log.warning("unexpected error posting a Teams reminder: %s", type(error).__name__)
     return TransientError(f"unexpected error ({type(error).__name__})")
 

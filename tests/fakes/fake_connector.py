@@ -71,6 +71,7 @@ class FakeConnector:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: list[_Failure] = []
+        self._drops = 0
         self._ids = itertools.count(1)
         self._changed: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
@@ -111,6 +112,11 @@ class FakeConnector:
     def fail(self, status: int = 500, *, times: int = 1, retry_after: int | None = None) -> None:
         """Answer the next `times` requests with `status` (429 carries Retry-After)."""
         self._failures.append(_Failure(status, times, retry_after))
+
+    def drop(self, times: int = 1) -> None:
+        """Take the next `times` activities (they count as posted) and close the connection
+        without an answer, as when the reply is lost on the way back."""
+        self._drops += times
 
     def clear(self) -> None:
         self.calls.clear()
@@ -158,6 +164,11 @@ class FakeConnector:
                     body if isinstance(body, dict) else {}, request.headers.get("Authorization"), status)
         self.calls.append(call)
         await self._notify()
+        if failure is None and self._drops:
+            self._drops -= 1
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError  # aiohttp stops handling a request whose client is gone
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             error = {"error": {"code": "ServiceError" if failure.status >= 500 else "BadArgument",

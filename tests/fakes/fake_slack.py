@@ -35,6 +35,16 @@ API
 - `delay(method, seconds)`: answer every call to `method` only after `seconds` (a slow Slack; a
   call is in `calls` once answered). `arrived` lists the methods of the calls received so far,
   answered or not; `await wait_for_arrival(method, count=1, timeout=5.0)` waits for them.
+- Faults after the request was received (the message *is* posted, as when Slack got it and the
+  reply was lost): `drop(method, times=1)` closes the connection without an answer,
+  `hang(method, times=1)` answers only after `release()` (or never: the fake stops);
+  `faults(method, drop=0.1, hang=0.05, ratelimit=0.1, retry_after=1, seed=0, spared=())` picks
+  one at random for every call but those to a `spared` channel (429 posts nothing). `messages`
+  holds every message Slack has (posted, including dropped and hung posts), and `conversations.history` / `conversations.replies` return them with their `metadata`
+  (`fail("conversations.replies", 200, error="missing_scope", times=None)` for a token without
+  the history scopes).
+- `recover(method)`: drop the failures queued for `method`; `await wait_until(ready)`: until a
+  condition on the calls holds.
 - `response_url(name="default")`: a URL to put in payloads as `response_url`; POSTs to it are
   recorded as calls with method `"response_url"` (and `path` ending in the name), so
   `fail("response_url", 404)` works too.
@@ -53,6 +63,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -77,6 +88,16 @@ class Call:
 
 
 @dataclass
+class _Faults:
+    drop: float
+    hang: float
+    ratelimit: float
+    retry_after: int
+    random: random.Random
+    spared: frozenset[str]
+
+
+@dataclass
 class _Failure:
     status: int
     error: str | None
@@ -96,6 +117,10 @@ class FakeSlack:
         self._failures: dict[str, list[_Failure]] = {}
         self._replies: dict[str, dict[str, Any]] = {}
         self._delays: dict[str, float] = {}
+        self._after_receiving: dict[str, list[str]] = {}
+        self._faults: dict[str, _Faults] = {}
+        self._hung: asyncio.Event | None = None
+        self.messages: list[dict[str, Any]] = []
         self.arrived: list[str] = []
         self._ts = itertools.count(1)
         self._changed: asyncio.Condition | None = None
@@ -107,6 +132,7 @@ class FakeSlack:
 
     async def start(self) -> FakeSlack:
         self._changed = asyncio.Condition()
+        self._hung = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{name}", self._handle_response_url)
@@ -119,6 +145,8 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        if self._hung is not None:
+            self._hung.set()
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -157,6 +185,33 @@ class FakeSlack:
 
     def delay(self, method: str, seconds: float) -> None:
         self._delays[method] = seconds
+
+    def drop(self, method: str, times: int = 1) -> None:
+        self._after_receiving.setdefault(method, []).extend(["drop"] * times)
+
+    def hang(self, method: str, times: int = 1) -> None:
+        self._after_receiving.setdefault(method, []).extend(["hang"] * times)
+
+    def recover(self, method: str) -> None:
+        """`method` fails no more (the failures queued by `fail` are dropped)."""
+        self._failures.pop(method, None)
+
+    async def wait_until(self, ready: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Until `ready()` holds, checked after every call (AssertionError on timeout)."""
+        try:
+            await self._wait_until(ready, timeout)
+        except TimeoutError:
+            raise AssertionError(f"not ready within {timeout}s; calls: {self.methods()}") from None
+
+    def release(self) -> None:
+        """Answer every hung call now (hangs after this one hang again)."""
+        assert self._hung is not None
+        self._hung.set()
+        self._hung = asyncio.Event()
+
+    def faults(self, method: str, *, drop: float = 0.0, hang: float = 0.0, ratelimit: float = 0.0,
+               retry_after: int = 1, seed: int = 0, spared: Collection[str] = ()) -> None:
+        self._faults[method] = _Faults(drop, hang, ratelimit, retry_after, random.Random(seed), frozenset(spared))
 
     def clear(self) -> None:
         self.calls.clear()
@@ -247,10 +302,38 @@ class FakeSlack:
         if method in self._delays:
             await asyncio.sleep(self._delays[method])
         token = _bearer_token(request) or _optional_str(body.get("token"))
-        status, payload, headers = self._respond(method, body, token)
+        fault = self._take_fault(method, str(body.get("channel", "")))
+        if fault == "ratelimit":
+            retry_after = self._faults[method].retry_after
+            status, payload, headers = _to_failure_response(_Failure(429, None, retry_after, 1))
+        else:
+            status, payload, headers = self._respond(method, body, token)
         await self._record(Call(method, body, token, status, request.path, request.content_type,
                                 dict(request.headers)))
+        if fault == "drop":
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError  # aiohttp stops handling a request whose client is gone
+        if fault == "hang":
+            assert self._hung is not None
+            await self._hung.wait()
+            if self._runner is None:
+                raise asyncio.CancelledError  # stopping: no answer at all
         return web.json_response(payload, status=status, headers=headers)
+
+    def _take_fault(self, method: str, channel: str) -> str | None:
+        queued = self._after_receiving.get(method)
+        if queued:
+            return queued.pop(0)
+        faults = self._faults.get(method)
+        if faults is None or channel in faults.spared:
+            return None
+        roll = faults.random.random()
+        for name, share in (("drop", faults.drop), ("hang", faults.hang), ("ratelimit", faults.ratelimit)):
+            if roll < share:
+                return name
+            roll -= share
+        return None
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         body = await _read_body(request)
@@ -258,6 +341,10 @@ class FakeSlack:
         status = failure.status if failure else 200
         await self._record(Call("response_url", body, None, status, request.path, request.content_type,
                                 dict(request.headers)))
+        if self._take_fault("response_url", "") == "drop":
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError
         return web.Response(status=status, text="ok" if status == 200 else "error", content_type="text/plain")
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -314,8 +401,14 @@ class FakeSlack:
                     "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
         if method == "chat.postMessage":
             ts = self._next_ts()
-            return {"channel": body.get("channel"), "ts": ts,
-                    "message": {"type": "message", "text": body.get("text", ""), "ts": ts, "bot_id": self.bot_id}}
+            message = {"type": "message", "text": body.get("text", ""), "ts": ts, "bot_id": self.bot_id,
+                       "channel": body.get("channel"), "thread_ts": body.get("thread_ts") or ts}
+            if isinstance(body.get("metadata"), dict):
+                message["metadata"] = body["metadata"]
+            self.messages.append(message)
+            return {"channel": body.get("channel"), "ts": ts, "message": message}
+        if method in {"conversations.history", "conversations.replies"}:
+            return {"messages": self._messages_in(method, body), "has_more": False}
         if method == "chat.postEphemeral":
             return {"message_ts": self._next_ts()}
         if method in {"chat.update", "chat.delete"}:
@@ -328,6 +421,13 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"url": self.socket_url}
         return {}
+
+    def _messages_in(self, method: str, body: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Newest first, as Slack lists them; replies: the thread of `ts`."""
+        found = [m for m in self.messages if m["channel"] == body.get("channel")]
+        if method == "conversations.replies":
+            found = [m for m in found if m["thread_ts"] == body.get("ts")]
+        return list(reversed(found))
 
 
 def _to_failure_response(failure: _Failure) -> tuple[int, dict[str, Any], dict[str, str]]:

@@ -133,3 +133,23 @@ async def test_a_conversation_without_reference_is_marked_failed_not_retried(tmp
         (row,) = teams.store.ledger.rows(target=target)
         assert teams.connector.calls == []
     assert row.status == "failed" and row.attempts == 1 and "no conversation reference" in (row.last_error or "")
+
+
+async def test_a_post_whose_answer_is_lost_is_unknown_and_never_posted_again(tmp_path: Path) -> None:
+    start = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
+    kb = load_with_events(tmp_path, [event_entry("review", start, offsets=["1h"])])
+    async with running_teams(tmp_path, kb=kb) as teams:
+        assert await teams.post(teams.activities.installation_update("add")) == 202
+        (reminder,) = reminders_for([only_event(kb, "review")])
+        target = Target("teams", PERSONAL)
+        dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
+        deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
+                              policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
+                              clock=lambda: reminder.due_at + timedelta(seconds=1))
+        teams.connector.drop()
+        assert await deliverer.deliver_all(dues, kb.document_of) == ["unknown"]
+        assert await deliverer.deliver_all(dues, kb.document_of) == ["skipped"]
+        sends = teams.connector.calls_of(SEND)
+        (row,) = teams.store.ledger.rows(target=target)
+    assert len(sends) == 1
+    assert (row.status, row.attempts) == ("unknown", 1)

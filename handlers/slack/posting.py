@@ -1,0 +1,230 @@
+"""chat.postMessage that never posts twice, and never makes one channel wait for another.
+
+- **Blind retries only before sending.** A connection that could not be opened
+  (`ClientConnectorError`) is retried; the request never left. A 429 is retried after its
+  Retry-After (Slack posted nothing).
+- **An ambiguous outcome is resolved, never retried blindly.** A timeout or a connection dropped
+  after the request was sent may or may not have posted. Every post carries message metadata
+  with its delivery key; after an ambiguous outcome the thread (`conversations.replies`) or the
+  channel (`conversations.history`) is searched for that key: found → posted; not found, or the
+  search impossible (no `channels:history` / `groups:history` / `im:history` scope) → *unknown*,
+  logged and counted, and not posted again.
+- **Per-channel back-off.** A 429 blocks only its channel until Retry-After has passed; posts to
+  other channels go on. The waiting happens outside any answer slot (the caller posts after
+  leaving it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import aiohttp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+log = logging.getLogger(__name__)
+
+PostOutcome = Literal["posted", "failed", "unknown"]
+METADATA_EVENT_TYPE = "renkei_delivery"
+DEFAULT_RETRY_AFTER = 1.0
+MAX_ATTEMPTS = 4
+MAX_RETRY_AFTER_SECONDS = 60.0
+HISTORY_LIMIT = 100
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+class UnsentConnectionRetryHandler(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's connection-error retry, only for a connection that was never opened (the
+    request cannot have reached Slack); a connection reset after sending is not retried."""
+
+    def __init__(self, max_retry_count: int = 1) -> None:
+        super().__init__(max_retry_count=max_retry_count, error_types=[aiohttp.ClientConnectorError])
+
+
+class RateLimitRetryExceptPosts(AsyncRateLimitErrorRetryHandler):
+    """Retry-After honoured inside the call for everything but chat.postMessage, whose 429 is
+    the poster's: it blocks only that channel, outside any answer slot."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if request.url.endswith("/chat.postMessage"):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
+def to_retry_handlers() -> list[AsyncRetryHandler]:
+    return [UnsentConnectionRetryHandler()]
+
+
+def to_client_timeout(total_seconds: float) -> aiohttp.ClientTimeout:
+    """Every session the bot creates has both: a connect limit and a total per request."""
+    return aiohttp.ClientTimeout(total=total_seconds, connect=min(total_seconds, 5.0))
+
+
+@dataclass
+class ChannelBackoff:
+    """Until when each rate-limited channel waits (Slack's Retry-After), per channel only."""
+
+    clock: Callable[[], float] = time.monotonic
+    _until: dict[str, float] = field(default_factory=dict)
+    _lifted: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def block(self, channel: str, seconds: float) -> None:
+        until = self.clock() + min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+        self._until[channel] = max(self._until.get(channel, 0.0), until)
+
+    def is_blocked(self, channel: str) -> bool:
+        return self._until.get(channel, 0.0) > self.clock()
+
+    def lift(self) -> None:
+        """Every channel may post again at once (on shutdown: better a 429 than an answer lost)."""
+        self._until.clear()
+        self._lifted.set()
+        self._lifted = asyncio.Event()
+
+    async def wait(self, channel: str) -> None:
+        while (left := self._until.get(channel, 0.0) - self.clock()) > 0:
+            lifted = self._lifted
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lifted.wait(), left)
+
+
+@dataclass
+class PostCounts:
+    """Posts by outcome in this process; each is also told to the observers (/metrics)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    observers: list[Callable[[str], None]] = field(default_factory=list)
+
+    def add(self, outcome: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+        for observe in self.observers:
+            observe(outcome)
+
+
+def to_metadata(key: str) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT_TYPE, "event_payload": {"key": key}}
+
+
+@dataclass
+class SlackPoster:
+    """Posts with chat.postMessage under the rules above."""
+
+    backoff: ChannelBackoff = field(default_factory=ChannelBackoff)
+    counts: PostCounts = field(default_factory=PostCounts)
+    max_attempts: int = MAX_ATTEMPTS
+
+    async def post(self, client: AsyncWebClient, channel: str, key: str, *, thread_ts: str | None = None,
+                   **message: Any) -> PostOutcome:
+        outcome = await self._post(client, channel, key, thread_ts, message)
+        self.counts.add(outcome)
+        return outcome
+
+    async def _post(self, client: AsyncWebClient, channel: str, key: str, thread_ts: str | None,
+                    message: Mapping[str, Any]) -> PostOutcome:
+        for _attempt in range(self.max_attempts):
+            await self.backoff.wait(channel)
+            try:
+                await client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=to_metadata(key),
+                                              **message)
+            except SlackApiError as error:
+                if error.response.status_code != 429:
+                    log.error("chat.postMessage to %s failed: %s", channel, to_error_code(error))
+                    return "failed"
+                self.backoff.block(channel, to_retry_after(error.response.headers))
+                log.warning("chat.postMessage to %s rate limited; that channel waits", channel)
+                continue
+            except aiohttp.ClientConnectorError:
+                continue  # never sent
+            except (TimeoutError, aiohttp.ClientError) as error:
+                return await self.resolve(client, channel, key, thread_ts, type(error).__name__)
+            return "posted"
+        log.error("chat.postMessage to %s failed: still rate limited after %d attempts", channel, self.max_attempts)
+        return "failed"
+
+    async def resolve(self, client: AsyncWebClient, channel: str, key: str, thread_ts: str | None,
+                      reason: str) -> PostOutcome:
+        """After an ambiguous outcome: did the post reach Slack?"""
+        found = await find_posted(client, channel, key, thread_ts)
+        if found:
+            log.info("chat.postMessage to %s: %s, but the message is there", channel, reason)
+            return "posted"
+        why = "not found" if found is False else "history not readable"
+        log.warning("chat.postMessage to %s: outcome unknown after %s (%s); not posted again", channel, reason, why)
+        return "unknown"
+
+
+async def find_posted(client: AsyncWebClient, channel: str, key: str, thread_ts: str | None) -> bool | None:
+    """Whether a message carrying `key` is in the thread (or the channel's recent history); None
+    when Slack would not say (a missing scope, an error, no answer)."""
+    try:
+        if thread_ts:
+            response = await client.conversations_replies(channel=channel, ts=thread_ts, limit=HISTORY_LIMIT,
+                                                          include_all_metadata=True)
+        else:
+            response = await client.conversations_history(channel=channel, limit=HISTORY_LIMIT,
+                                                          include_all_metadata=True)
+    except SlackApiError as error:
+        log.warning("cannot read %s's history to check a post: %s", channel, to_error_code(error))
+        return None
+    except (TimeoutError, aiohttp.ClientError):
+        return None
+    messages = response.get("messages") or []
+    return any(to_delivery_key(message) == key for message in messages if isinstance(message, dict))
+
+
+def to_delivery_key(message: Mapping[str, Any]) -> str | None:
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload")
+    return str(payload.get("key")) if isinstance(payload, dict) else None
+
+
+async def send_webhook(respond: AsyncRespond, fields: dict[str, Any]) -> WebhookResponse | None:
+    """A response_url post, as Bolt's `respond` makes it but never re-sent after it may have left
+    (Bolt's client retries a dropped connection); None when its outcome is unknown."""
+    if respond.response_url is None:
+        return await respond(**fields)
+    client = AsyncWebhookClient(url=respond.response_url, timeout=WEBHOOK_TIMEOUT_SECONDS, proxy=respond.proxy,
+                                ssl=respond.ssl, retry_handlers=to_retry_handlers())
+    try:
+        return await client.send_dict(fields)
+    except aiohttp.ClientConnectorError:
+        log.error("response_url post failed: could not connect")
+        return None
+    except (TimeoutError, aiohttp.ClientError) as error:
+        log.warning("response_url post: outcome unknown after %s; not sent again", type(error).__name__)
+        return None
+
+
+def to_retry_after(headers: Mapping[str, Any]) -> float:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(float(value if not isinstance(value, list) else value[0]), 0.0)
+            except (TypeError, ValueError):
+                break
+    return DEFAULT_RETRY_AFTER
+
+
+def to_error_code(error: SlackApiError) -> str:
+    # Only Slack's short error code: the full response could echo request data.
+    return str(error.response.get("error", "unknown_error"))

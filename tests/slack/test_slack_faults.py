@@ -1,0 +1,198 @@
+"""A bad network between the bot and Slack (issue 12: F2, F3): answers are posted at most once
+whatever happens after Slack received a post, and one slow or rate-limited channel never delays
+another. Signed events over real HTTP to the real app; the fake Slack drops connections after
+receiving, hangs, or answers 429 with Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings
+from handlers.runtime import assemble, build_core, build_platforms
+from handlers.slack.listeners import build_web_client
+from handlers.slack.platform import SlackPlatform
+from handlers.slack.posting import (
+    METADATA_EVENT_TYPE,
+    RateLimitRetryExceptPosts,
+    SlackPoster,
+    UnsentConnectionRetryHandler,
+)
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.slack_app import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    RunningApp,
+    event_callback,
+    make_dispatcher,
+    make_settings,
+    mention,
+    running_app,
+    running_server,
+    slash_command,
+)
+
+pytestmark = pytest.mark.adapter
+
+QUESTION = "<@UBOT> 帯広の連携事項は?"
+# Far longer than any test waits: a post that hangs is never ended by the client's timeout here.
+LONG_TIMEOUT = 60.0
+
+
+@pytest.fixture
+async def app(slack: FakeSlack) -> AsyncIterator[RunningApp]:
+    async with running_app(make_settings(slack, slack_timeout_seconds=LONG_TIMEOUT), make_dispatcher()) as running:
+        yield running
+
+
+@pytest.fixture
+async def impatient_app(slack: FakeSlack) -> AsyncIterator[RunningApp]:
+    """A client timeout shorter than a hung post."""
+    async with running_app(make_settings(slack, slack_timeout_seconds=0.5), make_dispatcher()) as running:
+        yield running
+
+
+async def until(ready: Callable[[], bool], timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not ready():
+            await asyncio.sleep(0.01)
+
+
+def posts_per_key(slack: FakeSlack) -> Counter[str]:
+    return Counter(str(message["metadata"]["event_payload"]["key"]) for message in slack.messages)
+
+
+async def ask(app: RunningApp, channel: str = "C0CHAN") -> str:
+    payload = event_callback(mention(QUESTION, channel=channel))
+    status, _ = await app.post_event(payload)
+    assert status == 200
+    return str(payload["event_id"])
+
+
+async def test_every_answer_carries_its_delivery_key(app: RunningApp, slack: FakeSlack) -> None:
+    event_id = await ask(app)
+    await app.settle()
+
+    [message] = slack.messages
+    assert message["metadata"] == {"event_type": METADATA_EVENT_TYPE, "event_payload": {"key": event_id}}
+
+
+async def test_a_post_dropped_after_slack_received_it_is_not_posted_again(app: RunningApp, slack: FakeSlack) -> None:
+    slack.drop("chat.postMessage")
+    event_id = await ask(app)
+    await app.settle()
+
+    assert posts_per_key(slack) == {event_id: 1}
+    assert slack.calls_to("conversations.replies")  # resolved by looking, not by posting again
+    assert app.slack.bot.poster.counts.counts == {"posted": 1}
+
+
+async def test_a_post_that_times_out_is_not_posted_again(impatient_app: RunningApp, slack: FakeSlack) -> None:
+    slack.hang("chat.postMessage")
+    event_id = await ask(impatient_app)
+    await impatient_app.settle()
+
+    assert posts_per_key(slack) == {event_id: 1}
+    assert impatient_app.slack.bot.poster.counts.counts == {"posted": 1}
+
+
+async def test_without_the_history_scope_an_ambiguous_post_is_unknown_and_not_retried(
+    app: RunningApp, slack: FakeSlack, caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack.fail("conversations.replies", 200, error="missing_scope", times=None)
+    slack.drop("chat.postMessage")
+    event_id = await ask(app)
+    await app.settle()
+
+    assert posts_per_key(slack) == {event_id: 1}
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert app.slack.bot.poster.counts.counts == {"unknown": 1}
+    assert "outcome unknown" in caplog.text
+
+
+async def test_a_connection_never_opened_is_retried(app: RunningApp, slack: FakeSlack) -> None:
+    api_url = app.slack.client.base_url
+    app.slack.client.base_url = "http://127.0.0.1:1/api/"  # nothing listens: the request never leaves
+    try:
+        outcome = await SlackPoster(max_attempts=2).post(app.slack.client, "C0CHAN", "k1", text="x")
+    finally:
+        app.slack.client.base_url = api_url
+    assert outcome == "failed"
+    assert slack.messages == []
+
+
+async def test_a_rate_limited_channel_does_not_delay_another(app: RunningApp, slack: FakeSlack) -> None:
+    slack.fail("chat.postMessage", 429, retry_after=20, times=None)
+    busy = [await ask(app, channel="C0BUSY") for _ in range(8)]
+    await slack.wait_for("chat.postMessage")
+    assert app.slack.bot.poster.backoff.is_blocked("C0BUSY")  # the channel waits 20 s: no more calls
+
+    slack.recover("chat.postMessage")
+    other = await ask(app, channel="C0OTHER")
+    await slack.wait_until(lambda: bool(slack.messages))
+    assert [m["channel"] for m in slack.messages] == ["C0OTHER"]  # answered while C0BUSY waits
+    assert app.slack.bot.poster.backoff.is_blocked("C0BUSY")
+
+    app.slack.bot.poster.backoff.lift()  # as if Retry-After had passed
+    await app.settle()
+    assert posts_per_key(slack) == {key: 1 for key in [*busy, other]}
+
+
+async def test_hung_posts_in_one_channel_do_not_delay_another(app: RunningApp, slack: FakeSlack) -> None:
+    slack.hang("chat.postMessage", times=8)
+    busy = [await ask(app, channel="C0BUSY") for _ in range(8)]
+    await slack.wait_for_arrival("chat.postMessage", count=8)
+
+    other = await ask(app, channel="C0OTHER")
+    await until(lambda: app.slack.bot.poster.counts.counts == {"posted": 1})  # C0OTHER's, while C0BUSY's hang
+    assert len(slack.calls_to("chat.postMessage")) == 9
+
+    slack.release()
+    await app.settle()
+    assert posts_per_key(slack) == {key: 1 for key in [*busy, other]}
+
+
+def test_the_answer_client_retries_no_post_that_may_have_been_sent() -> None:
+    client = build_web_client(Settings(slack_bot_token="xoxb-0-test", slack_api_url="http://127.0.0.1:1/api/"))
+
+    kinds = {type(handler) for handler in client.retry_handlers}
+    assert kinds == {UnsentConnectionRetryHandler, RateLimitRetryExceptPosts}
+    [connection] = [h for h in client.retry_handlers if isinstance(h, UnsentConnectionRetryHandler)]
+    assert connection.error_types_to_do_retries == [aiohttp.ClientConnectorError]
+
+
+async def test_answer_outcomes_reach_the_metrics(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = Settings(host="127.0.0.1", port=0, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
+                        slack_api_url=slack.api_url, database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
+                        scheduler_enabled=False, watch_data=False)
+    core = build_core(settings, make_dispatcher().kb)
+    try:
+        platforms = build_platforms(core)
+        (slack_platform,) = [p for p in platforms if isinstance(p, SlackPlatform)]
+        slack.fail("conversations.replies", 200, error="missing_scope", times=None)
+        slack.drop("chat.postMessage")
+        async with running_server(assemble(core, platforms), slack_platform) as app:
+            await ask(app)
+            await ask(app)
+            await app.settle()
+            text = (await core.store.db.run(core.metrics.render)).decode()
+    finally:
+        core.store.close()
+    assert 'renkei_answer_posts_total{outcome="unknown",platform="slack"} 1.0' in text
+    assert 'renkei_answer_posts_total{outcome="posted",platform="slack"} 1.0' in text
+
+
+async def test_a_slash_reply_whose_answer_is_lost_is_not_sent_again(app: RunningApp, slack: FakeSlack,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    slack.drop("response_url")
+    status, _ = await app.post_command(slash_command("帯広の連携事項は?", response_url=slack.response_url("cmd")))
+    await app.settle()
+
+    assert status == 200
+    assert len(slack.calls_to("response_url")) == 1
+    assert "outcome unknown" in caplog.text
