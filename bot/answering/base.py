@@ -18,6 +18,7 @@ from bot.question import (
     Reading,
 )
 from bot.text import Token, latin_words, romaji_to_katakana, to_key, tokenize
+from bot.timefmt import to_status
 from bot.understand import Intent, Understander
 
 CLARIFY_BELOW = 0.6
@@ -332,6 +333,33 @@ class Answering:
             meaning = self.kb.partner(match.entry.target).name if match.entry.kind == "partner" else match.entry.phrase
             notes.append(f"「{match.typed}」を「{meaning}」と解釈しました。")
         return tuple(dict.fromkeys(notes))
+
+    def _events_answer(
+        self,
+        title: str,
+        events: Sequence[Event],
+        *,
+        about: Sequence[Event] | None = None,
+        label: str = "",
+        lines: Sequence[str] | None = None,
+        confidence: float = 0.9,
+        now: datetime | None = None,
+    ) -> Answer:
+        """An answer that lists ceremonies (one line each) and remembers the ones it is `about`
+        (by default all of them) for 「その次は?」「そのうち早いほうは?」."""
+        about = events if about is None else about
+        shown = tuple(lines) if lines is not None else tuple(self.compose.event_line(e) for e in events)
+        return Answer(
+            kind="answer",
+            confidence=confidence,
+            title=title,
+            sections=(Section(label, items=shown),) if shown else (),
+            statuses=tuple(to_status(e, now) for e in about) if now else (),
+            source=self.compose.cite_events(events),
+            topic_id="ceremony",
+            partner_ids=tuple(e.partner_id for e in about if e.partner_id),
+            conversation=Conversation(event_ids=tuple(e.id for e in about)),
+        )
 
     def _clarify_partner(self, topics: list[str]) -> Answer:
         label = self._topic_label(topics[0])

@@ -40,24 +40,9 @@ class CeremonyAnswers(Answering):
         others = [e for e in self._ceremonies(self._all_ids()) if e != reference and meets(e, conditions)]
         owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
         if not others:
-            return Answer(
-                kind="answer",
-                confidence=0.9,
-                title=f"いいえ、{owner}と同じ条件の締結式はほかにありません。",
-                source=self.compose.cite_events([reference]),
-                topic_id="ceremony",
-            )
+            return self._events_answer(f"いいえ、{owner}と同じ条件の締結式はほかにありません。", [reference], lines=())
         names = "・".join(self.kb.partner(e.partner_id).name for e in others if e.partner_id)
-        return Answer(
-            kind="answer",
-            confidence=0.9,
-            title=f"はい、{names}です。",
-            sections=(Section("", items=tuple(self.compose.event_line(e) for e in [reference, *others])),),
-            source=self.compose.cite_events([reference, *others]),
-            topic_id="ceremony",
-            partner_ids=tuple(e.partner_id for e in others if e.partner_id),
-            conversation=Conversation(event_ids=tuple(e.id for e in others)),
-        )
+        return self._events_answer(f"はい、{names}です。", [reference, *others], about=others)
 
     def _same_for_both(self, turn: Turn) -> Answer | None:
         """「室蘭と帯広の締結式は同じ曜日?」: the one value compared between the two ceremonies."""
@@ -334,26 +319,11 @@ class CeremonyAnswers(Answering):
         events = self._ceremonies(self._all_ids())
         matching = [e for e in events if meets(e, conditions)]
         if not matching:
-            return Answer(
-                kind="answer",
-                confidence=0.9,
-                title="いいえ、当てはまる締結式は資料にありません。",
-                sections=(Section("資料にある締結式", items=tuple(self.compose.event_line(e) for e in events)),),
-                source=self.compose.cite_events(events),
-                topic_id="ceremony",
+            return self._events_answer(
+                "いいえ、当てはまる締結式は資料にありません。", events, about=(), label="資料にある締結式"
             )
         names = "・".join(self.kb.partner(e.partner_id).name for e in matching if e.partner_id)
-        return Answer(
-            kind="answer",
-            confidence=0.95,
-            title=f"{names}の締結式です。",
-            sections=(Section("", items=tuple(self.compose.event_line(e) for e in matching)),),
-            statuses=tuple(to_status(e, turn.now) for e in matching),
-            source=self.compose.cite_events(matching),
-            topic_id="ceremony",
-            partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
-            conversation=Conversation(event_ids=tuple(e.id for e in matching)),
-        )
+        return self._events_answer(f"{names}の締結式です。", matching, confidence=0.95, now=turn.now)
 
     def _asks_document(self, turn: Turn) -> bool:
         return any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in turn.topics) or (
@@ -373,16 +343,7 @@ class CeremonyAnswers(Answering):
 
     def _listed_events(self, events: list[Event], turn: Turn, label: str) -> Answer:
         names = "・".join(self.kb.partner(e.partner_id).name for e in events if e.partner_id)
-        return Answer(
-            kind="answer",
-            confidence=0.9,
-            title=f"{label}は{names}です。",
-            sections=(Section("", items=tuple(self.compose.event_line(e) for e in events)),),
-            source=self.compose.cite_events(events),
-            topic_id="ceremony",
-            partner_ids=tuple(e.partner_id for e in events if e.partner_id),
-            conversation=Conversation(event_ids=tuple(e.id for e in events)),
-        )
+        return self._events_answer(f"{label}は{names}です。", events)
 
     def _duration(self, turn: Turn) -> Answer | None:
         events = self._ceremonies(turn.partner_ids or self._all_ids())
@@ -426,16 +387,7 @@ class CeremonyAnswers(Answering):
         lines = tuple(
             self.compose.event_line(e) + (f"（{e.minutes}分）" if turn.read.conditions.minutes else "") for e in shown
         )
-        return Answer(
-            kind="answer",
-            confidence=0.95,
-            title=title,
-            sections=(Section("", items=lines),),
-            source=self.compose.cite_events(shown),
-            topic_id="ceremony",
-            partner_ids=tuple(e.partner_id for e in matching if e.partner_id),
-            conversation=Conversation(event_ids=tuple(e.id for e in matching)),
-        )
+        return self._events_answer(title, shown, about=matching, lines=lines, confidence=0.95)
 
     def _event_fact_line(self, event: Event, about: list[str]) -> str:
         owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title

@@ -116,14 +116,7 @@ class YesNoAnswers(Answering):
             title = f"いいえ。{format_date(reference_day)}の時点では、締結式はまだ予定の段階です。"
         else:
             title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
-        return Answer(
-            kind="answer",
-            confidence=0.9,
-            title=title,
-            sections=(Section("締結式の予定", items=lines),),
-            source=self.compose.cite_events(events),
-            topic_id="ceremony",
-        )
+        return self._events_answer(title, events, about=(), label="締結式の予定", lines=lines)
 
     def _plan_status(self, turn: Turn) -> Answer | None:
         plans = [f for pid in turn.partner_ids for f in self._facts_for(pid, ["plans"]) if isinstance(f.value, Plan)]
