@@ -321,10 +321,12 @@ class Answering:
         if not partner_id:
             return ()
         partner = self.kb.partner(partner_id)
+        shown = set(self._facts_for(partner_id, list(exclude))) if exclude else set()
+        # A suggestion that would answer with the facts just shown (北見's 連携事項 are its 主な内容) is none.
         return tuple(
             Choice(self._topic_label(t), f"{partner.short_name}の{self._topic_label(t)}は?")
             for t in SUGGESTED_TOPICS
-            if t not in exclude and self._facts_for(partner_id, [t])
+            if t not in exclude and (facts := self._facts_for(partner_id, [t])) and not set(facts) <= shown
         )
 
     def _interpretations(self, intent: Intent) -> tuple[str, ...]:
