@@ -249,6 +249,14 @@ def test_the_same_value_for_two_cities(engine: Engine, question: str, expected: 
     assert ask(engine, question).title == expected
 
 
+def test_how_far_apart_two_start_times_are(engine: Engine) -> None:
+    assert ask(engine, "室蘭と旭川の式、開始時刻の差は?").title == "開始時刻の差は30分です（室蘭市と旭川市）。"
+
+
+def test_a_citys_heading_in_a_shared_announcement(engine: Engine) -> None:
+    assert_says(ask(engine, "室蘭の覚書のタイトル"), "道内基礎自治体との連携の推進", "企業城下町")
+
+
 def test_compare_two_cities_side_by_side(engine: Engine) -> None:
     answer = ask(engine, "室蘭と北見の締結式の場所を比べて")
     assert_says(answer, "3号会議室", "市長応接室", absent=("第3応接室",))

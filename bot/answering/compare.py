@@ -22,6 +22,8 @@ class CompareAnswers(Answering):
             return None
         if read.asks_count:
             return self._count(turn)
+        if read.order_by in ("start", "end") and len(partner_ids) == 2:
+            return self._time_apart(partner_ids, read.order_by)
         topics = [t for t in turn.topics if t not in ("partners",)] or (
             [turn.context.topic_id] if turn.context.topic_id else []
         )
@@ -54,6 +56,21 @@ class CompareAnswers(Answering):
             topic_id=topics[0],
             partner_ids=partner_ids,
         )
+
+    def _time_apart(self, partner_ids: tuple[str, ...], by: str) -> Answer | None:
+        """「室蘭と旭川の式、開始時刻の差は?」: the difference, computed from the two times."""
+        events = self._ceremonies(partner_ids)
+        moments = [e.start if by == "start" else e.end for e in events]
+        if len(events) != 2 or None in moments:
+            return None
+        first, second = ((m.hour * 60 + m.minute) for m in moments if m is not None)
+        label = "開始時刻" if by == "start" else "終了時刻"
+        names = [self.kb.partner(e.partner_id or "").name for e in events]
+        difference = abs(first - second)
+        title = (
+            f"{label}は同じです。" if not difference else f"{label}の差は{difference}分です（{names[0]}と{names[1]}）。"
+        )
+        return self._events_answer(title, events)
 
     def _compare_content(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
         """「旭川と室蘭の事業構築への支援の違いは」: for each partner, the fact the content points at."""

@@ -187,6 +187,7 @@ class DocumentAnswers(Answering):
         if "announcement" in wanted:
             wanted |= {"announcement_title", "announcement_date", "announcement_issuer"}
         facts = [f for d in documents for f in self.shared.get(d, []) if f.topic in wanted]
+        facts += self._headings(turn, documents, wanted)
         label = "・".join(self._topic_label(t) for t in topics)
         if not facts and turn.intent.partner_ids and documents:
             # 「北見の問い合わせ先は?」: that announcement has none; another's is not its answer.
@@ -210,6 +211,18 @@ class DocumentAnswers(Answering):
             source=self.compose.cite(facts),
             topic_id=topics[0],
         )
+
+    def _headings(self, turn: Turn, documents: list[str], wanted: set[str]) -> list[Fact]:
+        """「室蘭の覚書のタイトル」 in an announcement of several cities: its own heading (the theme) too."""
+        if "announcement_title" not in wanted or not turn.intent.partner_ids:
+            return []
+        shared = [d for d in documents if len(self.kb.document_by_id(d).engagements) > 1]
+        return [
+            f
+            for pid in turn.intent.partner_ids
+            for f in self.by_partner.get(pid, [])
+            if f.topic == "theme" and f.document_id in shared
+        ]
 
     def _document_sections(self, facts: list[Fact], *, many: bool) -> tuple[Section, ...]:
         sections = []
