@@ -336,6 +336,26 @@ class Answering:
             notes.append(f"「{match.typed}」を「{meaning}」と解釈しました。")
         return tuple(dict.fromkeys(notes))
 
+    def _facts_answer(
+        self,
+        title: str,
+        facts: Sequence[Fact],
+        *,
+        topic: str | None,
+        partner_ids: Sequence[str] = (),
+        confidence: float = 0.9,
+    ) -> Answer:
+        """An answer that shows facts (grouped by partner and section) and cites where they come from."""
+        return Answer(
+            kind="answer",
+            confidence=confidence,
+            title=title,
+            sections=self.compose.fact_sections(facts),
+            source=self.compose.cite(facts),
+            topic_id=topic,
+            partner_ids=tuple(partner_ids),
+        )
+
     def _events_answer(
         self,
         title: str,

@@ -80,14 +80,12 @@ class CompareAnswers(Answering):
             if not hits:
                 return None
             facts.append(hits[0].fact)
-        return Answer(
-            kind="answer",
-            confidence=0.85,
-            title=f"{self.compose.names(partner_ids)}の比較",
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
-            topic_id=to_topic(facts[0].topic),
+        return self._facts_answer(
+            f"{self.compose.names(partner_ids)}の比較",
+            facts,
+            topic=to_topic(facts[0].topic),
             partner_ids=partner_ids,
+            confidence=0.85,
         )
 
     def _compare_documents(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:

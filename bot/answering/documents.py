@@ -88,15 +88,7 @@ class DocumentAnswers(Answering):
         if not facts:
             return None
         names = self.compose.names(partner_ids) + "との覚書の" if partner_ids else "覚書の"
-        return Answer(
-            kind="answer",
-            confidence=0.9,
-            title=f"{names}趣旨・目的",
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
-            topic_id="purpose",
-            partner_ids=partner_ids,
-        )
+        return self._facts_answer(f"{names}趣旨・目的", facts, topic="purpose", partner_ids=partner_ids)
 
     def _documents_of_group(self, partner_ids: Sequence[str]) -> list[str]:
         """The documents whose partners are exactly these (「旭川・室蘭・帯広との覚書」)."""
@@ -244,14 +236,8 @@ class DocumentAnswers(Answering):
             return None
         engagement, partner = found[0]
         facts = [f for f in self.shared.get(engagement.document_id, []) if f.topic == "precedent"]
-        return Answer(
-            kind="answer",
-            confidence=0.95,
-            title=f"{number}例目は{partner.name}です。",
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
-            topic_id="precedent",
-            partner_ids=(partner.id,),
+        return self._facts_answer(
+            f"{number}例目は{partner.name}です。", facts, topic="precedent", partner_ids=(partner.id,), confidence=0.95
         )
 
     def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
@@ -275,14 +261,8 @@ class DocumentAnswers(Answering):
                 claims_first = bool(re.search(r"初めて|ハジメテ|初|first", turn.read.text + turn.read.reading))
                 verdict = "はい" if first == claims_first else "いいえ"
             lead = f"{verdict}。{lead}"
-        return Answer(
-            kind="answer",
-            confidence=0.95,
-            title=lead or facts[0].text,
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
-            topic_id="precedent",
-            partner_ids=turn.intent.partner_ids,
+        return self._facts_answer(
+            lead or facts[0].text, facts, topic="precedent", partner_ids=turn.intent.partner_ids, confidence=0.95
         )
 
     def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:

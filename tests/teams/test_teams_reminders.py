@@ -13,12 +13,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import Deliverer, PermanentError, RateLimited, ReminderMessage, RetryPolicy, TransientError
 from bot.knowledge import JST, Event, KnowledgeBase
 from bot.reminder_service import build_scheduler
-from bot.reminders import Target, due_reminders, reminders_for
+from bot.reminders import Due, Target, due_reminders, reminders_for
 from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_connector import SEND
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
-from tests.teams_support import CHANNEL, PERSONAL, assert_valid_card, running_teams
+from tests.teams_support import CHANNEL, PERSONAL, TeamsRig, assert_valid_card, running_teams
 
 pytestmark = pytest.mark.adapter
 
@@ -99,17 +99,29 @@ async def test_the_sender_maps_connector_failures_to_retry_decisions(tmp_path: P
     assert calls[-1].card_text.splitlines()[0] == "⏰ 旭川市との覚書締結式"
 
 
-async def test_a_transient_failure_is_retried_and_the_reminder_posted_once(tmp_path: Path) -> None:
+def review_kb(tmp_path: Path) -> KnowledgeBase:
+    """The bundled data with one future event, reminded an hour before."""
     start = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
-    kb = load_with_events(tmp_path, [event_entry("review", start, offsets=["1h"])])
+    return load_with_events(tmp_path, [event_entry("review", start, offsets=["1h"])])
+
+
+def one_reminder(teams: TeamsRig, kb: KnowledgeBase, target: Target,
+                 late: timedelta = timedelta(0)) -> tuple[list[Due], Deliverer]:
+    """The review's one reminder due for `target`, and a deliverer whose clock is `late` after it."""
+    (reminder,) = reminders_for([only_event(kb, "review")])
+    dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
+    deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
+                          policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
+                          clock=lambda: reminder.due_at + late)
+    return dues, deliverer
+
+
+async def test_a_transient_failure_is_retried_and_the_reminder_posted_once(tmp_path: Path) -> None:
+    kb = review_kb(tmp_path)
     async with running_teams(tmp_path, kb=kb) as teams:
         assert await teams.post(teams.activities.installation_update("add")) == 202
-        (reminder,) = reminders_for([only_event(kb, "review")])
         target = Target("teams", PERSONAL)
-        dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
-        deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
-                              policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
-                              clock=lambda: reminder.due_at + timedelta(seconds=1))
+        dues, deliverer = one_reminder(teams, kb, target, late=timedelta(seconds=1))
         teams.connector.fail(503)
         assert await deliverer.deliver_all(dues, kb.document_of) == ["sent"]
         assert await deliverer.deliver_all(dues, kb.document_of) == ["skipped"]  # the ledger has it
@@ -120,15 +132,10 @@ async def test_a_transient_failure_is_retried_and_the_reminder_posted_once(tmp_p
 
 
 async def test_a_conversation_without_reference_is_marked_failed_not_retried(tmp_path: Path) -> None:
-    start = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
-    kb = load_with_events(tmp_path, [event_entry("review", start, offsets=["1h"])])
+    kb = review_kb(tmp_path)
     async with running_teams(tmp_path, kb=kb) as teams:
-        (reminder,) = reminders_for([only_event(kb, "review")])
         target = Target("teams", "19:unknown@thread.tacv2")
-        dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
-        deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
-                              policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
-                              clock=lambda: reminder.due_at)
+        dues, deliverer = one_reminder(teams, kb, target)
         assert await deliverer.deliver_all(dues, kb.document_of) == ["failed"]
         (row,) = teams.store.ledger.rows(target=target)
         assert teams.connector.calls == []
@@ -136,16 +143,11 @@ async def test_a_conversation_without_reference_is_marked_failed_not_retried(tmp
 
 
 async def test_a_post_whose_answer_is_lost_is_unknown_and_never_posted_again(tmp_path: Path) -> None:
-    start = datetime(2027, 4, 10, 14, 0, tzinfo=JST)
-    kb = load_with_events(tmp_path, [event_entry("review", start, offsets=["1h"])])
+    kb = review_kb(tmp_path)
     async with running_teams(tmp_path, kb=kb) as teams:
         assert await teams.post(teams.activities.installation_update("add")) == 202
-        (reminder,) = reminders_for([only_event(kb, "review")])
         target = Target("teams", PERSONAL)
-        dues = due_reminders([reminder.event], [target], set(), reminder.due_at)
-        deliverer = Deliverer(teams.store.ledger, {"teams": teams.service.reminder_sender()},
-                              policy=RetryPolicy(max_attempts=3, backoff_seconds=0.05),
-                              clock=lambda: reminder.due_at + timedelta(seconds=1))
+        dues, deliverer = one_reminder(teams, kb, target, late=timedelta(seconds=1))
         teams.connector.drop()
         assert await deliverer.deliver_all(dues, kb.document_of) == ["unknown"]
         assert await deliverer.deliver_all(dues, kb.document_of) == ["skipped"]
