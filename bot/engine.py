@@ -27,6 +27,7 @@ from bot.answering.base import (
     with_secondary_note,
 )
 from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.claims import ClaimAnswers
 from bot.answering.compare import CompareAnswers
 from bot.answering.documents import DocumentAnswers
 from bot.answering.passages import PassageAnswers
@@ -38,6 +39,7 @@ from bot.compose import Composer
 from bot.context import is_expired
 from bot.facts import FactIndex, compile_facts
 from bot.knowledge import KnowledgeBase
+from bot.message import Message, read_message
 from bot.question import (
     Reading,
     read_question,
@@ -48,6 +50,7 @@ from bot.understand import Intent, Understander
 
 class Engine(
     TalkAnswers,
+    ClaimAnswers,
     AbsenceAnswers,
     CeremonyAnswers,
     YesNoAnswers,
@@ -72,6 +75,7 @@ class Engine(
             self._smalltalk,
             self._nothing_to_refer_to,
             self._not_covered,
+            self._claim,
             self._absent_value,
             self._unsupported,
             self._source_of,
@@ -96,6 +100,7 @@ class Engine(
         problem = self._input_problem(question)
         if problem:
             return replace(problem, conversation=replace(context, updated_at=now))
+        question = self._to_question(read_message(question))
         picked = self._pick(question, context)
         if picked is not None:
             return self.answer(picked, context=replace(context, listed=()), now=now)
@@ -104,6 +109,20 @@ class Engine(
         answer = answer or self._fallback(turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。")
         answer = with_secondary_note(answer)
         return replace(answer, conversation=self._remember(answer, turn))
+
+    def _to_question(self, message: Message) -> str:
+        """The plain question a message asks; a request that names no partner takes the one its
+        subject (「帯広の件で」) or its writer's introduction (「旭川で家具を…」) names."""
+        if not message.is_wrapped:
+            return message.text
+        if self.understander.understand(message.question).partner_ids:
+            return message.question
+        for around in (message.subject, message.introduction):
+            named = self.understander.understand(around).partner_ids if around else []
+            if around and named:
+                prefix = around if around is message.subject else self.kb.partner(named[0]).short_name
+                return f"{prefix}の{message.question}"
+        return message.question
 
     def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
