@@ -63,6 +63,9 @@ def to_business_variants(question: str, count: int = 8, seed: int = 16, *, claim
 def to_polite_request(question: str, rng: random.Random, *, claim: bool = False) -> str:
     """「帯広の会場は?」 → 帯広の会場を教えていただけますでしょうか。; 「いつ?」 → いつでしょうか。"""
     stem = re.sub(r"[?？!！。\s]+$", "", clean(question))
+    asked = re.search(r"(を|について)?(教えて|おしえて)(ください|下さい|ほしい)?$", stem)
+    if asked and asked.start() > 0:
+        return f"{stem[: asked.start()]}{rng.choice(('を教えていただけますでしょうか', 'をご教示ください'))}。"
     if re.search(r"(は|って)$", stem):
         ask = rng.choice(("を教えていただけますでしょうか", "をご教示いただけますか", "を教えていただけますか", "をご教示ください"))
         return f"{re.sub(r'(は|って)$', '', stem)}{ask}。"

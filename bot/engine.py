@@ -18,6 +18,7 @@ from datetime import datetime
 from bot.answer import Answer, Conversation
 from bot.answering.absence import AbsenceAnswers
 from bot.answering.base import (
+    GENERIC_TOPIC_WORDS,
     Answerer,
     Turn,
     group_facts,
@@ -31,6 +32,7 @@ from bot.answering.claims import ClaimAnswers
 from bot.answering.compare import CompareAnswers
 from bot.answering.documents import DocumentAnswers
 from bot.answering.passages import PassageAnswers
+from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.people import PeopleAnswers
 from bot.answering.slots import SlotAnswers
 from bot.answering.talk import TalkAnswers
@@ -48,9 +50,14 @@ from bot.text import clean, to_key
 from bot.understand import Intent, Understander
 
 
+# Topic words too general to make a lead-in clause content (「社内の資料を作っているのですが」).
+LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}
+
+
 class Engine(
     TalkAnswers,
     ClaimAnswers,
+    RetrievalAnswers,
     AbsenceAnswers,
     CeremonyAnswers,
     YesNoAnswers,
@@ -76,6 +83,7 @@ class Engine(
             self._nothing_to_refer_to,
             self._not_covered,
             self._claim,
+            self._mentions,
             self._absent_value,
             self._unsupported,
             self._source_of,
@@ -106,7 +114,9 @@ class Engine(
             return self.answer(picked, context=replace(context, listed=()), now=now)
         turn = self._to_turn(question, context, now)
         answer = next((a for answerer in self.answerers if (a := answerer(turn)) is not None), None)
-        answer = answer or self._fallback(turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。")
+        answer = answer or self._deny(
+            turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。", self._named_words(turn)
+        )
         answer = with_secondary_note(answer)
         return replace(answer, conversation=self._remember(answer, turn))
 
@@ -115,14 +125,23 @@ class Engine(
         subject (「帯広の件で」) or its writer's introduction (「旭川で家具を…」) names."""
         if not message.is_wrapped:
             return message.text
-        if self.understander.understand(message.question).partner_ids:
-            return message.question
+        leads = [lead for lead in message.leads if self._names_something(lead)]
+        question = "、".join([*leads, message.question])
+        if self.understander.understand(question).partner_ids:
+            return question
         for around in (message.subject, message.introduction):
             named = self.understander.understand(around).partner_ids if around else []
             if around and named:
                 prefix = around if around is message.subject else self.kb.partner(named[0]).short_name
-                return f"{prefix}の{message.question}"
-        return message.question
+                return f"{prefix}の{question}"
+        return question
+
+    def _names_something(self, text: str) -> bool:
+        """Whether a lead-in clause names a partner, a topic, a term or a word the facts hold
+        (「FAXを送りたいのですが」 does; 「上司に説明する必要がありまして」 does not)."""
+        intent = self.understander.understand(text)
+        specific = [m for m in intent.topic_matches if to_key(m.entry.phrase) not in LEAD_GENERIC_WORDS]
+        return bool(intent.partner_ids or intent.glossary or intent.people or specific)
 
     def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)

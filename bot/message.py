@@ -124,6 +124,7 @@ _ASKS = re.compile(
 _LEADING_REASON = re.compile(
     r"^[^、,。?]{0,40}?(?:まして|ますので|ですので|のため|ため|のですが|んですが|ですが|ますが|けれども|けど)[、,]\s*"
 )
+_LEAD_END = re.compile(r"(?:まして|ますので|ですので|のため|ため|のですが|んですが|ですが|ますが|けれども|けど)[、,]?\s*$")
 _REASONS = re.compile(r"(必要がありまして|必要があり|ためでして|ため、|ので、|のですが|まして)$")
 
 
@@ -131,6 +132,7 @@ _REASONS = re.compile(r"(必要がありまして|必要があり|ためでし�
 class Sentence:
     text: str
     part: Part
+    lead: str = ""  # 「FAXを送りたいのですが、」: a lead-in clause, content only if it names something known
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class Message:
     subject: str  # 「帯広の件で確認です」 → 帯広
     introduction: str  # the self-introduction(s), for the partner the writer belongs to
     sentences: tuple[Sentence, ...]
+    leads: tuple[str, ...] = ()  # lead-in clauses of the request(s), without their conjunction
 
     @property
     def is_wrapped(self) -> bool:
@@ -160,8 +163,9 @@ def read_message(text: str) -> Message:
     question = " ".join(requests)
     if not question:
         return Message(text, cleaned, subject, introduction, sentences)
+    leads = tuple(_LEAD_END.sub("", s.lead) for s in sentences if s.lead and s.part in ("request", "statement"))
     unchanged = len(sentences) == 1 and sentences[0].part in ("request", "statement") and question == cleaned
-    return Message(text, cleaned if unchanged else question, subject, introduction, sentences)
+    return Message(text, cleaned if unchanged else question, subject, introduction, sentences, leads)
 
 
 def _split(text: str) -> list[str]:
@@ -178,13 +182,17 @@ def _read_sentence(sentence: str) -> Sentence:
         return Sentence(subject, "subject")
     if _is_introduction(body):
         return Sentence(body, "introduction")
-    reason = _LEADING_REASON.match(body)
-    if reason and not re.search(r"件|について|に関して", reason[0]) and len(body) > reason.end():
-        body = body[reason.end() :]
+    lead = _LEADING_REASON.match(body)
+    if lead and not re.search(r"件|について|に関して", lead[0]) and len(body) > lead.end():
+        return _read_request(_strip_courtesy(body[lead.end() :]), lead=lead[0].rstrip(_SEPARATORS))
     if _REASONS.search(_TRAILING.sub("", body)) and not _QUESTION_MARK.search(body):
         return Sentence(body, "hedge")
+    return _read_request(body)
+
+
+def _read_request(body: str, lead: str = "") -> Sentence:
     asks = _ASKS.search(body) is not None or _ends_with_request(body)
-    return Sentence(body, "request" if asks else "statement")
+    return Sentence(body, "request" if asks else "statement", lead)
 
 
 def _strip_courtesy(sentence: str) -> str:
@@ -240,15 +248,30 @@ def _ends_with_request(body: str) -> bool:
     return any(trimmed.endswith(form) for form in REQUEST_FORMS)
 
 
+# A verb of asking with nothing but kana after it ends a request of any politeness:
+# 「部屋名を確認させていただけますでしょうか」「何の略か教えていただけますか」「〜かご存じでしょうか」.
+_ASKING_VERB = re.compile(
+    r"(?:を|について|に関して|は|、)?\s*(?:念のため)?(?:教え|お教え|ご教示|ご教授|お知らせ|ご案内|確認|ご確認|お伺い|伺|お聞き|"
+    r"お聞かせ|知りた|ご存[じ知]|存じ|お尋ね|尋ね)[ぁ-んー]*$"
+)
+
+
 def _to_plain(request: str) -> str:
     """「室蘭の会場を教えていただけますか」 → 室蘭の会場は?; 「何時からでしょうか」 → 何時から?"""
     trimmed = _TRAILING.sub("", request)
     inner = _strip_frame_inside(trimmed)
+    asking = _ASKING_VERB.search(inner)
+    if asking and asking.start() > 0 and not _is_claim_form(inner):
+        return _ask(inner[: asking.start()].rstrip(_SEPARATORS), "を")
     for form in REQUEST_FORMS:
         if inner.endswith(form) and len(inner) > len(form):
             stem = inner[: -len(form)].rstrip(_SEPARATORS)
             return _ask(stem, form)
     return inner + "?" if not inner.endswith("?") else inner
+
+
+def _is_claim_form(text: str) -> bool:
+    return bool(re.search(r"(という|との)(理解|認識)|で(合って|間違い|よろしい|正しい)", text))
 
 
 def _ask(stem: str, form: str) -> str:

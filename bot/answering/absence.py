@@ -49,14 +49,25 @@ class AbsenceAnswers(Answering):
         whatever else the question names; unless the rest points firmly at one fact."""
         if not (turn.intent.partner_ids or turn.intent.people) or not (turn.topics or turn.intent.people):
             return None
-        missing = [t.surface for t in turn.intent.content if not t.is_latin and self._is_unsupported(t)]
+        missing = [t.surface for t in turn.intent.content if not t.is_latin and self._is_unsupported(t) and self._is_asked(t, turn)]
         if not missing:
             return None
         hits = self.index.search(self._query(turn), partner_ids=turn.partner_ids)
         if hits and hits[0].coverage >= 0.85 and hits[0].matched >= 8.0:
             return None
         names = self.compose.names(turn.partner_ids) + "について" if turn.partner_ids else ""
-        return self._fallback(turn, f"{names}「{'・'.join(dict.fromkeys(missing))}」に当たる記載は資料にありません。")
+        missing = list(dict.fromkeys(missing))
+        return self._deny(turn, f"{names}「{'・'.join(missing)}」に当たる記載は資料にありません。", missing)
+
+    def _is_asked(self, token: Token, turn: Turn) -> bool:
+        """A word is what is asked when a particle or the question's end follows it (「出身地は」
+        「年齢を」); an adverb or a word inside a longer phrase (「そもそも2019年に」) is not."""
+        tokens = turn.intent.tokens
+        index = next((i for i, t in enumerate(tokens) if t is token), None)
+        if index is None:
+            return True
+        after = tokens[index + 1].surface if index + 1 < len(tokens) else ""
+        return after in ("", "は", "って", "が", "を", "の", "とは", "も", "について", "?", "？", "って何", "に") or not after.strip()
 
     def _is_unsupported(self, token: Token) -> bool:
         if not self._is_content_noun(token):

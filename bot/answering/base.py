@@ -60,7 +60,7 @@ ASKING_NOUNS = frozenset(
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
     何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
     月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
-    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書
+    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書 名称 正式名称 出典 情報源 ソース 確認 教示 そもそも
     """.split()
 )
 
@@ -110,6 +110,8 @@ class Answering:
         def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str: ...
         def _compare(self, turn: Turn) -> Answer | None: ...
         def _count(self, turn: Turn) -> Answer | None: ...
+        def _deny(self, turn: Turn, message: str, missing: Sequence[str]) -> Answer: ...
+        def _named_words(self, turn: Turn) -> list[str]: ...
         def _distinctive(self, turn: Turn) -> Answer | None: ...
         def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None: ...
         def _duration(self, turn: Turn) -> Answer | None: ...
@@ -231,7 +233,16 @@ class Answering:
                 # Romaji carries particles and verbs (no, wo, oshiete) that no fact has: keep what is known.
                 features = {f for f in features if f in self.index.postings}
             query |= features
-        return query
+        return query | self._translated(turn)
+
+    def _translated(self, turn: Turn) -> set[str]:
+        """English words the documents hold only in Japanese, through the vocabulary's translations."""
+        text = " " + " ".join(turn.read.text.lower().replace("-", " ").split()) + " "
+        features: set[str] = set()
+        for english, japanese in self.kb.vocabulary.translations:
+            if re.search(rf"(?<![a-z]){re.escape(english)}(?![a-z])", text):
+                features |= {f for ja in japanese for f in to_query_features(ja)}
+        return features
 
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
         query = self._query(turn)

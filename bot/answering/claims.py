@@ -20,6 +20,7 @@ from bot.text import to_key
 
 _EXCLUSIVE = re.compile(r"ダケ|ノミ(?!ナラ)|シカ(?!シ)|ニ限|限定")
 _UNIVERSAL = re.compile(r"ゼンブ|全部|全て|スベテ|ミンナ|ドレモ|イズレモ|ドノ.{0,6}モ|全市|(\d|三|四|二)市トモ|トモニ|各市トモ")
+_HAS_MEMORANDUM = re.compile(r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先")
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
@@ -58,8 +59,8 @@ class ClaimAnswers(Answering):
             return None  # 「どれも同じ長さ?」 compares; 「金曜の式を全部」 lists
         if turn.read.wh and not (outside or existential or _EACH_OF.search(key)):
             return None
-        if (exclusive or universal) and not (outside or existential) and _LISTING.search(key) and not is_yes_no(turn.read):
-            return None  # 「全部挙げて」「曜日だけ教えて」 ask for a list or a part, not whether
+        if (exclusive or universal) and not (outside or existential) and not _is_claim_shape(turn):
+            return None  # 「全部挙げて」「曜日だけ教えて」「全市の日時は?」 ask for a list or a part, not whether
         prop = self._property(turn)
         if prop is None:
             return None
@@ -146,7 +147,7 @@ class ClaimAnswers(Answering):
             found = find(turn)
             if found is not None:
                 return found
-        if re.search(r"覚書|締結|結ん|ムスン|partner", turn.read.key + turn.read.text):
+        if _HAS_MEMORANDUM.search(turn.read.key) or {"partner", "partners", "signed"} & set(turn.read.words):
             return Property(lambda p: bool(self.kb.partner(p).engagements), self._memorandum_line)
         return None
 
@@ -239,6 +240,17 @@ class ClaimAnswers(Answering):
         engagements = self.kb.partner(partner_id).engagements
         documents = [self.kb.document_by_id(e.document_id) for e in engagements]
         return "、".join(f"{d.date.year}年{d.date.month}月{d.date.day}日発表「{d.title}」" for d in documents)
+
+
+def _is_claim_shape(turn: Turn) -> bool:
+    """A claim ends in what it claims (「全部金曜?」「室蘭だけですか」), not in a topic (「全市の日時は?」)
+    or a request (「全部教えて」)."""
+    if is_yes_no(turn.read):
+        return True
+    key = turn.read.key
+    if _LISTING.search(key) or re.search(r"(ハ|ッテ|ノ|ヲ)[?？]?$", key):
+        return False
+    return bool(re.search(r"[?？]$|(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key))
 
 
 def _is_ceremony_condition(conditions: Conditions) -> bool:

@@ -120,7 +120,10 @@ class DocumentAnswers(Answering):
         asks_where = bool(
             re.search(r"ドノプロジェクト|ドコ|ドノシ|ドチラ|どの|どこ", turn.read.reading + turn.read.key)
         ) or ({"which", "where"} & set(turn.read.words))
-        if turn.intent.partner_ids and not asks_where:
+        asks_meaning = bool(re.search(r"トハ|意味|略|何ノ|ナンノ|ナニノ", turn.read.key)) or bool(
+            {"mean", "stand", "abbreviation", "meaning"} & set(turn.read.words)
+        )
+        if turn.intent.partner_ids and not (asks_where or asks_meaning):
             return None
         if asks_where or (turn.read.refers_back and not turn.intent.glossary):
             return self._where_terms_are(entries, turn)

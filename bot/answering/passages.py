@@ -107,5 +107,5 @@ class PassageAnswers(Answering):
                 "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t)))
                 or turn.question
             )
-            return self._fallback(turn, f"{names}について「{asked}」に当たる記載は資料にありません。")
+            return self._deny(turn, f"{names}について「{asked}」に当たる記載は資料にありません。", asked.split("・"))
         return None

@@ -1,0 +1,101 @@
+"""Words the documents hold, found wherever they are: 「〜って出てくる?」, and the check that makes a
+denial true.
+
+A denial names what is missing. Before any answer says so, `_deny` looks for each named word in
+every fact of the knowledge base (its key: width, case and kana folded; English through the
+vocabulary's translations); a word that occurs is answered with the facts that hold it, never
+denied. The same search answers 「デザインについての記載はある?」「Which memoranda mention
+healthcare?」 with every place the word occurs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cached_property
+
+from bot.answer import Answer
+from bot.answering.base import ASKING_NOUNS, Answering, Turn, to_topic
+from bot.facts import Fact
+from bot.text import to_key
+from bot.understand import GENERIC_LEMMAS
+
+_MENTIONS = re.compile(r"出テク|出テキ|記載|載ッテ|載ル|書イテ|書カレ|言及|含マレ|触レ|登場")
+_MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "appear", "appears", "contain", "contains"})
+_MAX_SHOWN = 4
+
+
+class RetrievalAnswers(Answering):
+    @cached_property
+    def _fact_keys(self) -> list[str]:
+        return [to_key(f"{f.label} {f.text}") for f in self.facts]
+
+    def _mentions(self, turn: Turn) -> Answer | None:
+        """「IoTって出てくる?」「デザインについての記載はある?」: where the words occur, or None."""
+        asks = _MENTIONS.search(turn.read.key) or _MENTION_WORDS & set(turn.read.words)
+        if not asks:
+            return None
+        words = [w for w in self._named_words(turn) if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS]
+        found = [w for w in words if self._facts_with([w], ())]
+        facts = self._facts_with(found, turn.partner_ids)
+        if not found or not facts:
+            return None
+        answer = self._found_answer(turn, found, facts, lead="はい。")
+        unknown = [w for w in words if w not in found and w.isascii() is False]
+        note = (f"「{'・'.join(unknown)}」は資料にありません。",) if unknown else ()
+        return replace(answer, notes=answer.notes + note)
+
+    def _deny(self, turn: Turn, message: str, missing: Sequence[str]) -> Answer:
+        """The denial `message` if no word of `missing` occurs in any fact; else those facts."""
+        found = [w for w in missing if self._facts_with([w], ())]
+        if found:
+            facts = self._facts_with(found, turn.partner_ids) or self._facts_with(found, ())
+            return self._found_answer(turn, found, facts, lead="")
+        return self._fallback(turn, message)
+
+    def _named_words(self, turn: Turn) -> list[str]:
+        """The content words a question names (nouns, latin words, English through translations),
+        without partners, question words and asking nouns."""
+        partner_keys = {to_key(n) for p in self.kb.partners for n in p.names}
+        words = [
+            t.surface
+            for t in turn.intent.content
+            if self._is_content_noun(t)
+            and t.lemma not in ASKING_NOUNS
+            and t.lemma not in GENERIC_LEMMAS
+            and to_key(t.surface) not in partner_keys
+        ]
+        english = " " + " ".join(turn.read.text.lower().split()) + " "
+        for phrase, japanese in self.kb.vocabulary.translations:
+            if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", english):
+                words += [j for j in japanese if j not in words]
+        return list(dict.fromkeys(words))
+
+    def _facts_with(self, words: Sequence[str], partner_ids: Sequence[str]) -> list[Fact]:
+        """Facts that hold every word (or, failing that, any of them), in the partners named."""
+        keys = [k for w in words if (k := to_key(w))]
+        if not keys:
+            return []
+        scope = [
+            (fact, key)
+            for fact, key in zip(self.facts, self._fact_keys, strict=True)
+            if not partner_ids or fact.partner_id in partner_ids
+        ]
+        every = [f for f, key in scope if all(k in key for k in keys)]
+        return every or [f for f, key in scope if any(k in key for k in keys)]
+
+    def _found_answer(self, turn: Turn, words: Sequence[str], facts: list[Fact], *, lead: str) -> Answer:
+        shown = facts[:_MAX_SHOWN]
+        owners = list(dict.fromkeys(self.compose.owner(f) for f in facts))
+        quoted = "・".join(f"「{w}」" for w in words if not w.isascii() or not any(not j.isascii() for j in words))
+        more = f"（ほか{len(facts) - len(shown)}件）" if len(facts) > len(shown) else ""
+        return Answer(
+            kind="answer",
+            confidence=0.7,
+            title=f"{lead}{quoted}は{'・'.join(owners)}の記載にあります{more}。",
+            sections=self.compose.fact_sections(shown),
+            source=self.compose.cite(shown),
+            topic_id=to_topic(shown[0].topic),
+            partner_ids=tuple(dict.fromkeys(f.partner_id for f in shown if f.partner_id)),
+        )
