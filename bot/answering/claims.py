@@ -248,9 +248,9 @@ def _is_claim_shape(turn: Turn) -> bool:
     if is_yes_no(turn.read):
         return True
     key = turn.read.key
-    if _LISTING.search(key) or re.search(r"(ハ|ッテ|ノ|ヲ)[?？]?$", key):
+    if _LISTING.search(key) or re.search(r"(ハ|ッテ|ノ|ヲ)$", key):
         return False
-    return bool(re.search(r"[?？]$|(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key))
+    return bool(re.search(r"[?？]\s*$", turn.read.text) or re.search(r"(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key))
 
 
 def _is_ceremony_condition(conditions: Conditions) -> bool:

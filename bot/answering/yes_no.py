@@ -19,6 +19,10 @@ from bot.text import to_key
 from bot.timefmt import format_date
 
 
+_CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
+_HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
+
+
 class YesNoAnswers(Answering):
     def _yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
@@ -27,6 +31,7 @@ class YesNoAnswers(Answering):
             self._check_conditions,
             self._check_done,
             self._check_each,
+            self._check_value,
             self._check_owner,
             self._check_person,
             self._check_precedent,
@@ -167,6 +172,51 @@ class YesNoAnswers(Answering):
             partner_ids=partner_ids,
             topic_id=to_topic(facts[0].topic),
         )
+
+    def _check_value(self, turn: Turn) -> Answer | None:
+        """「帯広の会場は3号会議室?」「担当者は辻さんと宮本さん?」: the claimed value against the named
+        partner's own value (or the announcement's); いいえ comes with the true value, then whose the
+        claimed value is."""
+        claim = read_claim(turn.question)
+        if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1 or turn.intent.people:
+            return None
+        inside_claim = {m.entry.target for m in turn.intent.topic_matches if to_key(m.typed) in to_key(claim)}
+        topics = [
+            t for t in self._specific_topics(turn) if t not in ("ceremony", "partners", "precedent", *inside_claim)
+        ]
+        parts = [p for p in _CLAIM_PARTS.split(claim) if len(to_key(p)) >= 2]
+        if not topics or not parts or self.understander.understand(claim).partner_ids:
+            return None
+        facts = self._claimed_facts(turn, topics)
+        if not facts:
+            return None
+        said = to_key(" ".join(f.text for f in facts))
+        verdict = "はい" if all(to_key(_HONORIFIC.sub("", p)) in said for p in parts) else "いいえ"
+        holder = next(
+            (f for f in self.facts if f.topic == facts[0].topic and f not in facts and to_key(claim) in to_key(f.text)),
+            None,
+        )
+        whose = f"「{claim}」は{self.compose.owner(holder)}の{holder.label}です。" if holder and verdict == "いいえ" else ""
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{verdict}。{self._value_line(facts[0])}",
+            notes=(whose,) if whose else (),
+            source=self.compose.cite(facts[:1]),
+            topic_id=facts[0].topic,
+            partner_ids=turn.intent.partner_ids,
+        )
+
+    def _claimed_facts(self, turn: Turn, topics: list[str]) -> list[Fact]:
+        if turn.intent.partner_ids:
+            return self._facts_for(turn.intent.partner_ids[0], topics)
+        if all(t.startswith(("contact", "announcement")) for t in topics):
+            return [f for f in self.facts if f.partner_id is None and self._fact_in_topics(f, topics)][:3]
+        return []
+
+    def _value_line(self, fact: Fact) -> str:
+        owner = self.compose.owner(fact)
+        return f"{owner}の{fact.label}は{fact.text}です。"
 
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
