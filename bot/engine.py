@@ -84,6 +84,7 @@ class Engine(
             self._not_covered,
             self._claim,
             self._mentions,
+            self._check_done,
             self._absent_value,
             self._unsupported,
             self._source_of,

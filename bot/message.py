@@ -152,8 +152,15 @@ class Message:
         return self.question != clean(self.text)
 
 
+# A short reply that names one thing (「北見市の分です」「帯広のほうでお願いします」) is that thing.
+_SHORT_REPLY = re.compile(r"^(.{1,12}?)(?:の分|のほう|の方|のもの|のやつ)(?:です|でお願いします|をお願いします|でお願い|で|を)?[。!]?$")
+
+
 def read_message(text: str) -> Message:
     cleaned = clean(text)
+    reply = _SHORT_REPLY.match(cleaned)
+    if reply:
+        return Message(text, reply[1], "", "", (Sentence(reply[1], "request"),))
     sentences = tuple(_read_sentence(s) for s in _split(cleaned))
     subject = " ".join(s.text for s in sentences if s.part == "subject")
     introduction = " ".join(s.text for s in sentences if s.part == "introduction")

@@ -196,10 +196,15 @@ class CeremonyAnswers(Answering):
         about_ceremonies = (
             self._is_about_ceremonies(turn) or compared or bool(turn.context.event_ids and not turn.topics)
         )
+        # After 「北見は何例目?」 or a refusal, 「その前は?」「じゃあ一番新しいのは?」 are about memoranda.
+        talks_memoranda = turn.context.topic_id in ("partners", "precedent", "announcement") or not (
+            turn.topics or turn.context.event_ids or turn.context.topic_id
+        )
         if not about_ceremonies and (
             turn.has_topic("partners", "announcement")
             or "覚書" in read.key
             or {"oboegaki", "memorandum", "memoranda"} & set(read.words)
+            or talks_memoranda
         ):
             return self._order_documents(turn)
         if not about_ceremonies:
@@ -243,7 +248,7 @@ class CeremonyAnswers(Answering):
         documents = list(self.kb.documents)
         direction = turn.read.direction
         if direction in ("next", "previous"):
-            mine = [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
+            mine = [e.document_id for pid in turn.partner_ids for e in self.kb.partner(pid).engagements]
             if not mine:
                 return None
             reference = self.kb.document_by_id(mine[0]).date
@@ -254,9 +259,13 @@ class CeremonyAnswers(Answering):
             documents = documents[-1:]
         partner_ids = tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
         if not partner_ids:
-            return Answer(
-                kind="answer", confidence=0.9, title="資料には当てはまる覚書がありません。", topic_id="partners"
+            latest = direction == "next" and turn.partner_ids
+            title = (
+                f"{self.compose.names(turn.partner_ids)}との覚書が資料にある最新のものです。"
+                if latest
+                else "資料には当てはまる覚書がありません。"
             )
+            return Answer(kind="answer", confidence=0.9, title=title, topic_id="partners", partner_ids=turn.partner_ids)
         return self._partners_answer(turn, partner_ids)
 
     def _order_scope(self, turn: Turn) -> tuple[str, ...]:

@@ -111,8 +111,11 @@ class DocumentAnswers(Answering):
         return theme + naming
 
     def _glossary(self, turn: Turn) -> Answer | None:
+        asks_which_city = bool(re.search(r"(ドコ|ドノ|ドチラ|どこ|どの)ノ?(市|シ|自治体|資料|話|ハナシ)", turn.read.key))
         terms = turn.intent.glossary or (
-            list(turn.context.terms) if turn.read.refers_back and not turn.intent.partner_ids else []
+            list(turn.context.terms)
+            if (turn.read.refers_back or asks_which_city) and not turn.intent.partner_ids
+            else []
         )
         if not terms:
             return None

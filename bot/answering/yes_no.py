@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import date
 
 from bot.answer import Answer, Conversation, Section, body_of
-from bot.answering.base import WH_CLAIMS, Answering, Turn, to_topic
+from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answering, Turn, to_topic
 from bot.facts import Fact
-from bot.knowledge import Person, Plan
+from bot.knowledge import Event, Person, Plan
 from bot.question import (
     is_yes_no,
     read_claim,
@@ -104,14 +104,15 @@ class YesNoAnswers(Answering):
     def _check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
-        if not re.search(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ", turn.read.key + turn.read.reading):
+        if not re.search(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ", turn.read.key + turn.read.reading):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
-        if not self._is_about_ceremonies(turn) and "覚書" not in turn.read.key:
+        remembered = [] if turn.intent.partner_ids else self._remembered_events(turn)
+        if not (self._is_about_ceremonies(turn) or remembered) and "覚書" not in turn.read.key:
             return None
         reference_day = self._reference_day(turn)
-        events = self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
+        events = remembered or self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
         if not events:
             return None
         lines = tuple(self.compose.event_line(e) for e in events)
@@ -122,6 +123,14 @@ class YesNoAnswers(Answering):
         else:
             title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
         return self._events_answer(title, events, about=(), label="締結式の予定", lines=lines)
+
+    def _remembered_events(self, turn: Turn) -> list[Event]:
+        """The ceremonies the conversation was about (「北見の式はいつ?」 → 「もう終わってる?」)."""
+        by_id = {e.id: e for e in self.kb.all_events()}
+        events = [by_id[i] for i in turn.context.event_ids if i in by_id]
+        if events or turn.context.topic_id not in CEREMONY_TOPICS:
+            return events
+        return self._ceremonies(turn.context.partner_ids)
 
     def _plan_status(self, turn: Turn) -> Answer | None:
         plans = [f for pid in turn.partner_ids for f in self._facts_for(pid, ["plans"]) if isinstance(f.value, Plan)]
