@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.answer import Answer, Conversation, Section
-from bot.answering.base import Answering, Turn
+from bot.answering.base import CEREMONY_TOPICS, Answering, Turn
 from bot.compose import to_item
 from bot.facts import Fact
 from bot.knowledge import Event
@@ -194,7 +194,9 @@ class CeremonyAnswers(Answering):
         # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.
         compared = len(turn.intent.partner_ids) > 1 and read.direction in ("first", "last") and not turn.topics
         about_ceremonies = (
-            self._is_about_ceremonies(turn) or compared or bool(turn.context.event_ids and not turn.topics)
+            self._is_about_ceremonies(turn)
+            or compared
+            or bool((turn.context.event_ids or turn.context.topic_id in CEREMONY_TOPICS) and not turn.topics)
         )
         # After 「北見は何例目?」 or a refusal, 「その前は?」「じゃあ一番新しいのは?」 are about memoranda.
         talks_memoranda = turn.context.topic_id in ("partners", "precedent", "announcement") or not (

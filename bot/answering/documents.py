@@ -231,6 +231,16 @@ class DocumentAnswers(Answering):
             sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
         return tuple(sections)
 
+    def _none_in_year(self, turn: Turn) -> Answer | None:
+        """「2022年に結んだ覚書はある?」: no memorandum announced in that year is said so, with the years
+        the data has."""
+        years = turn.read.conditions.years
+        names_memorandum = re.search(r"覚書|結ン|締結シ|協定", turn.read.key) and not re.search(r"式", turn.read.key)
+        if not years or not names_memorandum or any(d.date.year in years for d in self.kb.documents):
+            return None
+        asked = "・".join(f"{y}年" for y in years)
+        return self._partners_answer(turn, self._all_ids(), lead=f"いいえ。{asked}の覚書は資料にありません。")
+
     def _nth_memorandum(self, turn: Turn) -> Answer | None:
         """「4例目はどこ?」: the partner whose memorandum the documents number so."""
         asked = re.search(r"(\d+)(?:例目|件目|番目)", turn.read.key)
