@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
-from bot.evaluation import Case
+from bot.evaluation import Answerer, Case, Outcome, judge
 from bot.message import CLOSINGS, GREETINGS, HEDGES
 from bot.text import clean
 
@@ -67,7 +69,9 @@ def to_polite_request(question: str, rng: random.Random, *, claim: bool = False)
     if asked and asked.start() > 0:
         return f"{stem[: asked.start()]}{rng.choice(('を教えていただけますでしょうか', 'をご教示ください'))}。"
     if re.search(r"(は|って)$", stem):
-        ask = rng.choice(("を教えていただけますでしょうか", "をご教示いただけますか", "を教えていただけますか", "をご教示ください"))
+        ask = rng.choice(
+            ("を教えていただけますでしょうか", "をご教示いただけますか", "を教えていただけますか", "をご教示ください")
+        )
         return f"{re.sub(r'(は|って)$', '', stem)}{ask}。"
     if re.search(r"(ですか|ますか|でしょうか|か)$", stem):
         return f"{stem}。"
@@ -86,16 +90,31 @@ def _is_english(question: str) -> bool:
     return not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", question)
 
 
-def to_business_cases(cases: list[Case], count: int = 8) -> list[Case]:
-    """Every single-fact case of a set, rewritten `count` times, with the same expectations and a
-    type that names the register (`business:where`)."""
-    return [
-        replace(case, question=variant, type=f"business:{case.type}")
-        for case in cases
-        if is_single_fact(case)
-        for variant in to_business_variants(case.question, count, claim=case.type == "yes-no")
-    ]
+def to_business_cases(case: Case, count: int = 8) -> list[Case]:
+    """A single-fact case rewritten `count` times, with the same expectations."""
+    variants = to_business_variants(case.question, count, claim=case.type == "yes-no")
+    return [replace(case, question=variant) for variant in variants]
 
 
 def is_single_fact(case: Case) -> bool:
     return len(case.facts) == 1 and case.type not in ("greeting", "help", "out-of-scope")
+
+
+def judge_business_variants(engine: Answerer, case: Case, now: datetime, count: int = 8) -> list[Outcome]:
+    """Each rewriting must contain what the case expects and be of the same kind as the plain answer."""
+    plain_kind = engine.answer(case.question, context=None, now=now).kind
+    outcomes = []
+    for variant in to_business_cases(case, count):
+        outcome = judge(variant, engine.answer(variant.question, context=None, now=now))
+        if outcome.answer.kind != plain_kind:
+            outcome = replace(outcome, problems=(*outcome.problems, f"kind {outcome.answer.kind}, plain {plain_kind}"))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def compare_registers(engine: Answerer, cases: Sequence[Case], now: datetime) -> tuple[list[Outcome], list[Outcome]]:
+    """The single-fact cases asked plainly, and their business-register rewritings."""
+    single = [case for case in cases if is_single_fact(case)]
+    plain = [judge(case, engine.answer(case.question, context=None, now=now)) for case in single]
+    business = [o for case in single for o in judge_business_variants(engine, case, now)]
+    return plain, business

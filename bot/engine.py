@@ -32,8 +32,8 @@ from bot.answering.claims import ClaimAnswers
 from bot.answering.compare import CompareAnswers
 from bot.answering.documents import DocumentAnswers
 from bot.answering.passages import PassageAnswers
-from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.people import PeopleAnswers
+from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.slots import SlotAnswers
 from bot.answering.talk import TalkAnswers
 from bot.answering.yes_no import YesNoAnswers
@@ -48,7 +48,6 @@ from bot.question import (
 )
 from bot.text import clean, to_key
 from bot.understand import Intent, Understander
-
 
 # Topic words too general to make a lead-in clause content (「社内の資料を作っているのですが」).
 LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}

@@ -15,6 +15,7 @@ from dotenv import load_dotenv
 
 from bot.answer import Answer, to_text
 from bot.batch import answer_lines
+from bot.business_register import compare_registers
 from bot.commands import (
     Commands,
     HelpView,
@@ -31,7 +32,7 @@ from bot.commands import (
 )
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
-from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
+from bot.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError
@@ -165,9 +166,25 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO, stderr
     summary = summarize(outcomes)
     for line in format_summary(summary):
         print(line, file=stdout)
+    print_registers(engine, [c for eval_set in sets for c in eval_set.cases], stdout)
     passed = sum(o.passed for o in outcomes)
     print(f"accuracy {passed}/{len(outcomes)}", file=stdout)
     return 0 if passed == len(outcomes) else 1
+
+
+def print_registers(engine: Engine, cases: list[Case], stdout: TextIO) -> None:
+    """The single-fact cases asked plainly beside the same questions written as at work."""
+    plain, business = compare_registers(engine, cases, now_jst())
+    if not plain:
+        return
+    for outcome in business:
+        if not outcome.passed:
+            print(f"FAIL (business) {outcome.case.question!r}: {'; '.join(outcome.problems)}", file=stdout)
+    line = " · ".join(
+        f"{name} {sum(o.passed for o in rows)}/{len(rows)} ({100 * sum(o.passed for o in rows) / len(rows):.1f}%)"
+        for name, rows in (("plain", plain), ("business register", business))
+    )
+    print(f"one-fact questions: {line}", file=stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:

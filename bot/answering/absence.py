@@ -14,6 +14,9 @@ from bot.question import (
 from bot.text import Token, latin_words, romaji_to_katakana, to_key
 from bot.understand import GENERIC_LEMMAS
 
+# What follows the word a question asks about: 「出身地は」「年齢を」「予算って」.
+_ASKED_AFTER = frozenset({"", "は", "って", "が", "を", "の", "とは", "も", "について", "?", "？", "って何", "に"})
+
 
 class AbsenceAnswers(Answering):
     def _not_covered(self, turn: Turn) -> Answer | None:
@@ -49,7 +52,11 @@ class AbsenceAnswers(Answering):
         whatever else the question names; unless the rest points firmly at one fact."""
         if not (turn.intent.partner_ids or turn.intent.people) or not (turn.topics or turn.intent.people):
             return None
-        missing = [t.surface for t in turn.intent.content if not t.is_latin and self._is_unsupported(t) and self._is_asked(t, turn)]
+        missing = [
+            t.surface
+            for t in turn.intent.content
+            if not t.is_latin and self._is_unsupported(t) and self._is_asked(t, turn)
+        ]
         if not missing:
             return None
         hits = self.index.search(self._query(turn), partner_ids=turn.partner_ids)
@@ -67,7 +74,7 @@ class AbsenceAnswers(Answering):
         if index is None:
             return True
         after = tokens[index + 1].surface if index + 1 < len(tokens) else ""
-        return after in ("", "は", "って", "が", "を", "の", "とは", "も", "について", "?", "？", "って何", "に") or not after.strip()
+        return after in _ASKED_AFTER or not after.strip()
 
     def _is_unsupported(self, token: Token) -> bool:
         if not self._is_content_noun(token):

@@ -19,8 +19,12 @@ from bot.reasoning import meets
 from bot.text import to_key
 
 _EXCLUSIVE = re.compile(r"ダケ|ノミ(?!ナラ)|シカ(?!シ)|ニ限|限定")
-_UNIVERSAL = re.compile(r"ゼンブ|全部|全て|スベテ|ミンナ|ドレモ|イズレモ|ドノ.{0,6}モ|全市|(\d|三|四|二)市トモ|トモニ|各市トモ")
-_HAS_MEMORANDUM = re.compile(r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先")
+_UNIVERSAL = re.compile(
+    r"ゼンブ|全部|全て|スベテ|ミンナ|ドレモ|イズレモ|ドノ.{0,6}モ|全市|(\d|三|四|二)市トモ|トモニ|各市トモ"
+)
+_HAS_MEMORANDUM = re.compile(
+    r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先"
+)
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
@@ -29,7 +33,9 @@ _ASKS_EXISTS = re.compile(r"アル|アリ|ある|あり|イル|いる")
 _EXCLUSIVE_WORDS = frozenset({"only", "just"})
 _UNIVERSAL_WORDS = frozenset({"all", "every", "each"})
 _OUTSIDE = re.compile(r"以外")
-_NEGATED = re.compile(r"(?<!シカ)(?:ナイ|ナカッタ|ネエ)(?:市|シ|トコロ|モノ|ノ|覚書|締結式|式)|以外デ|(?<!シカ)ナイ[?？]?$")
+_NEGATED = re.compile(
+    r"(?<!シカ)(?:ナイ|ナカッタ|ネエ)(?:市|シ|トコロ|モノ|ノ|覚書|締結式|式)|以外デ|(?<!シカ)ナイ[?？]?$"
+)
 # Words that state the claim's shape, not the property claimed.
 _CLAIM_WORDS = frozenset(
     to_key(w)
@@ -78,7 +84,10 @@ class ClaimAnswers(Answering):
         narrows what to show."""
         for match in _EXCLUSIVE.finditer(key):
             before = key[max(0, match.start() - 8) : match.start()]
-            if re.search(r"(\d|三|四|二)市$|市$|都市$|自治体$", before) or self.understander.understand(before).partner_ids:
+            if (
+                re.search(r"(\d|三|四|二)市$|市$|都市$|自治体$", before)
+                or self.understander.understand(before).partner_ids
+            ):
                 return True
         return False
 
@@ -87,7 +96,9 @@ class ClaimAnswers(Answering):
         never an exclusive one (「3市だけ?」 is the claim itself)."""
         years = turn.read.conditions.years
         every = tuple(
-            dict.fromkeys(e.partner_id for d in self.kb.documents if not years or d.date.year in years for e in d.engagements)
+            dict.fromkeys(
+                e.partner_id for d in self.kb.documents if not years or d.date.year in years for e in d.engagements
+            )
         )
         if exclusive:
             return every
@@ -143,7 +154,13 @@ class ClaimAnswers(Answering):
     # ------------------------------------------------------------------ properties
 
     def _property(self, turn: Turn) -> Property | None:
-        for find in (self._announced_property, self._condition_property, self._person_property, self._place_property, self._word_property):
+        for find in (
+            self._announced_property,
+            self._condition_property,
+            self._person_property,
+            self._place_property,
+            self._word_property,
+        ):
             found = find(turn)
             if found is not None:
                 return found
@@ -166,7 +183,7 @@ class ClaimAnswers(Answering):
 
     def _condition_property(self, turn: Turn) -> Property | None:
         conditions = replace(turn.read.conditions, years=())
-        if not conditions or not self._is_about_ceremonies(turn) and not _is_ceremony_condition(conditions):
+        if not conditions or (not self._is_about_ceremonies(turn) and not _is_ceremony_condition(conditions)):
             return None
         return Property(lambda p: self._ceremony_meets(p, conditions), self._ceremony_line)
 
@@ -198,10 +215,16 @@ class ClaimAnswers(Answering):
 
     def _word_property(self, turn: Turn) -> Property | None:
         words = [
-            t.surface for t in turn.intent.content
-            if self._is_content_noun(t) and to_key(t.surface) not in _CLAIM_WORDS and t.lemma not in ASKING_NOUNS and not self._names_partner(t.surface)
+            t.surface
+            for t in turn.intent.content
+            if self._is_content_noun(t)
+            and to_key(t.surface) not in _CLAIM_WORDS
+            and t.lemma not in ASKING_NOUNS
+            and not self._names_partner(t.surface)
         ]
-        topical = {to_key(m.typed) for m in turn.intent.topic_matches} | {to_key(m.entry.phrase) for m in turn.intent.topic_matches}
+        topical = {to_key(m.typed) for m in turn.intent.topic_matches} | {
+            to_key(m.entry.phrase) for m in turn.intent.topic_matches
+        }
         keys = [k for w in words if len(k := to_key(w)) >= 2 and not any(k in t for t in topical)]
         if not keys:
             return None
@@ -250,8 +273,12 @@ def _is_claim_shape(turn: Turn) -> bool:
     key = turn.read.key
     if _LISTING.search(key) or re.search(r"(ハ|ッテ|ノ|ヲ)$", key):
         return False
-    return bool(re.search(r"[?？]\s*$", turn.read.text) or re.search(r"(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key))
+    return bool(
+        re.search(r"[?？]\s*$", turn.read.text) or re.search(r"(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key)
+    )
 
 
 def _is_ceremony_condition(conditions: Conditions) -> bool:
-    return bool(conditions.weekdays or conditions.half_day or conditions.floors or conditions.minutes or conditions.starts)
+    return bool(
+        conditions.weekdays or conditions.half_day or conditions.floors or conditions.minutes or conditions.starts
+    )

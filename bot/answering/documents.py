@@ -111,7 +111,7 @@ class DocumentAnswers(Answering):
         return theme + naming
 
     def _glossary(self, turn: Turn) -> Answer | None:
-        asks_which_city = bool(re.search(r"(ドコ|ドノ|ドチラ|どこ|どの)ノ?(市|シ|自治体|資料|話|ハナシ)", turn.read.key))
+        asks_which_city = bool(re.search(r"(ドコ|ドノ|ドチラ|どこ|どの)ノ?(市|シ|自治体|資料|話)", turn.read.key))
         terms = turn.intent.glossary or (
             list(turn.context.terms)
             if (turn.read.refers_back or asks_which_city) and not turn.intent.partner_ids

@@ -36,7 +36,9 @@ class RetrievalAnswers(Answering):
         asks = _MENTIONS.search(turn.read.key) or _MENTION_WORDS & set(turn.read.words)
         if not asks:
             return None
-        words = [w for w in self._named_words(turn) if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS]
+        words = [
+            w for w in self._named_words(turn) if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS
+        ]
         found = [w for w in words if self._facts_with([w], ())]
         facts = self._facts_with(found, turn.partner_ids)
         if not found or not facts:

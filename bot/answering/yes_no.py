@@ -18,7 +18,7 @@ from bot.reasoning import failed_conditions
 from bot.text import to_key
 from bot.timefmt import format_date
 
-
+_DONE = re.compile(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -104,7 +104,7 @@ class YesNoAnswers(Answering):
     def _check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
-        if not re.search(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ", turn.read.key + turn.read.reading):
+        if not _DONE.search(turn.read.key + turn.read.reading):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
@@ -205,7 +205,9 @@ class YesNoAnswers(Answering):
             (f for f in self.facts if f.topic == facts[0].topic and f not in facts and to_key(claim) in to_key(f.text)),
             None,
         )
-        whose = f"「{claim}」は{self.compose.owner(holder)}の{holder.label}です。" if holder and verdict == "いいえ" else ""
+        whose = ""
+        if holder and verdict == "いいえ":
+            whose = f"「{claim}」は{self.compose.owner(holder)}の{holder.label}です。"
         return Answer(
             kind="answer",
             confidence=0.9,
