@@ -40,6 +40,8 @@ class AbsenceAnswers(Answering):
         if asked is None:
             return None
         label, marker = asked
+        if not turn.partner_ids and self._facts_with([label], ()):
+            return None  # 「人口について教えて」: the word is in the documents (関係人口); not a value asked
         scope = set(turn.partner_ids)
         facts = self.facts if not scope else [f for pid in (*scope, "") for f in self.by_partner.get(pid, [])]
         if any(re.search(marker, f.text) for f in facts):

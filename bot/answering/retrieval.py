@@ -11,14 +11,14 @@ healthcare?」 with every place the word occurs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
 
 from bot.answer import Answer
-from bot.answering.base import ASKING_NOUNS, Answering, Turn, to_topic
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, to_topic
 from bot.facts import Fact
-from bot.text import to_key
+from bot.text import clean, to_key
 from bot.understand import GENERIC_LEMMAS
 
 _MENTIONS = re.compile(r"出テク|出テキ|記載|載ッテ|載ル|書イテ|書カレ|言及|含マレ|触レ|登場")
@@ -26,16 +26,30 @@ _MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "appear", "appea
 _MAX_SHOWN = 4
 
 
+def _to_matcher(word: str) -> Callable[[str, str], bool]:
+    """How a fact holds a word: a latin word as a whole word of its text (「AI」 is in 「IoT・AI等」,
+    not in 「mail」), anything else inside its key (width, case and kana folded)."""
+    if word.isascii():
+        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(clean(word).lower())}(?![a-z0-9])")
+        return lambda key, text: pattern.search(text) is not None
+    folded = to_key(word)
+    return lambda key, text: folded in key
+
+
 class RetrievalAnswers(Answering):
     @cached_property
     def _fact_keys(self) -> list[str]:
         return [to_key(f"{f.label} {f.text}") for f in self.facts]
 
+    @cached_property
+    def _fact_texts(self) -> list[str]:
+        return [clean(f"{f.label} {f.text}").lower() for f in self.facts]
+
     def _mentions(self, turn: Turn) -> Answer | None:
         """「IoTって出てくる?」「デザインについての記載はある?」: where the words occur, or None."""
-        asks = _MENTIONS.search(turn.read.key) or _MENTION_WORDS & set(turn.read.words)
-        if not asks:
-            return None
+        in_english = bool(_MENTION_WORDS & set(turn.read.words))
+        if not (_MENTIONS.search(turn.read.key) or in_english) or (turn.read.wh and not in_english):
+            return None  # 「誰と誰が書いてある?」 asks who, not whether a word occurs
         words = [
             w for w in self._named_words(turn) if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS
         ]
@@ -60,14 +74,20 @@ class RetrievalAnswers(Answering):
         """The content words a question names (nouns, latin words, English through translations),
         without partners, question words and asking nouns."""
         partner_keys = {to_key(n) for p in self.kb.partners for n in p.names}
+        # Every noun typed, not only the content ones: 「北海道」「覚書」 are neutral for routing, yet words
+        # the documents hold; 「AI」 is short, yet a word.
         words = [
             t.surface
-            for t in turn.intent.content
-            if self._is_content_noun(t)
+            for t in turn.intent.tokens
+            if (t.pos[0] == "名詞" or (t.is_latin and len(t.key) >= 2))
+            and t.pos[1] not in ("数詞", "代名詞")
+            and len(t.key) >= 2
             and t.lemma not in ASKING_NOUNS
             and t.lemma not in GENERIC_LEMMAS
+            and t.surface.lower() not in QUESTION_WORDS
             and to_key(t.surface) not in partner_keys
         ]
+        words += [p for p in turn.intent.people if p not in words]
         english = " " + " ".join(turn.read.text.lower().split()) + " "
         for phrase, japanese in self.kb.vocabulary.translations:
             if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", english):
@@ -76,16 +96,16 @@ class RetrievalAnswers(Answering):
 
     def _facts_with(self, words: Sequence[str], partner_ids: Sequence[str]) -> list[Fact]:
         """Facts that hold every word (or, failing that, any of them), in the partners named."""
-        keys = [k for w in words if (k := to_key(w))]
-        if not keys:
+        matchers = [_to_matcher(w) for w in words if to_key(w)]
+        if not matchers:
             return []
         scope = [
-            (fact, key)
-            for fact, key in zip(self.facts, self._fact_keys, strict=True)
+            (fact, key, text)
+            for fact, key, text in zip(self.facts, self._fact_keys, self._fact_texts, strict=True)
             if not partner_ids or fact.partner_id in partner_ids
         ]
-        every = [f for f, key in scope if all(k in key for k in keys)]
-        return every or [f for f, key in scope if any(k in key for k in keys)]
+        every = [f for f, key, text in scope if all(m(key, text) for m in matchers)]
+        return every or [f for f, key, text in scope if any(m(key, text) for m in matchers)]
 
     def _found_answer(self, turn: Turn, words: Sequence[str], facts: list[Fact], *, lead: str) -> Answer:
         shown = facts[:_MAX_SHOWN]
