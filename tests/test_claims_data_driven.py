@@ -99,5 +99,5 @@ def test_only_and_all_claims_are_checked_over_every_partner(
         assert _body(engine, question).startswith(four), question
     answer = _body(six_engine, question)
     assert answer.startswith(six), (question, answer)
-    if six == "いいえ" and "だけ" in question or "すべて" in question:
+    if (six == "いいえ" and "だけ" in question) or "すべて" in question:
         assert "函館" in answer, answer  # the exception is named
