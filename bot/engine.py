@@ -76,7 +76,7 @@ class Engine(
         self.shared = group_facts([f for f in self.facts if f.partner_id is None], lambda f: f.document_id)
         self.compose = Composer(kb)
         self.groups = to_partner_groups(kb)
-        self.known_readings = to_known_readings(kb, self.facts)
+        self.known_readings = to_known_readings(kb, self.index)
         self.answerers: tuple[Answerer, ...] = (
             self._smalltalk,
             self._nothing_to_refer_to,

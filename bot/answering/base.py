@@ -17,7 +17,7 @@ from bot.knowledge import Event, KnowledgeBase
 from bot.question import (
     Reading,
 )
-from bot.text import Token, latin_words, romaji_to_katakana, to_key, tokenize
+from bot.text import Token, latin_words, romaji_to_katakana, to_key, word_forms
 from bot.timefmt import to_status
 from bot.understand import Intent, Understander
 
@@ -60,7 +60,8 @@ ASKING_NOUNS = frozenset(
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
     何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
     月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
-    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書 名称 正式名称 出典 情報源 ソース 確認 教示 そもそも 記載 言及 記述
+    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書 名称 正式名称 出典 情報源 ソース
+    確認 教示 そもそも 記載 言及 記述
     """.split()
 )
 
@@ -506,15 +507,16 @@ def group_facts(facts: list[Fact], key: Callable[[Fact], str]) -> dict[str, list
     return groups
 
 
-def to_known_readings(kb: KnowledgeBase, facts: list[Fact]) -> frozenset[str]:
+def to_known_readings(kb: KnowledgeBase, index: FactIndex) -> frozenset[str]:
     """Readings (and lemmas) of every word the documents and the vocabulary use: a question word
     with one of these is understood, even when written with other characters (開場 for 会場)."""
-    texts = [f"{f.label} {f.text}" for f in facts]
-    texts += [s for t in kb.vocabulary.topics for s in t.synonyms] + [n for p in kb.partners for n in p.names]
+    names = [n for p in kb.partners for n in p.names]
+    # The pieces the fact index read (names blanked): each is tokenized once per build.
+    texts = [part for pieces in index.pieces for part in pieces]
+    texts += [s for t in kb.vocabulary.topics for s in t.synonyms] + names
     known: set[str] = set()
     for text in texts:
-        for token in tokenize(text):
-            known.update((token.reading, token.lemma))
+        known |= word_forms(text)
     return frozenset(known)
 
 

@@ -17,8 +17,8 @@ from functools import cached_property
 
 from bot.answer import Answer
 from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, to_topic
-from bot.facts import Fact
-from bot.text import clean, to_key
+from bot.facts import Fact, to_query_features
+from bot.text import clean, latin_words, to_key
 from bot.understand import GENERIC_LEMMAS
 
 _MENTIONS = re.compile(r"出テク|出テキ|記載|載ッテ|載ル|書イテ|書カレ|言及|含マレ|触レ|登場")
@@ -70,10 +70,14 @@ class RetrievalAnswers(Answering):
             return self._found_answer(turn, found, facts, lead="")
         return self._fallback(turn, message)
 
+    @cached_property
+    def _partner_keys(self) -> frozenset[str]:
+        return frozenset(to_key(n) for p in self.kb.partners for n in p.names)
+
     def _named_words(self, turn: Turn) -> list[str]:
         """The content words a question names (nouns, latin words, English through translations),
         without partners, question words and asking nouns."""
-        partner_keys = {to_key(n) for p in self.kb.partners for n in p.names}
+        partner_keys = self._partner_keys
         # Every noun typed, not only the content ones: 「北海道」「覚書」 are neutral for routing, yet words
         # the documents hold; 「AI」 is short, yet a word.
         words = [
@@ -96,16 +100,27 @@ class RetrievalAnswers(Answering):
 
     def _facts_with(self, words: Sequence[str], partner_ids: Sequence[str]) -> list[Fact]:
         """Facts that hold every word (or, failing that, any of them), in the partners named."""
-        matchers = [_to_matcher(w) for w in words if to_key(w)]
-        if not matchers:
+        holding = [self._holding(w) for w in words if to_key(w)]
+        if not holding:
             return []
-        scope = [
-            (fact, key, text)
-            for fact, key, text in zip(self.facts, self._fact_keys, self._fact_texts, strict=True)
-            if not partner_ids or fact.partner_id in partner_ids
-        ]
-        every = [f for f, key, text in scope if all(m(key, text) for m in matchers)]
-        return every or [f for f, key, text in scope if any(m(key, text) for m in matchers)]
+        every = set.intersection(*holding)
+        found = sorted(every or set.union(*holding))
+        return [self.facts[i] for i in found if not partner_ids or self.facts[i].partner_id in partner_ids]
+
+    def _holding(self, word: str) -> set[int]:
+        """The facts (by position) that hold a word: the index's postings narrow, the text decides."""
+        features = {f"w:{w}" for w in latin_words(word)} if word.isascii() else to_query_features(word)
+        postings = [self.index.postings.get(f) for f in features]
+        candidates: set[int] | None = None
+        if any(p is None for p in postings):
+            if not word.isascii():
+                return set()
+            # 「kikakuchosa」 is part of hokkaido-kikakuchosa@…: a latin word may hide in a longer one.
+        elif postings:
+            candidates = set.intersection(*(set(p) for p in postings if p is not None))
+        holds = _to_matcher(word)
+        pool = candidates if candidates is not None else range(len(self.facts))
+        return {i for i in pool if holds(self._fact_keys[i], self._fact_texts[i])}
 
     def _found_answer(self, turn: Turn, words: Sequence[str], facts: list[Fact], *, lead: str) -> Answer:
         shown = facts[:_MAX_SHOWN]
