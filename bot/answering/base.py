@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer, Choice, Conversation, Section, Source
@@ -240,12 +241,21 @@ class Answering:
 
     def _translated(self, turn: Turn) -> set[str]:
         """English words the documents hold only in Japanese, through the vocabulary's translations."""
+        return {f for ja in self._translations_in(turn) for f in to_query_features(ja)}
+
+    def _translations_in(self, turn: Turn) -> list[str]:
+        """The Japanese of every English word or phrase of the vocabulary's translations in a question."""
+        if not turn.read.text.isascii() and not re.search(r"[a-zA-Z]{3}", turn.read.text):
+            return []
         text = " " + " ".join(turn.read.text.lower().replace("-", " ").split()) + " "
-        features: set[str] = set()
-        for english, japanese in self.kb.vocabulary.translations:
-            if re.search(rf"(?<![a-z]){re.escape(english)}(?![a-z])", text):
-                features |= {f for ja in japanese for f in to_query_features(ja)}
-        return features
+        return [ja for pattern, japanese in self._translation_patterns if pattern.search(text) for ja in japanese]
+
+    @cached_property
+    def _translation_patterns(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+        return tuple(
+            (re.compile(rf"(?<![a-z]){re.escape(english)}(?![a-z])"), japanese)
+            for english, japanese in self.kb.vocabulary.translations
+        )
 
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
         query = self._query(turn)

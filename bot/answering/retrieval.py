@@ -71,6 +71,10 @@ class RetrievalAnswers(Answering):
         return self._fallback(turn, message)
 
     @cached_property
+    def _latin_features(self) -> tuple[str, ...]:
+        return tuple(f for f in self.index.postings if f.startswith("w:"))
+
+    @cached_property
     def _partner_keys(self) -> frozenset[str]:
         return frozenset(to_key(n) for p in self.kb.partners for n in p.names)
 
@@ -92,10 +96,7 @@ class RetrievalAnswers(Answering):
             and to_key(t.surface) not in partner_keys
         ]
         words += [p for p in turn.intent.people if p not in words]
-        english = " " + " ".join(turn.read.text.lower().split()) + " "
-        for phrase, japanese in self.kb.vocabulary.translations:
-            if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", english):
-                words += [j for j in japanese if j not in words]
+        words += self._translations_in(turn)
         return list(dict.fromkeys(words))
 
     def _facts_with(self, words: Sequence[str], partner_ids: Sequence[str]) -> list[Fact]:
@@ -116,6 +117,8 @@ class RetrievalAnswers(Answering):
             if not word.isascii():
                 return set()
             # 「kikakuchosa」 is part of hokkaido-kikakuchosa@…: a latin word may hide in a longer one.
+            lowered = word.lower()
+            candidates = {i for f in self._latin_features if lowered in f for i in self.index.postings[f]}
         elif postings:
             candidates = set.intersection(*(set(p) for p in postings if p is not None))
         holds = _to_matcher(word)
