@@ -147,7 +147,7 @@ class Engine(
     def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
         read = read_question(question, intent.tokens)
-        intent.topics = retarget_topics(intent, context.topic_id)
+        intent.topics = self._without_subsumed(retarget_topics(intent, context.topic_id), intent)
         read, scope = self._year_as_document(intent, read)
         partner_ids = tuple(intent.partner_ids) or scope
         group = self._group_named(read)
@@ -159,6 +159,27 @@ class Engine(
         if not partner_ids and context.partner_ids and self._is_follow_up(intent, read):
             partner_ids, from_context = context.partner_ids, True
         return Turn(question, intent, read, context, now, partner_ids, from_context)
+
+    def _without_subsumed(self, topics: list[str], intent: Intent) -> list[str]:
+        """「FAXの番号」: a facet named only by a word another named facet's synonyms contain
+        (番号 in FAX番号) is that facet's, not one of its own (the phone)."""
+        vocabulary = self.kb.vocabulary
+        phrases = {t: {to_key(m.typed) for m in intent.topic_matches if m.entry.target == t} for t in topics}
+
+        def is_subsumed(topic: str) -> bool:
+            parent = next((t.facet_of for t in vocabulary.topics if t.id == topic), None)
+            return bool(parent) and any(
+                other != topic
+                and next((t.facet_of for t in vocabulary.topics if t.id == other), None) == parent
+                and all(
+                    any(p in to_key(s) and p != to_key(s) for s in vocabulary.topic(other).synonyms)
+                    for p in phrases[topic]
+                )
+                for other in topics
+            )
+
+        kept = [t for t in topics if not phrases.get(t) or not is_subsumed(t)]
+        return kept or topics
 
     def _year_as_document(self, intent: Intent, read: Reading) -> tuple[Reading, tuple[str, ...]]:
         """「2019年の(発表の)3市」: a year that names an announcement picks its partners, not ceremonies

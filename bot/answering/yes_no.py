@@ -187,8 +187,10 @@ class YesNoAnswers(Answering):
         partner's own value (or the announcement's); いいえ comes with the true value, then whose the
         claimed value is."""
         claim = read_claim(turn.question)
-        if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1 or turn.intent.people:
+        if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1:
             return None
+        if turn.intent.people and not any(person in claim for person in turn.intent.people):
+            return None  # 「安藤局長は出席する?」: the person is the subject, not the value claimed
         inside_claim = {m.entry.target for m in turn.intent.topic_matches if to_key(m.typed) in to_key(claim)}
         topics = [
             t for t in self._specific_topics(turn) if t not in ("ceremony", "partners", "precedent", *inside_claim)
