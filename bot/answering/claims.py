@@ -271,7 +271,9 @@ def _is_claim_shape(turn: Turn) -> bool:
     if is_yes_no(turn.read):
         return True
     key = turn.read.key
-    if _LISTING.search(key) or re.search(r"(ハ|ッテ|ノ|ヲ)$", key):
+    words = [t for t in turn.intent.tokens if t.pos[0] not in ("補助記号", "空白")]
+    ends_in_particle = bool(words) and words[-1].pos[0] == "助詞" and words[-1].surface in ("は", "って", "の", "を")
+    if _LISTING.search(key) or ends_in_particle:
         return False
     return bool(
         re.search(r"[?？]\s*$", turn.read.text) or re.search(r"(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key)

@@ -24,6 +24,7 @@ from bot.understand import GENERIC_LEMMAS
 _MENTIONS = re.compile(r"出テク|出テキ|記載|載ッテ|載ル|書イテ|書カレ|言及|含マレ|触レ|登場")
 _MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "appear", "appears", "contain", "contains"})
 _MAX_SHOWN = 4
+_IN_DOCUMENTS = re.compile(r"(公式|発表資料|発表|プレスリリース|報道発表|原文)(に|で)")
 
 
 def _to_matcher(word: str) -> Callable[[str, str], bool]:
@@ -34,6 +35,17 @@ def _to_matcher(word: str) -> Callable[[str, str], bool]:
         return lambda key, text: pattern.search(text) is not None
     folded = to_key(word)
     return lambda key, text: folded in key
+
+
+def _as_written(word: str, facts: Sequence[Fact]) -> str:
+    """A latin word as the documents write it (iot → IoT)."""
+    if not word.isascii():
+        return word
+    for fact in facts:
+        found = re.search(re.escape(word), fact.text, re.IGNORECASE)
+        if found:
+            return found[0]
+    return word
 
 
 class RetrievalAnswers(Answering):
@@ -50,8 +62,13 @@ class RetrievalAnswers(Answering):
         in_english = bool(_MENTION_WORDS & set(turn.read.words))
         if not (_MENTIONS.search(turn.read.key) or in_english) or (turn.read.wh and not in_english):
             return None  # 「誰と誰が書いてある?」 asks who, not whether a word occurs
+        if _IN_DOCUMENTS.search(turn.read.text):
+            return None  # 「場所は発表資料に書いてある?」: whether the announcement says it (yes/no)
+        topical = {to_key(m.typed) for m in turn.intent.topic_matches}
         words = [
-            w for w in self._named_words(turn) if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS
+            w
+            for w in self._named_words(turn)
+            if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS and to_key(w) not in topical
         ]
         found = [w for w in words if self._facts_with([w], ())]
         facts = self._facts_with(found, turn.partner_ids)
@@ -128,7 +145,8 @@ class RetrievalAnswers(Answering):
     def _found_answer(self, turn: Turn, words: Sequence[str], facts: list[Fact], *, lead: str) -> Answer:
         shown = facts[:_MAX_SHOWN]
         owners = list(dict.fromkeys(self.compose.owner(f) for f in facts))
-        quoted = "・".join(f"「{w}」" for w in words if not w.isascii() or not any(not j.isascii() for j in words))
+        japanese = any(not w.isascii() for w in words)
+        quoted = "・".join(f"「{_as_written(w, facts)}」" for w in words if not (japanese and w.isascii()))
         more = f"（ほか{len(facts) - len(shown)}件）" if len(facts) > len(shown) else ""
         return Answer(
             kind="answer",

@@ -18,6 +18,10 @@ from bot.reasoning import failed_conditions
 from bot.text import to_key
 from bot.timefmt import format_date
 
+_IN_ANNOUNCEMENT = re.compile(
+    r"(公式(の)?発表|公式|発表資料|発表|プレスリリース|報道発表|原文|一次資料)(に|で|の中に)?"
+    r"(載っ|のっ|書い|書か|記載|出て|入っ|含ま|ある|あり)"
+)
 _DONE = re.compile(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
@@ -28,6 +32,7 @@ class YesNoAnswers(Answering):
         if not is_yes_no(turn.read):
             return None
         for check in (
+            self._check_official,
             self._check_conditions,
             self._check_done,
             self._check_each,
@@ -43,6 +48,22 @@ class YesNoAnswers(Answering):
             if answer is not None:
                 return answer
         return None
+
+    def _check_official(self, turn: Turn) -> Answer | None:
+        """「北見の覚書の中身って公式発表に載ってる?」: whether what answers it comes from the
+        announcement itself or from a report about it (a secondary source)."""
+        where = _IN_ANNOUNCEMENT.search(turn.read.text)
+        if not where:
+            return None
+        subject = re.sub(r"(って|は|が|も|、|の)+$", "", turn.read.text[: where.start()].strip())
+        if not subject:
+            return None
+        plain = self._answer_plainly(self._to_turn(f"{subject}は?", turn.context, turn.now))
+        if plain is None or plain.kind != "answer" or plain.source is None:
+            return None
+        reports = "、".join(dict.fromkeys(c.secondary for c in plain.source.citations if c.secondary))
+        verdict = f"いいえ。発表資料ではなく{reports}による内容です。" if reports else "はい。"
+        return replace(plain, title=f"{verdict}{plain.title}")
 
     def _check_count(self, turn: Turn) -> Answer | None:
         """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
