@@ -82,6 +82,7 @@ class Engine(
             self._nothing_to_refer_to,
             self._not_covered,
             self._claim,
+            self._only_content,
             self._mentions,
             self._absent_value,
             self._unsupported,

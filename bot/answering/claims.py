@@ -25,6 +25,10 @@ _UNIVERSAL = re.compile(
 _HAS_MEMORANDUM = re.compile(
     r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先"
 )
+# 「〜は雇用を創出するだけ?」: what is claimed to be all there is (after the topic particle).
+_CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
+# What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
+_MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
@@ -53,6 +57,27 @@ class Property:
 
 
 class ClaimAnswers(Answering):
+    def _only_content(self, turn: Turn) -> Answer | None:
+        """「北見の戦略は雇用を創出するだけ?」「旭川が狙う富裕層は国内だけ?」: the text that says so
+        also says more (〜にとどまらず, 国内外) — answered いいえ with it. Any other reading passes."""
+        claimed = _CONTENT_ONLY.search(turn.read.text)
+        if not claimed or self.understander.understand(claimed["what"]).partner_ids:
+            return None
+        what = claimed["what"]
+        scope = [f for pid in turn.partner_ids for f in self.by_partner.get(pid, [])] or self.facts
+        for fact in scope:
+            at = fact.text.find(what)
+            after = fact.text[at + len(what) : at + len(what) + 12] if at >= 0 else ""
+            if at >= 0 and (_MORE_THAN.match(after) or (what.endswith("内") and after.startswith("外"))):
+                return self._facts_answer(
+                    f"いいえ。{self.compose.owner(fact)}の記載にはこうあります。",
+                    [fact],
+                    topic=fact.topic,
+                    partner_ids=turn.partner_ids,
+                    confidence=0.85,
+                )
+        return None
+
     def _claim(self, turn: Turn) -> Answer | None:
         key, words = turn.read.key, set(turn.read.words)
         exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
