@@ -20,6 +20,8 @@ from bot.answering.absence import AbsenceAnswers
 from bot.answering.base import (
     GENERIC_TOPIC_WORDS,
     Answerer,
+    Answering,
+    Services,
     Turn,
     group_facts,
     retarget_topics,
@@ -53,71 +55,84 @@ from bot.understand import Intent, Understander
 LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}
 
 
-class Engine(
-    TalkAnswers,
-    ClaimAnswers,
-    RetrievalAnswers,
-    AbsenceAnswers,
-    CeremonyAnswers,
-    YesNoAnswers,
-    CompareAnswers,
-    DocumentAnswers,
-    PeopleAnswers,
-    PassageAnswers,
-    SlotAnswers,
-):
+class Engine(Answering):
+    """The entry point: builds the shared services and the answerers once per knowledge base, then
+    answers each question by trying the answerers in the order of `cascade`."""
+
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.understander = Understander(kb)
-        self.facts = compile_facts(kb)
-        self.index = FactIndex(self.facts, tuple(n for p in kb.partners for n in p.names if len(n) >= 2))
-        self.by_partner = group_facts(self.facts, lambda f: f.partner_id or "")
-        self.by_topic = group_facts(self.facts, lambda f: f.topic)
-        self.shared = group_facts([f for f in self.facts if f.partner_id is None], lambda f: f.document_id)
-        self.compose = Composer(kb)
-        self.groups = to_partner_groups(kb)
-        self.known_readings = to_known_readings(kb, self.index)
-        self.answerers: tuple[Answerer, ...] = (
-            self._smalltalk,
-            self._nothing_to_refer_to,
-            self._not_covered,
-            self._claim,
-            self._only_content,
-            self._mentions,
-            self._absent_value,
-            self._unsupported,
-            self._check_done,
-            self._none_in_year,
-            self._source_of,
-            self._on_date,
-            self._same_as,
-            self._compare,
-            self._count,
-            self._order,
-            self._yes_no,
-            self._filter,
-            self._glossary,
-            self._people,
-            self._which_partner,
-            self._distinctive,
-            self._why,
-            self._slots,
-            self._search,
+        facts = compile_facts(kb)
+        index = FactIndex(facts, tuple(n for p in kb.partners for n in p.names if len(n) >= 2))
+        super().__init__(
+            Services(
+                kb=kb,
+                understander=Understander(kb),
+                facts=facts,
+                index=index,
+                compose=Composer(kb),
+                groups=to_partner_groups(kb),
+                known_readings=to_known_readings(kb, index),
+                by_partner=group_facts(facts, lambda f: f.partner_id or ""),
+                by_topic=group_facts(facts, lambda f: f.topic),
+                shared=group_facts([f for f in facts if f.partner_id is None], lambda f: f.document_id),
+            )
         )
+        self.cascade = self._to_cascade()
+
+    def _to_cascade(self) -> tuple[Answerer, ...]:
+        """The answerers, each built with what it needs of the others, in the order they are tried."""
+        services = self.services
+        self.talk = TalkAnswers(services)
+        self.retrieval = RetrievalAnswers(services)
+        self.absence = AbsenceAnswers(services, self.retrieval)
+        documents = DocumentAnswers(services)
+        ceremonies = CeremonyAnswers(services, documents)
+        claims = ClaimAnswers(services)
+        yes_no = YesNoAnswers(services, documents, ceremonies, self._ask, self.read_turn)
+        passages = PassageAnswers(services, self.retrieval)
+        return (
+            self.talk.smalltalk,
+            self.talk.nothing_to_refer_to,
+            self.absence.not_covered,
+            claims.claim,
+            claims.only_content,
+            self.retrieval.mentions,
+            self.absence.absent_value,
+            self.absence.unsupported,
+            yes_no.check_done,
+            documents.none_in_year,
+            documents.source_of,
+            documents.on_date,
+            ceremonies.same_as,
+            CompareAnswers(services, ceremonies).compare,
+            ceremonies.count,
+            ceremonies.order,
+            yes_no.yes_no,
+            ceremonies.filter,
+            documents.glossary,
+            PeopleAnswers(services).people,
+            passages.which_partner,
+            passages.distinctive,
+            documents.why,
+            SlotAnswers(services, documents, ceremonies, self.absence).slots,
+            passages.search,
+        )
+
+    def _ask(self, turn: Turn) -> Answer | None:
+        return next((a for answerer in self.cascade if (a := answerer(turn)) is not None), None)
 
     def answer(self, question: str, *, context: Conversation | None = None, now: datetime) -> Answer:
         context = context if context and not is_expired(context, now) else Conversation()
-        problem = self._input_problem(question)
+        problem = self.talk.input_problem(question)
         if problem:
             return replace(problem, conversation=replace(context, updated_at=now))
         question = self._to_question(read_message(question))
         picked = self._pick(question, context)
         if picked is not None:
             return self.answer(picked, context=replace(context, listed=()), now=now)
-        turn = self._to_turn(question, context, now)
-        answer = next((a for answerer in self.answerers if (a := answerer(turn)) is not None), None)
-        answer = answer or self._deny(
-            turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。", self._named_words(turn)
+        turn = self.read_turn(question, context, now)
+        answer = self._ask(turn)
+        answer = answer or self.retrieval.deny(
+            turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。", self.retrieval.named_words(turn)
         )
         answer = with_secondary_note(answer)
         return replace(answer, conversation=self._remember(answer, turn))
@@ -145,7 +160,7 @@ class Engine(
         specific = [m for m in intent.topic_matches if to_key(m.entry.phrase) not in LEAD_GENERIC_WORDS]
         return bool(intent.partner_ids or intent.glossary or intent.people or specific)
 
-    def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
+    def read_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
         read = read_question(question, intent.tokens)
         intent.topics = self._without_subsumed(retarget_topics(intent, context.topic_id), intent)

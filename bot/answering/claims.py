@@ -57,7 +57,7 @@ class Property:
 
 
 class ClaimAnswers(Answering):
-    def _only_content(self, turn: Turn) -> Answer | None:
+    def only_content(self, turn: Turn) -> Answer | None:
         """「北見の戦略は雇用を創出するだけ?」「旭川が狙う富裕層は国内だけ?」: the text that says so
         also says more (〜にとどまらず, 国内外) — answered いいえ with it. Any other reading passes."""
         claimed = _CONTENT_ONLY.search(turn.read.text)
@@ -78,7 +78,7 @@ class ClaimAnswers(Answering):
                 )
         return None
 
-    def _claim(self, turn: Turn) -> Answer | None:
+    def claim(self, turn: Turn) -> Answer | None:
         key, words = turn.read.key, set(turn.read.words)
         exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)

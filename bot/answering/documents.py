@@ -17,7 +17,7 @@ from bot.timefmt import format_date
 
 
 class DocumentAnswers(Answering):
-    def _source_of(self, turn: Turn) -> Answer | None:
+    def source_of(self, turn: Turn) -> Answer | None:
         """「それってどこの情報?」: where the facts asked about (or last answered) come from."""
         if not asks_source(turn.read):
             return None
@@ -43,7 +43,7 @@ class DocumentAnswers(Answering):
             topic_id=topics[0] if topics else None,
         )
 
-    def _on_date(self, turn: Turn) -> Answer | None:
+    def on_date(self, turn: Turn) -> Answer | None:
         """「12月17日に何があった?」: a date that is an announcement's is that announcement."""
         if (
             not turn.intent.asked_dates
@@ -72,7 +72,7 @@ class DocumentAnswers(Answering):
             partner_ids=tuple(e.partner_id for d in documents for e in d.engagements),
         )
 
-    def _why(self, turn: Turn) -> Answer | None:
+    def why(self, turn: Turn) -> Answer | None:
         if not (turn.read.asks_why or turn.has_topic("purpose")):
             return None
         partner_ids = turn.intent.partner_ids or (turn.partner_ids if turn.from_context else ())
@@ -110,7 +110,7 @@ class DocumentAnswers(Answering):
         naming = [f for f in lead if name in f.text] or lead[-1:]
         return theme + naming
 
-    def _glossary(self, turn: Turn) -> Answer | None:
+    def glossary(self, turn: Turn) -> Answer | None:
         asks_which_city = bool(re.search(r"(ドコ|ドノ|ドチラ|どこ|どの)ノ?(市|シ|自治体|資料|話)", turn.read.key))
         terms = turn.intent.glossary or (
             list(turn.context.terms)
@@ -177,7 +177,7 @@ class DocumentAnswers(Answering):
             topic_id="projects",
         )
 
-    def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
+    def document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
         documents = self._documents_for(turn)
         wanted = set(topics)
         if "contact" in wanted:
@@ -231,7 +231,7 @@ class DocumentAnswers(Answering):
             sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
         return tuple(sections)
 
-    def _none_in_year(self, turn: Turn) -> Answer | None:
+    def none_in_year(self, turn: Turn) -> Answer | None:
         """「2022年に結んだ覚書はある?」: no memorandum announced in that year is said so, with the years
         the data has."""
         years = turn.read.conditions.years
@@ -239,9 +239,9 @@ class DocumentAnswers(Answering):
         if not years or not names_memorandum or any(d.date.year in years for d in self.kb.documents):
             return None
         asked = "・".join(f"{y}年" for y in years)
-        return self._partners_answer(turn, self._all_ids(), lead=f"いいえ。{asked}の覚書は資料にありません。")
+        return self.partners_answer(turn, self._all_ids(), lead=f"いいえ。{asked}の覚書は資料にありません。")
 
-    def _nth_memorandum(self, turn: Turn) -> Answer | None:
+    def nth_memorandum(self, turn: Turn) -> Answer | None:
         """「4例目はどこ?」: the partner whose memorandum the documents number so."""
         asked = re.search(r"(\d+)(?:例目|件目|番目)", turn.read.key)
         if not asked or turn.intent.partner_ids:
@@ -256,7 +256,7 @@ class DocumentAnswers(Answering):
             f"{number}例目は{partner.name}です。", facts, topic="precedent", partner_ids=(partner.id,), confidence=0.95
         )
 
-    def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
+    def precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
         documents = self._documents_for(turn)
         facts = [f for f in self.by_topic.get("precedent", []) if f.document_id in documents]
         ordinals = [
@@ -281,7 +281,7 @@ class DocumentAnswers(Answering):
             lead or facts[0].text, facts, topic="precedent", partner_ids=turn.intent.partner_ids, confidence=0.95
         )
 
-    def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
+    def partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
         sections = []
         for pid in partner_ids[:MAX_NAMES]:
             partner = self.kb.partner(pid)

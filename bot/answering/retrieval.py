@@ -57,7 +57,7 @@ class RetrievalAnswers(Answering):
     def _fact_texts(self) -> list[str]:
         return [clean(f"{f.label} {f.text}").lower() for f in self.facts]
 
-    def _mentions(self, turn: Turn) -> Answer | None:
+    def mentions(self, turn: Turn) -> Answer | None:
         """「IoTって出てくる?」「デザインについての記載はある?」: where the words occur, or None."""
         in_english = bool(_MENTION_WORDS & set(turn.read.words))
         if not (_MENTIONS.search(turn.read.key) or in_english) or (turn.read.wh and not in_english):
@@ -67,11 +67,11 @@ class RetrievalAnswers(Answering):
         topical = {to_key(m.typed) for m in turn.intent.topic_matches}
         words = [
             w
-            for w in self._named_words(turn)
+            for w in self.named_words(turn)
             if not _MENTIONS.search(to_key(w)) and w.lower() not in _MENTION_WORDS and to_key(w) not in topical
         ]
-        found = [w for w in words if self._facts_with([w], ())]
-        facts = self._facts_with(found, turn.partner_ids)
+        found = [w for w in words if self.facts_with([w], ())]
+        facts = self.facts_with(found, turn.partner_ids)
         if not found or not facts:
             return None
         answer = self._found_answer(turn, found, facts, lead="はい。")
@@ -79,11 +79,11 @@ class RetrievalAnswers(Answering):
         note = (f"「{'・'.join(unknown)}」は資料にありません。",) if unknown else ()
         return replace(answer, notes=answer.notes + note)
 
-    def _deny(self, turn: Turn, message: str, missing: Sequence[str]) -> Answer:
+    def deny(self, turn: Turn, message: str, missing: Sequence[str]) -> Answer:
         """The denial `message` if no word of `missing` occurs in any fact; else those facts."""
-        found = [w for w in missing if self._facts_with([w], ())]
+        found = [w for w in missing if self.facts_with([w], ())]
         if found:
-            facts = self._facts_with(found, turn.partner_ids) or self._facts_with(found, ())
+            facts = self.facts_with(found, turn.partner_ids) or self.facts_with(found, ())
             return self._found_answer(turn, found, facts, lead="")
         return self._fallback(turn, message)
 
@@ -95,7 +95,7 @@ class RetrievalAnswers(Answering):
     def _partner_keys(self) -> frozenset[str]:
         return frozenset(to_key(n) for p in self.kb.partners for n in p.names)
 
-    def _named_words(self, turn: Turn) -> list[str]:
+    def named_words(self, turn: Turn) -> list[str]:
         """The content words a question names (nouns, latin words, English through translations),
         without partners, question words and asking nouns."""
         partner_keys = self._partner_keys
@@ -116,7 +116,7 @@ class RetrievalAnswers(Answering):
         words += self._translations_in(turn)
         return list(dict.fromkeys(words))
 
-    def _facts_with(self, words: Sequence[str], partner_ids: Sequence[str]) -> list[Fact]:
+    def facts_with(self, words: Sequence[str], partner_ids: Sequence[str]) -> list[Fact]:
         """Facts that hold every word (or, failing that, any of them), in the partners named."""
         holding = [self._holding(w) for w in words if to_key(w)]
         if not holding:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.answer import Answer, Choice, Conversation, Section
-from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Turn, to_topic
+from bot.answering.absence import AbsenceAnswers
+from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Services, Turn
+from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.documents import DocumentAnswers
 from bot.facts import Fact
 from bot.help import MAX_NAMES
 from bot.text import has_kanji, to_key
@@ -13,14 +16,21 @@ from bot.timefmt import to_status
 
 
 class SlotAnswers(Answering):
-    def _slots(self, turn: Turn) -> Answer | None:
+    def __init__(
+        self, services: Services, documents: DocumentAnswers, ceremonies: CeremonyAnswers, absence: AbsenceAnswers
+    ) -> None:
+        super().__init__(services)
+        self.documents = documents
+        self.ceremonies = ceremonies
+        self.absence = absence
+    def slots(self, turn: Turn) -> Answer | None:
         topics = list(turn.topics)
         if topics and not turn.partner_ids and turn.intent.segments and set(topics) <= turn.intent.weak_topics:
             return None  # 「ランチどこ行く?」: a bare どこ among other words is not about a ceremony
         if turn.read.asks_duration and (
             self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)
         ):
-            return self._duration(turn)
+            return self.ceremonies.duration(turn)
         pointing = bool(turn.read.position or turn.read.refers_back)
         if (
             not topics
@@ -34,14 +44,14 @@ class SlotAnswers(Answering):
         if not topics:
             return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
         if turn.has_topic("precedent"):
-            return self._nth_memorandum(turn) or self._precedent(turn, yes_no=False)
+            return self.documents.nth_memorandum(turn) or self.documents.precedent(turn, yes_no=False)
         if turn.has_topic("partners") and (not (set(topics) - {"partners"}) or not turn.partner_ids):
             if self._query(turn) or self._english_content(turn):
                 return None  # 「温泉を活かすのはどの市?」 with nothing found: not the list of every partner
-            return self._partners_answer(turn, self._partners_in_scope(turn))
+            return self.documents.partners_answer(turn, self._partners_in_scope(turn))
         document_topics = [t for t in topics if t.split("_")[0] in ("contact", "announcement")]
         if document_topics:
-            return self._document_slots(turn, document_topics)
+            return self.documents.document_slots(turn, document_topics)
         partner_ids = turn.partner_ids
         if not partner_ids:
             # 「各市のテーマ」「締結式の場所は?」 are short for every partner; a bare 「場所は?」 asks back.
@@ -163,14 +173,11 @@ class SlotAnswers(Answering):
         ]
         return kept or facts
 
-    def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
-        return next((t for t in topics if any(to_topic(f.topic) == t for f in facts)), topics[0])
-
     def _notes_for(self, turn: Turn, partner_ids: tuple[str, ...], facts: list[Fact]) -> tuple[str, ...]:
         notes = []
         if turn.from_context and not turn.read.refers_back:
             notes.append(f"前の質問に続けて、{self.compose.names(partner_ids)}について回答しています。")
-        missing = self._missing_words(turn, facts)
+        missing = self.absence.missing_words(turn, facts)
         if missing:
             notes.append(f"「{'・'.join(missing)}」についての記載は資料にありません。分かることをお示しします。")
         if turn.intent.foreign_places:

@@ -15,7 +15,7 @@ from bot.text import clean
 
 
 class TalkAnswers(Answering):
-    def _smalltalk(self, turn: Turn) -> Answer | None:
+    def smalltalk(self, turn: Turn) -> Answer | None:
         named = turn.intent.partners or turn.intent.topics or turn.intent.glossary or turn.intent.people
         if named and not is_help(turn.read):
             return None
@@ -45,7 +45,7 @@ class TalkAnswers(Answering):
             suggestions=examples,
         )
 
-    def _nothing_to_refer_to(self, turn: Turn) -> Answer | None:
+    def nothing_to_refer_to(self, turn: Turn) -> Answer | None:
         """「そこの住所は?」 with no conversation before it: ask what is meant rather than guess."""
         pointing = any(t.reading in POINTING for t in turn.intent.tokens) or turn.read.refers_person
         if not pointing or turn.context.partner_ids or turn.context.person:
@@ -59,7 +59,7 @@ class TalkAnswers(Answering):
             suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
         )
 
-    def _input_problem(self, question: str) -> Answer | None:
+    def input_problem(self, question: str) -> Answer | None:
         text = clean(question)
         examples = tuple(Choice(q, q) for q in to_examples(self.kb)[:3])
         if not text or re.fullmatch(r"[?？!！.。…・\s]+", text):

@@ -7,7 +7,9 @@ from dataclasses import replace
 from datetime import date
 
 from bot.answer import Answer, Conversation, Section, body_of
-from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answering, Turn, to_topic
+from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answerer, Answering, Reader, Services, Turn, to_topic
+from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.documents import DocumentAnswers
 from bot.facts import Fact
 from bot.knowledge import Event, Person, Plan
 from bot.question import (
@@ -28,13 +30,26 @@ _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
 
 class YesNoAnswers(Answering):
-    def _yes_no(self, turn: Turn) -> Answer | None:
+    def __init__(
+        self,
+        services: Services,
+        documents: DocumentAnswers,
+        ceremonies: CeremonyAnswers,
+        ask: Answerer,
+        read: Reader,
+    ) -> None:
+        super().__init__(services)
+        self.documents = documents
+        self.ceremonies = ceremonies
+        self.ask = ask
+        self.read = read
+    def yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
             return None
         for check in (
             self._check_official,
             self._check_conditions,
-            self._check_done,
+            self.check_done,
             self._check_each,
             self._check_value,
             self._check_owner,
@@ -58,7 +73,7 @@ class YesNoAnswers(Answering):
         subject = re.sub(r"(って|は|が|も|、|の)+$", "", turn.read.text[: where.start()].strip())
         if not subject:
             return None
-        plain = self._answer_plainly(self._to_turn(f"{subject}は?", turn.context, turn.now))
+        plain = self._answer_plainly(self.read(f"{subject}は?", turn.context, turn.now))
         if plain is None or plain.kind != "answer" or plain.source is None:
             return None
         reports = "、".join(dict.fromkeys(c.secondary for c in plain.source.citations if c.secondary))
@@ -70,7 +85,7 @@ class YesNoAnswers(Answering):
         claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
         if not claimed or turn.read.conditions.minutes:
             return None
-        counted = self._count(replace(turn, read=replace(turn.read, asks_count=True)))
+        counted = self.ceremonies.count(replace(turn, read=replace(turn.read, asks_count=True)))
         number = re.search(r"(\d+)(?:つ|件|人|市)", counted.title) if counted else None
         if counted is None or number is None:
             return None
@@ -84,7 +99,7 @@ class YesNoAnswers(Answering):
         if not claim or to_key(claim) in WH_CLAIMS:
             return None
         plain_question = turn.question.replace(claim, "")
-        plain = self._answer_plainly(self._to_turn(plain_question, turn.context, turn.now))
+        plain = self._answer_plainly(self.read(plain_question, turn.context, turn.now))
         if plain is None or plain.kind != "answer":
             return None
         said = to_key(body_of(plain))
@@ -93,7 +108,7 @@ class YesNoAnswers(Answering):
 
     def _answer_plainly(self, turn: Turn) -> Answer | None:
         plain = replace(turn, read=replace(turn.read, wh=True))  # the same question, not as a yes/no
-        return next((a for answerer in self.answerers if (a := answerer(plain)) is not None), None)
+        return self.ask(plain)
 
     def _check_conditions(self, turn: Turn) -> Answer | None:
         conditions = turn.read.conditions
@@ -103,14 +118,14 @@ class YesNoAnswers(Answering):
             return None  # 「2019年12月の時点で」 names a moment to judge from, not a condition
         subject = turn.partner_ids
         if not subject:
-            return self._exists(turn)
+            return self.ceremonies.exists(turn)
         events = self._ceremonies(subject)
         if not events:
             return None
         failed = [e for e in events if failed_conditions(e, conditions)]
         verdict = "いいえ" if failed else "はい"
         about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
-        lines = [self._event_fact_line(e, about) for e in events]
+        lines = [self.ceremonies.event_fact_line(e, about) for e in events]
         return Answer(
             kind="answer",
             confidence=0.95,
@@ -122,7 +137,7 @@ class YesNoAnswers(Answering):
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
-    def _check_done(self, turn: Turn) -> Answer | None:
+    def check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
         if not _DONE.search(turn.read.key + turn.read.reading):
@@ -319,7 +334,7 @@ class YesNoAnswers(Answering):
     def _check_precedent(self, turn: Turn) -> Answer | None:
         if not turn.has_topic("precedent"):
             return None
-        return self._precedent(turn, yes_no=True)
+        return self.documents.precedent(turn, yes_no=True)
 
     def _check_partner_exists(self, turn: Turn) -> Answer | None:
         if (
@@ -328,4 +343,4 @@ class YesNoAnswers(Answering):
             or "覚書" not in turn.read.key
         ):
             return None
-        return self._partners_answer(turn, turn.intent.partner_ids, lead="はい。")
+        return self.documents.partners_answer(turn, turn.intent.partner_ids, lead="はい。")
