@@ -146,19 +146,20 @@ class Engine(Answering):
         question = "、".join([*leads, message.question])
         if self.understander.understand(question).partner_ids:
             return question
-        for around in (message.subject, message.introduction):
-            named = self.understander.understand(around).partner_ids if around else []
-            if around and named:
-                prefix = around if around is message.subject else self.kb.partner(named[0]).short_name
-                return f"{prefix}の{question}"
+        if message.subject and self.understander.understand(message.subject).partner_ids:
+            return f"{message.subject}の{question}"
+        for around in (*message.leads, message.introduction):
+            named = self.understander.understand(around).partner_ids if around else ()
+            if named:
+                return f"{self.kb.partner(named[0]).short_name}の{question}"
         return question
 
     def _names_something(self, text: str) -> bool:
-        """Whether a lead-in clause names a partner, a topic, a term or a word the facts hold
-        (「FAXを送りたいのですが」 does; 「上司に説明する必要がありまして」 does not)."""
+        """Whether a lead-in clause names a topic, a term or a person (「FAXを送りたいのですが」 does;
+        「上司に説明する必要がありまして」 does not). A city it names only says whose (see above)."""
         intent = self.understander.understand(text)
         specific = [m for m in intent.topic_matches if to_key(m.entry.phrase) not in LEAD_GENERIC_WORDS]
-        return bool(intent.partner_ids or intent.glossary or intent.people or specific)
+        return bool(intent.glossary or intent.people or specific)
 
     def read_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)

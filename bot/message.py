@@ -323,7 +323,7 @@ _ASKS = re.compile(
 )
 # A leading clause that gives a reason or leads in (「上司に説明する必要がありまして、」「資料を作っているのですが、」).
 _LEADING_REASON = re.compile(
-    r"^[^、,。?]{0,40}?(?:まして|ますので|ですので|のため|ため|のですが|んですが|ですが|ますが|けれども|けど)[、,]\s*"
+    r"^[^。?]{0,60}?(?:まして|ますので|ですので|のため|ため|のですが|んですが|ですが|ますが|けれども|けど)[、,]\s*"
 )
 _LEAD_END = re.compile(
     r"(?:まして|ますので|ですので|のため|ため|のですが|んですが|ですが|ますが|けれども|けど)[、,]?\s*$"
@@ -366,7 +366,8 @@ def read_message(text: str) -> Message:
     reply = _SHORT_REPLY.match(cleaned)
     if reply:
         return Message(text, reply[1], "", "", (Sentence(reply[1], "request"),))
-    sentences = tuple(_read_sentence(s) for s in _split(cleaned))
+    # Lines first: a message's line breaks end its sentences (clean() folds them into spaces).
+    sentences = tuple(_read_sentence(s) for line in text.splitlines() for s in _split(clean(line)))
     subject = " ".join(s.text for s in sentences if s.part == "subject")
     introduction = " ".join(s.text for s in sentences if s.part == "introduction")
     requests = [_to_plain(s.text) for s in sentences if s.part == "request"]
@@ -396,7 +397,9 @@ def _read_sentence(sentence: str) -> Sentence:
         return Sentence(body, "introduction")
     lead = _LEADING_REASON.match(body)
     if lead and not re.search(r"件|について|に関して", lead[0]) and len(body) > lead.end():
-        return _read_request(_strip_courtesy(body[lead.end() :]), lead=lead[0].rstrip(_SEPARATORS))
+        rest = _read_sentence(body[lead.end() :])
+        leads = "、".join(x for x in (lead[0].rstrip(_SEPARATORS), rest.lead) if x)
+        return Sentence(rest.text, rest.part if rest.part != "hedge" else "statement", leads)
     if _REASONS.search(_TRAILING.sub("", body)) and not _QUESTION_MARK.search(body):
         return Sentence(body, "hedge")
     return _read_request(body)
@@ -464,7 +467,7 @@ def _ends_with_request(body: str) -> bool:
 # 「部屋名を確認させていただけますでしょうか」「何の略か教えていただけますか」「〜かご存じでしょうか」.
 _ASKING_VERB = re.compile(
     r"(?:を|について|に関して|は|、)?\s*(?:念のため)?(?:教え|お教え|ご教示|ご教授|お知らせ|ご案内|確認|ご確認|お伺い|伺|お聞き|"
-    r"お聞かせ|知りた|ご存[じ知]|存じ|お尋ね|尋ね)[ぁ-んー]*$"
+    r"お聞かせ|知りた|ご存[じ知]|存じ|お尋ね|尋ね|把握|知って|押さえ|分か|わか)[ぁ-んー]*$"
 )
 
 
