@@ -475,6 +475,9 @@ def _to_plain(request: str) -> str:
     """「室蘭の会場を教えていただけますか」 → 室蘭の会場は?; 「何時からでしょうか」 → 何時から?"""
     trimmed = _TRAILING.sub("", request)
     inner = _strip_frame_inside(trimmed)
+    claimed = _CLAIM_TAIL.search(inner)
+    if claimed and claimed.start() > 0:
+        return f"{inner[: claimed.start()].rstrip(_SEPARATORS)}?"
     asking = _ASKING_VERB.search(inner)
     if asking and asking.start() > 0 and not _is_claim_form(inner):
         return _ask(inner[: asking.start()].rstrip(_SEPARATORS), "を")
@@ -485,8 +488,18 @@ def _to_plain(request: str) -> str:
     return inner + "?" if not inner.endswith("?") else inner
 
 
+# 「〜という理解で合っていますか」「〜で認識あってます?」「〜でOKですか」: a claim to confirm.
+_CLAIM_TAIL = re.compile(
+    r"(?:という|との|で|と)?(?:理解|認識)?(?:で|が)?\s*(?:合って|あって|間違い(?:ない|ありません|ございません)|よろしい|正しい|OK|大丈夫)"
+    r"[ぁ-んー]*$"
+)
+
+
+_CLAIM_WORDS = re.compile(r"(という|との)(理解|認識)|で(合って|間違い|よろしい|正しい)")
+
+
 def _is_claim_form(text: str) -> bool:
-    return bool(re.search(r"(という|との)(理解|認識)|で(合って|間違い|よろしい|正しい)", text))
+    return bool(_CLAIM_TAIL.search(text) or _CLAIM_WORDS.search(text))
 
 
 def _ask(stem: str, form: str) -> str:
@@ -497,7 +510,9 @@ def _ask(stem: str, form: str) -> str:
     if form.startswith(("を", "について")) or form in ("教えていただけますか", "教えてください"):
         if stem.endswith("か"):
             return f"{stem[:-1]}?"  # 「何時から始まるか教えて」
-        return f"{stem}は?" if not stem.endswith(("は", "って")) else f"{stem}?"
+        if stem.endswith("って"):
+            return f"{stem[:-2]}は?"
+        return f"{stem}は?" if not stem.endswith("は") else f"{stem}?"
     return f"{stem}?"
 
 

@@ -62,7 +62,7 @@ ASKING_NOUNS = frozenset(
     何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
     月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
     フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書 名称 正式名称 出典 情報源 ソース
-    確認 教示 そもそも 記載 言及 記述
+    確認 教示 そもそも 記載 言及 記述 文言 言葉 表現 一文 文章 書き方 意味合い 事前
     """.split()
 )
 
@@ -242,7 +242,7 @@ class Answering:
     @cached_property
     def _translation_patterns(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
         return tuple(
-            (re.compile(rf"(?<![a-z]){re.escape(english)}(?![a-z])"), japanese)
+            (re.compile(rf"(?<![a-z]){re.escape(english)}(?:s|es)?(?![a-z])"), japanese)
             for english, japanese in self.kb.vocabulary.translations
         )
 

@@ -81,7 +81,7 @@ class RetrievalAnswers(Answering):
 
     def deny(self, turn: Turn, message: str, missing: Sequence[str]) -> Answer:
         """The denial `message` if no word of `missing` occurs in any fact; else those facts."""
-        found = [w for w in missing if self.facts_with([w], ())]
+        found = [w for w in [*missing, *self._translations_in(turn)] if self.facts_with([w], ())]
         if found:
             facts = self.facts_with(found, turn.partner_ids) or self.facts_with(found, ())
             return self._found_answer(turn, found, facts, lead="")
