@@ -12,7 +12,7 @@ from functools import cached_property
 
 from bot.answer import Answer, Choice, Conversation, Section, Source
 from bot.compose import Composer
-from bot.facts import CONFIDENT, Fact, FactIndex, Hit, to_query_features
+from bot.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
 from bot.help import MAX_NAMES, to_intro
 from bot.knowledge import Event, KnowledgeBase
 from bot.question import (
@@ -129,6 +129,14 @@ class Answering:
         if token.is_latin:
             return len(token.key) > 2 and not set(latin_words(token.surface)) <= QUESTION_WORDS
         return token.pos[0] == "名詞" and token.pos[1] not in ("数詞", "代名詞") and len(token.key) >= 2
+
+    @cached_property
+    def _partner_names(self) -> Names:
+        return Names(tuple(n for p in self.kb.partners for n in p.names))
+
+    def _names_partner(self, text: str) -> bool:
+        """Whether a text writes a partner's name (not: says a date or a place that points at one)."""
+        return self._partner_names.blank(text) != text
 
     def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
         return next((t for t in topics if any(to_topic(f.topic) == t for f in facts)), topics[0])

@@ -265,9 +265,6 @@ class ClaimAnswers(Answering):
             return None
         return Property(lambda p: bool(facts_with(p)), lambda p: (facts_with(p) or ["記載なし"])[0])
 
-    def _names_partner(self, word: str) -> bool:
-        return bool(self.understander.understand(word).partner_ids)
-
     def _ceremony_meets(self, partner_id: str, conditions: Conditions) -> bool:
         ceremony = self.kb.partner(partner_id).ceremony
         return ceremony is not None and meets(ceremony, conditions)

@@ -231,8 +231,10 @@ class YesNoAnswers(Answering):
         topics = [
             t for t in self._specific_topics(turn) if t not in ("ceremony", "partners", "precedent", *inside_claim)
         ]
+        if not topics and turn.has_topic("announcement") and re.search(r"\d+月\d+日|\d{4}-\d", claim):
+            topics = ["announcement_date"]  # a day claimed of an announcement is its date
         parts = [p for p in _CLAIM_PARTS.split(claim) if len(to_key(p)) >= 2]
-        if not topics or not parts or self.understander.understand(claim).partner_ids:
+        if not topics or not parts or self._names_partner(claim):
             return None
         facts = self._claimed_facts(turn, topics)
         if not facts:
@@ -257,10 +259,14 @@ class YesNoAnswers(Answering):
         )
 
     def _claimed_facts(self, turn: Turn, topics: list[str]) -> list[Fact]:
-        if turn.intent.partner_ids:
+        documents_own = all(t.startswith(("contact", "announcement")) for t in topics)
+        if turn.intent.partner_ids and not documents_own:
             return self._facts_for(turn.intent.partner_ids[0], topics)
-        if all(t.startswith(("contact", "announcement")) for t in topics):
-            return [f for f in self.facts if f.partner_id is None and self._fact_in_topics(f, topics)][:3]
+        if documents_own:
+            # 「北見市の発表は3月25日?」: the fields of the partner's own announcement.
+            documents = {e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements}
+            shared = [f for f in self.facts if f.partner_id is None and self._fact_in_topics(f, topics)]
+            return [f for f in shared if not documents or f.document_id in documents][:3]
         return []
 
     def _value_line(self, fact: Fact) -> str:
