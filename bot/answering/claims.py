@@ -82,7 +82,10 @@ class ClaimAnswers(Answering):
         key, words = turn.read.key, set(turn.read.words)
         exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
-        outside, negated = bool(_OUTSIDE.search(key)), bool(_NEGATED.search(key))
+        outside = _OUTSIDE.search(key)
+        # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
+        except_city = bool(outside) and bool(self.understander.understand(key[: outside.start()][-8:]).partner_ids)
+        negated = bool(_NEGATED.search(key.replace("以外デ", "以外ニ") if except_city else key))
         existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading))
         if not (exclusive or universal or outside or existential):
             return None
@@ -97,8 +100,12 @@ class ClaimAnswers(Answering):
             return None
         scope = self._claim_scope(turn, exclusive and not universal)
         named = tuple(p for p in turn.intent.partner_ids if p in scope)
+        if exclusive and not named and not universal:
+            named = self._group_named(turn.read)  # 「3市のみ?」: the group is the claim
+        if universal and except_city:
+            scope = tuple(p for p in scope if p not in named)  # 「北見以外はすべて〜?」
         holders = [p for p in scope if prop.holds(p) != negated]
-        if outside or existential:
+        if (outside and not universal) or existential:
             return self._outside(turn, prop, holders, named if outside else (), scope)
         if exclusive and named and not universal:
             return self._only(turn, prop, holders, named)
@@ -119,7 +126,7 @@ class ClaimAnswers(Answering):
     def _claim_scope(self, turn: Turn, exclusive: bool) -> tuple[str, ...]:
         """Every partner (of the years named); 「3市とも」「旭川・室蘭とも」 narrow a universal claim,
         never an exclusive one (「3市だけ?」 is the claim itself)."""
-        years = turn.read.conditions.years
+        years = () if self._is_about_ceremonies(turn) else turn.read.conditions.years
         every = tuple(
             dict.fromkeys(
                 e.partner_id for d in self.kb.documents if not years or d.date.year in years for e in d.engagements
@@ -207,7 +214,8 @@ class ClaimAnswers(Answering):
         return Property(announced, self._memorandum_line)
 
     def _condition_property(self, turn: Turn) -> Property | None:
-        conditions = replace(turn.read.conditions, years=())
+        about_ceremonies = self._is_about_ceremonies(turn)
+        conditions = turn.read.conditions if about_ceremonies else replace(turn.read.conditions, years=())
         if not conditions or (not self._is_about_ceremonies(turn) and not _is_ceremony_condition(conditions)):
             return None
         return Property(lambda p: self._ceremony_meets(p, conditions), self._ceremony_line)
