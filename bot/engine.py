@@ -92,6 +92,7 @@ class Engine(Answering):
         return (
             self.talk.smalltalk,
             self.talk.nothing_to_refer_to,
+            documents.whose,
             self.absence.not_covered,
             claims.claim,
             claims.only_content,

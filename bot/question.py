@@ -400,6 +400,7 @@ VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
         r"\d[\d,]*(万|億)?円",
     ),
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
+    ("職員数", r"職員数|従業員|社員数|人員|employees|staff|headcount", r"職員数|従業員|\d+人の職員"),
     ("人口", r"(?<!関係)人口|(?<!カンケイ)ジンコウ|population", r"(?<!関係)人口[はがの]?約?\d|\d[\d,]*万?人(?!口)"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
     ("面積", r"面積|広さ|\barea\b", r"面積|(km|ｋｍ)2|平方"),

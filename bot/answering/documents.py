@@ -16,6 +16,9 @@ from bot.question import (
 from bot.timefmt import format_date
 
 
+_ASKS_WHOSE = re.compile(r"(ドコ|ドノ|ドチラ|何)ノ?(市|シ|自治体|マチ|町)(ノ(資料|話|コト|計画|プロジェクト|覚書|モノ))?")
+
+
 class DocumentAnswers(Answering):
     def source_of(self, turn: Turn) -> Answer | None:
         """「それってどこの情報?」: where the facts asked about (or last answered) come from."""
@@ -231,6 +234,23 @@ class DocumentAnswers(Answering):
             sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
         return tuple(sections)
 
+    def whose(self, turn: Turn) -> Answer | None:
+        """「どこの市の資料ですか」 after an answer: the city (or cities) that answer was about."""
+        context = turn.context
+        if turn.intent.partner_ids or turn.intent.glossary or context.terms or not context.partner_ids:
+            return None
+        if len(turn.read.key) > 16 or not _ASKS_WHOSE.search(turn.read.key):
+            return None
+        names = self.compose.names(context.partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{names}の資料です。",
+            source=self._cite_partners(context.partner_ids),
+            partner_ids=context.partner_ids,
+            topic_id=context.topic_id,
+        )
+
     def none_in_year(self, turn: Turn) -> Answer | None:
         """「2022年に結んだ覚書はある?」: no memorandum announced in that year is said so, with the years
         the data has."""
@@ -248,6 +268,12 @@ class DocumentAnswers(Answering):
             return None
         number = int(asked[1])
         found = [(e, p) for p in self.kb.partners for e in p.engagements if e.ordinal == number]
+        numbered = [(e.ordinal, p) for p in self.kb.partners for e in p.engagements if e.ordinal]
+        if not found and numbered and number > max(n for n, _ in numbered):
+            last, partner = max(numbered, key=lambda pair: pair[0])
+            return self._fallback(
+                turn, f"{number}例目の覚書は資料にありません。資料にある最新は{last}例目の{partner.name}です。"
+            )
         if not found:
             return None
         engagement, partner = found[0]
