@@ -15,8 +15,7 @@ from bot.question import (
 )
 from bot.timefmt import format_date
 
-
-_ASKS_WHOSE = re.compile(r"(ドコ|ドノ|ドチラ|何)ノ?(市|シ|自治体|マチ|町)(ノ(資料|話|コト|計画|プロジェクト|覚書|モノ))?")
+_ASKS_WHOSE = re.compile(r"(ドコ|ドノ|ドチラ|何)ノ?(市|シ|自治体|マチ|町)(ノ(資料|話|コト|計画|覚書|モノ))?")
 
 
 class DocumentAnswers(Answering):

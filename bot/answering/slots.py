@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.answer import Answer, Choice, Conversation, Section
@@ -57,10 +58,25 @@ class SlotAnswers(Answering):
             # 「各市のテーマ」「締結式の場所は?」 are short for every partner; a bare 「場所は?」 asks back.
             # The bureau's chief is one person; 「オホーツクから全国へ、ってどこの話?」 names content.
             bare = turn.intent.facet_only and "局長" not in turn.read.key and not turn.intent.segments
-            if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare:
+            if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare or self._asks_one(turn):
                 return self._clarify_partner(topics)
             partner_ids = self._all_ids()
         return self._partner_slots(turn, partner_ids, topics)
+
+    def _asks_one(self, turn: Turn) -> bool:
+        """「締結式の開始時刻って何時でしたっけ?」「式に出た市長の名前を確認したく」: one value of one
+        ceremony asked, and the data has several — ask back which city, rather than list them all.
+        Asked of every city (各市, 全部), in order, under a condition, or of the bureau's one person
+        (局長), the list is the answer."""
+        read = turn.read
+        if turn.intent.all_partners or read.direction or read.position or read.conditions or read.asks_list:
+            return False
+        if re.search(r"局長|並べ|順|一覧|リスト|それぞれ|各|全|すべて|スベテ|ミンナ|ドレ|イズレ|ナイ|一番|最", read.key):
+            return False
+        if {"bureau", "meti", "director", "each", "all", "every"} & set(read.words):
+            return False
+        asked = set(turn.topics) & (set(CEREMONY_TOPICS) - {"ceremony"})
+        return len(self._ceremonies(self._all_ids())) > 1 and bool(asked)
 
     def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
         facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
