@@ -142,7 +142,7 @@ def count_post(metrics: Metrics, platform: str) -> Callable[[str], None]:
 
 def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
     def observe(result: ReloadResult) -> None:
-        metrics.reloads.labels("ok" if result.ok else "rejected").inc()
+        metrics.reloads.labels("ok" if result.ok else "failed" if result.failed else "rejected").inc()
 
     return observe
 
