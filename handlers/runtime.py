@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.commands import Commands, Services
+from bot.context import OutageTolerantMemory
 from bot.dispatch import Asked, Dispatcher, Replied
 from bot.engine import Engine
 from bot.feedback import FeedbackRecorder, PrivateFeedback
@@ -59,7 +60,7 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
 
 def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
+    dispatcher = Dispatcher(Engine(kb), conversations=OutageTolerantMemory(store.conversations))
     reloader = KnowledgeReloader(settings.data_path, dispatcher, limits=settings.kb_limits)
     core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
                 PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))

@@ -72,6 +72,9 @@ APOLOGY = "申し訳ありません。回答の作成中にエラーが発生し
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+# While the database cannot be reached, an event's claim is tried again after these waits (doubling).
+CLAIM_RETRY_SECONDS = 0.25
+CLAIM_RETRY_MAX_SECONDS = 2.0
 Body = Mapping[str, Any]
 
 
@@ -171,6 +174,29 @@ def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
     work.close()
     for inner in handed:
         close_unstarted(inner)
+
+
+async def claim_when_reachable(deduplicator: EventDeduplicator, event_id: str, *,
+                               first_wait: float = CLAIM_RETRY_SECONDS,
+                               max_wait: float = CLAIM_RETRY_MAX_SECONDS) -> bool:
+    """`deduplicator.claim(event_id)`, tried again (waits doubling up to `max_wait`) for as long as
+    the database cannot be reached: an acknowledged event is never dropped for a blip, and a retry
+    recognises its own earlier insert, so it is never answered twice (bot/store/events.py)."""
+    wait, failures = first_wait, 0
+    while True:
+        try:
+            claimed = await deduplicator.claim(event_id)
+        except Exception as error:
+            failures += 1
+            if failures == 1:
+                log.warning("cannot claim Slack event %s (%s); the question waits for the database",
+                            event_id, type(error).__name__)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, max_wait)
+            continue
+        if failures:
+            log.info("Slack event %s claimed after %d failed attempt(s)", event_id, failures)
+        return claimed
 
 
 # --- background answering ------------------------------------------------------------------------
@@ -315,9 +341,19 @@ class SlackBot:
         self.spawn_event(body, work, "saved question")
 
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` unless this event's id was already claimed (here or by another instance)."""
+        """Run `work` unless this event's id was already claimed (here or by another instance).
+        The event is acknowledged: when the claim cannot reach the database, it waits (in memory,
+        within the bound on answers waiting) and tries again until the database is back."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not await self.deduplicator.claim(event_id):
+        if not isinstance(event_id, str):
+            await work
+            return
+        try:
+            claimed = await claim_when_reachable(self.deduplicator, event_id)
+        except BaseException:
+            close_unstarted(work)  # cancelled (a stop) while the database was away: never started
+            raise
+        if not claimed:
             work.close()
             log.info("Slack event %s already taken; acknowledged without answering", event_id)
             return

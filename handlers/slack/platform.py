@@ -133,7 +133,12 @@ class SlackPlatform(Platform):
         next start); the rest is cancelled (a post under way may or may not have reached Slack)."""
         unstarted = {event_id: json.dumps(body, ensure_ascii=False) for event_id, body in self.bot.unstarted.items()}
         in_flight = len(self.bot.tasks)
-        saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        try:
+            saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        except Exception as error:  # the database is away: what waits cannot be kept
+            saved = 0
+            log.error("cannot save %d unanswered Slack question(s): the database is unreachable (%s)",
+                      len(unstarted), type(error).__name__)
         await self.bot.tasks.cancel_all()
         log.warning("stopped with %d Slack answer(s) still in flight: %d saved for the next start", in_flight, saved)
 
