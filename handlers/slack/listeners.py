@@ -165,6 +165,15 @@ def to_command_key(body: Body) -> str:
     return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
+def to_action_key(body: Body, action: Body) -> str:
+    """A button press's stand-in for an event id: a replayed block_actions request has the same
+    team, user, trigger_id, action and action timestamp; a new press has a new trigger_id. Hashed,
+    so the claim store holds no user id."""
+    parts = [str((body.get("team") or {}).get("id", "")), to_user_id(body), str(body.get("trigger_id", "")),
+             str(action.get("action_id", "")), str(action.get("action_ts", ""))]
+    return "action:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
 def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
     """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
     none is reported as never awaited."""
@@ -419,19 +428,26 @@ class SlackBot:
 
     # Buttons -------------------------------------------------------------------------------------
 
+    # A signed block_actions request replayed (within the five minutes its signature is valid) is
+    # acknowledged and not answered again: its trigger_id and action timestamp are claimed, as a
+    # slash command's are.
+
     async def on_choice(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                         client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.answer_choice(body, action, respond, client), "choice button")
+        self.spawn_action(body, action, self.answer_choice(body, action, respond, client), "choice button")
 
     async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                           client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.record_feedback(body, action, respond, client), "feedback button")
+        self.spawn_action(body, action, self.record_feedback(body, action, respond, client), "feedback button")
 
     async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
-        self.tasks.spawn(self.share_answer(body, action, respond), "share button")
+        self.spawn_action(body, action, self.share_answer(body, action, respond), "share button")
+
+    def spawn_action(self, body: Body, action: Body, work: Coroutine[Any, Any, None], name: str) -> None:
+        self.tasks.spawn(self.once({"event_id": to_action_key(body, action)}, work), name)
 
     async def answer_choice(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
         payload = to_button_payload(action)

@@ -224,3 +224,16 @@ def test_the_cards_kept_for_votes_are_the_latest_ones() -> None:
         sent.remember(activity_id, {"body": [{"text": activity_id}]})
     assert (sent.get("1"), sent.get(None)) == (None, None)
     assert [sent.get(activity_id) for activity_id in ("2", "3")] == [{"body": [{"text": "2"}]}, {"body": [{"text": "3"}]}]
+
+
+# --- replays (issue 20, item 8) ------------------------------------------------------------------
+
+
+async def test_a_replayed_card_action_is_answered_once(tmp_path: Path, database_url: str) -> None:
+    async with running_teams(tmp_path, env={"DATABASE_URL": database_url}) as rig:
+        asked, answer = await ask(rig, "旭川市の締結式はいつ?", scope="channel")
+        action = press(rig, asked, submit_data(answer.card, RELATED))
+        assert [await rig.post(action) for _ in range(5)] == [202] * 5
+        assert [call.kind for call in rig.connector.calls] == [REPLY, REPLY]  # the answer, one reply to the press
+        assert await rig.post(press(rig, asked, submit_data(answer.card, RELATED))) == 202  # a new press
+        assert [call.kind for call in rig.connector.calls] == [REPLY, REPLY, REPLY]
