@@ -399,6 +399,7 @@ class SlackBot:
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
         view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
+        self.tasks.leave_slot()
         try:
             await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
@@ -457,6 +458,7 @@ class SlackBot:
         ephemeral = bool(container.get("is_ephemeral"))
         message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
                                     share=ephemeral)
+        self.tasks.leave_slot()  # posting (which may hang) holds no answer slot
         if ephemeral or not container.get("message_ts"):
             await send_response(respond, message, replace_original=True)
         elif is_direct_message(body) or payload.kind == "clarify":
@@ -480,6 +482,7 @@ class SlackBot:
             topic_id=payload.topic_id,
             voter_key=to_voter_key(PLATFORM, user_id, to_answer_id(body, payload)),
         ))
+        self.tasks.leave_slot()
         if not await acknowledge_in_place(client, body):
             await send_response(respond, to_notice_message(THANKS), replace_original=False)
 
@@ -489,6 +492,7 @@ class SlackBot:
             return
         message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
                                     share=False)
+        self.tasks.leave_slot()
         if await send_response(respond, message, visible=True, replace_original=False):
             await respond(delete_original=True)
 

@@ -15,6 +15,7 @@ import pytest
 
 from bot.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
+from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
 from handlers.slack.listeners import build_web_client
 from handlers.slack.platform import SlackPlatform
 from handlers.slack.posting import (
@@ -28,6 +29,7 @@ from tests.fakes.slack_app import (
     BOT_TOKEN,
     SIGNING_SECRET,
     RunningApp,
+    block_action,
     event_callback,
     make_dispatcher,
     make_settings,
@@ -196,3 +198,38 @@ async def test_a_slash_reply_whose_answer_is_lost_is_not_sent_again(app: Running
     assert status == 200
     assert len(slack.calls_to("response_url")) == 1
     assert "outcome unknown" in caplog.text
+
+
+# Issue 20, item 6: every kind of post leaves its answer slot before posting, as mentions do.
+BUTTON_POSTS = {  # the button, and where its reply goes
+    "related question": (CHOICE_ACTION_PREFIX, "chat.postMessage"),
+    "vote": (FEEDBACK_UP_ACTION, "response_url"),
+    "share": (SHARE_ACTION, "response_url"),  # pressed with the value of the answer's own buttons
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BUTTON_POSTS))
+async def test_hung_button_replies_in_one_channel_do_not_delay_another(app: RunningApp, slack: FakeSlack,
+                                                                     kind: str) -> None:
+    action_prefix, method = BUTTON_POSTS[kind]
+    await ask(app, channel="C0BUSY")
+    await app.settle()
+    [answer] = slack.calls_to("chat.postMessage")
+    button = next(element for block in answer.body["blocks"] if block["type"] == "actions"
+                  for element in block["elements"]
+                  if element["action_id"].startswith(FEEDBACK_UP_ACTION if kind == "share" else action_prefix))
+    action_id = SHARE_ACTION if kind == "share" else button["action_id"]
+    slack.hang(method, times=8)
+    for _ in range(8):
+        await app.post_action(block_action(action_id, button["value"], response_url=slack.response_url(kind),
+                                           channel="C0BUSY", thread_ts=answer.body["thread_ts"]))
+    if method == "chat.postMessage":
+        await slack.wait_for_arrival(method, count=9)  # the answer, and the 8 replies hanging
+    else:
+        await slack.wait_until(lambda: len(slack.calls_to(method)) == 8)  # recorded, hanging
+
+    other = await ask(app, channel="C0OTHER")
+    await until(lambda: app.slack.bot.poster.counts.counts.get("posted") == 2)  # C0OTHER's, while C0BUSY's hang
+    assert other in {m["metadata"]["event_payload"]["key"] for m in slack.messages if m.get("metadata")}
+    slack.release()
+    await app.settle()
