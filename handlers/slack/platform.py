@@ -29,7 +29,7 @@ from bot.settings import Settings
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
-from handlers.slack.posting import to_client_timeout
+from handlers.slack.posting import to_client_timeout, to_trace_configs
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ class SlackPlatform(Platform):
                  pending: PendingAnswers | None = None) -> None:
         self.settings = settings
         self.pending = pending
-        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds))
+        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds),
+                                             trace_configs=to_trace_configs())
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                   commands=commands, session=self.session)
         self.app: AsyncApp = service.app
