@@ -14,7 +14,9 @@ building) is retried, and every outcome is told to `on_result` (counted in /metr
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,14 +111,49 @@ class KnowledgeReloader:
             return self._apply(loaded)
 
     async def watch(self, stop: asyncio.Event) -> None:
-        """Reload whenever the file is written or replaced (editors often save by renaming)."""
-        target = Path(self.path).resolve()
+        """Reload whenever the file is written or replaced (editors often save by renaming), or a
+        symlink on its way is swapped (a Kubernetes ConfigMap swaps its `..data` link): the path is
+        watched as given, never only the folder it resolved to at start."""
+        while not stop.is_set():
+            folders, relevant = to_watched(self.path)
+            name = Path(self.path).name
 
-        def is_target(change: Change, changed: str) -> bool:
-            return Path(changed).resolve() == target and change != Change.deleted
+            changes = awatch(*folders, watch_filter=functools.partial(is_relevant, relevant), stop_event=stop,
+                             debounce=400, step=100, recursive=False)
+            async for _ in changes:
+                try:
+                    await self.reload_async()
+                except Exception:  # a listener's failure must not stop the watching
+                    log.exception("knowledge reload failed; still watching %s", name)
+                if to_watched(self.path) != (folders, relevant):
+                    break  # the file now lives elsewhere (a new ConfigMap folder): watch that
 
-        async for _ in awatch(target.parent, watch_filter=is_target, stop_event=stop, debounce=400, step=100):
-            try:
-                await self.reload_async()
-            except Exception:  # a listener's failure must not stop the watching
-                log.exception("knowledge reload failed; still watching %s", target.name)
+
+def is_relevant(relevant: frozenset[Path], change: Change, changed: str) -> bool:
+    return change != Change.deleted and Path(changed) in relevant
+
+
+def to_watched(path: str) -> tuple[tuple[Path, ...], frozenset[Path]]:
+    """The folders to watch for `path`, and the paths whose change means the file changed: the
+    path as given, every symlink on the way to the file (each watched in the folder holding it:
+    `kb.yaml` → `..data/kb.yaml`, then `..data` → `..2026_12_02_01`) and the file it is now."""
+    given = Path(path).absolute()
+    links = to_symlinks(given)
+    resolved = given.resolve()
+    relevant = frozenset({given, *links, resolved})
+    folders = {given.parent, *(link.parent for link in links), resolved.parent}
+    return tuple(sorted(folder for folder in folders if folder.is_dir())), relevant
+
+
+def to_symlinks(path: Path, limit: int = 40) -> list[Path]:
+    """Every symlink met on the way from `path` to the file it names (at most `limit`: a loop)."""
+    links: list[Path] = []
+    pending = [path]
+    while pending and len(links) < limit:
+        current = pending.pop()
+        for part in (current, *current.parents):
+            if part.is_symlink() and part not in links:
+                links.append(part)
+                pending.append((part.parent / os.readlink(part)) / current.relative_to(part))
+                break
+    return links

@@ -167,3 +167,43 @@ async def test_a_reload_that_fails_is_retried_and_counted(data_file: Path, monke
     assert not result.ok and result.failed and "still serving the last good data" in result.summary
     assert metrics.reloads.labels("ok")._value.get() == 1
     assert metrics.reloads.labels("failed")._value.get() == 1
+
+
+# Issue 20, item 5: a Kubernetes ConfigMap volume. The file is `..data/<name>` (and a symlink to
+# it beside `..data`); an update writes a new timestamped folder, points a new link at it and
+# renames that link over `..data` (atomic), then deletes the old folder.
+def configmap_update(volume: Path, text: str, version: int) -> None:
+    folder = volume / f"..2026_12_02_{version:02d}"
+    folder.mkdir()
+    (folder / "kb.yaml").write_text(text, encoding="utf-8")
+    old = (volume / "..data").resolve() if (volume / "..data").exists() else None
+    (volume / "..data_tmp").symlink_to(folder.name)
+    (volume / "..data_tmp").rename(volume / "..data")
+    if old is not None:
+        shutil.rmtree(old)
+
+
+@pytest.mark.parametrize("given", ["kb.yaml", "..data/kb.yaml"])
+async def test_a_configmap_update_is_picked_up(tmp_path: Path, given: str) -> None:
+    volume = tmp_path / "config"
+    volume.mkdir()
+    text = DATA_PATH.read_text(encoding="utf-8")
+    configmap_update(volume, text, 1)
+    (volume / "kb.yaml").symlink_to("..data/kb.yaml")
+    path = volume / given
+    dispatcher = make_dispatcher(path)
+    results: list[ReloadResult] = []
+    reloader = KnowledgeReloader(str(path), dispatcher, on_result=[results.append])
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(reloader.watch(stop))
+    await asyncio.sleep(0.5)
+    for version, name in ((2, "青山 剛（二）"), (3, "青山 剛（三）")):  # twice: it follows the new folder
+        configmap_update(volume, text.replace("青山 剛", name), version)
+        for _ in range(50):
+            if results and name in "".join((await dispatcher.ask("室蘭の出席者", f"c{version}")).sections[0].items):
+                break
+            await asyncio.sleep(0.1)
+        assert name in "".join((await dispatcher.ask("室蘭の出席者", f"d{version}")).sections[0].items)
+    stop.set()
+    await asyncio.wait_for(watcher, 5)
+    assert results and all(result.ok for result in results)
