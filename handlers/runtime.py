@@ -198,6 +198,7 @@ def assemble(core: Core, platforms: list[Platform]) -> Server:
     if core.settings.watch_data:
         plugins.append(KnowledgeWatcher(core.reloader))
     return build_server(plugins, grace_seconds=core.settings.shutdown_grace_seconds,
+                        read_timeout_seconds=core.settings.http_read_timeout_seconds,
                         health=lambda: to_health(core.settings, core.dispatcher),
                         readiness=lambda: readiness_problems(core),
                         metrics=lambda: core.store.db.run(core.metrics.render))
