@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from bot.answer import body_of
+from bot.context import OutageTolerantMemory
 from bot.store import Store
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import event_callback, make_dispatcher, make_settings, mention, running_app
@@ -64,4 +66,20 @@ async def test_a_claim_whose_reply_was_lost_is_still_this_claims_own(database_ur
         other = Store(outage.url)
         assert other.event_claims.take("Ev-ambiguous", datetime.now(UTC)) is False  # another instance
         other.close()
+        store.close()
+
+
+async def test_conversation_context_out_of_reach_costs_the_context_not_the_answer(database_url: str) -> None:
+    dispatcher = make_dispatcher()
+    with database_outage(database_url) as outage:
+        store = Store(outage.url)
+        outage.attach(store.db)
+        dispatcher.conversations = OutageTolerantMemory(store.conversations)
+        await dispatcher.ask("室蘭の締結式の場所は?", "c1")
+        outage.down()
+        answer = await dispatcher.ask("帯広の締結式の場所は?", "c1")  # neither read nor kept: answered
+        assert "帯広" in body_of(answer) or "帯広" in answer.title
+        outage.up()
+        follow_up = await dispatcher.ask("何分間?", "c1")  # the context from before the outage
+        assert follow_up.conversation.event_ids == ("muroran-ceremony",)
         store.close()
