@@ -418,7 +418,11 @@ class TeamsBot:
         if not activity.service_url or not activity.conversation:
             return
         target_id = to_target_id(activity.conversation.id)
-        await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
+        try:
+            await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
+        except Exception as error:  # the database is away: the question is answered all the same
+            log.warning("Teams conversation reference not saved (%s); the next message saves it",
+                        type(error).__name__)
 
     async def forget(self, activity: Activity) -> None:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
