@@ -9,6 +9,11 @@ Stopping (`stop()`, on SIGTERM) never leaves a ledger row claimed: nothing new i
 under way finishes and is marked, a claim waiting for its (next) attempt is released for another
 instance or the next start, and a post cancelled half-way is marked failed (it may have reached
 the platform, so it is never posted twice).
+
+A database outage never leaves a row saying something other than what happened: every ledger
+write about a delivery (its attempt, its outcome) is tried again until the database is back, so a
+reminder posted during an outage is recorded `sent`, not left `claimed` for the stale-claim sweep
+to mark failed.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, ParamSpec, Protocol, TypeVar
 
 from bot.knowledge import JST, Document, Event
 from bot.reminders import Due, Target, format_offset_code, is_started
@@ -29,6 +34,11 @@ log = logging.getLogger(__name__)
 Outcome = Literal["sent", "late", "failed", "missed", "skipped", "unknown"]
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
+P = ParamSpec("P")
+R = TypeVar("R")
+# While the database cannot be reached, a ledger write is tried again after these waits (doubling).
+RECORD_RETRY_SECONDS = 0.25
+RECORD_RETRY_MAX_SECONDS = 5.0
 
 
 class DeliveryError(Exception):
@@ -167,45 +177,64 @@ class Deliverer:
             if self.is_stopping:
                 # Shutting down before this attempt: hand the reminder back rather than hold the
                 # claim; the next start (or another instance) posts it, as a retry here would have.
-                await self.ledger.call(self.ledger.release_claim, due.key)
+                await self._record(self.ledger.release_claim, due.key)
                 log.info("reminder released on shutdown: %s → %s (attempt %d not made)", _describe(due),
                          due.target, attempt)
                 return "skipped"
             now = self.clock()
             if is_started(due.reminder.event, now):
                 reason = f"the event started before the reminder could be posted (last error: {last_reason})"
-                await self.ledger.call(self.ledger.mark_missed, due.key, reason, now)
+                await self._record(self.ledger.mark_missed, due.key, reason, now)
                 log.warning("reminder missed: %s → %s (%s)", _describe(due), due.target, reason)
                 return "missed"
-            await self.ledger.call(self.ledger.note_attempt, due.key, now)
+            await self._record(self.ledger.note_attempt, due.key, now)
             message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document, to_key_text(due))
             try:
                 await sender.send(due.target, message)
             except UnknownOutcome as error:
-                await self.ledger.call(self.ledger.mark_unknown, due.key, error.reason, self.clock())
+                await self._record(self.ledger.mark_unknown, due.key, error.reason, self.clock())
                 log.warning("reminder may or may not have been posted: %s → %s: %s (recorded unknown, not retried)",
                             _describe(due), due.target, error.reason)
                 return "unknown"
             except PermanentError as error:
-                await self.ledger.call(self.ledger.mark_failed, due.key, error.reason, self.clock())
+                await self._record(self.ledger.mark_failed, due.key, error.reason, self.clock())
                 log.error("reminder not posted: %s → %s: %s (not retried)", _describe(due), due.target, error.reason)
                 return "failed"
             except DeliveryError as error:
                 last_reason = error.reason
-                await self.ledger.call(self.ledger.note_error, due.key, error.reason, self.clock())
+                await self._record(self.ledger.note_error, due.key, error.reason, self.clock())
                 if attempt < self.policy.max_attempts:
                     wait = self._wait_before_retry(error, attempt)
                     log.warning("reminder post failed: %s → %s: %s (attempt %d, retrying in %.1fs)",
                                 _describe(due), due.target, error.reason, attempt, wait)
                     await self._sleep_unless_stopped(wait)
                 continue
-            await self.ledger.call(self.ledger.mark_sent, due.key, late=late, now=self.clock())
+            await self._record(self.ledger.mark_sent, due.key, late=late, now=self.clock())
             log.info("reminder %s: %s → %s", "posted late" if late else "posted", _describe(due), due.target)
             return "late" if late else "sent"
         reason = f"gave up after {self.policy.max_attempts} attempts: {last_reason}"
-        await self.ledger.call(self.ledger.mark_failed, due.key, reason, self.clock())
+        await self._record(self.ledger.mark_failed, due.key, reason, self.clock())
         log.error("reminder not posted: %s → %s: %s", _describe(due), due.target, reason)
         return "failed"
+
+    async def _record(self, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """A ledger write about a claimed delivery, tried again until the database takes it: the
+        row must end up saying what happened (a post's outcome is known only to this process)."""
+        wait, failures = RECORD_RETRY_SECONDS, 0
+        while True:
+            try:
+                result = await self.ledger.call(work, *args, **kwargs)
+            except Exception as error:
+                failures += 1
+                if failures == 1:
+                    log.warning("cannot record a reminder delivery (%s); trying again until the database is back",
+                                type(error).__name__)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, RECORD_RETRY_MAX_SECONDS)
+                continue
+            if failures:
+                log.info("reminder delivery recorded after %d failed attempt(s)", failures)
+            return result
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         """`self.sleep(seconds)`, cut short by `stop()`."""

@@ -28,7 +28,7 @@ class Metrics:
         self.answer_posts = Counter("renkei_answer_posts", "Answers posted in channels and DMs by outcome "
                                     "(posted, failed, unknown: may or may not have reached the platform)",
                                     ["platform", "outcome"], registry=self.registry)
-        self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected)",
+        self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected, failed)",
                                ["result"], registry=self.registry)
 
     def watch_deliveries(self, counts: Callable[[], Mapping[str, int]]) -> None:

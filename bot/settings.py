@@ -45,6 +45,8 @@ class Settings:
     port: int = 3000
     # SIGTERM: how long requests, answers and reminder posts in flight may take to finish.
     shutdown_grace_seconds: float = 10.0
+    # How long a client may take to send a request's headers, or its body (slow clients, slowloris).
+    http_read_timeout_seconds: float = 20.0
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -118,6 +120,7 @@ class Settings:
             host=_text(env, "HOST", cls.host),
             port=_integer(env, "PORT", cls.port),
             shutdown_grace_seconds=_positive(env, "SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds),
+            http_read_timeout_seconds=_positive(env, "HTTP_READ_TIMEOUT_SECONDS", cls.http_read_timeout_seconds),
             slack_bot_token=_text(env, "SLACK_BOT_TOKEN", ""),
             slack_app_token=_text(env, "SLACK_APP_TOKEN", ""),
             slack_signing_secret=_text(env, "SLACK_SIGNING_SECRET", ""),

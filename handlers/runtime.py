@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.commands import Commands, Services
+from bot.context import OutageTolerantMemory
 from bot.dispatch import Asked, Dispatcher, Replied
 from bot.engine import Engine
 from bot.feedback import FeedbackRecorder, PrivateFeedback
@@ -59,7 +60,7 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
 
 def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
+    dispatcher = Dispatcher(Engine(kb), conversations=OutageTolerantMemory(store.conversations))
     reloader = KnowledgeReloader(settings.data_path, dispatcher, limits=settings.kb_limits)
     core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
                 PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))
@@ -142,7 +143,7 @@ def count_post(metrics: Metrics, platform: str) -> Callable[[str], None]:
 
 def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
     def observe(result: ReloadResult) -> None:
-        metrics.reloads.labels("ok" if result.ok else "rejected").inc()
+        metrics.reloads.labels("ok" if result.ok else "failed" if result.failed else "rejected").inc()
 
     return observe
 
@@ -197,6 +198,7 @@ def assemble(core: Core, platforms: list[Platform]) -> Server:
     if core.settings.watch_data:
         plugins.append(KnowledgeWatcher(core.reloader))
     return build_server(plugins, grace_seconds=core.settings.shutdown_grace_seconds,
+                        read_timeout_seconds=core.settings.http_read_timeout_seconds,
                         health=lambda: to_health(core.settings, core.dispatcher),
                         readiness=lambda: readiness_problems(core),
                         metrics=lambda: core.store.db.run(core.metrics.render))

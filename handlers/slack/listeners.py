@@ -72,6 +72,9 @@ APOLOGY = "申し訳ありません。回答の作成中にエラーが発生し
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+# While the database cannot be reached, an event's claim is tried again after these waits (doubling).
+CLAIM_RETRY_SECONDS = 0.25
+CLAIM_RETRY_MAX_SECONDS = 2.0
 Body = Mapping[str, Any]
 
 
@@ -162,6 +165,15 @@ def to_command_key(body: Body) -> str:
     return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
+def to_action_key(body: Body, action: Body) -> str:
+    """A button press's stand-in for an event id: a replayed block_actions request has the same
+    team, user, trigger_id, action and action timestamp; a new press has a new trigger_id. Hashed,
+    so the claim store holds no user id."""
+    parts = [str((body.get("team") or {}).get("id", "")), to_user_id(body), str(body.get("trigger_id", "")),
+             str(action.get("action_id", "")), str(action.get("action_ts", ""))]
+    return "action:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
 def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
     """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
     none is reported as never awaited."""
@@ -171,6 +183,29 @@ def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
     work.close()
     for inner in handed:
         close_unstarted(inner)
+
+
+async def claim_when_reachable(deduplicator: EventDeduplicator, event_id: str, *,
+                               first_wait: float = CLAIM_RETRY_SECONDS,
+                               max_wait: float = CLAIM_RETRY_MAX_SECONDS) -> bool:
+    """`deduplicator.claim(event_id)`, tried again (waits doubling up to `max_wait`) for as long as
+    the database cannot be reached: an acknowledged event is never dropped for a blip, and a retry
+    recognises its own earlier insert, so it is never answered twice (bot/store/events.py)."""
+    wait, failures = first_wait, 0
+    while True:
+        try:
+            claimed = await deduplicator.claim(event_id)
+        except Exception as error:
+            failures += 1
+            if failures == 1:
+                log.warning("cannot claim Slack event %s (%s); the question waits for the database",
+                            event_id, type(error).__name__)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, max_wait)
+            continue
+        if failures:
+            log.info("Slack event %s claimed after %d failed attempt(s)", event_id, failures)
+        return claimed
 
 
 # --- background answering ------------------------------------------------------------------------
@@ -315,9 +350,19 @@ class SlackBot:
         self.spawn_event(body, work, "saved question")
 
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` unless this event's id was already claimed (here or by another instance)."""
+        """Run `work` unless this event's id was already claimed (here or by another instance).
+        The event is acknowledged: when the claim cannot reach the database, it waits (in memory,
+        within the bound on answers waiting) and tries again until the database is back."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not await self.deduplicator.claim(event_id):
+        if not isinstance(event_id, str):
+            await work
+            return
+        try:
+            claimed = await claim_when_reachable(self.deduplicator, event_id)
+        except BaseException:
+            close_unstarted(work)  # cancelled (a stop) while the database was away: never started
+            raise
+        if not claimed:
             work.close()
             log.info("Slack event %s already taken; acknowledged without answering", event_id)
             return
@@ -354,6 +399,7 @@ class SlackBot:
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
         view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
+        self.tasks.leave_slot()
         try:
             await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
@@ -383,19 +429,26 @@ class SlackBot:
 
     # Buttons -------------------------------------------------------------------------------------
 
+    # A signed block_actions request replayed (within the five minutes its signature is valid) is
+    # acknowledged and not answered again: its trigger_id and action timestamp are claimed, as a
+    # slash command's are.
+
     async def on_choice(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                         client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.answer_choice(body, action, respond, client), "choice button")
+        self.spawn_action(body, action, self.answer_choice(body, action, respond, client), "choice button")
 
     async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                           client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.record_feedback(body, action, respond, client), "feedback button")
+        self.spawn_action(body, action, self.record_feedback(body, action, respond, client), "feedback button")
 
     async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
-        self.tasks.spawn(self.share_answer(body, action, respond), "share button")
+        self.spawn_action(body, action, self.share_answer(body, action, respond), "share button")
+
+    def spawn_action(self, body: Body, action: Body, work: Coroutine[Any, Any, None], name: str) -> None:
+        self.tasks.spawn(self.once({"event_id": to_action_key(body, action)}, work), name)
 
     async def answer_choice(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
         payload = to_button_payload(action)
@@ -405,6 +458,7 @@ class SlackBot:
         ephemeral = bool(container.get("is_ephemeral"))
         message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
                                     share=ephemeral)
+        self.tasks.leave_slot()  # posting (which may hang) holds no answer slot
         if ephemeral or not container.get("message_ts"):
             await send_response(respond, message, replace_original=True)
         elif is_direct_message(body) or payload.kind == "clarify":
@@ -428,6 +482,7 @@ class SlackBot:
             topic_id=payload.topic_id,
             voter_key=to_voter_key(PLATFORM, user_id, to_answer_id(body, payload)),
         ))
+        self.tasks.leave_slot()
         if not await acknowledge_in_place(client, body):
             await send_response(respond, to_notice_message(THANKS), replace_original=False)
 
@@ -437,6 +492,7 @@ class SlackBot:
             return
         message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
                                     share=False)
+        self.tasks.leave_slot()
         if await send_response(respond, message, visible=True, replace_original=False):
             await respond(delete_original=True)
 

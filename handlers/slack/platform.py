@@ -29,7 +29,7 @@ from bot.settings import Settings
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
-from handlers.slack.posting import to_client_timeout
+from handlers.slack.posting import to_client_timeout, to_trace_configs
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ class SlackPlatform(Platform):
                  pending: PendingAnswers | None = None) -> None:
         self.settings = settings
         self.pending = pending
-        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds))
+        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds),
+                                             trace_configs=to_trace_configs())
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                   commands=commands, session=self.session)
         self.app: AsyncApp = service.app
@@ -133,7 +134,12 @@ class SlackPlatform(Platform):
         next start); the rest is cancelled (a post under way may or may not have reached Slack)."""
         unstarted = {event_id: json.dumps(body, ensure_ascii=False) for event_id, body in self.bot.unstarted.items()}
         in_flight = len(self.bot.tasks)
-        saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        try:
+            saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        except Exception as error:  # the database is away: what waits cannot be kept
+            saved = 0
+            log.error("cannot save %d unanswered Slack question(s): the database is unreachable (%s)",
+                      len(unstarted), type(error).__name__)
         await self.bot.tasks.cancel_all()
         log.warning("stopped with %d Slack answer(s) still in flight: %d saved for the next start", in_flight, saved)
 

@@ -30,6 +30,7 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import logging
@@ -38,6 +39,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import aiohttp
 from microsoft_agents.activity import (
@@ -230,6 +232,21 @@ class SentCards:
 PLACE = "会話"
 
 
+class ActionClaims(Protocol):
+    """Which card actions were already taken on (the store's event claims, shared by instances)."""
+
+    async def claim(self, event_id: str) -> bool: ...
+
+
+def to_action_key(activity: Activity) -> str | None:
+    """A card action's claim: the same Action.Submit activity delivered again (a replay) has the
+    same conversation and activity id. None when the activity carries no id."""
+    if not activity.id:
+        return None
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return "teams-action:" + hashlib.sha256(f"{conversation_id}\x1f{activity.id}".encode()).hexdigest()
+
+
 # --- the handlers --------------------------------------------------------------------------------
 
 
@@ -238,8 +255,9 @@ class TeamsBot:
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, commands: Commands,
                  references: ReferenceBook, subscriptions: SubscriptionBook,
-                 admin_ids: frozenset[str] = frozenset()) -> None:
+                 admin_ids: frozenset[str] = frozenset(), claims: ActionClaims | None = None) -> None:
         self.dispatcher = dispatcher
+        self.claims = claims
         self.feedback = feedback
         self.references = references
         self.subscriptions = subscriptions
@@ -293,10 +311,25 @@ class TeamsBot:
         except ValueError:
             log.warning("ignoring a Teams card action that is not ours")
             return
+        if not await self.is_first_delivery(context.activity):
+            log.info("Teams card action already taken; not answered again")
+            return
         if payload.action == CHOICE_ACTION:
             await self.answer_choice(context, payload)
         else:
             await self.acknowledge_vote(context, payload)
+
+    async def is_first_delivery(self, activity: Activity) -> bool:
+        """False for a card action delivered before (a replay). The answer is due in this request:
+        when the database cannot be reached, the action is answered without its claim."""
+        key = to_action_key(activity)
+        if self.claims is None or key is None:
+            return True
+        try:
+            return await self.claims.claim(key)
+        except Exception as error:
+            log.warning("cannot claim a Teams card action (%s); answering it unclaimed", type(error).__name__)
+            return True
 
     async def on_card_action(self, context: TurnContext, state: TurnState) -> None:
         """Action.Execute (an `adaptiveCard/action` invoke): the bot's cards use Action.Submit only."""
@@ -385,7 +418,11 @@ class TeamsBot:
         if not activity.service_url or not activity.conversation:
             return
         target_id = to_target_id(activity.conversation.id)
-        await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
+        try:
+            await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
+        except Exception as error:  # the database is away: the question is answered all the same
+            log.warning("Teams conversation reference not saved (%s); the next message saves it",
+                        type(error).__name__)
 
     async def forget(self, activity: Activity) -> None:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
@@ -471,7 +508,8 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
         commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
                                      deliveries=store.ledger, reports=store))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
-                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids))
+                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
+                   claims=store.event_claims)
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)

@@ -341,10 +341,16 @@ class FakeSlack:
         status = failure.status if failure else 200
         await self._record(Call("response_url", body, None, status, request.path, request.content_type,
                                 dict(request.headers)))
-        if self._take_fault("response_url", "") == "drop":
+        fault = self._take_fault("response_url", "")
+        if fault == "drop":
             assert request.transport is not None
             request.transport.abort()
             raise asyncio.CancelledError
+        if fault == "hang":
+            assert self._hung is not None
+            await self._hung.wait()
+            if self._runner is None:
+                raise asyncio.CancelledError  # stopping: no answer at all
         return web.Response(status=status, text="ok" if status == 200 else "error", content_type="text/plain")
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:

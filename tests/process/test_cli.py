@@ -145,3 +145,12 @@ def test_ask_json_keeps_conversations_apart_and_in_order() -> None:
     assert records[4]["kind"] == "answer" and records[4]["partners"] == ["muroran"]  # c2's choice 2
     assert records[5] == {"error": 'a conversation line needs a question "q" (text)'}
     assert {"title", "sections", "notes"} <= set(records[0])
+
+
+def test_check_names_an_empty_value_instead_of_a_traceback(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.yaml"
+    text = DATA_PATH.read_text(encoding="utf-8")
+    cut.write_text(text[: text.index("title:") + len("title:")], encoding="utf-8")
+    for result in (run_app("check", str(cut)), run_app(stdin="帯広\n", env={"DATA_PATH": str(cut)})):
+        assert result.returncode == 1
+        assert f"{cut}:" in result.stderr and "Traceback" not in result.stderr
