@@ -84,7 +84,7 @@ class ClaimAnswers(Answering):
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
         outside = _OUTSIDE.search(key)
         # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
-        except_city = bool(outside) and bool(self.understander.understand(key[: outside.start()][-8:]).partner_ids)
+        except_city = outside is not None and bool(self.understander.understand(key[: outside.start()][-8:]).partner_ids)
         negated = bool(_NEGATED.search(key.replace("以外デ", "以外ニ") if except_city else key))
         existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading))
         if not (exclusive or universal or outside or existential):

@@ -16,6 +16,10 @@ from bot.text import has_kanji, to_key
 from bot.timefmt import to_status
 
 
+# Asked of the bureau's one person, of every city, in order, or as a claim: a list, not a clarification.
+_LISTS_OR_ORDERS = re.compile(r"局長|並べ|順|一覧|リスト|それぞれ|各|全|すべて|スベテ|ミンナ|ドレ|イズレ|ナイ|一番|最")
+
+
 class SlotAnswers(Answering):
     def __init__(
         self, services: Services, documents: DocumentAnswers, ceremonies: CeremonyAnswers, absence: AbsenceAnswers
@@ -71,7 +75,7 @@ class SlotAnswers(Answering):
         read = turn.read
         if turn.intent.all_partners or read.direction or read.position or read.conditions or read.asks_list:
             return False
-        if re.search(r"局長|並べ|順|一覧|リスト|それぞれ|各|全|すべて|スベテ|ミンナ|ドレ|イズレ|ナイ|一番|最", read.key):
+        if _LISTS_OR_ORDERS.search(read.key):
             return False
         if {"bureau", "meti", "director", "each", "all", "every"} & set(read.words):
             return False
