@@ -15,7 +15,6 @@ from bot.help import MAX_NAMES
 from bot.text import has_kanji, to_key
 from bot.timefmt import to_status
 
-
 # Asked of the bureau's one person, of every city, in order, or as a claim: a list, not a clarification.
 _LISTS_OR_ORDERS = re.compile(r"局長|並べ|順|一覧|リスト|それぞれ|各|全|すべて|スベテ|ミンナ|ドレ|イズレ|ナイ|一番|最")
 
