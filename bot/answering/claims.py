@@ -84,7 +84,8 @@ class ClaimAnswers(Answering):
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
         outside = _OUTSIDE.search(key)
         # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
-        except_city = outside is not None and bool(self.understander.understand(key[: outside.start()][-8:]).partner_ids)
+        before = key[: outside.start()][-8:] if outside else ""
+        except_city = bool(before) and bool(self.understander.understand(before).partner_ids)
         negated = bool(_NEGATED.search(key.replace("以外デ", "以外ニ") if except_city else key))
         existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading))
         if not (exclusive or universal or outside or existential):
