@@ -13,10 +13,12 @@ from typing import TextIO
 
 from dotenv import load_dotenv
 
-from bot.answer import Answer, to_text
-from bot.batch import answer_lines
-from bot.business_register import compare_registers
-from bot.commands import (
+from bot.answering.answer import Answer, to_text
+from bot.answering.batch import answer_lines
+from bot.answering.dispatch import Dispatcher, now_jst
+from bot.answering.engine import Engine
+from bot.answering.help import to_intro
+from bot.commands.registry import (
     Commands,
     HelpView,
     Invocation,
@@ -30,13 +32,11 @@ from bot.commands import (
     to_commands_table,
     to_plain_line,
 )
-from bot.dispatch import Dispatcher, now_jst
-from bot.engine import Engine
-from bot.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
-from bot.help import to_intro
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.settings import Settings, SettingsError
-from bot.yaml_reader import YamlLimits
+from bot.knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge.yaml_reader import YamlLimits
+from bot.ops.business_register import compare_registers
+from bot.ops.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
+from bot.ops.settings import Settings, SettingsError
 
 CONSOLE_CONVERSATION = "console"
 PROMPT = "あなた> "
@@ -53,7 +53,7 @@ CONSOLE_USAGE = "番号（選択肢を選ぶ）、exit（終了）"
 
 
 def to_reply_text(reply: Reply) -> str:
-    """A command's neutral reply (bot/commands.py) as terminal text."""
+    """A command's neutral reply (bot/commands/registry.py) as terminal text."""
     if isinstance(reply, Notice):
         return to_notice_text(reply)
     if isinstance(reply, HelpView):
@@ -225,7 +225,7 @@ def main(
         print(f"configuration error: {error}", file=stderr)
         return 2
     if args.command == "draft":
-        from bot.draft import find_partner_files, run_draft
+        from bot.knowledge.draft import find_partner_files, run_draft
 
         return run_draft(args.source, find_partner_files(settings.data_path), stdout, stderr)
     data_path = (args.file or settings.data_path) if args.command == "check" else settings.data_path
@@ -266,7 +266,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
         from handlers.teams.package import run_teams_package
 
         return run_teams_package(settings, kb, args.output, stdout, stderr)
-    from bot.reminder_service import reminders_report
+    from bot.reminders.service import reminders_report
     from bot.store import Store
 
     store = Store(settings.database_url)

@@ -16,18 +16,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.commands import Commands, Services
-from bot.context import OutageTolerantMemory
-from bot.dispatch import Asked, Dispatcher, Replied
-from bot.engine import Engine
-from bot.feedback import FeedbackRecorder, PrivateFeedback
-from bot.insights import is_worth_recording, to_interaction
-from bot.knowledge import KnowledgeBase
-from bot.logs import setup_logging, to_secrets
-from bot.metrics import Metrics
-from bot.reload import KnowledgeReloader, ReloadResult
-from bot.reminder_service import configured_targets
-from bot.settings import Settings
+from bot.answering.context import OutageTolerantMemory
+from bot.answering.dispatch import Asked, Dispatcher, Replied
+from bot.answering.engine import Engine
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.feedback import FeedbackRecorder, PrivateFeedback
+from bot.ops.insights import is_worth_recording, to_interaction
+from bot.ops.logs import setup_logging, to_secrets
+from bot.ops.metrics import Metrics
+from bot.ops.reload import KnowledgeReloader, ReloadResult
+from bot.ops.settings import Settings
+from bot.reminders.service import configured_targets
 from bot.store import Store
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server

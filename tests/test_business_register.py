@@ -1,7 +1,7 @@
 """Messages as people write them at work: the reader, and metamorphic tests over the fact set.
 
 Every single-fact case of eval/facts.yaml is rewritten eight times from the inventory in
-bot/message.py (a greeting, a hedge or a reason, the question in a polite request form, a closing,
+bot/language/message.py (a greeting, a hedge or a reason, the question in a polite request form, a closing,
 or a self-introduction whose business words are not the question), with a fixed seed; each
 rewriting must answer with the same kind and contain what the plain question's answer must.
 """
@@ -12,10 +12,10 @@ import random
 
 import pytest
 
-from bot.business_register import INTRODUCTIONS, judge_business_variants, to_business_variants, to_polite_request
-from bot.engine import Engine
-from bot.evaluation import Case, load_eval_set
-from bot.message import inventory, read_message
+from bot.answering.engine import Engine
+from bot.language.message import inventory, read_message
+from bot.ops.business_register import INTRODUCTIONS, judge_business_variants, to_business_variants, to_polite_request
+from bot.ops.evaluation import Case, load_eval_set
 from tests.conftest import NOW, ROOT
 
 pytestmark = pytest.mark.unit

@@ -1,4 +1,4 @@
-"""bot/commands.py: one registry of commands, their words normalised once, their replies neutral;
+"""bot/commands/registry.py: one registry of commands, their words normalised once, their replies neutral;
 and end to end, that every platform runs the same command for every spelling of its words, and
 that a command declared in one place appears on every platform, in help and in the README."""
 
@@ -16,7 +16,7 @@ from typing import Any
 import jaconv
 import pytest
 
-from bot.commands import (
+from bot.commands.registry import (
     COMMANDS,
     Command,
     Commands,
@@ -33,7 +33,7 @@ from bot.commands import (
     split_first_word,
     to_commands_table,
 )
-from bot.reminders import Target
+from bot.reminders.due import Target
 from bot.store import Store
 from handlers.console import run_chat
 from handlers.runtime import build_commands

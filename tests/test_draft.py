@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.draft import DraftError, Todo, draft_yaml, read_when, split_attendee
+from bot.knowledge.draft import DraftError, Todo, draft_yaml, read_when, split_attendee
 
 pytestmark = pytest.mark.unit
 

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.answer import Answer, Conversation, to_text
-from bot.engine import Engine
-from bot.evaluation import body_text, to_comparable
-from bot.knowledge import JST, KnowledgeBase, parse_knowledge
+from bot.answering.answer import Answer, Conversation, to_text
+from bot.answering.engine import Engine
+from bot.knowledge.model import JST, KnowledgeBase, parse_knowledge
+from bot.ops.evaluation import body_text, to_comparable
 from tests.conftest import DATA_PATH, NOW
 from tests.test_knowledge import with_kushiro
 

@@ -1,4 +1,4 @@
-"""bot/evaluation.py: judging the body only, conversations, the summary, and the eval/facts.yaml set."""
+"""bot/ops/evaluation.py: judging the body only, conversations, the summary, and the eval/facts.yaml set."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import cast
 
 import pytest
 
-from bot.answer import Answer, Choice, Conversation, Kind, Section, Source
-from bot.evaluation import (
+from bot.answering.answer import Answer, Choice, Conversation, Kind, Section, Source
+from bot.ops.evaluation import (
     Case,
     Dialogue,
     EvalFileError,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import body_of
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import load_knowledge
-from bot.reload import KnowledgeReloader, ReloadResult
+from bot.answering.answer import body_of
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.knowledge.model import load_knowledge
+from bot.ops.reload import KnowledgeReloader, ReloadResult
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.adapter

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.engine import Engine
-from bot.feedback import Vote
-from bot.insights import build_report, chosen_options, group_questions, to_interaction
+from bot.answering.engine import Engine
+from bot.ops.feedback import Vote
+from bot.ops.insights import build_report, chosen_options, group_questions, to_interaction
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.unit

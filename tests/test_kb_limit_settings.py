@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase
-from bot.settings import Settings, SettingsError
-from bot.yaml_reader import YamlLimits
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.yaml_reader import YamlLimits
+from bot.ops.settings import Settings, SettingsError
 from handlers.runtime import build_core
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, parse_knowledge, parse_offset
-from bot.yaml_reader import YamlLimits
+from bot.knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge, parse_knowledge, parse_offset
+from bot.knowledge.yaml_reader import YamlLimits
 from tests.conftest import DATA_PATH, SHARED
 
 pytestmark = pytest.mark.unit

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import body_of
-from bot.dispatch import Asked, Dispatcher
-from bot.engine import Engine
-from bot.knowledge import load_knowledge
-from bot.logs import MASK, JsonFormatter, RedactSecrets
-from bot.metrics import Metrics
-from bot.reload import KnowledgeReloader, ReloadResult
+from bot.answering.answer import body_of
+from bot.answering.dispatch import Asked, Dispatcher
+from bot.answering.engine import Engine
+from bot.knowledge.model import load_knowledge
+from bot.ops.logs import MASK, JsonFormatter, RedactSecrets
+from bot.ops.metrics import Metrics
+from bot.ops.reload import KnowledgeReloader, ReloadResult
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.unit
@@ -145,17 +145,17 @@ async def test_a_reload_storm_under_questions_costs_no_answer_and_no_reload(data
 
 
 async def test_a_reload_that_fails_is_retried_and_counted(data_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.reload
+    import bot.ops.reload
 
     failures = [RuntimeError("Tokenizer is already in use")]
-    real_load = bot.reload.load_knowledge
+    real_load = bot.ops.reload.load_knowledge
 
     def flaky_load(*args: object, **kwargs: object) -> object:
         if failures:
             raise failures.pop()
         return real_load(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bot.reload, "load_knowledge", flaky_load)
+    monkeypatch.setattr(bot.ops.reload, "load_knowledge", flaky_load)
     metrics = Metrics()
     from handlers.runtime import count_reload
 

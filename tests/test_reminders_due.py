@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import JST, Event, KnowledgeBase
-from bot.reminder_service import reminders_report
-from bot.reminders import (
+from bot.knowledge.model import JST, Event, KnowledgeBase
+from bot.ops.settings import Settings
+from bot.reminders.due import (
     DeliveryKey,
     Due,
     Reminder,
@@ -21,8 +21,8 @@ from bot.reminders import (
     reminders_for,
     upcoming_reminders,
 )
-from bot.schedule import format_countdown_from, format_plan, format_schedule
-from bot.settings import Settings
+from bot.reminders.schedule_view import format_countdown_from, format_plan, format_schedule
+from bot.reminders.service import reminders_report
 from bot.store import Store
 from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
@@ -247,7 +247,7 @@ def test_reminders_report_names_configured_and_subscribed_targets(review_kb: Kno
 
 def test_each_reminder_cites_its_own_memorandum(kb: KnowledgeBase) -> None:
     """A reminder names the document its event comes from, not the programme's first one."""
-    from bot.delivery import ReminderMessage
+    from bot.reminders.delivery import ReminderMessage
 
     kitami, muroran = kb.partner("kitami").ceremony, kb.partner("muroran").ceremony
     assert kitami is not None and muroran is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import char_readings, latin_words, reading_of, romaji_to_katakana, to_key, tokenize
+from bot.language.text import char_readings, latin_words, reading_of, romaji_to_katakana, to_key, tokenize
 
 
 @pytest.mark.parametrize("spelling", ["オビヒロ", "おびひろ", "ｵﾋﾞﾋﾛ", "オ ビ ヒ ロ", "「おびひろ」"])
@@ -44,7 +44,7 @@ def test_threads_tokenize_at_once_each_with_its_own_tokenizer() -> None:
     # in use" (a reload builds in a thread while answers tokenize on the loop).
     import threading
 
-    from bot.text import get_tokenizer
+    from bot.language.text import get_tokenizer
 
     errors: list[BaseException] = []
     tokenizers: list[object] = []

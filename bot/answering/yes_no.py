@@ -6,19 +6,19 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.answer import Answer, Conversation, Section, body_of
+from bot.answering.answer import Answer, Conversation, Section, body_of
 from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answerer, Answering, Reader, Services, Turn, to_topic
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.documents import DocumentAnswers
-from bot.facts import Fact
-from bot.knowledge import Event, Person, Plan
-from bot.question import (
+from bot.answering.reasoning import failed_conditions
+from bot.knowledge.dates import format_date
+from bot.knowledge.facts import Fact
+from bot.knowledge.model import Event, Person, Plan
+from bot.language.question import (
     is_yes_no,
     read_claim,
 )
-from bot.reasoning import failed_conditions
-from bot.text import to_key
-from bot.timefmt import format_date
+from bot.language.text import to_key
 
 _IN_ANNOUNCEMENT = re.compile(
     r"(公式(の)?発表|公式|発表資料|発表|プレスリリース|報道発表|原文|一次資料)(に|で|の中に)?"

@@ -19,7 +19,7 @@ database's bounded worker (bot/store/database.py says why and how few round trip
 
 from __future__ import annotations
 
-from bot.insights import build_report
+from bot.ops.insights import build_report
 from bot.store.conversations import SqlConversationMemory
 from bot.store.database import Database, to_engine_url
 from bot.store.events import SqlEventClaims

@@ -21,11 +21,11 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import Commands
-from bot.delivery import Sender
-from bot.dispatch import Dispatcher
-from bot.feedback import FeedbackRecorder
-from bot.settings import Settings
+from bot.answering.dispatch import Dispatcher
+from bot.commands.registry import Commands
+from bot.ops.feedback import FeedbackRecorder
+from bot.ops.settings import Settings
+from bot.reminders.delivery import Sender
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app

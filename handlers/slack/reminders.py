@@ -1,5 +1,5 @@
 """The Slack side of reminders: the reminder card and the sender (the `remind` and `schedule`
-commands are bot/commands.py's, as on every platform)."""
+commands are bot/commands/registry.py's, as on every platform)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import (
+from bot.knowledge.dates import format_when
+from bot.ops.settings import Settings
+from bot.reminders.delivery import (
     DeliveryError,
     PermanentError,
     RateLimited,
@@ -19,10 +21,8 @@ from bot.delivery import (
     TransientError,
     UnknownOutcome,
 )
-from bot.reminders import Target, format_offset
-from bot.schedule import format_countdown_from, format_time
-from bot.settings import Settings
-from bot.timefmt import format_when
+from bot.reminders.due import Target, format_offset
+from bot.reminders.schedule_view import format_countdown_from, format_time
 from handlers.slack.blocks import (
     MAX_FALLBACK_CHARS,
     MAX_FIELD_CHARS,
@@ -79,7 +79,7 @@ def to_reminder_message(message: ReminderMessage) -> Message:
 
 
 def build_reminder_client(settings: Settings) -> AsyncWebClient:
-    # No slack_sdk retry handlers: bot/delivery.py owns retries, so every attempt is counted in
+    # No slack_sdk retry handlers: bot/reminders/delivery.py owns retries, so every attempt is counted in
     # the ledger and none happens behind its back. slack_sdk opens a session per call with
     # SLACK_TIMEOUT_SECONDS (whole seconds, at least 1) as its total limit.
     return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,

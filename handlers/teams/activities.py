@@ -7,7 +7,7 @@ What arrives (POST /api/messages)            → what the bot does
   @mentions the bot (mention removed)        → answers in the chat / thread (context per thread)
 - a command (`help`, `list`, `schedule`,
   `remind on|off|list`; `report` and `reload`
-  for TEAMS_ADMIN_IDS)                       → its reply as a card (bot/commands.py, as in Slack)
+  for TEAMS_ADMIN_IDS)                       → its reply as a card (bot/commands/registry.py, as in Slack)
 - Action.Submit of a choice button           → the answer: in a personal chat (or for a
                                                clarification) it replaces the card; in a channel
                                                or group chat it is a new reply in the thread
@@ -63,12 +63,12 @@ from microsoft_agents.hosting.core import (
 )
 from yarl import URL
 
-from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
-from bot.dispatch import Asked, Dispatcher
-from bot.feedback import FeedbackRecorder, Vote, to_voter_key
-from bot.help import MAX_QUESTION_CHARS
-from bot.reminders import Target
-from bot.settings import Settings
+from bot.answering.dispatch import Asked, Dispatcher
+from bot.answering.help import MAX_QUESTION_CHARS
+from bot.commands.registry import Commands, Mention, Request, Services, SubscriptionBook
+from bot.ops.feedback import FeedbackRecorder, Vote, to_voter_key
+from bot.ops.settings import Settings
+from bot.reminders.due import Target
 from bot.store import Store
 from handlers.inbound import to_clean_text
 from handlers.teams.cards import (

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from microsoft_agents.activity import Activity
 
-from bot.commands import COMMANDS, Commands, Services, split_first_word
-from bot.feedback import InMemoryFeedbackRecorder
-from bot.help import MAX_QUESTION_CHARS
+from bot.answering.help import MAX_QUESTION_CHARS
+from bot.commands.registry import COMMANDS, Commands, Services, split_first_word
+from bot.ops.feedback import InMemoryFeedbackRecorder
 from bot.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import JST
-from bot.reminders import format_offset
+from bot.knowledge.model import JST
+from bot.reminders.due import format_offset
 from bot.store import LedgerRow, Store
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.process_support import BOT_TOKEN, SCHEDULER_STARTED, Bots, bot_env, sleep_until

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.knowledge import JST
+from bot.knowledge.model import JST
 from bot.store import Store
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import CHANNEL, event_callback, mention

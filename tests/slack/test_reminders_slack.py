@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import COMMANDS
-from bot.delivery import ReminderMessage
-from bot.dispatch import Dispatcher
-from bot.knowledge import JST, KnowledgeBase, Person
-from bot.reload import KnowledgeReloader
-from bot.reminders import DeliveryKey, Target
-from bot.settings import Settings
+from bot.answering.dispatch import Dispatcher
+from bot.commands.registry import COMMANDS
+from bot.knowledge.model import JST, KnowledgeBase, Person
+from bot.ops.reload import KnowledgeReloader
+from bot.ops.settings import Settings
+from bot.reminders.delivery import ReminderMessage
+from bot.reminders.due import DeliveryKey, Target
 from bot.store import Store
 from handlers.reminders import Reminders
 from handlers.runtime import build_commands

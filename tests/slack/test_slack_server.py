@@ -18,11 +18,11 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import Commands, Services
-from bot.feedback import InMemoryFeedbackRecorder, Vote
-from bot.knowledge import JST
-from bot.logs import install_secret_filter, remove_secret_filter, to_secrets
-from bot.settings import Settings, SettingsError
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import JST
+from bot.ops.feedback import InMemoryFeedbackRecorder, Vote
+from bot.ops.logs import install_secret_filter, remove_secret_filter, to_secrets
+from bot.ops.settings import Settings, SettingsError
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server, run_server, serve
 from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question

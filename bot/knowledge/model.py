@@ -6,7 +6,7 @@ and its plans, cooperation items, a signing ceremony, and free sections of any s
 partners themselves (names, readings, aliases) are listed once, since a city can appear in
 several documents over the years.
 
-Validation collects every problem with its file, line and field (see bot.yaml_reader), so a
+Validation collects every problem with its file, line and field (see bot.knowledge.yaml_reader), so a
 maintainer can fix them all in one pass; `load_knowledge` raises `KnowledgeError` carrying them.
 """
 
@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.yaml_reader import (
+from bot.knowledge.yaml_reader import (
     DEFAULT_LIMITS,
     KnowledgeError,
     Node,

@@ -27,9 +27,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.delivery import Clock, Deliverer, Outcome, now_jst
-from bot.knowledge import JST, KnowledgeBase
-from bot.reminders import DEFAULT_GRACE, DEFAULT_MISSED_WINDOW, Target, due_reminders, upcoming_reminders
+from bot.knowledge.model import JST, KnowledgeBase
+from bot.reminders.delivery import Clock, Deliverer, Outcome, now_jst
+from bot.reminders.due import DEFAULT_GRACE, DEFAULT_MISSED_WINDOW, Target, due_reminders, upcoming_reminders
 from bot.store import DeliveryLedger
 
 log = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.delivery import Clock, Deliverer, RetryPolicy, Sender, now_jst
-from bot.knowledge import KnowledgeBase
-from bot.reminders import Target, plan_reminders
-from bot.schedule import format_plan
-from bot.scheduler import ReminderScheduler
-from bot.settings import Settings
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.settings import Settings
+from bot.reminders.delivery import Clock, Deliverer, RetryPolicy, Sender, now_jst
+from bot.reminders.due import Target, plan_reminders
+from bot.reminders.schedule_view import format_plan
+from bot.reminders.scheduler import ReminderScheduler
 from bot.store import Store, Subscriptions
 
 SLACK = "slack"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.knowledge import JST, Event, KnowledgeBase
-from bot.reminders import (
+from bot.knowledge.dates import format_countdown, format_date, format_when
+from bot.knowledge.model import JST, Event, KnowledgeBase
+from bot.reminders.due import (
     PlannedReminder,
     Reminder,
     Target,
@@ -19,7 +20,6 @@ from bot.reminders import (
     reminders_for,
     upcoming_events,
 )
-from bot.timefmt import format_countdown, format_date, format_when
 
 NO_TARGETS = "送信先なし（REMINDER_CHANNELS を設定するか、チャンネルで /renkei remind on）"
 

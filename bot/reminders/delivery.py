@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, ParamSpec, Protocol, TypeVar
 
-from bot.knowledge import JST, Document, Event
-from bot.reminders import Due, Target, format_offset_code, is_started
+from bot.knowledge.model import JST, Document, Event
+from bot.reminders.due import Due, Target, format_offset_code, is_started
 from bot.store import DeliveryLedger
 
 log = logging.getLogger(__name__)

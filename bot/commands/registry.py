@@ -24,12 +24,12 @@ from typing import Protocol
 
 import jaconv
 
-from bot.help import to_examples, to_intro
-from bot.knowledge import Event, KnowledgeBase, Partner
-from bot.reload import ReloadResult
-from bot.reminders import Target, format_offset, upcoming_reminders
-from bot.schedule import format_schedule, format_time
-from bot.timefmt import format_date, format_when
+from bot.answering.help import to_examples, to_intro
+from bot.knowledge.dates import format_date, format_when
+from bot.knowledge.model import Event, KnowledgeBase, Partner
+from bot.ops.reload import ReloadResult
+from bot.reminders.due import Target, format_offset, upcoming_reminders
+from bot.reminders.schedule_view import format_schedule, format_time
 
 log = logging.getLogger(__name__)
 

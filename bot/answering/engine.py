@@ -1,12 +1,12 @@
 """The engine: a question, a conversation context and a clock in; a platform-neutral Answer out.
 
 Plain synchronous code with no I/O: every adapter (Slack, Teams, console) calls `Engine.answer`
-through `bot.dispatch.Dispatcher`, and renders the `Answer` in its own way.
+through `bot.answering.dispatch.Dispatcher`, and renders the `Answer` in its own way.
 
 A question is read twice: `Understander` finds what it names (partners, people, topics, glossary
 terms, dates) and `read_question` what kind of question it is (which partner, who, when, yes/no,
 count, order, filter, compare, why) and the conditions it sets. The answerers below are tried in
-order; each either answers with the facts asked (bot.facts) or passes.
+order; each either answers with the facts asked (bot.knowledge.facts) or passes.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from bot.answer import Answer, Conversation
 from bot.answering.absence import AbsenceAnswers
+from bot.answering.answer import Answer, Conversation
 from bot.answering.base import (
     GENERIC_TOPIC_WORDS,
     Answerer,
@@ -32,24 +32,24 @@ from bot.answering.base import (
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.claims import ClaimAnswers
 from bot.answering.compare import CompareAnswers
+from bot.answering.compose import Composer
+from bot.answering.context import is_expired
 from bot.answering.documents import DocumentAnswers
 from bot.answering.passages import PassageAnswers
 from bot.answering.people import PeopleAnswers
 from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.slots import SlotAnswers
 from bot.answering.talk import TalkAnswers
+from bot.answering.understand import Intent, Understander
 from bot.answering.yes_no import YesNoAnswers
-from bot.compose import Composer
-from bot.context import is_expired
-from bot.facts import FactIndex, compile_facts
-from bot.knowledge import KnowledgeBase
-from bot.message import Message, read_message
-from bot.question import (
+from bot.knowledge.facts import FactIndex, compile_facts
+from bot.knowledge.model import KnowledgeBase
+from bot.language.message import Message, read_message
+from bot.language.question import (
     Reading,
     read_question,
 )
-from bot.text import clean, to_key
-from bot.understand import Intent, Understander
+from bot.language.text import clean, to_key
 
 # Topic words too general to make a lead-in clause content (「社内の資料を作っているのですが」).
 LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.knowledge import Event
-from bot.question import Conditions, Direction
-from bot.text import bigrams, to_key
+from bot.knowledge.model import Event
+from bot.language.question import Conditions, Direction
+from bot.language.text import bigrams, to_key
 
 _FLOOR = re.compile(r"(\d{1,2})階")
 

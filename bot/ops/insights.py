@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from bot.answer import Answer
-from bot.feedback import Vote
-from bot.text import reading_of
+from bot.answering.answer import Answer
+from bot.language.text import reading_of
+from bot.ops.feedback import Vote
 
 NEAR_DUPLICATE = 85.0
 CHOICE_WINDOW = timedelta(minutes=10)

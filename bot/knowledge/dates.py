@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time
 
-from bot.answer import EventStatus
-from bot.knowledge import Event
+from bot.knowledge.model import Event
 
 WEEKDAYS = "月火水木金土日"
 
@@ -39,16 +38,3 @@ def format_countdown(start: datetime, now: datetime) -> str:
     if seconds >= 60:
         return f"あと{math.floor(seconds / 60)}分"
     return "まもなく"
-
-
-def to_status(event: Event, now: datetime) -> EventStatus:
-    start = event.starts_at
-    held = now >= start
-    # The documents announce ceremonies as planned; only a recorded `held` says one took place.
-    if held and event.held:
-        label = f"{event.title}は{format_date(event.date)}に開催されました。"
-    elif held:
-        label = f"{event.title}は予定日（{format_date(event.date)}）を過ぎています。"
-    else:
-        label = f"{event.title}は開催予定です（{format_countdown(start, now)}）。"
-    return EventStatus(event_id=event.id, start=start, held=held, label=label)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.answer import Citation, Section, Source
-from bot.facts import Fact
-from bot.help import to_names
-from bot.knowledge import Event, KnowledgeBase, Partner, SourceRef
-from bot.timefmt import format_when
+from bot.answering.answer import Citation, Section, Source
+from bot.answering.help import to_names
+from bot.knowledge.dates import format_when
+from bot.knowledge.facts import Fact
+from bot.knowledge.model import Event, KnowledgeBase, Partner, SourceRef
 
 
 def to_secondary(ref: SourceRef | None) -> str:

@@ -1,6 +1,6 @@
 """The same question written as staff write at work: metamorphic variants for evaluation.
 
-`to_business_variants` wraps a plain question in courtesy drawn from `bot.message`'s inventory —
+`to_business_variants` wraps a plain question in courtesy drawn from `bot.language.message`'s inventory —
 a greeting, a hedge or a reason, the question in a polite request form, a closing, or a
 self-introduction whose business words (家具, 旅館, スキー場, 金属加工) are not the question — so
 that an answer that holds for the plain question must hold for each variant. The draw is seeded:
@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.evaluation import Answerer, Case, Outcome, judge
-from bot.message import CLOSINGS, GREETINGS, HEDGES
-from bot.text import clean
+from bot.language.message import CLOSINGS, GREETINGS, HEDGES
+from bot.language.text import clean
+from bot.ops.evaluation import Answerer, Case, Outcome, judge
 
 # Self-introductions that name no partner: their words are context the answer must not deny.
 INTRODUCTIONS = (

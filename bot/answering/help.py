@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.knowledge import KnowledgeBase, Partner
-from bot.timefmt import format_date
+from bot.knowledge.dates import format_date
+from bot.knowledge.model import KnowledgeBase, Partner
 
 MAX_QUESTION_CHARS = 1_000
 # A chat message names at most this many partners; it is no place for a directory.

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.answer import Answer, Conversation
-from bot.engine import Engine
+from bot.answering.answer import Answer, Conversation
+from bot.answering.engine import Engine
 
 
 @dataclass(frozen=True)

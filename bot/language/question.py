@@ -14,7 +14,7 @@ from typing import Literal
 
 import jaconv
 
-from bot.text import Token, clean, romaji_to_katakana, to_key
+from bot.language.text import Token, clean, romaji_to_katakana, to_key
 
 Direction = Literal["first", "last", "next", "previous"]
 

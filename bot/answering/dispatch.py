@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.answer import Answer
-from bot.context import ConversationMemory, InMemoryConversationMemory
-from bot.engine import Engine
-from bot.knowledge import JST, KnowledgeBase
+from bot.answering.answer import Answer
+from bot.answering.context import ConversationMemory, InMemoryConversationMemory
+from bot.answering.engine import Engine
+from bot.knowledge.model import JST, KnowledgeBase
 
 log = logging.getLogger(__name__)
 

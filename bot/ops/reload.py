@@ -6,7 +6,7 @@ the dispatcher (one assignment, so no question in flight is dropped) and tells e
 such as the reminder scheduler, to follow.
 
 The new knowledge base and its engine are built in a thread (the event loop keeps answering; each
-thread tokenizes with its own Sudachi tokenizer, bot/text.py); the swap and the listeners run on
+thread tokenizes with its own Sudachi tokenizer, bot/language/text.py); the swap and the listeners run on
 the loop. A reload that fails for any reason other than the file's content (an error while
 building) is retried, and every outcome is told to `on_result` (counted in /metrics).
 """
@@ -23,10 +23,10 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
-from bot.yaml_reader import DEFAULT_LIMITS, YamlLimits
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.knowledge.model import KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from bot.knowledge.yaml_reader import DEFAULT_LIMITS, YamlLimits
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import fields
 from datetime import UTC, datetime
 
-from bot.settings import Settings
+from bot.ops.settings import Settings
 
 _TOKEN_PATTERNS = re.compile(
     r"xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9._-]+"

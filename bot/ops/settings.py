@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.yaml_reader import YamlLimits
+from bot.knowledge.yaml_reader import YamlLimits
 
 TEAMS_CLIENT_ID_VARIABLE = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
 TEAMS_CLIENT_SECRET_VARIABLE = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"

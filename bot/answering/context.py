@@ -7,7 +7,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.answer import Conversation
+from bot.answering.answer import Conversation
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from typing import Literal
 import jaconv
 from rapidfuzz.distance import Levenshtein
 
-from bot.facts import section_topic
-from bot.knowledge import FreeSection, KnowledgeBase, Person
-from bot.text import (
+from bot.knowledge.facts import section_topic
+from bot.knowledge.model import FreeSection, KnowledgeBase, Person
+from bot.language.text import (
     KANA_RUN,
     Token,
     char_readings,

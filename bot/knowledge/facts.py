@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.knowledge import Document, Engagement, Event, FreeSection, KnowledgeBase, Plan, SourceRef
-from bot.text import bigrams, clean, has_kanji, latin_words, reading_of, romaji_to_katakana, to_key
-from bot.timefmt import format_date, format_when
+from bot.knowledge.dates import format_date, format_when
+from bot.knowledge.model import Document, Engagement, Event, FreeSection, KnowledgeBase, Plan, SourceRef
+from bot.language.text import bigrams, clean, has_kanji, latin_words, reading_of, romaji_to_katakana, to_key
 
 _SENTENCE_END = re.compile(r"(?<=[。．！？])(?!\s*\(…\))")
 

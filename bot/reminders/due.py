@@ -3,7 +3,7 @@
 Nothing here reads a clock, a database or the network, so every rule is tested with plain data:
 
 - Each event gets one reminder per offset (its own `reminder_offsets`, or the knowledge base's
-  default, already resolved by `bot.knowledge`), at `starts_at - offset`, for every target.
+  default, already resolved by `bot.knowledge.model`), at `starts_at - offset`, for every target.
 - A reminder is due once `now` reaches its time and the ledger holds no row for it.
 - On time: sent normally (`send`). Overdue by more than `grace` while the event has not started
   (the bot was down, or the event was added late): the latest overdue reminder goes out once
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.knowledge import Event, KnowledgeBase
+from bot.knowledge.model import Event, KnowledgeBase
 
 Action = Literal["send", "late", "missed"]
 

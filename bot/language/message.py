@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.text import clean
+from bot.language.text import clean
 
 Part = Literal["greeting", "closing", "hedge", "subject", "introduction", "request", "statement"]
 
