@@ -32,7 +32,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.knowledge.model import JST, load_knowledge
 from bot.ops.logs import JsonFormatter
 from bot.ops.settings import Settings
-from bot.store import Store
+from bot.store.store import Store
 from handlers.runtime import Core, assemble, build_core, build_platforms
 from handlers.slack.blocks import FEEDBACK_DOWN_ACTION
 from handlers.slack.listeners import THANKS
@@ -225,7 +225,7 @@ async def test_ready_metrics_unanswered_questions_and_json_logs(slack: FakeSlack
         (_, thanks) = await slack.wait_for("response_url", 2, timeout=10)
         assert thanks.body["text"] == THANKS
 
-        metrics = await bot.ops.metrics()
+        metrics = await bot.metrics()
         assert sample(metrics, "renkei_questions_total", platform="slack", kind="answer") == 1
         assert sample(metrics, "renkei_questions_total", platform="slack", kind="fallback") == 3
         assert sample(metrics, "renkei_answer_seconds_count", platform="slack") == 4
@@ -306,7 +306,7 @@ async def test_edits_of_the_data_file_are_live_or_rejected(slack: FakeSlack, tmp
         assert "2階5号会議室" in (await ask_in_channel(bot, slack, MURORAN_PLACE)).body["text"]
         assert (await bot.get("/readyz"))[0] == 200
 
-        metrics = await bot.ops.metrics()
+        metrics = await bot.metrics()
         assert sample(metrics, "renkei_knowledge_reloads_total", result="ok") >= 1
         assert sample(metrics, "renkei_knowledge_reloads_total", result="rejected") >= 1
         delivered = (sample(metrics, "renkei_reminder_deliveries", status="sent")
