@@ -266,15 +266,16 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
         from handlers.teams.package import run_teams_package
 
         return run_teams_package(settings, kb, args.output, stdout, stderr)
+    from bot.ops.insights import StoreReport
     from bot.reminders.service import reminders_report
-    from bot.store import Store
+    from bot.store.store import Store
 
     store = Store(settings.database_url)
     try:
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
-            commands = Commands(Services(knowledge=lambda: kb, reports=store))
+            commands = Commands(Services(knowledge=lambda: kb, reports=StoreReport(store)))
             print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()

@@ -16,7 +16,7 @@ from bot.ops.settings import Settings
 from bot.reminders.delivery import Clock, Sender, now_jst
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import build_scheduler
-from bot.store import Store
+from bot.store.store import Store
 from handlers.server import Plugin
 
 log = logging.getLogger(__name__)

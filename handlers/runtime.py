@@ -22,13 +22,13 @@ from bot.answering.engine import Engine
 from bot.commands.registry import Commands, Services
 from bot.knowledge.model import KnowledgeBase
 from bot.ops.feedback import FeedbackRecorder, PrivateFeedback
-from bot.ops.insights import is_worth_recording, to_interaction
+from bot.ops.insights import StoreReport, is_worth_recording, to_interaction
 from bot.ops.logs import setup_logging, to_secrets
 from bot.ops.metrics import Metrics
 from bot.ops.reload import KnowledgeReloader, ReloadResult
 from bot.ops.settings import Settings
 from bot.reminders.service import configured_targets
-from bot.store import Store
+from bot.store.store import Store
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
 
@@ -53,7 +53,7 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
     """The commands with this process's parts: the same for Slack, Teams and every instance."""
     return Commands(Services(
         knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions if store else None,
-        deliveries=store.ledger if store else None, reports=store, reloader=reloader,
+        deliveries=store.ledger if store else None, reports=StoreReport(store) if store else None, reloader=reloader,
         configured_targets=tuple(configured_targets(settings)),
     ))
 

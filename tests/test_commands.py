@@ -20,21 +20,19 @@ from bot.commands.registry import (
     COMMANDS,
     Command,
     Commands,
-    FailedDelivery,
     Mention,
     Notice,
     Registry,
     Reply,
     Request,
     Services,
-    Subscriber,
     Typed,
     normalise_word,
     split_first_word,
     to_commands_table,
 )
-from bot.reminders.due import Target
-from bot.store import Store
+from bot.store.records import FailedDelivery, Subscriber, Target
+from bot.store.store import Store
 from handlers.console import run_chat
 from handlers.runtime import build_commands
 from tests.command_support import declared

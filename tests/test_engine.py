@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.answering.answer import Answer, Conversation, to_text
+from bot.answering.answer import Answer, to_text
 from bot.answering.engine import Engine
 from bot.knowledge.model import JST, KnowledgeBase, parse_knowledge
 from bot.ops.evaluation import body_text, to_comparable
+from bot.store.records import Conversation
 from tests.conftest import DATA_PATH, NOW
 from tests.test_knowledge import with_kushiro
 

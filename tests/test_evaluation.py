@@ -9,7 +9,7 @@ from typing import cast
 
 import pytest
 
-from bot.answering.answer import Answer, Choice, Conversation, Kind, Section, Source
+from bot.answering.answer import Answer, Kind, Section, Source
 from bot.ops.evaluation import (
     Case,
     Dialogue,
@@ -30,6 +30,7 @@ from bot.ops.evaluation import (
     run_eval_set,
     summarize,
 )
+from bot.store.records import Choice, Conversation
 
 pytestmark = pytest.mark.unit
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.answering.engine import Engine
-from bot.ops.feedback import Vote
 from bot.ops.insights import build_report, chosen_options, group_questions, to_interaction
+from bot.store.records import Vote
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.unit

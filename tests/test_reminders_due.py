@@ -10,10 +10,8 @@ import pytest
 from bot.knowledge.model import JST, Event, KnowledgeBase
 from bot.ops.settings import Settings
 from bot.reminders.due import (
-    DeliveryKey,
     Due,
     Reminder,
-    Target,
     due_reminders,
     format_offset,
     format_offset_code,
@@ -23,7 +21,8 @@ from bot.reminders.due import (
 )
 from bot.reminders.schedule_view import format_countdown_from, format_plan, format_schedule
 from bot.reminders.service import reminders_report
-from bot.store import Store
+from bot.store.records import DeliveryKey, Target
+from bot.store.store import Store
 from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.answer import Answer, Choice, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn
 from bot.answering.help import MAX_NAMES
 from bot.answering.retrieval import RetrievalAnswers
@@ -14,6 +14,7 @@ from bot.language.question import (
     asked_value_kind,
 )
 from bot.language.text import Token, latin_words, romaji_to_katakana, to_key
+from bot.store.records import Choice
 
 # What follows the word a question asks about: 「出身地は」「年齢を」「予算って」.
 _ASKED_AFTER = frozenset({"", "は", "って", "が", "を", "の", "とは", "も", "について", "?", "？", "って何", "に"})

@@ -6,10 +6,11 @@ about any platform.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+from bot.store.records import Choice, Conversation
 
 # answer: facts from the documents; clarify: the bot asks back; fallback: not in the documents;
 # smalltalk / help: a greeting, thanks, or how to use the bot.
@@ -23,14 +24,6 @@ class Section:
     label: str
     text: str = ""
     items: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A suggestion the user can pick; `question` is what is asked when it is picked."""
-
-    label: str
-    question: str
 
 
 @dataclass(frozen=True)
@@ -72,47 +65,6 @@ class EventStatus:
     start: datetime
     held: bool
     label: str
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """What the engine remembers of a conversation between two questions: the partners and topic
-    of the last answer, the ceremonies it was about (for 「その次は?」), the person it named (「その
-    人」), the glossary term (「それ」), and what it listed or offered, in order (「2番目のやつ」)."""
-
-    partner_ids: tuple[str, ...] = ()
-    topic_id: str | None = None
-    updated_at: datetime | None = None
-    event_ids: tuple[str, ...] = ()
-    person: str = ""
-    terms: tuple[str, ...] = ()
-    listed: tuple[Choice, ...] = ()
-    kind: str = ""
-
-    def to_json(self) -> str:
-        """A compact JSON form for the conversation store (updated_at is stored on its own)."""
-        state = {
-            "p": list(self.partner_ids), "t": self.topic_id, "e": list(self.event_ids), "n": self.person,
-            "g": list(self.terms), "l": [[c.label, c.question] for c in self.listed], "k": self.kind,
-        }
-        return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str, updated_at: datetime | None) -> Conversation:
-        try:
-            state = json.loads(text)
-            return cls(
-                partner_ids=tuple(str(p) for p in state.get("p", [])),
-                topic_id=state.get("t"),
-                updated_at=updated_at,
-                event_ids=tuple(str(e) for e in state.get("e", [])),
-                person=str(state.get("n", "")),
-                terms=tuple(str(g) for g in state.get("g", [])),
-                listed=tuple(Choice(str(label), str(question)) for label, question in state.get("l", [])),
-                kind=str(state.get("k", "")),
-            )
-        except (ValueError, TypeError, AttributeError):
-            return cls(updated_at=updated_at)  # an unreadable context is forgotten, not fatal
 
 
 @dataclass(frozen=True)

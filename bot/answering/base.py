@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from bot.answering.answer import Answer, Choice, Conversation, Section, Source
+from bot.answering.answer import Answer, Section, Source
 from bot.answering.compose import Composer
 from bot.answering.help import MAX_NAMES, to_intro
 from bot.answering.status import to_status
@@ -21,6 +21,7 @@ from bot.language.question import (
     Reading,
 )
 from bot.language.text import Token, latin_words, romaji_to_katakana, to_key, word_forms
+from bot.store.records import Choice, Conversation
 
 CLARIFY_BELOW = 0.6
 CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who", "address")

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.answering.answer import Answer, Conversation
+from bot.answering.answer import Answer
 from bot.answering.engine import Engine
+from bot.store.records import Conversation
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.answering.answer import Answer, Conversation, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, Answering, Services, Turn
 from bot.answering.compose import to_item
 from bot.answering.documents import DocumentAnswers
@@ -19,6 +19,7 @@ from bot.language.question import (
     Conditions,
 )
 from bot.language.text import to_key
+from bot.store.records import Conversation
 
 
 class CeremonyAnswers(Answering):

@@ -7,11 +7,9 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.answering.answer import Conversation
+from bot.store.records import DEFAULT_TTL, Conversation, is_expired
 
 log = logging.getLogger(__name__)
-
-DEFAULT_TTL = timedelta(minutes=30)
 
 
 class ConversationMemory(Protocol):
@@ -46,10 +44,6 @@ class InMemoryConversationMemory:
         self._items.move_to_end(conversation_id)
         while len(self._items) > self.max_conversations:
             self._items.popitem(last=False)
-
-
-def is_expired(conversation: Conversation, now: datetime, ttl: timedelta = DEFAULT_TTL) -> bool:
-    return conversation.updated_at is None or now - conversation.updated_at > ttl
 
 
 class OutageTolerantMemory:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.answering.absence import AbsenceAnswers
-from bot.answering.answer import Answer, Conversation
+from bot.answering.answer import Answer
 from bot.answering.base import (
     GENERIC_TOPIC_WORDS,
     Answerer,
@@ -33,7 +33,6 @@ from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.claims import ClaimAnswers
 from bot.answering.compare import CompareAnswers
 from bot.answering.compose import Composer
-from bot.answering.context import is_expired
 from bot.answering.documents import DocumentAnswers
 from bot.answering.passages import PassageAnswers
 from bot.answering.people import PeopleAnswers
@@ -50,6 +49,7 @@ from bot.language.question import (
     read_question,
 )
 from bot.language.text import clean, to_key
+from bot.store.records import Conversation, is_expired
 
 # Topic words too general to make a lead-in clause content (「社内の資料を作っているのですが」).
 LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}

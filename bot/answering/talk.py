@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.answer import Answer, Choice, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import POINTING, Answering, Turn
 from bot.answering.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
 from bot.language.question import (
@@ -12,6 +12,7 @@ from bot.language.question import (
     is_smalltalk,
 )
 from bot.language.text import clean
+from bot.store.records import Choice
 
 
 class TalkAnswers(Answering):

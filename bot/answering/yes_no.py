@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.answering.answer import Answer, Conversation, Section, body_of
+from bot.answering.answer import Answer, Section, body_of
 from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answerer, Answering, Reader, Services, Turn, to_topic
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.documents import DocumentAnswers
@@ -19,6 +19,7 @@ from bot.language.question import (
     read_claim,
 )
 from bot.language.text import to_key
+from bot.store.records import Conversation
 
 _IN_ANNOUNCEMENT = re.compile(
     r"(公式(の)?発表|公式|発表資料|発表|プレスリリース|報道発表|原文|一次資料)(に|で|の中に)?"

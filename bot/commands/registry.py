@@ -28,8 +28,9 @@ from bot.answering.help import to_examples, to_intro
 from bot.knowledge.dates import format_date, format_when
 from bot.knowledge.model import Event, KnowledgeBase, Partner
 from bot.ops.reload import ReloadResult
-from bot.reminders.due import Target, format_offset, upcoming_reminders
+from bot.reminders.due import format_offset, upcoming_reminders
 from bot.reminders.schedule_view import format_schedule, format_time
+from bot.store.records import FailedDelivery, Subscriber, Target
 
 log = logging.getLogger(__name__)
 
@@ -207,21 +208,6 @@ class Request:
     conversation_id: str = ""
     place: str = "会話"
     join_hint: Line = ()
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    """Who turned a conversation's reminders on, and when."""
-
-    user_id: str
-    since: datetime
-
-
-@dataclass(frozen=True)
-class FailedDelivery:
-    event_id: str
-    due_at: datetime
-    error: str
 
 
 class SubscriptionBook(Protocol):

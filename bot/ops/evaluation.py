@@ -31,7 +31,8 @@ from typing import Any, Protocol
 
 import yaml
 
-from bot.answering.answer import Answer, Conversation, body_of
+from bot.answering.answer import Answer, body_of
+from bot.store.records import Conversation
 
 CONFIDENT = 0.6
 """An answer of kind "answer" at or above this confidence that fails is "confident wrong"."""

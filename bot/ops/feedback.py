@@ -9,26 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class Vote:
-    """One press of 👍 or 👎 under an answer, with the question it was about."""
-
-    platform: str
-    conversation_id: str
-    user_id: str
-    question: str
-    helpful: bool
-    voted_at: datetime
-    answer_kind: str = ""
-    topic_id: str | None = None
-    # Who voted on which answer, hashed (`to_voter_key`): a second vote with the same key is not
-    # recorded. Empty: every vote counts.
-    voter_key: str = ""
+from bot.store.records import Vote
 
 
 def to_voter_key(platform: str, user_id: str, answer_id: str) -> str:

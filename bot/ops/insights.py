@@ -12,27 +12,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from bot.answering.answer import Answer
 from bot.language.text import reading_of
-from bot.ops.feedback import Vote
+from bot.store.records import Interaction, Vote
+
+if TYPE_CHECKING:  # the store's SQL is loaded only by the processes that open it
+    from bot.store.store import Store
 
 NEAR_DUPLICATE = 85.0
 CHOICE_WINDOW = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Interaction:
-    question: str
-    platform: str
-    conversation_id: str
-    kind: str
-    title: str
-    at: datetime
-    choices: tuple[str, ...] = ()
-    user_id: str = ""
 
 
 def to_interaction(question: str, platform: str, conversation_id: str, answer: Answer, at: datetime,
@@ -107,6 +99,21 @@ def build_report(interactions: Sequence[Interaction], votes: Sequence[Vote], *, 
         lines += ["", "## Questions voted 👎"]
         lines += [_group_line(g) for g in negative[:limit]]
     return "\n".join(lines)
+
+
+class StoreReport:
+    """The report over the store's questions and votes: the commands' `ReportSource`, and what
+    `python app.py report` prints (the store keeps the rows; the report is built here)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def report(self) -> str:
+        return build_report(self.store.questions.all(), self.store.votes.all())
+
+    async def build_report(self) -> str:
+        # On the database's worker, like the reads it needs: the grouping never blocks the loop.
+        return await self.store.db.run(self.report)
 
 
 REPORT_TITLE = "Renkei Bot report"

@@ -26,8 +26,9 @@ from datetime import datetime, timedelta
 from typing import Literal, ParamSpec, Protocol, TypeVar
 
 from bot.knowledge.model import JST, Document, Event
-from bot.reminders.due import Due, Target, format_offset_code, is_started
-from bot.store import DeliveryLedger
+from bot.reminders.due import Due, format_offset_code, is_started
+from bot.store.ledger import DeliveryLedger
+from bot.store.records import Target
 
 log = logging.getLogger(__name__)
 

@@ -25,22 +25,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.knowledge.model import Event, KnowledgeBase
+from bot.store.records import DeliveryKey, Target
 
 Action = Literal["send", "late", "missed"]
 
 DEFAULT_GRACE = timedelta(minutes=2)
 DEFAULT_MISSED_WINDOW = timedelta(days=1)
-
-
-@dataclass(frozen=True, order=True)
-class Target:
-    """Where a reminder goes: a Slack channel, later a Teams conversation."""
-
-    platform: str
-    id: str
-
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.id}"
 
 
 @dataclass(frozen=True)
@@ -60,25 +50,6 @@ class Reminder:
     def job_id(self) -> str:
         """Stable across reloads, so a moved event moves its job instead of adding one."""
         return f"reminder:{self.event.id}:{self.offset_seconds}"
-
-
-@dataclass(frozen=True, order=True)
-class DeliveryKey:
-    """One row of the delivery ledger; the store makes it unique."""
-
-    event_id: str
-    event_start: datetime
-    offset_seconds: int
-    platform: str
-    target_id: str
-
-    @classmethod
-    def of(cls, reminder: Reminder, target: Target) -> DeliveryKey:
-        return cls(reminder.event.id, reminder.event.starts_at, reminder.offset_seconds, target.platform, target.id)
-
-    @property
-    def target(self) -> Target:
-        return Target(self.platform, self.target_id)
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,8 @@ from datetime import datetime, timedelta
 
 from bot.knowledge.dates import format_countdown, format_date, format_when
 from bot.knowledge.model import JST, Event, KnowledgeBase
-from bot.reminders.due import (
-    PlannedReminder,
-    Reminder,
-    Target,
-    format_offset,
-    last_held_event,
-    reminders_for,
-    upcoming_events,
-)
+from bot.reminders.due import PlannedReminder, Reminder, format_offset, last_held_event, reminders_for, upcoming_events
+from bot.store.records import Target
 
 NO_TARGETS = "送信先なし（REMINDER_CHANNELS を設定するか、チャンネルで /renkei remind on）"
 

@@ -29,8 +29,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.knowledge.model import JST, KnowledgeBase
 from bot.reminders.delivery import Clock, Deliverer, Outcome, now_jst
-from bot.reminders.due import DEFAULT_GRACE, DEFAULT_MISSED_WINDOW, Target, due_reminders, upcoming_reminders
-from bot.store import DeliveryLedger
+from bot.reminders.due import DEFAULT_GRACE, DEFAULT_MISSED_WINDOW, due_reminders, upcoming_reminders
+from bot.store.ledger import DeliveryLedger
+from bot.store.records import Target
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 from bot.knowledge.model import KnowledgeBase
 from bot.ops.settings import Settings
 from bot.reminders.delivery import Clock, Deliverer, RetryPolicy, Sender, now_jst
-from bot.reminders.due import Target, plan_reminders
+from bot.reminders.due import plan_reminders
 from bot.reminders.schedule_view import format_plan
 from bot.reminders.scheduler import ReminderScheduler
-from bot.store import Store, Subscriptions
+from bot.store.records import Target
+from bot.store.store import Store
+from bot.store.subscriptions import Subscriptions
 
 SLACK = "slack"
 

@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from bot.ops.feedback import Vote
-from bot.ops.insights import Interaction
 from bot.store.database import Part
+from bot.store.records import Interaction, Vote
 from bot.store.tables import interaction_table, vote_table, voter_table
 
 

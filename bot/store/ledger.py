@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, select, update
 
-from bot.commands.registry import FailedDelivery
-from bot.reminders.due import DeliveryKey, Target
 from bot.store.database import Part
+from bot.store.records import DeliveryKey, FailedDelivery, Target
 from bot.store.tables import delivery_table, utcnow
 
 

@@ -119,7 +119,7 @@ interaction_table = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
-# Conversation context as JSON (bot.answering.answer.Conversation.to_json): partners, topic, ceremonies,
+# Conversation context as JSON (bot.store.records.Conversation.to_json): partners, topic, ceremonies,
 # person, terms and what was offered. A table of its own name, so databases of earlier versions
 # (whose `conversations` table had fixed columns) need no migration.
 conversation_table = Table(

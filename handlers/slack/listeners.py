@@ -43,9 +43,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.answering.help import MAX_QUESTION_CHARS
 from bot.commands.registry import Code, Commands, Mention, Notice, Request, Services
-from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote, to_voter_key
+from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, to_voter_key
 from bot.ops.settings import Settings
-from bot.reminders.due import Target
+from bot.store.records import Target, Vote
 from handlers.inbound import to_clean_text
 from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,

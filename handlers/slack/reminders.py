@@ -21,8 +21,9 @@ from bot.reminders.delivery import (
     TransientError,
     UnknownOutcome,
 )
-from bot.reminders.due import Target, format_offset
+from bot.reminders.due import format_offset
 from bot.reminders.schedule_view import format_countdown_from, format_time
+from bot.store.records import Target
 from handlers.slack.blocks import (
     MAX_FALLBACK_CHARS,
     MAX_FIELD_CHARS,

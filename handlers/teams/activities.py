@@ -66,10 +66,11 @@ from yarl import URL
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.answering.help import MAX_QUESTION_CHARS
 from bot.commands.registry import Commands, Mention, Request, Services, SubscriptionBook
-from bot.ops.feedback import FeedbackRecorder, Vote, to_voter_key
+from bot.ops.feedback import FeedbackRecorder, to_voter_key
+from bot.ops.insights import StoreReport
 from bot.ops.settings import Settings
-from bot.reminders.due import Target
-from bot.store import Store
+from bot.store.records import Target, Vote
+from bot.store.store import Store
 from handlers.inbound import to_clean_text
 from handlers.teams.cards import (
     CHOICE_ACTION,
@@ -506,7 +507,7 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
     )
     if commands is None:
         commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
-                                     deliveries=store.ledger, reports=store))
+                                     deliveries=store.ledger, reports=StoreReport(store)))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
                    subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
                    claims=store.event_claims)

@@ -26,7 +26,7 @@ from bot.reminders.delivery import (
     TransientError,
     UnknownOutcome,
 )
-from bot.reminders.due import Target
+from bot.store.records import Target
 from handlers.teams.cards import to_card_activity, to_reminder_card
 
 log = logging.getLogger(__name__)

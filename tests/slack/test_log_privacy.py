@@ -14,7 +14,7 @@ import pytest
 
 from bot.ops.logs import MASK, JsonFormatter, RedactSecrets, setup_logging, to_secrets
 from bot.ops.settings import Settings
-from bot.store import Store
+from bot.store.store import Store
 from handlers.runtime import log_reply
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack

@@ -20,8 +20,8 @@ from bot.knowledge.model import JST, KnowledgeBase, Person
 from bot.ops.reload import KnowledgeReloader
 from bot.ops.settings import Settings
 from bot.reminders.delivery import ReminderMessage
-from bot.reminders.due import DeliveryKey, Target
-from bot.store import Store
+from bot.store.records import DeliveryKey, Target
+from bot.store.store import Store
 from handlers.reminders import Reminders
 from handlers.runtime import build_commands
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client, to_reminder_message

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from bot.answering.answer import Conversation
 from bot.commands.registry import Notice, Reply, Request, Services
 from bot.ops.feedback import InMemoryFeedbackRecorder
 from bot.ops.logs import install_secret_filter, remove_secret_filter
+from bot.store.records import Conversation
 from handlers.slack.blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,

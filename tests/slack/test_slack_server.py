@@ -20,9 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands.registry import Commands, Services
 from bot.knowledge.model import JST
-from bot.ops.feedback import InMemoryFeedbackRecorder, Vote
+from bot.ops.feedback import InMemoryFeedbackRecorder
 from bot.ops.logs import install_secret_filter, remove_secret_filter, to_secrets
 from bot.ops.settings import Settings, SettingsError
+from bot.store.records import Vote
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server, run_server, serve
 from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question

@@ -13,7 +13,7 @@ import pytest
 
 from bot.commands.registry import Commands, Services
 from bot.ops.settings import Settings
-from bot.store import Store
+from bot.store.store import Store
 from handlers.server import build_server
 from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import FakeSlack

@@ -23,8 +23,9 @@ from bot.reminders.delivery import (
     Sender,
     TransientError,
 )
-from bot.reminders.due import Action, Due, Reminder, Target
-from bot.store import Store
+from bot.reminders.due import Action, Due, Reminder
+from bot.store.records import Target
+from bot.store.store import Store
 from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.outage_support import DatabaseOutage, database_outage

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.answering.answer import Answer, Choice, Citation, EventStatus, Section, Source
+from bot.answering.answer import Answer, Citation, EventStatus, Section, Source
 from bot.answering.dispatch import Dispatcher
 from bot.answering.engine import Engine
 from bot.commands.registry import (
@@ -26,6 +26,7 @@ from bot.commands.registry import (
 )
 from bot.knowledge.model import JST, KnowledgeBase
 from bot.reminders.delivery import ReminderMessage
+from bot.store.records import Choice
 from handlers.teams.cards import (
     CHOICE_ACTION,
     FEEDBACK_ACTION,

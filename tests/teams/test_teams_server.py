@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.answering.dispatch import Asked
-from bot.reminders.due import Target
+from bot.store.records import Target
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
 from tests.teams_support import (
     BOT,
