@@ -51,7 +51,7 @@ class Settings:
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_api_url: str = "https://slack.com/api/"
-    # The Slack app (issue 3): the slash command's name, as in slack/manifest.yaml.
+    # The Slack app (issue 3): the slash command's name, as in deploy/slack/manifest.yaml.
     slack_command: str = "/renkei"
     # Faults (issue 12): every Web API request's limit (connect at most 5 s of it).
     slack_timeout_seconds: float = 10.0

@@ -276,7 +276,7 @@ def test_settings_never_show_secrets() -> None:
 
 
 def test_manifest_declares_what_the_app_listens_to() -> None:
-    manifest = yaml.safe_load(Path("slack/manifest.yaml").read_text(encoding="utf-8"))
+    manifest = yaml.safe_load(Path("deploy/slack/manifest.yaml").read_text(encoding="utf-8"))
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     settings = manifest["settings"]
 
