@@ -16,7 +16,7 @@ from bot.knowledge.model import JST, KnowledgeBase, parse_knowledge
 from bot.ops.evaluation import body_text, to_comparable
 from bot.store.records import Conversation
 from tests.conftest import DATA_PATH, NOW
-from tests.test_knowledge import with_kushiro
+from tests.knowledge.test_knowledge import with_kushiro
 
 pytestmark = pytest.mark.unit
 

@@ -37,8 +37,8 @@ from tests.fakes.slack_app import (
     running_app,
     slash_command,
 )
+from tests.knowledge.test_knowledge import with_kushiro
 from tests.reminder_support import event_entry, write_knowledge
-from tests.test_knowledge import with_kushiro
 
 pytestmark = pytest.mark.adapter
 

@@ -34,9 +34,9 @@ from bot.store.records import Choice, Conversation
 
 pytestmark = pytest.mark.unit
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 FACTS_FILE = REPO / "eval" / "facts.yaml"
-SOURCES = Path(__file__).parents[1].parent / "shared" / "source"
+SOURCES = Path(__file__).parents[2].parent / "shared" / "source"
 NOW = datetime(2026, 1, 1, 12, 0)
 
 

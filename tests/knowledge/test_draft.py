@@ -15,8 +15,8 @@ from bot.knowledge.draft import DraftError, Todo, draft_yaml, read_when, split_a
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "source"
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "source"
 PRESS_RELEASE = SOURCES / "press-release-2019-12-17.md"
 KITAMI = SOURCES / "kitami-2021-03-23.md"
 KNOWN = {"旭川市": "asahikawa", "室蘭市": "muroran", "帯広市": "obihiro", "北見市": "kitami"}
