@@ -43,6 +43,7 @@ class YesNoAnswers(Answering):
         self.ceremonies = ceremonies
         self.ask = ask
         self.read = read
+
     def yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
             return None
@@ -288,12 +289,18 @@ class YesNoAnswers(Answering):
         name = self.kb.partner(owner).name
         claimed_name = self.kb.partner(claimed[0]).name
         title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
+        # A project's title alone says little: its description goes with it.
+        shown = [fact] + [
+            f
+            for f in self.by_partner.get(owner, [])
+            if fact.topic == "project_title" and f.topic == "projects" and f.label == fact.label
+        ]
         return Answer(
             kind="answer",
             confidence=0.9,
             title=title,
-            sections=self.compose.fact_sections([fact]),
-            source=self.compose.cite([fact]),
+            sections=self.compose.fact_sections(shown),
+            source=self.compose.cite(shown),
             partner_ids=(owner,),
             topic_id=fact.topic,
         )
