@@ -9,7 +9,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from dotenv import load_dotenv
 
@@ -36,6 +37,9 @@ from bot.help import to_intro
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError
 from bot.yaml_reader import YamlLimits
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 CONSOLE_CONVERSATION = "console"
 PROMPT = "あなた> "
@@ -187,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft = sub.add_parser("draft", help="print a knowledge-base entry drafted from an announcement (.md or text)")
     draft.add_argument("source")
     sub.add_parser("commands", help="every command as the Markdown table of the README")
+    calendar = sub.add_parser(
+        "calendar", help="write the ceremonies and events as iCalendar (.ics), as /calendar.ics serves them")
+    calendar.add_argument("--event", metavar="ID", help="one event only (its id, as in `python app.py reminders`)")
+    calendar.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--output", default="build/renkei-bot-teams.zip")
     return parser
@@ -222,7 +230,7 @@ def main(
         return cmd_ask(args, kb, stdin, stdout)
     if args.command == "eval":
         return cmd_eval(args, kb, stdout, stderr)
-    if args.command in ("reminders", "report", "teams-package"):
+    if args.command in ("reminders", "report", "teams-package", "calendar"):
         return run_operation(args, settings, kb, stdout, stderr)
     if args.command == "schedule":
         print(run_named_command("schedule", Commands(Services(knowledge=lambda: kb))), file=stdout)
@@ -254,6 +262,8 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
 
     store = Store(settings.database_url)
     try:
+        if args.command == "calendar":
+            return write_calendar(args.event, args.output, kb, store, stdout, stderr)
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
@@ -261,6 +271,31 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
             print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()
+    return 0
+
+
+def write_calendar(event_id: str | None, output: str | None, kb: KnowledgeBase, store: Store, stdout: TextIO,
+                   stderr: TextIO) -> int:
+    """`python app.py calendar`: the feed or one event, with the revisions every instance shares."""
+    from bot.ical import UnknownEvent, to_fingerprints, to_ics
+
+    store.revisions.record(to_fingerprints(kb))
+    try:
+        data = to_ics(kb, store.revisions.revisions(), event_id)
+    except UnknownEvent:
+        known = ", ".join(event.id for event in kb.all_events())
+        print(f"no event has the id {event_id!r} (events: {known})", file=stderr)
+        return 2
+    if output is None:
+        stdout.write(data.decode("utf-8"))
+        return 0
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_bytes(data)
+    except OSError as error:
+        print(f"cannot write {output}: {error.strerror or error}", file=stderr)
+        return 1
+    print(f"wrote {output}", file=stderr)
     return 0
 
 

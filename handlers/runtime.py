@@ -28,6 +28,7 @@ from bot.reload import KnowledgeReloader, ReloadResult
 from bot.reminder_service import configured_targets
 from bot.settings import Settings
 from bot.store import Store
+from handlers.calendar import CalendarFeed
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
 
@@ -193,7 +194,8 @@ def assemble(core: Core, platforms: list[Platform]) -> Server:
     senders = {platform.name: platform.reminder_sender() for platform in platforms}
     reminders = Reminders(core.settings, core.store, core.dispatcher, senders=senders)
     core.reloader.listeners.append(reminders.reschedule)
-    plugins: list[Plugin] = [*platforms, reminders]
+    feed = CalendarFeed(lambda: core.dispatcher.kb, core.store.revisions, token=core.settings.calendar_token)
+    plugins: list[Plugin] = [*platforms, reminders, feed]
     if core.settings.watch_data:
         plugins.append(KnowledgeWatcher(core.reloader))
     return build_server(plugins, grace_seconds=core.settings.shutdown_grace_seconds,

@@ -10,6 +10,7 @@ code that uses it, which names what it needs as a Protocol of its own.
 | `conversations` | the dispatcher | `ConversationMemory` |
 | `event_claims` | Slack | `EventDeduplicator` |
 | `pending_answers` | Slack, on stop and start | `PendingAnswers` |
+| `revisions` | the calendar feed | each event's SEQUENCE and LAST-MODIFIED |
 | `votes`, `questions` | the platforms, the dispatcher's observers, the report | `FeedbackRecorder`, the report |
 
 Inserts that may collide use `ON CONFLICT DO NOTHING` on both databases, so a duplicate is an
@@ -26,11 +27,13 @@ from bot.store.events import SqlEventClaims
 from bot.store.feedback import SqlQuestions, SqlVotes
 from bot.store.ledger import DeliveryLedger, LedgerRow
 from bot.store.pending import SqlPendingAnswers
+from bot.store.revisions import EventRevisions
 from bot.store.subscriptions import ConversationReferences, Subscription, Subscriptions
 
 __all__ = [
-    "ConversationReferences", "Database", "DeliveryLedger", "LedgerRow", "SqlConversationMemory", "SqlEventClaims",
-    "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
+    "ConversationReferences", "Database", "DeliveryLedger", "EventRevisions", "LedgerRow", "SqlConversationMemory",
+    "SqlEventClaims", "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions",
+    "to_engine_url",
 ]
 
 
@@ -47,6 +50,7 @@ class Store:
         self.votes = SqlVotes(self.db)
         self.questions = SqlQuestions(self.db)
         self.pending_answers = SqlPendingAnswers(self.db)
+        self.revisions = EventRevisions(self.db)
 
     def close(self) -> None:
         self.db.close()
