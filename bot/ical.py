@@ -174,6 +174,11 @@ class CalendarLinks:
         return f"{url}?token={quote(self.token, safe='')}" if self.token else url
 
 
+def to_calendar_links(base_url: str, token: str = "") -> CalendarLinks | None:
+    """The links for PUBLIC_BASE_URL and CALENDAR_TOKEN; None without a public address."""
+    return CalendarLinks(base_url, token) if base_url else None
+
+
 def to_calendar_command(event_id: str) -> str:
     """What the console shows: the command that writes the event's file."""
     return f"python app.py calendar --event {event_id} --output {event_id}.ics"

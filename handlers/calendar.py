@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
 
-from bot.ical import CONTENT_TYPE, FEED_PATH, EventRevision, UnknownEvent, last_modified, to_fingerprints, to_ics
-from bot.knowledge import KnowledgeBase
-from bot.store import EventRevisions
+from bot.calendar_files import CalendarFiles
+from bot.ical import CONTENT_TYPE, FEED_PATH, UnknownEvent, last_modified, to_ics
 from handlers.server import Plugin
 
 log = logging.getLogger(__name__)
@@ -31,17 +30,15 @@ TOKEN_REQUIRED = "calendar token required: add ?token= with CALENDAR_TOKEN's val
 
 
 class CalendarFeed(Plugin):
-    def __init__(self, knowledge: Callable[[], KnowledgeBase], revisions: EventRevisions, *, token: str = "") -> None:
-        self.knowledge = knowledge
-        self.revisions = revisions
+    def __init__(self, files: CalendarFiles, *, token: str = "") -> None:
+        self.files = files
         self.token = token
-        self._recorded: KnowledgeBase | None = None
 
     def routes(self) -> Sequence[web.RouteDef]:
         return [web.get(FEED_PATH, self.handle_feed), web.get(EVENT_ROUTE, self.handle_event)]
 
     async def start(self) -> None:
-        await self.current_revisions(self.knowledge())
+        await self.files.current()
 
     async def handle_feed(self, request: web.Request) -> web.StreamResponse:
         return await self.respond(request, None)
@@ -55,8 +52,7 @@ class CalendarFeed(Plugin):
     async def respond(self, request: web.Request, event_id: str | None) -> web.StreamResponse:
         if self.token and not hmac.compare_digest(request.query.get("token", "").encode(), self.token.encode()):
             return web.Response(status=401, text=TOKEN_REQUIRED)
-        kb = self.knowledge()
-        revisions = await self.current_revisions(kb)
+        kb, revisions = await self.files.current()
         try:
             body = to_ics(kb, revisions, event_id)
         except UnknownEvent:
@@ -73,13 +69,6 @@ class CalendarFeed(Plugin):
         filename = "renkei-calendar.ics" if event_id is None else f"{event_id}.ics"
         headers["Content-Disposition"] = f'inline; filename="{filename}"'
         return web.Response(body=body, headers={**headers, "Content-Type": CONTENT_TYPE})
-
-    async def current_revisions(self, kb: KnowledgeBase) -> dict[str, EventRevision]:
-        """The revisions, recorded first for a knowledge base this process has not recorded yet."""
-        if self._recorded is not kb:
-            await self.revisions.call(self.revisions.record, to_fingerprints(kb))
-            self._recorded = kb
-        return await self.revisions.call(self.revisions.revisions)
 
 
 def is_not_modified(request: web.Request, etag: str, modified: datetime) -> bool:

@@ -17,6 +17,7 @@ from dotenv import load_dotenv
 from bot.answer import Answer, to_text
 from bot.batch import answer_lines
 from bot.commands import (
+    ANNOUNCEMENTS_HEADING,
     Commands,
     HelpView,
     Invocation,
@@ -34,6 +35,7 @@ from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
 from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_intro
+from bot.ical import to_calendar_command
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError
 from bot.yaml_reader import YamlLimits
@@ -47,8 +49,10 @@ EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
 
 def to_console_text(answer: Answer) -> str:
-    """An answer for the terminal: choices numbered so the user can pick one by typing it."""
-    return to_text(answer, numbered_choices=True)
+    """An answer for the terminal: choices numbered so the user can pick one by typing it; an event
+    still ahead with the command that writes its calendar file."""
+    calendar = [f"📅 カレンダーに追加: {to_calendar_command(event_id)}" for event_id in answer.calendar_event_ids]
+    return "\n".join([to_text(answer, numbered_choices=True), *calendar])
 
 
 # The console's own words, besides the commands every platform has.
@@ -64,7 +68,8 @@ def to_reply_text(reply: Reply) -> str:
         return "\n".join([reply.intro, "質問の例:", *(f"  {example}" for example in reply.examples),
                           f"コマンド: {commands}、{CONSOLE_USAGE}"])
     if isinstance(reply, ScheduleView):
-        return reply.text
+        announced = [f"{ANNOUNCEMENTS_HEADING}:", *(f"・{line}" for line in reply.announcements)]
+        return "\n".join([reply.text, *(announced if reply.announcements else [])])
     if isinstance(reply, ReportView):
         return reply.report
     return "\n".join([*(f"{p.name}: {p.theme}" for p in reply.partners), f"出典: {reply.source}"])

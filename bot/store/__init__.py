@@ -11,6 +11,7 @@ code that uses it, which names what it needs as a Protocol of its own.
 | `event_claims` | Slack | `EventDeduplicator` |
 | `pending_answers` | Slack, on stop and start | `PendingAnswers` |
 | `revisions` | the calendar feed | each event's SEQUENCE and LAST-MODIFIED |
+| `documents` | the announcer, `remind list`, `schedule` | the documents seen, for announcing new ones once |
 | `votes`, `questions` | the platforms, the dispatcher's observers, the report | `FeedbackRecorder`, the report |
 
 Inserts that may collide use `ON CONFLICT DO NOTHING` on both databases, so a duplicate is an
@@ -23,6 +24,7 @@ from __future__ import annotations
 from bot.insights import build_report
 from bot.store.conversations import SqlConversationMemory
 from bot.store.database import Database, to_engine_url
+from bot.store.documents import KnownDocuments, Recorded
 from bot.store.events import SqlEventClaims
 from bot.store.feedback import SqlQuestions, SqlVotes
 from bot.store.ledger import DeliveryLedger, LedgerRow
@@ -31,9 +33,9 @@ from bot.store.revisions import EventRevisions
 from bot.store.subscriptions import ConversationReferences, Subscription, Subscriptions
 
 __all__ = [
-    "ConversationReferences", "Database", "DeliveryLedger", "EventRevisions", "LedgerRow", "SqlConversationMemory",
-    "SqlEventClaims", "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions",
-    "to_engine_url",
+    "ConversationReferences", "Database", "DeliveryLedger", "EventRevisions", "KnownDocuments", "LedgerRow",
+    "Recorded", "SqlConversationMemory", "SqlEventClaims", "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store",
+    "Subscription", "Subscriptions", "to_engine_url",
 ]
 
 
@@ -51,6 +53,7 @@ class Store:
         self.questions = SqlQuestions(self.db)
         self.pending_answers = SqlPendingAnswers(self.db)
         self.revisions = EventRevisions(self.db)
+        self.documents = KnownDocuments(self.db)
 
     def close(self) -> None:
         self.db.close()

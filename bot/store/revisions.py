@@ -49,6 +49,12 @@ class EventRevisions(Part):
             rows = connection.execute(select(table.c.event_id, table.c.sequence, table.c.modified_at)).all()
         return {row.event_id: EventRevision(int(row.sequence), row.modified_at) for row in rows}
 
+    async def record_async(self, fingerprints: dict[str, str]) -> list[str]:
+        return await self.call(self.record, fingerprints)
+
+    async def revisions_async(self) -> dict[str, EventRevision]:
+        return await self.call(self.revisions)
+
     def _fingerprints(self) -> dict[str, str]:
         table = calendar_revision_table
         with self.db.statement() as connection:

@@ -84,7 +84,7 @@ async def test_an_unchanged_feed_answers_304_and_a_changed_one_updates(tmp_path:
     before = next(e for e in icalendar.Calendar.from_ical(first).walk("VEVENT") if KUSHIRO_EVENT_ID in str(e["UID"]))
     assert event["DTSTART"].dt == STARTS + timedelta(hours=3)
     assert event["SEQUENCE"] == before["SEQUENCE"] + 1
-    assert event["LAST-MODIFIED"].dt > before["LAST-MODIFIED"].dt
+    assert event["LAST-MODIFIED"].dt >= before["LAST-MODIFIED"].dt  # to the second: the same one in a fast test
     assert str(event["UID"]) == str(before["UID"])
 
 
