@@ -140,3 +140,18 @@ def test_links_carry_the_token_only_when_one_is_set() -> None:
         "https://bot.example.jp/calendar/kushiro-ceremony.ics"
     assert CalendarLinks("https://bot.example.jp", "a b&c").feed_url() == \
         "https://bot.example.jp/calendar.ics?token=a%20b%26c"
+
+
+def test_the_console_shows_the_command_that_writes_the_file_for_a_ceremony_ahead(future_kb: KnowledgeBase) -> None:
+    import io
+
+    from bot.dispatch import Dispatcher
+    from bot.engine import Engine
+    from handlers.console import run_chat
+
+    stdout = io.StringIO()
+    dispatcher = Dispatcher(Engine(future_kb), clock=lambda: STARTS - timedelta(days=5))
+    assert run_chat(dispatcher, io.StringIO("釧路の締結式はいつ?\n北見の締結式はいつ?\n"), stdout) == 0
+    ahead, past = stdout.getvalue().split("あなた> ")[1:3]
+    assert f"📅 カレンダーに追加: python app.py calendar --event {KUSHIRO_EVENT_ID} --output {KUSHIRO_EVENT_ID}.ics" in ahead
+    assert "カレンダーに追加" not in past
