@@ -433,8 +433,9 @@ class FakeSlack:
             file_id = f"F{next(self._ts):08d}"
             return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
-            files = body.get("files") if isinstance(body.get("files"), list) else []
-            return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files if isinstance(f, dict)]}
+            files = body.get("files")
+            listed = files if isinstance(files, list) else []
+            return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in listed if isinstance(f, dict)]}
         return {}
 
     def _messages_in(self, method: str, body: Mapping[str, Any]) -> list[dict[str, Any]]:
