@@ -36,20 +36,34 @@ class KnownDocuments(Part):
         baseline, known but never announced."""
         now = now or utcnow()
         stored = self._stored()
-        baseline = not stored
+        if not stored:
+            return self._record_baseline(snapshots, now)
         new, changed = [], []
         for snapshot in snapshots:
             old = stored.get(snapshot.document_id)
             if old is None:
-                if self._insert(snapshot, baseline, now):
+                if self._insert(snapshot, now):
                     new.append(snapshot.document_id)
             elif old[1] != snapshot.fingerprint and self._bump(snapshot, old, now):
                 changed.append(snapshot.document_id)
-        return Recorded(baseline and bool(new), tuple(new), tuple(changed))
+        return Recorded(False, tuple(new), tuple(changed))
 
-    def _insert(self, snapshot: DocumentSnapshot, baseline: bool, now: datetime) -> bool:
+    def _record_baseline(self, snapshots: Sequence[DocumentSnapshot], now: datetime) -> Recorded:
+        # One statement for every document: an instance starting at the same moment sees all of
+        # them or none, so it can never take one of them for a new memorandum.
+        inserted = self.db.insert_all_new(known_document_table, [
+            {"document_id": s.document_id, "version": 0, "fingerprint": s.fingerprint, "baseline": True,
+             "first_seen_at": now, "updated_at": now} for s in snapshots
+        ])
+        self.db.insert_all_new(document_version_table, [
+            {"document_id": s.document_id, "version": 0, "facts": s.facts, "recorded_at": now}
+            for s in snapshots if s.document_id in inserted
+        ])
+        return Recorded(bool(inserted), tuple(inserted))
+
+    def _insert(self, snapshot: DocumentSnapshot, now: datetime) -> bool:
         inserted = self.db.insert_new(known_document_table, document_id=snapshot.document_id, version=0,
-                                      fingerprint=snapshot.fingerprint, baseline=baseline, first_seen_at=now,
+                                      fingerprint=snapshot.fingerprint, baseline=False, first_seen_at=now,
                                       updated_at=now)
         if inserted:
             self.db.insert_new(document_version_table, document_id=snapshot.document_id, version=0,

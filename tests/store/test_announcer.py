@@ -99,7 +99,7 @@ async def test_the_first_start_records_the_existing_memoranda_without_announcing
     assert await first.announcer.run() == []
     assert first.posts() == []
     known = first.store.documents.known()
-    assert len(known) == 3 and all(document.baseline for document in known.values())
+    assert len(known) == 3 and all(document.baseline for document in known.values())  # the 2 bundled + 釧路
 
 
 async def test_a_new_memorandum_is_announced_once_to_every_conversation_even_with_two_instances_racing(
@@ -227,3 +227,30 @@ async def run(commands: Commands, text: str, target: Target) -> object:
                       now=datetime.now(UTC), arguments=invocation.arguments)
     return await commands.run(invocation, request)
 
+
+
+def test_two_instances_starting_on_an_empty_database_both_take_every_document_as_the_baseline(
+        database_url: str, kb: KnowledgeBase, tmp_path: Path) -> None:
+    import threading
+
+    from bot.announcements import to_snapshots
+
+    snapshots = to_snapshots(with_kushiro(tmp_path))
+    stores = [Store(database_url), Store(database_url)]
+    try:
+        barrier = threading.Barrier(2)
+
+        def record(store: Store) -> None:
+            barrier.wait()
+            store.documents.record(snapshots)
+
+        threads = [threading.Thread(target=record, args=(store,)) for store in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        known = stores[0].documents.known()
+    finally:
+        for store in stores:
+            store.close()
+    assert len(known) == 3 and all(document.baseline for document in known.values())
