@@ -44,11 +44,12 @@ class Memorandum:
             "title": "釧路市との覚書締結式",
             "date": local.date().isoformat(),
             "start": f"{local:%H:%M}",
-            "end": f"{end // 60:02d}:{end % 60:02d}",
             "place": self.place,
             "address": self.address,
             "attendees": [{"role": "釧路市長", "name": "釧路 太郎"}, {"role": "北海道経済産業局長", "name": "安藤保彦"}],
         }
+        if end < 24 * 60:  # a ceremony near midnight (a test run late in the day) gets no end time
+            ceremony["end"] = f"{end // 60:02d}:{end % 60:02d}"
         if self.offsets:
             ceremony["reminder_offsets"] = list(self.offsets)
         return {

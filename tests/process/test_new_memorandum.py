@@ -3,8 +3,9 @@ Teams) on one database, the fake Slack Web API and the fake Bot Connector. A mai
 memorandum to the data file and does nothing else: every subscribed conversation (a configured
 Slack channel, one subscribed with `/renkei remind on`, a Teams channel subscribed with
 `remind on`) gets one announcement; the new ceremony is in both instances' calendar feed; an
-answer about it offers 「カレンダーに追加」; its reminder is posted once to each; /metrics counts
-the announcements. Runs on a SQLite file and on PostgreSQL (the `database_url` fixture)."""
+answer about it offers 「カレンダーに追加」; its reminder is posted once to each. Then the maintainer
+corrects its time and place: one correction to each, saying what changed, and the reminder for
+the new time. /metrics counts the announcements. Runs on a SQLite file and on PostgreSQL (the `database_url` fixture)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import icalendar
 import pytest
 
 from bot.knowledge import JST
+from bot.timefmt import format_date, format_time
 from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import event_callback, mention, slash_command, to_form
@@ -63,6 +65,11 @@ async def new_events_in_feed(bot: BotProcess, timeout: float = 10.0) -> list[ica
         if events or asyncio.get_running_loop().time() > deadline:
             return events
         await asyncio.sleep(0.2)
+
+
+def format_when_of(moment: datetime) -> str:
+    """「2027年2月3日（水） 9:05～」, as a reminder states its event's time."""
+    return f"{format_date(moment.date())} {format_time(moment.timetz())}～"  # with or without an end
 
 
 def slack_posts(slack: FakeSlack, prefix: str) -> list[Call]:
@@ -112,6 +119,17 @@ async def test_a_memorandum_added_as_data_is_announced_once_in_the_calendar_offe
             await wait_until(lambda: any("⏰ 釧路市との覚書締結式" in c.card_text
                                          for c in connector.calls[before:] if c.cards), timeout=20)
             await asyncio.sleep(2.5)  # more sweeps on both: nothing is posted twice
+
+            # The maintainer corrects the time and place: one correction to each, and the reminder follows.
+            now = datetime.now(JST)
+            moved = whole_minute_after(now, timedelta(seconds=60)) + timedelta(minutes=2)
+            reminder = offset_until(moved, now + timedelta(seconds=10))
+            write_memoranda(data, [Memorandum(moved, place="釧路市観光国際交流センター", offsets=(reminder,))])
+            await slack.wait_until(lambda: len(slack_posts(slack, "覚書の訂正")) >= 2, timeout=20)
+            await slack.wait_until(lambda: len(slack_posts(slack, "リマインダー")) >= 4, timeout=30)
+            await wait_until(lambda: sum("⏰ 釧路市との覚書締結式" in c.card_text
+                                         for c in connector.calls[before:] if c.cards) >= 2, timeout=20)
+            await asyncio.sleep(2.5)
             _, metrics = await get(f"{second.url}/metrics")
         finally:
             await bots.stop_all()
@@ -120,12 +138,18 @@ async def test_a_memorandum_added_as_data_is_announced_once_in_the_calendar_offe
     assert sorted(c.body["channel"] for c in announced) == ["C1", "C2"]
     assert all(c.body["text"] == NEW for c in announced)
     assert sum(NEW in text for text in teams_cards) == 1
+    corrections = slack_posts(slack, "覚書の訂正")
+    assert sorted(c.body["channel"] for c in corrections) == ["C1", "C2"]
+    assert sum("覚書の訂正" in text for text in teams_cards) == 1
+    blocks = str(corrections[0].body["blocks"])
+    assert f"{start.month}月{start.day}日" in blocks and "→" in blocks and "釧路市観光国際交流センター" in blocks
     reminders = slack_posts(slack, "リマインダー")
-    assert sorted(c.body["channel"] for c in reminders) == ["C1", "C2"]
-    assert sum("⏰ 釧路市との覚書締結式" in text for text in teams_cards) == 1
+    assert sorted(c.body["channel"] for c in reminders) == ["C1", "C1", "C2", "C2"]
+    assert sorted(format_when_of(moved) in c.body["text"] for c in reminders) == [False, False, True, True]
+    assert sum("⏰ 釧路市との覚書締結式" in text for text in teams_cards) == 2
     [answer] = [c for c in slack.calls_to("chat.postMessage") if c.body.get("channel") == "C3"]
     calendar = [e for b in answer.body["blocks"] if b.get("block_id") == "renkei_calendar" for e in b["elements"]]
     assert [button["url"] for button in calendar] == [f"{PUBLIC}/calendar/{KUSHIRO_EVENT_ID}.ics"]
-    assert 'renkei_announcements{status="sent"} 3.0' in metrics.decode()
+    assert 'renkei_announcements{status="sent"} 6.0' in metrics.decode()  # 3 announcements, 3 corrections
     assert any("first start: 2 document(s) recorded as known" in b.log for b in bots.started)
     assert datetime.now(JST) - t0 < timedelta(minutes=3)
