@@ -140,3 +140,15 @@ async def test_an_announcement_whose_connection_drops_after_sending_is_found_not
     await sender.announce(Target("slack", "C42"), announcement)  # no error: it is in the channel
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert slack.calls_to("conversations.history")
+
+
+def test_the_schedule_message_lists_announcements_and_round_trips(future_kb: KnowledgeBase) -> None:
+    from bot.commands import AnnouncementRecord, AnnouncementStatus, to_schedule_view
+    from handlers.slack.blocks import to_schedule_message
+
+    status = AnnouncementStatus(sent=(AnnouncementRecord("<!channel> 釧路", Target("slack", "C1"), "unknown", NOW),))
+    message = to_schedule_message(to_schedule_view(future_kb, NOW, status))
+    assert_round_trips(message.blocks)
+    text = str(message.blocks)
+    assert "*新しい覚書のお知らせ*" in text and "❔ 送信結果不明" in text
+    assert "&lt;!channel&gt; 釧路" in text and "<!channel>" not in text

@@ -77,3 +77,18 @@ async def test_an_announcement_reaches_a_teams_channel_as_a_valid_card(tmp_path:
         assert expected in text, expected
     [action] = open_urls(post.card)
     assert action["url"] == f"{BASE_URL}/calendar/{KUSHIRO_EVENT_ID}.ics?token=t0k"
+
+
+def test_the_schedule_card_lists_announcements_and_validates(tmp_path: Path) -> None:
+    from bot.commands import AnnouncementRecord, AnnouncementStatus, to_schedule_view
+    from handlers.teams.cards import to_schedule_card
+
+    kb = load_memoranda(tmp_path, [Memorandum(STARTS)])
+    status = AnnouncementStatus(
+        sent=(AnnouncementRecord("釧路市と覚書を締結します", Target("teams", CHANNEL), "sent", STARTS - timedelta(days=9)),),
+        pending=(AnnouncementRecord("釧路市と覚書を締結します", Target("slack", "C9"), "pending", None, True),))
+    card = to_schedule_card(to_schedule_view(kb, STARTS - timedelta(days=10), status))
+    assert_valid_card(card)
+    text = str(card)
+    assert "新しい覚書のお知らせ" in text and "✅ 送信済み 2027年1月25日（月） 10:00 — 釧路市と覚書を締結します" in text
+    assert "⏳ 送信待ち — 釧路市と覚書を締結します（訂正） → slack:C9" in text
