@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from bot.knowledge import Document, Event, KnowledgeBase
@@ -36,6 +36,8 @@ ANNOUNCEMENT_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 TOLD = frozenset({"sent", "late", "unknown"})
 # A version whose facts an announcement already carried (its row written before posting).
 INCLUDED = "included"
+# How long a new memorandum stays news to a conversation that has not been told yet.
+NEWS_WINDOW = timedelta(days=7)
 
 Kind = Literal["new", "correction"]
 
@@ -91,24 +93,31 @@ def due_announcements(
     known: Mapping[str, KnownDocument],
     listeners: Sequence[Listener],
     rows: AnnouncementRows,
+    *,
+    now: datetime | None = None,
+    window: timedelta = NEWS_WINDOW,
 ) -> list[AnnouncementDue]:
-    """What to post now: the documents of the current data, each to each listener, per the rules above."""
+    """What to post now: the documents of the current data, each to each listener, per the rules
+    above. With `now`, a document first seen more than `window` ago is no longer news: a
+    conversation added to REMINDER_CHANNELS a year later is not sent a year of announcements."""
     due: list[AnnouncementDue] = []
     for document_id in document_ids:
         document = known.get(document_id)
         if document is None or document.baseline:
             continue
+        fresh = now is None or now - document.first_seen_at <= window
         for listener in listeners:
-            found = _decide(document, listener, rows.get((document_id, listener.target), {}))
+            found = _decide(document, listener, rows.get((document_id, listener.target), {}), fresh)
             if found is not None:
                 due.append(found)
     return due
 
 
-def _decide(document: KnownDocument, listener: Listener, versions: Mapping[int, str]) -> AnnouncementDue | None:
+def _decide(document: KnownDocument, listener: Listener, versions: Mapping[int, str],
+            fresh: bool) -> AnnouncementDue | None:
     target = listener.target
-    if not versions:
-        if listener.since is not None and listener.since > document.first_seen_at:
+    if 0 not in versions:  # (`included` rows alone: a claim released before posting, at a stop)
+        if not fresh or (listener.since is not None and listener.since > document.first_seen_at):
             return None  # subscribed after the document appeared: not news to this conversation
         return AnnouncementDue(document.document_id, document.version, target, "new")
     if versions.get(0) not in TOLD or document.version in versions:

@@ -58,7 +58,7 @@ class Announcer:
             known = await self.documents.call(self.documents.known)
             listeners = await self.ledger.call(self.listeners)
             rows = await self.ledger.call(self.ledger.announcement_rows)
-            dues = due_announcements([d.id for d in kb.documents], known, listeners, rows)
+            dues = due_announcements([d.id for d in kb.documents], known, listeners, rows, now=now)
             if not dues:
                 return []
             composers = [await self.composer(kb, due) for due in dues]
@@ -101,9 +101,9 @@ class AnnouncementBook:
         self.listeners = listeners
 
     async def announcement_status(self, target: Target | None) -> AnnouncementStatus:
-        return await self.ledger.call(self._status, self.knowledge(), target)
+        return await self.ledger.call(self._status, self.knowledge(), target, now_jst())
 
-    def _status(self, kb: KnowledgeBase, target: Target | None) -> AnnouncementStatus:
+    def _status(self, kb: KnowledgeBase, target: Target | None, now: datetime) -> AnnouncementStatus:
         titles = {d.id: d.full_title for d in kb.documents}
         sent = []
         for row in self.ledger.announcement_history(target):
@@ -113,7 +113,7 @@ class AnnouncementBook:
             sent.append(AnnouncementRecord(title, row.key.target, row.status, at, row.key.offset_seconds > 0))
         listeners = [item for item in self.listeners() if target is None or item.target == target]
         dues = due_announcements([d.id for d in kb.documents], self.documents.known(), listeners,
-                                 self.ledger.announcement_rows())
+                                 self.ledger.announcement_rows(), now=now)
         pending = [AnnouncementRecord(titles[due.document_id], due.target, "pending", None, due.kind == "correction")
                    for due in dues]
         return AnnouncementStatus(tuple(r for r in sent if r.status != INCLUDED), tuple(pending))

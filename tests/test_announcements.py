@@ -40,6 +40,14 @@ def test_the_first_starts_documents_and_removed_ones_are_not_announced() -> None
     assert due_announcements([DOC], {}, [Listener(C1)], {}) == []  # not recorded yet
 
 
+def test_a_memorandum_is_news_for_a_week_then_no_longer_announced_to_those_not_told() -> None:
+    listeners, week = [Listener(C1)], timedelta(days=7)
+    assert len(due_announcements([DOC], known(), listeners, {}, now=SEEN + week)) == 1
+    assert due_announcements([DOC], known(), listeners, {}, now=SEEN + week + timedelta(seconds=1)) == []
+    told = {(DOC, C1): {0: "sent"}}  # a correction is still news to those told
+    assert len(due_announcements([DOC], known(1), listeners, told, now=SEEN + 10 * week)) == 1
+
+
 def test_a_conversation_that_subscribed_after_the_document_appeared_is_not_told() -> None:
     assert due_announcements([DOC], known(), [Listener(C1, SEEN + timedelta(minutes=1))], {}) == []
 
@@ -47,6 +55,12 @@ def test_a_conversation_that_subscribed_after_the_document_appeared_is_not_told(
 def test_any_row_means_never_again_whatever_became_of_it() -> None:
     for status in ("claimed", "sent", "late", "failed", "unknown", "missed"):
         assert due_announcements([DOC], known(), [Listener(C1)], {(DOC, C1): {0: status}}) == [], status
+
+
+def test_a_claim_released_before_posting_leaves_the_announcement_due() -> None:
+    # Claimed with version 2's facts (rows 1 and 2 `included`), then released at a stop.
+    rows = {(DOC, C1): {1: "included", 2: "included"}}
+    assert due_announcements([DOC], known(2), [Listener(C1)], rows) == [AnnouncementDue(DOC, 2, C1, "new")]
 
 
 def test_a_correction_goes_once_to_the_conversations_that_were_told() -> None:
