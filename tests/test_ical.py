@@ -155,3 +155,15 @@ def test_the_console_shows_the_command_that_writes_the_file_for_a_ceremony_ahead
     ahead, past = stdout.getvalue().split("あなた> ")[1:3]
     assert f"📅 カレンダーに追加: python app.py calendar --event {KUSHIRO_EVENT_ID} --output {KUSHIRO_EVENT_ID}.ics" in ahead
     assert "カレンダーに追加" not in past
+
+
+def test_the_calendar_settings_name_the_variable_and_keep_the_token_secret() -> None:
+    from bot.logs import to_secrets
+    from bot.settings import Settings, SettingsError
+
+    settings = Settings.from_env({"PUBLIC_BASE_URL": "https://bot.example.jp/", "CALENDAR_TOKEN": "s3cret-feed"})
+    assert settings.public_base_url == "https://bot.example.jp"
+    assert "s3cret-feed" not in repr(settings) and "s3cret-feed" in to_secrets(settings)
+    with pytest.raises(SettingsError, match="PUBLIC_BASE_URL must be an http") as error:
+        Settings.from_env({"PUBLIC_BASE_URL": "ftp://bot.example.jp?x=secret-ish"})
+    assert "secret-ish" not in str(error.value)
