@@ -49,6 +49,9 @@ class Announcer:
         self.deliverer = deliverer
         self.clock = clock
         self._lock = asyncio.Lock()
+        # What this process recorded last (None before its first run): see KnownDocuments.record.
+        self._documents: dict[str, str] | None = None
+        self._events: dict[str, str] | None = None
 
     async def run(self) -> list[Outcome]:
         """Record the current data and post every announcement and correction that is due."""
@@ -67,8 +70,11 @@ class Announcer:
             )))
 
     async def record(self, kb: KnowledgeBase, now: datetime) -> None:
-        recorded = await self.documents.call(self.documents.record, to_snapshots(kb), now)
-        await self.revisions.call(self.revisions.record, to_fingerprints(kb), now)
+        snapshots, fingerprints = to_snapshots(kb), to_fingerprints(kb)
+        recorded = await self.documents.call(self.documents.record, snapshots, now, self._documents)
+        await self.revisions.call(self.revisions.record, fingerprints, now, self._events)
+        self._documents = {s.document_id: s.fingerprint for s in snapshots}
+        self._events = fingerprints
         if recorded.baseline:
             log.info("first start: %d document(s) recorded as known; existing memoranda are not announced",
                      len(recorded.new))

@@ -11,7 +11,7 @@ from bot.knowledge import KnowledgeBase
 
 
 class RevisionBook(Protocol):
-    async def record_async(self, fingerprints: dict[str, str]) -> list[str]: ...
+    async def record_async(self, fingerprints: dict[str, str], previous: dict[str, str] | None) -> list[str]: ...
     async def revisions_async(self) -> dict[str, EventRevision]: ...
 
 
@@ -20,13 +20,15 @@ class CalendarFiles:
         self.knowledge = knowledge
         self.revisions = revisions
         self._recorded: KnowledgeBase | None = None
+        self._fingerprints: dict[str, str] | None = None
 
     async def current(self) -> tuple[KnowledgeBase, dict[str, EventRevision]]:
         """The knowledge base now and its events' revisions."""
         kb = self.knowledge()
         if self._recorded is not kb:
-            await self.revisions.record_async(to_fingerprints(kb))
-            self._recorded = kb
+            fingerprints = to_fingerprints(kb)
+            await self.revisions.record_async(fingerprints, self._fingerprints)
+            self._recorded, self._fingerprints = kb, fingerprints
         return kb, await self.revisions.revisions_async()
 
     async def event_file(self, event_id: str) -> bytes:

@@ -9,7 +9,7 @@ stored fingerprint is still the old one.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,10 +30,20 @@ class Recorded:
     changed: tuple[str, ...] = ()
 
 
+def is_own_change(snapshot: DocumentSnapshot, previous: Mapping[str, str] | None) -> bool:
+    return previous is None or previous.get(snapshot.document_id) != snapshot.fingerprint
+
+
 class KnownDocuments(Part):
-    def record(self, snapshots: Sequence[DocumentSnapshot], now: datetime | None = None) -> Recorded:
+    def record(self, snapshots: Sequence[DocumentSnapshot], now: datetime | None = None,
+               previous: Mapping[str, str] | None = None) -> Recorded:
         """Note the data's documents. On an empty table (the very first start) they are the
-        baseline, known but never announced."""
+        baseline, known but never announced.
+
+        `previous`: the fingerprints this process recorded last time (None on its first run). A
+        document changes version only when this process's own data changed — so an instance that
+        has not reloaded yet never turns a correction back (and announces it again) while the
+        others move on; on its first run, a difference from the store counts as a change."""
         now = now or utcnow()
         stored = self._stored()
         if not stored:
@@ -44,7 +54,8 @@ class KnownDocuments(Part):
             if old is None:
                 if self._insert(snapshot, now):
                     new.append(snapshot.document_id)
-            elif old[1] != snapshot.fingerprint and self._bump(snapshot, old, now):
+            elif old[1] != snapshot.fingerprint and is_own_change(snapshot, previous) and \
+                    self._bump(snapshot, old, now):
                 changed.append(snapshot.document_id)
         return Recorded(False, tuple(new), tuple(changed))
 

@@ -19,8 +19,13 @@ from bot.store.tables import calendar_revision_table, utcnow
 
 
 class EventRevisions(Part):
-    def record(self, fingerprints: Mapping[str, str], now: datetime | None = None) -> list[str]:
-        """Note every event's current fingerprint; the ids whose revision changed (or are new)."""
+    def record(self, fingerprints: Mapping[str, str], now: datetime | None = None,
+               previous: Mapping[str, str] | None = None) -> list[str]:
+        """Note every event's current fingerprint; the ids whose revision changed (or are new).
+
+        `previous`: what this process recorded last time (None on its first run): an event's
+        revision moves only when this process's own data for it changed, so an instance that has
+        not reloaded yet never bumps it back to the old data (bot/store/documents.py, likewise)."""
         now = now or utcnow()
         stored = self._fingerprints()
         changed = []
@@ -28,6 +33,8 @@ class EventRevisions(Part):
             old = stored.get(event_id)
             if old == fingerprint:
                 continue
+            if old is not None and previous is not None and previous.get(event_id) == fingerprint:
+                continue  # our data did not change: the store holds another instance's newer (or older) view
             if old is None:
                 inserted = self.db.insert_new(calendar_revision_table, event_id=event_id, fingerprint=fingerprint,
                                               sequence=0, modified_at=now)
@@ -49,8 +56,8 @@ class EventRevisions(Part):
             rows = connection.execute(select(table.c.event_id, table.c.sequence, table.c.modified_at)).all()
         return {row.event_id: EventRevision(int(row.sequence), row.modified_at) for row in rows}
 
-    async def record_async(self, fingerprints: dict[str, str]) -> list[str]:
-        return await self.call(self.record, fingerprints)
+    async def record_async(self, fingerprints: dict[str, str], previous: dict[str, str] | None) -> list[str]:
+        return await self.call(self.record, fingerprints, None, previous)
 
     async def revisions_async(self) -> dict[str, EventRevision]:
         return await self.call(self.revisions)

@@ -254,3 +254,23 @@ def test_two_instances_starting_on_an_empty_database_both_take_every_document_as
         for store in stores:
             store.close()
     assert len(known) == 3 and all(document.baseline for document in known.values())
+
+
+async def test_an_instance_that_has_not_reloaded_yet_never_turns_a_correction_back(
+        instances: list[Instance], tmp_path: Path) -> None:
+    first, second = instances
+    await first.announcer.run()
+    kb = with_kushiro(tmp_path)
+    first.kb = second.kb = kb
+    first_announcer, second_announcer = first.announcer, second.announcer  # each keeps what it recorded
+    assert await first_announcer.run() == ["sent"]
+    assert await second_announcer.run() == []
+    first.kb = with_kushiro(tmp_path, "moved.yaml", place="釧路市民文化会館")  # the first instance reloads
+    assert await first_announcer.run() == ["sent"]  # the correction
+    for _ in range(3):  # the second still serves the old data for a while: it changes nothing
+        assert await second_announcer.run() == []
+    second.kb = first.kb  # then it reloads too
+    assert await second_announcer.run() == [] and await first_announcer.run() == []
+    assert [a.kind for _, a in first.slack.posts + second.slack.posts] == ["new", "correction"]
+    assert first.store.documents.known()[KUSHIRO_DOCUMENT_ID].version == 1
+    assert first.store.revisions.revisions()["kushiro-ceremony"].sequence == 1
