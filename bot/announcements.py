@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from bot.knowledge import Document, Event, KnowledgeBase
+from bot.knowledge import Document, Engagement, Event, KnowledgeBase
 from bot.reminders import DeliveryKey, Target
 from bot.timefmt import format_countdown, format_date, format_when
 
@@ -269,7 +269,7 @@ def to_announcement(kb: KnowledgeBase, document: Document, kind: Kind, now: date
                         tuple(c.event_id for c in ceremonies if c.upcoming))
 
 
-def _main_items(engagement: Any) -> tuple[str, ...]:
+def _main_items(engagement: Engagement) -> tuple[str, ...]:
     if engagement.cooperation_items:
         return tuple(engagement.cooperation_items)
     return tuple(item for section in engagement.sections for item in section.items)[:5]
