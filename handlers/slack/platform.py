@@ -21,6 +21,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.calendar_files import CalendarFiles
 from bot.commands import Commands
 from bot.delivery import Sender
 from bot.dispatch import Dispatcher
@@ -61,13 +62,13 @@ class SlackPlatform(Platform):
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher, *, commands: Commands,
                  feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
-                 pending: PendingAnswers | None = None) -> None:
+                 pending: PendingAnswers | None = None, calendar: CalendarFiles | None = None) -> None:
         self.settings = settings
         self.pending = pending
         self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds),
                                              trace_configs=to_trace_configs())
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
-                                  commands=commands, session=self.session)
+                                  commands=commands, session=self.session, calendar=calendar)
         self.app: AsyncApp = service.app
         self.bot: SlackBot = service.bot
         self.socket_mode: AsyncSocketModeHandler | None = None
@@ -80,7 +81,7 @@ class SlackPlatform(Platform):
         return self.app.client
 
     def reminder_sender(self) -> Sender:
-        return SlackReminderSender(build_reminder_client(self.settings))
+        return SlackReminderSender(build_reminder_client(self.settings), self.bot.calendar.options)
 
     def routes(self) -> Sequence[web.RouteDef]:
         if self.settings.slack_socket_mode:

@@ -67,6 +67,7 @@ from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
 from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
+from bot.ical import CalendarLinks, to_calendar_links
 from bot.reminders import Target
 from bot.settings import Settings
 from bot.store import Store
@@ -255,9 +256,11 @@ class TeamsBot:
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, commands: Commands,
                  references: ReferenceBook, subscriptions: SubscriptionBook,
-                 admin_ids: frozenset[str] = frozenset(), claims: ActionClaims | None = None) -> None:
+                 admin_ids: frozenset[str] = frozenset(), claims: ActionClaims | None = None,
+                 calendar_links: CalendarLinks | None = None) -> None:
         self.dispatcher = dispatcher
         self.claims = claims
+        self.calendar_links = calendar_links
         self.feedback = feedback
         self.references = references
         self.subscriptions = subscriptions
@@ -405,7 +408,7 @@ class TeamsBot:
         except Exception:
             log.exception("the engine failed on a Teams question")
             return to_notice_card(APOLOGY), None
-        return to_answer_card(asked.answer, CardOptions(question)), asked
+        return to_answer_card(asked.answer, CardOptions(question, calendar_links=self.calendar_links)), asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
         sent = await context.send_activity(to_card_activity(card))
@@ -466,7 +469,8 @@ class TeamsService:
 
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
-        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id)
+        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id,
+                                   calendar_links=self.bot.calendar_links)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
@@ -509,7 +513,8 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
                                      deliveries=store.ledger, reports=store))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
                    subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
-                   claims=store.event_claims)
+                   claims=store.event_claims,
+                   calendar_links=to_calendar_links(settings.public_base_url, settings.calendar_token))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)
