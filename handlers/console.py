@@ -9,7 +9,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from dotenv import load_dotenv
 
@@ -19,6 +20,7 @@ from bot.answering.dispatch import Dispatcher, now_jst
 from bot.answering.engine import Engine
 from bot.answering.help import to_intro
 from bot.commands.registry import (
+    ANNOUNCEMENTS_HEADING,
     Commands,
     HelpView,
     Invocation,
@@ -37,6 +39,10 @@ from bot.knowledge.yaml_reader import YamlLimits
 from bot.ops.business_register import compare_registers
 from bot.ops.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.ops.settings import Settings, SettingsError
+from bot.reminders.ical import to_calendar_command
+
+if TYPE_CHECKING:
+    from bot.store.store import Store
 
 CONSOLE_CONVERSATION = "console"
 PROMPT = "あなた> "
@@ -44,8 +50,10 @@ EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
 
 def to_console_text(answer: Answer) -> str:
-    """An answer for the terminal: choices numbered so the user can pick one by typing it."""
-    return to_text(answer, numbered_choices=True)
+    """An answer for the terminal: choices numbered so the user can pick one by typing it; an event
+    still ahead with the command that writes its calendar file."""
+    calendar = [f"📅 カレンダーに追加: {to_calendar_command(event_id)}" for event_id in answer.calendar_event_ids]
+    return "\n".join([to_text(answer, numbered_choices=True), *calendar])
 
 
 # The console's own words, besides the commands every platform has.
@@ -61,7 +69,8 @@ def to_reply_text(reply: Reply) -> str:
         return "\n".join([reply.intro, "質問の例:", *(f"  {example}" for example in reply.examples),
                           f"コマンド: {commands}、{CONSOLE_USAGE}"])
     if isinstance(reply, ScheduleView):
-        return reply.text
+        announced = [f"{ANNOUNCEMENTS_HEADING}:", *(f"・{line}" for line in reply.announcements)]
+        return "\n".join([reply.text, *(announced if reply.announcements else [])])
     if isinstance(reply, ReportView):
         return reply.report
     return "\n".join([*(f"{p.name}: {p.theme}" for p in reply.partners), f"出典: {reply.source}"])
@@ -204,6 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft = sub.add_parser("draft", help="print a knowledge-base entry drafted from an announcement (.md or text)")
     draft.add_argument("source")
     sub.add_parser("commands", help="every command as the Markdown table of the README")
+    calendar = sub.add_parser(
+        "calendar", help="write the ceremonies and events as iCalendar (.ics), as /calendar.ics serves them")
+    calendar.add_argument("--event", metavar="ID", help="one event only (its id, as in `python app.py reminders`)")
+    calendar.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--output", default="build/renkei-bot-teams.zip")
     return parser
@@ -239,7 +252,7 @@ def main(
         return cmd_ask(args, kb, stdin, stdout)
     if args.command == "eval":
         return cmd_eval(args, kb, stdout, stderr)
-    if args.command in ("reminders", "report", "teams-package"):
+    if args.command in ("reminders", "report", "teams-package", "calendar"):
         return run_operation(args, settings, kb, stdout, stderr)
     if args.command == "schedule":
         print(run_named_command("schedule", Commands(Services(knowledge=lambda: kb))), file=stdout)
@@ -272,6 +285,8 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
 
     store = Store(settings.database_url)
     try:
+        if args.command == "calendar":
+            return write_calendar(args.event, args.output, kb, store, stdout, stderr)
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
@@ -279,6 +294,31 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
             print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()
+    return 0
+
+
+def write_calendar(event_id: str | None, output: str | None, kb: KnowledgeBase, store: Store, stdout: TextIO,
+                   stderr: TextIO) -> int:
+    """`python app.py calendar`: the feed or one event, with the revisions every instance shares."""
+    from bot.reminders.ical import UnknownEvent, to_fingerprints, to_ics
+
+    store.revisions.record(to_fingerprints(kb))
+    try:
+        data = to_ics(kb, store.revisions.revisions(), event_id)
+    except UnknownEvent:
+        known = ", ".join(event.id for event in kb.all_events())
+        print(f"no event has the id {event_id!r} (events: {known})", file=stderr)
+        return 2
+    if output is None:
+        stdout.write(data.decode("utf-8"))
+        return 0
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_bytes(data)
+    except OSError as error:
+        print(f"cannot write {output}: {error.strerror or error}", file=stderr)
+        return 1
+    print(f"wrote {output}", file=stderr)
     return 0
 
 

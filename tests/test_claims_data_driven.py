@@ -90,6 +90,9 @@ def test_filters_follow_the_data(engine: Engine, six_engine: Engine) -> None:
         ("北見以外に5階で式をした市はありますか?", "いいえ", "はい"),
         ("ストーンが出てくるのは函館だけ?", None, "はい"),
         ("ヘルスケアが出てくるのは旭川と帯広だけ?", "はい", "いいえ"),
+        ("すべての締結式に市長が出席していますか?", "はい", "はい"),
+        ("締結式の会場はどこも応接室?", "いいえ", "いいえ"),
+        ("覚書を結んでいるのは4市のみでしょうか。", "はい", "いいえ"),
     ],
 )
 def test_only_and_all_claims_are_checked_over_every_partner(

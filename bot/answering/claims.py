@@ -21,7 +21,7 @@ from bot.store.records import Conversation
 
 _EXCLUSIVE = re.compile(r"ダケ|ノミ(?!ナラ)|シカ(?!シ)|ニ限|限定")
 _UNIVERSAL = re.compile(
-    r"ゼンブ|全部|全て|スベテ|ミンナ|ドレモ|イズレモ|ドノ.{0,6}モ|全市|(\d|三|四|二)市トモ|トモニ|各市トモ"
+    r"ゼンブ|全部|全て|スベテ|ミンナ|ドレモ|イズレモ|ドコモ|ドノ.{0,6}モ|全市|(\d|三|四|二)市トモ|トモニ|各市トモ"
 )
 _HAS_MEMORANDUM = re.compile(
     r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先"
@@ -30,10 +30,12 @@ _HAS_MEMORANDUM = re.compile(
 _CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
 # What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
 _MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
+_ROLE = re.compile(r"市長|局長")
+_COUNTED = re.compile(r"(\d+)(?:市|都市|自治体)")
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
-_EACH_OF = re.compile(r"ドノ.{0,8}モ|ドレモ|イズレモ")
+_EACH_OF = re.compile(r"ドノ.{0,8}モ|ドレモ|イズレモ|ドコモ")
 _ASKS_EXISTS = re.compile(r"アル|アリ|ある|あり|イル|いる")
 _EXCLUSIVE_WORDS = frozenset({"only", "just"})
 _UNIVERSAL_WORDS = frozenset({"all", "every", "each"})
@@ -103,7 +105,9 @@ class ClaimAnswers(Answering):
         scope = self._claim_scope(turn, exclusive and not universal)
         named = tuple(p for p in turn.intent.partner_ids if p in scope)
         if exclusive and not named and not universal:
-            named = self._group_named(turn.read)  # 「3市のみ?」: the group is the claim
+            counted = _COUNTED.search(key)
+            if counted:  # 「覚書は3市だけ?」: a count of every partner that holds it
+                return self._count_claim(turn, prop, [p for p in scope if prop.holds(p)], int(counted[1]))
         if universal and except_city:
             scope = tuple(p for p in scope if p not in named)  # 「北見以外はすべて〜?」
         holders = [p for p in scope if prop.holds(p) != negated]
@@ -112,6 +116,13 @@ class ClaimAnswers(Answering):
         if exclusive and named and not universal:
             return self._only(turn, prop, holders, named)
         return self._every(turn, prop, holders, scope)
+
+    def _count_claim(self, turn: Turn, prop: Property, holders: list[str], claimed: int) -> Answer:
+        """「覚書は4市だけ?」 where no announcement has that many: the count of those that hold it."""
+        verdict = "はい" if len(holders) == claimed else "いいえ"
+        return self._claim_answer(
+            turn, f"{verdict}。{len(holders)}市です（{self.compose.names(holders)}）。", prop, holders
+        )
 
     def _is_exclusive(self, key: str) -> bool:
         """「室蘭だけ」「3市だけ」「北見しか」: only after a partner or a group of them; 「曜日だけ教えて」
@@ -192,13 +203,19 @@ class ClaimAnswers(Answering):
             self._announced_property,
             self._condition_property,
             self._person_property,
+            self._role_property,
             self._place_property,
             self._word_property,
         ):
             found = find(turn)
             if found is not None:
                 return found
-        if _HAS_MEMORANDUM.search(turn.read.key) or {"partner", "partners", "signed"} & set(turn.read.words):
+        memorandum_count = "覚書" in turn.read.key and _COUNTED.search(turn.read.key)
+        if (
+            memorandum_count
+            or _HAS_MEMORANDUM.search(turn.read.key)
+            or {"partner", "partners", "signed"} & set(turn.read.words)
+        ):
             return Property(lambda p: bool(self.kb.partner(p).engagements), self._memorandum_line)
         return None
 
@@ -232,6 +249,18 @@ class ClaimAnswers(Answering):
             return ceremony is not None and any(
                 any(name in a.name.replace(" ", "") or name == a.family for name in people) for a in ceremony.attendees
             )
+
+        return Property(attends, self._attendees_line)
+
+    def _role_property(self, turn: Turn) -> Property | None:
+        """「すべての締結式に市長が出席?」: an attendee of that role at the ceremony."""
+        role = _ROLE.search(turn.read.text)
+        if not role or turn.intent.people:
+            return None
+
+        def attends(partner_id: str) -> bool:
+            ceremony = self.kb.partner(partner_id).ceremony
+            return ceremony is not None and any(a.role.endswith(role[0]) for a in ceremony.attendees)
 
         return Property(attends, self._attendees_line)
 

@@ -230,7 +230,7 @@ class DocumentAnswers(Answering):
         for document_id in dict.fromkeys(f.document_id for f in facts):
             document = self.kb.document_by_id(document_id)
             mine = [f for f in facts if f.document_id == document_id]
-            items = tuple(f"{f.label}：{f.text}" for f in mine)
+            items = tuple(dict.fromkeys(f"{f.label}：{f.text}" for f in mine))
             sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
         return tuple(sections)
 

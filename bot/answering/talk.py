@@ -14,6 +14,10 @@ from bot.language.question import (
 from bot.language.text import clean
 from bot.store.records import Choice
 
+# The examples are offered once, as choices (buttons, or numbered in the console); the section
+# only says so.
+EXAMPLES_SECTION = Section("質問の例", text="次の例から選ぶか、そのまま質問を入力してください。")
+
 
 class TalkAnswers(Answering):
     def smalltalk(self, turn: Turn) -> Answer | None:
@@ -28,7 +32,7 @@ class TalkAnswers(Answering):
                 title="使い方",
                 sections=(
                     Section("", text=to_intro(self.kb) + "\n例えば次のように聞いてください。"),
-                    Section("質問の例", items=tuple(c.label for c in examples)),
+                    EXAMPLES_SECTION,
                 ),
                 suggestions=examples,
             )
@@ -42,7 +46,7 @@ class TalkAnswers(Answering):
             kind="smalltalk",
             confidence=1.0,
             title=title,
-            sections=(Section("質問の例", items=tuple(c.label for c in examples)),),
+            sections=(EXAMPLES_SECTION,),
             suggestions=examples,
         )
 
@@ -68,7 +72,7 @@ class TalkAnswers(Answering):
                 kind="help",
                 confidence=1.0,
                 title="ご質問をどうぞ。",
-                sections=(Section("質問の例", items=tuple(c.label for c in examples)),),
+                sections=(EXAMPLES_SECTION,),
                 suggestions=examples,
             )
         if len(text) > MAX_QUESTION_CHARS:

@@ -25,6 +25,7 @@ _IN_ANNOUNCEMENT = re.compile(
     r"(公式(の)?発表|公式|発表資料|発表|プレスリリース|報道発表|原文|一次資料)(に|で|の中に)?"
     r"(載っ|のっ|書い|書か|記載|出て|入っ|含ま|ある|あり)"
 )
+_SAMENESS = re.compile(r"同じ|同一|一緒|共通|違う|別の")
 _DONE = re.compile(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
@@ -44,6 +45,7 @@ class YesNoAnswers(Answering):
         self.ceremonies = ceremonies
         self.ask = ask
         self.read = read
+
     def yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
             return None
@@ -97,8 +99,8 @@ class YesNoAnswers(Answering):
         """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
         says what was claimed."""
         claim = read_claim(turn.question)
-        if not claim or to_key(claim) in WH_CLAIMS:
-            return None
+        if not claim or to_key(claim) in WH_CLAIMS or _SAMENESS.search(claim):
+            return None  # 「全員同じ方?」 is not a value the answer can contain
         plain_question = turn.question.replace(claim, "")
         plain = self._answer_plainly(self.read(plain_question, turn.context, turn.now))
         if plain is None or plain.kind != "answer":
@@ -279,7 +281,10 @@ class YesNoAnswers(Answering):
         claimed = turn.intent.partner_ids
         if len(claimed) != 1 or turn.read.conditions:
             return None
-        subject = self._subject_owner(turn)
+        # 「帯広の覚書に観光の話はある?」: what the named partner's own facts hold answers first;
+        # another partner's better match is no reason to say いいえ.
+        own = self._hits(turn, claimed) if not turn.intent.glossary else []
+        subject = (own[0].fact, claimed[0]) if own else self._subject_owner(turn)
         if subject is None:
             return None
         fact, owner = subject
@@ -289,12 +294,18 @@ class YesNoAnswers(Answering):
         name = self.kb.partner(owner).name
         claimed_name = self.kb.partner(claimed[0]).name
         title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
+        # A project's title alone says little: its description goes with it.
+        shown = [fact] + [
+            f
+            for f in self.by_partner.get(owner, [])
+            if fact.topic == "project_title" and f.topic == "projects" and f.label == fact.label
+        ]
         return Answer(
             kind="answer",
             confidence=0.9,
             title=title,
-            sections=self.compose.fact_sections([fact]),
-            source=self.compose.cite([fact]),
+            sections=self.compose.fact_sections(shown),
+            source=self.compose.cite(shown),
             partner_ids=(owner,),
             topic_id=fact.topic,
         )

@@ -328,6 +328,8 @@ _LEADING_REASON = re.compile(
 _LEAD_END = re.compile(
     r"(?:まして|ますので|ですので|のため|ため|のですが|んですが|ですが|ますが|けれども|けど)[、,]?\s*$"
 )
+# 「〜の件で(ご連絡しました|メールしました…)」: any sentence naming what it is about and asking nothing.
+_ABOUT = re.compile(r"^(?P<subject>.{1,30}?)(?:の件|について|に関して|に関する件)")
 _REASONS = re.compile(r"(必要がありまして|必要があり|ためでして|ため、|ので、|のですが|まして)$")
 
 
@@ -442,11 +444,15 @@ def _strip_english_courtesy(sentence: str) -> str:
 
 
 def _subject_of(body: str) -> str | None:
-    """「帯広の件で確認です」 → 帯広; a frame followed by a question is a request, not a subject."""
+    """「帯広の件で確認です」「帯広市様との覚書の件でご連絡しました」 → 帯広…; a sentence that asks is a
+    request, not a subject."""
     trimmed = _TRAILING.sub("", body)
     for frame in SUBJECT_FRAMES:
         if trimmed.endswith(frame) and len(trimmed) > len(frame):
             return trimmed[: -len(frame)].strip(_SEPARATORS)
+    about = _ABOUT.match(trimmed)
+    if about and not _ASKS.search(body) and not _ends_with_request(body):
+        return about["subject"].strip(_SEPARATORS)
     return None
 
 

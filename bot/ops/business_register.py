@@ -35,6 +35,8 @@ REASONS = (
     "社内の資料を作っているのですが、",
     "会議の準備をしておりまして、",
     "念のための確認ですが、",
+    "来週打合せがありまして、その前に確認なのですが、",
+    "取引先から聞かれまして、",
 )
 ENGLISH_OPENERS = ("Hi, ", "Hello, quick question: ", "Sorry to bother you, ", "Hi team, ")
 ENGLISH_CLOSINGS = (" Thanks!", " Thanks in advance.", " Thank you.", "")
@@ -54,6 +56,9 @@ def to_business_variants(question: str, count: int = 8, seed: int = 16, *, claim
         polite = to_polite_request(question, rng, claim=claim)
         if index % 4 == 3:
             variants.append(f"{rng.choice(_OPENERS)}。{rng.choice(INTRODUCTIONS)}。{polite}")
+            continue
+        if index == 6:  # as typed in Teams: a line each
+            variants.append(f"{rng.choice(_OPENERS)}\n{rng.choice(REASONS)}\n{polite}\n{rng.choice(_CLOSINGS)}")
             continue
         opener = f"{rng.choice(_OPENERS)}。" if index % 2 == 0 else ""
         hedge = rng.choice((*(f"{h}、" for h in _HEDGES), *REASONS)) if index % 3 != 1 else ""

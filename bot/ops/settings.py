@@ -79,6 +79,10 @@ class Settings:
     # Operating the bot (issue 6): who may run the Teams `report` command (Entra ID object ids or
     # Teams user ids).
     teams_admin_ids: tuple[str, ...] = ()
+    # The calendar feed (issue 19): the bot's public address, for links to /calendar/<id>.ics in
+    # answers and announcements, and an optional token the feed then requires (?token=).
+    public_base_url: str = ""
+    calendar_token: str = field(default="", repr=False)
 
     @property
     def kb_limits(self) -> YamlLimits:
@@ -145,6 +149,8 @@ class Settings:
             teams_privacy_url=_text(env, "TEAMS_PRIVACY_URL", ""),
             teams_terms_url=_text(env, "TEAMS_TERMS_URL", ""),
             teams_admin_ids=_csv(env, "TEAMS_ADMIN_IDS"),
+            public_base_url=_base_url(env, "PUBLIC_BASE_URL"),
+            calendar_token=_text(env, "CALENDAR_TOKEN", ""),
         )
         settings.check()
         return settings
@@ -237,6 +243,14 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise SettingsError(f"{name} must start with http:// or https://")
     return value if value.endswith("/") else value + "/"
+
+
+def _base_url(env: Mapping[str, str], name: str) -> str:
+    """An optional http(s) address without a trailing slash ("" when unset)."""
+    value = _text(env, name, "")
+    if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise SettingsError(f"{name} must be an http:// or https:// address without a query")
+    return value.rstrip("/")
 
 
 def _sdk_env(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

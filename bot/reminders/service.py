@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from bot.knowledge.model import KnowledgeBase
 from bot.ops.settings import Settings
+from bot.reminders.announcements import Listener
+from bot.reminders.announcer import AnnouncementBook, Announcer
 from bot.reminders.delivery import Clock, Deliverer, RetryPolicy, Sender, now_jst
 from bot.reminders.due import plan_reminders
 from bot.reminders.schedule_view import format_plan
@@ -32,6 +34,20 @@ def load_targets(settings: Settings, subscriptions: Subscriptions) -> list[Targe
     return list(dict.fromkeys(targets))
 
 
+def load_listeners(settings: Settings, subscriptions: Subscriptions) -> list[Listener]:
+    """Who hears of new memoranda: REMINDER_CHANNELS (always), then each subscription since it began."""
+    configured = [Listener(target) for target in configured_targets(settings)]
+    subscribed = [Listener(s.target, s.created_at) for s in subscriptions.all() if s.target not in
+                  {item.target for item in configured}]
+    return list({item.target: item for item in configured + subscribed}.values())
+
+
+def build_announcement_book(settings: Settings, knowledge: Callable[[], KnowledgeBase],
+                            store: Store) -> AnnouncementBook:
+    return AnnouncementBook(knowledge=knowledge, documents=store.documents, ledger=store.ledger,
+                            listeners=lambda: load_listeners(settings, store.subscriptions))
+
+
 def build_scheduler(
     settings: Settings,
     *,
@@ -46,6 +62,9 @@ def build_scheduler(
         return None
     policy = RetryPolicy(max_attempts=settings.reminder_max_attempts, backoff_seconds=settings.reminder_retry_seconds)
     deliverer = Deliverer(store.ledger, senders, policy=policy, clock=clock)
+    announcer = Announcer(knowledge=knowledge, documents=store.documents, ledger=store.ledger,
+                          revisions=store.revisions, listeners=lambda: load_listeners(settings, store.subscriptions),
+                          deliverer=deliverer, clock=clock)
     return ReminderScheduler(
         knowledge=knowledge,
         targets=lambda: load_targets(settings, store.subscriptions),
@@ -54,6 +73,7 @@ def build_scheduler(
         clock=clock,
         sweep_seconds=settings.reminder_sweep_seconds,
         grace=timedelta(seconds=settings.reminder_grace_seconds),
+        announcer=announcer.run,
     )
 
 

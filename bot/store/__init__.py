@@ -10,6 +10,8 @@ code that uses it, which names what it needs as a Protocol of its own.
 | `conversations` | the dispatcher | `ConversationMemory` |
 | `event_claims` | Slack | `EventDeduplicator` |
 | `pending_answers` | Slack, on stop and start | `PendingAnswers` |
+| `revisions` | the calendar feed | each event's SEQUENCE and LAST-MODIFIED |
+| `documents` | the announcer, `remind list`, `schedule` | the documents seen, for announcing new ones once |
 | `votes`, `questions` | the platforms, the dispatcher's observers, the report | `FeedbackRecorder`, the report |
 
 Inserts that may collide use `ON CONFLICT DO NOTHING` on both databases, so a duplicate is an

@@ -2,7 +2,9 @@
 
 The packages above use them under these names: the engine's `Conversation` (and the `Choice`s it
 lists) with its expiry, the reminders' `Target` and `DeliveryKey`, the commands' `Subscriber` and
-`FailedDelivery`, the feedback `Vote` and the report's `Interaction`. Plain values only: no logic
+`FailedDelivery`, the feedback `Vote` and the report's `Interaction`; the announcements' ledger
+rows, known documents and their snapshots, and what the commands show of them; the calendar's
+event revisions. Plain values only: no logic
 of the layers above.
 """
 
@@ -160,3 +162,59 @@ class Interaction:
     at: datetime
     choices: tuple[str, ...] = ()
     user_id: str = ""
+
+
+# The ledger's rows of new-memorandum announcements: the event id is the document id with this prefix.
+ANNOUNCEMENT_PREFIX = "announce:"
+
+
+# A version whose facts an announcement already carried (its row written before posting).
+INCLUDED = "included"
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    document_id: str
+    version: int
+    baseline: bool
+    first_seen_at: datetime
+
+
+def is_announcement(event_id: str) -> bool:
+    return event_id.startswith(ANNOUNCEMENT_PREFIX)
+
+
+def to_document_id(event_id: str) -> str:
+    return event_id.removeprefix(ANNOUNCEMENT_PREFIX)
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    document_id: str
+    fingerprint: str
+    facts: str  # JSON
+
+
+@dataclass(frozen=True)
+class EventRevision:
+    """How many times an event's data has changed since it was first seen, and when last."""
+
+    sequence: int
+    modified_at: datetime
+
+
+@dataclass(frozen=True)
+class AnnouncementRecord:
+    """One announcement of a new memorandum (or a correction) to one conversation."""
+
+    title: str
+    target: Target
+    status: str  # sent, late, failed, unknown, claimed (being posted), pending (due, not yet claimed)
+    at: datetime | None
+    correction: bool = False
+
+
+@dataclass(frozen=True)
+class AnnouncementStatus:
+    sent: tuple[AnnouncementRecord, ...] = ()
+    pending: tuple[AnnouncementRecord, ...] = ()

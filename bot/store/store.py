@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.store.conversations import SqlConversationMemory
 from bot.store.database import Database
+from bot.store.documents import KnownDocuments
 from bot.store.events import SqlEventClaims
 from bot.store.feedback import SqlQuestions, SqlVotes
 from bot.store.ledger import DeliveryLedger
 from bot.store.pending import SqlPendingAnswers
+from bot.store.revisions import EventRevisions
 from bot.store.subscriptions import ConversationReferences, Subscriptions
 
 
@@ -24,6 +26,8 @@ class Store:
         self.votes = SqlVotes(self.db)
         self.questions = SqlQuestions(self.db)
         self.pending_answers = SqlPendingAnswers(self.db)
+        self.revisions = EventRevisions(self.db)
+        self.documents = KnownDocuments(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -32,7 +32,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiohttp
@@ -45,15 +45,19 @@ from bot.answering.help import MAX_QUESTION_CHARS
 from bot.commands.registry import Code, Commands, Mention, Notice, Request, Services
 from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, to_voter_key
 from bot.ops.settings import Settings
+from bot.reminders.calendar_files import CalendarFiles
+from bot.reminders.ical import UnknownEvent, to_calendar_links
 from bot.store.records import Target, Vote
 from handlers.inbound import to_clean_text
 from handlers.slack.blocks import (
+    CALENDAR_ACTION_PREFIX,
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
     SHARE_ACTION,
     AnswerOptions,
     ButtonPayload,
+    CalendarOptions,
     Message,
     to_answer_message,
     to_home_view,
@@ -75,6 +79,7 @@ THANKS = "フィードバックありがとうございます。今後の改善�
 # While the database cannot be reached, an event's claim is tried again after these waits (doubling).
 CLAIM_RETRY_SECONDS = 0.25
 CLAIM_RETRY_MAX_SECONDS = 2.0
+CALENDAR_UPLOADED = "📅 カレンダーに追加するファイルです（開くと予定を取り込めます）。"
 Body = Mapping[str, Any]
 
 
@@ -277,8 +282,10 @@ class SlackBot:
     """The listeners of one Bolt app, bound to one dispatcher, command set, recorder and de-duplicator."""
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, deduplicator: EventDeduplicator,
-                 commands: Commands, command: str, admin_user_ids: frozenset[str] = frozenset()) -> None:
+                 commands: Commands, command: str, admin_user_ids: frozenset[str] = frozenset(),
+                 calendar: SlackCalendar | None = None) -> None:
         self.dispatcher = dispatcher
+        self.calendar = calendar or SlackCalendar()
         self.feedback = feedback
         self.deduplicator = deduplicator
         self.commands = commands
@@ -450,6 +457,32 @@ class SlackBot:
     def spawn_action(self, body: Body, action: Body, work: Coroutine[Any, Any, None], name: str) -> None:
         self.tasks.spawn(self.once({"event_id": to_action_key(body, action)}, work), name)
 
+    async def on_calendar(self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        if "url" in action:
+            return  # a link button: the user's browser fetches the file
+        self.tasks.spawn(self.upload_calendar(body, str(action.get("value", "")), client), "calendar upload")
+
+    async def upload_calendar(self, body: Body, event_id: str, client: AsyncWebClient) -> None:
+        """「カレンダーに追加」 without PUBLIC_BASE_URL: the event's .ics, uploaded to the conversation."""
+        container = body.get("container") or {}
+        channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+        if self.calendar.files is None or not channel:
+            return
+        try:
+            data = await self.calendar.files.event_file(event_id)
+        except UnknownEvent:
+            log.warning("calendar button for an event the data no longer has")
+            return
+        try:
+            await client.files_upload_v2(channel=channel, thread_ts=to_thread_ts(body), content=data,
+                                         filename=f"{event_id}.ics", title=f"{event_id}.ics",
+                                         initial_comment=CALENDAR_UPLOADED)
+        except SlackApiError as error:
+            log.error("calendar file not uploaded: %s", to_error_code(error))
+        except (TimeoutError, aiohttp.ClientError) as error:
+            log.error("calendar file upload: %s", type(error).__name__)
+
     async def answer_choice(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
         payload = to_button_payload(action)
         if payload is None:
@@ -529,13 +562,26 @@ class SlackBot:
         except Exception:
             log.exception("the engine failed on a Slack question")
             return Outgoing(to_notice_message(APOLOGY))
-        return Outgoing(to_answer_message(asked.answer, AnswerOptions(question, conversation_id, share_button=share)),
-                        asked=asked)
+        options = AnswerOptions(question, conversation_id, share_button=share, calendar=self.calendar.options)
+        return Outgoing(to_answer_message(asked.answer, options), asked=asked)
 
     def posted(self, out: Outgoing) -> None:
         """The reply is out: the dispatcher times the whole turn (arrival to posted)."""
         if out.asked is not None:
             self.dispatcher.replied(out.asked)
+
+
+@dataclass(frozen=True)
+class SlackCalendar:
+    """「カレンダーに追加」 in Slack: how the button works, and the files it uploads."""
+
+    options: CalendarOptions = field(default_factory=CalendarOptions)
+    files: CalendarFiles | None = None
+
+
+def to_slack_calendar(settings: Settings, files: CalendarFiles | None) -> SlackCalendar:
+    links = to_calendar_links(settings.public_base_url, settings.calendar_token)
+    return SlackCalendar(CalendarOptions(links, upload=files is not None), files)
 
 
 @dataclass(frozen=True)
@@ -642,12 +688,13 @@ async def send_response(respond: AsyncRespond, message: Message, *, visible: boo
 
 def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, *,
              deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
-             command: str = DEFAULT_COMMAND, admin_user_ids: frozenset[str] = frozenset()) -> SlackBot:
+             command: str = DEFAULT_COMMAND, admin_user_ids: frozenset[str] = frozenset(),
+             calendar: SlackCalendar | None = None) -> SlackBot:
     """Attach Renkei Bot's listeners to `app`; returns them bound. Without `commands`, the ones
     needing a database or a reloader say they are unavailable."""
     commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
     bot = SlackBot(dispatcher, feedback, deduplicator=deduplicator or InMemoryEventDeduplicator(),
-                   commands=commands, command=command, admin_user_ids=admin_user_ids)
+                   commands=commands, command=command, admin_user_ids=admin_user_ids, calendar=calendar)
     app.event("app_mention")(bot.on_mention)
     app.event("message")(bot.on_message)
     app.event("app_home_opened")(bot.on_home_opened)
@@ -656,6 +703,7 @@ def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, 
     app.action(FEEDBACK_UP_ACTION)(bot.on_feedback)
     app.action(FEEDBACK_DOWN_ACTION)(bot.on_feedback)
     app.action(SHARE_ACTION)(bot.on_share)
+    app.action(re.compile(rf"^{CALENDAR_ACTION_PREFIX}\d+$"))(bot.on_calendar)
     return bot
 
 
@@ -695,7 +743,8 @@ class SlackService:
 
 def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: FeedbackRecorder | None = None,
                     deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
-                    session: aiohttp.ClientSession | None = None) -> SlackService:
+                    session: aiohttp.ClientSession | None = None,
+                    calendar: CalendarFiles | None = None) -> SlackService:
     """The Bolt AsyncApp for `settings` (signature checks on, every Web API call on SLACK_API_URL)."""
     app = AsyncApp(
         name="renkei-bot",
@@ -706,5 +755,5 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: Fee
     )
     bot = register(app, dispatcher, feedback or InMemoryFeedbackRecorder(), deduplicator=deduplicator,
                    commands=commands, command=settings.slack_command,
-                   admin_user_ids=frozenset(settings.admin_user_ids))
+                   admin_user_ids=frozenset(settings.admin_user_ids), calendar=to_slack_calendar(settings, calendar))
     return SlackService(app, bot)

@@ -25,6 +25,7 @@ from bot.answering.dispatch import Dispatcher
 from bot.commands.registry import Commands
 from bot.ops.feedback import FeedbackRecorder
 from bot.ops.settings import Settings
+from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.delivery import Sender
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
@@ -61,13 +62,13 @@ class SlackPlatform(Platform):
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher, *, commands: Commands,
                  feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
-                 pending: PendingAnswers | None = None) -> None:
+                 pending: PendingAnswers | None = None, calendar: CalendarFiles | None = None) -> None:
         self.settings = settings
         self.pending = pending
         self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds),
                                              trace_configs=to_trace_configs())
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
-                                  commands=commands, session=self.session)
+                                  commands=commands, session=self.session, calendar=calendar)
         self.app: AsyncApp = service.app
         self.bot: SlackBot = service.bot
         self.socket_mode: AsyncSocketModeHandler | None = None
@@ -80,7 +81,7 @@ class SlackPlatform(Platform):
         return self.app.client
 
     def reminder_sender(self) -> Sender:
-        return SlackReminderSender(build_reminder_client(self.settings))
+        return SlackReminderSender(build_reminder_client(self.settings), self.bot.calendar.options)
 
     def routes(self) -> Sequence[web.RouteDef]:
         if self.settings.slack_socket_mode:

@@ -69,6 +69,7 @@ from bot.commands.registry import Commands, Mention, Request, Services, Subscrip
 from bot.ops.feedback import FeedbackRecorder, to_voter_key
 from bot.ops.insights import StoreReport
 from bot.ops.settings import Settings
+from bot.reminders.ical import CalendarLinks, to_calendar_links
 from bot.store.records import Target, Vote
 from bot.store.store import Store
 from handlers.inbound import to_clean_text
@@ -256,9 +257,11 @@ class TeamsBot:
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, commands: Commands,
                  references: ReferenceBook, subscriptions: SubscriptionBook,
-                 admin_ids: frozenset[str] = frozenset(), claims: ActionClaims | None = None) -> None:
+                 admin_ids: frozenset[str] = frozenset(), claims: ActionClaims | None = None,
+                 calendar_links: CalendarLinks | None = None) -> None:
         self.dispatcher = dispatcher
         self.claims = claims
+        self.calendar_links = calendar_links
         self.feedback = feedback
         self.references = references
         self.subscriptions = subscriptions
@@ -406,7 +409,7 @@ class TeamsBot:
         except Exception:
             log.exception("the engine failed on a Teams question")
             return to_notice_card(APOLOGY), None
-        return to_answer_card(asked.answer, CardOptions(question)), asked
+        return to_answer_card(asked.answer, CardOptions(question, calendar_links=self.calendar_links)), asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
         sent = await context.send_activity(to_card_activity(card))
@@ -467,7 +470,8 @@ class TeamsService:
 
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
-        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id)
+        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id,
+                                   calendar_links=self.bot.calendar_links)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
@@ -510,7 +514,8 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
                                      deliveries=store.ledger, reports=StoreReport(store)))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
                    subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
-                   claims=store.event_claims)
+                   claims=store.event_claims,
+                   calendar_links=to_calendar_links(settings.public_base_url, settings.calendar_token))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)
