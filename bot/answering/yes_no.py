@@ -37,7 +37,7 @@ _IN_ANNOUNCEMENT = re.compile(
 )
 _ASKS_EXISTENCE = re.compile(r"(?:は|って|が|も)\s*(?:あり|ある|あっ|ござい|有り)[^、。]{0,8}$")
 _SAMENESS = re.compile(r"同じ|同一|一緒|共通|違う|別の")
-_DONE = re.compile(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
+_DONE = re.compile(r"済み|済ん|既に|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -161,7 +161,8 @@ class YesNoAnswers(Answering):
     def check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
-        if not _DONE.search(turn.read.key + turn.read.reading):
+        already = any(t.surface in ("もう", "モウ") for t in turn.intent.tokens)  # not the モウ of 思う
+        if not (already or _DONE.search(turn.read.key + turn.read.reading)):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)

@@ -16,6 +16,7 @@ whether the subject or the writer's own city completes a request that names no p
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 from typing import Literal
 
@@ -378,7 +379,14 @@ def read_message(text: str) -> Message:
     question = " ".join(requests)
     if not question:
         return Message(text, cleaned, subject, introduction, sentences)
-    leads = tuple(_LEAD_END.sub("", s.lead) for s in sentences if s.lead and s.part in ("request", "statement"))
+    # A reason on a line of its own (「〜があったと思うのですが、」) leads into the request after it.
+    hedges = [
+        s.text for s, after in pairwise(sentences) if s.part == "hedge" and after.part == "request"
+    ]
+    leads = tuple(
+        _LEAD_END.sub("", lead)
+        for lead in [*hedges, *(s.lead for s in sentences if s.lead and s.part in ("request", "statement"))]
+    )
     unchanged = len(sentences) == 1 and sentences[0].part in ("request", "statement") and question == cleaned
     return Message(text, cleaned if unchanged else question, subject, introduction, sentences, leads)
 
