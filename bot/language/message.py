@@ -16,8 +16,8 @@ whether the subject or the writer's own city completes a request that names no p
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from bot.language.text import clean
