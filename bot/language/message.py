@@ -314,6 +314,7 @@ REQUEST_FORMS: tuple[str, ...] = (
 )
 
 _QUESTION_MARK = re.compile(r"[?]$")
+_SPACED_END = re.compile(r"(です|ます|でした|ました|ください|下さい|ません|ございます|いたします|致します)[ \u3000]+")
 _SENTENCE_END = re.compile(r"(?<=[。!?\n])|(?<=\.\s)")
 _SEPARATORS = " 、,。!?…・:："
 _TRAILING = re.compile(r"[\s、,。!?…]+$")
@@ -392,6 +393,9 @@ def read_message(text: str) -> Message:
 
 
 def _split(text: str) -> list[str]:
+    # Slack and Teams fold a message's line breaks into spaces: a space after a sentence's polite
+    # ending (「お疲れ様です 来週…」) is where a line ended.
+    text = _SPACED_END.sub(lambda m: m[1] + "\n", text)
     pieces = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
     return [p for p in pieces if _TRAILING.sub("", p)]
 

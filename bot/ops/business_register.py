@@ -57,8 +57,9 @@ def to_business_variants(question: str, count: int = 8, seed: int = 16, *, claim
         if index % 4 == 3:
             variants.append(f"{rng.choice(_OPENERS)}。{rng.choice(INTRODUCTIONS)}。{polite}")
             continue
-        if index == 6:  # as typed in Teams: a line each
-            variants.append(f"{rng.choice(_OPENERS)}\n{rng.choice(REASONS)}\n{polite}\n{rng.choice(_CLOSINGS)}")
+        if index in (2, 6):  # as typed in Teams, a line each; as Slack and Teams pass it on, lines folded
+            lines = (rng.choice(_OPENERS), rng.choice(REASONS), polite, rng.choice(_CLOSINGS))
+            variants.append(("\n" if index == 6 else " ").join(lines))
             continue
         opener = f"{rng.choice(_OPENERS)}。" if index % 2 == 0 else ""
         hedge = rng.choice((*(f"{h}、" for h in _HEDGES), *REASONS)) if index % 3 != 1 else ""
