@@ -654,7 +654,9 @@ class _Parts:
 def _check_ids(r: Reader, nodes: list[Node], ids: list[str], path: str) -> dict[str, int]:
     seen: dict[str, int] = {}
     for index, (value, node) in enumerate(zip(ids, nodes, strict=False)):
-        if not _ID.fullmatch(value or "-"):
+        if not value:
+            continue  # missing: already named while reading
+        if not _ID.fullmatch(value):
             r.problem(node, f"{path}[{index}].id", f'use lower-case letters, digits, - or _ "{value}"')
         elif value in seen:
             r.problem(node, f"{path}[{index}].id", f'"{value}" is already used by {path}[{seen[value]}]')
@@ -662,22 +664,30 @@ def _check_ids(r: Reader, nodes: list[Node], ids: list[str], path: str) -> dict[
     return seen
 
 
-def _check_references(r: Reader, root: Node, parts: _Parts) -> None:
-    partner_ids = _check_ids(r, r.items(root, "partners", ""), [p.id for p in parts.partners], "partners")
-    document_nodes = r.items(root, "documents", "")
+def _check_references(walk: Reader, r: Reader, root: Node, parts: _Parts) -> None:
+    """Ids and what refers to them. `walk` only finds the nodes (its own problems were already
+    reported by `r` while reading); what is wrong here goes to `r`. An id that is missing or
+    wrong was named while reading and is not named again."""
+    partner_ids = _check_ids(r, walk.items(root, "partners", ""), [p.id for p in parts.partners], "partners")
+    document_nodes = walk.items(root, "documents", "")
     document_ids = _check_ids(r, document_nodes, [d.id for d in parts.documents], "documents")
+    vocab_node = walk.field(root, "vocabulary", "")
     for d_index, (document, d_node) in enumerate(zip(parts.documents, document_nodes, strict=False)):
-        engagement_nodes = r.items(d_node, "partners", "")
+        engagement_nodes = walk.items(d_node, "partners", "")
         seen: set[str] = set()
         for e_index, (engagement, e_node) in enumerate(zip(document.engagements, engagement_nodes, strict=False)):
             where = f"documents[{d_index}].partners[{e_index}].partner"
+            if not engagement.partner_id:
+                continue
             if engagement.partner_id not in partner_ids:
                 r.problem(e_node, where, f'no partner has id "{engagement.partner_id}" (add it to partners)')
             if engagement.partner_id in seen:
                 r.problem(e_node, where, f'"{engagement.partner_id}" appears twice in this document')
             seen.add(engagement.partner_id)
     event_ids = {c.id for d in parts.documents for e in d.engagements if (c := e.ceremony)}
-    for index, (event, item) in enumerate(zip(parts.events, r.items(root, "events", "", required=False), strict=False)):
+    for index, (event, item) in enumerate(
+        zip(parts.events, walk.items(root, "events", "", required=False), strict=False)
+    ):
         if event.partner_id and event.partner_id not in partner_ids:
             r.problem(item, f"events[{index}].partner", f'no partner has id "{event.partner_id}"')
         if event.document_id and event.document_id not in document_ids:
@@ -686,15 +696,43 @@ def _check_references(r: Reader, root: Node, parts: _Parts) -> None:
             r.problem(item, f"events[{index}].id", f'"{event.id}" is used twice')
         event_ids.add(event.id)
     for index, (entry, item) in enumerate(
-        zip(parts.glossary, r.items(root, "glossary", "", required=False), strict=False)
+        zip(parts.glossary, walk.items(root, "glossary", "", required=False), strict=False)
     ):
         if entry.partner_id and entry.partner_id not in partner_ids:
             r.problem(item, f"glossary[{index}].partner", f'no partner has id "{entry.partner_id}"')
-    vocab_node = r.field(root, "vocabulary", "")
     topic_ids = {t.id for t in parts.vocabulary.topics}
     for missing in REQUIRED_TOPICS:
         if missing not in topic_ids and vocab_node is not None:
             r.problem(vocab_node, "vocabulary.topics", f'topic "{missing}" is missing')
+
+
+PLACEHOLDER = "TODO"
+_PLACEHOLDER = re.compile(rf"(?<![A-Za-z0-9]){PLACEHOLDER}(?![A-Za-z0-9])")
+
+
+def find_placeholders(root: Node, file: str) -> list[Problem]:
+    """Every value still `TODO` (what `app.py draft` writes where the source does not say): the bot
+    would otherwise answer 「発表者は「TODO」です」."""
+    problems: list[Problem] = []
+    pending: list[tuple[Node, str]] = [(root, "")]
+    while pending:
+        node, path = pending.pop()
+        if isinstance(node.value, dict):
+            pending += [(child, join_path(path, key)) for key, child in reversed(node.value.items())]
+        elif isinstance(node.value, list):
+            pending += [(child, f"{path}[{i}]") for i, child in reversed(list(enumerate(node.value)))]
+        elif isinstance(node.value, str) and _PLACEHOLDER.search(node.value):
+            problems.append(Problem(file, node.line, path or "(root)",
+                                    "still TODO from `app.py draft`: fill it in from the source, or delete the field"))
+    return problems
+
+
+def with_placeholders(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:
+    """All problems in file order, once each; a field that is still TODO is named for that alone
+    (not also as "not a date" or "no partner has id")."""
+    todo = {p.field for p in placeholders}
+    kept = [p for p in problems if p.field not in todo]
+    return sorted(dict.fromkeys([*kept, *placeholders]), key=lambda p: p.line)
 
 
 def _with_engagements(partners: list[Partner], documents: list[Document]) -> tuple[Partner, ...]:
@@ -737,10 +775,11 @@ def parse_knowledge(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -
     )
     if not parts.documents and not r.problems:
         r.problem(root, "documents", "at least one document is needed")
-    if not r.problems:
-        _check_references(r, root, parts)
-    if r.problems:
-        raise KnowledgeError(r.problems)
+    # References are checked even when fields are wrong, so one run names every problem.
+    _check_references(Reader(file), r, root, parts)
+    problems = with_placeholders(r.problems, find_placeholders(root, file))
+    if problems:
+        raise KnowledgeError(problems)
     documents = sorted(parts.documents, key=lambda d: d.date)
     return KnowledgeBase(
         path=file,

@@ -184,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schedule", help="upcoming ceremonies and events, or the last one held")
     sub.add_parser("reminders", help="the planned reminders (event, offset, time in JST, targets); sends nothing")
     sub.add_parser("report", help="the most frequent unanswered questions, clarifications and feedback")
-    draft = sub.add_parser("draft", help="print a knowledge-base entry drafted from an announcement (.md or text)")
+    draft = sub.add_parser(
+        "draft", help="print a knowledge-base entry drafted from an announcement (.md, text, .html or .pdf)")
     draft.add_argument("source")
     sub.add_parser("commands", help="every command as the Markdown table of the README")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
