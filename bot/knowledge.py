@@ -19,7 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.yaml_reader import (
+    DATE_FORM,
     DEFAULT_LIMITS,
+    TIME_FORM,
     KnowledgeError,
     Node,
     Problem,
@@ -318,7 +320,7 @@ def _source(r: Reader, node: Node | None, path: str) -> SourceRef:
         file=r.text(node, "file", path, required=False),
         url=r.text(node, "url", path, required=False),
         publisher=r.text(node, "publisher", path, required=False),
-        date=r.convert(node, "date", path, parse_date, "a date", required=False),
+        date=r.convert(node, "date", path, parse_date, "a date", required=False, expected=DATE_FORM),
         secondary=secondary is not None and secondary.value is True,
         note=r.text(node, "note", path, required=False),
     )
@@ -374,8 +376,8 @@ def _event(r: Reader, node: Node, path: str, owner: _EventOwner) -> Event:
         _person(r, item, f"{path}.attendees[{i}]")
         for i, item in enumerate(r.items(node, "attendees", path, required=False))
     )
-    start = r.convert(node, "start", path, parse_time, "a time")
-    end = r.convert(node, "end", path, parse_time, "a time", required=False)
+    start = r.convert(node, "start", path, parse_time, "a time", expected=TIME_FORM)
+    end = r.convert(node, "end", path, parse_time, "a time", required=False, expected=TIME_FORM)
     if start and end and end <= start:
         r.problem(r.mapping(node, path)["end"], f"{path}.end", f"ends at {end:%H:%M}, before it starts")
     held = r.field(node, "held", path, required=False)
@@ -384,7 +386,7 @@ def _event(r: Reader, node: Node, path: str, owner: _EventOwner) -> Event:
     return Event(
         id=owner.event_id,
         title=r.text(node, "title", path),
-        date=r.convert(node, "date", path, parse_date, "a date") or date.min,
+        date=r.convert(node, "date", path, parse_date, "a date", expected=DATE_FORM) or date.min,
         start=start or time(0, 0),
         end=end,
         place=r.text(node, "place", path),
@@ -533,7 +535,7 @@ def _document(r: Reader, node: Node, path: str, offsets: tuple[timedelta, ...], 
         title=r.text(node, "title", path),
         subtitle=r.text(node, "subtitle", path, required=False),
         issuer=r.text(node, "issuer", path),
-        date=r.convert(node, "date", path, parse_date, "a date") or date.min,
+        date=r.convert(node, "date", path, parse_date, "a date", expected=DATE_FORM) or date.min,
         source=_source(r, r.field(node, "source", path), f"{path}.source"),
         contact=_contact(r, contact, f"{path}.contact") if contact is not None else None,
         lead=lead,
@@ -792,6 +794,10 @@ def parse_knowledge(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -
     )
 
 
+NO_SUCH_FILE = "no such file"
+A_FOLDER = "is a folder, not a file"
+
+
 def load_knowledge(path: str | Path, limits: YamlLimits = DEFAULT_LIMITS) -> KnowledgeBase:
     """Read and validate a knowledge-base file; raise KnowledgeError naming file, line and field."""
     file = str(path)
@@ -802,7 +808,11 @@ def load_knowledge(path: str | Path, limits: YamlLimits = DEFAULT_LIMITS) -> Kno
             raise KnowledgeError([Problem(file, 0, "(file)", too_large)])
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KnowledgeError([Problem(file, 0, "(file)", "no such file")]) from None
+        raise KnowledgeError([Problem(file, 0, "(file)", NO_SUCH_FILE)]) from None
+    except IsADirectoryError:
+        raise KnowledgeError([Problem(file, 0, "(file)", A_FOLDER)]) from None
+    except PermissionError:
+        raise KnowledgeError([Problem(file, 0, "(file)", "cannot be read (permission denied)")]) from None
     except UnicodeDecodeError as error:
         raise KnowledgeError([Problem(file, 0, "(file)", f"not UTF-8 text ({error.reason})")]) from None
     return parse_knowledge(text, file, limits)

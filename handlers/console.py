@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from dotenv import load_dotenv
@@ -33,7 +34,7 @@ from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
 from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_intro
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import A_FOLDER, NO_SUCH_FILE, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError
 from bot.yaml_reader import YamlLimits
 
@@ -123,14 +124,27 @@ def _writer(stream: TextIO) -> Callable[[str], None]:
     return write
 
 
-def _load(path: str, stderr: TextIO, limits: YamlLimits) -> KnowledgeBase | None:
+def _load(path: str, stderr: TextIO, limits: YamlLimits, *, from_setting: bool = True) -> KnowledgeBase | None:
     try:
         return load_knowledge(path, limits)
     except KnowledgeError as error:
+        if from_setting and (explained := explain_data_path(path, error)):
+            print(explained, file=stderr)
+            return None
         for problem in error.problems:
             print(problem, file=stderr)
         print(f"{path}: {len(error.problems)} problem(s)", file=stderr)
         return None
+
+
+def explain_data_path(path: str, error: KnowledgeError) -> str | None:
+    """DATA_PATH that is not a file, said in terms of the setting: which variable, relative to what."""
+    first = error.problems[0] if error.problems else None
+    if first is None or first.field != "(file)" or first.message not in (NO_SUCH_FILE, A_FOLDER):
+        return None
+    where = "" if Path(path).is_absolute() else f" (relative to the working directory {Path.cwd()})"
+    return (f"configuration error: DATA_PATH={path}{where}: {first.message} — set DATA_PATH in .env or the "
+            f"environment to the knowledge-base file, e.g. DATA_PATH=data/partnerships.yaml")
 
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase, stdin: TextIO, stdout: TextIO) -> int:
@@ -213,7 +227,7 @@ def main(
 
         return run_draft(args.source, find_partner_files(settings.data_path), stdout, stderr)
     data_path = (args.file or settings.data_path) if args.command == "check" else settings.data_path
-    kb = _load(data_path, stderr, settings.kb_limits)
+    kb = _load(data_path, stderr, settings.kb_limits, from_setting=data_path == settings.data_path)
     if kb is None:
         return 1
     if args.command == "check":
