@@ -40,6 +40,8 @@ class KnowledgeReloader:
     listeners: list[ReloadListener] = field(default_factory=list)
     on_result: list[Callable[[ReloadResult], None]] = field(default_factory=list)
     limits: YamlLimits = DEFAULT_LIMITS
+    # The outcome of the last reload (None before the first): /readyz is not ready after a rejected one.
+    last: ReloadResult | None = None
 
     def reload(self) -> ReloadResult:
         """Load, validate and, when valid, switch every part of the bot to the new data."""
@@ -65,6 +67,7 @@ class KnowledgeReloader:
         return self._tell(ReloadResult(False, summary, problems))
 
     def _tell(self, result: ReloadResult) -> ReloadResult:
+        self.last = result
         for callback in self.on_result:
             callback(result)
         return result

@@ -26,8 +26,8 @@ from bot.logs import setup_logging, to_secrets
 from bot.metrics import Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
 from bot.reminder_service import configured_targets
-from bot.settings import Settings
-from bot.store import Store
+from bot.settings import Settings, describe_platforms
+from bot.store import DatabaseUnavailable, Store
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
 
@@ -217,6 +217,10 @@ async def readiness_problems(core: Core) -> list[str]:
         problems.append("no knowledge base loaded")
     if not await core.store.db.run(core.store.db.is_reachable):
         problems.append("database not reachable")
+    last = core.reloader.last
+    if last is not None and not last.ok:
+        # Still serving the last good data, but the file on disk is not what runs: someone must look.
+        problems.append(f"the last reload was rejected ({len(last.problems)} problem(s) in {core.reloader.path})")
     return problems
 
 
@@ -225,7 +229,12 @@ def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
     work in flight finished within SHUTDOWN_GRACE_SECONDS) and close the database; the process
     exit code."""
     setup_logging(settings.log_level, settings.log_format, to_secrets(settings))
-    core = build_core(settings, kb)
+    log.info(describe_platforms(settings))
+    try:
+        core = build_core(settings, kb)
+    except DatabaseUnavailable as error:
+        log.error("configuration error: %s", error)
+        return 2
 
     async def build() -> Server:
         return assemble(core, build_platforms(core))

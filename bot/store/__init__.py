@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bot.insights import build_report
 from bot.store.conversations import SqlConversationMemory
-from bot.store.database import Database, to_engine_url
+from bot.store.database import Database, DatabaseUnavailable, to_engine_url
 from bot.store.events import SqlEventClaims
 from bot.store.feedback import SqlQuestions, SqlVotes
 from bot.store.ledger import DeliveryLedger, LedgerRow
@@ -29,7 +29,8 @@ from bot.store.pending import SqlPendingAnswers
 from bot.store.subscriptions import ConversationReferences, Subscription, Subscriptions
 
 __all__ = [
-    "ConversationReferences", "Database", "DeliveryLedger", "LedgerRow", "SqlConversationMemory", "SqlEventClaims",
+    "ConversationReferences", "Database", "DatabaseUnavailable", "DeliveryLedger", "LedgerRow",
+    "SqlConversationMemory", "SqlEventClaims",
     "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
 ]
 

@@ -44,6 +44,7 @@ from bot.commands import Code, Commands, Mention, Notice, Request, Services
 from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
+from bot.logs import quiet_library
 from bot.reminders import Target
 from bot.settings import Settings
 from handlers.inbound import to_clean_text
@@ -622,6 +623,8 @@ def to_library_logger(name: str, settings: Settings) -> logging.Logger:
     # own level is unset; an explicit LOG_LEVEL keeps that work off the hot path.
     logger = logging.getLogger(f"{__name__}.{name}")
     logger.setLevel(settings.log_level)
+    # Bolt reads SLACK_BOT_TOKEN itself and warns that the client we give it wins (it holds the same token).
+    quiet_library(logger.name, "As you gave `client` as well, `token` will be unused")
     return logger
 
 

@@ -65,6 +65,7 @@ from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
 from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
+from bot.logs import quiet_library
 from bot.reminders import Target
 from bot.settings import Settings
 from bot.store import Store
@@ -449,6 +450,8 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
     log.warning("Teams: TEAMS_ANONYMOUS=true and no client id: %s accepts requests without a token. "
                 "For local testing only (Bot Framework Emulator); replies go only to a serviceUrl on this "
                 "machine.", MESSAGES_PATH)
+    # Anonymous mode has no app id by design: the SDK would say so on every request.
+    quiet_library("microsoft_agents.hosting.core.connector.client.user_token_client", "App ID is not provided")
     auth = AgentAuthConfiguration(anonymous_allowed=True)
     return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth}), auth
 
