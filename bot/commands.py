@@ -26,6 +26,7 @@ import jaconv
 
 from bot.help import to_examples, to_intro
 from bot.knowledge import Event, KnowledgeBase, Partner
+from bot.messages import CATALOG, say
 from bot.reload import ReloadResult
 from bot.reminders import Target, format_offset, upcoming_reminders
 from bot.schedule import format_schedule, format_time
@@ -33,10 +34,11 @@ from bot.timefmt import format_date, format_when
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
-ADMINS_ONLY = "この操作は管理者のみ実行できます。"
-UNAVAILABLE = "この機能はデータベースが設定されていないため使えません。"
-NO_TARGET = "ここではリマインダーを受け取れません（Slack のチャンネルや Teams の会話で設定してください）。"
+# The Japanese words, for code that has no Request (bot/messages.py has both languages).
+APOLOGY = say("apology")
+ADMINS_ONLY = say("admins_only")
+UNAVAILABLE = say("no_database")
+NO_TARGET = say("no_reminder_target")
 LIST_LIMIT = 5
 
 _SPACES = re.compile(r"\s+")
@@ -148,6 +150,7 @@ class HelpView:
     examples: tuple[str, ...]
     commands: tuple[CommandHelp, ...]
     source: str
+    language: str = "ja"  # of the bot's own words in it (bot/messages.py); the facts stay Japanese
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,8 @@ class Request:
     conversation_id: str = ""
     place: str = "会話"
     join_hint: Line = ()
+    # The user's language where the platform says (Teams' locale, Slack's users.info): help and refusals.
+    language: str = "ja"
 
 
 @dataclass(frozen=True)
@@ -278,8 +283,10 @@ class Command:
     def words(self) -> tuple[str, ...]:
         return tuple(normalise_word(word) for word in (self.name, *self.aliases))
 
-    def to_help(self) -> CommandHelp:
-        return CommandHelp(self.name, self.usage, self.description, self.admin_only)
+    def to_help(self, language: str = "ja") -> CommandHelp:
+        key = f"command_{self.name}"
+        description = say(key, language) if key in CATALOG else self.description
+        return CommandHelp(self.name, self.usage, description, self.admin_only)
 
 
 @dataclass(frozen=True)
@@ -318,8 +325,8 @@ class Registry:
     def __iter__(self) -> Iterator[Command]:
         return iter(self._by_name.values())
 
-    def to_help(self) -> tuple[CommandHelp, ...]:
-        return tuple(known.to_help() for known in self)
+    def to_help(self, language: str = "ja") -> tuple[CommandHelp, ...]:
+        return tuple(known.to_help(language) for known in self)
 
 
 COMMANDS = Registry()
@@ -351,15 +358,15 @@ class Commands:
         """The command's reply; admins only where it says so; an apology when it fails."""
         found = invocation.command
         if found.admin_only and not request.is_admin:
-            return Notice.of(ADMINS_ONLY)
+            return Notice.of(say("admins_only", request.language))
         try:
             return await found.run(request, self.services)
         except Exception:
             log.exception("command %s failed", found.name)
-            return Notice.of(APOLOGY)
+            return Notice.of(say("apology", request.language))
 
-    def help_view(self) -> HelpView:
-        return to_help_view(self.services.knowledge(), self.registry)
+    def help_view(self, language: str = "ja") -> HelpView:
+        return to_help_view(self.services.knowledge(), self.registry, language)
 
     def home_view(self, now: datetime) -> PartnersView:
         """The overview an app's home page shows: intro, partners with ceremonies, examples."""
@@ -373,9 +380,10 @@ def to_source(kb: KnowledgeBase) -> str:
     return " ／ ".join(f"{d.title} / {format_date(d.date)}" for d in kb.documents)
 
 
-def to_help_view(kb: KnowledgeBase, registry: Registry) -> HelpView:
+def to_help_view(kb: KnowledgeBase, registry: Registry, language: str = "ja") -> HelpView:
     topics = tuple(topic.label for topic in kb.vocabulary.topics if topic.facet_of is None)
-    return HelpView(to_intro(kb), topics, tuple(to_examples(kb)), registry.to_help(), to_source(kb))
+    return HelpView(to_intro(kb, language), topics, tuple(to_examples(kb, language)), registry.to_help(language),
+                    to_source(kb), language)
 
 
 def to_partner_row(partner: Partner, now: datetime, kb: KnowledgeBase) -> PartnerRow:
@@ -416,7 +424,7 @@ def to_schedule_view(kb: KnowledgeBase, now: datetime) -> ScheduleView:
 
 @command("help", aliases=("ヘルプ", "使い方", "?"), description="使い方と質問の例")
 async def show_help(request: Request, services: Services) -> Reply:
-    return to_help_view(services.knowledge(), COMMANDS)
+    return to_help_view(services.knowledge(), COMMANDS, request.language)
 
 
 @command("list", aliases=("リスト", "一覧"), description="覚書を締結した市とテーマの一覧")
@@ -439,9 +447,9 @@ REMIND_ACTIONS = {normalise_word(word): action for action, words in {
          description="この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）")
 async def remind(request: Request, services: Services) -> Reply:
     if services.subscriptions is None:
-        return Notice.of(UNAVAILABLE, title=REMIND_TITLE)
+        return Notice.of(say("no_database", request.language), title=REMIND_TITLE)
     if request.target is None:
-        return Notice.of(NO_TARGET, title=REMIND_TITLE)
+        return Notice.of(say("no_reminder_target", request.language), title=REMIND_TITLE)
     action = REMIND_ACTIONS.get(split_first_word(request.arguments)[0] or "list")
     if action == "on":
         return await remind_on(request, request.target, services.subscriptions)
@@ -510,7 +518,7 @@ async def remind_list(request: Request, target: Target, services: Services) -> R
          description="答えられなかった質問・聞き返し・フィードバックの集計（管理者のみ）")
 async def show_report(request: Request, services: Services) -> Reply:
     if services.reports is None:
-        return Notice.of(UNAVAILABLE)
+        return Notice.of(say("no_database", request.language))
     log.info("report requested by an admin", extra={"conversation_id": request.conversation_id})
     return ReportView(await services.reports.build_report())
 
@@ -519,7 +527,7 @@ async def show_report(request: Request, services: Services) -> Reply:
          description="知識ベース（YAML）を再読み込みしてリマインダーを組み直す（管理者のみ）")
 async def reload_knowledge(request: Request, services: Services) -> Reply:
     if services.reloader is None:
-        return Notice.of("このプロセスでは再読み込みできません。")
+        return Notice.of(say("no_reload", request.language))
     log.info("knowledge reload requested by an admin")
     result = await services.reloader.reload_async()
     if not result.ok:

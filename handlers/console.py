@@ -39,6 +39,7 @@ from bot.engine import Engine
 from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_intro
 from bot.knowledge import A_FOLDER, NO_SUCH_FILE, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.messages import say
 from bot.settings import (
     Settings,
     SettingsError,
@@ -58,8 +59,8 @@ def to_console_text(answer: Answer) -> str:
     return to_text(answer, numbered_choices=True)
 
 
-# The console's own words, besides the commands every platform has.
-CONSOLE_USAGE = "番号（選択肢を選ぶ）、exit（終了）"
+# The console's own words, besides the commands every platform has (bot/messages.py).
+CONSOLE_USAGE = say("console_usage")
 
 
 def to_reply_text(reply: Reply) -> str:
@@ -67,9 +68,13 @@ def to_reply_text(reply: Reply) -> str:
     if isinstance(reply, Notice):
         return to_notice_text(reply)
     if isinstance(reply, HelpView):
-        commands = "、".join(f"{entry.synopsis}（{entry.description}）" for entry in reply.commands)
-        return "\n".join([reply.intro, "質問の例:", *(f"  {example}" for example in reply.examples),
-                          f"コマンド: {commands}、{CONSOLE_USAGE}"])
+        lang = reply.language
+        comma = "、" if lang == "ja" else ", "
+        commands = comma.join(f"{entry.synopsis}（{entry.description}）" if lang == "ja"
+                              else f"{entry.synopsis} ({entry.description})" for entry in reply.commands)
+        examples = [f"  {example}" for example in reply.examples]
+        return "\n".join([reply.intro, f"{say('help_examples', lang)}:", *examples,
+                          f"{say('help_commands', lang)}: {commands}{comma}{say('console_usage', lang)}"])
     if isinstance(reply, ScheduleView):
         return reply.text
     if isinstance(reply, ReportView):
@@ -103,11 +108,11 @@ def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Co
     commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
     lines = TerminalLines(stdout) if is_terminal(stdin) else StreamLines(stdin, stdout)
     session = ChatSession(dispatcher, commands, _writer(stdout))
-    session.write(f"Renkei Bot — {to_intro(dispatcher.kb)}\n「help」で使い方、「exit」で終了します。\n")
+    session.write(f"Renkei Bot — {to_intro(dispatcher.kb)}\n{say('console_greeting')}\n")
     try:
         return chat_lines(session, lines)
     except KeyboardInterrupt:  # Ctrl-C again while the last one was being answered
-        session.write("\n終了します。\n")
+        session.write(f"\n{say('console_bye')}\n")
         return 0
 
 
@@ -121,10 +126,10 @@ def chat_lines(session: ChatSession, lines: StreamLines | TerminalLines) -> int:
                 line = lines.read(PROMPT)
             except KeyboardInterrupt:
                 if interrupted:
-                    session.write("\n終了します。\n")
+                    session.write(f"\n{say('console_bye')}\n")
                     return 0
                 interrupted = True
-                session.write("\n（もう一度 Ctrl-C で終了します）\n")
+                session.write(f"\n{say('console_ctrl_c_again')}\n")
                 continue
             interrupted = False
             if line is None:
@@ -134,7 +139,7 @@ def chat_lines(session: ChatSession, lines: StreamLines | TerminalLines) -> int:
                 if not runner.run(session.take(line)):
                     return 0
             except KeyboardInterrupt:
-                session.write("\n（中断しました）\n\n")
+                session.write(f"\n{say('console_interrupted')}\n\n")
 
 
 def is_terminal(stdin: TextIO) -> bool:
@@ -211,7 +216,7 @@ class ChatSession:
         """Answer one line; False when it asks to end the chat."""
         text = line.strip()
         if text.lower() in EXIT_WORDS:
-            self.write("終了します。\n")
+            self.write(say("console_bye") + "\n")
             return False
         invocation = self.commands.parse(text)
         if invocation is not None:
