@@ -230,7 +230,8 @@ def test_check_names_todos_wrong_values_and_wrong_references_together() -> None:
     text = text.replace("          end: '10:00'\n          place: 北見市役所", "          end: '25:00'\n          place: 北見市役所")
     problems = check_problems(text)
     assert 'documents[2].partners[0].partner: no partner has id "kitam" (add it to partners)' in problems
-    assert 'documents[2].partners[0].ceremony.end: not a time "25:00"' in problems
+    assert ('documents[2].partners[0].ceremony.end: not a time "25:00" (expected H:MM in quotes, e.g. "13:30")'
+            in problems)
     assert sum("still TODO" in p for p in problems) == 5
     assert len(problems) == 7
 
