@@ -437,7 +437,7 @@ async def show_schedule(request: Request, services: Services) -> Reply:
     return to_schedule_view(services.knowledge(), request.now)
 
 
-REMIND_TITLE = "締結式・イベントのリマインダー"
+REMIND_TITLE = say("remind_title")
 REMIND_ACTIONS = {normalise_word(word): action for action, words in {
     "on": ("on", "オン"), "off": ("off", "オフ"), "list": ("list", "リスト", "一覧"),
 }.items() for word in words}
@@ -447,9 +447,9 @@ REMIND_ACTIONS = {normalise_word(word): action for action, words in {
          description="この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）")
 async def remind(request: Request, services: Services) -> Reply:
     if services.subscriptions is None:
-        return Notice.of(say("no_database", request.language), title=REMIND_TITLE)
+        return Notice.of(say("no_database", request.language), title=say("remind_title", request.language))
     if request.target is None:
-        return Notice.of(say("no_reminder_target", request.language), title=REMIND_TITLE)
+        return Notice.of(say("no_reminder_target", request.language), title=say("remind_title", request.language))
     action = REMIND_ACTIONS.get(split_first_word(request.arguments)[0] or "list")
     if action == "on":
         return await remind_on(request, request.target, services.subscriptions)
@@ -457,36 +457,38 @@ async def remind(request: Request, services: Services) -> Reply:
         return await remind_off(request, request.target, services)
     if action == "list":
         return await remind_list(request, request.target, services)
-    return Notice.of(to_remind_usage(request.place), title=REMIND_TITLE)
+    return Notice.of(to_remind_usage(request.place, request.language), title=say("remind_title", request.language))
 
 
-def to_remind_usage(place: str) -> Line:
-    return ("使い方: ", Typed("remind on"), f"（この{place}で受け取る）、", Typed("remind off"), "（やめる）、",
-            Typed("remind list"), "（状況と予定）")
+def to_remind_usage(place: str, language: str = "ja") -> Line:
+    return (say("remind_usage", language), Typed("remind on"), say("remind_usage_on", language, place=place),
+            Typed("remind off"), say("remind_usage_off", language), Typed("remind list"),
+            say("remind_usage_list", language))
 
 
 async def remind_on(request: Request, target: Target, book: SubscriptionBook) -> Reply:
+    lang, place, title = request.language, request.place, say("remind_title", request.language)
     if not await book.turn_on(target, request.user.user_id, request.now):
-        return Notice.of(f"この{request.place}はすでにリマインダーを受け取る設定です。", title=REMIND_TITLE)
+        return Notice.of(say("remind_already_on", lang, place=place), title=title)
     log.info("reminders on: %s", target)
-    done: Line = (request.user, f" さんがこの{request.place}で締結式・イベントのリマインダーを有効にしました。")
+    done: Line = (request.user, say("remind_turned_on", lang, place=place))
     lines = [done, request.join_hint] if request.join_hint else [done]
-    return Notice.of(*lines, title=REMIND_TITLE, visible=True)
+    return Notice.of(*lines, title=title, visible=True)
 
 
 async def remind_off(request: Request, target: Target, services: Services) -> Reply:
     assert services.subscriptions is not None
     configured = target in services.configured_targets
+    lang, place, title = request.language, request.place, say("remind_title", request.language)
     if not await services.subscriptions.turn_off(target):
         if configured:
-            text = f"この{request.place}は REMINDER_CHANNELS で設定されています。停止は管理者に依頼してください。"
-            return Notice.of(text, title=REMIND_TITLE)
-        return Notice.of(f"この{request.place}はリマインダーを受け取る設定になっていません。", title=REMIND_TITLE)
+            return Notice.of(say("remind_configured", lang, place=place), title=title)
+        return Notice.of(say("remind_not_on", lang, place=place), title=title)
     log.info("reminders off: %s", target)
-    lines: list[Line] = [(request.user, f" さんがこの{request.place}のリマインダーを停止しました。")]
+    lines: list[Line] = [(request.user, say("remind_turned_off", lang, place=place))]
     if configured:
-        lines.append(("（REMINDER_CHANNELS に含まれているため、設定を変えるまでは引き続き届きます。）",))
-    return Notice.of(*lines, title=REMIND_TITLE, visible=True)
+        lines.append((say("remind_still_configured", lang),))
+    return Notice.of(*lines, title=title, visible=True)
 
 
 async def remind_list(request: Request, target: Target, services: Services) -> Reply:
@@ -494,24 +496,25 @@ async def remind_list(request: Request, target: Target, services: Services) -> R
     assert services.subscriptions is not None
     subscriber = await services.subscriptions.subscriber(target)
     failures = await services.deliveries.failed_deliveries(target, LIST_LIMIT) if services.deliveries else []
+    lang = request.language
     state: list[Line] = []
     if subscriber:
-        state.append(("✅ 有効（", Mention(subscriber.user_id), f" さんが {format_time(subscriber.since)} に設定）"))
+        state.append((say("remind_on_by", lang), Mention(subscriber.user_id),
+                      say("remind_on_since", lang, since=format_time(subscriber.since))))
     if target in services.configured_targets:
-        state.append(("✅ 有効（REMINDER_CHANNELS で設定）",))
+        state.append((say("remind_on_configured", lang),))
     if not state:
-        state.append(("❌ 無効（", Typed("remind on"), " で有効にできます）"))
+        state.append((say("remind_off_state", lang), Typed("remind on"), say("remind_off_hint", lang)))
     upcoming = upcoming_reminders(services.knowledge().all_events(), request.now)[:LIST_LIMIT]
     next_lines = [(f"{format_time(r.due_at)} — {r.event.title}（{format_offset(r.offset)}）",) for r in upcoming]
     paragraphs = [
-        Paragraph(tuple(state), heading=f"この{request.place}のリマインダー"),
-        Paragraph(tuple(next_lines) or (("なし（今後の締結式・イベントがありません）",),),
-                  heading="次のリマインダー", bulleted=True),
+        Paragraph(tuple(state), heading=say("remind_here", lang, place=request.place)),
+        Paragraph(tuple(next_lines) or ((say("remind_none", lang),),), heading=say("remind_next", lang), bulleted=True),
     ]
     if failures:
         failed = tuple((f"{format_time(row.due_at)} {row.event_id}: ", Code(row.error)) for row in failures)
-        paragraphs.append(Paragraph(failed, heading="送信できなかったリマインダー", bulleted=True))
-    return Notice(tuple(paragraphs), title=REMIND_TITLE)
+        paragraphs.append(Paragraph(failed, heading=say("remind_failed", lang), bulleted=True))
+    return Notice(tuple(paragraphs), title=say("remind_title", lang))
 
 
 @command("report", aliases=("レポート",), admin_only=True,
@@ -532,10 +535,10 @@ async def reload_knowledge(request: Request, services: Services) -> Reply:
     result = await services.reloader.reload_async()
     if not result.ok:
         problems = tuple((problem,) for problem in result.problems[:10])
-        return Notice((Paragraph((("読み込めませんでした。以前の内容のまま動いています。",),)),
+        return Notice((Paragraph(((say("reload_rejected", request.language),),)),
                        Paragraph(problems, bulleted=True)))
     notes = tuple((note,) for note in result.notes if note)
-    return Notice.of(f"再読み込みしました: {result.summary}", *notes)
+    return Notice.of(say("reload_done", request.language, summary=result.summary), *notes)
 
 
 # --- the README's table --------------------------------------------------------------------------
