@@ -6,6 +6,7 @@
     python app.py eval FILE        run a question file and print accuracy
     python app.py schedule         upcoming ceremonies and events, or the last one held
     python app.py reminders        the planned reminders; sends nothing
+    python app.py calendar         the ceremonies and events as iCalendar (--event ID, --output FILE)
     python app.py report           unanswered questions, clarifications and feedback, for maintainers
     python app.py commands         every command as the Markdown table of the README
     python app.py teams-package    write the Microsoft Teams app package (zip)

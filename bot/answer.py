@@ -128,6 +128,9 @@ class Answer:
     topic_id: str | None = None
     partner_ids: tuple[str, ...] = ()
     conversation: Conversation = field(default_factory=Conversation)
+    # Actions offered under the answer (bot/answer_actions.py): the events still ahead that it is
+    # about, each with 「カレンダーに追加」.
+    calendar_event_ids: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view (used by `ask --json` and the logs)."""
@@ -143,6 +146,7 @@ class Answer:
             "suggestions": [{"label": c.label, "question": c.question} for c in self.suggestions],
             "source": self.source.to_text() if self.source else None,
             "status": [s.label for s in self.statuses],
+            "calendar": list(self.calendar_event_ids),
         }
 
 

@@ -175,10 +175,12 @@ class PartnersView:
 
 @dataclass(frozen=True)
 class ScheduleView:
-    """`schedule`: upcoming events with their reminder times (text), and every ceremony's status."""
+    """`schedule`: upcoming events with their reminder times (text), every ceremony's status, and
+    the new-memorandum announcements sent and pending (one line each)."""
 
     text: str
     partners: PartnersView
+    announcements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,29 @@ class DeliveryHistory(Protocol):
     async def failed_deliveries(self, target: Target, limit: int) -> list[FailedDelivery]: ...
 
 
+@dataclass(frozen=True)
+class AnnouncementRecord:
+    """One announcement of a new memorandum (or a correction) to one conversation."""
+
+    title: str
+    target: Target
+    status: str  # sent, late, failed, unknown, claimed (being posted), pending (due, not yet claimed)
+    at: datetime | None
+    correction: bool = False
+
+
+@dataclass(frozen=True)
+class AnnouncementStatus:
+    sent: tuple[AnnouncementRecord, ...] = ()
+    pending: tuple[AnnouncementRecord, ...] = ()
+
+
+class AnnouncementHistory(Protocol):
+    """The new-memorandum announcements sent and pending, of one conversation or (None) all."""
+
+    async def announcement_status(self, target: Target | None) -> AnnouncementStatus: ...
+
+
 class ReportSource(Protocol):
     async def build_report(self) -> str: ...
 
@@ -263,6 +288,7 @@ class Services:
     reloader: Reloader | None = None
     # REMINDER_CHANNELS: targets subscribed by configuration, not by a command.
     configured_targets: Sequence[Target] = ()
+    announcements: AnnouncementHistory | None = None
 
 
 Handler = Callable[[Request, Services], Awaitable[Reply]]
@@ -415,8 +441,31 @@ def to_partners_view(kb: KnowledgeBase, now: datetime, *, with_intro: bool = Fal
     return PartnersView(rows, to_source(kb), to_intro(kb), tuple(to_examples(kb)))
 
 
-def to_schedule_view(kb: KnowledgeBase, now: datetime) -> ScheduleView:
-    return ScheduleView(format_schedule(kb, now), to_partners_view(kb, now))
+def to_schedule_view(kb: KnowledgeBase, now: datetime, announcements: AnnouncementStatus | None = None) -> ScheduleView:
+    lines = to_announcement_lines(announcements, with_target=True) if announcements else ()
+    return ScheduleView(format_schedule(kb, now), to_partners_view(kb, now), lines)
+
+
+ANNOUNCEMENT_MARKS = {
+    "sent": "✅ 送信済み", "late": "✅ 送信済み", "unknown": "❔ 送信結果不明", "failed": "⚠️ 送信できず",
+    "claimed": "⏳ 送信中", "pending": "⏳ 送信待ち", "missed": "⚠️ 送信できず",
+}
+ANNOUNCEMENTS_HEADING = "新しい覚書のお知らせ"
+
+
+def to_announcement_lines(status: AnnouncementStatus, *, with_target: bool = False,
+                          limit: int = LIST_LIMIT) -> tuple[str, ...]:
+    """「✅ 送信済み 2027年1月15日（金） 10:00 — 釧路市と覚書を締結します」, the latest first, then pending."""
+    def line(record: AnnouncementRecord) -> str:
+        mark = ANNOUNCEMENT_MARKS.get(record.status, record.status)
+        when = f" {format_time(record.at)}" if record.at else ""
+        kind = "（訂正）" if record.correction else ""
+        where = f" → {record.target}" if with_target else ""
+        return f"{mark}{when} — {record.title}{kind}{where}"
+
+    sent = [line(r) for r in reversed(status.sent)][:limit]
+    pending = [line(r) for r in status.pending][:limit]
+    return tuple(sent + pending)
 
 
 # --- the commands --------------------------------------------------------------------------------
@@ -434,7 +483,8 @@ async def show_partners(request: Request, services: Services) -> Reply:
 
 @command("schedule", aliases=("予定", "スケジュール"), description="今後の締結式・イベントとリマインダーの予定")
 async def show_schedule(request: Request, services: Services) -> Reply:
-    return to_schedule_view(services.knowledge(), request.now)
+    status = await services.announcements.announcement_status(None) if services.announcements else None
+    return to_schedule_view(services.knowledge(), request.now, status)
 
 
 REMIND_TITLE = say("remind_title")
@@ -514,6 +564,10 @@ async def remind_list(request: Request, target: Target, services: Services) -> R
     if failures:
         failed = tuple((f"{format_time(row.due_at)} {row.event_id}: ", Code(row.error)) for row in failures)
         paragraphs.append(Paragraph(failed, heading=say("remind_failed", lang), bulleted=True))
+    if services.announcements is not None:
+        announced = to_announcement_lines(await services.announcements.announcement_status(target))
+        paragraphs.append(Paragraph(tuple((text,) for text in announced) or (("なし",),),
+                                    heading=ANNOUNCEMENTS_HEADING, bulleted=True))
     return Notice(tuple(paragraphs), title=say("remind_title", lang))
 
 

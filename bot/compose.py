@@ -67,12 +67,20 @@ class Composer:
         )
 
     def fact_sections(self, facts: Sequence[Fact], *, with_owner: bool = True) -> tuple[Section, ...]:
-        """One section per (owner, section, label) group, in the facts' order."""
+        """One section per (owner, section, label) group, in the facts' order; a fact is shown once, and
+        a heading is not repeated as its first item (a project's title)."""
         groups: dict[tuple[str | None, str, str, str], list[Fact]] = {}
+        shown: set[tuple[str | None, str, str, str, str]] = set()
         for fact in facts:
-            groups.setdefault((fact.partner_id, fact.document_id, fact.section, _group_label(fact)), []).append(fact)
+            seen = (fact.partner_id, fact.document_id, fact.section, fact.label, fact.text)
+            if seen not in shown:
+                shown.add(seen)
+                key = (fact.partner_id, fact.document_id, fact.section, _group_label(fact))
+                groups.setdefault(key, []).append(fact)
         sections = []
         for (_, _, _, label), group in groups.items():
+            if len(group) > 1:
+                group = [f for f in group if f.text != label] or group
             first = group[0]
             heading = f"{self.owner(first)} › {label}" if with_owner else label
             if len(group) == 1 and not _is_listed(first):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.answer import Conversation
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(minutes=30)
 
@@ -47,3 +50,36 @@ class InMemoryConversationMemory:
 
 def is_expired(conversation: Conversation, now: datetime, ttl: timedelta = DEFAULT_TTL) -> bool:
     return conversation.updated_at is None or now - conversation.updated_at > ttl
+
+
+class OutageTolerantMemory:
+    """A shared (database) memory whose failures cost a follow-up its context, never the answer:
+    while the database is away a question is answered without context, and the new context is
+    not kept (logged once per outage)."""
+
+    def __init__(self, memory: ConversationMemory) -> None:
+        self.memory = memory
+        self._failing = False
+
+    async def get(self, conversation_id: str, now: datetime) -> Conversation:
+        try:
+            conversation = await self.memory.get(conversation_id, now)
+        except Exception as error:
+            self._failed("read", error)
+            return Conversation()
+        self._failing = False
+        return conversation
+
+    async def put(self, conversation_id: str, conversation: Conversation) -> None:
+        try:
+            await self.memory.put(conversation_id, conversation)
+        except Exception as error:
+            self._failed("kept", error)
+            return
+        self._failing = False
+
+    def _failed(self, what: str, error: Exception) -> None:
+        if not self._failing:
+            log.warning("conversation context not %s (%s); answering without it until the database is back",
+                        what, type(error).__name__)
+        self._failing = True

@@ -9,6 +9,11 @@ Stopping (`stop()`, on SIGTERM) never leaves a ledger row claimed: nothing new i
 under way finishes and is marked, a claim waiting for its (next) attempt is released for another
 instance or the next start, and a post cancelled half-way is marked failed (it may have reached
 the platform, so it is never posted twice).
+
+A database outage never leaves a row saying something other than what happened: every ledger
+write about a delivery (its attempt, its outcome) is tried again until the database is back, so a
+reminder posted during an outage is recorded `sent`, not left `claimed` for the stale-claim sweep
+to mark failed.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, ParamSpec, Protocol, TypeVar, runtime_checkable
 
+from bot.announcements import Announcement, AnnouncementDue, announcement_key
 from bot.knowledge import JST, Document, Event
-from bot.reminders import Due, Target, format_offset_code, is_started
+from bot.reminders import DeliveryKey, Due, Target, format_offset_code, is_started
 from bot.store import DeliveryLedger
 
 log = logging.getLogger(__name__)
@@ -29,6 +35,11 @@ log = logging.getLogger(__name__)
 Outcome = Literal["sent", "late", "failed", "missed", "skipped", "unknown"]
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
+P = ParamSpec("P")
+R = TypeVar("R")
+# While the database cannot be reached, a ledger write is tried again after these waits (doubling).
+RECORD_RETRY_SECONDS = 0.25
+RECORD_RETRY_MAX_SECONDS = 5.0
 
 
 class DeliveryError(Exception):
@@ -79,6 +90,31 @@ class ReminderMessage:
 class Sender(Protocol):
     async def send(self, target: Target, message: ReminderMessage) -> None:
         """Post `message` to `target`; raise a `DeliveryError` subclass on failure."""
+
+
+@runtime_checkable
+class AnnouncementSender(Protocol):
+    """A sender that also posts new-memorandum announcements (the platforms' senders do)."""
+
+    async def announce(self, target: Target, announcement: Announcement) -> None:
+        """Post `announcement` to `target`; raise a `DeliveryError` subclass on failure."""
+
+
+def _never(_now: datetime) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Post:
+    """One claimed delivery on its way: its ledger key, where it goes, what it is (for the log:
+    "reminder …", "announcement …"), how to post it, and when it is too late to."""
+
+    key: DeliveryKey
+    target: Target
+    what: str
+    send: Callable[[datetime], Awaitable[None]]
+    late: bool = False
+    expired: Callable[[datetime], bool] = _never
 
 
 @dataclass(frozen=True)
@@ -162,50 +198,106 @@ class Deliverer:
 
     async def _post_claimed(self, due: Due, sender: Sender, document: Document) -> Outcome:
         late = due.action == "late"
+
+        def started(now: datetime) -> bool:
+            return is_started(due.reminder.event, now)
+
+        async def post(now: datetime) -> None:
+            message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document, to_key_text(due))
+            await sender.send(due.target, message)
+
+        post_of = Post(due.key, due.target, f"reminder {_describe(due)}", post, late=late, expired=started)
+        return await self._post_with_retries(post_of)
+
+    async def deliver_announcement(self, due: AnnouncementDue, compose: Callable[[datetime], Announcement]) -> Outcome:
+        """Claim the announcement's row, note the versions its message covers, post it once."""
+        sender = self.senders.get(due.target.platform)
+        if not isinstance(sender, AnnouncementSender) or self.is_stopping:
+            return "skipped"
+        now = self.clock()
+        if not await self.ledger.call(self.ledger.claim, due.key, now, now):
+            return "skipped"
+        try:
+            if due.kind == "new":
+                # Written before posting: the versions this message describes are never "corrected".
+                for version in range(1, due.version + 1):
+                    await self.ledger.call(self.ledger.record_included,
+                                           announcement_key(due.document_id, version, due.target), now)
+
+            async def post(at: datetime) -> None:
+                await sender.announce(due.target, compose(at))
+
+            what = f"announcement {due.document_id} ({due.kind}, version {due.version})"
+            return await self._post_with_retries(Post(due.key, due.target, what, post))
+        except asyncio.CancelledError:
+            outcome = self.ledger.abandon_claim(due.key, "interrupted by shutdown while posting", self.clock())
+            log.warning("announcement interrupted by shutdown: %s → %s (%s)", due.document_id, due.target, outcome)
+            raise
+
+    async def _post_with_retries(self, post: Post) -> Outcome:
+        """Post a claimed delivery: retry what cannot duplicate, record everything in the ledger."""
+        noun, _, what = post.what.partition(" ")
         last_reason = "no attempt made"
         for attempt in range(1, self.policy.max_attempts + 1):
             if self.is_stopping:
-                # Shutting down before this attempt: hand the reminder back rather than hold the
+                # Shutting down before this attempt: hand the delivery back rather than hold the
                 # claim; the next start (or another instance) posts it, as a retry here would have.
-                await self.ledger.call(self.ledger.release_claim, due.key)
-                log.info("reminder released on shutdown: %s → %s (attempt %d not made)", _describe(due),
-                         due.target, attempt)
+                await self._record(self.ledger.release_claim, post.key)
+                log.info("%s released on shutdown: %s → %s (attempt %d not made)", noun, what, post.target, attempt)
                 return "skipped"
             now = self.clock()
-            if is_started(due.reminder.event, now):
+            if post.expired(now):
                 reason = f"the event started before the reminder could be posted (last error: {last_reason})"
-                await self.ledger.call(self.ledger.mark_missed, due.key, reason, now)
-                log.warning("reminder missed: %s → %s (%s)", _describe(due), due.target, reason)
+                await self._record(self.ledger.mark_missed, post.key, reason, now)
+                log.warning("%s missed: %s → %s (%s)", noun, what, post.target, reason)
                 return "missed"
-            await self.ledger.call(self.ledger.note_attempt, due.key, now)
-            message = ReminderMessage(due.reminder.event, due.reminder.offset, late, now, document, to_key_text(due))
+            await self._record(self.ledger.note_attempt, post.key, now)
             try:
-                await sender.send(due.target, message)
+                await post.send(now)
             except UnknownOutcome as error:
-                await self.ledger.call(self.ledger.mark_unknown, due.key, error.reason, self.clock())
-                log.warning("reminder may or may not have been posted: %s → %s: %s (recorded unknown, not retried)",
-                            _describe(due), due.target, error.reason)
+                await self._record(self.ledger.mark_unknown, post.key, error.reason, self.clock())
+                log.warning("%s may or may not have been posted: %s → %s: %s (recorded unknown, not retried)",
+                            noun, what, post.target, error.reason)
                 return "unknown"
             except PermanentError as error:
-                await self.ledger.call(self.ledger.mark_failed, due.key, error.reason, self.clock())
-                log.error("reminder not posted: %s → %s: %s (not retried)", _describe(due), due.target, error.reason)
+                await self._record(self.ledger.mark_failed, post.key, error.reason, self.clock())
+                log.error("%s not posted: %s → %s: %s (not retried)", noun, what, post.target, error.reason)
                 return "failed"
             except DeliveryError as error:
                 last_reason = error.reason
-                await self.ledger.call(self.ledger.note_error, due.key, error.reason, self.clock())
+                await self._record(self.ledger.note_error, post.key, error.reason, self.clock())
                 if attempt < self.policy.max_attempts:
                     wait = self._wait_before_retry(error, attempt)
-                    log.warning("reminder post failed: %s → %s: %s (attempt %d, retrying in %.1fs)",
-                                _describe(due), due.target, error.reason, attempt, wait)
+                    log.warning("%s post failed: %s → %s: %s (attempt %d, retrying in %.1fs)",
+                                noun, what, post.target, error.reason, attempt, wait)
                     await self._sleep_unless_stopped(wait)
                 continue
-            await self.ledger.call(self.ledger.mark_sent, due.key, late=late, now=self.clock())
-            log.info("reminder %s: %s → %s", "posted late" if late else "posted", _describe(due), due.target)
-            return "late" if late else "sent"
+            await self._record(self.ledger.mark_sent, post.key, late=post.late, now=self.clock())
+            log.info("%s %s: %s → %s", noun, "posted late" if post.late else "posted", what, post.target)
+            return "late" if post.late else "sent"
         reason = f"gave up after {self.policy.max_attempts} attempts: {last_reason}"
-        await self.ledger.call(self.ledger.mark_failed, due.key, reason, self.clock())
-        log.error("reminder not posted: %s → %s: %s", _describe(due), due.target, reason)
+        await self._record(self.ledger.mark_failed, post.key, reason, self.clock())
+        log.error("%s not posted: %s → %s: %s", noun, what, post.target, reason)
         return "failed"
+
+    async def _record(self, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """A ledger write about a claimed delivery, tried again until the database takes it: the
+        row must end up saying what happened (a post's outcome is known only to this process)."""
+        wait, failures = RECORD_RETRY_SECONDS, 0
+        while True:
+            try:
+                result = await self.ledger.call(work, *args, **kwargs)
+            except Exception as error:
+                failures += 1
+                if failures == 1:
+                    log.warning("cannot record a delivery (%s); trying again until the database is back",
+                                type(error).__name__)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, RECORD_RETRY_MAX_SECONDS)
+                continue
+            if failures:
+                log.info("reminder delivery recorded after %d failed attempt(s)", failures)
+            return result
 
     async def _sleep_unless_stopped(self, seconds: float) -> None:
         """`self.sleep(seconds)`, cut short by `stop()`."""

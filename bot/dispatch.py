@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answer import Answer
+from bot.answer_actions import add_actions
 from bot.context import ConversationMemory, InMemoryConversationMemory
 from bot.engine import Engine
 from bot.knowledge import JST, KnowledgeBase
@@ -91,7 +92,7 @@ class Dispatcher:
         engine = self.engine  # a reload meanwhile does not change the engine of this question
         context = await self.conversations.get(conversation_id, now)
         started = time.perf_counter()
-        answer = engine.answer(question, context=context, now=now)
+        answer = add_actions(engine.answer(question, context=context, now=now), now)
         seconds = time.perf_counter() - started
         await self.conversations.put(conversation_id, answer.conversation)
         asked = Asked(question, platform, conversation_id, user_id, answer, seconds, now, received_at)

@@ -18,7 +18,10 @@ from datetime import datetime
 from bot.answer import Answer, Conversation
 from bot.answering.absence import AbsenceAnswers
 from bot.answering.base import (
+    GENERIC_TOPIC_WORDS,
     Answerer,
+    Answering,
+    Services,
     Turn,
     group_facts,
     retarget_topics,
@@ -27,10 +30,12 @@ from bot.answering.base import (
     with_secondary_note,
 )
 from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.claims import ClaimAnswers
 from bot.answering.compare import CompareAnswers
 from bot.answering.documents import DocumentAnswers
 from bot.answering.passages import PassageAnswers
 from bot.answering.people import PeopleAnswers
+from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.slots import SlotAnswers
 from bot.answering.talk import TalkAnswers
 from bot.answering.yes_no import YesNoAnswers
@@ -38,6 +43,7 @@ from bot.compose import Composer
 from bot.context import is_expired
 from bot.facts import FactIndex, compile_facts
 from bot.knowledge import KnowledgeBase
+from bot.message import Message, read_message
 from bot.question import (
     Reading,
     read_question,
@@ -45,70 +51,121 @@ from bot.question import (
 from bot.text import clean, to_key
 from bot.understand import Intent, Understander
 
+# Topic words too general to make a lead-in clause content (「社内の資料を作っているのですが」).
+LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}
 
-class Engine(
-    TalkAnswers,
-    AbsenceAnswers,
-    CeremonyAnswers,
-    YesNoAnswers,
-    CompareAnswers,
-    DocumentAnswers,
-    PeopleAnswers,
-    PassageAnswers,
-    SlotAnswers,
-):
+
+class Engine(Answering):
+    """The entry point: builds the shared services and the answerers once per knowledge base, then
+    answers each question by trying the answerers in the order of `cascade`."""
+
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.understander = Understander(kb)
-        self.facts = compile_facts(kb)
-        self.index = FactIndex(self.facts, tuple(n for p in kb.partners for n in p.names if len(n) >= 2))
-        self.by_partner = group_facts(self.facts, lambda f: f.partner_id or "")
-        self.by_topic = group_facts(self.facts, lambda f: f.topic)
-        self.shared = group_facts([f for f in self.facts if f.partner_id is None], lambda f: f.document_id)
-        self.compose = Composer(kb)
-        self.groups = to_partner_groups(kb)
-        self.known_readings = to_known_readings(kb, self.facts)
-        self.answerers: tuple[Answerer, ...] = (
-            self._smalltalk,
-            self._nothing_to_refer_to,
-            self._not_covered,
-            self._absent_value,
-            self._unsupported,
-            self._source_of,
-            self._on_date,
-            self._same_as,
-            self._compare,
-            self._count,
-            self._order,
-            self._yes_no,
-            self._filter,
-            self._glossary,
-            self._people,
-            self._which_partner,
-            self._distinctive,
-            self._why,
-            self._slots,
-            self._search,
+        facts = compile_facts(kb)
+        index = FactIndex(facts, tuple(n for p in kb.partners for n in p.names if len(n) >= 2))
+        super().__init__(
+            Services(
+                kb=kb,
+                understander=Understander(kb),
+                facts=facts,
+                index=index,
+                compose=Composer(kb),
+                groups=to_partner_groups(kb),
+                known_readings=to_known_readings(kb, index),
+                by_partner=group_facts(facts, lambda f: f.partner_id or ""),
+                by_topic=group_facts(facts, lambda f: f.topic),
+                shared=group_facts([f for f in facts if f.partner_id is None], lambda f: f.document_id),
+            )
         )
+        self.cascade = self._to_cascade()
+
+    def _to_cascade(self) -> tuple[Answerer, ...]:
+        """The answerers, each built with what it needs of the others, in the order they are tried."""
+        services = self.services
+        self.talk = TalkAnswers(services)
+        self.retrieval = RetrievalAnswers(services)
+        self.absence = AbsenceAnswers(services, self.retrieval)
+        documents = DocumentAnswers(services)
+        ceremonies = CeremonyAnswers(services, documents)
+        claims = ClaimAnswers(services)
+        yes_no = YesNoAnswers(services, documents, ceremonies, self._ask, self.read_turn)
+        passages = PassageAnswers(services, self.retrieval)
+        return (
+            self.talk.smalltalk,
+            self.talk.nothing_to_refer_to,
+            documents.whose,
+            self.absence.not_covered,
+            claims.claim,
+            claims.only_content,
+            self.retrieval.mentions,
+            self.absence.absent_value,
+            self.absence.unsupported,
+            yes_no.check_done,
+            documents.none_in_year,
+            documents.source_of,
+            documents.on_date,
+            ceremonies.same_as,
+            CompareAnswers(services, ceremonies).compare,
+            ceremonies.count,
+            ceremonies.order,
+            yes_no.yes_no,
+            ceremonies.filter,
+            documents.glossary,
+            PeopleAnswers(services).people,
+            passages.which_partner,
+            passages.distinctive,
+            documents.why,
+            SlotAnswers(services, documents, ceremonies, self.absence).slots,
+            passages.search,
+        )
+
+    def _ask(self, turn: Turn) -> Answer | None:
+        return next((a for answerer in self.cascade if (a := answerer(turn)) is not None), None)
 
     def answer(self, question: str, *, context: Conversation | None = None, now: datetime) -> Answer:
         context = context if context and not is_expired(context, now) else Conversation()
-        problem = self._input_problem(question)
+        problem = self.talk.input_problem(question)
         if problem:
             return replace(problem, conversation=replace(context, updated_at=now))
+        question = self._to_question(read_message(question))
         picked = self._pick(question, context)
         if picked is not None:
             return self.answer(picked, context=replace(context, listed=()), now=now)
-        turn = self._to_turn(question, context, now)
-        answer = next((a for answerer in self.answerers if (a := answerer(turn)) is not None), None)
-        answer = answer or self._fallback(turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。")
+        turn = self.read_turn(question, context, now)
+        answer = self._ask(turn)
+        answer = answer or self.retrieval.deny(
+            turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。", self.retrieval.named_words(turn)
+        )
         answer = with_secondary_note(answer)
         return replace(answer, conversation=self._remember(answer, turn))
 
-    def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
+    def _to_question(self, message: Message) -> str:
+        """The plain question a message asks; a request that names no partner takes the one its
+        subject (「帯広の件で」) or its writer's introduction (「旭川で家具を…」) names."""
+        if not message.is_wrapped:
+            return message.text
+        leads = [lead for lead in message.leads if self._names_something(lead)]
+        question = "、".join([*leads, message.question])
+        if self.understander.understand(question).partner_ids:
+            return question
+        if message.subject and self.understander.understand(message.subject).partner_ids:
+            return f"{message.subject}の{question}"
+        for around in (*message.leads, message.introduction):
+            named = self.understander.understand(around).partner_ids if around else ()
+            if named:
+                return f"{self.kb.partner(named[0]).short_name}の{question}"
+        return question
+
+    def _names_something(self, text: str) -> bool:
+        """Whether a lead-in clause names a topic, a term or a person (「FAXを送りたいのですが」 does;
+        「上司に説明する必要がありまして」 does not). A city it names only says whose (see above)."""
+        intent = self.understander.understand(text)
+        specific = [m for m in intent.topic_matches if to_key(m.entry.phrase) not in LEAD_GENERIC_WORDS]
+        return bool(intent.glossary or intent.people or specific)
+
+    def read_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
         read = read_question(question, intent.tokens)
-        intent.topics = retarget_topics(intent, context.topic_id)
+        intent.topics = self._without_subsumed(retarget_topics(intent, context.topic_id), intent)
         read, scope = self._year_as_document(intent, read)
         partner_ids = tuple(intent.partner_ids) or scope
         group = self._group_named(read)
@@ -120,6 +177,27 @@ class Engine(
         if not partner_ids and context.partner_ids and self._is_follow_up(intent, read):
             partner_ids, from_context = context.partner_ids, True
         return Turn(question, intent, read, context, now, partner_ids, from_context)
+
+    def _without_subsumed(self, topics: list[str], intent: Intent) -> list[str]:
+        """「FAXの番号」: a facet named only by a word another named facet's synonyms contain
+        (番号 in FAX番号) is that facet's, not one of its own (the phone)."""
+        vocabulary = self.kb.vocabulary
+        phrases = {t: {to_key(m.typed) for m in intent.topic_matches if m.entry.target == t} for t in topics}
+
+        def is_subsumed(topic: str) -> bool:
+            parent = next((t.facet_of for t in vocabulary.topics if t.id == topic), None)
+            return bool(parent) and any(
+                other != topic
+                and next((t.facet_of for t in vocabulary.topics if t.id == other), None) == parent
+                and all(
+                    any(p in to_key(s) and p != to_key(s) for s in vocabulary.topic(other).synonyms)
+                    for p in phrases[topic]
+                )
+                for other in topics
+            )
+
+        kept = [t for t in topics if not phrases.get(t) or not is_subsumed(t)]
+        return kept or topics
 
     def _year_as_document(self, intent: Intent, read: Reading) -> tuple[Reading, tuple[str, ...]]:
         """「2019年の(発表の)3市」: a year that names an announcement picks its partners, not ceremonies

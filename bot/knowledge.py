@@ -246,6 +246,8 @@ class Vocabulary:
     neutral_places: tuple[str, ...]
     topics: tuple[Topic, ...]
     neutral_words: tuple[str, ...] = ()
+    # English words and phrases mapped to the Japanese the documents use (curling hall → カーリングホール).
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
@@ -582,7 +584,7 @@ def _glossary(r: Reader, node: Node, path: str) -> GlossaryEntry:
 
 def _vocabulary(r: Reader, node: Node) -> Vocabulary:
     path = "vocabulary"
-    r.only(node, path, ("all_partners", "neutral_places", "neutral_words", "topics"))
+    r.only(node, path, ("all_partners", "neutral_places", "neutral_words", "topics", "translations"))
     topics = []
     for index, item in enumerate(r.items(node, "topics", path)):
         item_path = f"{path}.topics[{index}]"
@@ -600,7 +602,17 @@ def _vocabulary(r: Reader, node: Node) -> Vocabulary:
         neutral_places=r.texts(node, "neutral_places", path),
         topics=tuple(topics),
         neutral_words=r.texts(node, "neutral_words", path),
+        translations=_translations(r, node, path),
     )
+
+
+def _translations(r: Reader, node: Node, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    translations = []
+    for index, item in enumerate(r.items(node, "translations", path, required=False)):
+        item_path = f"{path}.translations[{index}]"
+        r.only(item, item_path, ("en", "ja"))
+        translations.append((r.text(item, "en", item_path).lower(), r.texts(item, "ja", item_path, required=True)))
+    return tuple(translations)
 
 
 REQUIRED_TOPICS = (

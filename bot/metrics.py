@@ -28,7 +28,7 @@ class Metrics:
         self.answer_posts = Counter("renkei_answer_posts", "Answers posted in channels and DMs by outcome "
                                     "(posted, failed, unknown: may or may not have reached the platform)",
                                     ["platform", "outcome"], registry=self.registry)
-        self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected)",
+        self.reloads = Counter("renkei_knowledge_reloads", "Knowledge-base reloads by result (ok, rejected, failed)",
                                ["result"], registry=self.registry)
 
     def watch_deliveries(self, counts: Callable[[], Mapping[str, int]]) -> None:
@@ -36,19 +36,26 @@ class Metrics:
         sharing the database reports the same totals."""
         self.registry.register(_LedgerCollector(counts))
 
+    def watch_announcements(self, counts: Callable[[], Mapping[str, int]]) -> None:
+        """Export the new-memorandum announcements in the ledger by status, like the reminders."""
+        self.registry.register(_LedgerCollector(counts, "renkei_announcements",
+                                                "New-memorandum announcements (and corrections) in the ledger by "
+                                                "status (sent, failed, unknown, claimed, included)"))
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
 
 class _LedgerCollector(Collector):
-    def __init__(self, counts: Callable[[], Mapping[str, int]]) -> None:
+    def __init__(self, counts: Callable[[], Mapping[str, int]], name: str = "renkei_reminder_deliveries",
+                 description: str = "Reminder deliveries in the ledger by status (sent, late, failed, unknown, "
+                                    "missed, claimed)") -> None:
         self.counts = counts
+        self.name = name
+        self.description = description
 
     def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily(
-            "renkei_reminder_deliveries",
-            "Reminder deliveries in the ledger by status (sent, late, failed, unknown, missed, claimed)",
-            labels=["status"])
+        family = GaugeMetricFamily(self.name, self.description, labels=["status"])
         for status, count in sorted(self.counts().items()):
             family.add_metric([status], count)
         yield family

@@ -237,13 +237,14 @@ _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 _KANA_DIGITS = {"イチ": 1, "ニ": 2, "サン": 3, "ヨン": 4, "ゴ": 5}
 
 
-def read_position(key: str, reading: str, words: tuple[str, ...]) -> int | None:
+def read_position(key: str, reading: str, words: tuple[str, ...], text: str = "") -> int | None:
     """「2番目」「3つ目」「二つ目」「いちばんめ」「1個目」, or an English ordinal: an item of a list."""
     match = re.search(r"(\d{1,2}|[一二三四五六七八九])(?:番目|ツ目|個目|件目|項目目|ツメ|番メ)", key)
     if match:
         value = match[1]
         return int(value) if value.isdigit() else _KANJI_DIGITS[value]
-    match = re.search(r"\((\d{1,2})\)", key) or re.search(r"(?:^|ノ)(\d{1,2})(?:ハ|$)", key)
+    # 「(2)の項目」: the key has no brackets, the text does.
+    match = re.search(r"\((\d{1,2})\)", clean(text)) or re.search(r"(?:^|ノ)(\d{1,2})(?:ハ|$)", key)
     if match:
         return int(match[1])
     match = re.search(r"(イチ|ニ|サン|ヨン|ゴ)バンメ", reading)
@@ -344,7 +345,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         reading=reading_all,
         words=words,
         conditions=conditions,
-        position=read_position(key, reading_all, words),
+        position=read_position(key, reading_all, words, text),
         direction=read_direction(key, reading_all, words),
         order_by=_order_by(key, reading_all),
         wh=wh,
@@ -400,7 +401,8 @@ VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
         r"\d[\d,]*(万|億)?円",
     ),
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
-    ("人口", r"人口|ジンコウ|population", r"人口"),
+    ("職員数", r"職員数|従業員|社員数|人員|employees|staff|headcount", r"職員数|従業員|\d+人の職員"),
+    ("人口", r"(?<!関係)人口|(?<!カンケイ)ジンコウ|population", r"(?<!関係)人口[はがの]?約?\d|\d[\d,]*万?人(?!口)"),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
     ("面積", r"面積|広さ|\barea\b", r"面積|(km|ｋｍ)2|平方"),
     ("任期", r"何期目|任期|期目|ナンキメ|\bterm\b", r"\d+期目|任期"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
+from bot.announcements import Listener
+from bot.announcer import AnnouncementBook, Announcer
 from bot.delivery import Clock, Deliverer, RetryPolicy, Sender, now_jst
 from bot.knowledge import KnowledgeBase
 from bot.reminders import Target, plan_reminders
@@ -30,6 +32,20 @@ def load_targets(settings: Settings, subscriptions: Subscriptions) -> list[Targe
     return list(dict.fromkeys(targets))
 
 
+def load_listeners(settings: Settings, subscriptions: Subscriptions) -> list[Listener]:
+    """Who hears of new memoranda: REMINDER_CHANNELS (always), then each subscription since it began."""
+    configured = [Listener(target) for target in configured_targets(settings)]
+    subscribed = [Listener(s.target, s.created_at) for s in subscriptions.all() if s.target not in
+                  {item.target for item in configured}]
+    return list({item.target: item for item in configured + subscribed}.values())
+
+
+def build_announcement_book(settings: Settings, knowledge: Callable[[], KnowledgeBase],
+                            store: Store) -> AnnouncementBook:
+    return AnnouncementBook(knowledge=knowledge, documents=store.documents, ledger=store.ledger,
+                            listeners=lambda: load_listeners(settings, store.subscriptions))
+
+
 def build_scheduler(
     settings: Settings,
     *,
@@ -44,6 +60,9 @@ def build_scheduler(
         return None
     policy = RetryPolicy(max_attempts=settings.reminder_max_attempts, backoff_seconds=settings.reminder_retry_seconds)
     deliverer = Deliverer(store.ledger, senders, policy=policy, clock=clock)
+    announcer = Announcer(knowledge=knowledge, documents=store.documents, ledger=store.ledger,
+                          revisions=store.revisions, listeners=lambda: load_listeners(settings, store.subscriptions),
+                          deliverer=deliverer, clock=clock)
     return ReminderScheduler(
         knowledge=knowledge,
         targets=lambda: load_targets(settings, store.subscriptions),
@@ -52,6 +71,7 @@ def build_scheduler(
         clock=clock,
         sweep_seconds=settings.reminder_sweep_seconds,
         grace=timedelta(seconds=settings.reminder_grace_seconds),
+        announcer=announcer.run,
     )
 
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "reminder:"
 SWEEP_JOB_ID = "reminder-sweep"
+ANNOUNCE_JOB_ID = "announce-now"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ReminderScheduler:
         grace: timedelta = DEFAULT_GRACE,
         missed_window: timedelta = DEFAULT_MISSED_WINDOW,
         claim_lease: timedelta = timedelta(minutes=10),
+        announcer: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.targets = targets
@@ -75,6 +77,8 @@ class ReminderScheduler:
         self.grace = grace
         self.missed_window = missed_window
         self.claim_lease = claim_lease
+        # New memoranda (bot/announcer.py): run on every sweep, and at once after a reload.
+        self.announcer = announcer
         self._scheduler = AsyncIOScheduler(
             timezone=JST,
             # The ledger decides whether a late run is "late" or "missed", so every job runs
@@ -166,11 +170,29 @@ class ReminderScheduler:
             kept=tuple(sorted(j for j in wanted.keys() & current.keys() if current[j] == wanted[j].due_at)),
         )
 
+    def announce_soon(self) -> None:
+        """Look for new or corrected memoranda now (after a reload), not at the next sweep."""
+        if self.announcer is None or not self._scheduler.running or self._stopping:
+            return
+        self._scheduler.add_job(self._announce_job, DateTrigger(run_date=self.clock(), timezone=JST),
+                                id=ANNOUNCE_JOB_ID, replace_existing=True)
+
     async def _fire(self, event_id: str) -> None:
         await self._run_job(lambda: self.run_due({event_id}))
 
     async def _sweep_job(self) -> None:
         await self._run_job(self.sweep)
+
+    async def _announce_job(self) -> None:
+        await self._run_job(self.announce)
+
+    async def announce(self) -> None:
+        if self.announcer is None:
+            return
+        try:
+            await self.announcer()
+        except Exception:  # the reminders go on; the next sweep tries again
+            log.exception("announcing new memoranda failed")
 
     async def _run_job(self, work: Callable[[], Awaitable[object]]) -> None:
         # A job APScheduler had already handed to its executor when stopping began starts no work.
@@ -190,7 +212,9 @@ class ReminderScheduler:
         released, failed = await self.ledger.call(self.ledger.recover_stale_claims, now - self.claim_lease, now)
         if released or failed:
             log.warning("stale reminder claims: %d released for another try, %d marked failed", released, failed)
-        return await self.run_due()
+        outcomes = await self.run_due()
+        await self.announce()
+        return outcomes
 
     async def run_due(self, event_ids: Collection[str] | None = None) -> list[Outcome]:
         """Deliver whatever is due now (for the given events, or all)."""

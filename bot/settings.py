@@ -52,6 +52,8 @@ class Settings:
     port: int = 3000
     # SIGTERM: how long requests, answers and reminder posts in flight may take to finish.
     shutdown_grace_seconds: float = 10.0
+    # How long a client may take to send a request's headers, or its body (slow clients, slowloris).
+    http_read_timeout_seconds: float = 20.0
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -86,6 +88,10 @@ class Settings:
     # Operating the bot (issue 6): who may run the Teams `report` command (Entra ID object ids or
     # Teams user ids).
     teams_admin_ids: tuple[str, ...] = ()
+    # The calendar feed (issue 19): the bot's public address, for links to /calendar/<id>.ics in
+    # answers and announcements, and an optional token the feed then requires (?token=).
+    public_base_url: str = ""
+    calendar_token: str = field(default="", repr=False)
 
     @property
     def kb_limits(self) -> YamlLimits:
@@ -127,6 +133,7 @@ class Settings:
             host=_text(env, "HOST", cls.host),
             port=_integer(env, "PORT", cls.port),
             shutdown_grace_seconds=_positive(env, "SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds),
+            http_read_timeout_seconds=_positive(env, "HTTP_READ_TIMEOUT_SECONDS", cls.http_read_timeout_seconds),
             slack_bot_token=_text(env, "SLACK_BOT_TOKEN", ""),
             slack_app_token=_text(env, "SLACK_APP_TOKEN", ""),
             slack_signing_secret=_text(env, "SLACK_SIGNING_SECRET", ""),
@@ -152,6 +159,8 @@ class Settings:
             teams_privacy_url=_text(env, "TEAMS_PRIVACY_URL", ""),
             teams_terms_url=_text(env, "TEAMS_TERMS_URL", ""),
             teams_admin_ids=_csv(env, "TEAMS_ADMIN_IDS"),
+            public_base_url=_base_url(env, "PUBLIC_BASE_URL"),
+            calendar_token=_text(env, "CALENDAR_TOKEN", ""),
         )
         settings.check()
         return settings
@@ -357,6 +366,14 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise SettingsError(f"{name} must start with http:// or https://")
     return value if value.endswith("/") else value + "/"
+
+
+def _base_url(env: Mapping[str, str], name: str) -> str:
+    """An optional http(s) address without a trailing slash ("" when unset)."""
+    value = _text(env, name, "")
+    if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise SettingsError(f"{name} must be an http:// or https:// address without a query")
+    return value.rstrip("/")
 
 
 def _sdk_env(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 T = TypeVar("T")
 
@@ -73,6 +74,7 @@ class _Budget:
 
     def __init__(self, file: str, limit: int) -> None:
         self.file, self.left, self.limit = file, limit, limit
+        self.constructor = SafeConstructor()
 
     def spend(self, line: int) -> None:
         self.left -= 1
@@ -87,17 +89,30 @@ def to_nodes(node: yaml.Node, budget: _Budget | None = None) -> Node:
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            key = str(to_scalar(key_node, budget))
             mapping[key] = to_nodes(value_node, budget)
         return Node(mapping, line)
     if isinstance(node, yaml.SequenceNode):
         return Node([to_nodes(item, budget) for item in node.value], line)
     try:
-        return Node(yaml.safe_load(yaml.serialize(node)), line)
+        return Node(to_scalar(node, budget), line)
     except ValueError:
         # A scalar YAML resolves to an impossible value (2020-02-31): keep its text so the
         # field's own check reports it with its name.
         return Node(node.value, line)
+
+
+def to_scalar(node: yaml.Node, budget: _Budget) -> Any:
+    """The value of a composed node, built directly (an empty value is None, an `events:` whose
+    entries are all commented out too): serialising a node and loading it again fails on an
+    empty scalar with a bare ParserError. A tag YAML cannot build is the file's problem."""
+    try:
+        return budget.constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as error:
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise _over(budget.file, node.start_mark.line + 1, f"not a value YAML can read: {reason}") from None
+    finally:
+        budget.constructor.constructed_objects.clear()
 
 
 class Reader:

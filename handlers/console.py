@@ -14,13 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dotenv import dotenv_values, find_dotenv, load_dotenv
 
 from bot.answer import Answer, to_text
 from bot.batch import answer_lines
+from bot.business_register import compare_registers
 from bot.commands import (
+    ANNOUNCEMENTS_HEADING,
     Commands,
     HelpView,
     Invocation,
@@ -36,8 +38,9 @@ from bot.commands import (
 )
 from bot.dispatch import Dispatcher, now_jst
 from bot.engine import Engine
-from bot.evaluation import EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
+from bot.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
 from bot.help import to_intro
+from bot.ical import to_calendar_command
 from bot.knowledge import A_FOLDER, NO_SUCH_FILE, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.messages import say
 from bot.settings import (
@@ -49,14 +52,19 @@ from bot.settings import (
 )
 from bot.yaml_reader import YamlLimits
 
+if TYPE_CHECKING:
+    from bot.store import Store
+
 CONSOLE_CONVERSATION = "console"
 PROMPT = "あなた> "
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
 
 def to_console_text(answer: Answer) -> str:
-    """An answer for the terminal: choices numbered so the user can pick one by typing it."""
-    return to_text(answer, numbered_choices=True)
+    """An answer for the terminal: choices numbered so the user can pick one by typing it; an event
+    still ahead with the command that writes its calendar file."""
+    calendar = [f"📅 カレンダーに追加: {to_calendar_command(event_id)}" for event_id in answer.calendar_event_ids]
+    return "\n".join([to_text(answer, numbered_choices=True), *calendar])
 
 
 # The console's own words, besides the commands every platform has (bot/messages.py).
@@ -76,7 +84,8 @@ def to_reply_text(reply: Reply) -> str:
         return "\n".join([reply.intro, f"{say('help_examples', lang)}:", *examples,
                           f"{say('help_commands', lang)}: {commands}{comma}{say('console_usage', lang)}"])
     if isinstance(reply, ScheduleView):
-        return reply.text
+        announced = [f"{ANNOUNCEMENTS_HEADING}:", *(f"・{line}" for line in reply.announcements)]
+        return "\n".join([reply.text, *(announced if reply.announcements else [])])
     if isinstance(reply, ReportView):
         return reply.report
     return "\n".join([*(f"{p.name}: {p.theme}" for p in reply.partners), f"出典: {reply.source}"])
@@ -294,9 +303,25 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase, stdout: TextIO, stderr
     summary = summarize(outcomes)
     for line in format_summary(summary):
         print(line, file=stdout)
+    print_registers(engine, [c for eval_set in sets for c in eval_set.cases], stdout)
     passed = sum(o.passed for o in outcomes)
     print(f"accuracy {passed}/{len(outcomes)}", file=stdout)
     return 0 if passed == len(outcomes) else 1
+
+
+def print_registers(engine: Engine, cases: list[Case], stdout: TextIO) -> None:
+    """The single-fact cases asked plainly beside the same questions written as at work."""
+    plain, business = compare_registers(engine, cases, now_jst())
+    if not plain:
+        return
+    for outcome in business:
+        if not outcome.passed:
+            print(f"FAIL (business) {outcome.case.question!r}: {'; '.join(outcome.problems)}", file=stdout)
+    line = " · ".join(
+        f"{name} {sum(o.passed for o in rows)}/{len(rows)} ({100 * sum(o.passed for o in rows) / len(rows):.1f}%)"
+        for name, rows in (("plain", plain), ("business register", business))
+    )
+    print(f"one-fact questions: {line}", file=stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,6 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
         "draft", help="print a knowledge-base entry drafted from an announcement (.md, text, .html or .pdf)")
     draft.add_argument("source")
     sub.add_parser("commands", help="every command as the Markdown table of the README")
+    calendar = sub.add_parser(
+        "calendar", help="write the ceremonies and events as iCalendar (.ics), as /calendar.ics serves them")
+    calendar.add_argument("--event", metavar="ID", help="one event only (its id, as in `python app.py reminders`)")
+    calendar.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--output", default="build/renkei-bot-teams.zip")
     package.add_argument("--version", dest="app_version", metavar="X.Y.Z",
@@ -357,7 +386,7 @@ def main(
         return cmd_ask(args, kb, stdin, stdout)
     if args.command == "eval":
         return cmd_eval(args, kb, stdout, stderr)
-    if args.command in ("reminders", "report", "teams-package"):
+    if args.command in ("reminders", "report", "teams-package", "calendar"):
         return run_operation(args, settings, kb, stdout, stderr)
     if args.command == "schedule":
         print(run_named_command("schedule", Commands(Services(knowledge=lambda: kb))), file=stdout)
@@ -439,6 +468,8 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
         print(f"configuration error: {error}", file=stderr)
         return 2
     try:
+        if args.command == "calendar":
+            return write_calendar(args.event, args.output, kb, store, stdout, stderr)
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
@@ -446,6 +477,31 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
             print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()
+    return 0
+
+
+def write_calendar(event_id: str | None, output: str | None, kb: KnowledgeBase, store: Store, stdout: TextIO,
+                   stderr: TextIO) -> int:
+    """`python app.py calendar`: the feed or one event, with the revisions every instance shares."""
+    from bot.ical import UnknownEvent, to_fingerprints, to_ics
+
+    store.revisions.record(to_fingerprints(kb))
+    try:
+        data = to_ics(kb, store.revisions.revisions(), event_id)
+    except UnknownEvent:
+        known = ", ".join(event.id for event in kb.all_events())
+        print(f"no event has the id {event_id!r} (events: {known})", file=stderr)
+        return 2
+    if output is None:
+        stdout.write(data.decode("utf-8"))
+        return 0
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_bytes(data)
+    except OSError as error:
+        print(f"cannot write {output}: {error.strerror or error}", file=stderr)
+        return 1
+    print(f"wrote {output}", file=stderr)
     return 0
 
 

@@ -39,7 +39,9 @@ class Reminders(Plugin):
         """A `KnowledgeReloader` listener: move the reminder jobs to the new data."""
         if self.scheduler is None:
             return "この インスタンスではリマインダーを送りません（SCHEDULER=off）"
-        return self.scheduler.reschedule(kb).to_text()
+        change = self.scheduler.reschedule(kb)
+        self.scheduler.announce_soon()
+        return change.to_text()
 
     async def start(self) -> None:
         if not self.settings.scheduler_enabled:

@@ -16,7 +16,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.calendar_files import CalendarFiles
 from bot.commands import Commands, Services
+from bot.context import OutageTolerantMemory
 from bot.dispatch import Asked, Dispatcher, Replied
 from bot.engine import Engine
 from bot.feedback import FeedbackRecorder, PrivateFeedback
@@ -25,9 +27,10 @@ from bot.knowledge import KnowledgeBase
 from bot.logs import setup_logging, to_secrets
 from bot.metrics import Metrics
 from bot.reload import KnowledgeReloader, ReloadResult
-from bot.reminder_service import configured_targets
+from bot.reminder_service import build_announcement_book, configured_targets
 from bot.settings import Settings, describe_platforms
 from bot.store import DatabaseUnavailable, Store
+from handlers.calendar import CalendarFeed
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
 
@@ -44,6 +47,7 @@ class Core:
     reloader: KnowledgeReloader
     commands: Commands
     feedback: FeedbackRecorder
+    calendar: CalendarFiles
     metrics: Metrics = field(default_factory=Metrics)
 
 
@@ -54,19 +58,22 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
         knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions if store else None,
         deliveries=store.ledger if store else None, reports=store, reloader=reloader,
         configured_targets=tuple(configured_targets(settings)),
+        announcements=build_announcement_book(settings, lambda: dispatcher.kb, store) if store else None,
     ))
 
 
 def build_core(settings: Settings, kb: KnowledgeBase) -> Core:
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb), conversations=store.conversations)
+    dispatcher = Dispatcher(Engine(kb), conversations=OutageTolerantMemory(store.conversations))
     reloader = KnowledgeReloader(settings.data_path, dispatcher, limits=settings.kb_limits)
     core = Core(settings, store, dispatcher, reloader, build_commands(settings, dispatcher, store, reloader),
-                PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids))
+                PrivateFeedback(store.votes, keep_user_ids=settings.log_user_ids),
+                CalendarFiles(lambda: dispatcher.kb, store.revisions))
     dispatcher.observers += [count_answer(core.metrics), record_unanswered(core), log_untimed_answer(settings)]
     dispatcher.reply_observers += [time_reply(core.metrics), log_reply(settings)]
     reloader.on_result.append(count_reload(core.metrics))
     core.metrics.watch_deliveries(store.ledger.counts)
+    core.metrics.watch_announcements(store.ledger.announcement_counts)
     return core
 
 
@@ -142,7 +149,7 @@ def count_post(metrics: Metrics, platform: str) -> Callable[[str], None]:
 
 def count_reload(metrics: Metrics) -> Callable[[ReloadResult], None]:
     def observe(result: ReloadResult) -> None:
-        metrics.reloads.labels("ok" if result.ok else "rejected").inc()
+        metrics.reloads.labels("ok" if result.ok else "failed" if result.failed else "rejected").inc()
 
     return observe
 
@@ -176,7 +183,8 @@ def build_platforms(core: Core) -> list[Platform]:
         from handlers.slack.platform import SlackPlatform
 
         slack = SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
-                              deduplicator=core.store.event_claims, pending=core.store.pending_answers)
+                              deduplicator=core.store.event_claims, pending=core.store.pending_answers,
+                              calendar=core.calendar)
         slack.bot.poster.counts.observers.append(count_post(core.metrics, slack.name))
         platforms.append(slack)
     if settings.teams_enabled:
@@ -193,10 +201,12 @@ def assemble(core: Core, platforms: list[Platform]) -> Server:
     senders = {platform.name: platform.reminder_sender() for platform in platforms}
     reminders = Reminders(core.settings, core.store, core.dispatcher, senders=senders)
     core.reloader.listeners.append(reminders.reschedule)
-    plugins: list[Plugin] = [*platforms, reminders]
+    feed = CalendarFeed(core.calendar, token=core.settings.calendar_token)
+    plugins: list[Plugin] = [*platforms, reminders, feed]
     if core.settings.watch_data:
         plugins.append(KnowledgeWatcher(core.reloader))
     return build_server(plugins, grace_seconds=core.settings.shutdown_grace_seconds,
+                        read_timeout_seconds=core.settings.http_read_timeout_seconds,
                         health=lambda: to_health(core.settings, core.dispatcher),
                         readiness=lambda: readiness_problems(core),
                         metrics=lambda: core.store.db.run(core.metrics.render))

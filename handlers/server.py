@@ -24,16 +24,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 from bot.delivery import Sender
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from handlers.refusals import RateLimitedLog
 
 log = logging.getLogger(__name__)
+slow_clients = RateLimitedLog("slow client cut off")
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 SHUTDOWN_GRACE_SECONDS = 10.0
+# A request's headers, and then its body, must arrive within this (HTTP_READ_TIMEOUT_SECONDS).
+READ_TIMEOUT_SECONDS = 20.0
 
 
 @dataclass
@@ -103,16 +108,18 @@ class Server:
     app: web.Application
     shutdown: Shutdown
     plugins: Sequence[Plugin] = field(default_factory=list)
+    read_timeout_seconds: float = READ_TIMEOUT_SECONDS
 
 
 def build_server(plugins: Sequence[Plugin], *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS,
+                 read_timeout_seconds: float = READ_TIMEOUT_SECONDS,
                  health: Callable[[], dict[str, object]] = dict,
                  readiness: Callable[[], Awaitable[list[str]]] | None = None,
                  metrics: Callable[[], Awaitable[bytes]] | None = None) -> Server:
     """The server for `plugins`. `health` adds the process's own facts to `/healthz`;
     `readiness` (the process's own problems) and `metrics` mount `/readyz` and `/metrics`."""
-    app = web.Application()
-    server = Server(app, Shutdown(grace_seconds), list(plugins))
+    app = web.Application(middlewares=[read_body_within(read_timeout_seconds)])
+    server = Server(app, Shutdown(grace_seconds), list(plugins), read_timeout_seconds)
 
     async def handle_health(_request: web.Request) -> web.Response:
         body: dict[str, object] = {"status": "ok", **health()}
@@ -148,6 +155,27 @@ def build_server(plugins: Sequence[Plugin], *, grace_seconds: float = SHUTDOWN_G
     return server
 
 
+def read_body_within(seconds: float) -> Middleware:
+    """A request's body must arrive within `seconds` (aiohttp has no read timeout of its own): a
+    client sending it slowly (slowloris) gets 408 and the connection is closed. The body read here
+    is kept by aiohttp, so the handler reads it again at no cost."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.body_exists:
+            try:
+                async with asyncio.timeout(seconds):
+                    await request.read()
+            except TimeoutError:
+                slow_clients.warn("request body too slow")
+                response = web.Response(status=408, text="request timeout")
+                response.force_close()
+                return response
+        return await handler(request)
+
+    return middleware
+
+
 def _run_plugins(server: Server) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         for plugin in server.plugins:
@@ -180,7 +208,10 @@ def _stop_receiving(server: Server) -> Callable[[web.Application], Awaitable[Non
 async def serve(server: Server, host: str, port: int, *, stop: asyncio.Event | None = None) -> None:
     """Serve on host:port until `stop` is set (or the task is cancelled), then shut down cleanly."""
     # aiohttp waits this long for request handlers in flight once the socket is closed.
-    runner = web.AppRunner(server.app, access_log=None, shutdown_timeout=server.shutdown.grace_seconds)
+    # keepalive_timeout: a connection idle, or still sending its headers (aiohttp closes one whose
+    # request has not arrived), is closed after the read timeout.
+    runner = web.AppRunner(server.app, access_log=None, shutdown_timeout=server.shutdown.grace_seconds,
+                           keepalive_timeout=server.read_timeout_seconds)
     await runner.setup()
     # Everything built so far (dictionaries, indexes, libraries) lives as long as the process: keep
     # it out of the collector's full passes, which otherwise stall the loop for ~40 ms each.

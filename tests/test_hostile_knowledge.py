@@ -54,3 +54,31 @@ async def test_the_watcher_survives_a_hostile_file(tmp_path: Path, name: str) ->
     await asyncio.wait_for(watcher, 5)
     assert results[-1].ok  # still watching: the valid edit loaded
     assert "青山 剛（更新）" in body_of(await dispatcher.ask("室蘭の市長は?", "c2"))
+
+
+# Issue 20, item 4: an empty YAML value (a list whose entries are all commented out, a file cut
+# right after a key) is read as nothing, never a bare ParserError.
+def cut_after_key(text: str) -> str:
+    """The file as an editor might leave it mid-save: cut right after the first `title:` key."""
+    return text[: text.index("title:") + len("title:")]
+
+
+def test_a_list_with_every_entry_commented_out_is_an_empty_list(tmp_path: Path) -> None:
+    data = tmp_path / "partnerships.yaml"
+    data.write_text(DATA_PATH.read_text(encoding="utf-8").replace(
+        "events: []", "events:\n#  - id: review\n#    title: 連携会議\n"), encoding="utf-8")
+    kb = load_knowledge(data)
+    assert list(kb.all_events()) == list(load_knowledge(DATA_PATH).all_events())
+
+
+@pytest.mark.parametrize("text", [cut_after_key(DATA_PATH.read_text(encoding="utf-8")), "documents:\n  - id: !unknown x\n"],
+                         ids=["cut after a key", "unknown tag"])
+async def test_an_empty_or_unreadable_value_is_rejected_with_its_line(tmp_path: Path, text: str) -> None:
+    data = tmp_path / "partnerships.yaml"
+    data.write_text(DATA_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    dispatcher = Dispatcher(Engine(load_knowledge(data)), clock=lambda: NOW)
+    data.write_text(text, encoding="utf-8")
+    result = await KnowledgeReloader(str(data), dispatcher).reload_async()
+    assert not result.ok and result.problems
+    assert all(problem.startswith(f"{data}:") for problem in result.problems)  # file and line, no traceback
+    assert "3号会議室" in body_of(await dispatcher.ask("室蘭の締結式の場所", "c1"))  # the last good data

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import body_of
 from bot.dispatch import Asked, Dispatcher
 from bot.engine import Engine
 from bot.knowledge import load_knowledge
@@ -126,3 +127,83 @@ def test_json_logs_are_one_object_a_line_with_context() -> None:
     data = json.loads(line)
     assert "\n" not in line
     assert data["message"] == "answered 帯広" and data["conversation_id"] == "C1:1.2" and data["level"] == "info"
+
+
+# Issue 20, item 3: reloads under question load.
+async def test_a_reload_storm_under_questions_costs_no_answer_and_no_reload(data_file: Path) -> None:
+    dispatcher = make_dispatcher(data_file)
+    results: list[ReloadResult] = []
+    reloader = KnowledgeReloader(str(data_file), dispatcher, on_result=[results.append])
+    storm = asyncio.gather(*(reloader.reload_async() for _ in range(12)))
+    answered = 0
+    while not storm.done():
+        assert "3号会議室" in body_of(await dispatcher.ask("室蘭の締結式の場所", f"c{answered}"))
+        answered += 1
+        await asyncio.sleep(0)
+    await storm
+    assert answered > 0 and len(results) == 12 and all(result.ok for result in results)
+
+
+async def test_a_reload_that_fails_is_retried_and_counted(data_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.reload
+
+    failures = [RuntimeError("Tokenizer is already in use")]
+    real_load = bot.reload.load_knowledge
+
+    def flaky_load(*args: object, **kwargs: object) -> object:
+        if failures:
+            raise failures.pop()
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.reload, "load_knowledge", flaky_load)
+    metrics = Metrics()
+    from handlers.runtime import count_reload
+
+    reloader = KnowledgeReloader(str(data_file), make_dispatcher(data_file), on_result=[count_reload(metrics)],
+                                 retry_seconds=0.01)
+    assert (await reloader.reload_async()).ok  # the second attempt
+    failures.extend(RuntimeError("still failing") for _ in range(reloader.attempts))
+    result = await reloader.reload_async()
+    assert not result.ok and result.failed and "still serving the last good data" in result.summary
+    assert metrics.reloads.labels("ok")._value.get() == 1
+    assert metrics.reloads.labels("failed")._value.get() == 1
+
+
+# Issue 20, item 5: a Kubernetes ConfigMap volume. The file is `..data/<name>` (and a symlink to
+# it beside `..data`); an update writes a new timestamped folder, points a new link at it and
+# renames that link over `..data` (atomic), then deletes the old folder.
+def configmap_update(volume: Path, text: str, version: int) -> None:
+    folder = volume / f"..2026_12_02_{version:02d}"
+    folder.mkdir()
+    (folder / "kb.yaml").write_text(text, encoding="utf-8")
+    old = (volume / "..data").resolve() if (volume / "..data").exists() else None
+    (volume / "..data_tmp").symlink_to(folder.name)
+    (volume / "..data_tmp").rename(volume / "..data")
+    if old is not None:
+        shutil.rmtree(old)
+
+
+@pytest.mark.parametrize("given", ["kb.yaml", "..data/kb.yaml"])
+async def test_a_configmap_update_is_picked_up(tmp_path: Path, given: str) -> None:
+    volume = tmp_path / "config"
+    volume.mkdir()
+    text = DATA_PATH.read_text(encoding="utf-8")
+    configmap_update(volume, text, 1)
+    (volume / "kb.yaml").symlink_to("..data/kb.yaml")
+    path = volume / given
+    dispatcher = make_dispatcher(path)
+    results: list[ReloadResult] = []
+    reloader = KnowledgeReloader(str(path), dispatcher, on_result=[results.append])
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(reloader.watch(stop))
+    await asyncio.sleep(0.5)
+    for version, name in ((2, "青山 剛（二）"), (3, "青山 剛（三）")):  # twice: it follows the new folder
+        configmap_update(volume, text.replace("青山 剛", name), version)
+        for _ in range(50):
+            if results and name in "".join((await dispatcher.ask("室蘭の出席者", f"c{version}")).sections[0].items):
+                break
+            await asyncio.sleep(0.1)
+        assert name in "".join((await dispatcher.ask("室蘭の出席者", f"d{version}")).sections[0].items)
+    stop.set()
+    await asyncio.wait_for(watcher, 5)
+    assert results and all(result.ok for result in results)

@@ -37,3 +37,30 @@ def test_romaji() -> None:
     assert romaji_to_katakana("qwrt") == ""
     assert latin_words("Cooperation Items!") == ["cooper", "item"]  # English stems (snowball)
     assert latin_words("Who attends Muroran's ceremony?") == ["who", "attend", "muroran", "ceremoni"]
+
+
+def test_threads_tokenize_at_once_each_with_its_own_tokenizer() -> None:
+    # Issue 20, item 3: one Sudachi tokenizer shared by two threads raises "Tokenizer is already
+    # in use" (a reload builds in a thread while answers tokenize on the loop).
+    import threading
+
+    from bot.text import get_tokenizer
+
+    errors: list[BaseException] = []
+    tokenizers: list[object] = []
+
+    def work() -> None:
+        tokenizers.append(get_tokenizer())
+        try:
+            for _ in range(2_000):
+                tokenize("室蘭市の締結式の場所は北見市大通西3丁目1番地1ですか")
+        except Exception as error:  # the failure under test
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({id(tokenizer) for tokenizer in tokenizers}) == 3

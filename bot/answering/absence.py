@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.answer import Answer, Choice, Section
-from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn
+from bot.answering.retrieval import RetrievalAnswers
 from bot.facts import Fact, to_features, to_query_features
 from bot.help import MAX_NAMES
 from bot.question import (
@@ -14,9 +15,15 @@ from bot.question import (
 from bot.text import Token, latin_words, romaji_to_katakana, to_key
 from bot.understand import GENERIC_LEMMAS
 
+# What follows the word a question asks about: 「出身地は」「年齢を」「予算って」.
+_ASKED_AFTER = frozenset({"", "は", "って", "が", "を", "の", "とは", "も", "について", "?", "？", "って何", "に"})
+
 
 class AbsenceAnswers(Answering):
-    def _not_covered(self, turn: Turn) -> Answer | None:
+    def __init__(self, services: Services, retrieval: RetrievalAnswers) -> None:
+        super().__init__(services)
+        self.retrieval = retrieval
+    def not_covered(self, turn: Turn) -> Answer | None:
         places = turn.intent.foreign_places
         if not places or turn.intent.partner_ids or turn.intent.people:
             return None
@@ -31,12 +38,14 @@ class AbsenceAnswers(Answering):
             suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
         )
 
-    def _absent_value(self, turn: Turn) -> Answer | None:
+    def absent_value(self, turn: Turn) -> Answer | None:
         """「建設費は?」「市長の年齢は?」: a kind of value no fact in scope has is not in the documents."""
         asked = asked_value_kind(turn.read)
         if asked is None:
             return None
         label, marker = asked
+        if not turn.partner_ids and self.retrieval.facts_with([label], ()):
+            return None  # 「人口について教えて」: the word is in the documents (関係人口); not a value asked
         scope = set(turn.partner_ids)
         facts = self.facts if not scope else [f for pid in (*scope, "") for f in self.by_partner.get(pid, [])]
         if any(re.search(marker, f.text) for f in facts):
@@ -44,19 +53,34 @@ class AbsenceAnswers(Answering):
         names = self.compose.names(turn.partner_ids) + "の" if turn.partner_ids else ""
         return self._fallback(turn, f"{names}{label}に当たる記載は資料にありません。")
 
-    def _unsupported(self, turn: Turn) -> Answer | None:
+    def unsupported(self, turn: Turn) -> Answer | None:
         """「安藤局長の出身地は?」: a thing asked that nothing in the documents mentions is not in them,
         whatever else the question names; unless the rest points firmly at one fact."""
         if not (turn.intent.partner_ids or turn.intent.people) or not (turn.topics or turn.intent.people):
             return None
-        missing = [t.surface for t in turn.intent.content if not t.is_latin and self._is_unsupported(t)]
+        missing = [
+            t.surface
+            for t in turn.intent.content
+            if not t.is_latin and self._is_unsupported(t) and self._is_asked(t, turn)
+        ]
         if not missing:
             return None
         hits = self.index.search(self._query(turn), partner_ids=turn.partner_ids)
         if hits and hits[0].coverage >= 0.85 and hits[0].matched >= 8.0:
             return None
         names = self.compose.names(turn.partner_ids) + "について" if turn.partner_ids else ""
-        return self._fallback(turn, f"{names}「{'・'.join(dict.fromkeys(missing))}」に当たる記載は資料にありません。")
+        missing = list(dict.fromkeys(missing))
+        return self.retrieval.deny(turn, f"{names}「{'・'.join(missing)}」に当たる記載は資料にありません。", missing)
+
+    def _is_asked(self, token: Token, turn: Turn) -> bool:
+        """A word is what is asked when a particle or the question's end follows it (「出身地は」
+        「年齢を」); an adverb or a word inside a longer phrase (「そもそも2019年に」) is not."""
+        tokens = turn.intent.tokens
+        index = next((i for i, t in enumerate(tokens) if t is token), None)
+        if index is None:
+            return True
+        after = tokens[index + 1].surface if index + 1 < len(tokens) else ""
+        return after in _ASKED_AFTER or not after.strip()
 
     def _is_unsupported(self, token: Token) -> bool:
         if not self._is_content_noun(token):
@@ -75,12 +99,7 @@ class AbsenceAnswers(Answering):
         features = to_query_features(token.surface)
         return bool(features) and not any(f in self.index.postings for f in features)
 
-    def _is_content_noun(self, token: Token) -> bool:
-        if token.is_latin:
-            return len(token.key) > 2 and not set(latin_words(token.surface)) <= QUESTION_WORDS
-        return token.pos[0] == "名詞" and token.pos[1] not in ("数詞", "代名詞") and len(token.key) >= 2
-
-    def _missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]:
+    def missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]:
         """Content nouns that no fact of the whole knowledge base supports (never question words)."""
         shown = to_key(" ".join(f"{f.label} {f.text}" for f in facts))
         missing = []

@@ -1,5 +1,6 @@
-"""The shared ground of the answerers: the turn, the knowledge base's indexes and the helpers
-every kind of answer uses. `bot.engine.Engine` combines the answerer mixins built on it."""
+"""The shared ground of the answerers: the turn, the services built once per knowledge base (the
+indexes, the composer) and the helpers every kind of answer uses. Each answerer is an object on
+this ground, given the other answerers it needs; `bot.engine.Engine` declares the cascade."""
 
 from __future__ import annotations
 
@@ -7,17 +8,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import cached_property
 
 from bot.answer import Answer, Choice, Conversation, Section, Source
 from bot.compose import Composer
-from bot.facts import CONFIDENT, Fact, FactIndex, Hit, to_query_features
+from bot.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
 from bot.help import MAX_NAMES, to_intro
 from bot.knowledge import Event, KnowledgeBase
 from bot.question import (
     Reading,
 )
-from bot.text import Token, latin_words, romaji_to_katakana, to_key, tokenize
+from bot.text import Token, latin_words, romaji_to_katakana, to_key, word_forms
 from bot.timefmt import to_status
 from bot.understand import Intent, Understander
 
@@ -60,7 +61,8 @@ ASKING_NOUNS = frozenset(
     予定 次 前 後 数 件数 回目 長さ 期間 方 中 根拠 法律 種類 分野 内容 項目 全体 詳細 概要 特徴 ポイント 要点
     何者 何月 何分 何分間 分間 何時間 一緒 客層 層 ターゲット 対象 相手 何個 何件 何つ 何本 何回 合計 総数 関係 中身
     月曜 火曜 水曜 木曜 金曜 土曜 日曜 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 曜日 何曜 何曜日 人 方々 ところ
-    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書
+    フルネーム 氏名 名字 苗字 下の名前 役職 肩書き 肩書 名称 正式名称 出典 情報源 ソース
+    確認 教示 そもそも 記載 言及 記述 文言 言葉 表現 一文 文章 書き方 意味合い 事前
     """.split()
 )
 
@@ -86,11 +88,13 @@ class Turn:
 
 
 Answerer = Callable[[Turn], Answer | None]
+Reader = Callable[[str, Conversation, datetime], Turn]
+"""Reads a question into a turn in a conversation at a time (`Engine.read_turn`)."""
 
 
-class Answering:
-    """State built once per knowledge base (see `Engine.__init__`) and the helpers shared by every
-    answerer."""
+@dataclass(frozen=True)
+class Services:
+    """What every answerer shares, built once per knowledge base (`Engine.__init__`)."""
 
     kb: KnowledgeBase
     understander: Understander
@@ -102,41 +106,40 @@ class Answering:
     by_partner: dict[str, list[Fact]]
     by_topic: dict[str, list[Fact]]
     shared: dict[str, list[Fact]]
-    answerers: tuple[Answerer, ...]
 
-    if TYPE_CHECKING:  # answerers that other answerers ask (defined in their own mixins)
 
-        def _absent_value(self, turn: Turn) -> Answer | None: ...
-        def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str: ...
-        def _compare(self, turn: Turn) -> Answer | None: ...
-        def _count(self, turn: Turn) -> Answer | None: ...
-        def _distinctive(self, turn: Turn) -> Answer | None: ...
-        def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None: ...
-        def _duration(self, turn: Turn) -> Answer | None: ...
-        def _event_fact_line(self, event: Event, about: list[str]) -> str: ...
-        def _exists(self, turn: Turn) -> Answer: ...
-        def _filter(self, turn: Turn) -> Answer | None: ...
-        def _glossary(self, turn: Turn) -> Answer | None: ...
-        def _input_problem(self, question: str) -> Answer | None: ...
-        def _is_content_noun(self, token: Token) -> bool: ...
-        def _missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]: ...
-        def _not_covered(self, turn: Turn) -> Answer | None: ...
-        def _nothing_to_refer_to(self, turn: Turn) -> Answer | None: ...
-        def _nth_memorandum(self, turn: Turn) -> Answer | None: ...
-        def _order(self, turn: Turn) -> Answer | None: ...
-        def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer: ...
-        def _people(self, turn: Turn) -> Answer | None: ...
-        def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None: ...
-        def _same_as(self, turn: Turn) -> Answer | None: ...
-        def _search(self, turn: Turn) -> Answer | None: ...
-        def _slots(self, turn: Turn) -> Answer | None: ...
-        def _smalltalk(self, turn: Turn) -> Answer | None: ...
-        def _source_of(self, turn: Turn) -> Answer | None: ...
-        def _to_turn(self, question: str, context: Conversation, now: datetime) -> Turn: ...
-        def _unsupported(self, turn: Turn) -> Answer | None: ...
-        def _which_partner(self, turn: Turn) -> Answer | None: ...
-        def _why(self, turn: Turn) -> Answer | None: ...
-        def _yes_no(self, turn: Turn) -> Answer | None: ...
+class Answering:
+    """The ground every answerer stands on: the shared services and the helpers every kind of answer
+    uses. An answerer is a subclass instance; what it needs of another answerer is passed in."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.kb = services.kb
+        self.understander = services.understander
+        self.facts = services.facts
+        self.index = services.index
+        self.compose = services.compose
+        self.groups = services.groups
+        self.known_readings = services.known_readings
+        self.by_partner = services.by_partner
+        self.by_topic = services.by_topic
+        self.shared = services.shared
+
+    def _is_content_noun(self, token: Token) -> bool:
+        if token.is_latin:
+            return len(token.key) > 2 and not set(latin_words(token.surface)) <= QUESTION_WORDS
+        return token.pos[0] == "名詞" and token.pos[1] not in ("数詞", "代名詞") and len(token.key) >= 2
+
+    @cached_property
+    def _partner_names(self) -> Names:
+        return Names(tuple(n for p in self.kb.partners for n in p.names))
+
+    def _names_partner(self, text: str) -> bool:
+        """Whether a text writes a partner's name (not: says a date or a place that points at one)."""
+        return self._partner_names.blank(text) != text
+
+    def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
+        return next((t for t in topics if any(to_topic(f.topic) == t for f in facts)), topics[0])
 
     def _group_named(self, read: Reading) -> tuple[str, ...]:
         """「3市」: the partners announced together in a document of that many."""
@@ -231,7 +234,25 @@ class Answering:
                 # Romaji carries particles and verbs (no, wo, oshiete) that no fact has: keep what is known.
                 features = {f for f in features if f in self.index.postings}
             query |= features
-        return query
+        return query | self._translated(turn)
+
+    def _translated(self, turn: Turn) -> set[str]:
+        """English words the documents hold only in Japanese, through the vocabulary's translations."""
+        return {f for ja in self._translations_in(turn) for f in to_query_features(ja)}
+
+    def _translations_in(self, turn: Turn) -> list[str]:
+        """The Japanese of every English word or phrase of the vocabulary's translations in a question."""
+        if not turn.read.text.isascii() and not re.search(r"[a-zA-Z]{3}", turn.read.text):
+            return []
+        text = " " + " ".join(turn.read.text.lower().replace("-", " ").split()) + " "
+        return [ja for pattern, japanese in self._translation_patterns if pattern.search(text) for ja in japanese]
+
+    @cached_property
+    def _translation_patterns(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+        return tuple(
+            (re.compile(rf"(?<![a-z]){re.escape(english)}(?:s|es)?(?![a-z])"), japanese)
+            for english, japanese in self.kb.vocabulary.translations
+        )
 
     def _hits(self, turn: Turn, partner_ids: tuple[str, ...]) -> list[Hit]:
         query = self._query(turn)
@@ -493,15 +514,16 @@ def group_facts(facts: list[Fact], key: Callable[[Fact], str]) -> dict[str, list
     return groups
 
 
-def to_known_readings(kb: KnowledgeBase, facts: list[Fact]) -> frozenset[str]:
+def to_known_readings(kb: KnowledgeBase, index: FactIndex) -> frozenset[str]:
     """Readings (and lemmas) of every word the documents and the vocabulary use: a question word
     with one of these is understood, even when written with other characters (開場 for 会場)."""
-    texts = [f"{f.label} {f.text}" for f in facts]
-    texts += [s for t in kb.vocabulary.topics for s in t.synonyms] + [n for p in kb.partners for n in p.names]
+    names = [n for p in kb.partners for n in p.names]
+    # The pieces the fact index read (names blanked): each is tokenized once per build.
+    texts = [part for pieces in index.pieces for part in pieces]
+    texts += [s for t in kb.vocabulary.topics for s in t.synonyms] + names
     known: set[str] = set()
     for text in texts:
-        for token in tokenize(text):
-            known.update((token.reading, token.lemma))
+        known |= word_forms(text)
     return frozenset(known)
 
 

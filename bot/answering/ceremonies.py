@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.answer import Answer, Conversation, Section
-from bot.answering.base import Answering, Turn
+from bot.answering.base import CEREMONY_TOPICS, Answering, Services, Turn
+from bot.answering.documents import DocumentAnswers
 from bot.compose import to_item
 from bot.facts import Fact
 from bot.knowledge import Event
@@ -20,7 +21,10 @@ from bot.timefmt import WEEKDAYS, format_time_range, format_when, to_status
 
 
 class CeremonyAnswers(Answering):
-    def _same_as(self, turn: Turn) -> Answer | None:
+    def __init__(self, services: Services, documents: DocumentAnswers) -> None:
+        super().__init__(services)
+        self.documents = documents
+    def same_as(self, turn: Turn) -> Answer | None:
         """「同じ曜日にやったところはほかにある?」: ceremonies sharing a value with the one last answered."""
         if not re.search(r"同じ|オナジ|同様", turn.read.key + turn.read.reading) and "same" not in turn.read.words:
             return None
@@ -76,7 +80,7 @@ class CeremonyAnswers(Answering):
             partner_ids=turn.intent.partner_ids,
         )
 
-    def _count(self, turn: Turn) -> Answer | None:
+    def count(self, turn: Turn) -> Answer | None:
         if not turn.read.asks_count:
             return None
         conditions = turn.read.conditions
@@ -180,13 +184,13 @@ class CeremonyAnswers(Answering):
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
-    def _order(self, turn: Turn) -> Answer | None:
+    def order(self, turn: Turn) -> Answer | None:
         read = turn.read
         if turn.intent.people or turn.intent.glossary:
             return None
         if read.position and read.direction is None and not turn.intent.partner_ids:
             if "覚書" in read.key or {"oboegaki", "memorandum"} & set(read.words):
-                return self._nth_memorandum(turn)  # 「4番目に覚書を結んだのは?」: the data's ordinals
+                return self.documents.nth_memorandum(turn)  # 「4番目に覚書を結んだのは?」: the data's ordinals
             if self._is_about_ceremonies(turn):
                 return self._nth_ceremony(turn, read.position)
         if read.direction is None or read.position:
@@ -194,12 +198,19 @@ class CeremonyAnswers(Answering):
         # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.
         compared = len(turn.intent.partner_ids) > 1 and read.direction in ("first", "last") and not turn.topics
         about_ceremonies = (
-            self._is_about_ceremonies(turn) or compared or bool(turn.context.event_ids and not turn.topics)
+            self._is_about_ceremonies(turn)
+            or compared
+            or bool((turn.context.event_ids or turn.context.topic_id in CEREMONY_TOPICS) and not turn.topics)
+        )
+        # After 「北見は何例目?」 or a refusal, 「その前は?」「じゃあ一番新しいのは?」 are about memoranda.
+        talks_memoranda = turn.context.topic_id in ("partners", "precedent", "announcement") or not (
+            turn.topics or turn.context.event_ids or turn.context.topic_id
         )
         if not about_ceremonies and (
             turn.has_topic("partners", "announcement")
             or "覚書" in read.key
             or {"oboegaki", "memorandum", "memoranda"} & set(read.words)
+            or talks_memoranda
         ):
             return self._order_documents(turn)
         if not about_ceremonies:
@@ -212,7 +223,7 @@ class CeremonyAnswers(Answering):
             kept = [e for e in pool if e.id in turn.context.event_ids]
             pool = kept if len(kept) >= 2 and (read.refers_back or "ウチ" in read.reading) else pool
         if read.order_by == "duration" and len({e.minutes for e in pool}) == 1 and pool:
-            return self._duration(replace(turn, partner_ids=tuple(e.partner_id for e in pool if e.partner_id)))
+            return self.duration(replace(turn, partner_ids=tuple(e.partner_id for e in pool if e.partner_id)))
         picked = pick_in_order(pool, read.direction, read.order_by, reference)
         if picked is None:
             return Answer(
@@ -243,7 +254,7 @@ class CeremonyAnswers(Answering):
         documents = list(self.kb.documents)
         direction = turn.read.direction
         if direction in ("next", "previous"):
-            mine = [e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements]
+            mine = [e.document_id for pid in turn.partner_ids for e in self.kb.partner(pid).engagements]
             if not mine:
                 return None
             reference = self.kb.document_by_id(mine[0]).date
@@ -254,10 +265,14 @@ class CeremonyAnswers(Answering):
             documents = documents[-1:]
         partner_ids = tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
         if not partner_ids:
-            return Answer(
-                kind="answer", confidence=0.9, title="資料には当てはまる覚書がありません。", topic_id="partners"
+            latest = direction == "next" and turn.partner_ids
+            title = (
+                f"{self.compose.names(turn.partner_ids)}との覚書が資料にある最新のものです。"
+                if latest
+                else "資料には当てはまる覚書がありません。"
             )
-        return self._partners_answer(turn, partner_ids)
+            return Answer(kind="answer", confidence=0.9, title=title, topic_id="partners", partner_ids=turn.partner_ids)
+        return self.documents.partners_answer(turn, partner_ids)
 
     def _order_scope(self, turn: Turn) -> tuple[str, ...]:
         if self._group_named(turn.read):
@@ -303,7 +318,7 @@ class CeremonyAnswers(Answering):
             conversation=Conversation(event_ids=(event.id,)),
         )
 
-    def _filter(self, turn: Turn) -> Answer | None:
+    def filter(self, turn: Turn) -> Answer | None:
         conditions = turn.read.conditions
         if not conditions:
             return self._filter_by_place(turn)
@@ -345,7 +360,7 @@ class CeremonyAnswers(Answering):
         names = "・".join(self.kb.partner(e.partner_id).name for e in events if e.partner_id)
         return self._events_answer(f"{label}は{names}です。", events)
 
-    def _duration(self, turn: Turn) -> Answer | None:
+    def duration(self, turn: Turn) -> Answer | None:
         events = self._ceremonies(turn.partner_ids or self._all_ids())
         if not events:
             return None
@@ -371,7 +386,7 @@ class CeremonyAnswers(Answering):
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
-    def _exists(self, turn: Turn) -> Answer:
+    def exists(self, turn: Turn) -> Answer:
         events = self._ceremonies(self._all_ids())
         matching = [e for e in events if meets(e, turn.read.conditions)]
         if matching:
@@ -389,7 +404,7 @@ class CeremonyAnswers(Answering):
         )
         return self._events_answer(title, shown, about=matching, lines=lines, confidence=0.95)
 
-    def _event_fact_line(self, event: Event, about: list[str]) -> str:
+    def event_fact_line(self, event: Event, about: list[str]) -> str:
         owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title
         if "floor" in about:
             return f"{owner}の締結式の場所は{event.place}です。"

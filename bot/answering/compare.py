@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from bot.answer import Answer, Section
-from bot.answering.base import Answering, Turn, to_topic
+from bot.answering.base import Answering, Services, Turn, to_topic
+from bot.answering.ceremonies import CeremonyAnswers
 from bot.reasoning import common_items
 from bot.timefmt import format_date
 
 
 class CompareAnswers(Answering):
-    def _compare(self, turn: Turn) -> Answer | None:
+    def __init__(self, services: Services, ceremonies: CeremonyAnswers) -> None:
+        super().__init__(services)
+        self.ceremonies = ceremonies
+    def compare(self, turn: Turn) -> Answer | None:
         read = turn.read
         if not (read.asks_compare or read.asks_common):
             return None
@@ -21,7 +25,7 @@ class CompareAnswers(Answering):
         if len(partner_ids) < 2:
             return None
         if read.asks_count:
-            return self._count(turn)
+            return self.ceremonies.count(turn)
         if read.order_by in ("start", "end") and len(partner_ids) == 2:
             return self._time_apart(partner_ids, read.order_by)
         topics = [t for t in turn.topics if t not in ("partners",)] or (

@@ -15,9 +15,11 @@ from bot.question import (
 )
 from bot.timefmt import format_date
 
+_ASKS_WHOSE = re.compile(r"(ドコ|ドノ|ドチラ|何)ノ?(市|シ|自治体|マチ|町)(ノ(資料|話|コト|計画|覚書|モノ))?")
+
 
 class DocumentAnswers(Answering):
-    def _source_of(self, turn: Turn) -> Answer | None:
+    def source_of(self, turn: Turn) -> Answer | None:
         """「それってどこの情報?」: where the facts asked about (or last answered) come from."""
         if not asks_source(turn.read):
             return None
@@ -43,7 +45,7 @@ class DocumentAnswers(Answering):
             topic_id=topics[0] if topics else None,
         )
 
-    def _on_date(self, turn: Turn) -> Answer | None:
+    def on_date(self, turn: Turn) -> Answer | None:
         """「12月17日に何があった?」: a date that is an announcement's is that announcement."""
         if (
             not turn.intent.asked_dates
@@ -72,7 +74,7 @@ class DocumentAnswers(Answering):
             partner_ids=tuple(e.partner_id for d in documents for e in d.engagements),
         )
 
-    def _why(self, turn: Turn) -> Answer | None:
+    def why(self, turn: Turn) -> Answer | None:
         if not (turn.read.asks_why or turn.has_topic("purpose")):
             return None
         partner_ids = turn.intent.partner_ids or (turn.partner_ids if turn.from_context else ())
@@ -110,9 +112,12 @@ class DocumentAnswers(Answering):
         naming = [f for f in lead if name in f.text] or lead[-1:]
         return theme + naming
 
-    def _glossary(self, turn: Turn) -> Answer | None:
+    def glossary(self, turn: Turn) -> Answer | None:
+        asks_which_city = bool(re.search(r"(ドコ|ドノ|ドチラ|どこ|どの)ノ?(市|シ|自治体|資料|話)", turn.read.key))
         terms = turn.intent.glossary or (
-            list(turn.context.terms) if turn.read.refers_back and not turn.intent.partner_ids else []
+            list(turn.context.terms)
+            if (turn.read.refers_back or asks_which_city) and not turn.intent.partner_ids
+            else []
         )
         if not terms:
             return None
@@ -120,7 +125,10 @@ class DocumentAnswers(Answering):
         asks_where = bool(
             re.search(r"ドノプロジェクト|ドコ|ドノシ|ドチラ|どの|どこ", turn.read.reading + turn.read.key)
         ) or ({"which", "where"} & set(turn.read.words))
-        if turn.intent.partner_ids and not asks_where:
+        asks_meaning = bool(re.search(r"トハ|意味|略|何ノ|ナンノ|ナニノ", turn.read.key)) or bool(
+            {"mean", "stand", "abbreviation", "meaning"} & set(turn.read.words)
+        )
+        if turn.intent.partner_ids and not (asks_where or asks_meaning):
             return None
         if asks_where or (turn.read.refers_back and not turn.intent.glossary):
             return self._where_terms_are(entries, turn)
@@ -171,7 +179,7 @@ class DocumentAnswers(Answering):
             topic_id="projects",
         )
 
-    def _document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
+    def document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
         documents = self._documents_for(turn)
         wanted = set(topics)
         if "contact" in wanted:
@@ -221,17 +229,50 @@ class DocumentAnswers(Answering):
         for document_id in dict.fromkeys(f.document_id for f in facts):
             document = self.kb.document_by_id(document_id)
             mine = [f for f in facts if f.document_id == document_id]
-            items = tuple(f"{f.label}：{f.text}" for f in mine)
+            items = tuple(dict.fromkeys(f"{f.label}：{f.text}" for f in mine))
             sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
         return tuple(sections)
 
-    def _nth_memorandum(self, turn: Turn) -> Answer | None:
+    def whose(self, turn: Turn) -> Answer | None:
+        """「どこの市の資料ですか」 after an answer: the city (or cities) that answer was about."""
+        context = turn.context
+        if turn.intent.partner_ids or turn.intent.glossary or context.terms or not context.partner_ids:
+            return None
+        if len(turn.read.key) > 16 or not _ASKS_WHOSE.search(turn.read.key):
+            return None
+        names = self.compose.names(context.partner_ids)
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{names}の資料です。",
+            source=self._cite_partners(context.partner_ids),
+            partner_ids=context.partner_ids,
+            topic_id=context.topic_id,
+        )
+
+    def none_in_year(self, turn: Turn) -> Answer | None:
+        """「2022年に結んだ覚書はある?」: no memorandum announced in that year is said so, with the years
+        the data has."""
+        years = turn.read.conditions.years
+        names_memorandum = re.search(r"覚書|結ン|締結シ|協定", turn.read.key) and not re.search(r"式", turn.read.key)
+        if not years or not names_memorandum or any(d.date.year in years for d in self.kb.documents):
+            return None
+        asked = "・".join(f"{y}年" for y in years)
+        return self.partners_answer(turn, self._all_ids(), lead=f"いいえ。{asked}の覚書は資料にありません。")
+
+    def nth_memorandum(self, turn: Turn) -> Answer | None:
         """「4例目はどこ?」: the partner whose memorandum the documents number so."""
         asked = re.search(r"(\d+)(?:例目|件目|番目)", turn.read.key)
         if not asked or turn.intent.partner_ids:
             return None
         number = int(asked[1])
         found = [(e, p) for p in self.kb.partners for e in p.engagements if e.ordinal == number]
+        numbered = [(e.ordinal, p) for p in self.kb.partners for e in p.engagements if e.ordinal]
+        if not found and numbered and number > max(n for n, _ in numbered):
+            last, partner = max(numbered, key=lambda pair: pair[0])
+            return self._fallback(
+                turn, f"{number}例目の覚書は資料にありません。資料にある最新は{last}例目の{partner.name}です。"
+            )
         if not found:
             return None
         engagement, partner = found[0]
@@ -240,7 +281,7 @@ class DocumentAnswers(Answering):
             f"{number}例目は{partner.name}です。", facts, topic="precedent", partner_ids=(partner.id,), confidence=0.95
         )
 
-    def _precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
+    def precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
         documents = self._documents_for(turn)
         facts = [f for f in self.by_topic.get("precedent", []) if f.document_id in documents]
         ordinals = [
@@ -265,7 +306,7 @@ class DocumentAnswers(Answering):
             lead or facts[0].text, facts, topic="precedent", partner_ids=turn.intent.partner_ids, confidence=0.95
         )
 
-    def _partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
+    def partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
         sections = []
         for pid in partner_ids[:MAX_NAMES]:
             partner = self.kb.partner(pid)

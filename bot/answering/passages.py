@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 
 from bot.answer import Answer
-from bot.answering.base import Answering, Turn, to_topic
+from bot.answering.base import Answering, Services, Turn, to_topic
+from bot.answering.retrieval import RetrievalAnswers
 from bot.facts import CONFIDENT, Hit, to_query_features
 from bot.text import latin_words
 
 
 class PassageAnswers(Answering):
-    def _which_partner(self, turn: Turn) -> Answer | None:
+    def __init__(self, services: Services, retrieval: RetrievalAnswers) -> None:
+        super().__init__(services)
+        self.retrieval = retrieval
+    def which_partner(self, turn: Turn) -> Answer | None:
         read = turn.read
         asks = bool(
             re.search(
@@ -44,7 +48,7 @@ class PassageAnswers(Answering):
             topic_id=to_topic(fact.topic),
         )
 
-    def _distinctive(self, turn: Turn) -> Answer | None:
+    def distinctive(self, turn: Turn) -> Answer | None:
         """「室蘭のプロジェクトで航空宇宙って?」: a passage that the content points at answers, over
         generic topic words (プロジェクト, 連携, 目的) and a bare どこ/いつ."""
         topics = self._specific_topics(turn)
@@ -95,7 +99,7 @@ class PassageAnswers(Answering):
             suggestions=self._follow_ups(best.fact.partner_id),
         )
 
-    def _search(self, turn: Turn) -> Answer | None:
+    def search(self, turn: Turn) -> Answer | None:
         if not turn.intent.content:
             return None
         hits = self._hits(turn, turn.partner_ids) or (self._hits(turn, ()) if turn.from_context else [])
@@ -107,5 +111,6 @@ class PassageAnswers(Answering):
                 "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t)))
                 or turn.question
             )
-            return self._fallback(turn, f"{names}について「{asked}」に当たる記載は資料にありません。")
+            denial = f"{names}について「{asked}」に当たる記載は資料にありません。"
+            return self.retrieval.deny(turn, denial, asked.split("・"))
         return None

@@ -10,7 +10,7 @@ from bot.timefmt import format_date
 
 
 class PeopleAnswers(Answering):
-    def _people(self, turn: Turn) -> Answer | None:
+    def people(self, turn: Turn) -> Answer | None:
         families = turn.intent.people or (
             [turn.context.person] if turn.read.refers_person and turn.context.person else []
         )

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.answer import Answer, Choice, Conversation, Section
-from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Turn, to_topic
+from bot.answering.absence import AbsenceAnswers
+from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Services, Turn
+from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.documents import DocumentAnswers
 from bot.facts import Fact
 from bot.help import MAX_NAMES
 from bot.text import has_kanji, to_key
 from bot.timefmt import to_status
 
+# Asked of the bureau's one person, of every city, in order, or as a claim: a list, not a clarification.
+_LISTS_OR_ORDERS = re.compile(r"局長|並べ|順|一覧|リスト|それぞれ|各|全|すべて|スベテ|ミンナ|ドレ|イズレ|ナイ|一番|最")
+
 
 class SlotAnswers(Answering):
-    def _slots(self, turn: Turn) -> Answer | None:
+    def __init__(
+        self, services: Services, documents: DocumentAnswers, ceremonies: CeremonyAnswers, absence: AbsenceAnswers
+    ) -> None:
+        super().__init__(services)
+        self.documents = documents
+        self.ceremonies = ceremonies
+        self.absence = absence
+    def slots(self, turn: Turn) -> Answer | None:
         topics = list(turn.topics)
         if topics and not turn.partner_ids and turn.intent.segments and set(topics) <= turn.intent.weak_topics:
             return None  # 「ランチどこ行く?」: a bare どこ among other words is not about a ceremony
         if turn.read.asks_duration and (
             self._is_about_ceremonies(turn) or turn.from_context or not self._specific_topics(turn)
         ):
-            return self._duration(turn)
+            return self.ceremonies.duration(turn)
         pointing = bool(turn.read.position or turn.read.refers_back)
         if (
             not topics
@@ -34,23 +48,38 @@ class SlotAnswers(Answering):
         if not topics:
             return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
         if turn.has_topic("precedent"):
-            return self._nth_memorandum(turn) or self._precedent(turn, yes_no=False)
+            return self.documents.nth_memorandum(turn) or self.documents.precedent(turn, yes_no=False)
         if turn.has_topic("partners") and (not (set(topics) - {"partners"}) or not turn.partner_ids):
             if self._query(turn) or self._english_content(turn):
                 return None  # 「温泉を活かすのはどの市?」 with nothing found: not the list of every partner
-            return self._partners_answer(turn, self._partners_in_scope(turn))
+            return self.documents.partners_answer(turn, self._partners_in_scope(turn))
         document_topics = [t for t in topics if t.split("_")[0] in ("contact", "announcement")]
         if document_topics:
-            return self._document_slots(turn, document_topics)
+            return self.documents.document_slots(turn, document_topics)
         partner_ids = turn.partner_ids
         if not partner_ids:
             # 「各市のテーマ」「締結式の場所は?」 are short for every partner; a bare 「場所は?」 asks back.
             # The bureau's chief is one person; 「オホーツクから全国へ、ってどこの話?」 names content.
             bare = turn.intent.facet_only and "局長" not in turn.read.key and not turn.intent.segments
-            if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare:
+            if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare or self._asks_one(turn):
                 return self._clarify_partner(topics)
             partner_ids = self._all_ids()
         return self._partner_slots(turn, partner_ids, topics)
+
+    def _asks_one(self, turn: Turn) -> bool:
+        """「締結式の開始時刻って何時でしたっけ?」「式に出た市長の名前を確認したく」: one value of one
+        ceremony asked, and the data has several — ask back which city, rather than list them all.
+        Asked of every city (各市, 全部), in order, under a condition, or of the bureau's one person
+        (局長), the list is the answer."""
+        read = turn.read
+        if turn.intent.all_partners or read.direction or read.position or read.conditions or read.asks_list:
+            return False
+        if _LISTS_OR_ORDERS.search(read.key):
+            return False
+        if {"bureau", "meti", "director", "each", "all", "every"} & set(read.words):
+            return False
+        asked = set(turn.topics) & (set(CEREMONY_TOPICS) - {"ceremony"})
+        return len(self._ceremonies(self._all_ids())) > 1 and bool(asked)
 
     def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
         facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
@@ -163,14 +192,11 @@ class SlotAnswers(Answering):
         ]
         return kept or facts
 
-    def _answered_topic(self, facts: list[Fact], topics: list[str]) -> str:
-        return next((t for t in topics if any(to_topic(f.topic) == t for f in facts)), topics[0])
-
     def _notes_for(self, turn: Turn, partner_ids: tuple[str, ...], facts: list[Fact]) -> tuple[str, ...]:
         notes = []
         if turn.from_context and not turn.read.refers_back:
             notes.append(f"前の質問に続けて、{self.compose.names(partner_ids)}について回答しています。")
-        missing = self._missing_words(turn, facts)
+        missing = self.absence.missing_words(turn, facts)
         if missing:
             notes.append(f"「{'・'.join(missing)}」についての記載は資料にありません。分かることをお示しします。")
         if turn.intent.foreign_places:

@@ -13,9 +13,13 @@ from bot.question import (
 )
 from bot.text import clean
 
+# The examples are offered once, as choices (buttons, or numbered in the console); the section
+# only says so.
+EXAMPLES_SECTION = Section("質問の例", text="次の例から選ぶか、そのまま質問を入力してください。")
+
 
 class TalkAnswers(Answering):
-    def _smalltalk(self, turn: Turn) -> Answer | None:
+    def smalltalk(self, turn: Turn) -> Answer | None:
         named = turn.intent.partners or turn.intent.topics or turn.intent.glossary or turn.intent.people
         if named and not is_help(turn.read):
             return None
@@ -27,7 +31,7 @@ class TalkAnswers(Answering):
                 title="使い方",
                 sections=(
                     Section("", text=to_intro(self.kb) + "\n例えば次のように聞いてください。"),
-                    Section("質問の例", items=tuple(c.label for c in examples)),
+                    EXAMPLES_SECTION,
                 ),
                 suggestions=examples,
             )
@@ -41,11 +45,11 @@ class TalkAnswers(Answering):
             kind="smalltalk",
             confidence=1.0,
             title=title,
-            sections=(Section("質問の例", items=tuple(c.label for c in examples)),),
+            sections=(EXAMPLES_SECTION,),
             suggestions=examples,
         )
 
-    def _nothing_to_refer_to(self, turn: Turn) -> Answer | None:
+    def nothing_to_refer_to(self, turn: Turn) -> Answer | None:
         """「そこの住所は?」 with no conversation before it: ask what is meant rather than guess."""
         pointing = any(t.reading in POINTING for t in turn.intent.tokens) or turn.read.refers_person
         if not pointing or turn.context.partner_ids or turn.context.person:
@@ -59,7 +63,7 @@ class TalkAnswers(Answering):
             suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
         )
 
-    def _input_problem(self, question: str) -> Answer | None:
+    def input_problem(self, question: str) -> Answer | None:
         text = clean(question)
         examples = tuple(Choice(q, q) for q in to_examples(self.kb)[:3])
         if not text or re.fullmatch(r"[?？!！.。…・\s]+", text):
@@ -67,7 +71,7 @@ class TalkAnswers(Answering):
                 kind="help",
                 confidence=1.0,
                 title="ご質問をどうぞ。",
-                sections=(Section("質問の例", items=tuple(c.label for c in examples)),),
+                sections=(EXAMPLES_SECTION,),
                 suggestions=examples,
             )
         if len(text) > MAX_QUESTION_CHARS:

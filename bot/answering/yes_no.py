@@ -7,9 +7,11 @@ from dataclasses import replace
 from datetime import date
 
 from bot.answer import Answer, Conversation, Section, body_of
-from bot.answering.base import WH_CLAIMS, Answering, Turn, to_topic
+from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answerer, Answering, Reader, Services, Turn, to_topic
+from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.documents import DocumentAnswers
 from bot.facts import Fact
-from bot.knowledge import Person, Plan
+from bot.knowledge import Event, Person, Plan
 from bot.question import (
     is_yes_no,
     read_claim,
@@ -18,15 +20,40 @@ from bot.reasoning import failed_conditions
 from bot.text import to_key
 from bot.timefmt import format_date
 
+_IN_ANNOUNCEMENT = re.compile(
+    r"(公式(の)?発表|公式|発表資料|発表|プレスリリース|報道発表|原文|一次資料)(に|で|の中に)?"
+    r"(載っ|のっ|書い|書か|記載|出て|入っ|含ま|ある|あり)"
+)
+_SAMENESS = re.compile(r"同じ|同一|一緒|共通|違う|別の")
+_DONE = re.compile(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
+_CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
+_HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
+
 
 class YesNoAnswers(Answering):
-    def _yes_no(self, turn: Turn) -> Answer | None:
+    def __init__(
+        self,
+        services: Services,
+        documents: DocumentAnswers,
+        ceremonies: CeremonyAnswers,
+        ask: Answerer,
+        read: Reader,
+    ) -> None:
+        super().__init__(services)
+        self.documents = documents
+        self.ceremonies = ceremonies
+        self.ask = ask
+        self.read = read
+
+    def yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
             return None
         for check in (
+            self._check_official,
             self._check_conditions,
-            self._check_done,
+            self.check_done,
             self._check_each,
+            self._check_value,
             self._check_owner,
             self._check_person,
             self._check_precedent,
@@ -39,12 +66,28 @@ class YesNoAnswers(Answering):
                 return answer
         return None
 
+    def _check_official(self, turn: Turn) -> Answer | None:
+        """「北見の覚書の中身って公式発表に載ってる?」: whether what answers it comes from the
+        announcement itself or from a report about it (a secondary source)."""
+        where = _IN_ANNOUNCEMENT.search(turn.read.text)
+        if not where:
+            return None
+        subject = re.sub(r"(って|は|が|も|、|の)+$", "", turn.read.text[: where.start()].strip())
+        if not subject:
+            return None
+        plain = self._answer_plainly(self.read(f"{subject}は?", turn.context, turn.now))
+        if plain is None or plain.kind != "answer" or plain.source is None:
+            return None
+        reports = "、".join(dict.fromkeys(c.secondary for c in plain.source.citations if c.secondary))
+        verdict = f"いいえ。発表資料ではなく{reports}による内容です。" if reports else "はい。"
+        return replace(plain, title=f"{verdict}{plain.title}")
+
     def _check_count(self, turn: Turn) -> Answer | None:
         """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
         claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
         if not claimed or turn.read.conditions.minutes:
             return None
-        counted = self._count(replace(turn, read=replace(turn.read, asks_count=True)))
+        counted = self.ceremonies.count(replace(turn, read=replace(turn.read, asks_count=True)))
         number = re.search(r"(\d+)(?:つ|件|人|市)", counted.title) if counted else None
         if counted is None or number is None:
             return None
@@ -55,10 +98,10 @@ class YesNoAnswers(Answering):
         """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
         says what was claimed."""
         claim = read_claim(turn.question)
-        if not claim or to_key(claim) in WH_CLAIMS:
-            return None
+        if not claim or to_key(claim) in WH_CLAIMS or _SAMENESS.search(claim):
+            return None  # 「全員同じ方?」 is not a value the answer can contain
         plain_question = turn.question.replace(claim, "")
-        plain = self._answer_plainly(self._to_turn(plain_question, turn.context, turn.now))
+        plain = self._answer_plainly(self.read(plain_question, turn.context, turn.now))
         if plain is None or plain.kind != "answer":
             return None
         said = to_key(body_of(plain))
@@ -67,7 +110,7 @@ class YesNoAnswers(Answering):
 
     def _answer_plainly(self, turn: Turn) -> Answer | None:
         plain = replace(turn, read=replace(turn.read, wh=True))  # the same question, not as a yes/no
-        return next((a for answerer in self.answerers if (a := answerer(plain)) is not None), None)
+        return self.ask(plain)
 
     def _check_conditions(self, turn: Turn) -> Answer | None:
         conditions = turn.read.conditions
@@ -77,14 +120,14 @@ class YesNoAnswers(Answering):
             return None  # 「2019年12月の時点で」 names a moment to judge from, not a condition
         subject = turn.partner_ids
         if not subject:
-            return self._exists(turn)
+            return self.ceremonies.exists(turn)
         events = self._ceremonies(subject)
         if not events:
             return None
         failed = [e for e in events if failed_conditions(e, conditions)]
         verdict = "いいえ" if failed else "はい"
         about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
-        lines = [self._event_fact_line(e, about) for e in events]
+        lines = [self.ceremonies.event_fact_line(e, about) for e in events]
         return Answer(
             kind="answer",
             confidence=0.95,
@@ -96,17 +139,18 @@ class YesNoAnswers(Answering):
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
-    def _check_done(self, turn: Turn) -> Answer | None:
+    def check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
-        if not re.search(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ", turn.read.key + turn.read.reading):
+        if not _DONE.search(turn.read.key + turn.read.reading):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
-        if not self._is_about_ceremonies(turn) and "覚書" not in turn.read.key:
+        remembered = [] if turn.intent.partner_ids else self._remembered_events(turn)
+        if not (self._is_about_ceremonies(turn) or remembered) and "覚書" not in turn.read.key:
             return None
         reference_day = self._reference_day(turn)
-        events = self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
+        events = remembered or self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
         if not events:
             return None
         lines = tuple(self.compose.event_line(e) for e in events)
@@ -117,6 +161,14 @@ class YesNoAnswers(Answering):
         else:
             title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
         return self._events_answer(title, events, about=(), label="締結式の予定", lines=lines)
+
+    def _remembered_events(self, turn: Turn) -> list[Event]:
+        """The ceremonies the conversation was about (「北見の式はいつ?」 → 「もう終わってる?」)."""
+        by_id = {e.id: e for e in self.kb.all_events()}
+        events = [by_id[i] for i in turn.context.event_ids if i in by_id]
+        if events or turn.context.topic_id not in CEREMONY_TOPICS:
+            return events
+        return self._ceremonies(turn.context.partner_ids)
 
     def _plan_status(self, turn: Turn) -> Answer | None:
         plans = [f for pid in turn.partner_ids for f in self._facts_for(pid, ["plans"]) if isinstance(f.value, Plan)]
@@ -168,12 +220,70 @@ class YesNoAnswers(Answering):
             topic_id=to_topic(facts[0].topic),
         )
 
+    def _check_value(self, turn: Turn) -> Answer | None:
+        """「帯広の会場は3号会議室?」「担当者は辻さんと宮本さん?」: the claimed value against the named
+        partner's own value (or the announcement's); いいえ comes with the true value, then whose the
+        claimed value is."""
+        claim = read_claim(turn.question)
+        if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1:
+            return None
+        if turn.intent.people and not any(person in claim for person in turn.intent.people):
+            return None  # 「安藤局長は出席する?」: the person is the subject, not the value claimed
+        inside_claim = {m.entry.target for m in turn.intent.topic_matches if to_key(m.typed) in to_key(claim)}
+        topics = [
+            t for t in self._specific_topics(turn) if t not in ("ceremony", "partners", "precedent", *inside_claim)
+        ]
+        if not topics and turn.has_topic("announcement") and re.search(r"\d+月\d+日|\d{4}-\d", claim):
+            topics = ["announcement_date"]  # a day claimed of an announcement is its date
+        parts = [p for p in _CLAIM_PARTS.split(claim) if len(to_key(p)) >= 2]
+        if not topics or not parts or self._names_partner(claim):
+            return None
+        facts = self._claimed_facts(turn, topics)
+        if not facts:
+            return None
+        said = to_key(" ".join(f.text for f in facts))
+        verdict = "はい" if all(to_key(_HONORIFIC.sub("", p)) in said for p in parts) else "いいえ"
+        holder = next(
+            (f for f in self.facts if f.topic == facts[0].topic and f not in facts and to_key(claim) in to_key(f.text)),
+            None,
+        )
+        whose = ""
+        if holder and verdict == "いいえ":
+            whose = f"「{claim}」は{self.compose.owner(holder)}の{holder.label}です。"
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=f"{verdict}。{self._value_line(facts[0])}",
+            notes=(whose,) if whose else (),
+            source=self.compose.cite(facts[:1]),
+            topic_id=facts[0].topic,
+            partner_ids=turn.intent.partner_ids,
+        )
+
+    def _claimed_facts(self, turn: Turn, topics: list[str]) -> list[Fact]:
+        documents_own = all(t.startswith(("contact", "announcement")) for t in topics)
+        if turn.intent.partner_ids and not documents_own:
+            return self._facts_for(turn.intent.partner_ids[0], topics)
+        if documents_own:
+            # 「北見市の発表は3月25日?」: the fields of the partner's own announcement.
+            documents = {e.document_id for pid in turn.intent.partner_ids for e in self.kb.partner(pid).engagements}
+            shared = [f for f in self.facts if f.partner_id is None and self._fact_in_topics(f, topics)]
+            return [f for f in shared if not documents or f.document_id in documents][:3]
+        return []
+
+    def _value_line(self, fact: Fact) -> str:
+        owner = self.compose.owner(fact)
+        return f"{owner}の{fact.label}は{fact.text}です。"
+
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
         claimed = turn.intent.partner_ids
         if len(claimed) != 1 or turn.read.conditions:
             return None
-        subject = self._subject_owner(turn)
+        # 「帯広の覚書に観光の話はある?」: what the named partner's own facts hold answers first;
+        # another partner's better match is no reason to say いいえ.
+        own = self._hits(turn, claimed) if not turn.intent.glossary else []
+        subject = (own[0].fact, claimed[0]) if own else self._subject_owner(turn)
         if subject is None:
             return None
         fact, owner = subject
@@ -183,12 +293,18 @@ class YesNoAnswers(Answering):
         name = self.kb.partner(owner).name
         claimed_name = self.kb.partner(claimed[0]).name
         title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
+        # A project's title alone says little: its description goes with it.
+        shown = [fact] + [
+            f
+            for f in self.by_partner.get(owner, [])
+            if fact.topic == "project_title" and f.topic == "projects" and f.label == fact.label
+        ]
         return Answer(
             kind="answer",
             confidence=0.9,
             title=title,
-            sections=self.compose.fact_sections([fact]),
-            source=self.compose.cite([fact]),
+            sections=self.compose.fact_sections(shown),
+            source=self.compose.cite(shown),
             partner_ids=(owner,),
             topic_id=fact.topic,
         )
@@ -235,7 +351,7 @@ class YesNoAnswers(Answering):
     def _check_precedent(self, turn: Turn) -> Answer | None:
         if not turn.has_topic("precedent"):
             return None
-        return self._precedent(turn, yes_no=True)
+        return self.documents.precedent(turn, yes_no=True)
 
     def _check_partner_exists(self, turn: Turn) -> Answer | None:
         if (
@@ -244,4 +360,4 @@ class YesNoAnswers(Answering):
             or "覚書" not in turn.read.key
         ):
             return None
-        return self._partners_answer(turn, turn.intent.partner_ids, lead="はい。")
+        return self.documents.partners_answer(turn, turn.intent.partner_ids, lead="はい。")

@@ -10,6 +10,8 @@ code that uses it, which names what it needs as a Protocol of its own.
 | `conversations` | the dispatcher | `ConversationMemory` |
 | `event_claims` | Slack | `EventDeduplicator` |
 | `pending_answers` | Slack, on stop and start | `PendingAnswers` |
+| `revisions` | the calendar feed | each event's SEQUENCE and LAST-MODIFIED |
+| `documents` | the announcer, `remind list`, `schedule` | the documents seen, for announcing new ones once |
 | `votes`, `questions` | the platforms, the dispatcher's observers, the report | `FeedbackRecorder`, the report |
 
 Inserts that may collide use `ON CONFLICT DO NOTHING` on both databases, so a duplicate is an
@@ -22,16 +24,18 @@ from __future__ import annotations
 from bot.insights import build_report
 from bot.store.conversations import SqlConversationMemory
 from bot.store.database import Database, DatabaseUnavailable, to_engine_url
+from bot.store.documents import KnownDocuments, Recorded
 from bot.store.events import SqlEventClaims
 from bot.store.feedback import SqlQuestions, SqlVotes
 from bot.store.ledger import DeliveryLedger, LedgerRow
 from bot.store.pending import SqlPendingAnswers
+from bot.store.revisions import EventRevisions
 from bot.store.subscriptions import ConversationReferences, Subscription, Subscriptions
 
 __all__ = [
-    "ConversationReferences", "Database", "DatabaseUnavailable", "DeliveryLedger", "LedgerRow",
-    "SqlConversationMemory", "SqlEventClaims",
-    "SqlPendingAnswers", "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
+    "ConversationReferences", "Database", "DatabaseUnavailable", "DeliveryLedger", "EventRevisions",
+    "KnownDocuments", "LedgerRow", "Recorded", "SqlConversationMemory", "SqlEventClaims", "SqlPendingAnswers",
+    "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
 ]
 
 
@@ -48,6 +52,8 @@ class Store:
         self.votes = SqlVotes(self.db)
         self.questions = SqlQuestions(self.db)
         self.pending_answers = SqlPendingAnswers(self.db)
+        self.revisions = EventRevisions(self.db)
+        self.documents = KnownDocuments(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -200,6 +200,18 @@ class Database:
             return False
         return True
 
+    def insert_all_new(self, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
+        """INSERT many rows in ONE statement (so another process sees all of them or none); the
+        first primary-key column of each row that went in (the others were already there)."""
+        if not rows:
+            return []
+        key = table.primary_key.columns[0]
+        if self.dialect in ("sqlite", "postgresql"):
+            statement = self._insert_or_ignore(table).values(rows).returning(key)
+            with self.statement() as connection:
+                return [row[0] for row in connection.execute(statement).all()]
+        return [row[key.name] for row in rows if self.insert_new(table, **row)]
+
     def _insert_or_ignore(self, table: Table) -> Insert:
         # ON CONFLICT DO NOTHING: a retried Slack event or a second claim of a reminder is an
         # expected outcome; as an error it would abort the transaction and fill PostgreSQL's log.

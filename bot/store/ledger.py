@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, select, update
 
+from bot.announcements import ANNOUNCEMENT_PREFIX, INCLUDED, is_announcement, to_document_id
 from bot.commands import FailedDelivery
 from bot.reminders import DeliveryKey, Target
 from bot.store.database import Part
@@ -154,17 +155,55 @@ class DeliveryLedger(Part):
         ]
 
     def counts(self) -> dict[str, int]:
-        """Ledger rows by status (sent, late, failed, unknown, missed, claimed), across every process."""
+        """Reminder rows by status (sent, late, failed, unknown, missed, claimed), across every process."""
+        return self._counts(announcements=False)
+
+    def announcement_counts(self) -> dict[str, int]:
+        """Announcement rows by status (sent, failed, unknown, claimed, included)."""
+        return self._counts(announcements=True)
+
+    def _counts(self, *, announcements: bool) -> dict[str, int]:
+        is_announcement = delivery_table.c.event_id.startswith(ANNOUNCEMENT_PREFIX, autoescape=True)
         with self.db.statement() as connection:
             rows = connection.execute(
-                select(delivery_table.c.status, func.count()).group_by(delivery_table.c.status)
+                select(delivery_table.c.status, func.count())
+                .where(is_announcement if announcements else ~is_announcement)
+                .group_by(delivery_table.c.status)
             ).all()
         return {status: int(count) for status, count in rows}
+
+    # Announcements of new memoranda share the ledger (bot/announcements.py names their keys).
+
+    def record_included(self, key: DeliveryKey, now: datetime | None = None) -> bool:
+        """A version whose facts an announcement about to be posted carries: never a correction."""
+        now = now or utcnow()
+        return self.db.insert_new(delivery_table, **to_key_values(key), due_at=now, status=INCLUDED, attempts=0,
+                                  created_at=now, updated_at=now)
+
+    def announcement_rows(self) -> dict[tuple[str, Target], dict[int, str]]:
+        """(document id, conversation) → {version: status}, for every announcement row."""
+        table = delivery_table
+        with self.db.statement() as connection:
+            rows = connection.execute(
+                select(table.c.event_id, table.c.offset_seconds, table.c.platform, table.c.target_id, table.c.status)
+                .where(table.c.event_id.startswith(ANNOUNCEMENT_PREFIX, autoescape=True))
+            ).all()
+        found: dict[tuple[str, Target], dict[int, str]] = {}
+        for row in rows:
+            place = (to_document_id(row.event_id), Target(row.platform, row.target_id))
+            found.setdefault(place, {})[int(row.offset_seconds)] = row.status
+        return found
+
+    def announcement_history(self, target: Target | None = None) -> list[LedgerRow]:
+        """Announcement rows (of one conversation, or all), oldest first; `included` rows left out."""
+        rows = self.rows(target=target)
+        return [row for row in rows if is_announcement(row.key.event_id) and row.status != INCLUDED]
 
     async def failed_deliveries(self, target: Target, limit: int) -> list[FailedDelivery]:
         """The commands' `DeliveryHistory`: this target's last failed posts, and those whose outcome
         is unknown (they may have been posted)."""
         rows = await self.call(self.rows, target=target, statuses=("failed", "unknown"))
+        rows = [row for row in rows if not is_announcement(row.key.event_id)]
         return [FailedDelivery(row.key.event_id, row.due_at, to_failure_reason(row.status, row.last_error or ""))
                 for row in rows[-limit:]]
 

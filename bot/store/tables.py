@@ -138,3 +138,37 @@ reference_table = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("platform", "conversation_id", name="uq_conversation_reference"),
 )
+
+# The calendar feed (issue 19): each event's content fingerprint, and the SEQUENCE and
+# LAST-MODIFIED of its VEVENT, which change (once, whichever process sees it first) when it does.
+calendar_revision_table = Table(
+    "calendar_revisions", metadata,
+    Column("event_id", String(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("sequence", Integer, nullable=False, default=0),
+    Column("modified_at", UtcDateTime, nullable=False),
+)
+
+# New memoranda (issue 19): every document the bot has seen, never deleted (a document removed
+# and added back is not new). `baseline`: present at the very first start, so never announced.
+# `version` counts the changes to what an announcement says; each version's facts are kept so a
+# correction can say what changed since what a conversation was told.
+known_document_table = Table(
+    "known_documents", metadata,
+    Column("document_id", String(128), primary_key=True),
+    Column("version", Integer, nullable=False, default=0),
+    Column("fingerprint", String(64), nullable=False),
+    Column("baseline", Boolean, nullable=False, default=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+document_version_table = Table(
+    "document_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("facts", Text, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    UniqueConstraint("document_id", "version", name="uq_document_version"),
+)

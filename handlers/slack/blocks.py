@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.answer import Answer, Section, Source
 from bot.commands import (
+    ANNOUNCEMENTS_HEADING,
     STATUS_MARKS,
     Code,
     HelpView,
@@ -35,6 +36,7 @@ from bot.commands import (
     Typed,
 )
 from bot.help import too_long_text
+from bot.ical import CalendarLinks
 from bot.insights import split_report
 from bot.messages import say
 
@@ -62,6 +64,10 @@ FEEDBACK_DOWN_ACTION = "renkei_feedback_down"
 SHARE_ACTION = "renkei_share"
 FEEDBACK_BLOCK_ID = "renkei_feedback"
 CHOICES_BLOCK_ID = "renkei_choices"
+CALENDAR_ACTION_PREFIX = "renkei_calendar_"
+CALENDAR_BLOCK_ID = "renkei_calendar"
+CALENDAR_LABEL = "📅 カレンダーに追加"
+MAX_URL_CHARS = 3000
 
 SHARE_LABEL = "チャンネルに共有"
 VOTED = "フィードバックありがとうございました"
@@ -114,6 +120,15 @@ class ButtonPayload:
 
 
 @dataclass(frozen=True)
+class CalendarOptions:
+    """How 「カレンダーに追加」 works here: a link to the event's .ics (PUBLIC_BASE_URL set), or a
+    button whose press uploads the file to the conversation; neither: no button."""
+
+    links: CalendarLinks | None = None
+    upload: bool = False
+
+
+@dataclass(frozen=True)
 class AnswerOptions:
     """How an answer is shown: the question it answers and which buttons go under it."""
 
@@ -121,6 +136,7 @@ class AnswerOptions:
     conversation_id: str
     share_button: bool = False
     feedback_buttons: bool = True
+    calendar: CalendarOptions = field(default_factory=CalendarOptions)
 
 
 # --- text helpers --------------------------------------------------------------------------------
@@ -220,10 +236,27 @@ def to_answer_tail(answer: Answer, options: AnswerOptions) -> list[Block]:
         tail.append(to_choice_buttons(answer, options.conversation_id))
     if answer.source:
         tail.append(to_context(to_source_text(answer.source)))
+    calendar = to_calendar_actions(answer.calendar_event_ids, options.calendar)
+    if calendar:
+        tail.append(calendar)
     buttons = to_answer_buttons(answer, options)
     if buttons:
         tail.append({"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": buttons})
     return tail
+
+
+def to_calendar_actions(event_ids: Sequence[str], options: CalendarOptions) -> Block | None:
+    """「カレンダーに追加」 for each event: a link button, or a button that uploads the file."""
+    if not event_ids or (options.links is None and not options.upload):
+        return None
+    buttons = []
+    for index, event_id in enumerate(event_ids[:MAX_BUTTONS]):
+        label = CALENDAR_LABEL if len(event_ids) == 1 else f"{CALENDAR_LABEL}（{index + 1}）"
+        button = to_button(label, f"{CALENDAR_ACTION_PREFIX}{index}", event_id)
+        if options.links is not None:
+            button["url"] = truncate(options.links.event_url(event_id), MAX_URL_CHARS)
+        buttons.append(button)
+    return {"type": "actions", "block_id": CALENDAR_BLOCK_ID, "elements": buttons}
 
 
 def to_section_blocks(section: Section) -> list[Block]:
@@ -383,6 +416,8 @@ def to_schedule_message(view: ScheduleView) -> Message:
     schedule = escape_mrkdwn(view.text)
     ceremonies = "\n".join(to_ceremony_line(partner) for partner in view.partners.partners)
     body = [to_section(schedule), to_section(f"*各市の締結式*\n{ceremonies}")]
+    if view.announcements:
+        body.append(to_section(f"*{ANNOUNCEMENTS_HEADING}*\n{to_bullets(view.announcements)}"))
     return Message(text=truncate(schedule, MAX_FALLBACK_CHARS),
                    blocks=fit_blocks(body, [], [to_source_context(view.partners.source)], MAX_MESSAGE_BLOCKS))
 

@@ -32,7 +32,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiohttp
@@ -40,22 +40,26 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.calendar_files import CalendarFiles
 from bot.commands import Code, Commands, Mention, Notice, Request, Services
 from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
+from bot.ical import UnknownEvent, to_calendar_links
 from bot.logs import quiet_library
 from bot.messages import language_of_locale, say
 from bot.reminders import Target
 from bot.settings import Settings
 from handlers.inbound import to_clean_text
 from handlers.slack.blocks import (
+    CALENDAR_ACTION_PREFIX,
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
     SHARE_ACTION,
     AnswerOptions,
     ButtonPayload,
+    CalendarOptions,
     Message,
     to_answer_message,
     to_home_view,
@@ -74,6 +78,10 @@ APOLOGY = say("apology")
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = say("thanks")
+# While the database cannot be reached, an event's claim is tried again after these waits (doubling).
+CLAIM_RETRY_SECONDS = 0.25
+CLAIM_RETRY_MAX_SECONDS = 2.0
+CALENDAR_UPLOADED = "📅 カレンダーに追加するファイルです（開くと予定を取り込めます）。"
 Body = Mapping[str, Any]
 
 
@@ -164,6 +172,15 @@ def to_command_key(body: Body) -> str:
     return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
+def to_action_key(body: Body, action: Body) -> str:
+    """A button press's stand-in for an event id: a replayed block_actions request has the same
+    team, user, trigger_id, action and action timestamp; a new press has a new trigger_id. Hashed,
+    so the claim store holds no user id."""
+    parts = [str((body.get("team") or {}).get("id", "")), to_user_id(body), str(body.get("trigger_id", "")),
+             str(action.get("action_id", "")), str(action.get("action_ts", ""))]
+    return "action:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
 def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
     """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
     none is reported as never awaited."""
@@ -173,6 +190,29 @@ def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
     work.close()
     for inner in handed:
         close_unstarted(inner)
+
+
+async def claim_when_reachable(deduplicator: EventDeduplicator, event_id: str, *,
+                               first_wait: float = CLAIM_RETRY_SECONDS,
+                               max_wait: float = CLAIM_RETRY_MAX_SECONDS) -> bool:
+    """`deduplicator.claim(event_id)`, tried again (waits doubling up to `max_wait`) for as long as
+    the database cannot be reached: an acknowledged event is never dropped for a blip, and a retry
+    recognises its own earlier insert, so it is never answered twice (bot/store/events.py)."""
+    wait, failures = first_wait, 0
+    while True:
+        try:
+            claimed = await deduplicator.claim(event_id)
+        except Exception as error:
+            failures += 1
+            if failures == 1:
+                log.warning("cannot claim Slack event %s (%s); the question waits for the database",
+                            event_id, type(error).__name__)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, max_wait)
+            continue
+        if failures:
+            log.info("Slack event %s claimed after %d failed attempt(s)", event_id, failures)
+        return claimed
 
 
 # --- background answering ------------------------------------------------------------------------
@@ -273,8 +313,10 @@ class SlackBot:
     """The listeners of one Bolt app, bound to one dispatcher, command set, recorder and de-duplicator."""
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, deduplicator: EventDeduplicator,
-                 commands: Commands, command: str, admin_user_ids: frozenset[str] = frozenset()) -> None:
+                 commands: Commands, command: str, admin_user_ids: frozenset[str] = frozenset(),
+                 calendar: SlackCalendar | None = None) -> None:
         self.dispatcher = dispatcher
+        self.calendar = calendar or SlackCalendar()
         self.feedback = feedback
         self.deduplicator = deduplicator
         self.commands = commands
@@ -347,9 +389,19 @@ class SlackBot:
         self.spawn_event(body, work, "saved question")
 
     async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` unless this event's id was already claimed (here or by another instance)."""
+        """Run `work` unless this event's id was already claimed (here or by another instance).
+        The event is acknowledged: when the claim cannot reach the database, it waits (in memory,
+        within the bound on answers waiting) and tries again until the database is back."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not await self.deduplicator.claim(event_id):
+        if not isinstance(event_id, str):
+            await work
+            return
+        try:
+            claimed = await claim_when_reachable(self.deduplicator, event_id)
+        except BaseException:
+            close_unstarted(work)  # cancelled (a stop) while the database was away: never started
+            raise
+        if not claimed:
             work.close()
             log.info("Slack event %s already taken; acknowledged without answering", event_id)
             return
@@ -388,6 +440,7 @@ class SlackBot:
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
         view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
+        self.tasks.leave_slot()
         try:
             await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
@@ -418,19 +471,52 @@ class SlackBot:
 
     # Buttons -------------------------------------------------------------------------------------
 
+    # A signed block_actions request replayed (within the five minutes its signature is valid) is
+    # acknowledged and not answered again: its trigger_id and action timestamp are claimed, as a
+    # slash command's are.
+
     async def on_choice(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                         client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.answer_choice(body, action, respond, client), "choice button")
+        self.spawn_action(body, action, self.answer_choice(body, action, respond, client), "choice button")
 
     async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                           client: AsyncWebClient) -> None:
         await ack()
-        self.tasks.spawn(self.record_feedback(body, action, respond, client), "feedback button")
+        self.spawn_action(body, action, self.record_feedback(body, action, respond, client), "feedback button")
 
     async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
-        self.tasks.spawn(self.share_answer(body, action, respond), "share button")
+        self.spawn_action(body, action, self.share_answer(body, action, respond), "share button")
+
+    def spawn_action(self, body: Body, action: Body, work: Coroutine[Any, Any, None], name: str) -> None:
+        self.tasks.spawn(self.once({"event_id": to_action_key(body, action)}, work), name)
+
+    async def on_calendar(self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        if "url" in action:
+            return  # a link button: the user's browser fetches the file
+        self.tasks.spawn(self.upload_calendar(body, str(action.get("value", "")), client), "calendar upload")
+
+    async def upload_calendar(self, body: Body, event_id: str, client: AsyncWebClient) -> None:
+        """「カレンダーに追加」 without PUBLIC_BASE_URL: the event's .ics, uploaded to the conversation."""
+        container = body.get("container") or {}
+        channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+        if self.calendar.files is None or not channel:
+            return
+        try:
+            data = await self.calendar.files.event_file(event_id)
+        except UnknownEvent:
+            log.warning("calendar button for an event the data no longer has")
+            return
+        try:
+            await client.files_upload_v2(channel=channel, thread_ts=to_thread_ts(body), content=data,
+                                         filename=f"{event_id}.ics", title=f"{event_id}.ics",
+                                         initial_comment=CALENDAR_UPLOADED)
+        except SlackApiError as error:
+            log.error("calendar file not uploaded: %s", to_error_code(error))
+        except (TimeoutError, aiohttp.ClientError) as error:
+            log.error("calendar file upload: %s", type(error).__name__)
 
     async def answer_choice(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
         payload = to_button_payload(action)
@@ -440,6 +526,7 @@ class SlackBot:
         ephemeral = bool(container.get("is_ephemeral"))
         message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
                                     share=ephemeral)
+        self.tasks.leave_slot()  # posting (which may hang) holds no answer slot
         if ephemeral or not container.get("message_ts"):
             await send_response(respond, message, replace_original=True)
         elif is_direct_message(body) or payload.kind == "clarify":
@@ -463,6 +550,7 @@ class SlackBot:
             topic_id=payload.topic_id,
             voter_key=to_voter_key(PLATFORM, user_id, to_answer_id(body, payload)),
         ))
+        self.tasks.leave_slot()
         if not await acknowledge_in_place(client, body):
             await send_response(respond, to_notice_message(THANKS), replace_original=False)
 
@@ -472,6 +560,7 @@ class SlackBot:
             return
         message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
                                     share=False)
+        self.tasks.leave_slot()
         if await send_response(respond, message, visible=True, replace_original=False):
             await respond(delete_original=True)
 
@@ -510,13 +599,26 @@ class SlackBot:
         except Exception:
             log.exception("the engine failed on a Slack question")
             return Outgoing(to_notice_message(APOLOGY))
-        return Outgoing(to_answer_message(asked.answer, AnswerOptions(question, conversation_id, share_button=share)),
-                        asked=asked)
+        options = AnswerOptions(question, conversation_id, share_button=share, calendar=self.calendar.options)
+        return Outgoing(to_answer_message(asked.answer, options), asked=asked)
 
     def posted(self, out: Outgoing) -> None:
         """The reply is out: the dispatcher times the whole turn (arrival to posted)."""
         if out.asked is not None:
             self.dispatcher.replied(out.asked)
+
+
+@dataclass(frozen=True)
+class SlackCalendar:
+    """「カレンダーに追加」 in Slack: how the button works, and the files it uploads."""
+
+    options: CalendarOptions = field(default_factory=CalendarOptions)
+    files: CalendarFiles | None = None
+
+
+def to_slack_calendar(settings: Settings, files: CalendarFiles | None) -> SlackCalendar:
+    links = to_calendar_links(settings.public_base_url, settings.calendar_token)
+    return SlackCalendar(CalendarOptions(links, upload=files is not None), files)
 
 
 @dataclass(frozen=True)
@@ -623,12 +725,13 @@ async def send_response(respond: AsyncRespond, message: Message, *, visible: boo
 
 def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, *,
              deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
-             command: str = DEFAULT_COMMAND, admin_user_ids: frozenset[str] = frozenset()) -> SlackBot:
+             command: str = DEFAULT_COMMAND, admin_user_ids: frozenset[str] = frozenset(),
+             calendar: SlackCalendar | None = None) -> SlackBot:
     """Attach Renkei Bot's listeners to `app`; returns them bound. Without `commands`, the ones
     needing a database or a reloader say they are unavailable."""
     commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
     bot = SlackBot(dispatcher, feedback, deduplicator=deduplicator or InMemoryEventDeduplicator(),
-                   commands=commands, command=command, admin_user_ids=admin_user_ids)
+                   commands=commands, command=command, admin_user_ids=admin_user_ids, calendar=calendar)
     app.event("app_mention")(bot.on_mention)
     app.event("message")(bot.on_message)
     app.event("app_home_opened")(bot.on_home_opened)
@@ -637,6 +740,7 @@ def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, 
     app.action(FEEDBACK_UP_ACTION)(bot.on_feedback)
     app.action(FEEDBACK_DOWN_ACTION)(bot.on_feedback)
     app.action(SHARE_ACTION)(bot.on_share)
+    app.action(re.compile(rf"^{CALENDAR_ACTION_PREFIX}\d+$"))(bot.on_calendar)
     return bot
 
 
@@ -678,7 +782,8 @@ class SlackService:
 
 def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: FeedbackRecorder | None = None,
                     deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
-                    session: aiohttp.ClientSession | None = None) -> SlackService:
+                    session: aiohttp.ClientSession | None = None,
+                    calendar: CalendarFiles | None = None) -> SlackService:
     """The Bolt AsyncApp for `settings` (signature checks on, every Web API call on SLACK_API_URL)."""
     app = AsyncApp(
         name="renkei-bot",
@@ -689,5 +794,5 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: Fee
     )
     bot = register(app, dispatcher, feedback or InMemoryFeedbackRecorder(), deduplicator=deduplicator,
                    commands=commands, command=settings.slack_command,
-                   admin_user_ids=frozenset(settings.admin_user_ids))
+                   admin_user_ids=frozenset(settings.admin_user_ids), calendar=to_slack_calendar(settings, calendar))
     return SlackService(app, bot)

@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.calendar_files import CalendarFiles
 from bot.commands import Commands
 from bot.delivery import Sender
 from bot.dispatch import Dispatcher
@@ -30,7 +31,7 @@ from bot.settings import Settings
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app
-from handlers.slack.posting import to_client_timeout
+from handlers.slack.posting import to_client_timeout, to_trace_configs
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,13 @@ class SlackPlatform(Platform):
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher, *, commands: Commands,
                  feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
-                 pending: PendingAnswers | None = None) -> None:
+                 pending: PendingAnswers | None = None, calendar: CalendarFiles | None = None) -> None:
         self.settings = settings
         self.pending = pending
-        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds))
+        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds),
+                                             trace_configs=to_trace_configs())
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
-                                  commands=commands, session=self.session)
+                                  commands=commands, session=self.session, calendar=calendar)
         self.app: AsyncApp = service.app
         self.bot: SlackBot = service.bot
         self.socket_mode: AsyncSocketModeHandler | None = None
@@ -84,7 +86,7 @@ class SlackPlatform(Platform):
         return self.app.client
 
     def reminder_sender(self) -> Sender:
-        return SlackReminderSender(build_reminder_client(self.settings))
+        return SlackReminderSender(build_reminder_client(self.settings), self.bot.calendar.options)
 
     def routes(self) -> Sequence[web.RouteDef]:
         if self.settings.slack_socket_mode:
@@ -188,7 +190,12 @@ class SlackPlatform(Platform):
         next start); the rest is cancelled (a post under way may or may not have reached Slack)."""
         unstarted = {event_id: json.dumps(body, ensure_ascii=False) for event_id, body in self.bot.unstarted.items()}
         in_flight = len(self.bot.tasks)
-        saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        try:
+            saved = await self.pending.save(unstarted) if self.pending is not None and unstarted else 0
+        except Exception as error:  # the database is away: what waits cannot be kept
+            saved = 0
+            log.error("cannot save %d unanswered Slack question(s): the database is unreachable (%s)",
+                      len(unstarted), type(error).__name__)
         await self.bot.tasks.cancel_all()
         log.warning("stopped with %d Slack answer(s) still in flight: %d saved for the next start", in_flight, saved)
 

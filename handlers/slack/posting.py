@@ -12,6 +12,11 @@
 - **Per-channel back-off.** A 429 blocks only its channel until Retry-After has passed; posts to
   other channels go on. The waiting happens outside any answer slot (the caller posts after
   leaving it).
+- **A connection never acquired is not a post.** A request that timed out before its headers
+  were sent (waiting for a free connection in the pool, or connecting) never left: it is retried,
+  not looked up. The session reports when headers are sent (`to_trace_configs`).
+- **No channel takes the pool.** At most `MAX_POSTS_PER_CHANNEL` posts to one channel are under
+  way at once; the others wait their turn outside the HTTP client (no timeout running).
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import aiohttp
@@ -48,6 +55,53 @@ MAX_ATTEMPTS = 4
 MAX_RETRY_AFTER_SECONDS = 60.0
 HISTORY_LIMIT = 100
 WEBHOOK_TIMEOUT_SECONDS = 10
+MAX_POSTS_PER_CHANNEL = 4
+
+
+@dataclass
+class RequestProgress:
+    """Whether the request being made in this task got as far as sending its headers."""
+
+    sent: bool = False
+
+
+_progress: ContextVar[RequestProgress | None] = ContextVar("renkei_request_progress", default=None)
+
+
+async def note_headers_sent(_session: aiohttp.ClientSession, _context: SimpleNamespace,
+                            _params: aiohttp.TraceRequestHeadersSentParams) -> None:
+    progress = _progress.get()
+    if progress is not None:
+        progress.sent = True
+
+
+def to_trace_configs() -> list[aiohttp.TraceConfig]:
+    """For the Slack session: tells the poster whether a request that failed ever left."""
+    config = aiohttp.TraceConfig()
+    config.on_request_headers_sent.append(note_headers_sent)
+    return [config]
+
+
+@dataclass
+class ChannelSlots:
+    """At most `per_channel` posts to one channel under way at once (a hung channel cannot take
+    every connection of the pool); a channel's slots are forgotten when it has none in use."""
+
+    per_channel: int = MAX_POSTS_PER_CHANNEL
+    _slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _users: dict[str, int] = field(default_factory=dict)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, channel: str) -> AsyncIterator[None]:
+        slots = self._slots.setdefault(channel, asyncio.Semaphore(self.per_channel))
+        self._users[channel] = self._users.get(channel, 0) + 1
+        try:
+            async with slots:
+                yield
+        finally:
+            self._users[channel] -= 1
+            if not self._users[channel]:
+                del self._users[channel], self._slots[channel]
 
 
 class UnsentConnectionRetryHandler(AsyncConnectionErrorRetryHandler):
@@ -130,10 +184,12 @@ class SlackPoster:
     backoff: ChannelBackoff = field(default_factory=ChannelBackoff)
     counts: PostCounts = field(default_factory=PostCounts)
     max_attempts: int = MAX_ATTEMPTS
+    channels: ChannelSlots = field(default_factory=ChannelSlots)
 
     async def post(self, client: AsyncWebClient, channel: str, key: str, *, thread_ts: str | None = None,
                    **message: Any) -> PostOutcome:
-        outcome = await self._post(client, channel, key, thread_ts, message)
+        async with self.channels.hold(channel):
+            outcome = await self._post(client, channel, key, thread_ts, message)
         self.counts.add(outcome)
         return outcome
 
@@ -141,6 +197,8 @@ class SlackPoster:
                     message: Mapping[str, Any]) -> PostOutcome:
         for _attempt in range(self.max_attempts):
             await self.backoff.wait(channel)
+            progress = RequestProgress()
+            _progress.set(progress)
             try:
                 await client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=to_metadata(key),
                                               **message)
@@ -154,9 +212,15 @@ class SlackPoster:
             except aiohttp.ClientConnectorError:
                 continue  # never sent
             except (TimeoutError, aiohttp.ClientError) as error:
+                if not progress.sent:
+                    log.warning("chat.postMessage to %s: %s before it was sent (no connection); trying again",
+                                channel, type(error).__name__)
+                    continue
                 return await self.resolve(client, channel, key, thread_ts, type(error).__name__)
+            finally:
+                _progress.set(None)
             return "posted"
-        log.error("chat.postMessage to %s failed: still rate limited after %d attempts", channel, self.max_attempts)
+        log.error("chat.postMessage to %s failed: not sent after %d attempts", channel, self.max_attempts)
         return "failed"
 
     async def resolve(self, client: AsyncWebClient, channel: str, key: str, thread_ts: str | None,

@@ -11,6 +11,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.announcements import Announcement
 from bot.delivery import (
     DeliveryError,
     PermanentError,
@@ -24,11 +25,17 @@ from bot.schedule import format_countdown_from, format_time
 from bot.settings import Settings
 from bot.timefmt import format_when
 from handlers.slack.blocks import (
+    CHOICE_ACTION_PREFIX,
+    CHOICES_BLOCK_ID,
     MAX_FALLBACK_CHARS,
     MAX_FIELD_CHARS,
     Block,
+    ButtonPayload,
+    CalendarOptions,
     Message,
     escape_mrkdwn,
+    to_button,
+    to_calendar_actions,
     to_context,
     to_header,
     to_mrkdwn,
@@ -75,6 +82,36 @@ def to_reminder_message(message: ReminderMessage) -> Message:
     return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS), blocks=blocks)
 
 
+# --- the new-memorandum announcement ----------------------------------------------------------
+
+
+def to_announcement_message(announcement: Announcement, calendar: CalendarOptions) -> Message:
+    """A new memorandum (or a correction): the partner, theme and main items, each ceremony's
+    date, place and countdown, what changed, buttons for details and the calendar, the source."""
+    lines = [f"*相手先*: {escape_mrkdwn('、'.join(announcement.partners))}"]
+    lines += [f"*テーマ*: {escape_mrkdwn(theme)}" for theme in announcement.themes]
+    blocks: list[Block] = [to_header(f"📣 {announcement.title}"), to_section("\n".join(lines))]
+    if announcement.changes:
+        blocks.append(to_section("*変更点*\n" + "\n".join(f"• {escape_mrkdwn(c)}" for c in announcement.changes)))
+    if announcement.items:
+        blocks.append(to_section("*主な内容*\n" + "\n".join(f"• {escape_mrkdwn(i)}" for i in announcement.items)))
+    for ceremony in announcement.ceremonies:
+        fields = [to_mrkdwn(f"*日時*\n{escape_mrkdwn(ceremony.when)}\n（{escape_mrkdwn(ceremony.countdown)}）",
+                            MAX_FIELD_CHARS),
+                  to_mrkdwn(f"*場所*\n{escape_mrkdwn(ceremony.place)}", MAX_FIELD_CHARS)]
+        blocks.append({**to_section(f"🗓️ *{escape_mrkdwn(ceremony.title)}*"), "fields": fields})
+    conversation = f"announcement:{announcement.key}"
+    questions = [to_button(question, f"{CHOICE_ACTION_PREFIX}{index}", ButtonPayload(question, conversation).to_value())
+                 for index, question in enumerate(announcement.questions)]
+    if questions:
+        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK_ID, "elements": questions})
+    calendar_actions = to_calendar_actions(announcement.calendar_event_ids, calendar)
+    if calendar_actions:
+        blocks.append(calendar_actions)
+    blocks.append(to_context(f"📄 {escape_mrkdwn(announcement.source)}"))
+    return Message(text=truncate(escape_mrkdwn(announcement.fallback_text), MAX_FALLBACK_CHARS), blocks=blocks)
+
+
 # --- the sender --------------------------------------------------------------------------------
 
 
@@ -87,24 +124,31 @@ def build_reminder_client(settings: Settings) -> AsyncWebClient:
 
 
 class SlackReminderSender:
-    """Posts reminder cards with chat.postMessage; failures become typed `DeliveryError`s."""
+    """Posts reminder cards and announcements with chat.postMessage; failures become typed
+    `DeliveryError`s."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, calendar: CalendarOptions | None = None) -> None:
         self.client = client
+        self.calendar = calendar or CalendarOptions()
 
     async def send(self, target: Target, message: ReminderMessage) -> None:
-        card = to_reminder_message(message)
+        await self.post(target, to_reminder_message(message), message.key)
+
+    async def announce(self, target: Target, announcement: Announcement) -> None:
+        await self.post(target, to_announcement_message(announcement, self.calendar), announcement.key)
+
+    async def post(self, target: Target, card: Message, key: str) -> None:
         try:
             await self.client.chat_postMessage(
                 channel=target.id, text=card.text, blocks=card.blocks, unfurl_links=False, unfurl_media=False,
-                metadata=to_metadata(message.key) if message.key else None,
+                metadata=to_metadata(key) if key else None,
             )
         except SlackApiError as error:
             raise to_delivery_error(error) from None
         except aiohttp.ClientConnectorError as error:  # never sent: safe to try again
             raise TransientError(f"connection error ({type(error).__name__})") from None
         except (TimeoutError, aiohttp.ClientError) as error:
-            await self.resolve(target, message.key, type(error).__name__)
+            await self.resolve(target, key, type(error).__name__)
 
     async def resolve(self, target: Target, key: str, reason: str) -> None:
         """After a timeout or a connection lost after sending: posted (found in the channel by its

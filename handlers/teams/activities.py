@@ -30,6 +30,7 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import logging
@@ -38,6 +39,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import aiohttp
 from microsoft_agents.activity import (
@@ -65,6 +67,7 @@ from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
 from bot.dispatch import Asked, Dispatcher
 from bot.feedback import FeedbackRecorder, Vote, to_voter_key
 from bot.help import MAX_QUESTION_CHARS
+from bot.ical import CalendarLinks, to_calendar_links
 from bot.logs import quiet_library
 from bot.messages import language_of_locale, say
 from bot.reminders import Target
@@ -232,6 +235,21 @@ class SentCards:
 PLACE = "会話"
 
 
+class ActionClaims(Protocol):
+    """Which card actions were already taken on (the store's event claims, shared by instances)."""
+
+    async def claim(self, event_id: str) -> bool: ...
+
+
+def to_action_key(activity: Activity) -> str | None:
+    """A card action's claim: the same Action.Submit activity delivered again (a replay) has the
+    same conversation and activity id. None when the activity carries no id."""
+    if not activity.id:
+        return None
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return "teams-action:" + hashlib.sha256(f"{conversation_id}\x1f{activity.id}".encode()).hexdigest()
+
+
 # --- the handlers --------------------------------------------------------------------------------
 
 
@@ -240,8 +258,11 @@ class TeamsBot:
 
     def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, commands: Commands,
                  references: ReferenceBook, subscriptions: SubscriptionBook,
-                 admin_ids: frozenset[str] = frozenset()) -> None:
+                 admin_ids: frozenset[str] = frozenset(), claims: ActionClaims | None = None,
+                 calendar_links: CalendarLinks | None = None) -> None:
         self.dispatcher = dispatcher
+        self.claims = claims
+        self.calendar_links = calendar_links
         self.feedback = feedback
         self.references = references
         self.subscriptions = subscriptions
@@ -295,10 +316,25 @@ class TeamsBot:
         except ValueError:
             log.warning("ignoring a Teams card action that is not ours")
             return
+        if not await self.is_first_delivery(context.activity):
+            log.info("Teams card action already taken; not answered again")
+            return
         if payload.action == CHOICE_ACTION:
             await self.answer_choice(context, payload)
         else:
             await self.acknowledge_vote(context, payload)
+
+    async def is_first_delivery(self, activity: Activity) -> bool:
+        """False for a card action delivered before (a replay). The answer is due in this request:
+        when the database cannot be reached, the action is answered without its claim."""
+        key = to_action_key(activity)
+        if self.claims is None or key is None:
+            return True
+        try:
+            return await self.claims.claim(key)
+        except Exception as error:
+            log.warning("cannot claim a Teams card action (%s); answering it unclaimed", type(error).__name__)
+            return True
 
     async def on_card_action(self, context: TurnContext, state: TurnState) -> None:
         """Action.Execute (an `adaptiveCard/action` invoke): the bot's cards use Action.Submit only."""
@@ -375,7 +411,7 @@ class TeamsBot:
         except Exception:
             log.exception("the engine failed on a Teams question")
             return to_notice_card(say("apology", language_of_locale(activity.locale))), None
-        return to_answer_card(asked.answer, CardOptions(question)), asked
+        return to_answer_card(asked.answer, CardOptions(question, calendar_links=self.calendar_links)), asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
         sent = await context.send_activity(to_card_activity(card))
@@ -388,7 +424,11 @@ class TeamsBot:
         if not activity.service_url or not activity.conversation:
             return
         target_id = to_target_id(activity.conversation.id)
-        await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
+        try:
+            await self.references.remember(PLATFORM, target_id, to_reference_data(activity))
+        except Exception as error:  # the database is away: the question is answered all the same
+            log.warning("Teams conversation reference not saved (%s); the next message saves it",
+                        type(error).__name__)
 
     async def forget(self, activity: Activity) -> None:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
@@ -432,7 +472,8 @@ class TeamsService:
 
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
-        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id)
+        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id,
+                                   calendar_links=self.bot.calendar_links)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
@@ -476,7 +517,9 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
         commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
                                      deliveries=store.ledger, reports=store))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
-                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids))
+                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
+                   claims=store.event_claims,
+                   calendar_links=to_calendar_links(settings.public_base_url, settings.calendar_token))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
                         app_id=settings.teams_client_id)

@@ -21,8 +21,10 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
+from bot.announcements import Announcement
 from bot.answer import Answer, Section, to_text
 from bot.commands import (
+    ANNOUNCEMENTS_HEADING,
     STATUS_MARKS,
     HelpView,
     Notice,
@@ -35,6 +37,7 @@ from bot.commands import (
 )
 from bot.delivery import ReminderMessage
 from bot.help import too_long_text
+from bot.ical import CalendarLinks
 from bot.insights import split_report
 from bot.messages import say
 from bot.reminders import format_offset
@@ -107,6 +110,7 @@ class CardOptions:
 
     question: str
     feedback_buttons: bool = True
+    calendar_links: CalendarLinks | None = None
 
 
 # --- text and elements ---------------------------------------------------------------------------
@@ -207,6 +211,9 @@ def to_answer_card(answer: Answer, options: CardOptions) -> Card:
         body += to_section_elements(section)
     if answer.statuses:
         body.append(to_fact_set([("🗓️ 状況", status.label) for status in answer.statuses]))
+    calendar = to_calendar_action_set(answer.calendar_event_ids, options.calendar_links)
+    if calendar:
+        body.append(calendar)
     if answer.suggestions:
         heading = "どれについてお答えしましょうか？" if answer.kind == "clarify" else "関連する質問:"
         body.append(to_text_block(heading, weight="Bolder", spacing="Medium"))
@@ -217,6 +224,47 @@ def to_answer_card(answer: Answer, options: CardOptions) -> Card:
     if answer.source:
         body.append(to_small_note(f"📄 {answer.source.to_text()}"))
     return to_card(body, to_feedback_actions(answer, options), fallback_text=to_text(answer))
+
+
+CALENDAR_LABEL = "📅 カレンダーに追加"
+
+
+def to_calendar_action_set(event_ids: Sequence[str], links: CalendarLinks | None) -> Element | None:
+    """「カレンダーに追加」: an Action.OpenUrl per event to its .ics (in the body, so a vote that
+    removes the card's actions keeps them); none without PUBLIC_BASE_URL."""
+    if links is None or not event_ids:
+        return None
+    actions = [{"type": "Action.OpenUrl", "title": CALENDAR_LABEL if len(event_ids) == 1 else
+                f"{CALENDAR_LABEL}（{index + 1}）", "url": links.event_url(event_id)}
+               for index, event_id in enumerate(event_ids)]
+    return {"type": "ActionSet", "actions": actions}
+
+
+def to_announcement_card(announcement: Announcement, links: CalendarLinks | None) -> Card:
+    """A new memorandum (or a correction): partner, theme, main items, ceremonies with their
+    countdown, what changed, questions to ask, the calendar, the source."""
+    body = [to_title(f"📣 {announcement.title}")]
+    facts = [("相手先", "、".join(announcement.partners))]
+    facts += [("テーマ", theme) for theme in announcement.themes]
+    body.append(to_fact_set(facts))
+    if announcement.changes:
+        body.append(to_text_block("変更点", weight="Bolder", spacing="Medium"))
+        body += to_bullets(announcement.changes)
+    if announcement.items:
+        body.append(to_text_block("主な内容", weight="Bolder", spacing="Medium"))
+        body += to_bullets(announcement.items)
+    for ceremony in announcement.ceremonies:
+        body.append(to_text_block(f"🗓️ {ceremony.title}", weight="Bolder", spacing="Medium"))
+        body.append(to_fact_set([("日時", f"{ceremony.when}（{ceremony.countdown}）"), ("場所", ceremony.place)]))
+    if announcement.questions:
+        body.append({"type": "ActionSet", "actions": [
+            to_submit(question, SubmitPayload(CHOICE_ACTION, question)) for question in announcement.questions
+        ]})
+    calendar = to_calendar_action_set(announcement.calendar_event_ids, links)
+    if calendar:
+        body.append(calendar)
+    body.append(to_small_note(f"📄 {announcement.source}"))
+    return to_card(body, fallback_text=announcement.fallback_text)
 
 
 def to_section_elements(section: Section) -> list[Element]:
@@ -334,8 +382,11 @@ def to_schedule_card(view: ScheduleView) -> Card:
         *to_paragraphs(view.text),
         to_text_block("各市の締結式", weight="Bolder", spacing="Medium"),
         to_fact_set(to_ceremony_facts(view.partners.partners)),
-        to_small_note(to_document_source(view.partners.source)),
     ]
+    if view.announcements:
+        body.append(to_text_block(ANNOUNCEMENTS_HEADING, weight="Bolder", spacing="Medium"))
+        body += to_bullets(view.announcements)
+    body.append(to_small_note(to_document_source(view.partners.source)))
     return to_card(body, fallback_text=view.text)
 
 

@@ -18,9 +18,11 @@ import aiohttp
 from microsoft_agents.activity import Activity, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
+from bot.announcements import Announcement
 from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError, UnknownOutcome
+from bot.ical import CalendarLinks
 from bot.reminders import Target
-from handlers.teams.cards import to_card_activity, to_reminder_card
+from handlers.teams.cards import Card, to_announcement_card, to_card_activity, to_reminder_card
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +75,24 @@ class TeamsReminderSender:
     """The `Sender` of bot/delivery.py for the "teams" platform."""
 
     def __init__(self, adapter: ChannelServiceAdapter, references: ReferenceBook, *, app_id: str = "",
-                 timeout_seconds: float = POST_TIMEOUT_SECONDS) -> None:
+                 timeout_seconds: float = POST_TIMEOUT_SECONDS, calendar_links: CalendarLinks | None = None) -> None:
         self.adapter = adapter
+        self.calendar_links = calendar_links
         self.references = references
         self.app_id = app_id
         self.timeout_seconds = timeout_seconds
 
     async def send(self, target: Target, message: ReminderMessage) -> None:
+        await self.post(target, to_reminder_card(message))
+
+    async def announce(self, target: Target, announcement: Announcement) -> None:
+        await self.post(target, to_announcement_card(announcement, self.calendar_links))
+
+    async def post(self, target: Target, card: Card) -> None:
         reference = await self.references.find(TEAMS, target.id)
         if reference is None:
             raise PermanentError("no conversation reference: the app was never installed or messaged here")
-        activity = to_card_activity(to_reminder_card(message))
+        activity = to_card_activity(card)
         try:
             async with asyncio.timeout(self.timeout_seconds):
                 await send_proactive(self.adapter, reference, activity, app_id=self.app_id)

@@ -71,7 +71,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ class FakeSlack:
         self._faults: dict[str, _Faults] = {}
         self._hung: asyncio.Event | None = None
         self.messages: list[dict[str, Any]] = []
+        # files.getUploadURLExternal → POST to its upload_url → files.completeUploadExternal.
+        self.uploads: dict[str, bytes] = {}
         self.arrived: list[str] = []
         self._ts = itertools.count(1)
         self._changed: asyncio.Condition | None = None
@@ -138,6 +140,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{name}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_get("/socket-mode", self._handle_socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -343,11 +346,23 @@ class FakeSlack:
         status = failure.status if failure else 200
         await self._record(Call("response_url", body, None, status, request.path, request.content_type,
                                 dict(request.headers)))
-        if self._take_fault("response_url", "") == "drop":
+        fault = self._take_fault("response_url", "")
+        if fault == "drop":
             assert request.transport is not None
             request.transport.abort()
             raise asyncio.CancelledError
+        if fault == "hang":
+            assert self._hung is not None
+            await self._hung.wait()
+            if self._runner is None:
+                raise asyncio.CancelledError  # stopping: no answer at all
         return web.Response(status=status, text="ok" if status == 200 else "error", content_type="text/plain")
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: the file's bytes, as Slack takes them."""
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        await self._notify()
+        return web.Response(text="OK - 1", content_type="text/plain")
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True)
@@ -422,6 +437,13 @@ class FakeSlack:
             return {"channel": {"id": f"D{body.get('users', 'UNKNOWN')}"}}
         if method == "apps.connections.open":
             return {"url": self.socket_url}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = body.get("files")
+            listed = files if isinstance(files, list) else []
+            return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in listed if isinstance(f, dict)]}
         if method == "users.info":
             user = str(body.get("user", ""))
             return {"user": {"id": user, "locale": self.locales.get(user, "ja-JP")}}

@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot.knowledge import JST
 from tests.conftest import DATA_PATH, ROOT, SHARED
 
 pytestmark = pytest.mark.process
@@ -145,3 +147,32 @@ def test_ask_json_keeps_conversations_apart_and_in_order() -> None:
     assert records[4]["kind"] == "answer" and records[4]["partners"] == ["muroran"]  # c2's choice 2
     assert records[5] == {"error": 'a conversation line needs a question "q" (text)'}
     assert {"title", "sections", "notes"} <= set(records[0])
+
+
+def test_check_names_an_empty_value_instead_of_a_traceback(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.yaml"
+    text = DATA_PATH.read_text(encoding="utf-8")
+    cut.write_text(text[: text.index("title:") + len("title:")], encoding="utf-8")
+    for result in (run_app("check", str(cut)), run_app(stdin="帯広\n", env={"DATA_PATH": str(cut)})):
+        assert result.returncode == 1
+        assert f"{cut}:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_calendar_writes_the_feed_and_one_event(tmp_path: Path) -> None:
+    import icalendar
+
+    from tests.memorandum_support import KUSHIRO_EVENT_ID, Memorandum, write_memoranda
+
+    data = write_memoranda(tmp_path / "kb.yaml", [Memorandum(datetime(2027, 2, 3, 10, 0, tzinfo=JST))])
+    env = {"DATA_PATH": str(data), "DATABASE_URL": f"sqlite:///{tmp_path / 'renkei.db'}"}
+    feed = run_app("calendar", env=env)
+    output = tmp_path / "out" / "kushiro.ics"
+    one = run_app("calendar", "--event", KUSHIRO_EVENT_ID, "--output", str(output), env=env)
+    unknown = run_app("calendar", "--event", "no-such-event", env=env)
+    assert feed.returncode == 0, feed.stderr
+    assert len(list(icalendar.Calendar.from_ical(feed.stdout).walk("VEVENT"))) == 5
+    assert one.returncode == 0 and f"wrote {output}" in one.stderr
+    assert output.read_bytes().count(b"\r\n") > 10  # the file keeps its CRLF line ends
+    [event] = icalendar.Calendar.from_ical(output.read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "釧路市との覚書締結式"
+    assert unknown.returncode == 2 and "no-such-event" in unknown.stderr and KUSHIRO_EVENT_ID in unknown.stderr

@@ -6,6 +6,7 @@ thank-you line, in a channel the thank-you is ephemeral and the others keep thei
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from tests.fakes.slack_app import (
     make_settings,
     mention,
     running_app,
+    sign,
+    to_form,
     to_texts,
 )
 
@@ -174,3 +177,23 @@ async def test_a_vote_on_an_ephemeral_answer_is_thanked_ephemerally(app: Running
     assert [call.body["replace_original"] for call in slack.calls_to("response_url")] == [False, False]
     assert slack.calls_to("chat.update") == []
     assert [vote.helpful for vote in feedback.votes] == [True]  # the same person, the same message
+
+
+# --- replays (issue 20, item 8) ------------------------------------------------------------------
+
+
+async def test_a_replayed_button_press_is_answered_once(slack: FakeSlack, database_url: str) -> None:
+    store = Store(database_url)
+    async with running_app(make_settings(slack), make_dispatcher(), deduplicator=store.event_claims) as app:
+        answer, thread = await ask(app, slack, channel=CHANNEL)
+        body = to_form({"payload": json.dumps(press(answer, "主な連携・協力事項", slack, thread=thread),
+                                              ensure_ascii=False)})
+        statuses = [(await app.post(body, "application/x-www-form-urlencoded", sign(body)))[0] for _ in range(5)]
+        await app.settle()
+        assert statuses == [200] * 5
+        assert len(slack.calls_to("chat.postMessage")) == 2  # the question's answer, and one to the press
+
+        await app.post_action(press(answer, "主な連携・協力事項", slack, thread=thread))  # a new press
+        await app.settle()
+        assert len(slack.calls_to("chat.postMessage")) == 3
+    store.close()

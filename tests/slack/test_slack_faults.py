@@ -12,22 +12,29 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
+from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
 from handlers.slack.listeners import build_web_client
 from handlers.slack.platform import SlackPlatform
 from handlers.slack.posting import (
+    MAX_POSTS_PER_CHANNEL,
     METADATA_EVENT_TYPE,
     RateLimitRetryExceptPosts,
     SlackPoster,
     UnsentConnectionRetryHandler,
+    to_client_timeout,
+    to_retry_handlers,
+    to_trace_configs,
 )
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     BOT_TOKEN,
     SIGNING_SECRET,
     RunningApp,
+    block_action,
     event_callback,
     make_dispatcher,
     make_settings,
@@ -144,13 +151,15 @@ async def test_a_rate_limited_channel_does_not_delay_another(app: RunningApp, sl
 
 
 async def test_hung_posts_in_one_channel_do_not_delay_another(app: RunningApp, slack: FakeSlack) -> None:
-    slack.hang("chat.postMessage", times=8)
+    # 8 answers leave their slots; MAX_POSTS_PER_CHANNEL of them post (and hang), the rest wait
+    # for their channel (issue 20: one channel cannot take every connection).
+    slack.hang("chat.postMessage", times=MAX_POSTS_PER_CHANNEL)
     busy = [await ask(app, channel="C0BUSY") for _ in range(8)]
-    await slack.wait_for_arrival("chat.postMessage", count=8)
+    await slack.wait_for_arrival("chat.postMessage", count=MAX_POSTS_PER_CHANNEL)
 
     other = await ask(app, channel="C0OTHER")
     await until(lambda: app.slack.bot.poster.counts.counts == {"posted": 1})  # C0OTHER's, while C0BUSY's hang
-    assert len(slack.calls_to("chat.postMessage")) == 9
+    assert len(slack.calls_to("chat.postMessage")) == MAX_POSTS_PER_CHANNEL + 1
 
     slack.release()
     await app.settle()
@@ -196,3 +205,81 @@ async def test_a_slash_reply_whose_answer_is_lost_is_not_sent_again(app: Running
     assert status == 200
     assert len(slack.calls_to("response_url")) == 1
     assert "outcome unknown" in caplog.text
+
+
+# Issue 20, item 6: every kind of post leaves its answer slot before posting, as mentions do.
+BUTTON_POSTS = {  # the button, and where its reply goes
+    "related question": (CHOICE_ACTION_PREFIX, "chat.postMessage"),
+    "vote": (FEEDBACK_UP_ACTION, "response_url"),
+    "share": (SHARE_ACTION, "response_url"),  # pressed with the value of the answer's own buttons
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BUTTON_POSTS))
+async def test_hung_button_replies_in_one_channel_do_not_delay_another(app: RunningApp, slack: FakeSlack,
+                                                                     kind: str) -> None:
+    action_prefix, method = BUTTON_POSTS[kind]
+    await ask(app, channel="C0BUSY")
+    await app.settle()
+    [answer] = slack.calls_to("chat.postMessage")
+    button = next(element for block in answer.body["blocks"] if block["type"] == "actions"
+                  for element in block["elements"]
+                  if element["action_id"].startswith(FEEDBACK_UP_ACTION if kind == "share" else action_prefix))
+    action_id = SHARE_ACTION if kind == "share" else button["action_id"]
+    slack.hang(method, times=8)
+    for _ in range(8):
+        await app.post_action(block_action(action_id, button["value"], response_url=slack.response_url(kind),
+                                           channel="C0BUSY", thread_ts=answer.body["thread_ts"]))
+    if method == "chat.postMessage":
+        await slack.wait_for_arrival(method, count=9)  # the answer, and the 8 replies hanging
+    else:
+        await slack.wait_until(lambda: len(slack.calls_to(method)) == 8)  # recorded, hanging
+
+    other = await ask(app, channel="C0OTHER")
+    await until(lambda: app.slack.bot.poster.counts.counts.get("posted") == 2)  # C0OTHER's, while C0BUSY's hang
+    assert other in {m["metadata"]["event_payload"]["key"] for m in slack.messages if m.get("metadata")}
+    slack.release()
+    await app.settle()
+
+
+# Issue 20, item 7: a full connection pool. A session whose pool holds 5 connections (the bot's
+# holds aiohttp's default 100, filled here by 150 hung posts in production).
+POOL = 5
+
+
+@pytest.fixture
+async def small_pool(slack: FakeSlack) -> AsyncIterator[AsyncWebClient]:
+    connector = aiohttp.TCPConnector(limit=POOL)
+    async with aiohttp.ClientSession(connector=connector, timeout=to_client_timeout(1.0),
+                                     trace_configs=to_trace_configs()) as session:
+        yield AsyncWebClient(token=BOT_TOKEN, base_url=slack.api_url, timeout=1, session=session,
+                             retry_handlers=to_retry_handlers())
+
+
+async def test_a_post_that_never_got_a_connection_is_retried_not_unknown(slack: FakeSlack,
+                                                                        small_pool: AsyncWebClient) -> None:
+    slack.hang("chat.postMessage", times=POOL)
+    poster = SlackPoster()
+    hung = [asyncio.create_task(poster.post(small_pool, f"C0BUSY{n}", f"busy{n}", text="x")) for n in range(POOL)]
+    await slack.wait_for_arrival("chat.postMessage", count=POOL)  # every connection is taken
+
+    outcome = await poster.post(small_pool, "C0OTHER", "other", text="x")  # waits for a connection, times out
+    assert outcome == "posted"  # it never left: tried again once the hung posts had ended
+    assert posts_per_key(slack)["other"] == 1
+    slack.release()
+    await asyncio.gather(*hung)
+
+
+async def test_one_channel_cannot_take_the_whole_pool(slack: FakeSlack, small_pool: AsyncWebClient) -> None:
+    slack.hang("chat.postMessage", times=8)
+    poster = SlackPoster()
+    hung = [asyncio.create_task(poster.post(small_pool, "C0BUSY", f"busy{n}", text="x")) for n in range(8)]
+    await slack.wait_for_arrival("chat.postMessage", count=MAX_POSTS_PER_CHANNEL)
+    await asyncio.sleep(0.1)
+    assert slack.arrived.count("chat.postMessage") == MAX_POSTS_PER_CHANNEL  # the others wait their turn
+
+    other = asyncio.create_task(poster.post(small_pool, "C0OTHER", "other", text="x"))
+    await until(lambda: "other" in posts_per_key(slack), timeout=0.8)  # at once: a connection was free
+    assert await other == "posted"
+    slack.release()
+    await asyncio.gather(*hung)

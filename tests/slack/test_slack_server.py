@@ -279,7 +279,8 @@ def test_manifest_declares_what_the_app_listens_to() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     settings = manifest["settings"]
 
-    assert {"app_mentions:read", "chat:write", "commands", "im:history", "channels:history", "groups:history"} <= scopes
+    assert {"app_mentions:read", "chat:write", "commands", "im:history", "channels:history", "groups:history",
+            "files:write"} <= scopes
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
     assert [command["command"] for command in manifest["features"]["slash_commands"]] == ["/renkei"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -27,6 +27,7 @@ from bot.reminders import Action, Due, Reminder, Target
 from bot.store import Store
 from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
+from tests.outage_support import DatabaseOutage, database_outage
 from tests.reminder_support import event_entry, load_with_events
 
 pytestmark = pytest.mark.adapter
@@ -269,3 +270,33 @@ async def test_an_ambiguous_post_without_the_history_scope_is_unknown_and_not_re
     assert store.ledger.counts() == {"unknown": 1}
     [shown] = await store.ledger.failed_deliveries(row.key.target, 5)
     assert "送信結果不明" in shown.error
+
+
+# --- a database outage (issue 20, item 2) --------------------------------------------------------
+
+
+class SenderDuringOutage:
+    """Posts fine, but the database goes away while the post is under way (and comes back later)."""
+
+    def __init__(self, outage: DatabaseOutage, seconds: float) -> None:
+        self.outage, self.seconds = outage, seconds
+        self.posts = 0
+
+    async def send(self, target: Target, message: ReminderMessage) -> None:
+        self.posts += 1
+        self.outage.down()
+        asyncio.get_running_loop().call_later(self.seconds, self.outage.up)
+
+
+async def test_a_reminder_posted_during_an_outage_is_recorded_sent_once_the_database_is_back(
+        database_url: str, kb: KnowledgeBase, event: Event) -> None:
+    with database_outage(database_url) as outage:
+        store = Store(outage.url)
+        outage.attach(store.db)
+        sender = SenderDuringOutage(outage, seconds=1.5)
+        outcome = await make_deliverer(store, sender, []).deliver(one_day(event), kb.document)
+        assert outcome == "sent" and sender.posts == 1
+        (row,) = store.ledger.rows()
+        assert row.status == "sent"  # not left `claimed` for the stale-claim sweep to fail
+        assert store.ledger.recover_stale_claims(datetime.now(JST) + timedelta(days=1)) == (0, 0)
+        store.close()

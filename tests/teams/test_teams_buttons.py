@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from handlers.teams.activities import NOT_SUPPORTED, SentCards
+from handlers.teams.activities import APOLOGY, NOT_SUPPORTED, SentCards
 from handlers.teams.cards import CARD_CONTENT_TYPE, VOTED
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
+from tests.outage_support import database_outage
 from tests.teams_support import CHANNEL, GROUP, PERSONAL, USER, TeamsRig, assert_valid_card, in_thread, running_teams
 
 pytestmark = pytest.mark.adapter
@@ -224,3 +225,27 @@ def test_the_cards_kept_for_votes_are_the_latest_ones() -> None:
         sent.remember(activity_id, {"body": [{"text": activity_id}]})
     assert (sent.get("1"), sent.get(None)) == (None, None)
     assert [sent.get(activity_id) for activity_id in ("2", "3")] == [{"body": [{"text": "2"}]}, {"body": [{"text": "3"}]}]
+
+
+# --- replays (issue 20, item 8) ------------------------------------------------------------------
+
+
+async def test_a_replayed_card_action_is_answered_once(tmp_path: Path, database_url: str) -> None:
+    async with running_teams(tmp_path, env={"DATABASE_URL": database_url}) as rig:
+        asked, answer = await ask(rig, "旭川市の締結式はいつ?", scope="channel")
+        action = press(rig, asked, submit_data(answer.card, RELATED))
+        assert [await rig.post(action) for _ in range(5)] == [202] * 5
+        assert [call.kind for call in rig.connector.calls] == [REPLY, REPLY]  # the answer, one reply to the press
+        assert await rig.post(press(rig, asked, submit_data(answer.card, RELATED))) == 202  # a new press
+        assert [call.kind for call in rig.connector.calls] == [REPLY, REPLY, REPLY]
+
+
+async def test_a_question_during_a_database_outage_is_answered(tmp_path: Path, database_url: str) -> None:
+    # Issue 20: the conversation reference (kept for reminders) cannot be saved; the answer is due.
+    with database_outage(database_url) as outage:
+        async with running_teams(tmp_path, env={"DATABASE_URL": outage.url}) as rig:
+            outage.attach(rig.store.db)
+            outage.down()
+            _, answer = await ask(rig, "旭川市の締結式はいつ?", scope="personal")
+            outage.up()
+    assert card_texts(answer.card)[0] != APOLOGY and "旭川" in "".join(card_texts(answer.card))

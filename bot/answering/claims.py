@@ -1,0 +1,346 @@
+"""Universal and exclusive claims: 「〜だけ?」「全部〜?」「〜以外に〜はある?」「〜ない市はある?」.
+
+A claim is checked over every partner in the data (or the group it names: 「3市とも」), never just
+the one named: the engine finds what holds the property (a ceremony condition, a place, a person
+at the ceremony, a word in the partner's facts, or simply having a memorandum), then compares that
+set with the claim and answers はい/いいえ naming the complete set or the exceptions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from bot.answer import Answer, Conversation, Section
+from bot.answering.base import ASKING_NOUNS, Answering, Turn
+from bot.question import Conditions, is_yes_no
+from bot.reasoning import meets
+from bot.text import to_key
+
+_EXCLUSIVE = re.compile(r"ダケ|ノミ(?!ナラ)|シカ(?!シ)|ニ限|限定")
+_UNIVERSAL = re.compile(
+    r"ゼンブ|全部|全て|スベテ|ミンナ|ドレモ|イズレモ|ドコモ|ドノ.{0,6}モ|全市|(\d|三|四|二)市トモ|トモニ|各市トモ"
+)
+_HAS_MEMORANDUM = re.compile(
+    r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先"
+)
+# 「〜は雇用を創出するだけ?」: what is claimed to be all there is (after the topic particle).
+_CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
+# What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
+_MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
+_ROLE = re.compile(r"市長|局長")
+_COUNTED = re.compile(r"(\d+)(?:市|都市|自治体)")
+_SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
+_LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
+_LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
+_EACH_OF = re.compile(r"ドノ.{0,8}モ|ドレモ|イズレモ|ドコモ")
+_ASKS_EXISTS = re.compile(r"アル|アリ|ある|あり|イル|いる")
+_EXCLUSIVE_WORDS = frozenset({"only", "just"})
+_UNIVERSAL_WORDS = frozenset({"all", "every", "each"})
+_OUTSIDE = re.compile(r"以外")
+_NEGATED = re.compile(
+    r"(?<!シカ)(?:ナイ|ナカッタ|ネエ)(?:市|シ|トコロ|モノ|ノ|覚書|締結式|式)|以外デ|(?<!シカ)ナイ[?？]?$"
+)
+# Words that state the claim's shape, not the property claimed.
+_CLAIM_WORDS = frozenset(
+    to_key(w)
+    for w in "だけ のみ しか 全部 全て すべて みんな どれ いずれ 以外 市 都市 自治体 覚書 締結式 式 締結 "
+    "出てくる 入る 記載 資料 場所 会場 部屋 とも 含む うち 中 なか ほか 他 ところ もの".split()
+)
+
+
+@dataclass(frozen=True)
+class Property:
+    """What a claim says the partners have, and how to show it for one partner."""
+
+    holds: Callable[[str], bool]
+    show: Callable[[str], str]
+
+
+class ClaimAnswers(Answering):
+    def only_content(self, turn: Turn) -> Answer | None:
+        """「北見の戦略は雇用を創出するだけ?」「旭川が狙う富裕層は国内だけ?」: the text that says so
+        also says more (〜にとどまらず, 国内外) — answered いいえ with it. Any other reading passes."""
+        claimed = _CONTENT_ONLY.search(turn.read.text)
+        if not claimed or self.understander.understand(claimed["what"]).partner_ids:
+            return None
+        what = claimed["what"]
+        scope = [f for pid in turn.partner_ids for f in self.by_partner.get(pid, [])] or self.facts
+        for fact in scope:
+            at = fact.text.find(what)
+            after = fact.text[at + len(what) : at + len(what) + 12] if at >= 0 else ""
+            if at >= 0 and (_MORE_THAN.match(after) or (what.endswith("内") and after.startswith("外"))):
+                return self._facts_answer(
+                    f"いいえ。{self.compose.owner(fact)}の記載にはこうあります。",
+                    [fact],
+                    topic=fact.topic,
+                    partner_ids=turn.partner_ids,
+                    confidence=0.85,
+                )
+        return None
+
+    def claim(self, turn: Turn) -> Answer | None:
+        key, words = turn.read.key, set(turn.read.words)
+        exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
+        universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
+        outside = _OUTSIDE.search(key)
+        # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
+        before = key[: outside.start()][-8:] if outside else ""
+        except_city = bool(before) and bool(self.understander.understand(before).partner_ids)
+        negated = bool(_NEGATED.search(key.replace("以外デ", "以外ニ") if except_city else key))
+        existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading))
+        if not (exclusive or universal or outside or existential):
+            return None
+        if _SAME.search(key) or _LIST_ALL.search(key):
+            return None  # 「どれも同じ長さ?」 compares; 「金曜の式を全部」 lists
+        if turn.read.wh and not (outside or existential or _EACH_OF.search(key)):
+            return None
+        if (exclusive or universal) and not (outside or existential) and not _is_claim_shape(turn):
+            return None  # 「全部挙げて」「曜日だけ教えて」「全市の日時は?」 ask for a list or a part, not whether
+        prop = self._property(turn)
+        if prop is None:
+            return None
+        scope = self._claim_scope(turn, exclusive and not universal)
+        named = tuple(p for p in turn.intent.partner_ids if p in scope)
+        if exclusive and not named and not universal:
+            counted = _COUNTED.search(key)
+            if counted:  # 「覚書は3市だけ?」: a count of every partner that holds it
+                return self._count_claim(turn, prop, [p for p in scope if prop.holds(p)], int(counted[1]))
+        if universal and except_city:
+            scope = tuple(p for p in scope if p not in named)  # 「北見以外はすべて〜?」
+        holders = [p for p in scope if prop.holds(p) != negated]
+        if (outside and not universal) or existential:
+            return self._outside(turn, prop, holders, named if outside else (), scope)
+        if exclusive and named and not universal:
+            return self._only(turn, prop, holders, named)
+        return self._every(turn, prop, holders, scope)
+
+    def _count_claim(self, turn: Turn, prop: Property, holders: list[str], claimed: int) -> Answer:
+        """「覚書は4市だけ?」 where no announcement has that many: the count of those that hold it."""
+        verdict = "はい" if len(holders) == claimed else "いいえ"
+        return self._claim_answer(
+            turn, f"{verdict}。{len(holders)}市です（{self.compose.names(holders)}）。", prop, holders
+        )
+
+    def _is_exclusive(self, key: str) -> bool:
+        """「室蘭だけ」「3市だけ」「北見しか」: only after a partner or a group of them; 「曜日だけ教えて」
+        narrows what to show."""
+        for match in _EXCLUSIVE.finditer(key):
+            before = key[max(0, match.start() - 8) : match.start()]
+            if (
+                re.search(r"(\d|三|四|二)市$|市$|都市$|自治体$", before)
+                or self.understander.understand(before).partner_ids
+            ):
+                return True
+        return False
+
+    def _claim_scope(self, turn: Turn, exclusive: bool) -> tuple[str, ...]:
+        """Every partner (of the years named); 「3市とも」「旭川・室蘭とも」 narrow a universal claim,
+        never an exclusive one (「3市だけ?」 is the claim itself)."""
+        years = () if self._is_about_ceremonies(turn) else turn.read.conditions.years
+        every = tuple(
+            dict.fromkeys(
+                e.partner_id for d in self.kb.documents if not years or d.date.year in years for e in d.engagements
+            )
+        )
+        if exclusive:
+            return every
+        group = self._group_named(turn.read)
+        if group:
+            return group
+        if len(turn.intent.partner_ids) >= 2:
+            return turn.intent.partner_ids
+        return every
+
+    def _only(self, turn: Turn, prop: Property, holders: list[str], named: tuple[str, ...]) -> Answer:
+        others = [p for p in holders if p not in named]
+        if not others and set(named) <= set(holders):
+            return self._claim_answer(turn, f"はい。当てはまるのは{self.compose.names(named)}だけです。", prop, holders)
+        if others:
+            lead = f"いいえ。{self.compose.names(others)}も当てはまります。"
+        else:
+            lead = f"いいえ。{self.compose.names([p for p in named if p not in holders])}は当てはまりません。"
+        return self._claim_answer(turn, lead, prop, holders or list(named))
+
+    def _every(self, turn: Turn, prop: Property, holders: list[str], scope: tuple[str, ...]) -> Answer:
+        exceptions = [p for p in scope if p not in holders]
+        if not exceptions:
+            return self._claim_answer(turn, f"はい。{self.compose.names(scope)}のすべてが当てはまります。", prop, scope)
+        return self._claim_answer(turn, f"いいえ。{self.compose.names(exceptions)}は当てはまりません。", prop, scope)
+
+    def _outside(
+        self, turn: Turn, prop: Property, holders: list[str], named: tuple[str, ...], scope: tuple[str, ...]
+    ) -> Answer:
+        others = [p for p in holders if p not in named]
+        if others:
+            return self._claim_answer(turn, f"はい。{self.compose.names(others)}が当てはまります。", prop, others)
+        return self._claim_answer(turn, "いいえ。当てはまる市はほかにありません。", prop, scope)
+
+    def _claim_answer(self, turn: Turn, title: str, prop: Property, shown: list[str] | tuple[str, ...]) -> Answer:
+        lines = tuple(self._shown_line(p, prop) for p in shown)
+        events = [e for p in shown if (e := self.kb.partner(p).ceremony) is not None]
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=(Section("", items=lines),) if lines else (),
+            source=self._cite_partners(shown),
+            topic_id=turn.topics[0] if turn.topics else None,
+            partner_ids=tuple(shown),
+            conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
+
+    def _shown_line(self, partner_id: str, prop: Property) -> str:
+        name, shown = self.kb.partner(partner_id).name, prop.show(partner_id)
+        return shown if shown.startswith(name) else f"{name}: {shown}"
+
+    # ------------------------------------------------------------------ properties
+
+    def _property(self, turn: Turn) -> Property | None:
+        for find in (
+            self._announced_property,
+            self._condition_property,
+            self._person_property,
+            self._role_property,
+            self._place_property,
+            self._word_property,
+        ):
+            found = find(turn)
+            if found is not None:
+                return found
+        memorandum_count = "覚書" in turn.read.key and _COUNTED.search(turn.read.key)
+        if (
+            memorandum_count
+            or _HAS_MEMORANDUM.search(turn.read.key)
+            or {"partner", "partners", "signed"} & set(turn.read.words)
+        ):
+            return Property(lambda p: bool(self.kb.partner(p).engagements), self._memorandum_line)
+        return None
+
+    def _announced_property(self, turn: Turn) -> Property | None:
+        """「覚書はぜんぶ2019年12月17日に発表?」: the day of the partner's announcement."""
+        day = re.search(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日", turn.read.text)
+        if not day or "発表" not in turn.read.text:
+            return None
+        year, month, date = (int(day[1]) if day[1] else None), int(day[2]), int(day[3])
+
+        def announced(partner_id: str) -> bool:
+            dates = [self.kb.document_by_id(e.document_id).date for e in self.kb.partner(partner_id).engagements]
+            return any(d.month == month and d.day == date and year in (None, d.year) for d in dates)
+
+        return Property(announced, self._memorandum_line)
+
+    def _condition_property(self, turn: Turn) -> Property | None:
+        about_ceremonies = self._is_about_ceremonies(turn)
+        conditions = turn.read.conditions if about_ceremonies else replace(turn.read.conditions, years=())
+        if not conditions or (not self._is_about_ceremonies(turn) and not _is_ceremony_condition(conditions)):
+            return None
+        return Property(lambda p: self._ceremony_meets(p, conditions), self._ceremony_line)
+
+    def _person_property(self, turn: Turn) -> Property | None:
+        people = turn.intent.people
+        if not people:
+            return None
+
+        def attends(partner_id: str) -> bool:
+            ceremony = self.kb.partner(partner_id).ceremony
+            return ceremony is not None and any(
+                any(name in a.name.replace(" ", "") or name == a.family for name in people) for a in ceremony.attendees
+            )
+
+        return Property(attends, self._attendees_line)
+
+    def _role_property(self, turn: Turn) -> Property | None:
+        """「すべての締結式に市長が出席?」: an attendee of that role at the ceremony."""
+        role = _ROLE.search(turn.read.text)
+        if not role or turn.intent.people:
+            return None
+
+        def attends(partner_id: str) -> bool:
+            ceremony = self.kb.partner(partner_id).ceremony
+            return ceremony is not None and any(a.role.endswith(role[0]) for a in ceremony.attendees)
+
+        return Property(attends, self._attendees_line)
+
+    def _place_property(self, turn: Turn) -> Property | None:
+        events = [e for e in self._ceremonies(self._all_ids())]
+        keys = [to_key(t.surface) for t in turn.intent.content if len(to_key(t.surface)) >= 2]
+        keys = [k for k in keys if any(k in to_key(e.place) for e in events)]
+        if not keys:
+            return None
+
+        def held_there(partner_id: str) -> bool:
+            ceremony = self.kb.partner(partner_id).ceremony
+            return ceremony is not None and any(k in to_key(ceremony.place) for k in keys)
+
+        return Property(held_there, lambda p: self._place_line(p))
+
+    def _word_property(self, turn: Turn) -> Property | None:
+        words = [
+            t.surface
+            for t in turn.intent.content
+            if self._is_content_noun(t)
+            and to_key(t.surface) not in _CLAIM_WORDS
+            and t.lemma not in ASKING_NOUNS
+            and not self._names_partner(t.surface)
+        ]
+        topical = {to_key(m.typed) for m in turn.intent.topic_matches} | {
+            to_key(m.entry.phrase) for m in turn.intent.topic_matches
+        }
+        keys = [k for w in words if len(k := to_key(w)) >= 2 and not any(k in t for t in topical)]
+        if not keys:
+            return None
+        topics = self._specific_topics(turn)
+
+        def facts_with(partner_id: str) -> list[str]:
+            facts = self.by_partner.get(partner_id, [])
+            if topics:
+                facts = [f for f in facts if self._fact_in_topics(f, topics)] or facts
+            return [f.text for f in facts if all(k in to_key(f.text) or k in to_key(f.label) for k in keys)]
+
+        if not any(facts_with(p) for p in self._all_ids()):
+            return None
+        return Property(lambda p: bool(facts_with(p)), lambda p: (facts_with(p) or ["記載なし"])[0])
+
+    def _ceremony_meets(self, partner_id: str, conditions: Conditions) -> bool:
+        ceremony = self.kb.partner(partner_id).ceremony
+        return ceremony is not None and meets(ceremony, conditions)
+
+    def _ceremony_line(self, partner_id: str) -> str:
+        ceremony = self.kb.partner(partner_id).ceremony
+        return self.compose.event_line(ceremony) if ceremony else "締結式の記載なし"
+
+    def _place_line(self, partner_id: str) -> str:
+        ceremony = self.kb.partner(partner_id).ceremony
+        return ceremony.place if ceremony else "締結式の記載なし"
+
+    def _attendees_line(self, partner_id: str) -> str:
+        ceremony = self.kb.partner(partner_id).ceremony
+        return "、".join(f"{a.role} {a.name}" for a in ceremony.attendees) if ceremony else "締結式の記載なし"
+
+    def _memorandum_line(self, partner_id: str) -> str:
+        engagements = self.kb.partner(partner_id).engagements
+        documents = [self.kb.document_by_id(e.document_id) for e in engagements]
+        return "、".join(f"{d.date.year}年{d.date.month}月{d.date.day}日発表「{d.title}」" for d in documents)
+
+
+def _is_claim_shape(turn: Turn) -> bool:
+    """A claim ends in what it claims (「全部金曜?」「室蘭だけですか」), not in a topic (「全市の日時は?」)
+    or a request (「全部教えて」)."""
+    if is_yes_no(turn.read):
+        return True
+    key = turn.read.key
+    words = [t for t in turn.intent.tokens if t.pos[0] not in ("補助記号", "空白")]
+    ends_in_particle = bool(words) and words[-1].pos[0] == "助詞" and words[-1].surface in ("は", "って", "の", "を")
+    if _LISTING.search(key) or ends_in_particle:
+        return False
+    return bool(
+        re.search(r"[?？]\s*$", turn.read.text) or re.search(r"(カ|タ|ダ|デス|マス|ヨネ|デシタ|ル|イ|ケ)$", key)
+    )
+
+
+def _is_ceremony_condition(conditions: Conditions) -> bool:
+    return bool(
+        conditions.weekdays or conditions.half_day or conditions.floors or conditions.minutes or conditions.starts
+    )
