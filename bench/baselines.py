@@ -14,8 +14,8 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.answer import Answer, Section
-from bot.engine import Engine
+from bot.answering.answer import Answer, Section
+from bot.answering.engine import Engine
 
 Matcher = Callable[[str], int | None]
 

@@ -33,11 +33,11 @@ from bench.engine import freeze_startup_objects, measure_latency  # noqa: E402
 from bench.stats import percentile  # noqa: E402
 from bench.synthetic import to_synthetic_kb  # noqa: E402
 from bench.variants import to_variants  # noqa: E402
-from bot.answer import Answer  # noqa: E402
-from bot.dispatch import now_jst  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.evaluation import Case, judge, load_cases, load_eval_set  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
+from bot.answering.answer import Answer  # noqa: E402
+from bot.answering.dispatch import now_jst  # noqa: E402
+from bot.answering.engine import Engine  # noqa: E402
+from bot.knowledge.model import load_knowledge  # noqa: E402
+from bot.ops.evaluation import Case, judge, load_cases, load_eval_set  # noqa: E402
 
 SIZES = (3, 30, 300, 3000)
 

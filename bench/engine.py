@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.stats import percentile  # noqa: E402
 from bench.synthetic import to_questions, to_synthetic_kb  # noqa: E402
-from bot.dispatch import now_jst  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
+from bot.answering.dispatch import now_jst  # noqa: E402
+from bot.answering.engine import Engine  # noqa: E402
+from bot.knowledge.model import KnowledgeBase, load_knowledge  # noqa: E402
 
 
 def freeze_startup_objects() -> None:

@@ -6,7 +6,7 @@ import random
 from dataclasses import replace
 from datetime import date, time
 
-from bot.knowledge import (
+from bot.knowledge.model import (
     Document,
     Engagement,
     Event,

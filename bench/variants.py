@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import jaconv
 
-from bot.evaluation import Case
-from bot.knowledge import KnowledgeBase, Partner
+from bot.knowledge.model import KnowledgeBase, Partner
+from bot.ops.evaluation import Case
 
 _KANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわ"
 

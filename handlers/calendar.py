@@ -1,5 +1,5 @@
 """The calendar feed as one of the server's plug-ins: `GET /calendar.ics` (every ceremony and
-event) and `GET /calendar/<event-id>.ics` (one), as bot/ical.py builds them.
+event) and `GET /calendar/<event-id>.ics` (one), as bot/reminders/ical.py builds them.
 
 Calendar clients poll a subscribed feed; each response carries an ETag (a hash of the body) and
 Last-Modified (the latest LAST-MODIFIED in it), and a request whose If-None-Match (or, without
@@ -18,8 +18,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
 
-from bot.calendar_files import CalendarFiles
-from bot.ical import CONTENT_TYPE, FEED_PATH, UnknownEvent, last_modified, to_ics
+from bot.reminders.calendar_files import CalendarFiles
+from bot.reminders.ical import CONTENT_TYPE, FEED_PATH, UnknownEvent, last_modified, to_ics
 from handlers.server import Plugin
 
 log = logging.getLogger(__name__)

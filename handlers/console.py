@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from dotenv import dotenv_values, find_dotenv, load_dotenv
 
-from bot.answer import Answer, to_text
-from bot.batch import answer_lines
-from bot.business_register import compare_registers
-from bot.commands import (
+from bot.answering.answer import Answer, to_text
+from bot.answering.batch import answer_lines
+from bot.answering.dispatch import Dispatcher, now_jst
+from bot.answering.engine import Engine
+from bot.answering.help import to_intro
+from bot.commands.registry import (
     ANNOUNCEMENTS_HEADING,
     Commands,
     HelpView,
@@ -36,24 +38,22 @@ from bot.commands import (
     to_commands_table,
     to_plain_line,
 )
-from bot.dispatch import Dispatcher, now_jst
-from bot.engine import Engine
-from bot.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
-from bot.help import to_intro
-from bot.ical import to_calendar_command
-from bot.knowledge import A_FOLDER, NO_SUCH_FILE, KnowledgeBase, KnowledgeError, load_knowledge
-from bot.messages import say
-from bot.settings import (
+from bot.knowledge.model import A_FOLDER, NO_SUCH_FILE, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge.yaml_reader import YamlLimits
+from bot.language.messages import say
+from bot.ops.business_register import compare_registers
+from bot.ops.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
+from bot.ops.settings import (
     Settings,
     SettingsError,
     describe_platforms,
     is_app_version,
     unknown_variable_warnings,
 )
-from bot.yaml_reader import YamlLimits
+from bot.reminders.ical import to_calendar_command
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.store import Store
 
 CONSOLE_CONVERSATION = "console"
 PROMPT = "あなた> "
@@ -67,12 +67,12 @@ def to_console_text(answer: Answer) -> str:
     return "\n".join([to_text(answer, numbered_choices=True), *calendar])
 
 
-# The console's own words, besides the commands every platform has (bot/messages.py).
+# The console's own words, besides the commands every platform has (bot/language/messages.py).
 CONSOLE_USAGE = say("console_usage")
 
 
 def to_reply_text(reply: Reply) -> str:
-    """A command's neutral reply (bot/commands.py) as terminal text."""
+    """A command's neutral reply (bot/commands/registry.py) as terminal text."""
     if isinstance(reply, Notice):
         return to_notice_text(reply)
     if isinstance(reply, HelpView):
@@ -372,7 +372,7 @@ def main(
         print(f"configuration error: {error}", file=stderr)
         return 2
     if args.command == "draft":
-        from bot.draft import find_partner_files, run_draft
+        from bot.knowledge.draft import find_partner_files, run_draft
 
         return run_draft(args.source, find_partner_files(settings.data_path), stdout, stderr)
     data_path = (args.file or settings.data_path) if args.command == "check" else settings.data_path
@@ -406,8 +406,9 @@ def main(
 
 def run_console(settings: Settings, kb: KnowledgeBase, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     """The console chat with the configured database (for report and remind) and a reloader (reload)."""
-    from bot.reload import KnowledgeReloader
-    from bot.store import DatabaseUnavailable, Store
+    from bot.ops.reload import KnowledgeReloader
+    from bot.store.database import DatabaseUnavailable
+    from bot.store.store import Store
     from handlers.runtime import build_commands
 
     dispatcher = Dispatcher(Engine(kb))
@@ -459,8 +460,10 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
                 return 2
             settings = replace(settings, teams_app_version=args.app_version)
         return run_teams_package(settings, kb, args.output, stdout, stderr)
-    from bot.reminder_service import reminders_report
-    from bot.store import DatabaseUnavailable, Store
+    from bot.ops.insights import StoreReport
+    from bot.reminders.service import reminders_report
+    from bot.store.database import DatabaseUnavailable
+    from bot.store.store import Store
 
     try:
         store = Store(settings.database_url)
@@ -473,7 +476,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
         if args.command == "reminders":
             print(reminders_report(settings, kb, now_jst(), store), file=stdout)
         else:
-            commands = Commands(Services(knowledge=lambda: kb, reports=store))
+            commands = Commands(Services(knowledge=lambda: kb, reports=StoreReport(store)))
             print(run_named_command("report", commands), file=stdout)
     finally:
         store.close()
@@ -483,7 +486,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
 def write_calendar(event_id: str | None, output: str | None, kb: KnowledgeBase, store: Store, stdout: TextIO,
                    stderr: TextIO) -> int:
     """`python app.py calendar`: the feed or one event, with the revisions every instance shares."""
-    from bot.ical import UnknownEvent, to_fingerprints, to_ics
+    from bot.reminders.ical import UnknownEvent, to_fingerprints, to_ics
 
     store.revisions.record(to_fingerprints(kb))
     try:

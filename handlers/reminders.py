@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from bot.delivery import Clock, Sender, now_jst
-from bot.dispatch import Dispatcher
-from bot.knowledge import KnowledgeBase
-from bot.reminder_service import build_scheduler
-from bot.scheduler import ReminderScheduler
-from bot.settings import Settings
-from bot.store import Store
+from bot.answering.dispatch import Dispatcher
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.settings import Settings
+from bot.reminders.delivery import Clock, Sender, now_jst
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import build_scheduler
+from bot.store.store import Store
 from handlers.server import Plugin
 
 log = logging.getLogger(__name__)

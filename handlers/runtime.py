@@ -16,20 +16,21 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.calendar_files import CalendarFiles
-from bot.commands import Commands, Services
-from bot.context import OutageTolerantMemory
-from bot.dispatch import Asked, Dispatcher, Replied
-from bot.engine import Engine
-from bot.feedback import FeedbackRecorder, PrivateFeedback
-from bot.insights import is_worth_recording, to_interaction
-from bot.knowledge import KnowledgeBase
-from bot.logs import setup_logging, to_secrets
-from bot.metrics import Metrics
-from bot.reload import KnowledgeReloader, ReloadResult
-from bot.reminder_service import build_announcement_book, configured_targets
-from bot.settings import Settings, describe_platforms
-from bot.store import DatabaseUnavailable, Store
+from bot.answering.context import OutageTolerantMemory
+from bot.answering.dispatch import Asked, Dispatcher, Replied
+from bot.answering.engine import Engine
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.feedback import FeedbackRecorder, PrivateFeedback
+from bot.ops.insights import StoreReport, is_worth_recording, to_interaction
+from bot.ops.logs import setup_logging, to_secrets
+from bot.ops.metrics import Metrics
+from bot.ops.reload import KnowledgeReloader, ReloadResult
+from bot.ops.settings import Settings, describe_platforms
+from bot.reminders.calendar_files import CalendarFiles
+from bot.reminders.service import build_announcement_book, configured_targets
+from bot.store.database import DatabaseUnavailable
+from bot.store.store import Store
 from handlers.calendar import CalendarFeed
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
@@ -56,7 +57,7 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
     """The commands with this process's parts: the same for Slack, Teams and every instance."""
     return Commands(Services(
         knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions if store else None,
-        deliveries=store.ledger if store else None, reports=store, reloader=reloader,
+        deliveries=store.ledger if store else None, reports=StoreReport(store) if store else None, reloader=reloader,
         configured_targets=tuple(configured_targets(settings)),
         announcements=build_announcement_book(settings, lambda: dispatcher.kb, store) if store else None,
     ))

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from bot.delivery import Sender
-from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.ops.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.reminders.delivery import Sender
 from handlers.refusals import RateLimitedLog
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Declaring a command for one test only, the way a new command is declared in bot/commands.py."""
+"""Declaring a command for one test only, the way a new command is declared in bot/commands/registry.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bot.commands import COMMANDS, Handler, command
+from bot.commands.registry import COMMANDS, Handler, command
 
 
 @contextmanager

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.feedback import InMemoryFeedbackRecorder
-from bot.knowledge import JST, KnowledgeBase, load_knowledge
+from bot.answering.engine import Engine
+from bot.knowledge.model import JST, KnowledgeBase, load_knowledge
+from bot.ops.feedback import InMemoryFeedbackRecorder
 from tests.database_support import DATABASES, fresh_database
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import assert_every_payload_round_trips

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from bot.store import to_engine_url
+from bot.store.database import to_engine_url
 
 POSTGRES_URL_VARIABLE = "TEST_POSTGRES_URL"
 DATABASES = ("sqlite", "postgresql")

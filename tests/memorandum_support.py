@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge import JST, KnowledgeBase, load_knowledge
+from bot.knowledge.model import JST, KnowledgeBase, load_knowledge
 from tests.conftest import DATA_PATH
 
 KUSHIRO_PARTNER: dict[str, Any] = {

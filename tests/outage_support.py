@@ -27,8 +27,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from bot.store import to_engine_url
-from bot.store.database import Database
+from bot.store.database import Database, to_engine_url
 
 
 class TcpProxy:

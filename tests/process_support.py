@@ -26,7 +26,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.knowledge import JST
+from bot.knowledge.model import JST
 from tests.conftest import ROOT
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import sign

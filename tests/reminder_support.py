@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge import JST, KnowledgeBase, load_knowledge
+from bot.knowledge.model import JST, KnowledgeBase, load_knowledge
 from tests.conftest import DATA_PATH
 
 

@@ -17,11 +17,11 @@ import aiohttp
 import jsonschema
 from aiohttp import web
 
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.settings import Settings
-from bot.store import Store
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.knowledge.model import KnowledgeBase, load_knowledge
+from bot.ops.settings import Settings
+from bot.store.store import Store
 from handlers.runtime import to_health
 from handlers.server import build_server
 from handlers.teams.activities import TeamsService, build_teams_service

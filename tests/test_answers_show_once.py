@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answer
-from bot.engine import Engine
-from bot.evaluation import load_eval_set
+from bot.answering.answer import Answer
+from bot.answering.engine import Engine
+from bot.ops.evaluation import load_eval_set
 from tests.conftest import NOW, ROOT, SHARED
 
 pytestmark = pytest.mark.unit

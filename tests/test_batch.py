@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.batch import answer_lines, to_batch_line
-from bot.engine import Engine
+from bot.answering.batch import answer_lines, to_batch_line
+from bot.answering.engine import Engine
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.unit

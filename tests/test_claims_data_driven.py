@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.answer import Answer, body_of
-from bot.engine import Engine
-from bot.knowledge import load_knowledge
+from bot.answering.answer import Answer, body_of
+from bot.answering.engine import Engine
+from bot.knowledge.model import load_knowledge
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.unit

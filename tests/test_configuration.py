@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings, SettingsError, describe_platforms, known_variables, unknown_variable_warnings
-from bot.store import DatabaseUnavailable, Store
+from bot.ops.settings import Settings, SettingsError, describe_platforms, known_variables, unknown_variable_warnings
+from bot.store.database import DatabaseUnavailable
+from bot.store.store import Store
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
@@ -190,7 +191,7 @@ def test_the_console_uses_the_configured_database_for_report_and_reload(tmp_path
 
 
 def test_the_teams_manifest_version_is_the_setting_or_the_flag(tmp_path: Path) -> None:
-    from bot.knowledge import load_knowledge
+    from bot.knowledge.model import load_knowledge
     from handlers.teams.package import to_manifest
     from tests.conftest import DATA_PATH
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from bot.dispatch import Asked, Dispatcher, Replied
-from bot.engine import Engine
+from bot.answering.dispatch import Asked, Dispatcher, Replied
+from bot.answering.engine import Engine
 from tests.conftest import NOW
 
 

@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from bench.compare import FIGURES, render_report, to_benchmarks_block
-from bot.commands import Commands, Services
-from bot.knowledge import load_knowledge
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import load_knowledge
 from handlers.console import run_named_command
 from tests.conftest import DATA_PATH, ROOT, SHARED
 
@@ -38,8 +38,9 @@ def test_benchmarks_table_is_rendered_from_the_same_figures() -> None:
 
 
 def test_the_counts_in_the_figures_are_those_of_the_data() -> None:
+    from bot.ops.evaluation import load_cases
+
     from bench.variants import to_variants
-    from bot.evaluation import load_cases
 
     questions = SHARED / "eval" / "questions.yaml"
     if not questions.exists():

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.draft import draft_yaml, read_source, read_when
-from bot.knowledge import KnowledgeError, parse_knowledge
-from bot.source_text import SourceFormatError, html_to_markdown, pdf_to_markdown, read_announcement
+from bot.knowledge.draft import draft_yaml, read_source, read_when
+from bot.knowledge.model import KnowledgeError, parse_knowledge
+from bot.knowledge.source_text import SourceFormatError, html_to_markdown, pdf_to_markdown, read_announcement
 from tests.announcement_formats import to_bureau_page, to_other_layout, write_pdf
 
 pytestmark = pytest.mark.unit

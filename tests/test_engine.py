@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.answer import Answer, Conversation, to_text
-from bot.engine import Engine
-from bot.evaluation import body_text, to_comparable
-from bot.knowledge import JST, KnowledgeBase, parse_knowledge
+from bot.answering.answer import Answer, to_text
+from bot.answering.engine import Engine
+from bot.knowledge.model import JST, KnowledgeBase, parse_knowledge
+from bot.ops.evaluation import body_text, to_comparable
+from bot.store.records import Conversation
 from tests.conftest import DATA_PATH, NOW
-from tests.test_knowledge import with_kushiro
+from tests.knowledge.test_knowledge import with_kushiro
 
 pytestmark = pytest.mark.unit
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.evaluation import Case, Dialogue, judge, load_eval_set, run_conversation
+from bot.answering.engine import Engine
+from bot.ops.evaluation import Case, Dialogue, judge, load_eval_set, run_conversation
 from tests.conftest import NOW, ROOT, SHARED
 
 pytestmark = pytest.mark.unit

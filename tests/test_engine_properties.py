@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import to_text
-from bot.engine import Engine
-from bot.help import MAX_QUESTION_CHARS
+from bot.answering.answer import to_text
+from bot.answering.engine import Engine
+from bot.answering.help import MAX_QUESTION_CHARS
 from tests.conftest import NOW
 
 FRAGMENTS = st.sampled_from([

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, parse_knowledge
-from bot.yaml_hints import FLOW, INDENTATION, QUOTE_COLON, TAB
+from bot.knowledge.model import KnowledgeError, parse_knowledge
+from bot.knowledge.yaml_hints import FLOW, INDENTATION, QUOTE_COLON, TAB
 from tests.conftest import DATA_PATH, ROOT
 
 pytestmark = pytest.mark.unit

@@ -1,4 +1,4 @@
-"""The bot's own words in one catalog (bot/messages.py), in Japanese and English: every message in
+"""The bot's own words in one catalog (bot/language/messages.py), in Japanese and English: every message in
 both, the same placeholders in both; help, refusals and thanks in the user's language where the
 platform gives it (Teams' locale, Slack's users.info), the facts always as the documents state them."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import Commands, Mention, Request, Services, Subscriber
-from bot.dispatch import now_jst
-from bot.help import to_examples, to_intro
-from bot.knowledge import load_knowledge
-from bot.messages import CATALOG, LANGUAGES, language_of_locale, language_of_text, placeholders, say
-from bot.reminders import Target
+from bot.answering.dispatch import now_jst
+from bot.answering.help import to_examples, to_intro
+from bot.commands.registry import Commands, Mention, Request, Services
+from bot.knowledge.model import load_knowledge
+from bot.language.messages import CATALOG, LANGUAGES, language_of_locale, language_of_text, placeholders, say
+from bot.store.records import Subscriber, Target
 from handlers.console import to_reply_text
 from tests.conftest import DATA_PATH
 from tests.fakes.fake_slack import FakeSlack
@@ -119,7 +119,7 @@ def test_the_slack_manifest_names_all_partners_or_none() -> None:
 
     from tests.conftest import ROOT
 
-    manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest = yaml.safe_load((ROOT / "deploy" / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
     description = manifest["display_information"]["description"]
     named = [p.name for p in KB.partners if p.name in description]
     assert named in ([], [p.name for p in KB.partners]), f"the description names only {named}"

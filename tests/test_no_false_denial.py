@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answer, body_of
+from bot.answering.answer import Answer, body_of
 from bot.answering.base import ASKING_NOUNS
-from bot.engine import Engine
-from bot.knowledge import load_knowledge
-from bot.text import tokenize
-from bot.understand import GENERIC_LEMMAS
+from bot.answering.engine import Engine
+from bot.answering.understand import GENERIC_LEMMAS
+from bot.knowledge.model import load_knowledge
+from bot.language.text import tokenize
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.unit

@@ -1,1 +1,1 @@
-"""The answerers of the engine, one module per kind of question (see bot.engine)."""
+"""The answerers of the engine, one module per kind of question (see bot.answering.engine)."""

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import Answer, Choice, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn
+from bot.answering.help import MAX_NAMES
 from bot.answering.retrieval import RetrievalAnswers
-from bot.facts import Fact, to_features, to_query_features
-from bot.help import MAX_NAMES
-from bot.question import (
+from bot.answering.understand import GENERIC_LEMMAS
+from bot.knowledge.facts import Fact, to_features, to_query_features
+from bot.language.question import (
     asked_value_kind,
 )
-from bot.text import Token, latin_words, romaji_to_katakana, to_key
-from bot.understand import GENERIC_LEMMAS
+from bot.language.text import Token, latin_words, romaji_to_katakana, to_key
+from bot.store.records import Choice
 
 # What follows the word a question asks about: 「出身地は」「年齢を」「予算って」.
 _ASKED_AFTER = frozenset({"", "は", "って", "が", "を", "の", "とは", "も", "について", "?", "？", "って何", "に"})

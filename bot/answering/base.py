@@ -1,6 +1,6 @@
 """The shared ground of the answerers: the turn, the services built once per knowledge base (the
 indexes, the composer) and the helpers every kind of answer uses. Each answerer is an object on
-this ground, given the other answerers it needs; `bot.engine.Engine` declares the cascade."""
+this ground, given the other answerers it needs; `bot.answering.engine.Engine` declares the cascade."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from bot.answer import Answer, Choice, Conversation, Section, Source
-from bot.compose import Composer
-from bot.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
-from bot.help import MAX_NAMES, to_intro
-from bot.knowledge import Event, KnowledgeBase
-from bot.question import (
+from bot.answering.answer import Answer, Section, Source
+from bot.answering.compose import Composer
+from bot.answering.help import MAX_NAMES, to_intro
+from bot.answering.status import to_status
+from bot.answering.understand import Intent, Understander
+from bot.knowledge.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
+from bot.knowledge.model import Event, KnowledgeBase
+from bot.language.question import (
     Reading,
 )
-from bot.text import Token, latin_words, romaji_to_katakana, to_key, word_forms
-from bot.timefmt import to_status
-from bot.understand import Intent, Understander
+from bot.language.text import Token, latin_words, romaji_to_katakana, to_key, word_forms
+from bot.store.records import Choice, Conversation
 
 CLARIFY_BELOW = 0.6
 CEREMONY_TOPICS = ("ceremony", "ceremony_when", "ceremony_where", "ceremony_who", "address")

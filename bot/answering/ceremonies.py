@@ -6,18 +6,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.answer import Answer, Conversation, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, Answering, Services, Turn
+from bot.answering.compose import to_item
 from bot.answering.documents import DocumentAnswers
-from bot.compose import to_item
-from bot.facts import Fact
-from bot.knowledge import Event
-from bot.question import (
+from bot.answering.reasoning import floor_of, meets, pick_in_order
+from bot.answering.status import to_status
+from bot.knowledge.dates import WEEKDAYS, format_time_range, format_when
+from bot.knowledge.facts import Fact
+from bot.knowledge.model import Event
+from bot.language.question import (
     Conditions,
 )
-from bot.reasoning import floor_of, meets, pick_in_order
-from bot.text import to_key
-from bot.timefmt import WEEKDAYS, format_time_range, format_when, to_status
+from bot.language.text import to_key
+from bot.store.records import Conversation
 
 
 class CeremonyAnswers(Answering):

@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.answer import Answer, Conversation, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, Answering, Turn
-from bot.question import Conditions, is_yes_no
-from bot.reasoning import meets
-from bot.text import to_key
+from bot.answering.reasoning import meets
+from bot.language.question import Conditions, is_yes_no
+from bot.language.text import to_key
+from bot.store.records import Conversation
 
 _EXCLUSIVE = re.compile(r"ダケ|ノミ(?!ナラ)|シカ(?!シ)|ニ限|限定")
 _UNIVERSAL = re.compile(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import Answering, Services, Turn, to_topic
 from bot.answering.ceremonies import CeremonyAnswers
-from bot.reasoning import common_items
-from bot.timefmt import format_date
+from bot.answering.reasoning import common_items
+from bot.knowledge.dates import format_date
 
 
 class CompareAnswers(Answering):

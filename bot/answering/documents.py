@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.answer import Answer, Choice, Conversation, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import Answering, Turn
-from bot.facts import Fact
-from bot.help import MAX_NAMES
-from bot.knowledge import GlossaryEntry
-from bot.question import (
+from bot.answering.help import MAX_NAMES
+from bot.knowledge.dates import format_date
+from bot.knowledge.facts import Fact
+from bot.knowledge.model import GlossaryEntry
+from bot.language.question import (
     asks_source,
 )
-from bot.timefmt import format_date
+from bot.store.records import Choice, Conversation
 
 _ASKS_WHOSE = re.compile(r"(ドコ|ドノ|ドチラ|何)ノ?(市|シ|自治体|マチ|町)(ノ(資料|話|コト|計画|覚書|モノ))?")
 

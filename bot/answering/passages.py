@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 from bot.answering.base import Answering, Services, Turn, to_topic
 from bot.answering.retrieval import RetrievalAnswers
-from bot.facts import CONFIDENT, Hit, to_query_features
-from bot.text import latin_words
+from bot.knowledge.facts import CONFIDENT, Hit, to_query_features
+from bot.language.text import latin_words
 
 
 class PassageAnswers(Answering):

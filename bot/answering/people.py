@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer, Conversation, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, Answering, Turn
-from bot.facts import Fact
-from bot.text import to_key
-from bot.timefmt import format_date
+from bot.knowledge.dates import format_date
+from bot.knowledge.facts import Fact
+from bot.language.text import to_key
+from bot.store.records import Conversation
 
 
 class PeopleAnswers(Answering):

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
 
-from bot.answer import Answer
+from bot.answering.answer import Answer
 from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, to_topic
-from bot.facts import Fact, to_query_features
-from bot.text import clean, latin_words, to_key
-from bot.understand import GENERIC_LEMMAS
+from bot.answering.understand import GENERIC_LEMMAS
+from bot.knowledge.facts import Fact, to_query_features
+from bot.language.text import clean, latin_words, to_key
 
 _MENTIONS = re.compile(r"出テク|出テキ|記載|載ッテ|載ル|書イテ|書カレ|言及|含マレ|触レ|登場")
 _MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "appear", "appears", "contain", "contains"})

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer import Answer, Choice, Conversation, Section
 from bot.answering.absence import AbsenceAnswers
+from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Services, Turn
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.documents import DocumentAnswers
-from bot.facts import Fact
-from bot.help import MAX_NAMES
-from bot.text import has_kanji, to_key
-from bot.timefmt import to_status
+from bot.answering.help import MAX_NAMES
+from bot.answering.status import to_status
+from bot.knowledge.facts import Fact
+from bot.language.text import has_kanji, to_key
+from bot.store.records import Choice, Conversation
 
 # Asked of the bureau's one person, of every city, in order, or as a claim: a list, not a clarification.
 _LISTS_OR_ORDERS = re.compile(r"局長|並べ|順|一覧|リスト|それぞれ|各|全|すべて|スベテ|ミンナ|ドレ|イズレ|ナイ|一番|最")

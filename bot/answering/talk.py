@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import Answer, Choice, Section
+from bot.answering.answer import Answer, Section
 from bot.answering.base import POINTING, Answering, Turn
-from bot.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
-from bot.question import (
+from bot.answering.help import MAX_NAMES, MAX_QUESTION_CHARS, to_examples, to_intro, too_long_text
+from bot.language.question import (
     is_help,
     is_smalltalk,
 )
-from bot.text import clean
+from bot.language.text import clean
+from bot.store.records import Choice
 
 # The examples are offered once, as choices (buttons, or numbered in the console); the section
 # only says so.

@@ -6,26 +6,38 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.answer import Answer, Conversation, Section, body_of
-from bot.answering.base import CEREMONY_TOPICS, WH_CLAIMS, Answerer, Answering, Reader, Services, Turn, to_topic
+from bot.answering.answer import Answer, Section, body_of
+from bot.answering.base import (
+    ASKING_NOUNS,
+    CEREMONY_TOPICS,
+    WH_CLAIMS,
+    Answerer,
+    Answering,
+    Reader,
+    Services,
+    Turn,
+    to_topic,
+)
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.documents import DocumentAnswers
-from bot.facts import Fact
-from bot.knowledge import Event, Person, Plan
-from bot.question import (
+from bot.answering.reasoning import failed_conditions
+from bot.knowledge.dates import format_date
+from bot.knowledge.facts import Fact
+from bot.knowledge.model import Event, Person, Plan
+from bot.language.question import (
     is_yes_no,
     read_claim,
 )
-from bot.reasoning import failed_conditions
-from bot.text import to_key
-from bot.timefmt import format_date
+from bot.language.text import to_key, tokenize
+from bot.store.records import Conversation
 
 _IN_ANNOUNCEMENT = re.compile(
     r"(公式(の)?発表|公式|発表資料|発表|プレスリリース|報道発表|原文|一次資料)(に|で|の中に)?"
     r"(載っ|のっ|書い|書か|記載|出て|入っ|含ま|ある|あり)"
 )
+_ASKS_EXISTENCE = re.compile(r"(?:は|って|が|も)\s*(?:あり|ある|あっ|ござい|有り)[^、。]{0,8}$")
 _SAMENESS = re.compile(r"同じ|同一|一緒|共通|違う|別の")
-_DONE = re.compile(r"済み|済ん|既に|モウ|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
+_DONE = re.compile(r"済み|済ん|既に|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -105,8 +117,15 @@ class YesNoAnswers(Answering):
         if plain is None or plain.kind != "answer":
             return None
         said = to_key(body_of(plain))
-        verdict = "はい" if to_key(claim) in said else "いいえ"
-        return replace(plain, title=f"{verdict}。{plain.title}")
+        exists = _ASKS_EXISTENCE.search(turn.read.text)
+        if exists:
+            # 「カーリングに関係する項目ってありましたか?」: whether the answer holds what is asked after.
+            asked_after = re.split(r"[、,]", turn.read.text[: exists.start()])[-1]
+            words = [t.key for t in tokenize(asked_after) if self._is_content_noun(t) and t.lemma not in ASKING_NOUNS]
+            holds = bool(words) and all(w in said for w in words)
+        else:
+            holds = to_key(claim) in said
+        return replace(plain, title=f"{'はい' if holds else 'いいえ'}。{plain.title}")
 
     def _answer_plainly(self, turn: Turn) -> Answer | None:
         plain = replace(turn, read=replace(turn.read, wh=True))  # the same question, not as a yes/no
@@ -142,7 +161,8 @@ class YesNoAnswers(Answering):
     def check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
-        if not _DONE.search(turn.read.key + turn.read.reading):
+        already = any(t.surface in ("もう", "モウ") for t in turn.intent.tokens)  # not the モウ of 思う
+        if not (already or _DONE.search(turn.read.key + turn.read.reading)):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
@@ -227,6 +247,8 @@ class YesNoAnswers(Answering):
         claim = read_claim(turn.question)
         if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1:
             return None
+        if _ASKS_EXISTENCE.search(turn.read.text):
+            return None  # 「カーリングに関係する項目ってありましたか?」 asks whether, not which value
         if turn.intent.people and not any(person in claim for person in turn.intent.people):
             return None  # 「安藤局長は出席する?」: the person is the subject, not the value claimed
         inside_claim = {m.entry.target for m in turn.intent.topic_matches if to_key(m.typed) in to_key(claim)}

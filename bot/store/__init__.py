@@ -17,51 +17,8 @@ code that uses it, which names what it needs as a Protocol of its own.
 Inserts that may collide use `ON CONFLICT DO NOTHING` on both databases, so a duplicate is an
 ordinary outcome rather than a server-side error. Every call from the event loop goes through the
 database's bounded worker (bot/store/database.py says why and how few round trips it takes).
+
+`records` holds the values the parts read and write (below everything but the language and the
+knowledge base); `store.Store` opens every part on one database. Importing the package or its
+records loads no SQL, so the engine and the console start without it.
 """
-
-from __future__ import annotations
-
-from bot.insights import build_report
-from bot.store.conversations import SqlConversationMemory
-from bot.store.database import Database, DatabaseUnavailable, to_engine_url
-from bot.store.documents import KnownDocuments, Recorded
-from bot.store.events import SqlEventClaims
-from bot.store.feedback import SqlQuestions, SqlVotes
-from bot.store.ledger import DeliveryLedger, LedgerRow
-from bot.store.pending import SqlPendingAnswers
-from bot.store.revisions import EventRevisions
-from bot.store.subscriptions import ConversationReferences, Subscription, Subscriptions
-
-__all__ = [
-    "ConversationReferences", "Database", "DatabaseUnavailable", "DeliveryLedger", "EventRevisions",
-    "KnownDocuments", "LedgerRow", "Recorded", "SqlConversationMemory", "SqlEventClaims", "SqlPendingAnswers",
-    "SqlQuestions", "SqlVotes", "Store", "Subscription", "Subscriptions", "to_engine_url",
-]
-
-
-class Store:
-    """Every part on one database, built once per process; `close()` when the process is done."""
-
-    def __init__(self, url: str) -> None:
-        self.db = Database(url)
-        self.subscriptions = Subscriptions(self.db)
-        self.references = ConversationReferences(self.db)
-        self.ledger = DeliveryLedger(self.db)
-        self.conversations = SqlConversationMemory(self.db)
-        self.event_claims = SqlEventClaims(self.db)
-        self.votes = SqlVotes(self.db)
-        self.questions = SqlQuestions(self.db)
-        self.pending_answers = SqlPendingAnswers(self.db)
-        self.revisions = EventRevisions(self.db)
-        self.documents = KnownDocuments(self.db)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def report(self) -> str:
-        """`python app.py report`: the unanswered questions, clarifications and votes."""
-        return build_report(self.questions.all(), self.votes.all())
-
-    async def build_report(self) -> str:
-        """The commands' `ReportSource`."""
-        return await self.db.run(self.report)

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from bot.answer import Conversation
-from bot.context import DEFAULT_TTL, is_expired
 from bot.store.database import Database, Part
+from bot.store.records import DEFAULT_TTL, Conversation, is_expired
 from bot.store.tables import conversation_table, utcnow
 
 

@@ -1,4 +1,4 @@
-"""The documents the bot has seen, for announcing new memoranda once (bot/announcements.py).
+"""The documents the bot has seen, for announcing new memoranda once (bot/reminders/announcements.py).
 
 Rows are never deleted: a document removed from the data and added back is not new. Every write
 is one statement the database decides, so instances recording the same data at once agree: a new
@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.announcements import DocumentSnapshot, KnownDocument
 from bot.store.database import Part
+from bot.store.records import DocumentSnapshot, KnownDocument
 from bot.store.tables import document_version_table, known_document_table, utcnow
 
 

@@ -7,14 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from bot.feedback import Vote
-from bot.insights import Interaction
 from bot.store.database import Part
+from bot.store.records import Interaction, Vote
 from bot.store.tables import interaction_table, vote_table, voter_table
 
 
 class SqlVotes(Part):
-    """Votes as they are given (bot/feedback.py decides what of the voter is kept), once per
+    """Votes as they are given (bot/ops/feedback.py decides what of the voter is kept), once per
     person and answer when the vote carries a voter key."""
 
     def add(self, vote: Vote) -> bool:

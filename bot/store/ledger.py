@@ -13,10 +13,16 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, select, update
 
-from bot.announcements import ANNOUNCEMENT_PREFIX, INCLUDED, is_announcement, to_document_id
-from bot.commands import FailedDelivery
-from bot.reminders import DeliveryKey, Target
 from bot.store.database import Part
+from bot.store.records import (
+    ANNOUNCEMENT_PREFIX,
+    INCLUDED,
+    DeliveryKey,
+    FailedDelivery,
+    Target,
+    is_announcement,
+    to_document_id,
+)
 from bot.store.tables import delivery_table, utcnow
 
 
@@ -172,7 +178,7 @@ class DeliveryLedger(Part):
             ).all()
         return {status: int(count) for status, count in rows}
 
-    # Announcements of new memoranda share the ledger (bot/announcements.py names their keys).
+    # Announcements of new memoranda share the ledger (bot/reminders/announcements.py names their keys).
 
     def record_included(self, key: DeliveryKey, now: datetime | None = None) -> bool:
         """A version whose facts an announcement about to be posted carries: never a correction."""

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from bot.ical import EventRevision
 from bot.store.database import Part
+from bot.store.records import EventRevision
 from bot.store.tables import calendar_revision_table, utcnow
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from bot.commands import Subscriber
-from bot.reminders import Target
 from bot.store.database import Part
+from bot.store.records import Subscriber, Target
 from bot.store.tables import reference_table, subscription_table, utcnow
 
 

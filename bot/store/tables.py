@@ -84,7 +84,7 @@ vote_table = Table(
     Column("voted_at", UtcDateTime, nullable=False),
 )
 
-# One row per person and answer voted on (a hash, bot/feedback.py): the second vote is not kept.
+# One row per person and answer voted on (a hash, bot/ops/feedback.py): the second vote is not kept.
 voter_table = Table(
     "feedback_voters", metadata,
     Column("voter_key", String(64), primary_key=True),
@@ -119,7 +119,7 @@ interaction_table = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
-# Conversation context as JSON (bot.answer.Conversation.to_json): partners, topic, ceremonies,
+# Conversation context as JSON (bot.store.records.Conversation.to_json): partners, topic, ceremonies,
 # person, terms and what was offered. A table of its own name, so databases of earlier versions
 # (whose `conversations` table had fixed columns) need no migration.
 conversation_table = Table(

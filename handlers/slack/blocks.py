@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answer import Answer, Section, Source
-from bot.commands import (
+from bot.answering.answer import Answer, Section, Source
+from bot.answering.help import too_long_text
+from bot.commands.registry import (
     ANNOUNCEMENTS_HEADING,
     STATUS_MARKS,
     Code,
@@ -35,10 +36,9 @@ from bot.commands import (
     ScheduleView,
     Typed,
 )
-from bot.help import too_long_text
-from bot.ical import CalendarLinks
-from bot.insights import split_report
-from bot.messages import say
+from bot.language.messages import say
+from bot.ops.insights import split_report
+from bot.reminders.ical import CalendarLinks
 
 Block = dict[str, Any]
 
@@ -329,7 +329,7 @@ def to_too_long_message(length: int) -> Message:
 
 
 def to_reply_message(reply: Reply, command: str) -> Message:
-    """A command's neutral reply (bot/commands.py) as a Slack message; `command` is the slash
+    """A command's neutral reply (bot/commands/registry.py) as a Slack message; `command` is the slash
     command users type (`/renkei`), shown in front of the words a reply asks them to type."""
     if isinstance(reply, Notice):
         return to_notice_reply(reply, command)

@@ -17,7 +17,7 @@ What arrives              → where the answer goes (conversation context kept p
 - share button            → the same answer posted visibly via response_url
 - `app_home_opened`       → `views.publish` of the App Home tab
 
-Commands (`/renkei help`, or `help` in a mention or DM) are bot/commands.py's: this adapter only
+Commands (`/renkei help`, or `help` in a mention or DM) are bot/commands/registry.py's: this adapter only
 builds their `Request` and renders their `Reply`.
 """
 
@@ -40,16 +40,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.calendar_files import CalendarFiles
-from bot.commands import Code, Commands, Mention, Notice, Request, Services
-from bot.dispatch import Asked, Dispatcher
-from bot.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, Vote, to_voter_key
-from bot.help import MAX_QUESTION_CHARS
-from bot.ical import UnknownEvent, to_calendar_links
-from bot.logs import quiet_library
-from bot.messages import language_of_locale, say
-from bot.reminders import Target
-from bot.settings import Settings
+from bot.answering.dispatch import Asked, Dispatcher
+from bot.answering.help import MAX_QUESTION_CHARS
+from bot.commands.registry import Code, Commands, Mention, Notice, Request, Services
+from bot.language.messages import language_of_locale, say
+from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, to_voter_key
+from bot.ops.logs import quiet_library
+from bot.ops.settings import Settings
+from bot.reminders.calendar_files import CalendarFiles
+from bot.reminders.ical import UnknownEvent, to_calendar_links
+from bot.store.records import Target, Vote
 from handlers.inbound import to_clean_text
 from handlers.slack.blocks import (
     CALENDAR_ACTION_PREFIX,

@@ -22,12 +22,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.calendar_files import CalendarFiles
-from bot.commands import Commands
-from bot.delivery import Sender
-from bot.dispatch import Dispatcher
-from bot.feedback import FeedbackRecorder
-from bot.settings import Settings
+from bot.answering.dispatch import Dispatcher
+from bot.commands.registry import Commands
+from bot.ops.feedback import FeedbackRecorder
+from bot.ops.settings import Settings
+from bot.reminders.calendar_files import CalendarFiles
+from bot.reminders.delivery import Sender
 from handlers.server import Platform
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import EventDeduplicator, SlackBot, build_slack_app

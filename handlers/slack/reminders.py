@@ -1,5 +1,5 @@
 """The Slack side of reminders: the reminder card and the sender (the `remind` and `schedule`
-commands are bot/commands.py's, as on every platform)."""
+commands are bot/commands/registry.py's, as on every platform)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.announcements import Announcement
-from bot.delivery import (
+from bot.knowledge.dates import format_when
+from bot.ops.settings import Settings
+from bot.reminders.announcements import Announcement
+from bot.reminders.delivery import (
     DeliveryError,
     PermanentError,
     RateLimited,
@@ -20,10 +22,9 @@ from bot.delivery import (
     TransientError,
     UnknownOutcome,
 )
-from bot.reminders import Target, format_offset
-from bot.schedule import format_countdown_from, format_time
-from bot.settings import Settings
-from bot.timefmt import format_when
+from bot.reminders.due import format_offset
+from bot.reminders.schedule_view import format_countdown_from, format_time
+from bot.store.records import Target
 from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,
     CHOICES_BLOCK_ID,
@@ -116,7 +117,7 @@ def to_announcement_message(announcement: Announcement, calendar: CalendarOption
 
 
 def build_reminder_client(settings: Settings) -> AsyncWebClient:
-    # No slack_sdk retry handlers: bot/delivery.py owns retries, so every attempt is counted in
+    # No slack_sdk retry handlers: bot/reminders/delivery.py owns retries, so every attempt is counted in
     # the ledger and none happens behind its back. slack_sdk opens a session per call with
     # SLACK_TIMEOUT_SECONDS (whole seconds, at least 1) as its total limit.
     return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,

@@ -7,7 +7,7 @@ What arrives (POST /api/messages)            → what the bot does
   @mentions the bot (mention removed)        → answers in the chat / thread (context per thread)
 - a command (`help`, `list`, `schedule`,
   `remind on|off|list`; `report` and `reload`
-  for TEAMS_ADMIN_IDS)                       → its reply as a card (bot/commands.py, as in Slack)
+  for TEAMS_ADMIN_IDS)                       → its reply as a card (bot/commands/registry.py, as in Slack)
 - Action.Submit of a choice button           → the answer: in a personal chat (or for a
                                                clarification) it replaces the card; in a channel
                                                or group chat it is a new reply in the thread
@@ -63,16 +63,17 @@ from microsoft_agents.hosting.core import (
 )
 from yarl import URL
 
-from bot.commands import Commands, Mention, Request, Services, SubscriptionBook
-from bot.dispatch import Asked, Dispatcher
-from bot.feedback import FeedbackRecorder, Vote, to_voter_key
-from bot.help import MAX_QUESTION_CHARS
-from bot.ical import CalendarLinks, to_calendar_links
-from bot.logs import quiet_library
-from bot.messages import language_of_locale, say
-from bot.reminders import Target
-from bot.settings import Settings
-from bot.store import Store
+from bot.answering.dispatch import Asked, Dispatcher
+from bot.answering.help import MAX_QUESTION_CHARS
+from bot.commands.registry import Commands, Mention, Request, Services, SubscriptionBook
+from bot.language.messages import language_of_locale, say
+from bot.ops.feedback import FeedbackRecorder, to_voter_key
+from bot.ops.insights import StoreReport
+from bot.ops.logs import quiet_library
+from bot.ops.settings import Settings
+from bot.reminders.ical import CalendarLinks, to_calendar_links
+from bot.store.records import Target, Vote
+from bot.store.store import Store
 from handlers.inbound import to_clean_text
 from handlers.teams.cards import (
     CHOICE_ACTION,
@@ -515,7 +516,7 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
     )
     if commands is None:
         commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
-                                     deliveries=store.ledger, reports=store))
+                                     deliveries=store.ledger, reports=StoreReport(store)))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
                    subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
                    claims=store.event_claims,

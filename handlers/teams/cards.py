@@ -21,9 +21,9 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from bot.announcements import Announcement
-from bot.answer import Answer, Section, to_text
-from bot.commands import (
+from bot.answering.answer import Answer, Section, to_text
+from bot.answering.help import too_long_text
+from bot.commands.registry import (
     ANNOUNCEMENTS_HEADING,
     STATUS_MARKS,
     HelpView,
@@ -35,14 +35,14 @@ from bot.commands import (
     ScheduleView,
     to_plain_line,
 )
-from bot.delivery import ReminderMessage
-from bot.help import too_long_text
-from bot.ical import CalendarLinks
-from bot.insights import split_report
-from bot.messages import say
-from bot.reminders import format_offset
-from bot.schedule import format_countdown_from
-from bot.timefmt import format_when
+from bot.knowledge.dates import format_when
+from bot.language.messages import say
+from bot.ops.insights import split_report
+from bot.reminders.announcements import Announcement
+from bot.reminders.delivery import ReminderMessage
+from bot.reminders.due import format_offset
+from bot.reminders.ical import CalendarLinks
+from bot.reminders.schedule_view import format_countdown_from
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -308,7 +308,7 @@ def to_too_long_card(length: int, language: str = "ja") -> Card:
 
 
 def to_reply_card(reply: Reply) -> Card:
-    """A command's neutral reply (bot/commands.py) as a card."""
+    """A command's neutral reply (bot/commands/registry.py) as a card."""
     if isinstance(reply, Notice):
         return to_notice_reply_card(reply)
     if isinstance(reply, HelpView):

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.commands import COMMANDS
-from bot.knowledge import KnowledgeBase
-from bot.settings import TEAMS_CLIENT_ID_VARIABLE, Settings, is_guid
+from bot.commands.registry import COMMANDS
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.settings import TEAMS_CLIENT_ID_VARIABLE, Settings, is_guid
 
 # A generally available manifest schema (June 2026); the tests validate against it.
 MANIFEST_VERSION = "1.29"

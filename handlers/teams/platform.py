@@ -11,7 +11,7 @@ import warnings
 from aiohttp import web
 from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator, start_agent_process
 
-from bot.delivery import Sender
+from bot.reminders.delivery import Sender
 from handlers.refusals import RateLimitedLog
 from handlers.server import Platform
 from handlers.teams.activities import AUTH_CONFIGURATION_KEY, TeamsService

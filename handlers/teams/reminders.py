@@ -1,10 +1,10 @@
 """The Teams side of reminders: the proactive sender (the `remind` and `schedule` commands are
-bot/commands.py's, as on every platform).
+bot/commands/registry.py's, as on every platform).
 
 A reminder reaches a Teams conversation proactively: the conversation reference stored when the
 app was installed or first messaged (kept in the store, platform "teams") says which Bot Connector
 (`serviceUrl`) and conversation to post to. Failures become the typed `DeliveryError`s of
-bot/delivery.py, so retries and the exactly-once ledger work as they do for Slack.
+bot/reminders/delivery.py, so retries and the exactly-once ledger work as they do for Slack.
 """
 
 from __future__ import annotations
@@ -18,10 +18,17 @@ import aiohttp
 from microsoft_agents.activity import Activity, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
-from bot.announcements import Announcement
-from bot.delivery import DeliveryError, PermanentError, RateLimited, ReminderMessage, TransientError, UnknownOutcome
-from bot.ical import CalendarLinks
-from bot.reminders import Target
+from bot.reminders.announcements import Announcement
+from bot.reminders.delivery import (
+    DeliveryError,
+    PermanentError,
+    RateLimited,
+    ReminderMessage,
+    TransientError,
+    UnknownOutcome,
+)
+from bot.reminders.ical import CalendarLinks
+from bot.store.records import Target
 from handlers.teams.cards import Card, to_announcement_card, to_card_activity, to_reminder_card
 
 log = logging.getLogger(__name__)
@@ -72,7 +79,7 @@ async def send_proactive(adapter: ChannelServiceAdapter, reference: Mapping[str,
 
 
 class TeamsReminderSender:
-    """The `Sender` of bot/delivery.py for the "teams" platform."""
+    """The `Sender` of bot/reminders/delivery.py for the "teams" platform."""
 
     def __init__(self, adapter: ChannelServiceAdapter, references: ReferenceBook, *, app_id: str = "",
                  timeout_seconds: float = POST_TIMEOUT_SECONDS, calendar_links: CalendarLinks | None = None) -> None:

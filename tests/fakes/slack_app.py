@@ -28,12 +28,12 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
-from bot.commands import Commands, Services
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.feedback import FeedbackRecorder
-from bot.knowledge import JST, load_knowledge
-from bot.settings import Settings
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import JST, load_knowledge
+from bot.ops.feedback import FeedbackRecorder
+from bot.ops.settings import Settings
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server
 from handlers.slack.listeners import EventDeduplicator

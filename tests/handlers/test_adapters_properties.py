@@ -28,10 +28,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from microsoft_agents.activity import Activity
 
-from bot.commands import COMMANDS, Commands, Services, split_first_word
-from bot.feedback import InMemoryFeedbackRecorder
-from bot.help import MAX_QUESTION_CHARS
-from bot.store import Store
+from bot.answering.help import MAX_QUESTION_CHARS
+from bot.commands.registry import COMMANDS, Commands, Services, split_first_word
+from bot.ops.feedback import InMemoryFeedbackRecorder
+from bot.ops.insights import StoreReport
+from bot.store.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
 from handlers.slack.blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
@@ -183,7 +184,7 @@ def teams_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 def teams_bot(teams_store: Store) -> TeamsBot:
     dispatcher = make_dispatcher()
     commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=teams_store.subscriptions,
-                                 deliveries=teams_store.ledger, reports=teams_store))
+                                 deliveries=teams_store.ledger, reports=StoreReport(teams_store)))
     return TeamsBot(dispatcher, InMemoryFeedbackRecorder(), commands=commands, references=teams_store.references,
                     subscriptions=teams_store.subscriptions)
 

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from multidict import CIMultiDict
 
-from bot.knowledge import JST, load_knowledge
-from bot.settings import Settings
+from bot.knowledge.model import JST, load_knowledge
+from bot.ops.settings import Settings
 from handlers.runtime import Core, assemble, build_core
 from tests.memorandum_support import KUSHIRO_EVENT_ID, Memorandum, write_memoranda
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.feedback import Vote
-from bot.insights import build_report, to_interaction
-from bot.settings import Settings
-from bot.store import Store
+from bot.ops.insights import build_report, to_interaction
+from bot.ops.settings import Settings
+from bot.store.records import Vote
+from bot.store.store import Store
 from handlers.runtime import build_commands
 from handlers.slack.blocks import (
     FULL_REPORT_HINT,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import JST
+from bot.knowledge.model import JST
 from tests.conftest import DATA_PATH, ROOT, SHARED
 
 pytestmark = pytest.mark.process

@@ -18,8 +18,8 @@ import aiohttp
 import icalendar
 import pytest
 
-from bot.knowledge import JST
-from bot.timefmt import format_date, format_time
+from bot.knowledge.dates import format_date, format_time
+from bot.knowledge.model import JST
 from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import event_callback, mention, slash_command, to_form

@@ -29,10 +29,10 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.knowledge import JST, load_knowledge
-from bot.logs import JsonFormatter
-from bot.settings import Settings
-from bot.store import Store
+from bot.knowledge.model import JST, load_knowledge
+from bot.ops.logs import JsonFormatter
+from bot.ops.settings import Settings
+from bot.store.store import Store
 from handlers.runtime import Core, assemble, build_core, build_platforms
 from handlers.slack.blocks import FEEDBACK_DOWN_ACTION
 from handlers.slack.listeners import THANKS
@@ -317,7 +317,7 @@ async def test_edits_of_the_data_file_are_live_or_rejected(slack: FakeSlack, tmp
     finally:
         await bot.stop()
     rejections = [r for r in bot.records() if r["level"] == "error" and problem in r["message"]]
-    assert rejections and all(r["logger"] == "bot.reload" for r in rejections)
+    assert rejections and all(r["logger"] == "bot.ops.reload" for r in rejections)
     assert BOT_TOKEN not in bot.log and SIGNING_SECRET not in bot.log
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import JST
-from bot.reminders import format_offset
-from bot.store import LedgerRow, Store
+from bot.knowledge.model import JST
+from bot.reminders.due import format_offset
+from bot.store.ledger import LedgerRow
+from bot.store.store import Store
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.process_support import BOT_TOKEN, SCHEDULER_STARTED, Bots, bot_env, sleep_until
 from tests.reminder_support import event_entry, offset_until, whole_minute_after, write_knowledge

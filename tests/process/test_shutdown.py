@@ -11,8 +11,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.knowledge import JST
-from bot.store import Store
+from bot.knowledge.model import JST
+from bot.store.store import Store
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import CHANNEL, event_callback, mention
 from tests.process_support import BOT_TOKEN, Bots, bot_env, post_signed_event, wait_until

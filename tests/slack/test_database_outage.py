@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.answer import body_of
-from bot.context import OutageTolerantMemory
-from bot.store import Store
+from bot.answering.answer import body_of
+from bot.answering.context import OutageTolerantMemory
+from bot.store.store import Store
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import event_callback, make_dispatcher, make_settings, mention, running_app
 from tests.outage_support import database_outage

@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.context import OutageTolerantMemory
-from bot.delivery import Deliverer, RetryPolicy
-from bot.knowledge import JST
-from bot.reload import KnowledgeReloader, ReloadResult
-from bot.reminders import Due, Reminder, Target
-from bot.store import Store
+from bot.answering.context import OutageTolerantMemory
+from bot.knowledge.model import JST
+from bot.ops.reload import KnowledgeReloader, ReloadResult
+from bot.reminders.delivery import Deliverer, RetryPolicy
+from bot.reminders.due import Due, Reminder
+from bot.store.records import Target
+from bot.store.store import Store
 from handlers.slack.listeners import APOLOGY
 from handlers.slack.reminders import SlackReminderSender
 from tests.conftest import DATA_PATH as DATA_FILE

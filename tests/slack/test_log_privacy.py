@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import MASK, JsonFormatter, RedactSecrets, setup_logging, to_secrets
-from bot.settings import Settings
-from bot.store import Store
+from bot.ops.logs import MASK, JsonFormatter, RedactSecrets, setup_logging, to_secrets
+from bot.ops.settings import Settings
+from bot.store.store import Store
 from handlers.runtime import log_reply
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack

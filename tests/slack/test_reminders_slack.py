@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import COMMANDS
-from bot.delivery import ReminderMessage
-from bot.dispatch import Dispatcher
-from bot.knowledge import JST, KnowledgeBase, Person
-from bot.reload import KnowledgeReloader
-from bot.reminders import DeliveryKey, Target
-from bot.settings import Settings
-from bot.store import Store
+from bot.answering.dispatch import Dispatcher
+from bot.commands.registry import COMMANDS
+from bot.knowledge.model import JST, KnowledgeBase, Person
+from bot.ops.reload import KnowledgeReloader
+from bot.ops.settings import Settings
+from bot.reminders.delivery import ReminderMessage
+from bot.store.records import DeliveryKey, Target
+from bot.store.store import Store
 from handlers.reminders import Reminders
 from handlers.runtime import build_commands
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client, to_reminder_message
@@ -37,8 +37,8 @@ from tests.fakes.slack_app import (
     running_app,
     slash_command,
 )
+from tests.knowledge.test_knowledge import with_kushiro
 from tests.reminder_support import event_entry, write_knowledge
-from tests.test_knowledge import with_kushiro
 
 pytestmark = pytest.mark.adapter
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.feedback import InMemoryFeedbackRecorder
+from bot.ops.feedback import InMemoryFeedbackRecorder
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     RunningApp,

@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
-from bot.answer import Answer, Choice, Citation, EventStatus, Section, Source
-from bot.commands import COMMANDS, to_help_view, to_partners_view, to_schedule_view
-from bot.knowledge import JST
+from bot.answering.answer import Answer, Citation, EventStatus, Section, Source
+from bot.commands.registry import COMMANDS, to_help_view, to_partners_view, to_schedule_view
+from bot.knowledge.model import JST
+from bot.store.records import Choice
 from handlers.slack.blocks import (
     CHOICE_ACTION_PREFIX,
     FEEDBACK_UP_ACTION,

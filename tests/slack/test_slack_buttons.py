@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.feedback import InMemoryFeedbackRecorder, PrivateFeedback
-from bot.store import Store
+from bot.ops.feedback import InMemoryFeedbackRecorder, PrivateFeedback
+from bot.store.store import Store
 from handlers.slack.blocks import FEEDBACK_BLOCK_ID, FEEDBACK_DOWN_ACTION, FEEDBACK_UP_ACTION, VOTED, ButtonPayload
 from handlers.slack.listeners import PLATFORM
 from tests.fakes.fake_slack import Call, FakeSlack

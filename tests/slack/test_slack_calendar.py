@@ -14,15 +14,15 @@ from typing import Any
 import icalendar
 import pytest
 
-from bot.announcements import to_announcement
-from bot.calendar_files import CalendarFiles
-from bot.commands import Commands, Services
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import JST, KnowledgeBase
-from bot.reminders import Target
-from bot.settings import Settings
-from bot.store import Store
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import JST, KnowledgeBase
+from bot.ops.settings import Settings
+from bot.reminders.announcements import to_announcement
+from bot.reminders.calendar_files import CalendarFiles
+from bot.store.records import Target
+from bot.store.store import Store
 from handlers.server import build_server
 from handlers.slack.blocks import CALENDAR_BLOCK_ID, CalendarOptions
 from handlers.slack.listeners import to_slack_calendar
@@ -143,7 +143,8 @@ async def test_an_announcement_whose_connection_drops_after_sending_is_found_not
 
 
 def test_the_schedule_message_lists_announcements_and_round_trips(future_kb: KnowledgeBase) -> None:
-    from bot.commands import AnnouncementRecord, AnnouncementStatus, to_schedule_view
+    from bot.commands.registry import to_schedule_view
+    from bot.store.records import AnnouncementRecord, AnnouncementStatus
     from handlers.slack.blocks import to_schedule_message
 
     status = AnnouncementStatus(sent=(AnnouncementRecord("<!channel> 釧路", Target("slack", "C1"), "unknown", NOW),))

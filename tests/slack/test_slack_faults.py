@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
 from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
 from handlers.slack.listeners import build_web_client

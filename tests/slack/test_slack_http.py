@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from bot.answer import Conversation
-from bot.commands import Notice, Reply, Request, Services
-from bot.feedback import InMemoryFeedbackRecorder
-from bot.logs import install_secret_filter, remove_secret_filter
+from bot.commands.registry import Notice, Reply, Request, Services
+from bot.ops.feedback import InMemoryFeedbackRecorder
+from bot.ops.logs import install_secret_filter, remove_secret_filter
+from bot.store.records import Conversation
 from handlers.slack.blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
@@ -529,7 +529,7 @@ async def test_healthz_reports_http_mode_and_the_knowledge_base(app: RunningApp)
     assert body == {"status": "ok", "partners": 4, "events": 4, "slack": "http"}
 
 
-# --- what the real engine says (these pass once bot/engine.py answers for real) -------------------
+# --- what the real engine says (these pass once bot/answering/engine.py answers for real) -------------------
 
 
 async def test_engine_content_mention_answers_obihiro_cooperation(app: RunningApp, slack: FakeSlack) -> None:

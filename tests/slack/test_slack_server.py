@@ -18,11 +18,12 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import Commands, Services
-from bot.feedback import InMemoryFeedbackRecorder, Vote
-from bot.knowledge import JST
-from bot.logs import install_secret_filter, remove_secret_filter, to_secrets
-from bot.settings import Settings, SettingsError
+from bot.commands.registry import Commands, Services
+from bot.knowledge.model import JST
+from bot.ops.feedback import InMemoryFeedbackRecorder
+from bot.ops.logs import install_secret_filter, remove_secret_filter, to_secrets
+from bot.ops.settings import Settings, SettingsError
+from bot.store.records import Vote
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server, run_server, serve
 from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question
@@ -275,7 +276,7 @@ def test_settings_never_show_secrets() -> None:
 
 
 def test_manifest_declares_what_the_app_listens_to() -> None:
-    manifest = yaml.safe_load(Path("slack/manifest.yaml").read_text(encoding="utf-8"))
+    manifest = yaml.safe_load(Path("deploy/slack/manifest.yaml").read_text(encoding="utf-8"))
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     settings = manifest["settings"]
 

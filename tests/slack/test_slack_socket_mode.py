@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.feedback import InMemoryFeedbackRecorder
+from bot.ops.feedback import InMemoryFeedbackRecorder
 from handlers.slack.blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
 from handlers.slack.listeners import PLATFORM, to_user_key
 from tests.fakes.fake_slack import FakeSlack

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import Commands, Services
-from bot.settings import Settings
-from bot.store import Store
+from bot.commands.registry import Commands, Services
+from bot.ops.settings import Settings
+from bot.store.store import Store
 from handlers.server import build_server
 from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import FakeSlack

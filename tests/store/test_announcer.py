@@ -1,4 +1,4 @@
-"""New memoranda announced once (bot/announcer.py) on SQLite and PostgreSQL, through the real
+"""New memoranda announced once (bot/reminders/announcer.py) on SQLite and PostgreSQL, through the real
 store and the reminders' ledger and deliverer, to a recording sender: the first start's baseline,
 a document added, two instances racing, one started after the other stopped, a document removed
 and added back, a correction, an ambiguous post, and what `remind list` and `schedule` show."""
@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.announcements import Announcement
-from bot.announcer import Announcer
-from bot.commands import Commands, Mention, Notice, Request, ScheduleView, Services
-from bot.delivery import Deliverer, DeliveryError, ReminderMessage, RetryPolicy, UnknownOutcome
-from bot.knowledge import JST, KnowledgeBase
-from bot.reminder_service import build_announcement_book, load_listeners
-from bot.reminders import Target
-from bot.settings import Settings
-from bot.store import Store
+from bot.commands.registry import Commands, Mention, Notice, Request, ScheduleView, Services
+from bot.knowledge.model import JST, KnowledgeBase
+from bot.ops.settings import Settings
+from bot.reminders.announcements import Announcement
+from bot.reminders.announcer import Announcer
+from bot.reminders.delivery import Deliverer, DeliveryError, ReminderMessage, RetryPolicy, UnknownOutcome
+from bot.reminders.service import build_announcement_book, load_listeners
+from bot.store.records import Target
+from bot.store.store import Store
 from tests.memorandum_support import KUSHIRO_DOCUMENT_ID, Memorandum, load_memoranda
 
 pytestmark = pytest.mark.adapter
@@ -233,7 +233,7 @@ def test_two_instances_starting_on_an_empty_database_both_take_every_document_as
         database_url: str, kb: KnowledgeBase, tmp_path: Path) -> None:
     import threading
 
-    from bot.announcements import to_snapshots
+    from bot.reminders.announcements import to_snapshots
 
     snapshots = to_snapshots(with_kushiro(tmp_path))
     stores = [Store(database_url), Store(database_url)]

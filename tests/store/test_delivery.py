@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import (
+from bot.knowledge.model import JST, Event, KnowledgeBase
+from bot.reminders.delivery import (
     Deliverer,
     DeliveryError,
     PermanentError,
@@ -22,9 +23,9 @@ from bot.delivery import (
     Sender,
     TransientError,
 )
-from bot.knowledge import JST, Event, KnowledgeBase
-from bot.reminders import Action, Due, Reminder, Target
-from bot.store import Store
+from bot.reminders.due import Action, Due, Reminder
+from bot.store.records import Target
+from bot.store.store import Store
 from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.outage_support import DatabaseOutage, database_outage
@@ -120,7 +121,7 @@ async def test_permanent_errors_are_not_retried_and_are_logged(
     store: Store, kb: KnowledgeBase, event: Event, caplog: pytest.LogCaptureFixture,
 ) -> None:
     sender, waits = ScriptedSender(PermanentError("channel_not_found")), list[float]()
-    with caplog.at_level(logging.ERROR, logger="bot.delivery"):
+    with caplog.at_level(logging.ERROR, logger="bot.reminders.delivery"):
         assert await make_deliverer(store, sender, waits).deliver(one_day(event), kb.document) == "failed"
     assert len(sender.attempts) == 1 and waits == []
     (row,) = store.ledger.rows()

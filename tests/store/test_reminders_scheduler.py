@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Deliverer, RetryPolicy
-from bot.knowledge import JST, KnowledgeBase
-from bot.reminder_service import build_scheduler
-from bot.reminders import Target
-from bot.scheduler import ReminderScheduler
-from bot.settings import Settings
-from bot.store import Store
+from bot.knowledge.model import JST, KnowledgeBase
+from bot.ops.settings import Settings
+from bot.reminders.delivery import Deliverer, RetryPolicy
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import build_scheduler
+from bot.store.records import Target
+from bot.store.store import Store
 from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_slack import FakeSlack
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after

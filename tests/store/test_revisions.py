@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import Store
+from bot.store.store import Store
 
 pytestmark = pytest.mark.adapter
 

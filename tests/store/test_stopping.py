@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import Deliverer, ReminderMessage, RetryPolicy, TransientError
-from bot.knowledge import JST, Event, KnowledgeBase
-from bot.reminders import Due, Reminder, Target
-from bot.scheduler import ReminderScheduler
-from bot.store import Store
+from bot.knowledge.model import JST, Event, KnowledgeBase
+from bot.reminders.delivery import Deliverer, ReminderMessage, RetryPolicy, TransientError
+from bot.reminders.due import Due, Reminder
+from bot.reminders.scheduler import ReminderScheduler
+from bot.store.records import Target
+from bot.store.store import Store
 from tests.process_support import wait_until
 from tests.reminder_support import event_entry, load_with_events, offset_until, whole_minute_after
 

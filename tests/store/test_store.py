@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Conversation
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.feedback import FeedbackRecorder, PrivateFeedback, Vote, to_voter_key
-from bot.knowledge import JST
-from bot.reminders import DeliveryKey, Target
-from bot.settings import Settings
-from bot.store import Store, to_engine_url
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.knowledge.model import JST
+from bot.ops.feedback import FeedbackRecorder, PrivateFeedback, to_voter_key
+from bot.ops.settings import Settings
+from bot.store.database import to_engine_url
+from bot.store.records import Conversation, DeliveryKey, Target, Vote
+from bot.store.store import Store
 
 pytestmark = pytest.mark.adapter
 

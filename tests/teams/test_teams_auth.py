@@ -10,11 +10,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import KnowledgeBase
-from bot.settings import Settings, SettingsError
-from bot.store import Store
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.settings import Settings, SettingsError
+from bot.store.store import Store
 from handlers.runtime import assemble, build_core, build_platforms
 from handlers.teams.activities import build_teams_service
 from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams, teams_settings

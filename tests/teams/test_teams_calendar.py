@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.announcements import to_announcement
-from bot.knowledge import JST
-from bot.reminders import Target
+from bot.knowledge.model import JST
+from bot.reminders.announcements import to_announcement
+from bot.store.records import Target
 from tests.fakes.fake_connector import SEND
 from tests.memorandum_support import KUSHIRO_EVENT_ID, Memorandum, load_memoranda
 from tests.teams_support import CHANNEL, assert_valid_card, running_teams
@@ -80,7 +80,8 @@ async def test_an_announcement_reaches_a_teams_channel_as_a_valid_card(tmp_path:
 
 
 def test_the_schedule_card_lists_announcements_and_validates(tmp_path: Path) -> None:
-    from bot.commands import AnnouncementRecord, AnnouncementStatus, to_schedule_view
+    from bot.commands.registry import to_schedule_view
+    from bot.store.records import AnnouncementRecord, AnnouncementStatus
     from handlers.teams.cards import to_schedule_card
 
     kb = load_memoranda(tmp_path, [Memorandum(STARTS)])

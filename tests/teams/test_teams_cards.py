@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.answer import Answer, Choice, Citation, EventStatus, Section, Source
-from bot.commands import (
+from bot.answering.answer import Answer, Citation, EventStatus, Section, Source
+from bot.answering.dispatch import Dispatcher
+from bot.answering.engine import Engine
+from bot.commands.registry import (
     COMMANDS,
     Code,
     Mention,
@@ -22,10 +24,9 @@ from bot.commands import (
     to_partners_view,
     to_schedule_view,
 )
-from bot.delivery import ReminderMessage
-from bot.dispatch import Dispatcher
-from bot.engine import Engine
-from bot.knowledge import JST, KnowledgeBase
+from bot.knowledge.model import JST, KnowledgeBase
+from bot.reminders.delivery import ReminderMessage
+from bot.store.records import Choice
 from handlers.teams.cards import (
     CHOICE_ACTION,
     FEEDBACK_ACTION,

@@ -15,8 +15,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.knowledge import KnowledgeBase
-from bot.settings import Settings
+from bot.knowledge.model import KnowledgeBase
+from bot.ops.settings import Settings
 from handlers.teams.package import (
     COLOR_ICON,
     MANIFEST_VERSION,

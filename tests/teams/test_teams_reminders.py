@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Deliverer, PermanentError, RateLimited, ReminderMessage, RetryPolicy, TransientError
-from bot.knowledge import JST, Event, KnowledgeBase
-from bot.reminder_service import build_scheduler
-from bot.reminders import Due, Target, due_reminders, reminders_for
+from bot.knowledge.model import JST, Event, KnowledgeBase
+from bot.reminders.delivery import Deliverer, PermanentError, RateLimited, ReminderMessage, RetryPolicy, TransientError
+from bot.reminders.due import Due, due_reminders, reminders_for
+from bot.reminders.service import build_scheduler
+from bot.store.records import Target
 from handlers.slack.reminders import SlackReminderSender
 from tests.fakes.fake_connector import SEND
 from tests.fakes.fake_slack import FakeSlack

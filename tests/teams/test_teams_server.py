@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.dispatch import Asked
-from bot.reminders import Target
+from bot.answering.dispatch import Asked
+from bot.store.records import Target
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
 from tests.teams_support import (
     BOT,
