@@ -38,9 +38,8 @@ def test_benchmarks_table_is_rendered_from_the_same_figures() -> None:
 
 
 def test_the_counts_in_the_figures_are_those_of_the_data() -> None:
-    from bot.ops.evaluation import load_cases
-
     from bench.variants import to_variants
+    from bot.ops.evaluation import load_cases
 
     questions = SHARED / "eval" / "questions.yaml"
     if not questions.exists():
