@@ -1,18 +1,24 @@
-# The two commands: `make run` and `make test`. Both create .venv and install on first use.
+# The two commands: `make run` and `make test`. Both create .venv and install on first use:
+# `make run` what the bot needs at run time (requirements.txt), `make test` the dev tools too.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck check eval bench clean teams-schemas
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUNTIME_STAMP)
 	$(PY) app.py
 
 test: $(STAMP) lint typecheck teams-schemas
@@ -25,7 +31,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-check: $(STAMP)
+check: $(RUNTIME_STAMP)
 	$(PY) app.py check
 
 # The project's fact set (must pass), the held-out set and the known gaps (measured).

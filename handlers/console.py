@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
+import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, find_dotenv, load_dotenv
 
 from bot.answering.answer import Answer, to_text
 from bot.answering.batch import answer_lines
@@ -34,11 +38,18 @@ from bot.commands.registry import (
     to_commands_table,
     to_plain_line,
 )
-from bot.knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge.model import A_FOLDER, NO_SUCH_FILE, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.knowledge.yaml_reader import YamlLimits
+from bot.language.messages import say
 from bot.ops.business_register import compare_registers
 from bot.ops.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
-from bot.ops.settings import Settings, SettingsError
+from bot.ops.settings import (
+    Settings,
+    SettingsError,
+    describe_platforms,
+    is_app_version,
+    unknown_variable_warnings,
+)
 from bot.reminders.ical import to_calendar_command
 
 if TYPE_CHECKING:
@@ -56,8 +67,8 @@ def to_console_text(answer: Answer) -> str:
     return "\n".join([to_text(answer, numbered_choices=True), *calendar])
 
 
-# The console's own words, besides the commands every platform has.
-CONSOLE_USAGE = "番号（選択肢を選ぶ）、exit（終了）"
+# The console's own words, besides the commands every platform has (bot/language/messages.py).
+CONSOLE_USAGE = say("console_usage")
 
 
 def to_reply_text(reply: Reply) -> str:
@@ -65,9 +76,13 @@ def to_reply_text(reply: Reply) -> str:
     if isinstance(reply, Notice):
         return to_notice_text(reply)
     if isinstance(reply, HelpView):
-        commands = "、".join(f"{entry.synopsis}（{entry.description}）" for entry in reply.commands)
-        return "\n".join([reply.intro, "質問の例:", *(f"  {example}" for example in reply.examples),
-                          f"コマンド: {commands}、{CONSOLE_USAGE}"])
+        lang = reply.language
+        comma = "、" if lang == "ja" else ", "
+        commands = comma.join(f"{entry.synopsis}（{entry.description}）" if lang == "ja"
+                              else f"{entry.synopsis} ({entry.description})" for entry in reply.commands)
+        examples = [f"  {example}" for example in reply.examples]
+        return "\n".join([reply.intro, f"{say('help_examples', lang)}:", *examples,
+                          f"{say('help_commands', lang)}: {commands}{comma}{say('console_usage', lang)}"])
     if isinstance(reply, ScheduleView):
         announced = [f"{ANNOUNCEMENTS_HEADING}:", *(f"・{line}" for line in reply.announcements)]
         return "\n".join([reply.text, *(announced if reply.announcements else [])])
@@ -94,35 +109,135 @@ async def run_command(commands: Commands, invocation: Invocation, now: datetime)
 
 
 def run_chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands | None = None) -> int:
-    """An interactive chat like Hubot's shell: type a question, get the answer as text."""
-    return asyncio.run(chat(dispatcher, stdin, stdout, commands or Commands(Services(knowledge=lambda: dispatcher.kb))))
+    """An interactive chat like Hubot's shell: type a question, get the answer as text.
+
+    At a terminal: line editing and history (readline; the history is kept in HISTORY_FILE in the
+    user's home), Ctrl-C cancels the line (or the answer being made) and shows a new prompt, a
+    second Ctrl-C in a row or Ctrl-D ends the chat with exit status 0 — never a traceback."""
+    commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
+    lines = TerminalLines(stdout) if is_terminal(stdin) else StreamLines(stdin, stdout)
+    session = ChatSession(dispatcher, commands, _writer(stdout))
+    session.write(f"Renkei Bot — {to_intro(dispatcher.kb)}\n{say('console_greeting')}\n")
+    try:
+        return chat_lines(session, lines)
+    except KeyboardInterrupt:  # Ctrl-C again while the last one was being answered
+        session.write(f"\n{say('console_bye')}\n")
+        return 0
 
 
-async def chat(dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, commands: Commands) -> int:
-    # Reading the terminal blocks this loop, which serves nobody else.
-    write = _writer(stdout)
-    write(f"Renkei Bot — {to_intro(dispatcher.kb)}\n「help」で使い方、「exit」で終了します。\n")
-    choices: Sequence[str] = ()
-    while True:
-        write(PROMPT)
-        line = stdin.readline()
-        if not line:
-            write("\n")
-            return 0
+def chat_lines(session: ChatSession, lines: StreamLines | TerminalLines) -> int:
+    interrupted = False
+    # One loop for the whole chat, running only while an answer is made: reading the terminal
+    # happens outside it, where Ctrl-C is an ordinary KeyboardInterrupt.
+    with asyncio.Runner() as runner, lines:
+        while True:
+            try:
+                line = lines.read(PROMPT)
+            except KeyboardInterrupt:
+                if interrupted:
+                    session.write(f"\n{say('console_bye')}\n")
+                    return 0
+                interrupted = True
+                session.write(f"\n{say('console_ctrl_c_again')}\n")
+                continue
+            interrupted = False
+            if line is None:
+                session.write("\n")
+                return 0
+            try:
+                if not runner.run(session.take(line)):
+                    return 0
+            except KeyboardInterrupt:
+                session.write(f"\n{say('console_interrupted')}\n\n")
+
+
+def is_terminal(stdin: TextIO) -> bool:
+    """Whether stdin is this process's own terminal (readline works only on sys.stdin)."""
+    try:
+        return stdin is sys.stdin and stdin.isatty()
+    except (ValueError, AttributeError):
+        return False
+
+
+# Where the console keeps what was typed, between runs (in the user's home; never the answers).
+HISTORY_FILE = "~/.renkei_bot_history"
+HISTORY_LENGTH = 1000
+
+
+class StreamLines:
+    """Lines from a pipe or a file, the prompt written before each (as at a terminal)."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+        self.stdin, self.write = stdin, _writer(stdout)
+
+    def __enter__(self) -> StreamLines:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def read(self, prompt: str) -> str | None:
+        self.write(prompt)
+        line = self.stdin.readline()
+        return line if line else None
+
+
+class TerminalLines:
+    """Lines typed at the terminal through readline: editing, and the history of earlier runs."""
+
+    def __init__(self, stdout: TextIO) -> None:
+        self.history = Path(HISTORY_FILE).expanduser()
+        self.stdout = stdout
+
+    def __enter__(self) -> TerminalLines:
+        try:
+            import readline
+        except ImportError:  # Python built without it: plain input() still works
+            return self
+        readline.set_history_length(HISTORY_LENGTH)
+        with contextlib.suppress(OSError):
+            readline.read_history_file(self.history)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            import readline
+        except ImportError:
+            return
+        with contextlib.suppress(OSError):
+            readline.write_history_file(self.history)
+
+    def read(self, prompt: str) -> str | None:
+        try:
+            return input(prompt)
+        except EOFError:  # Ctrl-D
+            return None
+
+
+class ChatSession:
+    """What the chat remembers between lines: the choices of the last answer."""
+
+    def __init__(self, dispatcher: Dispatcher, commands: Commands, write: Callable[[str], None]) -> None:
+        self.dispatcher, self.commands, self.write = dispatcher, commands, write
+        self.choices: Sequence[str] = ()
+
+    async def take(self, line: str) -> bool:
+        """Answer one line; False when it asks to end the chat."""
         text = line.strip()
         if text.lower() in EXIT_WORDS:
-            write("終了します。\n")
-            return 0
-        invocation = commands.parse(text)
+            self.write(say("console_bye") + "\n")
+            return False
+        invocation = self.commands.parse(text)
         if invocation is not None:
-            write(await run_command(commands, invocation, dispatcher.clock()) + "\n\n")
-            continue
-        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(choices):
-            text = choices[int(text) - 1]
-            write(f"（{text}）\n")
-        answer = await dispatcher.ask(text, CONSOLE_CONVERSATION)
-        choices = [c.question for c in answer.suggestions]
-        write(to_console_text(answer) + "\n\n")
+            self.write(await run_command(self.commands, invocation, self.dispatcher.clock()) + "\n\n")
+            return True
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(self.choices):
+            text = self.choices[int(text) - 1]
+            self.write(f"（{text}）\n")
+        answer = await self.dispatcher.ask(text, CONSOLE_CONVERSATION)
+        self.choices = [c.question for c in answer.suggestions]
+        self.write(to_console_text(answer) + "\n\n")
+        return True
 
 
 def _writer(stream: TextIO) -> Callable[[str], None]:
@@ -133,14 +248,27 @@ def _writer(stream: TextIO) -> Callable[[str], None]:
     return write
 
 
-def _load(path: str, stderr: TextIO, limits: YamlLimits) -> KnowledgeBase | None:
+def _load(path: str, stderr: TextIO, limits: YamlLimits, *, from_setting: bool = True) -> KnowledgeBase | None:
     try:
         return load_knowledge(path, limits)
     except KnowledgeError as error:
+        if from_setting and (explained := explain_data_path(path, error)):
+            print(explained, file=stderr)
+            return None
         for problem in error.problems:
             print(problem, file=stderr)
         print(f"{path}: {len(error.problems)} problem(s)", file=stderr)
         return None
+
+
+def explain_data_path(path: str, error: KnowledgeError) -> str | None:
+    """DATA_PATH that is not a file, said in terms of the setting: which variable, relative to what."""
+    first = error.problems[0] if error.problems else None
+    if first is None or first.field != "(file)" or first.message not in (NO_SUCH_FILE, A_FOLDER):
+        return None
+    where = "" if Path(path).is_absolute() else f" (relative to the working directory {Path.cwd()})"
+    return (f"configuration error: DATA_PATH={path}{where}: {first.message} — set DATA_PATH in .env or the "
+            f"environment to the knowledge-base file, e.g. DATA_PATH=data/partnerships.yaml")
 
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase, stdin: TextIO, stdout: TextIO) -> int:
@@ -210,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schedule", help="upcoming ceremonies and events, or the last one held")
     sub.add_parser("reminders", help="the planned reminders (event, offset, time in JST, targets); sends nothing")
     sub.add_parser("report", help="the most frequent unanswered questions, clarifications and feedback")
-    draft = sub.add_parser("draft", help="print a knowledge-base entry drafted from an announcement (.md or text)")
+    draft = sub.add_parser(
+        "draft", help="print a knowledge-base entry drafted from an announcement (.md, text, .html or .pdf)")
     draft.add_argument("source")
     sub.add_parser("commands", help="every command as the Markdown table of the README")
     calendar = sub.add_parser(
@@ -219,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip)")
     package.add_argument("--output", default="build/renkei-bot-teams.zip")
+    package.add_argument("--version", dest="app_version", metavar="X.Y.Z",
+                         help="the app's version (default: TEAMS_APP_VERSION, else 1.0.0); raise it for every update")
     return parser
 
 
@@ -227,7 +358,10 @@ def main(
 ) -> int:
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     tolerate_bad_bytes(stdin, stdout)
-    load_dotenv(override=False)
+    env_file = find_dotenv(usecwd=True) or find_dotenv()  # the working directory's, else the checkout's
+    load_dotenv(env_file, override=False)
+    for warning in unknown_variable_warnings(dotenv_values(env_file) if env_file else {}):
+        print(f"warning: {env_file}: {warning}", file=stderr)
     args = build_parser().parse_args(list(argv))
     if args.command == "commands":
         stdout.write(to_commands_table())
@@ -242,7 +376,7 @@ def main(
 
         return run_draft(args.source, find_partner_files(settings.data_path), stdout, stderr)
     data_path = (args.file or settings.data_path) if args.command == "check" else settings.data_path
-    kb = _load(data_path, stderr, settings.kb_limits)
+    kb = _load(data_path, stderr, settings.kb_limits, from_setting=data_path == settings.data_path)
     if kb is None:
         return 1
     if args.command == "check":
@@ -261,7 +395,49 @@ def main(
         from handlers.runtime import run_bot  # Slack, Teams and aiohttp load only when needed
 
         return run_bot(settings, kb)
-    return run_chat(Dispatcher(Engine(kb)), stdin, stdout)
+    if args.command is None and not has_someone_typing(stdin):
+        off = describe_platforms(settings).removeprefix("platforms: ")
+        print(f"nothing is configured: {off}; and standard input is not a terminal, a pipe or a file, so "
+              "there is nobody to chat with. Set the credentials in .env (see .env.example), or run "
+              "`app.py chat` in a terminal.", file=stderr)
+        return 2
+    return run_console(settings, kb, stdin, stdout, stderr)
+
+
+def run_console(settings: Settings, kb: KnowledgeBase, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """The console chat with the configured database (for report and remind) and a reloader (reload)."""
+    from bot.ops.reload import KnowledgeReloader
+    from bot.store.database import DatabaseUnavailable
+    from bot.store.store import Store
+    from handlers.runtime import build_commands
+
+    dispatcher = Dispatcher(Engine(kb))
+    reloader = KnowledgeReloader(settings.data_path, dispatcher, limits=settings.kb_limits)
+    try:
+        store: Store | None = Store(settings.database_url)
+    except DatabaseUnavailable as error:
+        print(f"warning: {error}; report and remind need it (the questions work without it)", file=stderr)
+        store = None
+    try:
+        return run_chat(dispatcher, stdin, stdout, build_commands(settings, dispatcher, store, reloader))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def has_someone_typing(stdin: TextIO | None) -> bool:
+    """Whether the console chat can read anything: a terminal, a pipe or a file. Under systemd or
+    in a container without -i, standard input is /dev/null (or closed): the chat would end at
+    once and exit 0, as if the bot had run."""
+    if stdin is None:
+        return False  # closed
+    try:
+        if stdin.isatty():
+            return True
+        mode = os.fstat(stdin.fileno()).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return True  # not a real file (a test's StringIO): someone supplies the lines
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
 def tolerate_bad_bytes(*streams: TextIO) -> None:
@@ -278,12 +454,22 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
     if args.command == "teams-package":
         from handlers.teams.package import run_teams_package
 
+        if args.app_version:
+            if not is_app_version(args.app_version):
+                print("configuration error: --version must be a version such as 1.0.1", file=stderr)
+                return 2
+            settings = replace(settings, teams_app_version=args.app_version)
         return run_teams_package(settings, kb, args.output, stdout, stderr)
     from bot.ops.insights import StoreReport
     from bot.reminders.service import reminders_report
+    from bot.store.database import DatabaseUnavailable
     from bot.store.store import Store
 
-    store = Store(settings.database_url)
+    try:
+        store = Store(settings.database_url)
+    except DatabaseUnavailable as error:
+        print(f"configuration error: {error}", file=stderr)
+        return 2
     try:
         if args.command == "calendar":
             return write_calendar(args.event, args.output, kb, store, stdout, stderr)

@@ -26,9 +26,10 @@ from bot.ops.insights import StoreReport, is_worth_recording, to_interaction
 from bot.ops.logs import setup_logging, to_secrets
 from bot.ops.metrics import Metrics
 from bot.ops.reload import KnowledgeReloader, ReloadResult
-from bot.ops.settings import Settings
+from bot.ops.settings import Settings, describe_platforms
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.service import build_announcement_book, configured_targets
+from bot.store.database import DatabaseUnavailable
 from bot.store.store import Store
 from handlers.calendar import CalendarFeed
 from handlers.reminders import Reminders
@@ -227,6 +228,10 @@ async def readiness_problems(core: Core) -> list[str]:
         problems.append("no knowledge base loaded")
     if not await core.store.db.run(core.store.db.is_reachable):
         problems.append("database not reachable")
+    last = core.reloader.last
+    if last is not None and not last.ok:
+        # Still serving the last good data, but the file on disk is not what runs: someone must look.
+        problems.append(f"the last reload was rejected ({len(last.problems)} problem(s) in {core.reloader.path})")
     return problems
 
 
@@ -235,7 +240,12 @@ def run_bot(settings: Settings, kb: KnowledgeBase) -> int:
     work in flight finished within SHUTDOWN_GRACE_SECONDS) and close the database; the process
     exit code."""
     setup_logging(settings.log_level, settings.log_format, to_secrets(settings))
-    core = build_core(settings, kb)
+    log.info(describe_platforms(settings))
+    try:
+        core = build_core(settings, kb)
+    except DatabaseUnavailable as error:
+        log.error("configuration error: %s", error)
+        return 2
 
     async def build() -> Server:
         return assemble(core, build_platforms(core))

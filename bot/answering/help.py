@@ -3,40 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.knowledge.dates import format_date
 from bot.knowledge.model import KnowledgeBase, Partner
+from bot.language.messages import say
 
 MAX_QUESTION_CHARS = 1_000
 # A chat message names at most this many partners; it is no place for a directory.
 MAX_NAMES = 10
 
 
-def too_long_text(length: int) -> str:
-    return f"ご質問が長すぎます（{length:,}文字）。{MAX_QUESTION_CHARS:,}文字以内で、知りたいことを短くお書きください。"
+def too_long_text(length: int, language: str = "ja") -> str:
+    return say("too_long", language, length=length, limit=MAX_QUESTION_CHARS)
 
 
-def to_names(partners: Sequence[Partner], limit: int = MAX_NAMES) -> str:
-    """「旭川市・室蘭市・帯広市」, or the first few and how many more."""
-    shown = "・".join(p.name for p in partners[:limit])
+def to_names(partners: Sequence[Partner], limit: int = MAX_NAMES, language: str = "ja") -> str:
+    """「旭川市・室蘭市・帯広市」, or the first few and how many more; in English with the romaji the
+    data gives (旭川市 (Asahikawa)): the names are facts and stay as the documents write them."""
+    shown = ("・" if language == "ja" else ", ").join(to_city_name(p, language) for p in partners[:limit])
     more = len(partners) - limit
-    return f"{shown} ほか{more:,}市" if more > 0 else shown
+    return say("names_more", language, shown=shown, more=more) if more > 0 else shown
 
 
-def to_intro(kb: KnowledgeBase) -> str:
-    names = to_names(kb.partners)
+def to_city_name(partner: Partner, language: str) -> str:
+    romaji = partner.readings.romaji
+    return f"{partner.name} ({romaji.capitalize()})" if language == "en" and romaji else partner.name
+
+
+def to_intro(kb: KnowledgeBase, language: str = "ja") -> str:
+    names = to_names(kb.partners, language=language)
     first, last = kb.documents[0], kb.documents[-1]
-    when = (f"{format_date(first.date)}発表" if first is last
-            else f"{format_date(first.date)}から{format_date(last.date)}までの発表{len(kb.documents)}件")
-    return f"{first.issuer}と{names}の覚書（{when}）について答えます。"
+    when = format_date if language == "ja" else to_english_date
+    if first is last:
+        return say("intro_one", language, issuer=first.issuer, names=names, date=when(first.date))
+    return say("intro_many", language, issuer=first.issuer, names=names, first=when(first.date),
+               last=when(last.date), count=len(kb.documents))
 
 
-def to_examples(kb: KnowledgeBase) -> list[str]:
-    first, last = kb.partners[0], kb.partners[-1]
+def to_english_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def to_examples(kb: KnowledgeBase, language: str = "ja") -> list[str]:
+    first, last, middle = kb.partners[0], kb.partners[-1], kb.partners[len(kb.partners) // 2]
+
+    def city(partner: Partner) -> str:
+        return partner.short_name if language == "ja" else (partner.readings.romaji.capitalize() or partner.name)
+
     return [
-        f"{last.short_name}の連携事項は?",
-        f"{first.short_name}の締結式はいつ?",
-        f"{kb.partners[len(kb.partners) // 2].short_name}のプロジェクトは?",
-        "各市のテーマ",
-        "問い合わせ先は?",
+        say("example_cooperation", language, city=city(last)),
+        say("example_ceremony", language, city=city(first)),
+        say("example_projects", language, city=city(middle)),
+        say("example_themes", language),
+        say("example_contact", language),
     ]

@@ -27,6 +27,7 @@ import jaconv
 from bot.answering.help import to_examples, to_intro
 from bot.knowledge.dates import format_date, format_when
 from bot.knowledge.model import Event, KnowledgeBase, Partner
+from bot.language.messages import CATALOG, say
 from bot.ops.reload import ReloadResult
 from bot.reminders.due import format_offset, upcoming_reminders
 from bot.reminders.schedule_view import format_schedule, format_time
@@ -34,10 +35,11 @@ from bot.store.records import AnnouncementRecord, AnnouncementStatus, FailedDeli
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
-ADMINS_ONLY = "この操作は管理者のみ実行できます。"
-UNAVAILABLE = "この機能はデータベースが設定されていないため使えません。"
-NO_TARGET = "ここではリマインダーを受け取れません（Slack のチャンネルや Teams の会話で設定してください）。"
+# The Japanese words, for code that has no Request (bot/language/messages.py has both languages).
+APOLOGY = say("apology")
+ADMINS_ONLY = say("admins_only")
+UNAVAILABLE = say("no_database")
+NO_TARGET = say("no_reminder_target")
 LIST_LIMIT = 5
 
 _SPACES = re.compile(r"\s+")
@@ -149,6 +151,7 @@ class HelpView:
     examples: tuple[str, ...]
     commands: tuple[CommandHelp, ...]
     source: str
+    language: str = "ja"  # of the bot's own words in it (bot/language/messages.py); the facts stay Japanese
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,8 @@ class Request:
     conversation_id: str = ""
     place: str = "会話"
     join_hint: Line = ()
+    # The user's language where the platform says (Teams' locale, Slack's users.info): help and refusals.
+    language: str = "ja"
 
 
 class SubscriptionBook(Protocol):
@@ -273,8 +278,10 @@ class Command:
     def words(self) -> tuple[str, ...]:
         return tuple(normalise_word(word) for word in (self.name, *self.aliases))
 
-    def to_help(self) -> CommandHelp:
-        return CommandHelp(self.name, self.usage, self.description, self.admin_only)
+    def to_help(self, language: str = "ja") -> CommandHelp:
+        key = f"command_{self.name}"
+        description = say(key, language) if key in CATALOG else self.description
+        return CommandHelp(self.name, self.usage, description, self.admin_only)
 
 
 @dataclass(frozen=True)
@@ -313,8 +320,8 @@ class Registry:
     def __iter__(self) -> Iterator[Command]:
         return iter(self._by_name.values())
 
-    def to_help(self) -> tuple[CommandHelp, ...]:
-        return tuple(known.to_help() for known in self)
+    def to_help(self, language: str = "ja") -> tuple[CommandHelp, ...]:
+        return tuple(known.to_help(language) for known in self)
 
 
 COMMANDS = Registry()
@@ -346,15 +353,15 @@ class Commands:
         """The command's reply; admins only where it says so; an apology when it fails."""
         found = invocation.command
         if found.admin_only and not request.is_admin:
-            return Notice.of(ADMINS_ONLY)
+            return Notice.of(say("admins_only", request.language))
         try:
             return await found.run(request, self.services)
         except Exception:
             log.exception("command %s failed", found.name)
-            return Notice.of(APOLOGY)
+            return Notice.of(say("apology", request.language))
 
-    def help_view(self) -> HelpView:
-        return to_help_view(self.services.knowledge(), self.registry)
+    def help_view(self, language: str = "ja") -> HelpView:
+        return to_help_view(self.services.knowledge(), self.registry, language)
 
     def home_view(self, now: datetime) -> PartnersView:
         """The overview an app's home page shows: intro, partners with ceremonies, examples."""
@@ -368,9 +375,10 @@ def to_source(kb: KnowledgeBase) -> str:
     return " ／ ".join(f"{d.title} / {format_date(d.date)}" for d in kb.documents)
 
 
-def to_help_view(kb: KnowledgeBase, registry: Registry) -> HelpView:
+def to_help_view(kb: KnowledgeBase, registry: Registry, language: str = "ja") -> HelpView:
     topics = tuple(topic.label for topic in kb.vocabulary.topics if topic.facet_of is None)
-    return HelpView(to_intro(kb), topics, tuple(to_examples(kb)), registry.to_help(), to_source(kb))
+    return HelpView(to_intro(kb, language), topics, tuple(to_examples(kb, language)), registry.to_help(language),
+                    to_source(kb), language)
 
 
 def to_partner_row(partner: Partner, now: datetime, kb: KnowledgeBase) -> PartnerRow:
@@ -434,7 +442,7 @@ def to_announcement_lines(status: AnnouncementStatus, *, with_target: bool = Fal
 
 @command("help", aliases=("ヘルプ", "使い方", "?"), description="使い方と質問の例")
 async def show_help(request: Request, services: Services) -> Reply:
-    return to_help_view(services.knowledge(), COMMANDS)
+    return to_help_view(services.knowledge(), COMMANDS, request.language)
 
 
 @command("list", aliases=("リスト", "一覧"), description="覚書を締結した市とテーマの一覧")
@@ -448,7 +456,7 @@ async def show_schedule(request: Request, services: Services) -> Reply:
     return to_schedule_view(services.knowledge(), request.now, status)
 
 
-REMIND_TITLE = "締結式・イベントのリマインダー"
+REMIND_TITLE = say("remind_title")
 REMIND_ACTIONS = {normalise_word(word): action for action, words in {
     "on": ("on", "オン"), "off": ("off", "オフ"), "list": ("list", "リスト", "一覧"),
 }.items() for word in words}
@@ -458,9 +466,9 @@ REMIND_ACTIONS = {normalise_word(word): action for action, words in {
          description="この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）")
 async def remind(request: Request, services: Services) -> Reply:
     if services.subscriptions is None:
-        return Notice.of(UNAVAILABLE, title=REMIND_TITLE)
+        return Notice.of(say("no_database", request.language), title=say("remind_title", request.language))
     if request.target is None:
-        return Notice.of(NO_TARGET, title=REMIND_TITLE)
+        return Notice.of(say("no_reminder_target", request.language), title=say("remind_title", request.language))
     action = REMIND_ACTIONS.get(split_first_word(request.arguments)[0] or "list")
     if action == "on":
         return await remind_on(request, request.target, services.subscriptions)
@@ -468,36 +476,38 @@ async def remind(request: Request, services: Services) -> Reply:
         return await remind_off(request, request.target, services)
     if action == "list":
         return await remind_list(request, request.target, services)
-    return Notice.of(to_remind_usage(request.place), title=REMIND_TITLE)
+    return Notice.of(to_remind_usage(request.place, request.language), title=say("remind_title", request.language))
 
 
-def to_remind_usage(place: str) -> Line:
-    return ("使い方: ", Typed("remind on"), f"（この{place}で受け取る）、", Typed("remind off"), "（やめる）、",
-            Typed("remind list"), "（状況と予定）")
+def to_remind_usage(place: str, language: str = "ja") -> Line:
+    return (say("remind_usage", language), Typed("remind on"), say("remind_usage_on", language, place=place),
+            Typed("remind off"), say("remind_usage_off", language), Typed("remind list"),
+            say("remind_usage_list", language))
 
 
 async def remind_on(request: Request, target: Target, book: SubscriptionBook) -> Reply:
+    lang, place, title = request.language, request.place, say("remind_title", request.language)
     if not await book.turn_on(target, request.user.user_id, request.now):
-        return Notice.of(f"この{request.place}はすでにリマインダーを受け取る設定です。", title=REMIND_TITLE)
+        return Notice.of(say("remind_already_on", lang, place=place), title=title)
     log.info("reminders on: %s", target)
-    done: Line = (request.user, f" さんがこの{request.place}で締結式・イベントのリマインダーを有効にしました。")
+    done: Line = (request.user, say("remind_turned_on", lang, place=place))
     lines = [done, request.join_hint] if request.join_hint else [done]
-    return Notice.of(*lines, title=REMIND_TITLE, visible=True)
+    return Notice.of(*lines, title=title, visible=True)
 
 
 async def remind_off(request: Request, target: Target, services: Services) -> Reply:
     assert services.subscriptions is not None
     configured = target in services.configured_targets
+    lang, place, title = request.language, request.place, say("remind_title", request.language)
     if not await services.subscriptions.turn_off(target):
         if configured:
-            text = f"この{request.place}は REMINDER_CHANNELS で設定されています。停止は管理者に依頼してください。"
-            return Notice.of(text, title=REMIND_TITLE)
-        return Notice.of(f"この{request.place}はリマインダーを受け取る設定になっていません。", title=REMIND_TITLE)
+            return Notice.of(say("remind_configured", lang, place=place), title=title)
+        return Notice.of(say("remind_not_on", lang, place=place), title=title)
     log.info("reminders off: %s", target)
-    lines: list[Line] = [(request.user, f" さんがこの{request.place}のリマインダーを停止しました。")]
+    lines: list[Line] = [(request.user, say("remind_turned_off", lang, place=place))]
     if configured:
-        lines.append(("（REMINDER_CHANNELS に含まれているため、設定を変えるまでは引き続き届きます。）",))
-    return Notice.of(*lines, title=REMIND_TITLE, visible=True)
+        lines.append((say("remind_still_configured", lang),))
+    return Notice.of(*lines, title=title, visible=True)
 
 
 async def remind_list(request: Request, target: Target, services: Services) -> Reply:
@@ -505,35 +515,36 @@ async def remind_list(request: Request, target: Target, services: Services) -> R
     assert services.subscriptions is not None
     subscriber = await services.subscriptions.subscriber(target)
     failures = await services.deliveries.failed_deliveries(target, LIST_LIMIT) if services.deliveries else []
+    lang = request.language
     state: list[Line] = []
     if subscriber:
-        state.append(("✅ 有効（", Mention(subscriber.user_id), f" さんが {format_time(subscriber.since)} に設定）"))
+        state.append((say("remind_on_by", lang), Mention(subscriber.user_id),
+                      say("remind_on_since", lang, since=format_time(subscriber.since))))
     if target in services.configured_targets:
-        state.append(("✅ 有効（REMINDER_CHANNELS で設定）",))
+        state.append((say("remind_on_configured", lang),))
     if not state:
-        state.append(("❌ 無効（", Typed("remind on"), " で有効にできます）"))
+        state.append((say("remind_off_state", lang), Typed("remind on"), say("remind_off_hint", lang)))
     upcoming = upcoming_reminders(services.knowledge().all_events(), request.now)[:LIST_LIMIT]
     next_lines = [(f"{format_time(r.due_at)} — {r.event.title}（{format_offset(r.offset)}）",) for r in upcoming]
     paragraphs = [
-        Paragraph(tuple(state), heading=f"この{request.place}のリマインダー"),
-        Paragraph(tuple(next_lines) or (("なし（今後の締結式・イベントがありません）",),),
-                  heading="次のリマインダー", bulleted=True),
+        Paragraph(tuple(state), heading=say("remind_here", lang, place=request.place)),
+        Paragraph(tuple(next_lines) or ((say("remind_none", lang),),), heading=say("remind_next", lang), bulleted=True),
     ]
     if failures:
         failed = tuple((f"{format_time(row.due_at)} {row.event_id}: ", Code(row.error)) for row in failures)
-        paragraphs.append(Paragraph(failed, heading="送信できなかったリマインダー", bulleted=True))
+        paragraphs.append(Paragraph(failed, heading=say("remind_failed", lang), bulleted=True))
     if services.announcements is not None:
         announced = to_announcement_lines(await services.announcements.announcement_status(target))
         paragraphs.append(Paragraph(tuple((text,) for text in announced) or (("なし",),),
                                     heading=ANNOUNCEMENTS_HEADING, bulleted=True))
-    return Notice(tuple(paragraphs), title=REMIND_TITLE)
+    return Notice(tuple(paragraphs), title=say("remind_title", lang))
 
 
 @command("report", aliases=("レポート",), admin_only=True,
          description="答えられなかった質問・聞き返し・フィードバックの集計（管理者のみ）")
 async def show_report(request: Request, services: Services) -> Reply:
     if services.reports is None:
-        return Notice.of(UNAVAILABLE)
+        return Notice.of(say("no_database", request.language))
     log.info("report requested by an admin", extra={"conversation_id": request.conversation_id})
     return ReportView(await services.reports.build_report())
 
@@ -542,15 +553,15 @@ async def show_report(request: Request, services: Services) -> Reply:
          description="知識ベース（YAML）を再読み込みしてリマインダーを組み直す（管理者のみ）")
 async def reload_knowledge(request: Request, services: Services) -> Reply:
     if services.reloader is None:
-        return Notice.of("このプロセスでは再読み込みできません。")
+        return Notice.of(say("no_reload", request.language))
     log.info("knowledge reload requested by an admin")
     result = await services.reloader.reload_async()
     if not result.ok:
         problems = tuple((problem,) for problem in result.problems[:10])
-        return Notice((Paragraph((("読み込めませんでした。以前の内容のまま動いています。",),)),
+        return Notice((Paragraph(((say("reload_rejected", request.language),),)),
                        Paragraph(problems, bulleted=True)))
     notes = tuple((note,) for note in result.notes if note)
-    return Notice.of(f"再読み込みしました: {result.summary}", *notes)
+    return Notice.of(say("reload_done", request.language, summary=result.summary), *notes)
 
 
 # --- the README's table --------------------------------------------------------------------------

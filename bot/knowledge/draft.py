@@ -1,6 +1,7 @@
-"""Draft a knowledge-base entry from an announcement: `python app.py draft SOURCE.md`.
+"""Draft a knowledge-base entry from an announcement: `python app.py draft SOURCE.md|.html|.pdf`.
 
-Reads a press release in Markdown or plain text as the bureau writes them (a title, a date line,
+Reads a press release in Markdown or plain text, or saved as an HTML page or a PDF
+(bot/knowledge/source_text.py turns those into the same lines), as the bureau writes them (a title, a date line,
 the issuer, a お問い合わせ先 block, lead paragraphs, 日時/場所/出席者 or 【日時】【場所】【出席者】
 ceremony blocks, headed sections with bullet items) and prints one entry for the `documents:`
 list of data/partnerships.yaml, in its shape and key order, plus a commented `partners:` entry
@@ -83,7 +84,7 @@ _DATE = re.compile(
     r"(?:(\d{4})\s*年|(令和|平成)\s*(\d{1,2}|元)\s*年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
 )
-_TIME = re.compile(r"(\d{1,2}:\d{2})|(\d{1,2})時(?:(\d{1,2})分|(半))?")
+_TIME = re.compile(r"(午後|PM\s*)?\s*(?:(\d{1,2}):(\d{2})|(\d{1,2})時(?:(\d{1,2})分|(半))?)", re.IGNORECASE)
 _ERAS = {"令和": 2018, "平成": 1988}
 
 
@@ -158,21 +159,61 @@ def find_date(text: str) -> tuple[date, int] | None:
     return None
 
 
-def is_date_line(line: str) -> bool:
+_URL = re.compile(r"[(（<]?\s*(https?://[^\s)）>]+)\s*[)）>]?")
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A header line that starts with the announcement's date: `2021年3月23日`, optionally followed by
+    the issuer and the page's address (`2021年3月23日 経済産業省北海道経済産業局 https://…`)."""
+
+    when: date
+    issuer: str | None
+    url: str | None
+
+
+def read_date_line(line: str) -> DateLine | None:
+    """The line as a DateLine, or None when it is not one (a sentence that starts with a date)."""
     text = normalise(line).strip()
     found = find_date(text)
-    return found is not None and re.fullmatch(r"\s*(?:\([^)]*\))?\s*", text[found[1]:]) is not None
+    if found is None or not _starts_with_date(text):
+        return None
+    rest = re.sub(r"^\s*[(][^)]*[)]", "", text[found[1]:])  # the weekday: (火)
+    url = _URL.search(rest)
+    if url:
+        rest = rest[:url.start()] + rest[url.end():]
+    issuer = re.sub(r"^[\s/|・,、]+|[\s/|・,、]+$", "", rest)
+    if issuer and not _ORGANISATION.search(issuer):
+        return None
+    original_issuer = _original_words(line, issuer) if issuer else None
+    return DateLine(found[0], original_issuer, url[1] if url else None)
+
+
+def _starts_with_date(text: str) -> bool:
+    return bool(re.match(r"\s*(?:\d{4}\s*年|令和|平成|\d{4}[-/.])", text))
+
+
+def _original_words(line: str, normalised: str) -> str:
+    """The issuer as written in the source (NFKC was only for finding it)."""
+    start = normalise(line).find(normalised)
+    if start >= 0 and len(normalise(line)) == len(line):
+        return line[start:start + len(normalised)].strip()
+    return normalised
+
+
+def is_date_line(line: str) -> bool:
+    return read_date_line(line) is not None
 
 
 def find_times(text: str) -> list[str]:
-    """Clock times in order of appearance: "10:30" as written, 10時30分 as "10:30"."""
+    """Clock times in order of appearance: "10:30" as written, 10時30分 as "10:30", 午後2時 as "14:00"."""
     times = []
     for match in _TIME.finditer(normalise(text)):
-        if match[1]:
-            times.append(match[1])
-        else:
-            minutes = 30 if match[4] else int(match[3] or 0)
-            times.append(f"{int(match[2])}:{minutes:02d}")
+        hour = int(match[2] or match[4])
+        minutes = int(match[3]) if match[3] else 30 if match[6] else int(match[5] or 0)
+        if match[1] and hour < 12:
+            hour += 12
+        times.append(f"{hour}:{minutes:02d}")
     return times
 
 
@@ -243,21 +284,22 @@ def split_title(title: str, header: list[str]) -> tuple[str, str | None]:
     return title.strip(), None
 
 
-def take_date_and_issuer(header: list[str]) -> tuple[Value, Value]:
-    """The first date-only line as ISO date, and the line after it when it names an organisation."""
+def take_date_and_issuer(header: list[str]) -> tuple[Value, Value, str | None]:
+    """The first date line as ISO date; the issuer on it or on the line after it; the page's address."""
     for index, line in enumerate(header):
-        if not is_date_line(line):
+        found = read_date_line(line)
+        if found is None:
             continue
-        found = find_date(line)
-        assert found is not None
         del header[index]
+        if found.issuer:
+            return found.when, found.issuer, found.url
         while index < len(header) and not header[index].strip():
             index += 1
         if index < len(header) and _ORGANISATION.search(header[index].strip()):
-            return found[0], header.pop(index).strip()
-        return found[0], Todo("the issuer (the line after the date does not name an organisation)")
+            return found.when, header.pop(index).strip(), found.url
+        return found.when, Todo("the issuer (the line after the date does not name an organisation)"), found.url
     return (Todo("the announcement's date, YYYY-MM-DD (no date line found)"),
-            Todo("the issuer (no date line found to look under)"))
+            Todo("the issuer (no date line found to look under)"), None)
 
 
 def take_contact(header: list[str]) -> Entry | None:
@@ -328,12 +370,23 @@ def _read_contact_name_line(line: str, found: dict[str, str | list[str]]) -> Non
 # --- ceremonies -----------------------------------------------------------------------------------
 
 _FIELD_NAMES = {
-    "日時": "日時", "日程": "日時", "場所": "場所", "会場": "場所", "出席者": "出席者", "出席予定者": "出席者",
+    "日時": "日時", "日程": "日時", "開催日時": "日時", "開催日": "日時",
+    "場所": "場所", "会場": "場所", "開催場所": "場所",
+    "出席者": "出席者", "出席予定者": "出席者",
 }
+
+
+def _spaced(word: str) -> str:
+    """A field name as written, also with spaces between its characters (「日　時」)."""
+    return r"\s*".join(map(re.escape, word))
+
+
+_FIELD_WORDS = "|".join(_spaced(name) for name in sorted(_FIELD_NAMES, key=len, reverse=True))
 _FIELD = re.compile(
-    r"^(?:【\s*(日時|日程|場所|会場|出席者|出席予定者)\s*】|(日時|日程|場所|会場|出席予定者|出席者)(?=\s|[:：]|$))"
+    rf"^(?:[【\[［]\s*({_FIELD_WORDS})\s*[】\]］]|({_FIELD_WORDS})(?=\s|[:：]|$))"
     r"\s*[:：]?\s*(.*)$"
 )
+_ATTENDEE_SEPARATOR = re.compile(r"\s+[/／]\s+|\s*[／、，]\s*|(?<=\S)\s*/\s*(?=\S)")
 _ROLE_ENDINGS = ("長", "知事", "大臣", "官", "代表", "理事", "監", "顧問", "参与", "委員", "取締役")
 
 
@@ -344,9 +397,9 @@ def take_ceremony_fields(lines: Sequence[str]) -> tuple[dict[str, list[str]], li
     current: str | None = None
     for line in lines:
         text = strip_bullet(line)
-        match = _FIELD.match(text)
+        match = _FIELD.match(strip_numbering(text))
         if match:
-            current = _FIELD_NAMES[match[1] or match[2]]
+            current = _FIELD_NAMES[re.sub(r"\s", "", match[1] or match[2])]
             fields.setdefault(current, []).extend([match[3].strip()] if match[3].strip() else [])
         elif current is not None and (not text or _continues(current, fields[current], text)):
             if text:
@@ -368,7 +421,8 @@ def build_ceremony(city: str | None, fields: Mapping[str, list[str]]) -> Entry:
     title: Value = f"{city}との覚書締結式" if city else Todo("<city>との覚書締結式")
     ceremony: Entry = {"title": title, **read_when(" ".join(fields.get("日時", [])))}
     ceremony.update(read_place(" ".join(fields.get("場所", []))))
-    attendees: list[Value] = [split_attendee(line) for line in fields.get("出席者", [])]
+    attendees: list[Value] = [split_attendee(part) for line in fields.get("出席者", [])
+                              for part in _ATTENDEE_SEPARATOR.split(line) if part.strip()]
     ceremony["attendees"] = attendees or Todo("the attendees, as {role: …, name: …} (no 出席者 found)")
     return ceremony
 
@@ -513,7 +567,9 @@ def build_project(block: Block) -> Entry:
 
 def build_section(heading: str, paragraphs: list[str], items: list[str]) -> Entry:
     label, note = split_note(heading)
-    if note and not is_source_note(note):
+    if note and is_editorial_note(note):
+        note = None  # 「(opening only)」 says what was retrieved, not what the section is called
+    elif note and not is_source_note(note):
         label, note = heading.strip().strip("《》").strip(), None
     section: Entry = {"label": label}
     if paragraphs:
@@ -529,6 +585,14 @@ def build_section(heading: str, paragraphs: list[str], items: list[str]) -> Entr
             "note": note,
         }
     return section
+
+
+_EDITORIAL = re.compile(r"\bonly\b|excerpt|abridged|partial|omitted|抜粋|抄録|一部|冒頭|のみ|省略|略", re.IGNORECASE)
+
+
+def is_editorial_note(note: str) -> bool:
+    """A heading's note about the copy, not the content: (opening only), (抜粋), (一部省略)."""
+    return bool(_EDITORIAL.search(note)) and not is_source_note(note)
 
 
 def is_source_note(note: str) -> bool:
@@ -585,7 +649,7 @@ def draft_entry(text: str, source_name: str, known: Mapping[str, str]) -> Draft:
         raise DraftError(f"{source_name}: the source is empty")
     raw_title, header, blocks = split_blocks(lines)
     title, subtitle = split_title(raw_title, header)
-    when, issuer = take_date_and_issuer(header)
+    when, issuer, url = take_date_and_issuer(header)
     contact = take_contact(header)
     fields, rest = take_ceremony_fields(header)
     lead, lead_items = to_paragraphs(rest)
@@ -597,7 +661,8 @@ def draft_entry(text: str, source_name: str, known: Mapping[str, str]) -> Draft:
     entry: Entry = {"id": Todo(f"a unique id, e.g. hkd-{when}" if isinstance(when, date) else "a unique id")}
     entry["title"] = title
     entry["subtitle"] = subtitle or Todo("the subtitle (no ～ … ～ line found), or delete")
-    entry.update({"issuer": issuer, "date": when, "source": {"file": source_name}})
+    source: Entry = {"file": source_name, "url": url} if url else {"file": source_name}
+    entry.update({"issuer": issuer, "date": when, "source": source})
     if contact is not None:
         entry["contact"] = contact
     entry["lead"] = [*lead, *lead_items] or Todo("the lead paragraphs (none before the first section)")
@@ -633,8 +698,8 @@ def build_partners(builder: Builder, cities: Sequence[str], known: Mapping[str, 
         builder.entry_for(None)
     partners: list[Value] = []
     for city, partner in builder.partners.items():
-        partner["partner"] = known.get(city) or Todo(f"the partner id of {city} (romaji; add it to partners)"
-                                                     if city != TODO else "the partner city's id")
+        partner["partner"] = known.get(city) or (city != TODO and partner_id_of(city)) or Todo(
+            f"the partner id of {city} (romaji; add it to partners)" if city != TODO else "the partner city's id")
         partner.setdefault("ceremony", build_ceremony(city if city != TODO else None, {}))
         if plans := find_plans(partner):
             partner["plans"] = plans
@@ -728,14 +793,59 @@ def render_items(items: Iterable[Value], indent: str) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class CityReadings:
+    """How a new city's short name is read, from Sudachi's dictionary (not from the source)."""
+
+    hiragana: str
+    katakana: str
+    romaji: str
+
+
+def read_city(city: str) -> CityReadings | None:
+    """The readings of a city's short name (北見市 → きたみ, キタミ, kitami), or None when the
+    dictionary does not read every character of it."""
+    import jaconv
+
+    from bot.language.text import has_kanji, reading_of
+
+    katakana = reading_of(short_name_of(city))
+    if not katakana or has_kanji(katakana) or not re.fullmatch(r"[ァ-ヴー]+", katakana):
+        return None
+    hiragana = jaconv.kata2hira(katakana)
+    romaji = jaconv.kana2alphabet(hiragana).replace("-", "")
+    return CityReadings(hiragana, katakana, romaji) if re.fullmatch(r"[a-z]+", romaji) else None
+
+
+def short_name_of(city: str) -> str:
+    return re.sub(r"[市町村]$", "", city)
+
+
+def partner_id_of(city: str) -> str | None:
+    """The id a new city gets in `partners:`: its name in romaji, when the dictionary reads it."""
+    readings = read_city(city)
+    return readings.romaji if readings else None
+
+
 def render_partner_stub(city: str) -> list[str]:
-    short = re.sub(r"[市町村]$", "", city)
+    readings = read_city(city)
+    if readings is None:
+        return [
+            f"# {city} is not in `partners:` yet: add this entry there (the dictionary cannot read it: fill the",
+            "# TODOs).",
+            "#   - id: TODO  # the city's name in romaji, also used as `partner:` above",
+            f"#     name: {city}",
+            f"#     short_name: {short_name_of(city)}",
+            "#     readings: {hiragana: TODO, katakana: TODO, romaji: TODO}",
+            "#     aliases: []",
+        ]
     return [
-        f"# {city} is not in `partners:` yet: add this entry there (readings are not in the source).",
-        "#   - id: TODO  # the city's name in romaji, also used as `partner:` above",
+        f"# {city} is not in `partners:` yet: add this entry there. The readings are Sudachi's, not the",
+        "# source's: check them (a place name can be read more than one way).",
+        f"#   - id: {readings.romaji}",
         f"#     name: {city}",
-        f"#     short_name: {short}",
-        "#     readings: {hiragana: TODO, katakana: TODO, romaji: TODO}",
+        f"#     short_name: {short_name_of(city)}",
+        f"#     readings: {{hiragana: {readings.hiragana}, katakana: {readings.katakana}, romaji: {readings.romaji}}}",
         "#     aliases: []",
     ]
 
@@ -771,10 +881,15 @@ def load_known_partners(paths: Iterable[str | Path]) -> dict[str, str]:
 
 
 def read_source(path: str | Path) -> str:
+    """The announcement's text: Markdown or plain text, an HTML page or a PDF (bot.knowledge.source_text)."""
+    from bot.knowledge.source_text import SourceFormatError, read_announcement
+
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DraftError(f"{path}: cannot read: {error}") from error
+        return read_announcement(path)
+    except OSError as error:
+        raise DraftError(f"{path}: cannot read: {error.strerror or error}") from None
+    except SourceFormatError as error:
+        raise DraftError(f"{path}: {error}") from None
 
 
 def draft_yaml(text: str, source_name: str, known: Mapping[str, str]) -> str:

@@ -19,7 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.knowledge.yaml_reader import (
+    DATE_FORM,
     DEFAULT_LIMITS,
+    TIME_FORM,
     KnowledgeError,
     Node,
     Problem,
@@ -320,7 +322,7 @@ def _source(r: Reader, node: Node | None, path: str) -> SourceRef:
         file=r.text(node, "file", path, required=False),
         url=r.text(node, "url", path, required=False),
         publisher=r.text(node, "publisher", path, required=False),
-        date=r.convert(node, "date", path, parse_date, "a date", required=False),
+        date=r.convert(node, "date", path, parse_date, "a date", required=False, expected=DATE_FORM),
         secondary=secondary is not None and secondary.value is True,
         note=r.text(node, "note", path, required=False),
     )
@@ -376,8 +378,8 @@ def _event(r: Reader, node: Node, path: str, owner: _EventOwner) -> Event:
         _person(r, item, f"{path}.attendees[{i}]")
         for i, item in enumerate(r.items(node, "attendees", path, required=False))
     )
-    start = r.convert(node, "start", path, parse_time, "a time")
-    end = r.convert(node, "end", path, parse_time, "a time", required=False)
+    start = r.convert(node, "start", path, parse_time, "a time", expected=TIME_FORM)
+    end = r.convert(node, "end", path, parse_time, "a time", required=False, expected=TIME_FORM)
     if start and end and end <= start:
         r.problem(r.mapping(node, path)["end"], f"{path}.end", f"ends at {end:%H:%M}, before it starts")
     held = r.field(node, "held", path, required=False)
@@ -386,7 +388,7 @@ def _event(r: Reader, node: Node, path: str, owner: _EventOwner) -> Event:
     return Event(
         id=owner.event_id,
         title=r.text(node, "title", path),
-        date=r.convert(node, "date", path, parse_date, "a date") or date.min,
+        date=r.convert(node, "date", path, parse_date, "a date", expected=DATE_FORM) or date.min,
         start=start or time(0, 0),
         end=end,
         place=r.text(node, "place", path),
@@ -535,7 +537,7 @@ def _document(r: Reader, node: Node, path: str, offsets: tuple[timedelta, ...], 
         title=r.text(node, "title", path),
         subtitle=r.text(node, "subtitle", path, required=False),
         issuer=r.text(node, "issuer", path),
-        date=r.convert(node, "date", path, parse_date, "a date") or date.min,
+        date=r.convert(node, "date", path, parse_date, "a date", expected=DATE_FORM) or date.min,
         source=_source(r, r.field(node, "source", path), f"{path}.source"),
         contact=_contact(r, contact, f"{path}.contact") if contact is not None else None,
         lead=lead,
@@ -666,7 +668,9 @@ class _Parts:
 def _check_ids(r: Reader, nodes: list[Node], ids: list[str], path: str) -> dict[str, int]:
     seen: dict[str, int] = {}
     for index, (value, node) in enumerate(zip(ids, nodes, strict=False)):
-        if not _ID.fullmatch(value or "-"):
+        if not value:
+            continue  # missing: already named while reading
+        if not _ID.fullmatch(value):
             r.problem(node, f"{path}[{index}].id", f'use lower-case letters, digits, - or _ "{value}"')
         elif value in seen:
             r.problem(node, f"{path}[{index}].id", f'"{value}" is already used by {path}[{seen[value]}]')
@@ -674,22 +678,30 @@ def _check_ids(r: Reader, nodes: list[Node], ids: list[str], path: str) -> dict[
     return seen
 
 
-def _check_references(r: Reader, root: Node, parts: _Parts) -> None:
-    partner_ids = _check_ids(r, r.items(root, "partners", ""), [p.id for p in parts.partners], "partners")
-    document_nodes = r.items(root, "documents", "")
+def _check_references(walk: Reader, r: Reader, root: Node, parts: _Parts) -> None:
+    """Ids and what refers to them. `walk` only finds the nodes (its own problems were already
+    reported by `r` while reading); what is wrong here goes to `r`. An id that is missing or
+    wrong was named while reading and is not named again."""
+    partner_ids = _check_ids(r, walk.items(root, "partners", ""), [p.id for p in parts.partners], "partners")
+    document_nodes = walk.items(root, "documents", "")
     document_ids = _check_ids(r, document_nodes, [d.id for d in parts.documents], "documents")
+    vocab_node = walk.field(root, "vocabulary", "")
     for d_index, (document, d_node) in enumerate(zip(parts.documents, document_nodes, strict=False)):
-        engagement_nodes = r.items(d_node, "partners", "")
+        engagement_nodes = walk.items(d_node, "partners", "")
         seen: set[str] = set()
         for e_index, (engagement, e_node) in enumerate(zip(document.engagements, engagement_nodes, strict=False)):
             where = f"documents[{d_index}].partners[{e_index}].partner"
+            if not engagement.partner_id:
+                continue
             if engagement.partner_id not in partner_ids:
                 r.problem(e_node, where, f'no partner has id "{engagement.partner_id}" (add it to partners)')
             if engagement.partner_id in seen:
                 r.problem(e_node, where, f'"{engagement.partner_id}" appears twice in this document')
             seen.add(engagement.partner_id)
     event_ids = {c.id for d in parts.documents for e in d.engagements if (c := e.ceremony)}
-    for index, (event, item) in enumerate(zip(parts.events, r.items(root, "events", "", required=False), strict=False)):
+    for index, (event, item) in enumerate(
+        zip(parts.events, walk.items(root, "events", "", required=False), strict=False)
+    ):
         if event.partner_id and event.partner_id not in partner_ids:
             r.problem(item, f"events[{index}].partner", f'no partner has id "{event.partner_id}"')
         if event.document_id and event.document_id not in document_ids:
@@ -698,15 +710,43 @@ def _check_references(r: Reader, root: Node, parts: _Parts) -> None:
             r.problem(item, f"events[{index}].id", f'"{event.id}" is used twice')
         event_ids.add(event.id)
     for index, (entry, item) in enumerate(
-        zip(parts.glossary, r.items(root, "glossary", "", required=False), strict=False)
+        zip(parts.glossary, walk.items(root, "glossary", "", required=False), strict=False)
     ):
         if entry.partner_id and entry.partner_id not in partner_ids:
             r.problem(item, f"glossary[{index}].partner", f'no partner has id "{entry.partner_id}"')
-    vocab_node = r.field(root, "vocabulary", "")
     topic_ids = {t.id for t in parts.vocabulary.topics}
     for missing in REQUIRED_TOPICS:
         if missing not in topic_ids and vocab_node is not None:
             r.problem(vocab_node, "vocabulary.topics", f'topic "{missing}" is missing')
+
+
+PLACEHOLDER = "TODO"
+_PLACEHOLDER = re.compile(rf"(?<![A-Za-z0-9]){PLACEHOLDER}(?![A-Za-z0-9])")
+
+
+def find_placeholders(root: Node, file: str) -> list[Problem]:
+    """Every value still `TODO` (what `app.py draft` writes where the source does not say): the bot
+    would otherwise answer 「発表者は「TODO」です」."""
+    problems: list[Problem] = []
+    pending: list[tuple[Node, str]] = [(root, "")]
+    while pending:
+        node, path = pending.pop()
+        if isinstance(node.value, dict):
+            pending += [(child, join_path(path, key)) for key, child in reversed(node.value.items())]
+        elif isinstance(node.value, list):
+            pending += [(child, f"{path}[{i}]") for i, child in reversed(list(enumerate(node.value)))]
+        elif isinstance(node.value, str) and _PLACEHOLDER.search(node.value):
+            problems.append(Problem(file, node.line, path or "(root)",
+                                    "still TODO from `app.py draft`: fill it in from the source, or delete the field"))
+    return problems
+
+
+def with_placeholders(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:
+    """All problems in file order, once each; a field that is still TODO is named for that alone
+    (not also as "not a date" or "no partner has id")."""
+    todo = {p.field for p in placeholders}
+    kept = [p for p in problems if p.field not in todo]
+    return sorted(dict.fromkeys([*kept, *placeholders]), key=lambda p: p.line)
 
 
 def _with_engagements(partners: list[Partner], documents: list[Document]) -> tuple[Partner, ...]:
@@ -749,10 +789,11 @@ def parse_knowledge(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -
     )
     if not parts.documents and not r.problems:
         r.problem(root, "documents", "at least one document is needed")
-    if not r.problems:
-        _check_references(r, root, parts)
-    if r.problems:
-        raise KnowledgeError(r.problems)
+    # References are checked even when fields are wrong, so one run names every problem.
+    _check_references(Reader(file), r, root, parts)
+    problems = with_placeholders(r.problems, find_placeholders(root, file))
+    if problems:
+        raise KnowledgeError(problems)
     documents = sorted(parts.documents, key=lambda d: d.date)
     return KnowledgeBase(
         path=file,
@@ -765,6 +806,10 @@ def parse_knowledge(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -
     )
 
 
+NO_SUCH_FILE = "no such file"
+A_FOLDER = "is a folder, not a file"
+
+
 def load_knowledge(path: str | Path, limits: YamlLimits = DEFAULT_LIMITS) -> KnowledgeBase:
     """Read and validate a knowledge-base file; raise KnowledgeError naming file, line and field."""
     file = str(path)
@@ -775,7 +820,11 @@ def load_knowledge(path: str | Path, limits: YamlLimits = DEFAULT_LIMITS) -> Kno
             raise KnowledgeError([Problem(file, 0, "(file)", too_large)])
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KnowledgeError([Problem(file, 0, "(file)", "no such file")]) from None
+        raise KnowledgeError([Problem(file, 0, "(file)", NO_SUCH_FILE)]) from None
+    except IsADirectoryError:
+        raise KnowledgeError([Problem(file, 0, "(file)", A_FOLDER)]) from None
+    except PermissionError:
+        raise KnowledgeError([Problem(file, 0, "(file)", "cannot be read (permission denied)")]) from None
     except UnicodeDecodeError as error:
         raise KnowledgeError([Problem(file, 0, "(file)", f"not UTF-8 text ({error.reason})")]) from None
     return parse_knowledge(text, file, limits)

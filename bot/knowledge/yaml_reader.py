@@ -187,6 +187,7 @@ class Reader:
         what: str,
         *,
         required: bool = True,
+        expected: str = "",
     ) -> T | None:
         child = self.field(parent, key, path, required=required)
         if child is None:
@@ -194,7 +195,9 @@ class Reader:
         try:
             return parse(child.value)
         except (TypeError, ValueError):
-            self.problem(child, join_path(path, key), f'not {what} "{child.value}"')
+            shown = as_written(child.value) if parse is parse_time else child.value
+            hint = f" (expected {expected})" if expected else ""
+            self.problem(child, join_path(path, key), f'not {what} "{shown}"{hint}')
             return None
 
 
@@ -218,6 +221,18 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+# The forms a maintainer writes, for messages about a value that is not one.
+DATE_FORM = "YYYY-MM-DD, e.g. 2021-04-22"
+TIME_FORM = 'H:MM in quotes, e.g. "13:30"'
+
+
+def as_written(value: Any) -> Any:
+    """An unquoted 25:00 reaches us as YAML 1.1's sexagesimal 1500: show it as it was typed."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return f"{value // 60}:{value % 60:02d}"
+    return value
 
 
 def parse_time(value: Any) -> time:
@@ -277,10 +292,10 @@ def compose(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -> Node:
     try:
         composed = yaml.compose(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(error, "problem", None) or str(error)
-        raise KnowledgeError([Problem(file, line, "(yaml)", f"not valid YAML: {reason}")]) from None
+        from bot.knowledge.yaml_hints import explain
+
+        line, message = explain(error, text)
+        raise KnowledgeError([Problem(file, line, "(yaml)", message)]) from None
     if composed is None:
         raise KnowledgeError([Problem(file, 1, "(root)", "the file is empty")])
     return to_nodes(composed, _Budget(file, limits.max_nodes))

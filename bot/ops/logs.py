@@ -97,6 +97,28 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # APScheduler logs every job run at INFO (one line a minute for the sweep): WARNING unless
+    # LOG_LEVEL=DEBUG asks for everything.
+    logging.getLogger("apscheduler").setLevel(level if level == "DEBUG" else "WARNING")
+
+
+class DropMessages(logging.Filter):
+    """Drops a library's records that start with one of `starts`: warnings that say nothing to an
+    operator on every start or every request (they would teach people to ignore warnings)."""
+
+    def __init__(self, *starts: str) -> None:
+        super().__init__()
+        self.starts = starts
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.starts)
+
+
+def quiet_library(name: str, *starts: str) -> None:
+    """Drop those records of the logger `name` (once per logger and message)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, DropMessages) and f.starts == starts for f in logger.filters):
+        logger.addFilter(DropMessages(*starts))
 
 
 def to_secrets(settings: Settings) -> list[str]:

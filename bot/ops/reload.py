@@ -51,6 +51,8 @@ class KnowledgeReloader:
     listeners: list[ReloadListener] = field(default_factory=list)
     on_result: list[Callable[[ReloadResult], None]] = field(default_factory=list)
     limits: YamlLimits = DEFAULT_LIMITS
+    # The outcome of the last reload (None before the first): /readyz is not ready after a rejected one.
+    last: ReloadResult | None = None
 
     attempts: int = RELOAD_ATTEMPTS
     retry_seconds: float = RETRY_SECONDS
@@ -88,6 +90,7 @@ class KnowledgeReloader:
         return self._tell(ReloadResult(False, summary, problems))
 
     def _tell(self, result: ReloadResult) -> ReloadResult:
+        self.last = result
         for callback in self.on_result:
             callback(result)
         return result

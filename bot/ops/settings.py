@@ -5,10 +5,12 @@ Every variable is documented in `.env.example`. Errors name the variable, never 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.knowledge.yaml_reader import YamlLimits
 
@@ -21,6 +23,11 @@ _GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 def is_guid(value: str) -> bool:
     return bool(_GUID.fullmatch(value))
+
+
+def is_app_version(value: str) -> bool:
+    """The Teams manifest's `version`: MAJOR.MINOR.PATCH (the schema allows at most three digits each)."""
+    return bool(re.fullmatch(r"(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})\.(?:0|[1-9]\d{0,2})", value))
 
 
 class SettingsError(ValueError):
@@ -72,6 +79,8 @@ class Settings:
     teams_anonymous: bool = False
     teams_sdk_env: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     teams_app_id: str = ""
+    # The Teams app package's version (Teams asks for a higher one on every update of an uploaded app).
+    teams_app_version: str = "1.0.0"
     teams_developer_name: str = "Renkei Bot"
     teams_website_url: str = "https://www.hkd.meti.go.jp/"
     teams_privacy_url: str = ""
@@ -144,6 +153,7 @@ class Settings:
             teams_anonymous=_flag(env, "TEAMS_ANONYMOUS", cls.teams_anonymous),
             teams_sdk_env=_sdk_env(env),
             teams_app_id=_text(env, "TEAMS_APP_ID", ""),
+            teams_app_version=_text(env, "TEAMS_APP_VERSION", cls.teams_app_version),
             teams_developer_name=_text(env, "TEAMS_DEVELOPER_NAME", cls.teams_developer_name),
             teams_website_url=_text(env, "TEAMS_WEBSITE_URL", cls.teams_website_url),
             teams_privacy_url=_text(env, "TEAMS_PRIVACY_URL", ""),
@@ -156,12 +166,12 @@ class Settings:
         return settings
 
     def check(self) -> None:
+        self._check_tokens()
+        check_database_url(self.database_url)
         if self.slack_enabled and not self.slack_socket_mode and not self.slack_signing_secret:
             raise SettingsError(
                 "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (HTTP mode)"
             )
-        if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
-            raise SettingsError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
         if not re.fullmatch(r"/[a-z0-9_-]{1,31}", self.slack_command):
             raise SettingsError("SLACK_COMMAND must be a slash command such as /renkei (lower-case, no spaces)")
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -172,17 +182,130 @@ class Settings:
             raise SettingsError("REMINDER_MAX_ATTEMPTS must be at least 1")
         self._check_teams()
 
+    def _check_tokens(self) -> None:
+        """Each Slack credential in its own variable: a token pasted into the wrong one would
+        otherwise start the bot silently and fail on the first request."""
+        for name, value, prefix, what in _SLACK_TOKENS:
+            if value(self) and not value(self).startswith(prefix):
+                pasted = _kind_of_token(value(self))
+                found = f" (it holds {pasted})" if pasted else ""
+                raise SettingsError(f"{name} must be {what} (it starts with {prefix}){found}")
+        if _kind_of_token(self.slack_signing_secret):
+            raise SettingsError("SLACK_SIGNING_SECRET must be the app's Signing Secret (Basic Information), "
+                                f"not a token (it holds {_kind_of_token(self.slack_signing_secret)})")
+
     def _check_teams(self) -> None:
         if self.teams_client_id and not is_guid(self.teams_client_id):
             raise SettingsError(f"{TEAMS_CLIENT_ID_VARIABLE} must be a GUID (the bot's Microsoft App ID)")
         if self.teams_app_id and not is_guid(self.teams_app_id):
             raise SettingsError("TEAMS_APP_ID must be a GUID")
+        if not is_app_version(self.teams_app_version):
+            raise SettingsError("TEAMS_APP_VERSION must be a version such as 1.0.0 (three numbers, each below 1000)")
         if not 0 < len(self.teams_developer_name) <= 32:
             raise SettingsError("TEAMS_DEVELOPER_NAME must be 1 to 32 characters")
         for name, url in (("TEAMS_WEBSITE_URL", self.teams_website_url), ("TEAMS_PRIVACY_URL", self.teams_privacy_url),
                           ("TEAMS_TERMS_URL", self.teams_terms_url)):
             if url and not url.startswith("https://"):
                 raise SettingsError(f"{name} must start with https://")
+
+
+_SLACK_TOKENS: tuple[tuple[str, Callable[[Settings], str], str, str], ...] = (
+    ("SLACK_BOT_TOKEN", lambda s: s.slack_bot_token, "xoxb-", "the Bot User OAuth Token (OAuth & Permissions)"),
+    ("SLACK_APP_TOKEN", lambda s: s.slack_app_token, "xapp-", "an app-level token (Basic Information)"),
+)
+_TOKEN_KINDS = (("xoxb-", "a bot token"), ("xapp-", "an app-level token"), ("xoxp-", "a user token"),
+                ("xoxe", "a refresh token"), ("xoxa-", "an app token"))
+
+
+def _kind_of_token(value: str) -> str:
+    """What kind of Slack token a value is, by its prefix ("" when it is none)."""
+    return next((kind for prefix, kind in _TOKEN_KINDS if value.startswith(prefix)), "")
+
+
+_DATABASE_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<rest>.*)")
+_DATABASE_EXAMPLES = "sqlite:///var/renkei.db or postgresql+psycopg://user:password@host/renkei"
+
+
+def check_database_url(url: str) -> None:
+    """A URL the store can open: SQLite, or PostgreSQL through psycopg (the driver installed)."""
+    match = _DATABASE_URL.fullmatch(url)
+    if match is None:
+        raise SettingsError(f"DATABASE_URL must be a URL such as {_DATABASE_EXAMPLES}")
+    backend, _, driver = match["scheme"].lower().partition("+")
+    if backend == "sqlite":
+        if driver and driver != "pysqlite":
+            raise SettingsError("DATABASE_URL: SQLite needs no driver name (sqlite:///path/to/file.db)")
+        if match["rest"] and not match["rest"].startswith("/"):
+            raise SettingsError("DATABASE_URL: a SQLite URL has three slashes before a relative path "
+                                "(sqlite:///var/renkei.db) and four before an absolute one")
+        return
+    if backend in ("postgresql", "postgres"):
+        if driver and driver != "psycopg":
+            raise SettingsError("DATABASE_URL: the PostgreSQL driver installed is psycopg (version 3): "
+                                "write postgresql+psycopg://…")
+        if "@" not in match["rest"] and not match["rest"].startswith("/"):
+            raise SettingsError("DATABASE_URL: a PostgreSQL URL names the server: postgresql+psycopg://user:password@host/db")
+        return
+    raise SettingsError(f"DATABASE_URL: only SQLite and PostgreSQL are supported, e.g. {_DATABASE_EXAMPLES}")
+
+
+class _Reading(Mapping[str, str]):
+    """An environment that remembers which names were asked for: the bot's variables."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.names.add(name)
+        raise KeyError(name)
+
+    def get(self, name: str, default: object = None) -> Any:
+        self.names.add(name)
+        return default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def known_variables() -> frozenset[str]:
+    """Every variable Settings.from_env reads (the Agents SDK's CONNECTIONS__… aside)."""
+    reading = _Reading()
+    Settings.from_env(reading)
+    return frozenset(reading.names)
+
+
+def unknown_variable_warnings(names: Iterable[str]) -> list[str]:
+    """A line for each name the bot does not read, with the closest one it does: a misspelt
+    variable would otherwise be ignored without a word."""
+    known = known_variables()
+    warnings = []
+    for name in names:
+        if name in known or name.startswith(TEAMS_SDK_PREFIXES):
+            continue
+        close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
+        hint = f" — did you mean {close[0]}?" if close else " (see .env.example for the bot's variables)"
+        warnings.append(f"{name} is not a variable the bot reads{hint}")
+    return warnings
+
+
+def describe_platforms(settings: Settings) -> str:
+    """Which platforms run and why the others do not, by variable (never a value)."""
+    if settings.slack_enabled:
+        mode = "Socket Mode: SLACK_APP_TOKEN set" if settings.slack_socket_mode else \
+            "HTTP mode at /slack/events: SLACK_APP_TOKEN not set"
+        slack = f"Slack on ({mode})"
+    else:
+        slack = "Slack off (SLACK_BOT_TOKEN not set)"
+    if settings.teams_client_id:
+        teams = "Teams on (client id set)"
+    elif settings.teams_anonymous:
+        teams = "Teams on WITHOUT authentication (TEAMS_ANONYMOUS=true, local testing only)"
+    else:
+        teams = f"Teams off ({TEAMS_CLIENT_ID_VARIABLE} not set, TEAMS_ANONYMOUS not true)"
+    return f"platforms: {slack}; {teams}"
 
 
 def _text(env: Mapping[str, str], name: str, default: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import Engine, Table, and_, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql.expression import Insert
 
@@ -43,6 +43,38 @@ POOL_SIZE = 8
 POOL_OVERFLOW = 8
 # Any constant: the key of the PostgreSQL advisory lock that serialises creating the tables.
 _CREATE_TABLES_LOCK = 0x52454E4B  # "RENK"
+
+
+# Seconds to wait for a PostgreSQL server that does not answer (a dropped packet, a wrong host).
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class DatabaseUnavailable(Exception):
+    """The database of DATABASE_URL cannot be opened; the message says why, never the URL."""
+
+
+_REASONS = (
+    ("password authentication failed", "the server refused the user name or password"),
+    ("role \"", "the server does not know that user"),
+    ("does not exist", "the database named in it does not exist on the server"),
+    ("connection refused", "nothing listens at that host and port (is the server running?)"),
+    ("could not translate host name", "the host name cannot be resolved"),
+    ("name or service not known", "the host name cannot be resolved"),
+    ("timeout", f"the server did not answer within {CONNECT_TIMEOUT_SECONDS} s (host, port, firewall?)"),
+    ("timed out", f"the server did not answer within {CONNECT_TIMEOUT_SECONDS} s (host, port, firewall?)"),
+    ("unable to open database file", "the SQLite file cannot be created or opened (does its folder exist, "
+                                     "is it writable?)"),
+    ("no password supplied", "the server wants a password and the URL has none"),
+)
+
+
+def describe_open_error(error: BaseException) -> str:
+    """Why the database did not open, in one line without the URL (it may hold a password)."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    reason = next((said for found, said in _REASONS if found in text), None)
+    if reason is None:
+        reason = f"{type(getattr(error, 'orig', None) or error).__name__} (see the database server's log)"
+    return f"DATABASE_URL: cannot open the database: {reason}"
 
 
 def to_engine_url(url: str) -> URL:
@@ -64,7 +96,8 @@ def create_store_engine(url: str) -> Engine:
         engine = create_engine(parsed)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    return create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -79,9 +112,21 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 class Database:
     def __init__(self, url: str) -> None:
-        self.engine = create_store_engine(url)
+        """Opens the database and creates its tables; DatabaseUnavailable when it cannot."""
+        try:
+            self.engine = create_store_engine(url)
+        except OSError as error:
+            raise DatabaseUnavailable(f"DATABASE_URL: the SQLite file's folder cannot be created ({error.strerror})") \
+                from None
+        except (ArgumentError, ImportError, ValueError) as error:
+            raise DatabaseUnavailable(f"DATABASE_URL is not a URL the store can open ({type(error).__name__})") \
+                from None
         self._worker = ThreadPoolExecutor(POOL_SIZE + POOL_OVERFLOW, thread_name_prefix="store")
-        self._create_tables()
+        try:
+            self._create_tables()
+        except DBAPIError as error:
+            self.close()
+            raise DatabaseUnavailable(describe_open_error(error)) from None
 
     @property
     def dialect(self) -> str:

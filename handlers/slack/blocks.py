@@ -36,6 +36,7 @@ from bot.commands.registry import (
     ScheduleView,
     Typed,
 )
+from bot.language.messages import say
 from bot.ops.insights import split_report
 from bot.reminders.ical import CalendarLinks
 
@@ -369,23 +370,26 @@ def to_source_context(source: str) -> Block:
 
 
 def to_help_message(view: HelpView, command: str) -> Message:
-    """`/renkei help`: what the bot answers, examples, and every command (usage, description)."""
+    """`/renkei help`: what the bot answers, examples, and every command (usage, description), in the
+    view's language."""
+    lang = view.language
     usage = [
-        f"• メンション: `@Renkei Bot {escape_mrkdwn(view.examples[0])}`（スレッドに回答）",
-        "• ダイレクトメッセージ: 質問をそのまま送信",
-        f"• `{escape_mrkdwn(command)} 質問`: 自分だけに表示（「{SHARE_LABEL}」で全員に表示）",
+        "• " + say("slack_usage_mention", lang, mention=f"@Renkei Bot {escape_mrkdwn(view.examples[0])}"),
+        "• " + say("slack_usage_dm", lang),
+        "• " + say("slack_usage_command", lang, command=escape_mrkdwn(command), share=SHARE_LABEL),
         *(f"• `{escape_mrkdwn(command)} {escape_mrkdwn(entry.synopsis)}`: {escape_mrkdwn(entry.description)}"
           for entry in view.commands),
     ]
+    title = say("help_title", lang, bot=BOT_NAME)
     blocks = [
-        to_header(f"{BOT_NAME}の使い方"),
+        to_header(title),
         to_section(escape_mrkdwn(view.intro)),
-        to_section("*答えられること*\n" + to_bullets(view.topics)),
-        to_section("*質問の例*\n" + to_bullets(view.examples)),
-        to_section("*使い方*\n" + "\n".join(usage)),
+        to_section(f"*{say('help_topics', lang)}*\n" + to_bullets(view.topics)),
+        to_section(f"*{say('help_examples', lang)}*\n" + to_bullets(view.examples)),
+        to_section(f"*{say('help_usage', lang)}*\n" + "\n".join(usage)),
         to_source_context(view.source),
     ]
-    return Message(text=f"{BOT_NAME}の使い方", blocks=blocks[:MAX_MESSAGE_BLOCKS])
+    return Message(text=title, blocks=blocks[:MAX_MESSAGE_BLOCKS])
 
 
 def to_partner_summary(partner: PartnerRow) -> str:

@@ -43,7 +43,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.answering.help import MAX_QUESTION_CHARS
 from bot.commands.registry import Code, Commands, Mention, Notice, Request, Services
+from bot.language.messages import language_of_locale, say
 from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, to_voter_key
+from bot.ops.logs import quiet_library
 from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.ical import UnknownEvent, to_calendar_links
@@ -72,10 +74,10 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 DEFAULT_COMMAND = "/renkei"
-APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
+APOLOGY = say("apology")
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
-THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+THANKS = say("thanks")
 # While the database cannot be reached, an event's claim is tried again after these waits (doubling).
 CLAIM_RETRY_SECONDS = 0.25
 CLAIM_RETRY_MAX_SECONDS = 2.0
@@ -278,6 +280,35 @@ class BackgroundTasks:
 # --- the listeners -------------------------------------------------------------------------------
 
 
+class UserLocales:
+    """Each user's language from Slack's users.info (include_locale), kept for an hour: it chooses the
+    language of help and of the commands' replies. Japanese when Slack does not say (no users:read
+    scope, an error, no locale): never a reason not to answer."""
+
+    KEEP_SECONDS = 3600.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._known: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    async def language(self, client: AsyncWebClient, user_id: str) -> str:
+        known = self._known.get(user_id)
+        if known is not None and self.clock() - known[1] < self.KEEP_SECONDS:
+            return known[0]
+        try:
+            response = await client.users_info(user=user_id, include_locale=True)
+            locale = str((response.get("user") or {}).get("locale") or "")
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            reason = to_error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
+            log.info("users.info gave no locale (%s): Japanese", reason)
+            locale = ""
+        language = language_of_locale(locale)
+        self._known[user_id] = (language, self.clock())
+        while len(self._known) > 10_000:
+            self._known.popitem(last=False)
+        return language
+
+
 class SlackBot:
     """The listeners of one Bolt app, bound to one dispatcher, command set, recorder and de-duplicator."""
 
@@ -294,6 +325,7 @@ class SlackBot:
         self.tasks = BackgroundTasks()
         self.poster = SlackPoster()
         self.unstarted: dict[str, Body] = {}
+        self.locales = UserLocales()
 
     async def drain(self) -> None:
         await self.tasks.drain()
@@ -347,7 +379,7 @@ class SlackBot:
         await self.deduplicator.claim(event_id)
         if body.get("type") == "command" and isinstance(body.get("command"), dict):
             respond = AsyncRespond(response_url=str(body["command"].get("response_url", "")))
-            work = self.answer_command(body["command"], respond, team_id, time.perf_counter())
+            work = self.answer_command(body["command"], respond, team_id, time.perf_counter(), client)
         elif event.get("type") == "app_mention":
             work = self.answer_mention(event, team_id, bot_user_id, client, time.perf_counter(), key=event_id)
         elif event.get("type") == "message":
@@ -381,7 +413,8 @@ class SlackBot:
         thread_ts = str(event.get("thread_ts") or event["ts"])
         question = to_question(str(event.get("text", "")), bot_user_id)
         out = await self.reply(question, f"{PLATFORM}:{team_id}:{channel}:{thread_ts}", channel=channel,
-                               user_id=str(event.get("user", "")), share=False, received_at=received_at)
+                               user_id=str(event.get("user", "")), share=False, received_at=received_at,
+                               client=client)
         await self.post_answer(client, channel, out, thread_ts=thread_ts, key=key)
 
     async def answer_direct_message(self, event: Body, team_id: str, client: AsyncWebClient,
@@ -390,7 +423,8 @@ class SlackBot:
         thread_ts = event.get("thread_ts")
         conversation_id = f"{PLATFORM}:{team_id}:{channel}" + (f":{thread_ts}" if thread_ts else "")
         out = await self.reply(to_question(str(event.get("text", ""))), conversation_id, channel=channel,
-                               user_id=str(event.get("user", "")), share=False, received_at=received_at)
+                               user_id=str(event.get("user", "")), share=False, received_at=received_at,
+                               client=client)
         await self.post_answer(client, channel, out, thread_ts=str(thread_ts) if thread_ts else None, key=key)
 
     async def post_answer(self, client: AsyncWebClient, channel: str, out: Outgoing, *, thread_ts: str | None,
@@ -418,17 +452,18 @@ class SlackBot:
                          context: AsyncBoltContext) -> None:
         received_at = time.perf_counter()
         await ack()
-        work = self.answer_command(body, respond, context.team_id or "", received_at)
+        work = self.answer_command(body, respond, context.team_id or "", received_at, client)
         saved = {"event_id": to_command_key(body), "type": "command", "team_id": context.team_id or "",
                  "command": dict(body)}
         self.spawn_event(saved, self.once(saved, work), "slash command")
 
-    async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float) -> None:
+    async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float,
+                             client: AsyncWebClient | None = None) -> None:
         text = to_question(str(body.get("text", "")))
         user_id, channel_id = str(body.get("user_id", "")), str(body.get("channel_id", ""))
         conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
         out = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True,
-                               received_at=received_at)
+                               received_at=received_at, client=client)
         self.unstarted.pop(to_command_key(body), None)
         self.tasks.leave_slot()
         if await send_response(respond, out.message, visible=out.visible):
@@ -532,18 +567,20 @@ class SlackBot:
     # Shared --------------------------------------------------------------------------------------
 
     async def reply(self, text: str, conversation_id: str, *, channel: str, user_id: str, share: bool,
-                    received_at: float | None = None) -> Outgoing:
-        """The message for `text`: a command's reply or an answer."""
+                    received_at: float | None = None, client: AsyncWebClient | None = None) -> Outgoing:
+        """The message for `text`: a command's reply (in the user's language, from their Slack locale)
+        or an answer."""
         if len(text) > MAX_QUESTION_CHARS:
             return Outgoing(to_too_long_message(len(text)))
         invocation = self.commands.parse(text)
         if invocation is None:
             return await self.answer_turn(text, conversation_id, user_id=user_id, share=share,
                                           received_at=received_at)
+        language = await self.locales.language(client, user_id) if client is not None else "ja"
         request = Request(
             platform=PLATFORM, target=Target(PLATFORM, channel), user=Mention(user_id),
             is_admin=user_id in self.admin_user_ids, now=self.dispatcher.clock(), arguments=invocation.arguments,
-            conversation_id=conversation_id, place="チャンネル", join_hint=JOIN_HINT,
+            conversation_id=conversation_id, place="チャンネル", join_hint=JOIN_HINT, language=language,
         )
         reply = await self.commands.run(invocation, request)
         return Outgoing(to_reply_message(reply, self.command), isinstance(reply, Notice) and reply.visible)
@@ -726,6 +763,8 @@ def to_library_logger(name: str, settings: Settings) -> logging.Logger:
     # own level is unset; an explicit LOG_LEVEL keeps that work off the hot path.
     logger = logging.getLogger(f"{__name__}.{name}")
     logger.setLevel(settings.log_level)
+    # Bolt reads SLACK_BOT_TOKEN itself and warns that the client we give it wins (it holds the same token).
+    quiet_library(logger.name, "As you gave `client` as well, `token` will be unused")
     return logger
 
 

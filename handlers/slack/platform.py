@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import aiohttp
@@ -19,6 +19,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answering.dispatch import Dispatcher
@@ -74,7 +75,11 @@ class SlackPlatform(Platform):
         self.socket_mode: AsyncSocketModeHandler | None = None
         self.gate = SlackGate(settings.slack_signing_secret)
         self.app.logger.addFilter(DropUnhandled())
+        self.app.logger.addFilter(WithoutTraceback())
         self._connecting: asyncio.Task[None] | None = None
+        # Whether the Web API answered the last auth.test: None until the first is made.
+        self.api_reachable: bool | None = None
+        self._probing: asyncio.Task[None] | None = None
 
     @property
     def client(self) -> AsyncWebClient:
@@ -95,6 +100,9 @@ class SlackPlatform(Platform):
         if len(self.bot.tasks) >= MAX_ANSWERS_WAITING:
             self.gate.refusals.warn("too many answers waiting (503: Slack sends it again)")
             return web.Response(status=503, text="busy")
+        if self.api_reachable is not True and not await self.check_api("an event arrived"):
+            # Acknowledged all the same: Slack would only send it again to a bot that cannot answer.
+            return web.Response(status=200)
         bolt_response = await self.app.async_dispatch(admitted)
         if bolt_response.status == 404:
             # Signed, but nothing listens for it (an event type not handled): acknowledged and
@@ -108,8 +116,54 @@ class SlackPlatform(Platform):
             return
         self.socket_mode = AsyncSocketModeHandler(self.app, app_token=self.settings.slack_app_token,
                                                   web_client=self.client)
-        self._connecting = asyncio.create_task(self.socket_mode.connect_async(),  # type: ignore[no-untyped-call]
-                                               name="slack socket mode")
+        self._connecting = asyncio.create_task(self.connect_socket_mode(), name="slack socket mode")
+
+    async def connect_socket_mode(self) -> None:
+        """Socket Mode's first connection: the WebSocket address from apps.connections.open, asked
+        for with back-off (one line per failed attempt) until the API answers; then the SDK's client
+        connects and keeps itself connected."""
+        assert self.socket_mode is not None
+        client = self.socket_mode.client
+        for attempt, delay in enumerate(backoff_delays(), 1):
+            try:
+                client.wss_uri = await client.issue_new_wss_url()
+                break
+            except (aiohttp.ClientError, SlackApiError, TimeoutError, OSError) as error:
+                self.api_reachable = False
+                log.error("Slack Socket Mode: cannot open a connection (attempt %d: %s); retrying in %d s",
+                          attempt, describe_api_error(error), delay)
+                await asyncio.sleep(delay)
+        self.api_reachable = True
+        await self.socket_mode.connect_async()  # type: ignore[no-untyped-call]
+
+    async def check_api(self, why: str) -> bool:
+        """auth.test now: whether the Web API answers this token. When it does not: one error line
+        and a probe with back-off in the background, so /readyz turns ready again by itself."""
+        try:
+            await self.client.auth_test()
+        except (aiohttp.ClientError, SlackApiError, TimeoutError, OSError) as error:
+            was = self.api_reachable
+            self.api_reachable = False
+            log.error("Slack API not reachable at SLACK_API_URL (%s) — %s; not answered", describe_api_error(error),
+                      why)
+            if was is not False and (self._probing is None or self._probing.done()):
+                self._probing = asyncio.create_task(self.probe_api(), name="slack api probe")
+            return False
+        self.api_reachable = True
+        return True
+
+    async def probe_api(self) -> None:
+        for attempt, delay in enumerate(backoff_delays(), 1):
+            await asyncio.sleep(delay)
+            try:
+                await self.client.auth_test()
+            except (aiohttp.ClientError, SlackApiError, TimeoutError, OSError) as error:
+                log.warning("Slack API still not reachable (check %d: %s); next check in %d s", attempt,
+                            describe_api_error(error), min(delay * 2, MAX_BACKOFF_SECONDS))
+                continue
+            self.api_reachable = True
+            log.info("Slack API reachable again")
+            return
 
     async def stop_receiving(self) -> None:
         """Socket Mode disconnects, so Slack re-sends an unacknowledged event to another connection."""
@@ -117,8 +171,9 @@ class SlackPlatform(Platform):
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
 
     async def finish(self, seconds: float) -> None:
-        if self._connecting is not None:
-            self._connecting.cancel()
+        for task in (self._connecting, self._probing):
+            if task is not None:
+                task.cancel()
         await self.stop_receiving()
         self.bot.poster.backoff.lift()
         waiting = len(self.bot.tasks)
@@ -161,6 +216,44 @@ class SlackPlatform(Platform):
         return body
 
     async def problems(self) -> list[str]:
+        problems = []
+        if self.api_reachable is False:
+            problems.append("slack api not reachable")
         if self.socket_mode is not None and not await self.socket_mode.client.is_connected():
-            return ["slack socket mode is not connected"]
-        return []
+            problems.append("slack socket mode is not connected")
+        return problems
+
+
+MAX_BACKOFF_SECONDS = 60
+
+
+def backoff_delays(first: float = 1.0) -> Iterator[int]:
+    """1, 2, 4, … seconds, at most a minute: forever."""
+    delay = first
+    while True:
+        yield int(delay)
+        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
+
+def describe_api_error(error: BaseException) -> str:
+    """One line: the Slack error code, or the kind of network failure (never a token)."""
+    if isinstance(error, SlackApiError):
+        return f"Slack said {error.response.get('error', 'error')}"
+    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+        return "no answer in time"
+    reason = str(error).split(" [")[0] or type(error).__name__
+    return f"{type(error).__name__}: {reason}"
+
+
+class WithoutTraceback(logging.Filter):
+    """The Socket Mode client reconnects by itself and logs each failure with two tracebacks: one
+    line says all an operator can act on (the API unreachable, the network down)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and str(record.msg).startswith(("Failed to connect", "Failed to check the current session")):
+            error = record.exc_info[1]
+            record.exc_info = None
+            record.exc_text = None
+            if error is not None:
+                record.msg = f"{str(record.msg).split(' (error:')[0]} ({describe_api_error(error)}); retrying"
+        return True

@@ -66,8 +66,10 @@ from yarl import URL
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.answering.help import MAX_QUESTION_CHARS
 from bot.commands.registry import Commands, Mention, Request, Services, SubscriptionBook
+from bot.language.messages import language_of_locale, say
 from bot.ops.feedback import FeedbackRecorder, to_voter_key
 from bot.ops.insights import StoreReport
+from bot.ops.logs import quiet_library
 from bot.ops.settings import Settings
 from bot.reminders.ical import CalendarLinks, to_calendar_links
 from bot.store.records import Target, Vote
@@ -94,8 +96,8 @@ PLATFORM = TEAMS
 MESSAGES_PATH = "/api/messages"
 # The SDK's JWT check reads its settings from this (string) key of the aiohttp application.
 AUTH_CONFIGURATION_KEY = "agent_configuration"
-APOLOGY = "申し訳ありません。回答の作成中にエラーが発生しました。時間をおいてもう一度お試しください。"
-THANKS = "フィードバックありがとうございます。今後の改善に役立てます。"
+APOLOGY = say("apology")
+THANKS = say("thanks")
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 NOT_SUPPORTED = ("このボタンには対応していません。Renkei Bot のカードのボタンは Teams のチャットとチャネルで"
                  "お使いください。質問はメッセージで送ることもできます。")
@@ -288,7 +290,7 @@ class TeamsBot:
         activity = context.activity
         if is_bot_among(activity, activity.members_added):
             await self.remember(activity)
-            await self.send_card(context, to_help_card(self.commands.help_view()))
+            await self.send_card(context, to_help_card(self.commands.help_view(language_of_locale(activity.locale))))
         elif is_bot_among(activity, activity.members_removed):
             await self.forget(activity)
 
@@ -303,7 +305,7 @@ class TeamsBot:
         # The SDK has logged the traceback; the user gets an apology, never the error text.
         log.error("Teams turn failed: %s", type(error).__name__)
         try:
-            await self.send_card(context, to_notice_card(APOLOGY))
+            await self.send_card(context, to_notice_card(say("apology", language_of_locale(context.activity.locale))))
         except Exception as send_error:
             log.warning("could not send the apology to Teams: %s", type(send_error).__name__)
 
@@ -360,7 +362,8 @@ class TeamsBot:
         ))
         card = self.sent.get(activity.reply_to_id)
         if expects_replies(activity):
-            await self.send_card(context, to_voted_card(card) if card else to_notice_card(THANKS))
+            thanks = say("thanks", language_of_locale(context.activity.locale))
+            await self.send_card(context, to_voted_card(card) if card else to_notice_card(thanks))
         elif card is not None:
             await self.replace_card(context, to_voted_card(card))
 
@@ -392,7 +395,7 @@ class TeamsBot:
             platform=PLATFORM, target=Target(PLATFORM, to_target_id(activity.conversation.id)),
             user=Mention(to_user_id(activity), to_user_name(activity)), is_admin=is_admin(activity, self.admin_ids),
             now=self.dispatcher.clock(), arguments=invocation.arguments, conversation_id=to_context_id(activity),
-            place=PLACE,
+            place=PLACE, language=language_of_locale(activity.locale),
         )
         return to_reply_card(await self.commands.run(invocation, request)), None
 
@@ -402,13 +405,13 @@ class TeamsBot:
     async def answer_turn(self, question: str, activity: Activity, received_at: float | None = None,
                           ) -> tuple[Card, Asked | None]:
         if len(question) > MAX_QUESTION_CHARS:
-            return to_too_long_card(len(question)), None
+            return to_too_long_card(len(question), language_of_locale(activity.locale)), None
         try:
             asked = await self.dispatcher.take_turn(question, to_context_id(activity), platform=PLATFORM,
                                                     user_id=to_user_id(activity), received_at=received_at)
         except Exception:
             log.exception("the engine failed on a Teams question")
-            return to_notice_card(APOLOGY), None
+            return to_notice_card(say("apology", language_of_locale(activity.locale))), None
         return to_answer_card(asked.answer, CardOptions(question, calendar_links=self.calendar_links)), asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
@@ -491,6 +494,8 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
     log.warning("Teams: TEAMS_ANONYMOUS=true and no client id: %s accepts requests without a token. "
                 "For local testing only (Bot Framework Emulator); replies go only to a serviceUrl on this "
                 "machine.", MESSAGES_PATH)
+    # Anonymous mode has no app id by design: the SDK would say so on every request.
+    quiet_library("microsoft_agents.hosting.core.connector.client.user_token_client", "App ID is not provided")
     auth = AgentAuthConfiguration(anonymous_allowed=True)
     return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth}), auth
 

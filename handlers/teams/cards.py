@@ -36,6 +36,7 @@ from bot.commands.registry import (
     to_plain_line,
 )
 from bot.knowledge.dates import format_when
+from bot.language.messages import say
 from bot.ops.insights import split_report
 from bot.reminders.announcements import Announcement
 from bot.reminders.delivery import ReminderMessage
@@ -299,8 +300,8 @@ def to_notice_card(text: str, *, title: str = "") -> Card:
     return to_card(body or [to_text_block(" ")], fallback_text=text)
 
 
-def to_too_long_card(length: int) -> Card:
-    return to_notice_card(too_long_text(length))
+def to_too_long_card(length: int, language: str = "ja") -> Card:
+    return to_notice_card(too_long_text(length, language))
 
 
 # --- help, list, schedule ------------------------------------------------------------------------
@@ -337,21 +338,23 @@ def to_document_source(source: str) -> str:
 
 
 def to_help_card(view: HelpView) -> Card:
-    """`help`: what the bot answers, examples, how to ask, and every text command."""
+    """`help`: what the bot answers, examples, how to ask, and every text command, in the view's language."""
+    lang = view.language
     usage = [
-        "個人チャット: 質問をそのまま送信",
-        f"チャネル・グループチャット: 「@Renkei Bot {view.examples[0]}」のようにメンションして質問",
+        say("teams_usage_personal", lang),
+        say("teams_usage_channel", lang, example=view.examples[0]),
         *(f"{entry.synopsis}: {entry.description}" for entry in view.commands),
     ]
+    title = say("help_title", lang, bot=BOT_NAME)
     body = [
-        to_title(f"{BOT_NAME}の使い方"),
+        to_title(title),
         to_text_block(view.intro),
-        to_text_block("答えられること", weight="Bolder", spacing="Medium"), *to_bullets(view.topics),
-        to_text_block("質問の例", weight="Bolder", spacing="Medium"), *to_bullets(view.examples),
-        to_text_block("使い方", weight="Bolder", spacing="Medium"), *to_bullets(usage),
+        to_text_block(say("help_topics", lang), weight="Bolder", spacing="Medium"), *to_bullets(view.topics),
+        to_text_block(say("help_examples", lang), weight="Bolder", spacing="Medium"), *to_bullets(view.examples),
+        to_text_block(say("help_usage", lang), weight="Bolder", spacing="Medium"), *to_bullets(usage),
         to_small_note(to_document_source(view.source)),
     ]
-    return to_card(body, fallback_text=f"{BOT_NAME}の使い方")
+    return to_card(body, fallback_text=title)
 
 
 def to_list_card(view: PartnersView) -> Card:

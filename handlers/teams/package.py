@@ -25,8 +25,6 @@ from bot.ops.settings import TEAMS_CLIENT_ID_VARIABLE, Settings, is_guid
 # A generally available manifest schema (June 2026); the tests validate against it.
 MANIFEST_VERSION = "1.29"
 MANIFEST_SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
-# Teams asks for a higher version on every update of an uploaded app.
-APP_VERSION = "1.0.0"
 DEFAULT_PACKAGE_PATH = "build/renkei-bot-teams.zip"
 COLOR_ICON = "color.png"
 OUTLINE_ICON = "outline.png"
@@ -56,7 +54,7 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "$schema": MANIFEST_SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
-        "version": APP_VERSION,
+        "version": settings.teams_app_version,
         "id": settings.teams_app_id or str(uuid.uuid5(APP_ID_NAMESPACE, bot_id.lower())),
         "developer": {
             "name": settings.teams_developer_name,

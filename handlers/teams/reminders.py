@@ -38,8 +38,6 @@ DEFAULT_RETRY_AFTER = 1.0
 # The most one proactive post may take (token, connector) before its outcome counts as unknown.
 POST_TIMEOUT_SECONDS = 30.0
 LIST_LIMIT = 5
-REMIND_USAGE = "使い方: remind on（この会話で受け取る）、remind off（やめる）、remind list（状況と予定）"
-REMIND_TITLE = "締結式・イベントのリマインダー"
 
 
 class ReferenceBook(Protocol):

@@ -111,6 +111,8 @@ class FakeSlack:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
+        # users.info's locale per user (include_locale): ja-JP unless a test sets another.
+        self.locales: dict[str, str] = {}
         self.tokens = set(tokens) if tokens is not None else None
         self.calls: list[Call] = []
         self.acks: dict[str, dict[str, Any]] = {}
@@ -442,6 +444,9 @@ class FakeSlack:
             files = body.get("files")
             listed = files if isinstance(files, list) else []
             return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in listed if isinstance(f, dict)]}
+        if method == "users.info":
+            user = str(body.get("user", ""))
+            return {"user": {"id": user, "locale": self.locales.get(user, "ja-JP")}}
         return {}
 
     def _messages_in(self, method: str, body: Mapping[str, Any]) -> list[dict[str, Any]]:

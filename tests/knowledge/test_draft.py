@@ -178,7 +178,7 @@ def test_plain_text_with_ceremony_lines() -> None:
     assert (entry["date"], entry["issuer"]) == (date(2022, 4, 1), "北海道経済産業局")
     assert entry["lead"] == ["北海道経済産業局は網走市と覚書を締結します。"]
     [partner] = entry["partners"]
-    assert partner["partner"] == "TODO"
+    assert partner["partner"] == "abashiri"  # the new city's romaji, as in the commented partners entry
     ceremony = partner["ceremony"]
     assert (ceremony["date"], ceremony["start"], ceremony["end"]) == (date(2022, 4, 10), "14:00", "14:30")
     assert (ceremony["place"], ceremony["address"]) == ("網走市役所 3階 会議室", "網走市南6条東4丁目")
@@ -186,8 +186,10 @@ def test_plain_text_with_ceremony_lines() -> None:
         {"role": "網走市長", "name": "山田 太郎"}, {"role": "北海道経済産業局長", "name": "佐藤花子"},
         {"role": "TODO", "name": "ゲスト"},
     ]
+    assert "#   - id: abashiri" in text
     assert "#     name: 網走市" in text and "#     short_name: 網走" in text
-    assert "readings: {hiragana: TODO, katakana: TODO, romaji: TODO}" in text
+    assert "#     readings: {hiragana: あばしり, katakana: アバシリ, romaji: abashiri}" in text
+    assert "Sudachi's, not the" in text
 
 
 def test_no_date_gives_todo() -> None:

@@ -137,7 +137,7 @@ def test_a_partner_may_appear_in_two_documents() -> None:
 def test_a_wrong_time_names_file_line_and_field() -> None:
     broken = GOOD.replace('start: "11:00"', 'start: "10:70"')
     assert problems_of(broken) == [
-        f'kb.yaml:{line_of(broken, "10:70")} documents[0].partners[1].ceremony.start: not a time "10:70"']
+        f'kb.yaml:{line_of(broken, "10:70")} documents[0].partners[1].ceremony.start: not a time "10:70" (expected H:MM in quotes, e.g. "13:30")']
 
 
 @pytest.mark.parametrize(
