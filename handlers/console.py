@@ -23,6 +23,7 @@ from bot.answering.batch import answer_lines
 from bot.answering.dispatch import Dispatcher, now_jst
 from bot.answering.engine import Engine
 from bot.answering.help import to_intro
+from bot.commands.inbound import Inbound, InboundTurn
 from bot.commands.registry import (
     ANNOUNCEMENTS_HEADING,
     Commands,
@@ -218,25 +219,29 @@ class ChatSession:
     """What the chat remembers between lines: the choices of the last answer."""
 
     def __init__(self, dispatcher: Dispatcher, commands: Commands, write: Callable[[str], None]) -> None:
-        self.dispatcher, self.commands, self.write = dispatcher, commands, write
+        self.turn, self.write = InboundTurn(dispatcher, commands), write
         self.choices: Sequence[str] = ()
 
     async def take(self, line: str) -> bool:
-        """Answer one line; False when it asks to end the chat."""
+        """Answer one line; False when it asks to end the chat. The same inbound turn as Slack and
+        Teams; the person at the terminal runs the process (an admin) and has nowhere to receive
+        reminders."""
         text = line.strip()
         if text.lower() in EXIT_WORDS:
             self.write(say("console_bye") + "\n")
             return False
-        invocation = self.commands.parse(text)
-        if invocation is not None:
-            self.write(await run_command(self.commands, invocation, self.dispatcher.clock()) + "\n\n")
-            return True
         if text.isascii() and text.isdigit() and 1 <= int(text) <= len(self.choices):
             text = self.choices[int(text) - 1]
             self.write(f"（{text}）\n")
-        answer = await self.dispatcher.ask(text, CONSOLE_CONVERSATION)
-        self.choices = [c.question for c in answer.suggestions]
-        self.write(to_console_text(answer) + "\n\n")
+        inbound = Inbound(text, CONSOLE_CONVERSATION, CONSOLE_CONVERSATION, Mention(""), is_admin=True)
+        said = await self.turn.take(inbound)
+        if said.reply is not None:
+            self.write(to_reply_text(said.reply) + "\n\n")
+        elif said.asked is not None:
+            self.choices = [c.question for c in said.asked.answer.suggestions]
+            self.write(to_console_text(said.asked.answer) + "\n\n")
+        else:
+            self.write(said.notice + "\n\n")
         return True
 
 

@@ -41,8 +41,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answering.dispatch import Asked, Dispatcher
-from bot.answering.help import MAX_QUESTION_CHARS
-from bot.commands.registry import Code, Commands, Mention, Notice, Request, Services
+from bot.commands.inbound import Inbound, InboundTurn, Said
+from bot.commands.registry import Code, Commands, Mention, Notice, Services
 from bot.language.messages import language_of_locale, say
 from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, to_voter_key
 from bot.ops.logs import quiet_library
@@ -65,7 +65,6 @@ from handlers.slack.blocks import (
     to_home_view,
     to_notice_message,
     to_reply_message,
-    to_too_long_message,
     to_voted_blocks,
 )
 from handlers.slack.posting import RateLimitRetryExceptPosts, SlackPoster, send_webhook, to_retry_handlers
@@ -74,7 +73,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 DEFAULT_COMMAND = "/renkei"
-APOLOGY = say("apology")
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = say("thanks")
@@ -320,6 +318,7 @@ class SlackBot:
         self.feedback = feedback
         self.deduplicator = deduplicator
         self.commands = commands
+        self.turn = InboundTurn(dispatcher, commands)
         self.command = command
         self.admin_user_ids = admin_user_ids
         self.tasks = BackgroundTasks()
@@ -570,20 +569,15 @@ class SlackBot:
                     received_at: float | None = None, client: AsyncWebClient | None = None) -> Outgoing:
         """The message for `text`: a command's reply (in the user's language, from their Slack locale)
         or an answer."""
-        if len(text) > MAX_QUESTION_CHARS:
-            return Outgoing(to_too_long_message(len(text)))
-        invocation = self.commands.parse(text)
-        if invocation is None:
-            return await self.answer_turn(text, conversation_id, user_id=user_id, share=share,
-                                          received_at=received_at)
-        language = await self.locales.language(client, user_id) if client is not None else "ja"
-        request = Request(
-            platform=PLATFORM, target=Target(PLATFORM, channel), user=Mention(user_id),
-            is_admin=user_id in self.admin_user_ids, now=self.dispatcher.clock(), arguments=invocation.arguments,
-            conversation_id=conversation_id, place="チャンネル", join_hint=JOIN_HINT, language=language,
+        inbound = Inbound(
+            text, conversation_id, PLATFORM, Mention(user_id), target=Target(PLATFORM, channel),
+            is_admin=user_id in self.admin_user_ids, place="チャンネル", join_hint=JOIN_HINT, received_at=received_at,
         )
-        reply = await self.commands.run(invocation, request)
-        return Outgoing(to_reply_message(reply, self.command), isinstance(reply, Notice) and reply.visible)
+
+        async def language() -> str:
+            return await self.locales.language(client, user_id) if client is not None else "ja"
+
+        return self.to_outgoing(await self.turn.take(inbound, language=language), conversation_id, text, share)
 
     async def answer(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
         """The engine's answer, or an apology when anything on the way failed."""
@@ -591,16 +585,18 @@ class SlackBot:
 
     async def answer_turn(self, question: str, conversation_id: str, *, user_id: str, share: bool,
                           received_at: float | None = None) -> Outgoing:
-        if len(question) > MAX_QUESTION_CHARS:
-            return Outgoing(to_too_long_message(len(question)))
-        try:
-            asked = await self.dispatcher.take_turn(question, conversation_id, platform=PLATFORM, user_id=user_id,
-                                                    received_at=received_at)
-        except Exception:
-            log.exception("the engine failed on a Slack question")
-            return Outgoing(to_notice_message(APOLOGY))
+        inbound = Inbound(question, conversation_id, PLATFORM, Mention(user_id), received_at=received_at)
+        return self.to_outgoing(await self.turn.take(inbound, commands=False), conversation_id, question, share)
+
+    def to_outgoing(self, said: Said, conversation_id: str, question: str, share: bool) -> Outgoing:
+        """Slack's rendering of what the core said."""
+        if said.reply is not None:
+            visible = isinstance(said.reply, Notice) and said.reply.visible
+            return Outgoing(to_reply_message(said.reply, self.command), visible)
+        if said.asked is None:
+            return Outgoing(to_notice_message(said.notice))
         options = AnswerOptions(question, conversation_id, share_button=share, calendar=self.calendar.options)
-        return Outgoing(to_answer_message(asked.answer, options), asked=asked)
+        return Outgoing(to_answer_message(said.asked.answer, options), asked=said.asked)
 
     def posted(self, out: Outgoing) -> None:
         """The reply is out: the dispatcher times the whole turn (arrival to posted)."""

@@ -64,8 +64,8 @@ from microsoft_agents.hosting.core import (
 from yarl import URL
 
 from bot.answering.dispatch import Asked, Dispatcher
-from bot.answering.help import MAX_QUESTION_CHARS
-from bot.commands.registry import Commands, Mention, Request, Services, SubscriptionBook
+from bot.commands.inbound import Inbound, InboundTurn, Said
+from bot.commands.registry import Commands, Mention, Services, SubscriptionBook
 from bot.language.messages import language_of_locale, say
 from bot.ops.feedback import FeedbackRecorder, to_voter_key
 from bot.ops.insights import StoreReport
@@ -85,7 +85,6 @@ from handlers.teams.cards import (
     to_help_card,
     to_notice_card,
     to_reply_card,
-    to_too_long_card,
     to_voted_card,
 )
 from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
@@ -96,7 +95,6 @@ PLATFORM = TEAMS
 MESSAGES_PATH = "/api/messages"
 # The SDK's JWT check reads its settings from this (string) key of the aiohttp application.
 AUTH_CONFIGURATION_KEY = "agent_configuration"
-APOLOGY = say("apology")
 THANKS = say("thanks")
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 NOT_SUPPORTED = ("このボタンには対応していません。Renkei Bot のカードのボタンは Teams のチャットとチャネルで"
@@ -268,6 +266,7 @@ class TeamsBot:
         self.references = references
         self.subscriptions = subscriptions
         self.commands = commands
+        self.turn = InboundTurn(dispatcher, commands)
         self.admin_ids = admin_ids
         self.sent = SentCards()
 
@@ -388,31 +387,31 @@ class TeamsBot:
                       ) -> tuple[Card, Asked | None]:
         """The card answering `text` — a command's reply (help when empty) or the engine's answer —
         and the answer it carries, if any, for timing the turn once it is posted."""
-        invocation = self.commands.parse(text) if len(text) <= MAX_QUESTION_CHARS else None
-        if invocation is None:
-            return await self.answer_turn(text, activity, received_at)
-        request = Request(
-            platform=PLATFORM, target=Target(PLATFORM, to_target_id(activity.conversation.id)),
-            user=Mention(to_user_id(activity), to_user_name(activity)), is_admin=is_admin(activity, self.admin_ids),
-            now=self.dispatcher.clock(), arguments=invocation.arguments, conversation_id=to_context_id(activity),
-            place=PLACE, language=language_of_locale(activity.locale),
+        inbound = Inbound(
+            text, to_context_id(activity), PLATFORM, Mention(to_user_id(activity), to_user_name(activity)),
+            target=Target(PLATFORM, to_target_id(activity.conversation.id)),
+            is_admin=is_admin(activity, self.admin_ids), place=PLACE, received_at=received_at,
         )
-        return to_reply_card(await self.commands.run(invocation, request)), None
+        said = await self.turn.take(inbound, language=language_of_locale(activity.locale))
+        return self.to_card(said, text)
 
     async def to_answer(self, question: str, activity: Activity) -> Card:
         return (await self.answer_turn(question, activity))[0]
 
     async def answer_turn(self, question: str, activity: Activity, received_at: float | None = None,
                           ) -> tuple[Card, Asked | None]:
-        if len(question) > MAX_QUESTION_CHARS:
-            return to_too_long_card(len(question), language_of_locale(activity.locale)), None
-        try:
-            asked = await self.dispatcher.take_turn(question, to_context_id(activity), platform=PLATFORM,
-                                                    user_id=to_user_id(activity), received_at=received_at)
-        except Exception:
-            log.exception("the engine failed on a Teams question")
-            return to_notice_card(say("apology", language_of_locale(activity.locale))), None
-        return to_answer_card(asked.answer, CardOptions(question, calendar_links=self.calendar_links)), asked
+        inbound = Inbound(question, to_context_id(activity), PLATFORM, Mention(to_user_id(activity)),
+                          received_at=received_at)
+        said = await self.turn.take(inbound, language=language_of_locale(activity.locale), commands=False)
+        return self.to_card(said, question)
+
+    def to_card(self, said: Said, question: str) -> tuple[Card, Asked | None]:
+        """Teams' rendering of what the core said, and the answer it carries, for timing the turn."""
+        if said.reply is not None:
+            return to_reply_card(said.reply), None
+        if said.asked is None:
+            return to_notice_card(said.notice), None
+        return to_answer_card(said.asked.answer, CardOptions(question, calendar_links=self.calendar_links)), said.asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
         sent = await context.send_activity(to_card_activity(card))

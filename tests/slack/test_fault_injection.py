@@ -21,13 +21,13 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answering.context import OutageTolerantMemory
+from bot.commands.registry import APOLOGY
 from bot.knowledge.model import JST
 from bot.ops.reload import KnowledgeReloader, ReloadResult
 from bot.reminders.delivery import Deliverer, RetryPolicy
 from bot.reminders.due import Due, Reminder
 from bot.store.records import Target
 from bot.store.store import Store
-from handlers.slack.listeners import APOLOGY
 from handlers.slack.reminders import SlackReminderSender
 from tests.conftest import DATA_PATH as DATA_FILE
 from tests.fakes.fake_slack import FakeSlack

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from handlers.teams.activities import APOLOGY, NOT_SUPPORTED, SentCards
+from bot.commands.registry import APOLOGY
+from handlers.teams.activities import NOT_SUPPORTED, SentCards
 from handlers.teams.cards import CARD_CONTENT_TYPE, VOTED
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
 from tests.outage_support import database_outage
