@@ -23,51 +23,59 @@ builds their `Request` and renders their `Reply`.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import hmac
 import logging
-import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.commands.inbound import Inbound, InboundTurn, Said
-from bot.commands.registry import Code, Commands, Mention, Notice, Services
+from bot.commands.registry import Code, Commands, Mention, Notice
 from bot.language.messages import language_of_locale, say
-from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder, to_voter_key
-from bot.ops.logs import quiet_library
+from bot.ops.feedback import FeedbackRecorder, to_voter_key
 from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.ical import UnknownEvent, to_calendar_links
 from bot.store.records import Target, Vote
-from handlers.inbound import to_clean_text
 from handlers.slack.blocks import (
-    CALENDAR_ACTION_PREFIX,
-    CHOICE_ACTION_PREFIX,
-    FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
-    SHARE_ACTION,
     AnswerOptions,
-    ButtonPayload,
     CalendarOptions,
     Message,
     to_answer_message,
     to_home_view,
     to_notice_message,
     to_reply_message,
-    to_voted_blocks,
 )
-from handlers.slack.posting import RateLimitRetryExceptPosts, SlackPoster, send_webhook, to_retry_handlers
+from handlers.slack.dedup import (
+    EventDeduplicator,
+    claim_when_reachable,
+    close_unstarted,
+    to_action_key,
+    to_command_key,
+)
+from handlers.slack.incoming import (
+    Body,
+    is_direct_message,
+    is_from_bot,
+    to_answer_id,
+    to_button_payload,
+    to_question,
+    to_thread_ts,
+    to_user_id,
+    to_user_key,
+)
+from handlers.slack.posting import SlackPoster
+from handlers.slack.responses import acknowledge_in_place, post_message, send_response, to_error_code, update_message
+from handlers.slack.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -76,203 +84,7 @@ DEFAULT_COMMAND = "/renkei"
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = say("thanks")
-# While the database cannot be reached, an event's claim is tried again after these waits (doubling).
-CLAIM_RETRY_SECONDS = 0.25
-CLAIM_RETRY_MAX_SECONDS = 2.0
 CALENDAR_UPLOADED = "📅 カレンダーに追加するファイルです（開くと予定を取り込めます）。"
-Body = Mapping[str, Any]
-
-
-# --- incoming text -------------------------------------------------------------------------------
-
-_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
-_SPACES = re.compile(r"\s+")
-
-
-def to_question(text: str, bot_user_id: str | None = None) -> str:
-    """The user's words from Slack message text: the bot's mention removed, other mentions and
-    links made readable (`<@U1|sato>` → `@sato`, `<!channel>` → `@channel`), entities decoded,
-    controls and lone surrogates cleaned (handlers/inbound.py)."""
-
-    def readable(match: re.Match[str]) -> str:
-        target, _, label = match[1].partition("|")
-        if target.startswith("@"):
-            return " " if target[1:] == bot_user_id else "@" + (label or target[1:])
-        if target.startswith("!"):
-            return "@" + (label or target[1:].split("^")[0])
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        return label or target
-
-    plain = _SLACK_TOKEN.sub(readable, text)
-    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return _SPACES.sub(" ", to_clean_text(plain)).strip()
-
-
-# Per process: a user's key stays the same while the conversation context it indexes lives.
-_USER_KEY_SECRET = secrets.token_bytes(16)
-
-
-def to_user_key(user_id: str) -> str:
-    """A stand-in for a user id inside a conversation id (a slash command's context is per user and
-    channel). Conversation ids are logged and stored with unanswered questions, where a user id
-    may appear only with LOG_USER_IDS=true (in a field of its own)."""
-    return "u" + hmac.new(_USER_KEY_SECRET, user_id.encode(), hashlib.sha256).hexdigest()[:12]
-
-
-def is_from_bot(event: Body) -> bool:
-    return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message")
-
-
-# --- event de-duplication ------------------------------------------------------------------------
-
-
-class EventDeduplicator(Protocol):
-    """Remembers which Events API `event_id`s were already taken on."""
-
-    async def claim(self, event_id: str) -> bool:
-        """True the first time `event_id` is seen, False for every repeat (Slack's retries)."""
-
-
-class InMemoryEventDeduplicator:
-    """Claims kept in memory for `ttl_seconds` (Slack retries within minutes), bounded in size."""
-
-    def __init__(self, ttl_seconds: float = 3600.0, max_events: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_seconds = ttl_seconds
-        self.max_events = max_events
-        self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    async def claim(self, event_id: str) -> bool:
-        now = self._clock()
-        self._forget_before(now - self.ttl_seconds)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        while len(self._seen) > self.max_events:
-            self._seen.popitem(last=False)
-        return True
-
-    def _forget_before(self, oldest: float) -> None:
-        while self._seen:
-            first_id, seen_at = next(iter(self._seen.items()))
-            if seen_at >= oldest:
-                return
-            del self._seen[first_id]
-
-
-def to_command_key(body: Body) -> str:
-    """A slash command's stand-in for an event id: a request replayed (within the five minutes its
-    signature is valid) has the same team, user, command, text and trigger_id; a new one has a new
-    trigger_id. Hashed, so the claim store holds no user id."""
-    parts = [str(body.get(name, "")) for name in ("team_id", "user_id", "command", "text", "trigger_id")]
-    return "command:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
-
-
-def to_action_key(body: Body, action: Body) -> str:
-    """A button press's stand-in for an event id: a replayed block_actions request has the same
-    team, user, trigger_id, action and action timestamp; a new press has a new trigger_id. Hashed,
-    so the claim store holds no user id."""
-    parts = [str((body.get("team") or {}).get("id", "")), to_user_id(body), str(body.get("trigger_id", "")),
-             str(action.get("action_id", "")), str(action.get("action_ts", ""))]
-    return "action:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
-
-
-def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
-    """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
-    none is reported as never awaited."""
-    frame = getattr(work, "cr_frame", None)
-    handed = [value for value in (frame.f_locals.values() if frame is not None else ())
-              if asyncio.iscoroutine(value)]
-    work.close()
-    for inner in handed:
-        close_unstarted(inner)
-
-
-async def claim_when_reachable(deduplicator: EventDeduplicator, event_id: str, *,
-                               first_wait: float = CLAIM_RETRY_SECONDS,
-                               max_wait: float = CLAIM_RETRY_MAX_SECONDS) -> bool:
-    """`deduplicator.claim(event_id)`, tried again (waits doubling up to `max_wait`) for as long as
-    the database cannot be reached: an acknowledged event is never dropped for a blip, and a retry
-    recognises its own earlier insert, so it is never answered twice (bot/store/events.py)."""
-    wait, failures = first_wait, 0
-    while True:
-        try:
-            claimed = await deduplicator.claim(event_id)
-        except Exception as error:
-            failures += 1
-            if failures == 1:
-                log.warning("cannot claim Slack event %s (%s); the question waits for the database",
-                            event_id, type(error).__name__)
-            await asyncio.sleep(wait)
-            wait = min(wait * 2, max_wait)
-            continue
-        if failures:
-            log.info("Slack event %s claimed after %d failed attempt(s)", event_id, failures)
-        return claimed
-
-
-# --- background answering ------------------------------------------------------------------------
-
-
-class BackgroundTasks:
-    """Answers in flight: kept referenced until done, failures logged, awaited on shutdown."""
-
-    def __init__(self, concurrency: int = 8) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
-        # A few answers at a time: a burst then queues here, at no cost, instead of filling every
-        # turn of the event loop with answer work while acknowledgements wait.
-        self._slots = asyncio.Semaphore(concurrency)
-
-        self._in_slot: set[asyncio.Task[Any]] = set()
-
-    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        task = asyncio.create_task(self._run_in_slot(work, name), name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _run_in_slot(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            await self._slots.acquire()
-        except asyncio.CancelledError:
-            close_unstarted(work)  # cancelled while waiting: never started
-            raise
-        task = asyncio.current_task()
-        assert task is not None
-        self._in_slot.add(task)
-        try:
-            await self._run(work, name)
-        finally:
-            self.leave_slot()
-
-    def leave_slot(self) -> None:
-        """The calling task's answer is computed: its posting (which may wait for a rate-limited
-        or slow channel) no longer holds one of the slots other answers need."""
-        task = asyncio.current_task()
-        if task in self._in_slot:
-            self._in_slot.discard(task)
-            self._slots.release()
-
-    async def drain(self) -> None:
-        """Wait until every task, including ones spawned meanwhile, has finished."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    def __len__(self) -> int:
-        return len(self._tasks)
-
-    async def cancel_all(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    @staticmethod
-    async def _run(work: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("Slack %s failed", name)
 
 
 # --- the listeners -------------------------------------------------------------------------------
@@ -625,170 +437,3 @@ class Outgoing:
     message: Message
     visible: bool = False
     asked: Asked | None = None
-
-
-def to_button_payload(action: Body) -> ButtonPayload | None:
-    try:
-        return ButtonPayload.from_value(str(action.get("value", "")))
-    except ValueError:
-        log.warning("ignoring a button press with an unknown value (action %s)", action.get("action_id"))
-        return None
-
-
-def to_user_id(body: Body) -> str:
-    """Who pressed a button (block_actions payloads carry the user as an object)."""
-    return str((body.get("user") or {}).get("id", ""))
-
-
-def is_direct_message(body: Body) -> bool:
-    """A button pressed in a one-to-one DM (channel ids of DMs start with D; group DMs do not)."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
-    return str(channel).startswith("D")
-
-
-def to_thread_ts(body: Body) -> str | None:
-    """The thread of the message whose button was pressed (the message itself if it is a root)."""
-    container, message = body.get("container") or {}, body.get("message") or {}
-    thread_ts = container.get("thread_ts") or message.get("thread_ts") or container.get("message_ts")
-    return str(thread_ts) if thread_ts else None
-
-
-def to_answer_id(body: Body, payload: ButtonPayload) -> str:
-    """The answer a vote is about: its message, else the question in its conversation."""
-    container = body.get("container") or {}
-    if container.get("message_ts"):
-        return f"{container.get('channel_id', '')}|{container['message_ts']}"
-    return f"{payload.conversation_id}|{payload.question}"
-
-
-async def update_message(client: AsyncWebClient, container: Body, message: Message) -> bool:
-    """chat.update of the message whose button was pressed; False (and a log line) when refused."""
-    try:
-        await client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
-                                 text=message.text, blocks=message.blocks)
-    except SlackApiError as error:
-        log.error("chat.update failed: %s", to_error_code(error))
-        return False
-    return True
-
-
-async def acknowledge_in_place(client: AsyncWebClient, body: Body) -> bool:
-    """In a DM, turn the voted message's 👍 / 👎 into a thank-you line; False elsewhere (a channel
-    keeps its buttons for everyone else) or when the message cannot be edited."""
-    container, voted = body.get("container") or {}, body.get("message") or {}
-    if not is_direct_message(body) or container.get("is_ephemeral") or not voted.get("blocks"):
-        return False
-    message = Message(text=str(voted.get("text") or ""), blocks=to_voted_blocks(voted["blocks"]))
-    return await update_message(client, container, message)
-
-
-def to_error_code(error: SlackApiError) -> str:
-    # Only Slack's short error code: the full response could echo request data.
-    return str(error.response.get("error", "unknown_error"))
-
-
-async def post_message(client: AsyncWebClient, channel: str, message: Message, *, thread_ts: str | None) -> bool:
-    """chat.postMessage; False (and a log line) when Slack refused it."""
-    try:
-        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
-                                      blocks=message.blocks, unfurl_links=False, unfurl_media=False)
-    except SlackApiError as error:
-        log.error("chat.postMessage to %s failed: %s", channel, to_error_code(error))
-        return False
-    return True
-
-
-async def send_response(respond: AsyncRespond, message: Message, *, visible: bool = False,
-                        replace_original: bool | None = None) -> bool:
-    """Post through response_url once (no retry of a post that may have been sent); False (and a
-    log line) when Slack refused it or the outcome is unknown."""
-    fields: dict[str, Any] = {"text": message.text, "blocks": message.blocks,
-                              "response_type": "in_channel" if visible else "ephemeral"}
-    if replace_original is not None:
-        fields["replace_original"] = replace_original
-    response = await send_webhook(respond, fields)
-    if response is None:
-        return False
-    if response.status_code != 200:
-        log.error("response_url post failed with HTTP %s", response.status_code)
-        return False
-    return True
-
-
-# --- wiring --------------------------------------------------------------------------------------
-
-
-def register(app: AsyncApp, dispatcher: Dispatcher, feedback: FeedbackRecorder, *,
-             deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
-             command: str = DEFAULT_COMMAND, admin_user_ids: frozenset[str] = frozenset(),
-             calendar: SlackCalendar | None = None) -> SlackBot:
-    """Attach Renkei Bot's listeners to `app`; returns them bound. Without `commands`, the ones
-    needing a database or a reloader say they are unavailable."""
-    commands = commands or Commands(Services(knowledge=lambda: dispatcher.kb))
-    bot = SlackBot(dispatcher, feedback, deduplicator=deduplicator or InMemoryEventDeduplicator(),
-                   commands=commands, command=command, admin_user_ids=admin_user_ids, calendar=calendar)
-    app.event("app_mention")(bot.on_mention)
-    app.event("message")(bot.on_message)
-    app.event("app_home_opened")(bot.on_home_opened)
-    app.command(command)(bot.on_command)
-    app.action(re.compile(rf"^{CHOICE_ACTION_PREFIX}\d+$"))(bot.on_choice)
-    app.action(FEEDBACK_UP_ACTION)(bot.on_feedback)
-    app.action(FEEDBACK_DOWN_ACTION)(bot.on_feedback)
-    app.action(SHARE_ACTION)(bot.on_share)
-    app.action(re.compile(rf"^{CALENDAR_ACTION_PREFIX}\d+$"))(bot.on_calendar)
-    return bot
-
-
-def build_web_client(settings: Settings, *, session: aiohttp.ClientSession | None = None,
-                     retry_rate_limits: bool = True) -> AsyncWebClient:
-    """A Web API client on SLACK_API_URL with the bot token (GovSlack, and the tests' fake).
-
-    Code with its own retry policy (reminder delivery) passes `retry_rate_limits=False`.
-    """
-    handlers = to_retry_handlers()
-    if retry_rate_limits:
-        handlers.append(RateLimitRetryExceptPosts(max_retry_count=1))
-    return AsyncWebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
-                          timeout=int(settings.slack_timeout_seconds) or 1, session=session, retry_handlers=handlers,
-                          logger=to_library_logger("web_api", settings))
-
-
-def to_library_logger(name: str, settings: Settings) -> logging.Logger:
-    # slack_sdk and Bolt build their debug strings (whole request bodies) whenever their logger's
-    # own level is unset; an explicit LOG_LEVEL keeps that work off the hot path.
-    logger = logging.getLogger(f"{__name__}.{name}")
-    logger.setLevel(settings.log_level)
-    # Bolt reads SLACK_BOT_TOKEN itself and warns that the client we give it wins (it holds the same token).
-    quiet_library(logger.name, "As you gave `client` as well, `token` will be unused")
-    return logger
-
-
-@dataclass(frozen=True)
-class SlackService:
-    """A ready Bolt app and its bound listeners."""
-
-    app: AsyncApp
-    bot: SlackBot
-
-    @property
-    def client(self) -> AsyncWebClient:
-        return self.app.client
-
-
-def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, feedback: FeedbackRecorder | None = None,
-                    deduplicator: EventDeduplicator | None = None, commands: Commands | None = None,
-                    session: aiohttp.ClientSession | None = None,
-                    calendar: CalendarFiles | None = None) -> SlackService:
-    """The Bolt AsyncApp for `settings` (signature checks on, every Web API call on SLACK_API_URL)."""
-    app = AsyncApp(
-        name="renkei-bot",
-        logger=to_library_logger("bolt", settings),
-        client=build_web_client(settings, session=session),
-        signing_secret=settings.slack_signing_secret,
-        process_before_response=True,
-    )
-    bot = register(app, dispatcher, feedback or InMemoryFeedbackRecorder(), deduplicator=deduplicator,
-                   commands=commands, command=settings.slack_command,
-                   admin_user_ids=frozenset(settings.admin_user_ids), calendar=to_slack_calendar(settings, calendar))
-    return SlackService(app, bot)

@@ -36,7 +36,7 @@ from bot.ops.feedback import FeedbackRecorder
 from bot.ops.settings import Settings
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server
-from handlers.slack.listeners import EventDeduplicator
+from handlers.slack.dedup import EventDeduplicator
 from handlers.slack.platform import SlackPlatform
 from tests.fakes.fake_slack import Call, FakeSlack
 

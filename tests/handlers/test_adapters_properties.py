@@ -36,8 +36,9 @@ from bot.store.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
 from handlers.slack.blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
-from handlers.slack.listeners import InMemoryEventDeduplicator, SlackBot
-from handlers.slack.listeners import to_question as to_slack_question
+from handlers.slack.dedup import InMemoryEventDeduplicator
+from handlers.slack.incoming import to_question as to_slack_question
+from handlers.slack.listeners import SlackBot
 from handlers.teams.activities import TeamsBot
 from handlers.teams.activities import to_question as to_teams_question
 from handlers.teams.cards import Card, SubmitPayload, to_card_activity

@@ -17,7 +17,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ops.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
 from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
-from handlers.slack.listeners import build_web_client
 from handlers.slack.platform import SlackPlatform
 from handlers.slack.posting import (
     MAX_POSTS_PER_CHANNEL,
@@ -29,6 +28,7 @@ from handlers.slack.posting import (
     to_retry_handlers,
     to_trace_configs,
 )
+from handlers.slack.wiring import build_web_client
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     BOT_TOKEN,

@@ -31,7 +31,8 @@ from handlers.slack.blocks import (
     Message,
     to_answer_message,
 )
-from handlers.slack.listeners import PLATFORM, to_user_key
+from handlers.slack.incoming import to_user_key
+from handlers.slack.listeners import PLATFORM
 from tests.command_support import declared
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (

@@ -26,8 +26,10 @@ from bot.ops.settings import Settings, SettingsError
 from bot.store.records import Vote
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server, run_server, serve
-from handlers.slack.listeners import InMemoryEventDeduplicator, build_web_client, to_question
+from handlers.slack.dedup import InMemoryEventDeduplicator
+from handlers.slack.incoming import to_question
 from handlers.slack.platform import SlackPlatform
+from handlers.slack.wiring import build_web_client
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     BOT_TOKEN,

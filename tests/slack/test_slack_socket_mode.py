@@ -14,7 +14,8 @@ import pytest
 
 from bot.ops.feedback import InMemoryFeedbackRecorder
 from handlers.slack.blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
-from handlers.slack.listeners import PLATFORM, to_user_key
+from handlers.slack.incoming import to_user_key
+from handlers.slack.listeners import PLATFORM
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
     APP_TOKEN,
