@@ -172,7 +172,9 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
         half = "pm"
     elif re.search(r"ゴゼン|午前|朝(?!日)", reading + key) or {"morning", "am"} & set(words):
         half = "am"
-    floors = _to_numbers(r"(\d{1,2})(?:階|f(?![a-z]))", key)
+    floors = _to_numbers(r"(\d{1,2})(?:階|f(?![a-z]))", key) + _to_numbers(
+        r"(\d{1,2})(?:st|nd|rd|th)\s*floor", text.lower()
+    )
     hours = _to_numbers(r"(\d{1,2})時台", key)
     years = _to_numbers(r"((?:19|20)\d\d)年(?!\d{1,2}月\d)", key) + tuple(
         int(w) for w in words if re.fullmatch(r"(19|20)\d\d", w)
