@@ -48,6 +48,12 @@ def test_the_inventory_is_large_and_each_part_is_read_as_courtesy() -> None:
         ("念のため確認です。帯広の締結式は2月7日という理解で合っていますか?", "帯広の締結式は2月7日?", ""),
         ("Hi team, quick question: when is the Kitami ceremony? Thanks in advance.", "when is the Kitami ceremony?", ""),
         ("北見市の分です", "北見市", ""),
+        ("帯広市さんの件で、締結式の出席者を教えていただけますか。また、場所もお願いします。",
+         "帯広市さんの締結式の出席者は? 場所は?", ""),
+        ("お疲れ様です 来週打合せがありまして、その前に確認なのですが、 室蘭の会場を教えてください。 よろしくお願いします",
+         "室蘭の会場は?", ""),
+        ("内線は２５２０で認識あってます?", "内線は2520?", ""),
+        ("北見市の締結式の会場の住所って分かりますか?", "北見市の締結式の会場の住所は?", ""),
     ],
 )
 def test_the_request_is_read_out_of_the_courtesy(message: str, question: str, subject: str) -> None:
