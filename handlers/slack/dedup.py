@@ -8,8 +8,8 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from handlers.slack.incoming import Body, to_user_id
 
@@ -80,16 +80,6 @@ def to_action_key(body: Body, action: Body) -> str:
         str(action.get("action_ts", "")),
     ]
     return "action:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
-
-
-def close_unstarted(work: Coroutine[Any, Any, Any]) -> None:
-    """Close a coroutine that never ran, and the coroutines it was handed (`once(body, work)`), so
-    none is reported as never awaited."""
-    frame = getattr(work, "cr_frame", None)
-    handed = [value for value in (frame.f_locals.values() if frame is not None else ()) if asyncio.iscoroutine(value)]
-    work.close()
-    for inner in handed:
-        close_unstarted(inner)
 
 
 async def claim_when_reachable(

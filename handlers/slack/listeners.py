@@ -27,9 +27,9 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
@@ -58,7 +58,6 @@ from handlers.slack.blocks import (
 from handlers.slack.dedup import (
     EventDeduplicator,
     claim_when_reachable,
-    close_unstarted,
     to_action_key,
     to_command_key,
 )
@@ -75,7 +74,7 @@ from handlers.slack.incoming import (
 )
 from handlers.slack.posting import SlackPoster
 from handlers.slack.responses import acknowledge_in_place, post_message, send_response, to_error_code, update_message
-from handlers.slack.tasks import BackgroundTasks
+from handlers.slack.tasks import BackgroundTasks, Work
 
 log = logging.getLogger(__name__)
 
@@ -150,22 +149,23 @@ class SlackBot:
     async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if is_from_bot(event):
             return
-        work = self.answer_mention(event, context.team_id or "", context.bot_user_id, client, time.perf_counter(),
-                                   key=str(body.get("event_id") or event.get("ts")))
-        self.spawn_event(body, self.once(body, work), "mention")
+        work = partial(self.answer_mention, event, context.team_id or "", context.bot_user_id, client,
+                       time.perf_counter(), key=str(body.get("event_id") or event.get("ts")))
+        self.spawn_event(body, partial(self.once, body, work), "mention")
 
     async def on_message(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or is_from_bot(event):
             return
-        work = self.answer_direct_message(event, context.team_id or "", client, time.perf_counter(),
-                                          key=str(body.get("event_id") or event.get("ts")))
-        self.spawn_event(body, self.once(body, work), "direct message")
+        work = partial(self.answer_direct_message, event, context.team_id or "", client, time.perf_counter(),
+                       key=str(body.get("event_id") or event.get("ts")))
+        self.spawn_event(body, partial(self.once, body, work), "direct message")
 
     async def on_home_opened(self, event: Body, body: Body, client: AsyncWebClient) -> None:
         if event.get("tab") == "home" and event.get("user"):
-            self.tasks.spawn(self.once(body, self.publish_home(str(event["user"]), client)), "App Home")
+            home = partial(self.publish_home, str(event["user"]), client)
+            self.tasks.spawn(partial(self.once, body, home), "App Home")
 
-    def spawn_event(self, body: Body, work: Coroutine[Any, Any, None], name: str) -> None:
+    def spawn_event(self, body: Body, work: Work, name: str) -> None:
         """Answer an acknowledged event in the background; until its answer starts posting, it is
         `unstarted` (what a stop out of time saves for the next start)."""
         event_id = body.get("event_id")
@@ -173,11 +173,11 @@ class SlackBot:
             self.tasks.spawn(work, name)
             return
         self.unstarted[event_id] = body
-        self.tasks.spawn(self.tracked(event_id, work), name)
+        self.tasks.spawn(partial(self.tracked, event_id, work), name)
 
-    async def tracked(self, event_id: str, work: Coroutine[Any, Any, None]) -> None:
+    async def tracked(self, event_id: str, work: Work) -> None:
         try:
-            await work
+            await work()
         finally:
             self.unstarted.pop(event_id, None)
 
@@ -190,33 +190,29 @@ class SlackBot:
         await self.deduplicator.claim(event_id)
         if body.get("type") == "command" and isinstance(body.get("command"), dict):
             respond = AsyncRespond(response_url=str(body["command"].get("response_url", "")))
-            work = self.answer_command(body["command"], respond, team_id, time.perf_counter(), client)
+            work: Work = partial(self.answer_command, body["command"], respond, team_id, time.perf_counter(), client)
         elif event.get("type") == "app_mention":
-            work = self.answer_mention(event, team_id, bot_user_id, client, time.perf_counter(), key=event_id)
+            work = partial(self.answer_mention, event, team_id, bot_user_id, client, time.perf_counter(), key=event_id)
         elif event.get("type") == "message":
-            work = self.answer_direct_message(event, team_id, client, time.perf_counter(), key=event_id)
+            work = partial(self.answer_direct_message, event, team_id, client, time.perf_counter(), key=event_id)
         else:
             return
         self.spawn_event(body, work, "saved question")
 
-    async def once(self, body: Body, work: Coroutine[Any, Any, None]) -> None:
+    async def once(self, body: Body, work: Work) -> None:
         """Run `work` unless this event's id was already claimed (here or by another instance).
         The event is acknowledged: when the claim cannot reach the database, it waits (in memory,
         within the bound on answers waiting) and tries again until the database is back."""
         event_id = body.get("event_id")
         if not isinstance(event_id, str):
-            await work
+            await work()
             return
-        try:
-            claimed = await claim_when_reachable(self.deduplicator, event_id)
-        except BaseException:
-            close_unstarted(work)  # cancelled (a stop) while the database was away: never started
-            raise
+        # A stop while the database is away cancels the claim; the work was never started.
+        claimed = await claim_when_reachable(self.deduplicator, event_id)
         if not claimed:
-            work.close()
             log.info("Slack event %s already taken; acknowledged without answering", event_id)
             return
-        await work
+        await work()
 
     async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None, client: AsyncWebClient,
                              received_at: float, key: str = "") -> None:
@@ -263,10 +259,10 @@ class SlackBot:
                          context: AsyncBoltContext) -> None:
         received_at = time.perf_counter()
         await ack()
-        work = self.answer_command(body, respond, context.team_id or "", received_at, client)
+        work = partial(self.answer_command, body, respond, context.team_id or "", received_at, client)
         saved = {"event_id": to_command_key(body), "type": "command", "team_id": context.team_id or "",
                  "command": dict(body)}
-        self.spawn_event(saved, self.once(saved, work), "slash command")
+        self.spawn_event(saved, partial(self.once, saved, work), "slash command")
 
     async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float,
                              client: AsyncWebClient | None = None) -> None:
@@ -289,25 +285,25 @@ class SlackBot:
     async def on_choice(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                         client: AsyncWebClient) -> None:
         await ack()
-        self.spawn_action(body, action, self.answer_choice(body, action, respond, client), "choice button")
+        self.spawn_action(body, action, partial(self.answer_choice, body, action, respond, client), "choice button")
 
     async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
                           client: AsyncWebClient) -> None:
         await ack()
-        self.spawn_action(body, action, self.record_feedback(body, action, respond, client), "feedback button")
+        self.spawn_action(body, action, partial(self.record_feedback, body, action, respond, client), "feedback button")
 
     async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
-        self.spawn_action(body, action, self.share_answer(body, action, respond), "share button")
+        self.spawn_action(body, action, partial(self.share_answer, body, action, respond), "share button")
 
-    def spawn_action(self, body: Body, action: Body, work: Coroutine[Any, Any, None], name: str) -> None:
-        self.tasks.spawn(self.once({"event_id": to_action_key(body, action)}, work), name)
+    def spawn_action(self, body: Body, action: Body, work: Work, name: str) -> None:
+        self.tasks.spawn(partial(self.once, {"event_id": to_action_key(body, action)}, work), name)
 
     async def on_calendar(self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
         if "url" in action:
             return  # a link button: the user's browser fetches the file
-        self.tasks.spawn(self.upload_calendar(body, str(action.get("value", "")), client), "calendar upload")
+        self.tasks.spawn(partial(self.upload_calendar, body, str(action.get("value", "")), client), "calendar upload")
 
     async def upload_calendar(self, body: Body, event_id: str, client: AsyncWebClient) -> None:
         """「カレンダーに追加」 without PUBLIC_BASE_URL: the event's .ics, uploaded to the conversation."""

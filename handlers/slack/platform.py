@@ -34,6 +34,7 @@ from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import SlackBot
 from handlers.slack.posting import to_client_timeout, to_trace_configs
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
+from handlers.slack.tasks import MAX_ANSWERS_WAITING
 from handlers.slack.wiring import build_slack_app
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 # Answers waiting or under way; beyond this an event gets 503 and Slack sends it again later
 # (to this instance or another) instead of it waiting in an unbounded queue.
-MAX_ANSWERS_WAITING = 1000
 
 
 class PendingAnswers(Protocol):

@@ -1,16 +1,22 @@
-"""The answers in flight: listeners acknowledge at once and answer in background tasks, a bounded
-number at a time (answer slots), drained on shutdown."""
+"""The answers in flight: listeners acknowledge at once and queue a work item (a function that makes
+the answering coroutine); a bounded number run at a time (answer slots), drained on shutdown. A work
+item cancelled before its turn is simply never started: nothing to close, nothing to inspect."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from handlers.slack.dedup import close_unstarted
-
 log = logging.getLogger(__name__)
+
+# At most this many answers wait (HTTP mode: 503 beyond it; Socket Mode: no ack), so that a burst
+# Slack would send again anyway cannot grow the memory without bound.
+MAX_ANSWERS_WAITING = 1000
+
+Work = Callable[[], Coroutine[Any, Any, None]]
+"""A work item: called when its slot is free, so an item cancelled while it waits never starts."""
 
 
 # --- background answering ------------------------------------------------------------------------
@@ -27,17 +33,13 @@ class BackgroundTasks:
 
         self._in_slot: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+    def spawn(self, work: Work, name: str) -> None:
         task = asyncio.create_task(self._run_in_slot(work, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run_in_slot(self, work: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            await self._slots.acquire()
-        except asyncio.CancelledError:
-            close_unstarted(work)  # cancelled while waiting: never started
-            raise
+    async def _run_in_slot(self, work: Work, name: str) -> None:
+        await self._slots.acquire()
         task = asyncio.current_task()
         assert task is not None
         self._in_slot.add(task)
@@ -68,8 +70,8 @@ class BackgroundTasks:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     @staticmethod
-    async def _run(work: Coroutine[Any, Any, None], name: str) -> None:
+    async def _run(work: Work, name: str) -> None:
         try:
-            await work
+            await work()
         except Exception:
             log.exception("Slack %s failed", name)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answering.dispatch import Dispatcher
@@ -27,6 +29,7 @@ from handlers.slack.blocks import (
 from handlers.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
 from handlers.slack.listeners import DEFAULT_COMMAND, SlackBot, SlackCalendar, to_slack_calendar
 from handlers.slack.posting import RateLimitRetryExceptPosts, to_retry_handlers
+from handlers.slack.tasks import MAX_ANSWERS_WAITING, BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ def register(
         admin_user_ids=admin_user_ids,
         calendar=calendar,
     )
+    app.middleware(to_busy_guard(bot.tasks))
     app.event("app_mention")(bot.on_mention)
     app.event("message")(bot.on_message)
     app.event("app_home_opened")(bot.on_home_opened)
@@ -67,6 +71,20 @@ def register(
     app.action(SHARE_ACTION)(bot.on_share)
     app.action(re.compile(rf"^{CALENDAR_ACTION_PREFIX}\d+$"))(bot.on_calendar)
     return bot
+
+
+def to_busy_guard(tasks: BackgroundTasks) -> Callable[..., Awaitable[BoltResponse | None]]:
+    """At most MAX_ANSWERS_WAITING answers wait, in HTTP mode and Socket Mode alike: beyond that a
+    request is not acknowledged (503; in Socket Mode no ack is sent), so Slack sends it again later."""
+
+    async def refuse_when_busy(next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        if len(tasks) >= MAX_ANSWERS_WAITING:
+            log.warning("too many answers waiting (%d): not acknowledged, Slack sends it again", len(tasks))
+            return BoltResponse(status=503, body="busy")
+        await next()
+        return None
+
+    return refuse_when_busy
 
 
 def build_web_client(
