@@ -26,12 +26,9 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -39,14 +36,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.commands.inbound import Inbound, InboundTurn, Said
 from bot.commands.registry import Code, Commands, Mention, Notice
-from bot.language.messages import language_of_locale, say
-from bot.ops.feedback import FeedbackRecorder, to_voter_key
+from bot.language.messages import say
+from bot.ops.feedback import FeedbackRecorder
 from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
-from bot.reminders.ical import UnknownEvent, to_calendar_links
-from bot.store.records import Target, Vote
+from bot.reminders.ical import to_calendar_links
+from bot.store.records import Target
 from handlers.slack.blocks import (
-    FEEDBACK_UP_ACTION,
     AnswerOptions,
     CalendarOptions,
     Message,
@@ -58,22 +54,17 @@ from handlers.slack.blocks import (
 from handlers.slack.dedup import (
     EventDeduplicator,
     claim_when_reachable,
-    to_action_key,
     to_command_key,
 )
 from handlers.slack.incoming import (
     Body,
-    is_direct_message,
     is_from_bot,
-    to_answer_id,
-    to_button_payload,
     to_question,
-    to_thread_ts,
-    to_user_id,
     to_user_key,
 )
+from handlers.slack.locales import UserLocales
 from handlers.slack.posting import SlackPoster
-from handlers.slack.responses import acknowledge_in_place, post_message, send_response, to_error_code, update_message
+from handlers.slack.responses import send_response, to_error_code
 from handlers.slack.tasks import BackgroundTasks, Work
 
 log = logging.getLogger(__name__)
@@ -87,35 +78,6 @@ CALENDAR_UPLOADED = "📅 カレンダーに追加するファイルです（開
 
 
 # --- the listeners -------------------------------------------------------------------------------
-
-
-class UserLocales:
-    """Each user's language from Slack's users.info (include_locale), kept for an hour: it chooses the
-    language of help and of the commands' replies. Japanese when Slack does not say (no users:read
-    scope, an error, no locale): never a reason not to answer."""
-
-    KEEP_SECONDS = 3600.0
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._known: OrderedDict[str, tuple[str, float]] = OrderedDict()
-
-    async def language(self, client: AsyncWebClient, user_id: str) -> str:
-        known = self._known.get(user_id)
-        if known is not None and self.clock() - known[1] < self.KEEP_SECONDS:
-            return known[0]
-        try:
-            response = await client.users_info(user=user_id, include_locale=True)
-            locale = str((response.get("user") or {}).get("locale") or "")
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            reason = to_error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
-            log.info("users.info gave no locale (%s): Japanese", reason)
-            locale = ""
-        language = language_of_locale(locale)
-        self._known[user_id] = (language, self.clock())
-        while len(self._known) > 10_000:
-            self._known.popitem(last=False)
-        return language
 
 
 class SlackBot:
@@ -275,101 +237,6 @@ class SlackBot:
         self.tasks.leave_slot()
         if await send_response(respond, out.message, visible=out.visible):
             self.posted(out)
-
-    # Buttons -------------------------------------------------------------------------------------
-
-    # A signed block_actions request replayed (within the five minutes its signature is valid) is
-    # acknowledged and not answered again: its trigger_id and action timestamp are claimed, as a
-    # slash command's are.
-
-    async def on_choice(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
-                        client: AsyncWebClient) -> None:
-        await ack()
-        self.spawn_action(body, action, partial(self.answer_choice, body, action, respond, client), "choice button")
-
-    async def on_feedback(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond,
-                          client: AsyncWebClient) -> None:
-        await ack()
-        self.spawn_action(body, action, partial(self.record_feedback, body, action, respond, client), "feedback button")
-
-    async def on_share(self, ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
-        await ack()
-        self.spawn_action(body, action, partial(self.share_answer, body, action, respond), "share button")
-
-    def spawn_action(self, body: Body, action: Body, work: Work, name: str) -> None:
-        self.tasks.spawn(partial(self.once, {"event_id": to_action_key(body, action)}, work), name)
-
-    async def on_calendar(self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
-        await ack()
-        if "url" in action:
-            return  # a link button: the user's browser fetches the file
-        self.tasks.spawn(partial(self.upload_calendar, body, str(action.get("value", "")), client), "calendar upload")
-
-    async def upload_calendar(self, body: Body, event_id: str, client: AsyncWebClient) -> None:
-        """「カレンダーに追加」 without PUBLIC_BASE_URL: the event's .ics, uploaded to the conversation."""
-        container = body.get("container") or {}
-        channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-        if self.calendar.files is None or not channel:
-            return
-        try:
-            data = await self.calendar.files.event_file(event_id)
-        except UnknownEvent:
-            log.warning("calendar button for an event the data no longer has")
-            return
-        try:
-            await client.files_upload_v2(channel=channel, thread_ts=to_thread_ts(body), content=data,
-                                         filename=f"{event_id}.ics", title=f"{event_id}.ics",
-                                         initial_comment=CALENDAR_UPLOADED)
-        except SlackApiError as error:
-            log.error("calendar file not uploaded: %s", to_error_code(error))
-        except (TimeoutError, aiohttp.ClientError) as error:
-            log.error("calendar file upload: %s", type(error).__name__)
-
-    async def answer_choice(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
-        payload = to_button_payload(action)
-        if payload is None:
-            return
-        container = body.get("container") or {}
-        ephemeral = bool(container.get("is_ephemeral"))
-        message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
-                                    share=ephemeral)
-        self.tasks.leave_slot()  # posting (which may hang) holds no answer slot
-        if ephemeral or not container.get("message_ts"):
-            await send_response(respond, message, replace_original=True)
-        elif is_direct_message(body) or payload.kind == "clarify":
-            await update_message(client, container, message)
-        else:
-            await post_message(client, str(container["channel_id"]), message, thread_ts=to_thread_ts(body))
-
-    async def record_feedback(self, body: Body, action: Body, respond: AsyncRespond, client: AsyncWebClient) -> None:
-        payload = to_button_payload(action)
-        if payload is None:
-            return
-        user_id = to_user_id(body)
-        await self.feedback.record(Vote(
-            platform=PLATFORM,
-            conversation_id=payload.conversation_id,
-            user_id=user_id,
-            question=payload.question,
-            helpful=action.get("action_id") == FEEDBACK_UP_ACTION,
-            voted_at=self.dispatcher.clock(),
-            answer_kind=payload.kind,
-            topic_id=payload.topic_id,
-            voter_key=to_voter_key(PLATFORM, user_id, to_answer_id(body, payload)),
-        ))
-        self.tasks.leave_slot()
-        if not await acknowledge_in_place(client, body):
-            await send_response(respond, to_notice_message(THANKS), replace_original=False)
-
-    async def share_answer(self, body: Body, action: Body, respond: AsyncRespond) -> None:
-        payload = to_button_payload(action)
-        if payload is None:
-            return
-        message = await self.answer(payload.question, payload.conversation_id, user_id=to_user_id(body),
-                                    share=False)
-        self.tasks.leave_slot()
-        if await send_response(respond, message, visible=True, replace_original=False):
-            await respond(delete_original=True)
 
     # Shared --------------------------------------------------------------------------------------
 

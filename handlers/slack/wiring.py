@@ -26,6 +26,7 @@ from handlers.slack.blocks import (
     FEEDBACK_UP_ACTION,
     SHARE_ACTION,
 )
+from handlers.slack.buttons import SlackButtons
 from handlers.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
 from handlers.slack.listeners import DEFAULT_COMMAND, SlackBot, SlackCalendar, to_slack_calendar
 from handlers.slack.posting import RateLimitRetryExceptPosts, to_retry_handlers
@@ -65,11 +66,12 @@ def register(
     app.event("message")(bot.on_message)
     app.event("app_home_opened")(bot.on_home_opened)
     app.command(command)(bot.on_command)
-    app.action(re.compile(rf"^{CHOICE_ACTION_PREFIX}\d+$"))(bot.on_choice)
-    app.action(FEEDBACK_UP_ACTION)(bot.on_feedback)
-    app.action(FEEDBACK_DOWN_ACTION)(bot.on_feedback)
-    app.action(SHARE_ACTION)(bot.on_share)
-    app.action(re.compile(rf"^{CALENDAR_ACTION_PREFIX}\d+$"))(bot.on_calendar)
+    buttons = SlackButtons(bot)
+    app.action(re.compile(rf"^{CHOICE_ACTION_PREFIX}\d+$"))(buttons.on_choice)
+    app.action(FEEDBACK_UP_ACTION)(buttons.on_feedback)
+    app.action(FEEDBACK_DOWN_ACTION)(buttons.on_feedback)
+    app.action(SHARE_ACTION)(buttons.on_share)
+    app.action(re.compile(rf"^{CALENDAR_ACTION_PREFIX}\d+$"))(buttons.on_calendar)
     return bot
 
 
