@@ -469,6 +469,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
     from bot.reminders.service import reminders_report
     from bot.store.database import DatabaseUnavailable
     from bot.store.store import Store
+    from handlers.targets import configured_targets
 
     try:
         store = Store(settings.database_url)
@@ -479,7 +480,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
         if args.command == "calendar":
             return write_calendar(args.event, args.output, kb, store, stdout, stderr)
         if args.command == "reminders":
-            print(reminders_report(settings, kb, now_jst(), store), file=stdout)
+            print(reminders_report(configured_targets(settings), kb, now_jst(), store), file=stdout)
         else:
             commands = Commands(Services(knowledge=lambda: kb, reports=StoreReport(store)))
             print(run_named_command("report", commands), file=stdout)

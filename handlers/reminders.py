@@ -18,6 +18,7 @@ from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import build_scheduler
 from bot.store.store import Store
 from handlers.server import Plugin
+from handlers.targets import configured_targets
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ class Reminders(Plugin):
         if not self.senders:
             log.info("reminder scheduler not started: nowhere to post (no platform is configured)")
             return
-        self.scheduler = build_scheduler(self.settings, knowledge=lambda: self.dispatcher.kb, store=self.store,
+        self.scheduler = build_scheduler(self.settings, configured=configured_targets(self.settings),
+                                         knowledge=lambda: self.dispatcher.kb, store=self.store,
                                          senders=self.senders, clock=self.clock)
         if self.scheduler is not None:
             self.scheduler.start()

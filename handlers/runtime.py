@@ -28,12 +28,13 @@ from bot.ops.metrics import Metrics
 from bot.ops.reload import KnowledgeReloader, ReloadResult
 from bot.ops.settings import Settings, describe_platforms
 from bot.reminders.calendar_files import CalendarFiles
-from bot.reminders.service import build_announcement_book, configured_targets
+from bot.reminders.service import build_announcement_book
 from bot.store.database import DatabaseUnavailable
 from bot.store.store import Store
 from handlers.calendar import CalendarFeed
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
+from handlers.targets import configured_targets
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ def build_commands(settings: Settings, dispatcher: Dispatcher, store: Store | No
     return Commands(Services(
         knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions if store else None,
         deliveries=store.ledger if store else None, reports=StoreReport(store) if store else None, reloader=reloader,
-        configured_targets=tuple(configured_targets(settings)),
-        announcements=build_announcement_book(settings, lambda: dispatcher.kb, store) if store else None,
+        configured_targets=configured_targets(settings),
+        announcements=build_announcement_book(configured_targets(settings), lambda: dispatcher.kb, store)
+        if store
+        else None,
     ))
 
 

@@ -6,7 +6,7 @@ and Teams.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.knowledge.model import KnowledgeBase
@@ -21,36 +21,33 @@ from bot.store.records import Target
 from bot.store.store import Store
 from bot.store.subscriptions import Subscriptions
 
-SLACK = "slack"
 
-
-def configured_targets(settings: Settings) -> list[Target]:
-    return [Target(SLACK, channel) for channel in settings.reminder_channels]
-
-
-def load_targets(settings: Settings, subscriptions: Subscriptions) -> list[Target]:
-    """REMINDER_CHANNELS first, then every subscribed channel, each once."""
-    targets = configured_targets(settings) + [s.target for s in subscriptions.all()]
+def load_targets(configured: Sequence[Target], subscriptions: Subscriptions) -> list[Target]:
+    """The configured conversations first (each platform's, see handlers/targets.py), then every
+    subscribed one, each once."""
+    targets = [*configured, *(s.target for s in subscriptions.all())]
     return list(dict.fromkeys(targets))
 
 
-def load_listeners(settings: Settings, subscriptions: Subscriptions) -> list[Listener]:
-    """Who hears of new memoranda: REMINDER_CHANNELS (always), then each subscription since it began."""
-    configured = [Listener(target) for target in configured_targets(settings)]
+def load_listeners(targets: Sequence[Target], subscriptions: Subscriptions) -> list[Listener]:
+    """Who hears of new memoranda: the configured conversations (always), then each subscription
+    since it began."""
+    configured = [Listener(target) for target in targets]
     subscribed = [Listener(s.target, s.created_at) for s in subscriptions.all() if s.target not in
                   {item.target for item in configured}]
     return list({item.target: item for item in configured + subscribed}.values())
 
 
-def build_announcement_book(settings: Settings, knowledge: Callable[[], KnowledgeBase],
+def build_announcement_book(configured: Sequence[Target], knowledge: Callable[[], KnowledgeBase],
                             store: Store) -> AnnouncementBook:
     return AnnouncementBook(knowledge=knowledge, documents=store.documents, ledger=store.ledger,
-                            listeners=lambda: load_listeners(settings, store.subscriptions))
+                            listeners=lambda: load_listeners(configured, store.subscriptions))
 
 
 def build_scheduler(
     settings: Settings,
     *,
+    configured: Sequence[Target] = (),
     knowledge: Callable[[], KnowledgeBase],
     store: Store,
     senders: Mapping[str, Sender],
@@ -63,11 +60,11 @@ def build_scheduler(
     policy = RetryPolicy(max_attempts=settings.reminder_max_attempts, backoff_seconds=settings.reminder_retry_seconds)
     deliverer = Deliverer(store.ledger, senders, policy=policy, clock=clock)
     announcer = Announcer(knowledge=knowledge, documents=store.documents, ledger=store.ledger,
-                          revisions=store.revisions, listeners=lambda: load_listeners(settings, store.subscriptions),
+                          revisions=store.revisions, listeners=lambda: load_listeners(configured, store.subscriptions),
                           deliverer=deliverer, clock=clock)
     return ReminderScheduler(
         knowledge=knowledge,
-        targets=lambda: load_targets(settings, store.subscriptions),
+        targets=lambda: load_targets(configured, store.subscriptions),
         ledger=store.ledger,
         deliverer=deliverer,
         clock=clock,
@@ -77,7 +74,7 @@ def build_scheduler(
     )
 
 
-def reminders_report(settings: Settings, kb: KnowledgeBase, now: datetime, store: Store | None = None) -> str:
+def reminders_report(configured: Sequence[Target], kb: KnowledgeBase, now: datetime, store: Store | None = None) -> str:
     """`python app.py reminders`: the planned reminders with their targets; sends nothing."""
-    targets = load_targets(settings, store.subscriptions) if store else configured_targets(settings)
+    targets = load_targets(configured, store.subscriptions) if store else list(configured)
     return format_plan(plan_reminders(kb, now, targets), now)

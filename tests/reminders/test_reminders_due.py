@@ -23,6 +23,7 @@ from bot.reminders.schedule_view import format_countdown_from, format_plan, form
 from bot.reminders.service import reminders_report
 from bot.store.records import DeliveryKey, Target
 from bot.store.store import Store
+from handlers.targets import configured_targets
 from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
 
@@ -236,12 +237,12 @@ def test_reminders_report_names_configured_and_subscribed_targets(review_kb: Kno
     store.subscriptions.subscribe(C1, "U2")  # also configured: listed once
     settings = Settings.from_env({"REMINDER_CHANNELS": "C1"})
     now = datetime(2027, 4, 9, 20, 0, tzinfo=JST)
-    report = reminders_report(settings, review_kb, now, store)
+    report = reminders_report(configured_targets(settings), review_kb, now, store)
     assert report.splitlines()[1:] == [
         "2027年4月10日（土） 13:00 JST  旭川市との連携会議 [asahikawa-review]  1時間前  → slack:C1, slack:C2",
     ]
     assert "2027年4月9日（金） 20:00 JST 現在" in report
-    assert reminders_report(settings, review_kb, now).endswith("→ slack:C1")
+    assert reminders_report(configured_targets(settings), review_kb, now).endswith("→ slack:C1")
 
 
 def test_each_reminder_cites_its_own_memorandum(kb: KnowledgeBase) -> None:

@@ -22,6 +22,7 @@ from bot.reminders.delivery import Deliverer, DeliveryError, ReminderMessage, Re
 from bot.reminders.service import build_announcement_book, load_listeners
 from bot.store.records import Target
 from bot.store.store import Store
+from handlers.targets import configured_targets
 from tests.memorandum_support import KUSHIRO_DOCUMENT_ID, Memorandum, load_memoranda
 
 pytestmark = pytest.mark.adapter
@@ -64,7 +65,7 @@ class Instance:
                               policy=RetryPolicy(max_attempts=2, backoff_seconds=0.01), clock=lambda: self.now)
         return Announcer(knowledge=lambda: self.kb, documents=self.store.documents, ledger=self.store.ledger,
                          revisions=self.store.revisions, deliverer=deliverer, clock=lambda: self.now,
-                         listeners=lambda: load_listeners(SETTINGS, self.store.subscriptions))
+                         listeners=lambda: load_listeners(configured_targets(SETTINGS), self.store.subscriptions))
 
     def posts(self) -> list[tuple[Target, str]]:
         return [(target, a.title) for target, a in self.slack.posts + self.teams.posts]
@@ -198,7 +199,7 @@ async def test_remind_list_and_schedule_show_announcements_sent_and_pending(
     subscribe(first.store, C2)
     await first.announcer.run()
     first.kb = with_kushiro(tmp_path)
-    book = build_announcement_book(SETTINGS, lambda: first.kb, first.store)
+    book = build_announcement_book(configured_targets(SETTINGS), lambda: first.kb, first.store)
     await first.store.db.run(first.store.documents.record, [], first.now)  # nothing recorded yet
     pending_status = await book.announcement_status(None)
     assert pending_status.pending == ()  # the new document is not recorded until the announcer runs
