@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.answering.answer import Answer, Section, Source
-from bot.answering.help import too_long_text
 from bot.commands.registry import (
     ANNOUNCEMENTS_HEADING,
     STATUS_MARKS,
@@ -319,10 +318,6 @@ def to_fallback_text(answer: Answer) -> str:
 def to_notice_message(text: str) -> Message:
     """A one-paragraph message (refusals, errors, thanks)."""
     return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS), blocks=[to_section(escape_mrkdwn(text))])
-
-
-def to_too_long_message(length: int) -> Message:
-    return to_notice_message(too_long_text(length))
 
 
 # --- command replies ----------------------------------------------------------------------------

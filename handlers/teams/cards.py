@@ -22,7 +22,6 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.answering.answer import Answer, Section, to_text
-from bot.answering.help import too_long_text
 from bot.commands.registry import (
     ANNOUNCEMENTS_HEADING,
     STATUS_MARKS,
@@ -298,10 +297,6 @@ def to_notice_card(text: str, *, title: str = "") -> Card:
     """A short message (thanks, refusals, errors, command replies), one block per line."""
     body = ([to_title(title)] if title else []) + to_paragraphs(text)
     return to_card(body or [to_text_block(" ")], fallback_text=text)
-
-
-def to_too_long_card(length: int, language: str = "ja") -> Card:
-    return to_notice_card(too_long_text(length, language))
 
 
 # --- help, list, schedule ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from bot.answering.answer import Answer, Citation, EventStatus, Section, Source
 from bot.answering.dispatch import Dispatcher
 from bot.answering.engine import Engine
+from bot.answering.help import too_long_text
 from bot.commands.registry import (
     COMMANDS,
     Code,
@@ -43,7 +44,6 @@ from handlers.teams.cards import (
     to_reminder_card,
     to_reply_card,
     to_schedule_card,
-    to_too_long_card,
 )
 from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
@@ -155,7 +155,7 @@ def test_help_list_notice_and_too_long_cards_are_valid(kb: KnowledgeBase) -> Non
                                heading="見出し"),
                      Paragraph((("一",), ("二",)), bulleted=True)), title="題")
     notice_card = to_reply_card(notice)
-    for card in (help_card, list_card, to_notice_card("一行目\n二行目", title="題"), to_too_long_card(1200),
+    for card in (help_card, list_card, to_notice_card("一行目\n二行目", title="題"), to_notice_card(too_long_text(1200)),
                  notice_card):
         assert_valid_card(card)
     assert "・remind on|off|list: この会話・チャンネルで締結式・イベントのリマインダーを受け取る（on / off / list）" in texts(help_card)
