@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from bot.language.messages import Language, say
 from bot.store.records import Choice, Conversation
 
 # answer: facts from the documents; clarify: the bot asks back; fallback: not in the documents;
@@ -35,12 +36,12 @@ class Citation:
     section: str = ""
     secondary: str = ""
 
-    def to_text(self) -> str:
+    def to_text(self, language: str = "ja") -> str:
         parts = [self.document, self.date]
         if self.section:
             parts.append(self.section)
         text = " / ".join(parts)
-        return f"{text}（二次情報: {self.secondary}）" if self.secondary else text
+        return text + say("secondary_source", language, report=self.secondary) if self.secondary else text
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,9 @@ class Source:
 
     citations: tuple[Citation, ...]
 
-    def to_text(self) -> str:
-        return "出典: " + " ／ ".join(c.to_text() for c in self.citations)
+    def to_text(self, language: str = "ja") -> str:
+        citations = say("source_separator", language).join(c.to_text(language) for c in self.citations)
+        return say("source", language) + citations
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -83,6 +85,8 @@ class Answer:
     # Actions offered under the answer (bot/answering/actions.py): the events still ahead that it is
     # about, each with 「カレンダーに追加」.
     calendar_event_ids: tuple[str, ...] = ()
+    # The language of the bot's own words in it (the question's); the facts stay as written.
+    language: Language = "ja"
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view (used by `ask --json` and the logs)."""
@@ -96,9 +100,10 @@ class Answer:
             "sections": [{"label": s.label, "text": s.text, "items": list(s.items)} for s in self.sections],
             "notes": list(self.notes),
             "suggestions": [{"label": c.label, "question": c.question} for c in self.suggestions],
-            "source": self.source.to_text() if self.source else None,
+            "source": self.source.to_text(self.language) if self.source else None,
             "status": [s.label for s in self.statuses],
             "calendar": list(self.calendar_event_ids),
+            "language": self.language,
         }
 
 
@@ -123,13 +128,13 @@ def to_text(answer: Answer, *, numbered_choices: bool = False) -> str:
     lines.extend(f"● {status.label}" for status in answer.statuses)
     if answer.suggestions:
         lines.append("")
-        lines.append("選択肢:" if answer.kind == "clarify" else "関連する質問:")
+        lines.append(say("choices" if answer.kind == "clarify" else "related_questions", answer.language))
         for index, choice in enumerate(answer.suggestions, start=1):
             marker = f"{index}." if numbered_choices else "-"
             lines.append(f"  {marker} {choice.label}")
     if answer.source:
         lines.append("")
-        lines.append(answer.source.to_text())
+        lines.append(answer.source.to_text(answer.language))
     return "\n".join(line for line in _drop_blank_labels(lines))
 
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from bot.answering.answer import Answer, Section, Source
+from bot.answering.answer import Answer, EventStatus, Section, Source
 from bot.answering.compose import Composer
 from bot.answering.help import MAX_NAMES, to_intro
 from bot.answering.status import to_status
 from bot.answering.understand import Intent, Understander
 from bot.knowledge.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
-from bot.knowledge.model import Event, KnowledgeBase
+from bot.knowledge.model import Event, KnowledgeBase, Partner
+from bot.language.messages import Language, say, to_label
 from bot.language.question import (
     Reading,
 )
@@ -79,6 +80,12 @@ class Turn:
     now: datetime
     partner_ids: tuple[str, ...]
     from_context: bool
+    # The language of the question: the bot answers in it (the facts stay as the documents write them).
+    language: Language = "ja"
+
+    def say(self, key: str, **values: object) -> str:
+        """The catalog's words for `key` in the question's language."""
+        return say(key, self.language, **values)
 
     @property
     def topics(self) -> list[str]:
@@ -319,18 +326,19 @@ class Answering:
         return people[0] if len(people) == 1 else ""
 
     def _listed(self, facts: list[Fact]) -> tuple[Choice, ...]:
+        # What a numbered pick (「2番目」) asks: internal questions, in the documents' words.
         titles = [f for f in facts if f.topic == "project_title"]
         if titles:
             return tuple(Choice(f.label, f"{self.compose.owner(f)}の「{f.label}」について詳しく") for f in titles)
         items = [f for f in facts if f.label.startswith("(")]
         return tuple(Choice(f.text, f"{self.compose.owner(f)}の{f.section}の{f.index}番目") for f in items)
 
-    def _topic_label(self, topic: str) -> str:
+    def _topic_label(self, topic: str, language: str = "ja") -> str:
         if topic.startswith("section:"):
-            return topic.removeprefix("section:")
+            return to_label(topic.removeprefix("section:"), language)
         if topic == "headline":
-            return "発表のタイトル・サブタイトル"
-        return next((t.label for t in self.kb.vocabulary.topics if t.id == topic), topic)
+            return say("headline", language)
+        return next((t.label_in(language) for t in self.kb.vocabulary.topics if t.id == topic), topic)
 
     def _slot_confidence(self, turn: Turn) -> float:
         topic = turn.intent.topic_confidence
@@ -339,23 +347,32 @@ class Answering:
     def _partner_confidence(self, turn: Turn) -> float:
         return turn.intent.partner_confidence if turn.intent.partners else 1.0
 
-    def _follow_ups(self, partner_id: str | None, exclude: Sequence[str] = ()) -> tuple[Choice, ...]:
+    def _follow_ups(
+        self, partner_id: str | None, exclude: Sequence[str] = (), language: str = "ja"
+    ) -> tuple[Choice, ...]:
         if not partner_id:
             return ()
         partner = self.kb.partner(partner_id)
         shown = set(self._facts_for(partner_id, list(exclude))) if exclude else set()
         # A suggestion that would answer with the facts just shown (北見's 連携事項 are its 主な内容) is none.
         return tuple(
-            Choice(self._topic_label(t), f"{partner.short_name}の{self._topic_label(t)}は?")
+            self._topic_choice(partner, t, language)
             for t in SUGGESTED_TOPICS
             if t not in exclude and (facts := self._facts_for(partner_id, [t])) and not set(facts) <= shown
         )
 
-    def _interpretations(self, intent: Intent) -> tuple[str, ...]:
+    def _topic_choice(self, partner: Partner, topic: str, language: str) -> Choice:
+        """A choice that asks for one topic of a partner, in `language` (the question picks it again)."""
+        label = self._topic_label(topic, language)
+        short = partner.short_name if language != "en" else partner.name_in(language)
+        return Choice(label[:1].upper() + label[1:], say("ask_topic", language, partner=short, topic=label))
+
+    def _interpretations(self, intent: Intent, language: str = "ja") -> tuple[str, ...]:
         notes = []
         for match in intent.fuzzy_matches():
-            meaning = self.kb.partner(match.entry.target).name if match.entry.kind == "partner" else match.entry.phrase
-            notes.append(f"「{match.typed}」を「{meaning}」と解釈しました。")
+            is_partner = match.entry.kind == "partner"
+            meaning = self.kb.partner(match.entry.target).name_in(language) if is_partner else match.entry.phrase
+            notes.append(say("interpreted", language, typed=match.typed, meaning=meaning))
         return tuple(dict.fromkeys(notes))
 
     def _facts_answer(
@@ -366,14 +383,15 @@ class Answering:
         topic: str | None,
         partner_ids: Sequence[str] = (),
         confidence: float = 0.9,
+        language: str = "ja",
     ) -> Answer:
         """An answer that shows facts (grouped by partner and section) and cites where they come from."""
         return Answer(
             kind="answer",
             confidence=confidence,
             title=title,
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
+            sections=self.compose.fact_sections(facts, language=language),
+            source=self.compose.cite(facts, language),
             topic_id=topic,
             partner_ids=tuple(partner_ids),
         )
@@ -388,61 +406,70 @@ class Answering:
         lines: Sequence[str] | None = None,
         confidence: float = 0.9,
         now: datetime | None = None,
+        language: str = "ja",
     ) -> Answer:
         """An answer that lists ceremonies (one line each) and remembers the ones it is `about`
         (by default all of them) for 「その次は?」「そのうち早いほうは?」."""
         about = events if about is None else about
-        shown = tuple(lines) if lines is not None else tuple(self.compose.event_line(e) for e in events)
+        shown = tuple(lines) if lines is not None else tuple(self.compose.event_line(e, language) for e in events)
         return Answer(
             kind="answer",
             confidence=confidence,
             title=title,
             sections=(Section(label, items=shown),) if shown else (),
-            statuses=tuple(to_status(e, now) for e in about) if now else (),
-            source=self.compose.cite_events(events),
+            statuses=tuple(self._status(e, now, language) for e in about) if now else (),
+            source=self.compose.cite_events(events, language),
             topic_id="ceremony",
             partner_ids=tuple(e.partner_id for e in about if e.partner_id),
             conversation=Conversation(event_ids=tuple(e.id for e in about)),
         )
 
-    def _clarify_partner(self, topics: list[str]) -> Answer:
-        label = self._topic_label(topics[0])
-        choices = [Choice(p.name, f"{p.short_name}の{label}は?") for p in self.kb.partners[:MAX_NAMES]]
-        choices.append(Choice("すべての市", f"各市の{label}は?"))
+    def _status(self, event: Event, now: datetime, language: str) -> EventStatus:
+        return to_status(event, now, language, self.compose.event_title(event, language))
+
+    def _clarify_partner(self, topics: list[str], language: str = "ja") -> Answer:
+        label = self._topic_label(topics[0], language)
+        choices = [self._topic_choice(p, topics[0], language) for p in self.kb.partners[:MAX_NAMES]]
+        choices = [Choice(p.name_in(language), c.question) for p, c in zip(self.kb.partners, choices, strict=False)]
+        choices.append(Choice(say("every_partner", language), say("ask_topic_every", language, topic=label)))
         return Answer(
             kind="clarify",
             confidence=0.5,
-            title=f"どの市の{label}についてお調べしますか?",
+            title=say("which_partner", language, topic=label),
             suggestions=tuple(choices),
             topic_id=topics[0],
+            language=to_language(language),
         )
 
     def _did_you_mean(self, answer: Answer) -> Answer:
         return Answer(
             kind="clarify",
             confidence=answer.confidence,
-            title=f"もしかして「{answer.title}」のことですか?",
+            title=say("did_you_mean", answer.language, title=answer.title),
             notes=answer.notes,
-            suggestions=(Choice(answer.title, f"{answer.title}は?"),),
+            suggestions=(Choice(answer.title, say("ask_title", answer.language, title=answer.title)),),
             topic_id=answer.topic_id,
             partner_ids=answer.partner_ids,
+            language=answer.language,
         )
 
     def _fallback(self, turn: Turn | None, message: str) -> Answer:
         partner_ids = turn.intent.partner_ids if turn else ()
+        language = turn.language if turn else "ja"
         terms = "・".join(g.term for g in self.kb.glossary)
         can = (
-            "各市のテーマ・主なプロジェクト・連携・協力事項",
-            "覚書締結式の日時・場所・出席者",
-            f"関連する計画、用語（{terms}）、お問い合わせ先" if terms else "関連する計画、お問い合わせ先",
+            say("can_partners", language),
+            say("can_ceremonies", language),
+            say("can_terms", language, terms=terms) if terms else say("can_plans", language),
         )
         return Answer(
             kind="fallback",
             confidence=0.0,
             title=message,
-            sections=(Section("お答えできること", text=to_intro(self.kb), items=can),),
-            suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id),
+            sections=(Section(say("can_answer", language), text=to_intro(self.kb, language), items=can),),
+            suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id, (), language),
             partner_ids=tuple(partner_ids),
+            language=language,
         )
 
 
@@ -461,7 +488,8 @@ def with_secondary_note(answer: Answer) -> Answer:
     reports = [c.secondary for c in answer.source.citations if c.secondary] if answer.source else []
     if not reports:
         return answer
-    note = f"この内容は{'、'.join(dict.fromkeys(reports))}によるもので、発表資料そのものの記載ではありません。"
+    separator = say("section_separator", answer.language)
+    note = say("secondary_note", answer.language, reports=separator.join(dict.fromkeys(reports)))
     return replace(answer, notes=(*answer.notes, note))
 
 
@@ -535,3 +563,7 @@ def to_partner_groups(kb: KnowledgeBase) -> dict[int, tuple[str, ...]]:
         ids = tuple(e.partner_id for e in document.engagements)
         groups.setdefault(len(ids), []).append(ids)
     return {size: lists[0] for size, lists in groups.items() if len(lists) == 1 and size > 1}
+
+
+def to_language(language: str) -> Language:
+    return "en" if language == "en" else "ja"

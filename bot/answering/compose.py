@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from bot.answering.answer import Citation, Section, Source
 from bot.answering.help import to_names
-from bot.knowledge.dates import format_when
+from bot.knowledge.dates import format_date, format_when
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, KnowledgeBase, Partner, SourceRef
+from bot.language.messages import say, to_label
 
 
-def to_secondary(ref: SourceRef | None) -> str:
+def to_secondary(ref: SourceRef | None, language: str = "ja") -> str:
     if ref is None or not ref.secondary:
         return ""
     when = ref.date.isoformat() if ref.date else ""
-    return "、".join(x for x in (ref.publisher or "報道", when) if x)
+    publisher = ref.publisher or say("secondary_report", language)
+    return say("section_separator", language).join(x for x in (publisher, when) if x)
 
 
 class Composer:
@@ -24,49 +27,59 @@ class Composer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def owner(self, fact: Fact) -> str:
+    def owner(self, fact: Fact, language: str = "ja") -> str:
         if fact.partner_id:
-            return self.kb.partner(fact.partner_id).name
+            return self.kb.partner(fact.partner_id).name_in(language)
         return self.kb.document_by_id(fact.document_id).issuer
 
-    def place_of(self, fact: Fact) -> str:
+    def place_of(self, fact: Fact, language: str = "ja") -> str:
         """「室蘭市 › 主な連携・協力事項」: whose and which section."""
-        return f"{self.owner(fact)} › {fact.section}"
+        return f"{self.owner(fact, language)} › {to_label(fact.section, language)}"
 
-    def cite(self, facts: Iterable[Fact]) -> Source | None:
+    def cite(self, facts: Iterable[Fact], language: str = "ja") -> Source | None:
         citations: dict[tuple[str, str, str], Citation] = {}
         for fact in facts:
             document = self.kb.document_by_id(fact.document_id)
-            where = f"{self.kb.partner(fact.partner_id).name} › {fact.section}" if fact.partner_id else fact.section
-            secondary = to_secondary(fact.source)
+            where = self.place_of(fact, language) if fact.partner_id else to_label(fact.section, language)
+            secondary = to_secondary(fact.source, language)
             key = (document.id, where, secondary)
             if key not in citations:
                 citations[key] = Citation(document.full_title, document.date.isoformat(), where, secondary)
-        merged = _merge_sections(list(citations.values()))
+        merged = _merge_sections(list(citations.values()), language)
         return Source(tuple(merged)) if merged else None
 
-    def cite_documents(self, document_ids: Iterable[str], section: str = "") -> Source:
+    def cite_documents(self, document_ids: Iterable[str], section: str = "", language: str = "ja") -> Source:
         documents = [self.kb.document_by_id(d) for d in dict.fromkeys(document_ids)]
+        section = to_label(section, language)
         return Source(tuple(Citation(d.full_title, d.date.isoformat(), section) for d in documents))
 
-    def cite_events(self, events: Iterable[Event]) -> Source:
+    def cite_events(self, events: Iterable[Event], language: str = "ja") -> Source:
         citations: dict[str, list[str]] = {}
         for event in events:
             document = self.kb.document_of(event)
-            owner = self.kb.partner(event.partner_id).name if event.partner_id else ""
+            owner = self.kb.partner(event.partner_id).name_in(language) if event.partner_id else ""
             citations.setdefault(document.id, []).append(owner)
+        joiner = ", " if language == "en" else "・"
         return Source(
             tuple(
                 Citation(
                     self.kb.document_by_id(d).full_title,
                     self.kb.document_by_id(d).date.isoformat(),
-                    "・".join(o for o in owners if o) + " › 覚書締結式",
+                    joiner.join(o for o in owners if o) + " › " + to_label("覚書締結式", language),
                 )
                 for d, owners in citations.items()
             )
         )
 
-    def fact_sections(self, facts: Sequence[Fact], *, with_owner: bool = True) -> tuple[Section, ...]:
+    def event_title(self, event: Event, language: str = "ja") -> str:
+        """「北見市との覚書締結式」 as the data titles it; "the signing ceremony with Kitami" in English."""
+        if language != "en" or not event.partner_id:
+            return event.title
+        return say("ceremony_with", language, partner=self.kb.partner(event.partner_id).name_in(language))
+
+    def fact_sections(
+        self, facts: Sequence[Fact], *, with_owner: bool = True, language: str = "ja"
+    ) -> tuple[Section, ...]:
         """One section per (owner, section, label) group, in the facts' order; a fact is shown once, and
         a heading is not repeated as its first item (a project's title)."""
         groups: dict[tuple[str | None, str, str, str], list[Fact]] = {}
@@ -82,19 +95,20 @@ class Composer:
             if len(group) > 1:
                 group = [f for f in group if f.text != label] or group
             first = group[0]
-            heading = f"{self.owner(first)} › {label}" if with_owner else label
+            shown_label = to_label(label, language)
+            heading = f"{self.owner(first, language)} › {shown_label}" if with_owner else shown_label
             if len(group) == 1 and not _is_listed(first):
-                sections.append(Section(heading, text=first.text))
+                sections.append(Section(heading, text=to_item(first, language, listed=False)))
             else:
-                sections.append(Section(heading, items=tuple(to_item(f) for f in group)))
+                sections.append(Section(heading, items=tuple(to_item(f, language) for f in group)))
         return tuple(sections)
 
-    def event_line(self, event: Event) -> str:
-        owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title
-        return f"{owner}: {format_when(event)} {event.place}"
+    def event_line(self, event: Event, language: str = "ja") -> str:
+        owner = self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
+        return f"{owner}: {format_when(event, language)} {event.place}"
 
-    def names(self, partner_ids: Sequence[str]) -> str:
-        return to_names([self.kb.partner(pid) for pid in partner_ids])
+    def names(self, partner_ids: Sequence[str], language: str = "ja") -> str:
+        return to_names([self.kb.partner(pid) for pid in partner_ids], language=language)
 
     def partner(self, partner_id: str) -> Partner:
         return self.kb.partner(partner_id)
@@ -116,21 +130,38 @@ def _is_listed(fact: Fact) -> bool:
     return fact.label.startswith("(") or fact.topic in ("ceremony_who", "plans")
 
 
-def to_item(fact: Fact) -> str:
+def to_item(fact: Fact, language: str = "ja", *, listed: bool = True) -> str:
+    """A fact as a list item (or, `listed=False`, as a section's text): a date written by the model
+    (a ceremony's, an announcement's) in `language`, the documents' words as they are."""
+    text = to_text_in(fact, language)
+    if not listed:
+        return text
     if fact.label.startswith("("):
-        return f"{fact.label} {fact.text}"
+        return f"{fact.label} {text}"
     if fact.topic.startswith("contact"):
-        return f"{fact.label}：{fact.text}"
+        separator = ": " if language == "en" else "："
+        return f"{to_label(fact.label, language)}{separator}{text}"
+    return text
+
+
+def to_text_in(fact: Fact, language: str) -> str:
+    if language != "en":
+        return fact.text
+    if fact.topic == "ceremony_when" and fact.event:
+        return format_when(fact.event, language)
+    if isinstance(fact.value, date):
+        return format_date(fact.value, language)
     return fact.text
 
 
-def _merge_sections(citations: list[Citation]) -> list[Citation]:
+def _merge_sections(citations: list[Citation], language: str = "ja") -> list[Citation]:
     """One citation per document and secondary source, listing the sections it was drawn from."""
     merged: dict[tuple[str, str, str], list[str]] = {}
     for c in citations:
         merged.setdefault((c.document, c.date, c.secondary), []).append(c.section)
+    separator = say("section_separator", language)
     return [
-        Citation(document, day, "、".join(dict.fromkeys(s for s in sections if s)), secondary)
+        Citation(document, day, separator.join(dict.fromkeys(s for s in sections if s)), secondary)
         for (document, day, secondary), sections in merged.items()
     ]
 

@@ -44,6 +44,7 @@ from bot.answering.yes_no import YesNoAnswers
 from bot.knowledge.facts import FactIndex, compile_facts
 from bot.knowledge.model import KnowledgeBase
 from bot.language.message import Message, read_message
+from bot.language.messages import Language, language_of_question
 from bot.language.question import (
     Reading,
     read_question,
@@ -121,21 +122,24 @@ class Engine(Answering):
     def _ask(self, turn: Turn) -> Answer | None:
         return next((a for answerer in self.cascade if (a := answerer(turn)) is not None), None)
 
-    def answer(self, question: str, *, context: Conversation | None = None, now: datetime) -> Answer:
+    def answer(
+        self, question: str, *, context: Conversation | None = None, now: datetime, language: Language | None = None
+    ) -> Answer:
+        """The answer to `question`, in its language (`language` forces one: a picked choice keeps
+        the language of the question that offered it)."""
         context = context if context and not is_expired(context, now) else Conversation()
         problem = self.talk.input_problem(question)
         if problem:
             return replace(problem, conversation=replace(context, updated_at=now))
+        asked_in = language or to_asked_language(question, context)
         question = self._to_question(read_message(question))
         picked = self._pick(question, context)
         if picked is not None:
-            return self.answer(picked, context=replace(context, listed=()), now=now)
-        turn = self.read_turn(question, context, now)
+            return self.answer(picked, context=replace(context, listed=()), now=now, language=asked_in)
+        turn = replace(self.read_turn(question, context, now), language=asked_in)
         answer = self._ask(turn)
-        answer = answer or self.retrieval.deny(
-            turn, "すみません、ご質問に当たる内容が資料に見つかりませんでした。", self.retrieval.named_words(turn)
-        )
-        answer = with_secondary_note(answer)
+        answer = answer or self.retrieval.deny(turn, turn.say("not_found"), self.retrieval.named_words(turn))
+        answer = with_secondary_note(replace(answer, language=asked_in))
         return replace(answer, conversation=self._remember(answer, turn))
 
     def _to_question(self, message: Message) -> str:
@@ -234,6 +238,7 @@ class Engine(Answering):
             terms=remembered.terms or tuple(turn.intent.glossary),
             listed=answer.suggestions if answer.kind == "clarify" else remembered.listed,
             kind=answer.kind,
+            language=turn.language,
         )
 
     def _pick(self, question: str, context: Conversation) -> str | None:
@@ -262,3 +267,10 @@ class Engine(Answering):
             index = (int(value) if value.isdigit() else "一二三四五".index(value) + 1) - 1
             return context.listed[index].question if 0 <= index < len(context.listed) else None
         return None
+
+
+def to_asked_language(question: str, context: Conversation) -> Language:
+    """The question's language; a message with no words (「2」 picking a choice) keeps the last one."""
+    if not re.search(r"[A-Za-z\u3040-\u30ff\u3400-\u9fff]", question):
+        return "en" if context.language == "en" else "ja"
+    return language_of_question(question)

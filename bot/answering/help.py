@@ -21,14 +21,9 @@ def too_long_text(length: int, language: str = "ja") -> str:
 def to_names(partners: Sequence[Partner], limit: int = MAX_NAMES, language: str = "ja") -> str:
     """「旭川市・室蘭市・帯広市」, or the first few and how many more; in English with the romaji the
     data gives (旭川市 (Asahikawa)): the names are facts and stay as the documents write them."""
-    shown = ("・" if language == "ja" else ", ").join(to_city_name(p, language) for p in partners[:limit])
+    shown = ("・" if language == "ja" else ", ").join(p.name_in(language) for p in partners[:limit])
     more = len(partners) - limit
     return say("names_more", language, shown=shown, more=more) if more > 0 else shown
-
-
-def to_city_name(partner: Partner, language: str) -> str:
-    romaji = partner.readings.romaji
-    return f"{partner.name} ({romaji.capitalize()})" if language == "en" and romaji else partner.name
 
 
 def to_intro(kb: KnowledgeBase, language: str = "ja") -> str:
@@ -42,6 +37,7 @@ def to_intro(kb: KnowledgeBase, language: str = "ja") -> str:
 
 
 def to_english_date(day: date) -> str:
+    """「17 Dec 2019」: an announcement's day in running English text."""
     return f"{day.day} {day:%b %Y}"
 
 

@@ -203,6 +203,12 @@ class Partner:
     aliases: tuple[str, ...]
     engagements: tuple[Engagement, ...] = ()
 
+    def name_in(self, language: str) -> str:
+        """「北見市」; in English with its romaji where the data has one, 「北見市 (Kitami)」: the name is
+        the documents' and stays as they write it."""
+        romaji = self.readings.romaji
+        return f"{self.name} ({romaji.title()})" if language == "en" and romaji else self.name
+
     @property
     def names(self) -> tuple[str, ...]:
         """Every way of writing this partner that the bot recognises."""
@@ -238,6 +244,10 @@ class Topic:
     label: str
     synonyms: tuple[str, ...]
     facet_of: str | None = None
+    label_en: str = ""
+
+    def label_in(self, language: str) -> str:
+        return self.label_en or self.label if language == "en" else self.label
 
 
 @dataclass(frozen=True)
@@ -588,13 +598,14 @@ def _vocabulary(r: Reader, node: Node) -> Vocabulary:
     topics = []
     for index, item in enumerate(r.items(node, "topics", path)):
         item_path = f"{path}.topics[{index}]"
-        r.only(item, item_path, ("id", "label", "synonyms", "facet_of"))
+        r.only(item, item_path, ("id", "label", "label_en", "synonyms", "facet_of"))
         topics.append(
             Topic(
                 id=r.text(item, "id", item_path),
                 label=r.text(item, "label", item_path),
                 synonyms=r.texts(item, "synonyms", item_path, required=True),
                 facet_of=r.text(item, "facet_of", item_path, required=False) or None,
+                label_en=r.text(item, "label_en", item_path, required=False),
             )
         )
     return Vocabulary(

@@ -38,12 +38,15 @@ class Conversation:
     terms: tuple[str, ...] = ()
     listed: tuple[Choice, ...] = ()
     kind: str = ""
+    # The language of the last question ("ja" or "en"): a bare number picking a choice answers in it.
+    language: str = "ja"
 
     def to_json(self) -> str:
         """A compact JSON form for the conversation store (updated_at is stored on its own)."""
         state = {
             "p": list(self.partner_ids), "t": self.topic_id, "e": list(self.event_ids), "n": self.person,
             "g": list(self.terms), "l": [[c.label, c.question] for c in self.listed], "k": self.kind,
+            "a": self.language,
         }
         return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
 
@@ -60,6 +63,7 @@ class Conversation:
                 terms=tuple(str(g) for g in state.get("g", [])),
                 listed=tuple(Choice(str(label), str(question)) for label, question in state.get("l", [])),
                 kind=str(state.get("k", "")),
+                language="en" if state.get("a") == "en" else "ja",
             )
         except (ValueError, TypeError, AttributeError):
             return cls(updated_at=updated_at)  # an unreadable context is forgotten, not fatal
