@@ -168,7 +168,7 @@ class Engine(Answering):
 
     def read_turn(self, question: str, context: Conversation, now: datetime) -> Turn:
         intent = self.understander.understand(question)
-        read = read_question(question, intent.tokens)
+        read = to_absolute_years(read_question(question, intent.tokens), now)
         intent.topics = self._without_subsumed(retarget_topics(intent, context.topic_id), intent)
         read, scope = self._year_as_document(intent, read)
         partner_ids = tuple(intent.partner_ids) or scope
@@ -274,3 +274,12 @@ def to_asked_language(question: str, context: Conversation) -> Language:
     if not re.search(r"[A-Za-z\u3040-\u30ff\u3400-\u9fff]", question):
         return "en" if context.language == "en" else "ja"
     return language_of_question(question)
+
+
+def to_absolute_years(read: Reading, now: datetime) -> Reading:
+    """「来年の締結式」 asked in 2026 is about 2027: years named relative to now become years."""
+    conditions = read.conditions
+    if not conditions.years_from_now:
+        return read
+    years = tuple(dict.fromkeys((*conditions.years, *(now.year + offset for offset in conditions.years_from_now))))
+    return replace(read, conditions=replace(conditions, years=years, years_from_now=()))

@@ -47,6 +47,8 @@ class Conditions:
     floors: tuple[int, ...] = ()
     hours: tuple[int, ...] = ()  # 10時台: starts within that hour
     years: tuple[int, ...] = ()
+    # 「来年」「去年」 (next year +1, last year -1): resolved against the asking time by the engine.
+    years_from_now: tuple[int, ...] = ()
     starts: tuple[tuple[int, int], ...] = ()  # 10時半から, 11:00開始
     starts_before: tuple[int, int] | None = None  # 10時より前に始まる
     starts_after: tuple[int, int] | None = None  # 10時以降に始まる
@@ -61,6 +63,7 @@ class Conditions:
             or self.floors
             or self.hours
             or self.years
+            or self.years_from_now
             or self.starts
             or self.ends
             or self.minutes
@@ -160,6 +163,26 @@ def _to_numbers(pattern: str, *texts: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# Years named relative to now (not 年度: a fiscal year is not a calendar year).
+RELATIVE_YEARS = (
+    (r"再来年(?!度)|the year after next", 2),
+    (r"(?<!再)来年(?!度)|next year", 1),
+    (r"(?:今年|本年|ことし|コトシ)(?!度)|this year", 0),
+    (r"(?:去年|昨年|きょねん|キョネン)(?!度)|last year", -1),
+    (r"(?:一昨年|おととし|オトトシ)(?!度)|the year before last", -2),
+)
+
+
+def _read_relative_years(key: str, text: str) -> tuple[int, ...]:
+    lowered = text.lower()
+    found = [offset for pattern, offset in RELATIVE_YEARS if re.search(pattern, key) or re.search(pattern, lowered)]
+    if -2 in found and -1 in found and not re.search(r"(?<!一)昨年|去年|last year(?! *before)", key + lowered):
+        found.remove(-1)  # 一昨年 contains 昨年
+    if 2 in found and 1 in found and not re.search(r"(?<!再)来年|next year", key + lowered):
+        found.remove(1)
+    return tuple(found)
+
+
 def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -> Conditions:
     without_dates = re.sub(r"\d{1,2}月\d{1,2}日", "", key)
     months = _to_numbers(r"(?<!\d)(1[0-2]|[1-9])月(?!\d{1,2}日)", without_dates)
@@ -188,6 +211,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
         floors=floors,
         hours=hours,
         years=tuple(dict.fromkeys(years)),
+        years_from_now=_read_relative_years(key, text),
         starts=starts,
         ends=ends,
         minutes=_read_minutes(key),
