@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 from bot.answering.answer import Citation, Section, Source
 from bot.answering.help import to_names
-from bot.knowledge.dates import format_date, format_when
+from bot.knowledge.dates import format_when
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, KnowledgeBase, Partner, SourceRef
 from bot.language.messages import say, to_label
@@ -104,8 +103,10 @@ class Composer:
         return tuple(sections)
 
     def event_line(self, event: Event, language: str = "ja") -> str:
+        """「室蘭市: 2020年1月31日（金） 11:00～11:30 室蘭市役所 2階3号会議室」: the date, time and place
+        as the documents write them, in every language."""
         owner = self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
-        return f"{owner}: {format_when(event, language)} {event.place}"
+        return f"{owner}: {format_when(event)} {event.place}"
 
     def names(self, partner_ids: Sequence[str], language: str = "ja") -> str:
         return to_names([self.kb.partner(pid) for pid in partner_ids], language=language)
@@ -131,9 +132,9 @@ def _is_listed(fact: Fact) -> bool:
 
 
 def to_item(fact: Fact, language: str = "ja", *, listed: bool = True) -> str:
-    """A fact as a list item (or, `listed=False`, as a section's text): a date written by the model
-    (a ceremony's, an announcement's) in `language`, the documents' words as they are."""
-    text = to_text_in(fact, language)
+    """A fact as a list item (or, `listed=False`, as a section's text): its text as the documents
+    write it (dates included), its label in `language`."""
+    text = fact.text
     if not listed:
         return text
     if fact.label.startswith("("):
@@ -142,16 +143,6 @@ def to_item(fact: Fact, language: str = "ja", *, listed: bool = True) -> str:
         separator = ": " if language == "en" else "："
         return f"{to_label(fact.label, language)}{separator}{text}"
     return text
-
-
-def to_text_in(fact: Fact, language: str) -> str:
-    if language != "en":
-        return fact.text
-    if fact.topic == "ceremony_when" and fact.event:
-        return format_when(fact.event, language)
-    if isinstance(fact.value, date):
-        return format_date(fact.value, language)
-    return fact.text
 
 
 def _merge_sections(citations: list[Citation], language: str = "ja") -> list[Citation]:
