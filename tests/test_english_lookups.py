@@ -6,6 +6,8 @@ bot answers in English. The same questions in Japanese keep their Japanese words
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answering.answer import Answer, to_text
@@ -215,3 +217,12 @@ def test_japanese_lookups_keep_their_words() -> None:
     assert [c.question for c in choices] == [f"{p.short_name}の概要は?" for p in engine().kb.partners]
     assert ask("北見の人口は?").title == "北見市の人口に当たる記載は資料にありません。"
     assert to_text(ask("旭川の連携事項は?")).count("・(") == 3
+
+
+def test_did_you_mean_offers_an_english_question_the_bot_answers_in_english() -> None:
+    unsure = replace(ask("What is the theme of Muroran?"), confidence=0.4)
+    asked_back = engine()._did_you_mean(unsure)
+    assert asked_back.title == "Did you mean “室蘭市 (Muroran): theme”?"
+    (choice,) = asked_back.suggestions
+    assert_in_english(ask(choice.question))
+    assert ask(choice.question).title == "室蘭市 (Muroran): theme"

@@ -451,12 +451,16 @@ class Answering:
         )
 
     def _did_you_mean(self, answer: Answer) -> Answer:
+        question = say("ask_title", answer.language, title=answer.title)
+        if answer.language == "en" and answer.topic_id and len(answer.partner_ids) == 1:
+            # An English title names the city in kanji too: asked back as it is, it would read as Japanese.
+            question = self._topic_choice(self.kb.partner(answer.partner_ids[0]), answer.topic_id, "en").question
         return Answer(
             kind="clarify",
             confidence=answer.confidence,
             title=say("did_you_mean", answer.language, title=answer.title),
             notes=answer.notes,
-            suggestions=(Choice(answer.title, say("ask_title", answer.language, title=answer.title)),),
+            suggestions=(Choice(answer.title, question),),
             topic_id=answer.topic_id,
             partner_ids=answer.partner_ids,
             language=answer.language,
