@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.answer import Answer, Section
-from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn, to_asked_name, to_quoted
 from bot.answering.help import MAX_NAMES
 from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.understand import GENERIC_LEMMAS
@@ -28,15 +28,20 @@ class AbsenceAnswers(Answering):
         places = turn.intent.foreign_places
         if not places or turn.intent.partner_ids or turn.intent.people:
             return None
-        names = self.compose.names([p.id for p in self.kb.partners])
-        shown = "・".join(dict.fromkeys(places))
+        language = turn.language
+        names = self.compose.names([p.id for p in self.kb.partners], language)
+        shown = to_quoted(list(dict.fromkeys(places)), language)
         issuer = self.kb.document.issuer
         return Answer(
             kind="fallback",
             confidence=1.0,
-            title=f"「{shown}」との覚書は資料にありません。",
-            sections=(Section("", text=f"資料にある{issuer}の覚書の締結先は{names}です。"),),
-            suggestions=tuple(Choice(p.name, f"{p.short_name}の概要は?") for p in self.kb.partners[:MAX_NAMES]),
+            title=turn.say("no_memorandum_with", places=shown),
+            sections=(Section("", text=turn.say("memoranda_are_with", issuer=issuer, partners=names)),),
+            suggestions=tuple(
+                Choice(p.name_in(language), turn.say("ask_overview", partner=to_asked_name(p, language)))
+                for p in self.kb.partners[:MAX_NAMES]
+            ),
+            language=language,
         )
 
     def absent_value(self, turn: Turn) -> Answer | None:
@@ -51,8 +56,11 @@ class AbsenceAnswers(Answering):
         facts = self.facts if not scope else [f for pid in (*scope, "") for f in self.by_partner.get(pid, [])]
         if any(re.search(marker, f.text) for f in facts):
             return None
-        names = self.compose.names(turn.partner_ids) + "の" if turn.partner_ids else ""
-        return self._fallback(turn, f"{names}{label}に当たる記載は資料にありません。")
+        value = turn.say(f"value:{label}")
+        if not turn.partner_ids:
+            return self._fallback(turn, turn.say("no_value", value=value))
+        names = self.compose.names(turn.partner_ids, turn.language)
+        return self._fallback(turn, turn.say("no_value_for", partners=names, value=value))
 
     def unsupported(self, turn: Turn) -> Answer | None:
         """「安藤局長の出身地は?」: a thing asked that nothing in the documents mentions is not in them,
@@ -69,9 +77,12 @@ class AbsenceAnswers(Answering):
         hits = self.index.search(self._query(turn), partner_ids=turn.partner_ids)
         if hits and hits[0].coverage >= 0.85 and hits[0].matched >= 8.0:
             return None
-        names = self.compose.names(turn.partner_ids) + "について" if turn.partner_ids else ""
         missing = list(dict.fromkeys(missing))
-        return self.retrieval.deny(turn, f"{names}「{'・'.join(missing)}」に当たる記載は資料にありません。", missing)
+        words = to_quoted(missing, turn.language)
+        if not turn.partner_ids:
+            return self.retrieval.deny(turn, turn.say("nothing_on", words=words), missing)
+        names = self.compose.names(turn.partner_ids, turn.language)
+        return self.retrieval.deny(turn, turn.say("nothing_on_about", partners=names, words=words), missing)
 
     def _is_asked(self, token: Token, turn: Turn) -> bool:
         """A word is what is asked when a particle or the question's end follows it (「出身地は」

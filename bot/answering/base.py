@@ -250,10 +250,19 @@ class Answering:
 
     def _translations_in(self, turn: Turn) -> list[str]:
         """The Japanese of every English word or phrase of the vocabulary's translations in a question."""
+        return [ja for _, ja in self._translated_pairs(turn)]
+
+    def _translated_pairs(self, turn: Turn) -> list[tuple[str, str]]:
+        """(the English as typed, its Japanese) for every translation of the vocabulary in a question."""
         if not turn.read.text.isascii() and not re.search(r"[a-zA-Z]{3}", turn.read.text):
             return []
         text = " " + " ".join(turn.read.text.lower().replace("-", " ").split()) + " "
-        return [ja for pattern, japanese in self._translation_patterns if pattern.search(text) for ja in japanese]
+        return [
+            (found[0], ja)
+            for pattern, japanese in self._translation_patterns
+            if (found := pattern.search(text))
+            for ja in japanese
+        ]
 
     @cached_property
     def _translation_patterns(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
@@ -364,8 +373,8 @@ class Answering:
     def _topic_choice(self, partner: Partner, topic: str, language: str) -> Choice:
         """A choice that asks for one topic of a partner, in `language` (the question picks it again)."""
         label = self._topic_label(topic, language)
-        short = partner.short_name if language != "en" else partner.name_in(language)
-        return Choice(label[:1].upper() + label[1:], say("ask_topic", language, partner=short, topic=label))
+        asked = to_asked_name(partner, language)
+        return Choice(label[:1].upper() + label[1:], say("ask_topic", language, partner=asked, topic=label))
 
     def _interpretations(self, intent: Intent, language: str = "ja") -> tuple[str, ...]:
         notes = []
@@ -442,12 +451,16 @@ class Answering:
         )
 
     def _did_you_mean(self, answer: Answer) -> Answer:
+        question = say("ask_title", answer.language, title=answer.title)
+        if answer.language == "en" and answer.topic_id and len(answer.partner_ids) == 1:
+            # An English title names the city in kanji too: asked back as it is, it would read as Japanese.
+            question = self._topic_choice(self.kb.partner(answer.partner_ids[0]), answer.topic_id, "en").question
         return Answer(
             kind="clarify",
             confidence=answer.confidence,
             title=say("did_you_mean", answer.language, title=answer.title),
             notes=answer.notes,
-            suggestions=(Choice(answer.title, say("ask_title", answer.language, title=answer.title)),),
+            suggestions=(Choice(answer.title, question),),
             topic_id=answer.topic_id,
             partner_ids=answer.partner_ids,
             language=answer.language,
@@ -456,7 +469,7 @@ class Answering:
     def _fallback(self, turn: Turn | None, message: str) -> Answer:
         partner_ids = turn.intent.partner_ids if turn else ()
         language = turn.language if turn else "ja"
-        terms = "・".join(g.term for g in self.kb.glossary)
+        terms = say("word_separator", language).join(g.term for g in self.kb.glossary)
         can = (
             say("can_partners", language),
             say("can_ceremonies", language),
@@ -563,6 +576,19 @@ def to_partner_groups(kb: KnowledgeBase) -> dict[int, tuple[str, ...]]:
         ids = tuple(e.partner_id for e in document.engagements)
         groups.setdefault(len(ids), []).append(ids)
     return {size: lists[0] for size, lists in groups.items() if len(lists) == 1 and size > 1}
+
+
+def to_asked_name(partner: Partner, language: str) -> str:
+    """A partner as a question the bot offers names it: 「北見」, "Kitami" (an English question with
+    kanji in it would be read as Japanese)."""
+    if language != "en":
+        return partner.short_name
+    return partner.readings.romaji.title() or partner.name
+
+
+def to_quoted(words: Sequence[str], language: str = "ja") -> str:
+    """What a question named, quoted once as a list: 「IoT・AI」, “IoT, AI”."""
+    return say("quoted", language, word=say("word_separator", language).join(words))
 
 
 def to_language(language: str) -> Language:

@@ -8,7 +8,7 @@ from bot.answering.answer import Citation, Section, Source
 from bot.answering.help import to_names
 from bot.knowledge.dates import format_when
 from bot.knowledge.facts import Fact
-from bot.knowledge.model import Event, KnowledgeBase, Partner, SourceRef
+from bot.knowledge.model import Event, KnowledgeBase, Partner, Plan, SourceRef
 from bot.language.messages import say, to_label
 
 
@@ -94,7 +94,7 @@ class Composer:
             if len(group) > 1:
                 group = [f for f in group if f.text != label] or group
             first = group[0]
-            shown_label = to_label(label, language)
+            shown_label = _label_in(first, label, language)
             heading = f"{self.owner(first, language)} › {shown_label}" if with_owner else shown_label
             if len(group) == 1 and not _is_listed(first):
                 sections.append(Section(heading, text=to_item(first, language, listed=False)))
@@ -125,6 +125,13 @@ def _group_label(fact: Fact) -> str:
     if fact.topic in ("ceremony_when", "ceremony_where", "address"):
         return f"締結式の{fact.label}"
     return fact.label if fact.label != fact.section else fact.section
+
+
+def _label_in(fact: Fact, label: str, language: str) -> str:
+    """A group's label in `language`; a plan's period is labelled by the plan's name (「室蘭市総合計画の期間」)."""
+    if fact.topic == "period" and isinstance(fact.value, Plan) and label == fact.label:
+        return say("plan_period", language, plan=fact.value.name)
+    return to_label(label, language)
 
 
 def _is_listed(fact: Fact) -> bool:

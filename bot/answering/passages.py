@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from bot.answering.answer import Answer
-from bot.answering.base import Answering, Services, Turn, to_topic
+from bot.answering.base import QUESTION_WORDS, Answering, Services, Turn, to_quoted, to_topic
 from bot.answering.retrieval import RetrievalAnswers
 from bot.knowledge.facts import CONFIDENT, Hit, to_query_features
+from bot.language.messages import to_label
 from bot.language.text import latin_words
 
 
@@ -41,11 +42,12 @@ class PassageAnswers(Answering):
         return Answer(
             kind="answer",
             confidence=round(hits[0].score, 3),
-            title=f"{self.compose.names(owners)}です。",
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
+            title=turn.say("answer_is", answer=self.compose.names(owners, turn.language)),
+            sections=self.compose.fact_sections(facts, language=turn.language),
+            source=self.compose.cite(facts, turn.language),
             partner_ids=tuple(owners),
             topic_id=to_topic(fact.topic),
+            language=turn.language,
         )
 
     def distinctive(self, turn: Turn) -> Answer | None:
@@ -61,10 +63,8 @@ class PassageAnswers(Answering):
             return None
         best = hits[0].fact
         if topics and set(topics) <= {"ceremony_when", "ceremony_where", "address"} and best.event is None:
-            thing = "・".join(turn.intent.segments)
-            return self._fallback(
-                turn, f"「{thing}」の{self._topic_label(topics[0]).removeprefix('締結式の')}は資料に記載がありません。"
-            )
+            thing = to_quoted(_named_in(turn), turn.language)
+            return self._fallback(turn, turn.say("no_field_of", thing=thing, field=turn.say(f"field:{topics[0]}")))
         if topics and best.partner_id is None and best.topic.startswith(("contact", "announcement")):
             return None  # 「企画調査課の内線は?」: the content names the document's block, the topic its field
         if topics and not self._fact_in_topics(best, topics) and hits[0].score < 0.8:
@@ -81,22 +81,26 @@ class PassageAnswers(Answering):
                 if f.label == best.fact.label and f.partner_id == best.fact.partner_id
             ]
         kept = list(dict.fromkeys(kept))
-        owner = self.compose.owner(best.fact)
-        notes = self._interpretations(turn.intent)
+        language = turn.language
+        owner = self.compose.owner(best.fact, language)
+        notes = self._interpretations(turn.intent, language)
         if best.score < CONFIDENT:
-            unknown = [seg for seg in turn.intent.segments if not (to_query_features(seg) & self.index.postings.keys())]
+            unknown = [seg for seg in _named_in(turn) if not (to_query_features(seg) & self.index.postings.keys())]
             if unknown:
-                notes += (f"「{'・'.join(unknown)}」に当たる言葉は資料にないため、関連する記載をお示しします。",)
+                notes += (turn.say("unknown_words_note", words=to_quoted(unknown, language)),)
+        # A project is named by its own title (the documents' words); anything else by its section.
+        heading = best.fact.label if best.fact.topic.startswith("project") else to_label(best.fact.section, language)
         return Answer(
             kind="answer",
             confidence=round(min(1.0, best.score) * self._partner_confidence(turn), 3),
-            title=f"{owner} › {best.fact.label if best.fact.topic.startswith('project') else best.fact.section}",
-            sections=self.compose.fact_sections(kept),
-            source=self.compose.cite(kept),
+            title=turn.say("owner_section", owner=owner, section=heading),
+            sections=self.compose.fact_sections(kept, language=language),
+            source=self.compose.cite(kept, language),
             notes=notes,
             topic_id=to_topic(best.fact.topic),
             partner_ids=tuple(dict.fromkeys(f.partner_id for f in kept if f.partner_id)),
-            suggestions=self._follow_ups(best.fact.partner_id),
+            suggestions=self._follow_ups(best.fact.partner_id, language=language),
+            language=language,
         )
 
     def search(self, turn: Turn) -> Answer | None:
@@ -106,11 +110,20 @@ class PassageAnswers(Answering):
         if hits:
             return self._passage_answer(hits, turn)
         if turn.intent.partner_ids:
-            names = self.compose.names(turn.intent.partner_ids)
-            asked = (
-                "・".join(dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t)))
-                or turn.question
-            )
-            denial = f"{names}について「{asked}」に当たる記載は資料にありません。"
-            return self.retrieval.deny(turn, denial, asked.split("・"))
+            names = self.compose.names(turn.intent.partner_ids, turn.language)
+            nouns = dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t))
+            # Each word apart, as typed (「IoT・AI」 is two words to look for).
+            asked = [word for noun in (nouns or [turn.question]) for word in noun.split("・")]
+            denial = turn.say("nothing_on_about", partners=names, words=to_quoted(asked, turn.language))
+            return self.retrieval.deny(turn, denial, asked)
         return None
+
+
+def _named_in(turn: Turn) -> list[str]:
+    """What a question names besides its partners and topics, as an answer quotes it: in English,
+    without the words that only ask ("is", "the", "held")."""
+    segments = turn.intent.segments
+    if turn.language != "en":
+        return segments
+    named = [s for s in segments if not (s.isascii() and set(latin_words(s)) <= QUESTION_WORDS)]
+    return named or segments

@@ -6,6 +6,7 @@ from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, Answering, Turn
 from bot.knowledge.dates import format_date
 from bot.knowledge.facts import Fact
+from bot.language.messages import say
 from bot.language.text import to_key
 from bot.store.records import Conversation
 
@@ -31,31 +32,36 @@ class PeopleAnswers(Answering):
         if (asks_event and (not turn.intent.facet_only or self._is_about_ceremonies(turn))) or turn.read.conditions:
             return self._about_persons_events(turn, people)
         unique = {self._person_key(f): f for f in people}
-        sections = tuple(Section(f.text, text=self._person_context(f)) for f in unique.values())
+        sections = tuple(Section(f.text, text=self._person_context(f, turn.language)) for f in unique.values())
         first = next(iter(unique.values()))
         person = getattr(first.value, "family_name", families[0])
         return Answer(
             kind="answer",
             confidence=0.95 if len(unique) == 1 else 0.8,
-            title=f"{first.text}です。"
+            title=turn.say("answer_is", answer=first.text)
             if len(unique) == 1
-            else f"「{families[0]}」さんは資料に{len(unique)}人います。",
+            else turn.say("namesakes", name=families[0], count=len(unique)),
             sections=sections,
-            source=self.compose.cite(people),
+            source=self.compose.cite(people, turn.language),
             partner_ids=tuple(dict.fromkeys(f.partner_id for f in people if f.partner_id)),
             topic_id="ceremony_who",
             conversation=Conversation(person=person, event_ids=tuple(e.id for f in people if (e := f.event))),
+            language=turn.language,
         )
 
     def _person_key(self, fact: Fact) -> str:
         return to_key(fact.text)
 
-    def _person_context(self, fact: Fact) -> str:
+    def _person_context(self, fact: Fact, language: str) -> str:
         if fact.topic == "contact_person":
-            return f"{self.kb.document_by_id(fact.document_id).title}のお問い合わせ先の担当者"
+            return say("contact_person_of", language, document=self.kb.document_by_id(fact.document_id).title)
         same = [f for f in self.by_topic.get("ceremony_who", []) if to_key(f.text) == to_key(fact.text)]
-        events = [f.event for f in same if f.event]
-        return "出席する締結式: " + "、".join(f"{e.title}（{format_date(e.date)}）" for e in events)
+        events = [
+            say("event_on", language, event=self.compose.event_title(e, language), date=format_date(e.date, language))
+            for f in same
+            if (e := f.event)
+        ]
+        return say("ceremonies_attended", language, events=say("section_separator", language).join(events))
 
     def _about_persons_events(self, turn: Turn, people: list[Fact]) -> Answer | None:
         events = [e for f in people if (e := f.event)]
@@ -66,13 +72,16 @@ class PeopleAnswers(Answering):
         facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
         if not facts:
             return None
+        language = turn.language
+        partners = self.compose.names(partner_ids, language)
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{self.compose.names(partner_ids)}の{self._topic_label(topics[0])}",
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
+            title=turn.say("partner_topic", partner=partners, topic=self._topic_label(topics[0], language)),
+            sections=self.compose.fact_sections(facts, language=language),
+            source=self.compose.cite(facts, language),
             partner_ids=partner_ids,
             topic_id=topics[0],
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
+            language=language,
         )

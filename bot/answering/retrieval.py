@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from bot.answering.answer import Answer
-from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, to_topic
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, to_quoted, to_topic
 from bot.answering.understand import GENERIC_LEMMAS
 from bot.knowledge.facts import Fact, to_query_features
 from bot.language.text import clean, latin_words, to_key
@@ -48,6 +48,13 @@ def _as_written(word: str, facts: Sequence[Fact]) -> str:
     return word
 
 
+def _without_repeats(words: Sequence[str]) -> list[str]:
+    """English words once each, and none inside another shown ("curling" in "curling hall"): two
+    translations of one English phrase (観光, ツーリズム) are both "tourism"."""
+    unique = list(dict.fromkeys(words))
+    return [w for w in unique if not any(w != other and w.lower() in other.lower().split() for other in unique)]
+
+
 class RetrievalAnswers(Answering):
     @cached_property
     def _fact_keys(self) -> list[str]:
@@ -74,9 +81,10 @@ class RetrievalAnswers(Answering):
         facts = self.facts_with(found, turn.partner_ids)
         if not found or not facts:
             return None
-        answer = self._found_answer(turn, found, facts, lead="はい。")
+        answer = self._found_answer(turn, found, facts, lead=turn.say("yes_lead"))
         unknown = [w for w in words if w not in found and w.isascii() is False]
-        note = (f"「{'・'.join(unknown)}」は資料にありません。",) if unknown else ()
+        unknown = list(dict.fromkeys(self._as_asked(turn, w, facts) for w in unknown))
+        note = (turn.say("not_in_documents", words=to_quoted(unknown, turn.language)),) if unknown else ()
         return replace(answer, notes=answer.notes + note)
 
     def deny(self, turn: Turn, message: str, missing: Sequence[str]) -> Answer:
@@ -143,17 +151,31 @@ class RetrievalAnswers(Answering):
         return {i for i in pool if holds(self._fact_keys[i], self._fact_texts[i])}
 
     def _found_answer(self, turn: Turn, words: Sequence[str], facts: list[Fact], *, lead: str) -> Answer:
+        language = turn.language
         shown = facts[:_MAX_SHOWN]
-        owners = list(dict.fromkeys(self.compose.owner(f) for f in facts))
+        separator = turn.say("word_separator")
+        owners = list(dict.fromkeys(self.compose.owner(f, language) for f in facts))
         japanese = any(not w.isascii() for w in words)
-        quoted = "・".join(f"「{_as_written(w, facts)}」" for w in words if not (japanese and w.isascii()))
-        more = f"（ほか{len(facts) - len(shown)}件）" if len(facts) > len(shown) else ""
+        named = [self._as_asked(turn, w, facts) for w in words if not (japanese and w.isascii())]
+        if language == "en":
+            named = _without_repeats(named)
+        quoted = separator.join(turn.say("quoted", word=w) for w in named)
+        more = turn.say("found_more", count=len(facts) - len(shown)) if len(facts) > len(shown) else ""
         return Answer(
             kind="answer",
             confidence=0.7,
-            title=f"{lead}{quoted}は{'・'.join(owners)}の記載にあります{more}。",
-            sections=self.compose.fact_sections(shown),
-            source=self.compose.cite(shown),
+            title=turn.say("found_in", lead=lead, words=quoted, owners=separator.join(owners), more=more),
+            sections=self.compose.fact_sections(shown, language=language),
+            source=self.compose.cite(shown, language),
             topic_id=to_topic(shown[0].topic),
             partner_ids=tuple(dict.fromkeys(f.partner_id for f in shown if f.partner_id)),
+            language=language,
         )
+
+    def _as_asked(self, turn: Turn, word: str, facts: Sequence[Fact]) -> str:
+        """A word as the answer names it: as the documents write it (iot → IoT); in an English answer,
+        a word found through the vocabulary's translations by the English that was typed (ヘルスケア →
+        healthcare)."""
+        if turn.language == "en" and not word.isascii():
+            return next((english for english, ja in self._translated_pairs(turn) if ja == word), word)
+        return _as_written(word, facts)

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from bot.answering.absence import AbsenceAnswers
 from bot.answering.answer import Answer, Section
-from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Services, Turn
+from bot.answering.base import CEREMONY_TOPICS, CLARIFY_BELOW, NEAREST, Answering, Services, Turn, to_quoted
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.documents import DocumentAnswers
 from bot.answering.help import MAX_NAMES
-from bot.answering.status import to_status
 from bot.knowledge.facts import Fact
+from bot.language.messages import Language, say
 from bot.language.text import has_kanji, to_key
 from bot.store.records import Choice, Conversation
 
@@ -63,7 +63,7 @@ class SlotAnswers(Answering):
             # The bureau's chief is one person; 「オホーツクから全国へ、ってどこの話?」 names content.
             bare = turn.intent.facet_only and "局長" not in turn.read.key and not turn.intent.segments
             if not set(topics) <= {*CEREMONY_TOPICS, "theme"} or bare or self._asks_one(turn):
-                return self._clarify_partner(topics)
+                return self._clarify_partner(topics, turn.language)
             partner_ids = self._all_ids()
         return self._partner_slots(turn, partner_ids, topics)
 
@@ -83,15 +83,20 @@ class SlotAnswers(Answering):
         return len(self._ceremonies(self._all_ids())) > 1 and bool(asked)
 
     def _partner_slots(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer | None:
+        language = turn.language
         facts = [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, topics)]
         facts = self._narrow(turn, facts) + self._promotion_asked(turn, partner_ids, topics)
         if not facts and any(t in NEAREST for t in topics):
             nearest = [NEAREST.get(t, t) for t in topics]
             facts = self._narrow(turn, [f for pid in partner_ids[:MAX_NAMES] for f in self._facts_for(pid, nearest)])
             if facts:
-                missing = "・".join(self._topic_label(t) for t in topics if t in NEAREST)
+                missing = [self._topic_label(t, language) for t in topics if t in NEAREST]
                 notes = (
-                    f"{self.compose.names(partner_ids)}の{missing}としての記載はないため、近い記載をお示しします。",
+                    turn.say(
+                        "nearest_note",
+                        partners=self.compose.names(partner_ids, language),
+                        missing=turn.say("word_separator").join(missing),
+                    ),
                 )
                 topics = nearest
                 return replace(
@@ -100,44 +105,47 @@ class SlotAnswers(Answering):
                 )
         if not facts:
             return self._nothing_for(turn, partner_ids, topics)
-        one_person = self._one_person(facts)
+        one_person = self._one_person(facts, language)
         if one_person is not None and len(partner_ids) > 1:
             return one_person
         many = len(partner_ids) > 1
-        label = self._topic_label(self._answered_topic(facts, topics))
-        who = "各市" if many and len(partner_ids) == len(self.kb.partners) else self.compose.names(partner_ids)
-        listed = (
-            self._listed(facts)
-            if not many
-            else tuple(
-                Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の{label}は?") for p in partner_ids
-            )
-        )
-        sections = self.compose.fact_sections(facts, with_owner=many)
-        if len(sections) == 1 and sections[0].label in f"{who}の{label}":
+        answered = self._answered_topic(facts, topics)
+        label = self._topic_label(answered, language)
+        every = many and len(partner_ids) == len(self.kb.partners)
+        who = turn.say("each_city") if every else self.compose.names(partner_ids, language)
+        title = turn.say("partner_topic", partner=who, topic=label)
+        listed = self._listed(facts) if not many else self._ask_each(partner_ids, answered, language)
+        sections = self.compose.fact_sections(facts, with_owner=many, language=language)
+        if len(sections) == 1 and _is_said_by(title, sections[0].label, language):
             sections = (replace(sections[0], label=""),)  # the title says what it is
         answer = Answer(
             kind="answer",
             confidence=self._slot_confidence(turn),
-            title=f"{who}の{label}",
+            title=title,
             sections=sections,
-            source=self.compose.cite(facts),
-            statuses=tuple(to_status(e, turn.now) for e in self._events_in(facts))
+            source=self.compose.cite(facts, language),
+            statuses=tuple(self._status(e, turn.now, language) for e in self._events_in(facts))
             if turn.has_topic(*CEREMONY_TOPICS)
             else (),
-            notes=self._interpretations(turn.intent) + self._notes_for(turn, partner_ids, facts),
+            notes=self._interpretations(turn.intent, language) + self._notes_for(turn, partner_ids, facts),
             topic_id=topics[0],
             partner_ids=partner_ids,
-            suggestions=self._follow_ups(partner_ids[0], exclude=topics) if not many else (),
+            suggestions=self._follow_ups(partner_ids[0], exclude=topics, language=language) if not many else (),
             conversation=Conversation(
                 event_ids=tuple(e.id for e in self._events_in(facts)), listed=listed, person=self._person_in(facts)
             ),
+            language=language,
         )
         if answer.confidence < CLARIFY_BELOW:
             return self._did_you_mean(answer)
         return answer
 
-    def _one_person(self, facts: list[Fact]) -> Answer | None:
+    def _ask_each(self, partner_ids: tuple[str, ...], topic: str, language: Language) -> tuple[Choice, ...]:
+        """What a numbered pick (「2番目」) of a list by partner asks: the topic of that partner."""
+        partners = [self.kb.partner(p) for p in partner_ids]
+        return tuple(Choice(p.name_in(language), self._topic_choice(p, topic, language).question) for p in partners)
+
+    def _one_person(self, facts: list[Fact], language: Language) -> Answer | None:
         """「局長の名前は?」: the same person at every ceremony is one answer, not one per city."""
         people = [f for f in facts if f.topic == "ceremony_who"]
         if not people or len(people) != len(facts) or len({to_key(f.text) for f in people}) != 1:
@@ -146,11 +154,17 @@ class SlotAnswers(Answering):
         return Answer(
             kind="answer",
             confidence=0.95,
-            title=f"{people[0].text}です。",
-            sections=(Section("出席する締結式", items=tuple(self.compose.event_line(e) for e in events)),),
-            source=self.compose.cite(people),
+            title=say("answer_is", language, answer=people[0].text),
+            sections=(
+                Section(
+                    say("attended_ceremonies", language),
+                    items=tuple(self.compose.event_line(e, language) for e in events),
+                ),
+            ),
+            source=self.compose.cite(people, language),
             topic_id="ceremony_who",
             conversation=Conversation(person=getattr(people[0].value, "family_name", "")),
+            language=language,
         )
 
     def _promotion_asked(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> list[Fact]:
@@ -196,29 +210,32 @@ class SlotAnswers(Answering):
     def _notes_for(self, turn: Turn, partner_ids: tuple[str, ...], facts: list[Fact]) -> tuple[str, ...]:
         notes = []
         if turn.from_context and not turn.read.refers_back:
-            notes.append(f"前の質問に続けて、{self.compose.names(partner_ids)}について回答しています。")
+            notes.append(turn.say("continued_note", partners=self.compose.names(partner_ids, turn.language)))
         missing = self.absence.missing_words(turn, facts)
         if missing:
-            notes.append(f"「{'・'.join(missing)}」についての記載は資料にありません。分かることをお示しします。")
+            notes.append(turn.say("missing_words_note", words=to_quoted(missing, turn.language)))
         if turn.intent.foreign_places:
-            notes.append(f"{'・'.join(turn.intent.foreign_places)}との覚書は資料にないため、回答に含めていません。")
+            places = turn.say("word_separator").join(turn.intent.foreign_places)
+            notes.append(turn.say("foreign_places_note", places=places))
         if turn.has_topic("address") and not any(f.topic == "address" for f in facts):
-            notes.append("住所は資料に記載がありません。場所をお示しします。")
+            notes.append(turn.say("no_address_note"))
         return tuple(notes)
 
     def _nothing_for(self, turn: Turn, partner_ids: tuple[str, ...], topics: list[str]) -> Answer:
-        label = self._topic_label(topics[0])
-        names = self.compose.names(partner_ids)
+        label = self._topic_label(topics[0], turn.language)
+        names = self.compose.names(partner_ids, turn.language)
         documents = [
             self.kb.document_by_id(e.document_id).title for pid in partner_ids for e in self.kb.partner(pid).engagements
         ]
+        shown = turn.say("section_separator").join(dict.fromkeys(documents))
         return Answer(
             kind="fallback",
             confidence=0.9,
-            title=f"{names}の{label}は資料に記載がありません。",
-            sections=(Section("", text=f"資料（{'、'.join(dict.fromkeys(documents))}）に{label}の記載はありません。"),),
-            suggestions=self._follow_ups(partner_ids[0], exclude=topics),
+            title=turn.say("nothing_for", partners=names, topic=label),
+            sections=(Section("", text=turn.say("nothing_in_documents", documents=shown, topic=label)),),
+            suggestions=self._follow_ups(partner_ids[0], exclude=topics, language=turn.language),
             partner_ids=partner_ids,
+            language=turn.language,
         )
 
     def _overview(self, turn: Turn) -> Answer:
@@ -234,13 +251,20 @@ class SlotAnswers(Answering):
             if not self.kb.partner(pid).theme:
                 documents = {e.document_id for e in self.kb.partner(pid).engagements}
                 facts = [f for d in documents for f in self.shared.get(d, []) if f.topic == "purpose"][:1] + facts
+        language = turn.language
         return Answer(
             kind="answer",
             confidence=0.8,
-            title=f"{self.compose.names(partner_ids)}との覚書の概要",
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
-            suggestions=self._follow_ups(partner_ids[0]),
+            title=turn.say("overview_of", partners=self.compose.names(partner_ids, language)),
+            sections=self.compose.fact_sections(facts, language=language),
+            source=self.compose.cite(facts, language),
+            suggestions=self._follow_ups(partner_ids[0], language=language),
             partner_ids=partner_ids,
             conversation=Conversation(listed=self._listed(facts)),
+            language=language,
         )
+
+
+def _is_said_by(title: str, label: str, language: Language) -> bool:
+    """Whether a title already says a section's label (English labels start with a capital)."""
+    return label.casefold() in title.casefold() if language == "en" else label in title
