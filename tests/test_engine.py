@@ -142,7 +142,7 @@ def test_a_shared_family_name_gives_both_people(engine: Engine) -> None:
         ("北見の締結式の住所", "大通西3丁目1番地1", "秘書課"),
         ("旭川の式は何時に終わる?", "11:00", "第3応接室"),
         ("ﾑﾛﾗﾝ ﾉ ｼｷ ﾊ ﾅﾝｼﾞ ｶﾗ?", "11:00", "2階 秘書課"),
-        ("When is the Kitami signing ceremony?", "2021-03-25", "2020-01-31"),
+        ("When is the Kitami signing ceremony?", "2021年3月25日", "1月31日"),
     ],
 )
 def test_when_and_where(engine: Engine, question: str, expected: str, absent: str) -> None:
