@@ -39,8 +39,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "owner_section": {"ja": "${owner} › ${section}", "en": "${owner} › ${section}"},
     "partner_topic": {"ja": "${partner}の${topic}", "en": "${partner}: ${topic}"},
-    "ask_topic": {"ja": "${partner}の${topic}は?", "en": "What is the ${topic} of ${partner}?"},
-    "ask_topic_every": {"ja": "各市の${topic}は?", "en": "What is the ${topic} of every city?"},
+    "ask_topic": {"ja": "${partner}の${topic}は?", "en": "Tell me the ${topic} of ${partner}."},
+    "ask_topic_every": {"ja": "各市の${topic}は?", "en": "Tell me the ${topic} of every city."},
     "ask_title": {"ja": "${title}は?", "en": "${title}?"},
     "headline": {"ja": "発表のタイトル・サブタイトル", "en": "title and subtitle of the announcement"},
     # The fallback: what the bot can answer.
