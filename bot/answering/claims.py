@@ -9,12 +9,14 @@ set with the claim and answers はい/いいえ naming the complete set or the e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, Answering, Turn
 from bot.answering.reasoning import meets
+from bot.language.messages import say
 from bot.language.question import Conditions, is_yes_no
 from bot.language.text import to_key
 from bot.store.records import Conversation
@@ -56,7 +58,7 @@ class Property:
     """What a claim says the partners have, and how to show it for one partner."""
 
     holds: Callable[[str], bool]
-    show: Callable[[str], str]
+    show: Callable[[str, str], str]  # (partner id, language) → the line that shows it
 
 
 class ClaimAnswers(Answering):
@@ -73,11 +75,12 @@ class ClaimAnswers(Answering):
             after = fact.text[at + len(what) : at + len(what) + 12] if at >= 0 else ""
             if at >= 0 and (_MORE_THAN.match(after) or (what.endswith("内") and after.startswith("外"))):
                 return self._facts_answer(
-                    f"いいえ。{self.compose.owner(fact)}の記載にはこうあります。",
+                    turn.say("claim_says_more", owner=self.compose.owner(fact, turn.language)),
                     [fact],
                     topic=fact.topic,
                     partner_ids=turn.partner_ids,
                     confidence=0.85,
+                    language=turn.language,
                 )
         return None
 
@@ -119,9 +122,10 @@ class ClaimAnswers(Answering):
 
     def _count_claim(self, turn: Turn, prop: Property, holders: list[str], claimed: int) -> Answer:
         """「覚書は4市だけ?」 where no announcement has that many: the count of those that hold it."""
-        verdict = "はい" if len(holders) == claimed else "いいえ"
+        verdict = turn.say("yn_yes" if len(holders) == claimed else "yn_no")
+        names = self._names(turn, holders)
         return self._claim_answer(
-            turn, f"{verdict}。{len(holders)}市です（{self.compose.names(holders)}）。", prop, holders
+            turn, turn.say("claim_count", verdict=verdict, count=str(len(holders)), names=names), prop, holders
         )
 
     def _is_exclusive(self, key: str) -> bool:
@@ -157,29 +161,34 @@ class ClaimAnswers(Answering):
     def _only(self, turn: Turn, prop: Property, holders: list[str], named: tuple[str, ...]) -> Answer:
         others = [p for p in holders if p not in named]
         if not others and set(named) <= set(holders):
-            return self._claim_answer(turn, f"はい。当てはまるのは{self.compose.names(named)}だけです。", prop, holders)
+            return self._claim_answer(turn, turn.say("claim_only_yes", names=self._names(turn, named)), prop, holders)
         if others:
-            lead = f"いいえ。{self.compose.names(others)}も当てはまります。"
+            lead = turn.say("claim_also", names=self._names(turn, others))
         else:
-            lead = f"いいえ。{self.compose.names([p for p in named if p not in holders])}は当てはまりません。"
+            lead = turn.say("claim_not_met", names=self._names(turn, [p for p in named if p not in holders]))
         return self._claim_answer(turn, lead, prop, holders or list(named))
 
     def _every(self, turn: Turn, prop: Property, holders: list[str], scope: tuple[str, ...]) -> Answer:
         exceptions = [p for p in scope if p not in holders]
         if not exceptions:
-            return self._claim_answer(turn, f"はい。{self.compose.names(scope)}のすべてが当てはまります。", prop, scope)
-        return self._claim_answer(turn, f"いいえ。{self.compose.names(exceptions)}は当てはまりません。", prop, scope)
+            return self._claim_answer(turn, turn.say("claim_every_yes", names=self._names(turn, scope)), prop, scope)
+        return self._claim_answer(turn, turn.say("claim_not_met", names=self._names(turn, exceptions)), prop, scope)
 
     def _outside(
         self, turn: Turn, prop: Property, holders: list[str], named: tuple[str, ...], scope: tuple[str, ...]
     ) -> Answer:
         others = [p for p in holders if p not in named]
         if others:
-            return self._claim_answer(turn, f"はい。{self.compose.names(others)}が当てはまります。", prop, others)
-        return self._claim_answer(turn, "いいえ。当てはまる市はほかにありません。", prop, scope)
+            return self._claim_answer(
+                turn, turn.say("claim_outside_yes", names=self._names(turn, others)), prop, others
+            )
+        return self._claim_answer(turn, turn.say("claim_outside_none"), prop, scope)
+
+    def _names(self, turn: Turn, partner_ids: Sequence[str]) -> str:
+        return self.compose.names(partner_ids, turn.language)
 
     def _claim_answer(self, turn: Turn, title: str, prop: Property, shown: list[str] | tuple[str, ...]) -> Answer:
-        lines = tuple(self._shown_line(p, prop) for p in shown)
+        lines = tuple(self._shown_line(p, prop, turn.language) for p in shown)
         events = [e for p in shown if (e := self.kb.partner(p).ceremony) is not None]
         return Answer(
             kind="answer",
@@ -192,9 +201,9 @@ class ClaimAnswers(Answering):
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
-    def _shown_line(self, partner_id: str, prop: Property) -> str:
-        name, shown = self.kb.partner(partner_id).name, prop.show(partner_id)
-        return shown if shown.startswith(name) else f"{name}: {shown}"
+    def _shown_line(self, partner_id: str, prop: Property, language: str) -> str:
+        name, shown = self.kb.partner(partner_id).name_in(language), prop.show(partner_id, language)
+        return shown if shown.startswith(name) else say("claim_line", language, name=name, shown=shown)
 
     # ------------------------------------------------------------------ properties
 
@@ -275,7 +284,7 @@ class ClaimAnswers(Answering):
             ceremony = self.kb.partner(partner_id).ceremony
             return ceremony is not None and any(k in to_key(ceremony.place) for k in keys)
 
-        return Property(held_there, lambda p: self._place_line(p))
+        return Property(held_there, self._place_line)
 
     def _word_property(self, turn: Turn) -> Property | None:
         words = [
@@ -302,28 +311,35 @@ class ClaimAnswers(Answering):
 
         if not any(facts_with(p) for p in self._all_ids()):
             return None
-        return Property(lambda p: bool(facts_with(p)), lambda p: (facts_with(p) or ["記載なし"])[0])
+        return Property(
+            lambda p: bool(facts_with(p)), lambda p, language: (facts_with(p) or [say("claim_not_stated", language)])[0]
+        )
 
     def _ceremony_meets(self, partner_id: str, conditions: Conditions) -> bool:
         ceremony = self.kb.partner(partner_id).ceremony
         return ceremony is not None and meets(ceremony, conditions)
 
-    def _ceremony_line(self, partner_id: str) -> str:
+    def _ceremony_line(self, partner_id: str, language: str) -> str:
         ceremony = self.kb.partner(partner_id).ceremony
-        return self.compose.event_line(ceremony) if ceremony else "締結式の記載なし"
+        return self.compose.event_line(ceremony, language) if ceremony else say("claim_no_ceremony", language)
 
-    def _place_line(self, partner_id: str) -> str:
+    def _place_line(self, partner_id: str, language: str) -> str:
         ceremony = self.kb.partner(partner_id).ceremony
-        return ceremony.place if ceremony else "締結式の記載なし"
+        return ceremony.place if ceremony else say("claim_no_ceremony", language)
 
-    def _attendees_line(self, partner_id: str) -> str:
+    def _attendees_line(self, partner_id: str, language: str) -> str:
         ceremony = self.kb.partner(partner_id).ceremony
-        return "、".join(f"{a.role} {a.name}" for a in ceremony.attendees) if ceremony else "締結式の記載なし"
+        if ceremony is None:
+            return say("claim_no_ceremony", language)
+        attendees = [say("claim_attendee", language, role=a.role, name=a.name) for a in ceremony.attendees]
+        return say("section_separator", language).join(attendees)
 
-    def _memorandum_line(self, partner_id: str) -> str:
+    def _memorandum_line(self, partner_id: str, language: str) -> str:
         engagements = self.kb.partner(partner_id).engagements
         documents = [self.kb.document_by_id(e.document_id) for e in engagements]
-        return "、".join(f"{d.date.year}年{d.date.month}月{d.date.day}日発表「{d.title}」" for d in documents)
+        return say("section_separator", language).join(
+            say("claim_announced", language, date=_announced_on(d.date, language), title=d.title) for d in documents
+        )
 
 
 def _is_claim_shape(turn: Turn) -> bool:
@@ -345,3 +361,10 @@ def _is_ceremony_condition(conditions: Conditions) -> bool:
     return bool(
         conditions.weekdays or conditions.half_day or conditions.floors or conditions.minutes or conditions.starts
     )
+
+
+def _announced_on(day: date, language: str) -> str:
+    """「2019年12月17日」 (no weekday, as the documents date an announcement); ISO in English."""
+    padded = language == "en"
+    month, day_of_month = (f"{day.month:02d}", f"{day.day:02d}") if padded else (str(day.month), str(day.day))
+    return say("claim_announced_on", language, year=str(day.year), month=month, day=day_of_month)
