@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, Answering, Turn
@@ -33,7 +34,19 @@ _CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>[^はがっ、]{2
 # What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
 _MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
 _ROLE = re.compile(r"市長|局長")
+# The same roles as English writes them: "the mayor", "the Director-General".
+_ROLES_EN = (
+    (re.compile(r"\bmayors?\b"), "市長"),
+    (re.compile(r"\bdirector[- ]generals?\b|\bbureau chief\b|\bhead of the bureau\b"), "局長"),
+)
 _COUNTED = re.compile(r"(\d+)(?:市|都市|自治体)")
+_NUMBERS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_COUNTED_EN = re.compile(rf"\b(\d+|{'|'.join(_NUMBERS_EN)}) (?:partner )?(?:cities|municipalities|partners|towns)\b")
+# "other than Kitami", "except for Muroran", "besides Obihiro", "apart from Asahikawa".
+_EXCEPT_EN = re.compile(r"\b(?:other than|except(?: for)?|besides|apart from|aside from) (?P<what>[a-z][a-z ]{2,30})")
+# "a ceremony the mayor did not attend", "a city without …": a property denied.
+_NEGATED_EN = re.compile(r"\b(?:not|without)\b|n't\b")
+_EXISTS_WORDS = frozenset({"there", "any"})
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
@@ -88,12 +101,15 @@ class ClaimAnswers(Answering):
         key, words = turn.read.key, set(turn.read.words)
         exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
-        outside = _OUTSIDE.search(key)
+        outside_ja = _OUTSIDE.search(key)
         # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
-        before = key[: outside.start()][-8:] if outside else ""
-        except_city = bool(before) and bool(self.understander.understand(before).partner_ids)
+        before = key[: outside_ja.start()][-8:] if outside_ja else ""
+        except_en = self._except_city_en(turn.read.text)
+        except_city = except_en or (bool(before) and bool(self.understander.understand(before).partner_ids))
+        outside = bool(outside_ja) or except_en
         negated = bool(_NEGATED.search(key.replace("以外デ", "以外ニ") if except_city else key))
-        existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading))
+        negated = negated or bool(_NEGATED_EN.search(turn.read.text.lower()))
+        existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading) or words & _EXISTS_WORDS)
         if not (exclusive or universal or outside or existential):
             return None
         if _SAME.search(key) or _LIST_ALL.search(key):
@@ -108,9 +124,9 @@ class ClaimAnswers(Answering):
         scope = self._claim_scope(turn, exclusive and not universal)
         named = tuple(p for p in turn.intent.partner_ids if p in scope)
         if exclusive and not named and not universal:
-            counted = _COUNTED.search(key)
-            if counted:  # 「覚書は3市だけ?」: a count of every partner that holds it
-                return self._count_claim(turn, prop, [p for p in scope if prop.holds(p)], int(counted[1]))
+            counted = _claimed_count(turn)
+            if counted is not None:  # 「覚書は3市だけ?」: a count of every partner that holds it
+                return self._count_claim(turn, prop, [p for p in scope if prop.holds(p)], counted)
         if universal and except_city:
             scope = tuple(p for p in scope if p not in named)  # 「北見以外はすべて〜?」
         holders = [p for p in scope if prop.holds(p) != negated]
@@ -119,6 +135,11 @@ class ClaimAnswers(Answering):
         if exclusive and named and not universal:
             return self._only(turn, prop, holders, named)
         return self._every(turn, prop, holders, scope)
+
+    def _except_city_en(self, text: str) -> bool:
+        """ "other than Kitami", "except Muroran", "besides Obihiro": a city left out of the claim."""
+        excepted = _EXCEPT_EN.search(text.lower())
+        return bool(excepted) and bool(excepted and self.understander.understand(excepted["what"]).partner_ids)
 
     def _count_claim(self, turn: Turn, prop: Property, holders: list[str], claimed: int) -> Answer:
         """「覚書は4市だけ?」 where no announcement has that many: the count of those that hold it."""
@@ -219,7 +240,9 @@ class ClaimAnswers(Answering):
             found = find(turn)
             if found is not None:
                 return found
-        memorandum_count = "覚書" in turn.read.key and _COUNTED.search(turn.read.key)
+        memorandum_count = ("覚書" in turn.read.key and _COUNTED.search(turn.read.key)) or _COUNTED_EN.search(
+            turn.read.text.lower()
+        )
         if (
             memorandum_count
             or _HAS_MEMORANDUM.search(turn.read.key)
@@ -263,13 +286,13 @@ class ClaimAnswers(Answering):
 
     def _role_property(self, turn: Turn) -> Property | None:
         """「すべての締結式に市長が出席?」: an attendee of that role at the ceremony."""
-        role = _ROLE.search(turn.read.text)
+        role = _role_in(turn.read.text)
         if not role or turn.intent.people:
             return None
 
         def attends(partner_id: str) -> bool:
             ceremony = self.kb.partner(partner_id).ceremony
-            return ceremony is not None and any(a.role.endswith(role[0]) for a in ceremony.attendees)
+            return ceremony is not None and any(a.role.endswith(role) for a in ceremony.attendees)
 
         return Property(attends, self._attendees_line)
 
@@ -299,7 +322,10 @@ class ClaimAnswers(Answering):
             to_key(m.entry.phrase) for m in turn.intent.topic_matches
         }
         keys = [k for w in words if len(k := to_key(w)) >= 2 and not any(k in t for t in topical)]
-        if not keys:
+        # Each key or one of its alternatives: an English word is looked for as the Japanese the
+        # vocabulary translates it to ("skiing": スノースポーツ or ウィンタースポーツ).
+        groups = [(k,) for k in keys if not k.isascii() or k in self._documents_key] + self._translated_keys(turn)
+        if not groups:
             return None
         topics = self._specific_topics(turn)
 
@@ -307,13 +333,29 @@ class ClaimAnswers(Answering):
             facts = self.by_partner.get(partner_id, [])
             if topics:
                 facts = [f for f in facts if self._fact_in_topics(f, topics)] or facts
-            return [f.text for f in facts if all(k in to_key(f.text) or k in to_key(f.label) for k in keys)]
+            return [f.text for f in facts if all(any(_says(f.text, f.label, k) for k in g) for g in groups)]
 
         if not any(facts_with(p) for p in self._all_ids()):
             return None
         return Property(
             lambda p: bool(facts_with(p)), lambda p, language: (facts_with(p) or [say("claim_not_stated", language)])[0]
         )
+
+    @cached_property
+    def _documents_key(self) -> str:
+        """Every fact's text and label as keys: a latin word counts where the documents write it (MaaS)."""
+        return "\n".join(to_key(f.text) + "\n" + to_key(f.label) for f in self.facts)
+
+    def _translated_keys(self, turn: Turn) -> list[tuple[str, ...]]:
+        """The Japanese of the English words of a question the vocabulary translates, one group of
+        alternatives per word, not those a longer match holds ("aerospace" in "aerospace industry")."""
+        text = " " + " ".join(turn.read.text.lower().replace("-", " ").split()) + " "
+        found = [
+            (english, tuple(to_key(j) for j in japanese))
+            for english, japanese in self.kb.vocabulary.translations
+            if re.search(rf"(?<![a-z]){re.escape(english)}(?:s|es)?(?![a-z])", text)
+        ]
+        return [keys for english, keys in found if not any(english != e and english in e for e, _ in found)]
 
     def _ceremony_meets(self, partner_id: str, conditions: Conditions) -> bool:
         ceremony = self.kb.partner(partner_id).ceremony
@@ -368,3 +410,27 @@ def _announced_on(day: date, language: str) -> str:
     padded = language == "en"
     month, day_of_month = (f"{day.month:02d}", f"{day.day:02d}") if padded else (str(day.month), str(day.day))
     return say("claim_announced_on", language, year=str(day.year), month=month, day=day_of_month)
+
+
+def _says(text: str, label: str, key: str) -> bool:
+    return key in to_key(text) or key in to_key(label)
+
+
+def _claimed_count(turn: Turn) -> int | None:
+    """「3市だけ?」, "only three cities?": the number of partners claimed."""
+    counted = _COUNTED.search(turn.read.key)
+    if counted:
+        return int(counted[1])
+    english = _COUNTED_EN.search(turn.read.text.lower())
+    if not english:
+        return None
+    number = english[1]
+    return int(number) if number.isdigit() else _NUMBERS_EN.index(number) + 1
+
+
+def _role_in(text: str) -> str | None:
+    """「市長」「局長」, in Japanese or in English, as the attendees' roles end."""
+    role = _ROLE.search(text)
+    if role:
+        return role[0]
+    return next((japanese for pattern, japanese in _ROLES_EN if pattern.search(text.lower())), None)

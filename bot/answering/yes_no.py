@@ -40,6 +40,12 @@ _IN_ANNOUNCEMENT = re.compile(
 _ASKS_EXISTENCE = re.compile(r"(?:は|って|が|も)\s*(?:あり|ある|あっ|ござい|有り)[^、。]{0,8}$")
 _SAMENESS = re.compile(r"同じ|同一|一緒|共通|違う|別の")
 _DONE = re.compile(r"済み|済ん|既に|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
+# "Has the Kitami ceremony already taken place?", "Is the Muroran memorandum signed yet?"
+_DONE_EN = re.compile(
+    r"\b(?:already|yet)\b|\b(?:has|have|had)\b.*\b(?:taken place|been held|been signed|happened|finished|ended)\b"
+    r"|\bis (?:it|that|the .{3,30}) (?:over|done|finished)\b"
+)
+_MEMORANDUM_EN = re.compile(r"\bmemorand|\bagreement|\bsigned\b")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -183,12 +189,14 @@ class YesNoAnswers(Answering):
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
         already = any(t.surface in ("もう", "モウ") for t in turn.intent.tokens)  # not the モウ of 思う
-        if not (already or _DONE.search(turn.read.key + turn.read.reading)):
+        asks_done_en = bool(_DONE_EN.search(turn.read.text.lower())) and is_yes_no(turn.read)
+        if not (already or asks_done_en or _DONE.search(turn.read.key + turn.read.reading)):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
         remembered = [] if turn.intent.partner_ids else self._remembered_events(turn)
-        if not (self._is_about_ceremonies(turn) or remembered) and "覚書" not in turn.read.key:
+        memorandum = "覚書" in turn.read.key or bool(_MEMORANDUM_EN.search(turn.read.text.lower()))
+        if not (self._is_about_ceremonies(turn) or remembered) and not memorandum:
             return None
         reference_day = self._reference_day(turn)
         events = remembered or self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))

@@ -380,7 +380,10 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
             )
         )
         or "how long" in " ".join(words),
-        asks_list=bool(_COMMANDS.search(reading_all)) or bool({"list", "all", "every"} & set(words)),
+        # Romaji is read word by word: 「kitami ceremony」 is no ミセ (見せ) across the two words.
+        asks_list=bool(_COMMANDS.search(reading))
+        or any(_COMMANDS.search(_romaji_reading(w)) for w in words if w.isalpha())
+        or bool({"list", "all", "every"} & set(words)),
         refers_person=bool(re.search(r"(ソノ|アノ)(人|ヒト|方|カタ|市長|局長)|彼(?!ら)|カノジョ", key))
         or bool({"he", "she", "him", "her"} & set(words)),
         refers_back=bool(

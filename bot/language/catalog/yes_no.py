@@ -36,7 +36,7 @@ WORDS: dict[str, dict[str, str]] = {
         "ja": "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。",
         "en": "The planned date of the signing ceremony has passed, but the documents do not say whether it was held.",
     },
-    "yn_done_label": {"ja": "締結式の予定", "en": "Planned signing ceremonies"},
+    "yn_done_label": {"ja": "締結式の予定", "en": "Planned signing ceremony"},
     "yn_plan_pending": {
         "ja": "いいえ。資料の時点では「${text}」と書かれています。",
         "en": "No. At the time of the documents, they say: “${text}”.",
