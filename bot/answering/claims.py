@@ -47,6 +47,9 @@ _EXCEPT_EN = re.compile(r"\b(?:other than|except(?: for)?|besides|apart from|asi
 # "a ceremony the mayor did not attend", "a city without …": a property denied.
 _NEGATED_EN = re.compile(r"\b(?:not|without)\b|n't\b")
 _EXISTS_WORDS = frozenset({"there", "any"})
+# "Hi, is Obihiro the only city whose …": a clause that opens with a verb asks whether (whose, that
+# and which only relate a clause, they do not ask).
+_ASKS_WHETHER_EN = re.compile(r"(?:^|[,.!:;]\s*)(?:is|are|was|were|does|do|did|has|have|had)\b")
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
@@ -98,7 +101,7 @@ class ClaimAnswers(Answering):
         return None
 
     def claim(self, turn: Turn) -> Answer | None:
-        key, words = turn.read.key, set(turn.read.words)
+        key, words, key_en = turn.read.key, set(turn.read.words), turn.read.text.lower()
         exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
         outside_ja = _OUTSIDE.search(key)
@@ -114,7 +117,7 @@ class ClaimAnswers(Answering):
             return None
         if _SAME.search(key) or _LIST_ALL.search(key):
             return None  # 「どれも同じ長さ?」 compares; 「金曜の式を全部」 lists
-        if turn.read.wh and not (outside or existential or _EACH_OF.search(key)):
+        if turn.read.wh and not (outside or existential or _EACH_OF.search(key) or _ASKS_WHETHER_EN.search(key_en)):
             return None
         if (exclusive or universal) and not (outside or existential) and not _is_claim_shape(turn):
             return None  # 「全部挙げて」「曜日だけ教えて」「全市の日時は?」 ask for a list or a part, not whether

@@ -167,6 +167,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     weekdays = [i for i, r in enumerate(WEEKDAY_READINGS) if r in reading or r in key]
     weekdays += [i for i, k in enumerate(_WEEKDAY_KANJI) if f"({k})" in text or f"{k}曜" in key]
     weekdays += [i for i, w in enumerate(_WEEKDAY_ENGLISH) if w in words]
+    weekdays += [0, 1, 2, 3, 4] if {"weekday", "weekdays"} & set(words) else []
     half: Literal["am", "pm"] | None = None
     if re.search(r"ゴゴ|ヒルカラ|ユウガタ|午後", reading + key) or {"afternoon", "pm", "evening"} & set(words):
         half = "pm"
@@ -190,7 +191,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
         years=tuple(dict.fromkeys(years)),
         starts=starts,
         ends=ends,
-        minutes=_read_minutes(key),
+        minutes=_read_minutes(key) or _read_minutes_english(text.lower()),
         starts_before=before,
         starts_after=after,
     )
@@ -231,6 +232,15 @@ def _read_minutes(key: str) -> tuple[int, ...]:
     """A length a question claims: 「1時間」「30分間」 (not 何分, which asks it)."""
     found = [int(m) * 60 for m in re.findall(r"(?<![\d何])(\d{1,2})時間", key)]
     found += [int(m) for m in re.findall(r"(?<![\d時何:])(\d{1,3})分", key)]
+    return tuple(dict.fromkeys(found))
+
+
+def _read_minutes_english(text: str) -> tuple[int, ...]:
+    """A length claimed in English: "30 minutes", "half an hour", "an hour", "2 hours"."""
+    found = [int(m) for m in re.findall(r"(?<![\d:])(\d{1,3})[- ]?(?:minutes?|mins?)\b", text)]
+    found += [int(m) * 60 for m in re.findall(r"(?<![\d:])(\d{1,2})[- ]?hours?\b", text)]
+    found += [30] if re.search(r"\bhalf an hour\b", text) else []
+    found += [60] if re.search(r"\b(?:an|one) hour\b", text) else []
     return tuple(dict.fromkeys(found))
 
 
