@@ -108,6 +108,21 @@ def test_whether_a_ceremony_took_place_is_said_in_english(question: str) -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Does Obihiro have 3 projects?", "No. "),
+        ("Does Obihiro have two projects?", "Yes. "),
+        ("Does Asahikawa have 4 cooperation items?", "No. "),
+        ("Did four cities sign memoranda?", "Yes. "),
+    ],
+)
+def test_a_count_claimed_in_english_gets_an_english_verdict(question: str, verdict: str) -> None:
+    # The count itself is the count answer's (CeremonyAnswers); the verdict before it is the claim's.
+    answer = ask(question)
+    assert answer.title.startswith(verdict), to_text(answer)
+
+
 def test_a_claim_for_a_word_the_documents_do_not_have_is_not_answered_yes() -> None:
     answer = ask("Do all memoranda mention pizza?")
     assert not answer.title.startswith("Yes"), to_text(answer)

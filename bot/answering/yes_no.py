@@ -46,6 +46,11 @@ _DONE_EN = re.compile(
     r"|\bis (?:it|that|the .{3,30}) (?:over|done|finished)\b"
 )
 _MEMORANDUM_EN = re.compile(r"\bmemorand|\bagreement|\bsigned\b")
+_NUMBERS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_COUNTED_EN = re.compile(
+    rf"\b(\d+|{'|'.join(_NUMBERS_EN)}) (?:main |joint )?(?:projects?|items?|cooperation items?|people|persons"
+    r"|attendees|cities|municipalities|contacts?)\b"
+)
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -105,14 +110,14 @@ class YesNoAnswers(Answering):
 
     def _check_count(self, turn: Turn) -> Answer | None:
         """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
-        claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
-        if not claimed or turn.read.conditions.minutes:
+        claimed = _claimed_count(turn.read.key, turn.read.text)
+        if claimed is None or turn.read.conditions.minutes:
             return None
         counted = self.ceremonies.count(replace(turn, read=replace(turn.read, asks_count=True)))
         number = _count_in(counted.title, turn.language) if counted else None
         if counted is None or number is None:
             return None
-        return replace(counted, title=_verdict(turn, number == int(claimed[1]), counted.title))
+        return replace(counted, title=_verdict(turn, number == claimed, counted.title))
 
     def _check_claim(self, turn: Turn) -> Answer | None:
         """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
@@ -427,9 +432,20 @@ def _verdict(turn: Turn, holds: bool, statement: str) -> str:
     return turn.say("yn_verdict", verdict=verdict, statement=statement)
 
 
+def _claimed_count(key: str, text: str) -> int | None:
+    """「帯広のプロジェクトは3つ?」, "Does Obihiro have 3 projects?": the number claimed."""
+    claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", key)
+    if claimed:
+        return int(claimed[1])
+    english = _COUNTED_EN.search(text.lower())
+    if not english:
+        return None
+    return int(english[1]) if english[1].isdigit() else _NUMBERS_EN.index(english[1]) + 1
+
+
 def _count_in(title: str, language: str) -> int | None:
-    """The number a count answer states (「4市です」, "4 cities"), not a date's or a time's."""
-    pattern = r"(\d+)(?:つ|件|人|市)" if language != "en" else r"(?<![\d:/-])(\d+)(?![\d:/-])"
+    """The number a count answer states (「4市です」, "4 cities"), not a date's, a year's or a time's."""
+    pattern = r"(\d+)(?:つ|件|人|市)" if language != "en" else r"(?<![\d:/-])(?!(?:19|20)\d\d\b)(\d+)(?![\d:/-])"
     number = re.search(pattern, title)
     return int(number[1]) if number else None
 
