@@ -12,7 +12,6 @@ WORDS: dict[str, dict[str, str]] = {
     "choices": {"ja": "選択肢:", "en": "Choices:"},
     "related_questions": {"ja": "関連する質問:", "en": "Related questions:"},
     "section_separator": {"ja": "、", "en": ", "},
-    "item": {"ja": "・${item}", "en": "• ${item}"},
     # A ceremony's status relative to the asking time.
     "status_held": {"ja": "${event}は${date}に開催されました。", "en": "${event} was held on ${date}."},
     "status_past": {
