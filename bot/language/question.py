@@ -197,6 +197,15 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     )
 
 
+def _read_minutes_english(text: str) -> tuple[int, ...]:
+    """A length claimed in English: "30 minutes", "half an hour", "an hour", "2 hours"."""
+    found = [int(m) for m in re.findall(r"(?<![\d:])(\d{1,3})[- ]?(?:minutes?|mins?)\b", text)]
+    found += [int(m) * 60 for m in re.findall(r"(?<![\d:])(\d{1,2})[- ]?hours?\b", text)]
+    found += [30] if re.search(r"\bhalf an hour\b", text) else []
+    found += [60] if re.search(r"\b(?:an|one) hour\b", text) else []
+    return tuple(dict.fromkeys(found))
+
+
 _BOUND = r"(\d{1,2})時(半)?(ヨリ前|前ニ|前|マデ|以前|ヨリ後|以降|過ギ|ヨリアト|カラ後)"
 
 
@@ -232,15 +241,6 @@ def _read_minutes(key: str) -> tuple[int, ...]:
     """A length a question claims: 「1時間」「30分間」 (not 何分, which asks it)."""
     found = [int(m) * 60 for m in re.findall(r"(?<![\d何])(\d{1,2})時間", key)]
     found += [int(m) for m in re.findall(r"(?<![\d時何:])(\d{1,3})分", key)]
-    return tuple(dict.fromkeys(found))
-
-
-def _read_minutes_english(text: str) -> tuple[int, ...]:
-    """A length claimed in English: "30 minutes", "half an hour", "an hour", "2 hours"."""
-    found = [int(m) for m in re.findall(r"(?<![\d:])(\d{1,3})[- ]?(?:minutes?|mins?)\b", text)]
-    found += [int(m) * 60 for m in re.findall(r"(?<![\d:])(\d{1,2})[- ]?hours?\b", text)]
-    found += [30] if re.search(r"\bhalf an hour\b", text) else []
-    found += [60] if re.search(r"\b(?:an|one) hour\b", text) else []
     return tuple(dict.fromkeys(found))
 
 
