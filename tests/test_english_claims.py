@@ -123,6 +123,28 @@ def test_a_count_claimed_in_english_gets_an_english_verdict(question: str, verdi
     assert answer.title.startswith(verdict), to_text(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        (
+            "At the time of the announcement, had the Kitami ceremony already taken place?",
+            "No. As of 2021-03-23 (Tue), the signing ceremony is still only planned.",
+        ),
+        (
+            "Had the Muroran ceremony already been held when it was announced?",
+            "No. As of 2019-12-17 (Tue), the signing ceremony is still only planned.",
+        ),
+    ],
+)
+def test_whether_it_was_done_at_the_time_of_the_announcement(question: str, title: str) -> None:
+    assert assert_english(question) == title
+
+
+def test_whether_a_plan_is_done_quotes_what_the_documents_say() -> None:
+    title = assert_english("Has Muroran's next comprehensive plan already been drawn up?")
+    assert title.startswith("No. At the time of the documents, they say: “室蘭市総合計画"), title
+
+
 def test_a_claim_for_a_word_the_documents_do_not_have_is_not_answered_yes() -> None:
     answer = ask("Do all memoranda mention pizza?")
     assert not answer.title.startswith("Yes"), to_text(answer)
@@ -136,6 +158,7 @@ def test_the_same_claim_in_japanese_keeps_its_japanese_words() -> None:
     assert ask("北見以外に4階で式をした市はありますか?").title == "はい。帯広市が当てはまります。"
 
 
-def test_an_english_item_is_bulleted_without_japanese_punctuation() -> None:
+def test_an_english_item_is_listed_without_japanese_punctuation() -> None:
     text = to_text(ask("Is Kitami the only city with a ceremony in March?"))
-    assert f"• {KITAMI}: 2021-03-25 (Thu) 9:30–10:00" in text
+    assert f"{KITAMI}: 2021-03-25 (Thu) 9:30–10:00" in text
+    assert f"・{KITAMI}" not in text

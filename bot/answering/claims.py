@@ -117,7 +117,7 @@ class ClaimAnswers(Answering):
             return None
         if _SAME.search(key) or _LIST_ALL.search(key):
             return None  # 「どれも同じ長さ?」 compares; 「金曜の式を全部」 lists
-        if turn.read.wh and not (outside or existential or _EACH_OF.search(key) or _ASKS_WHETHER_EN.search(key_en)):
+        if turn.read.wh and not (outside or existential or _EACH_OF.search(key) or asks_whether_en(key_en)):
             return None
         if (exclusive or universal) and not (outside or existential) and not _is_claim_shape(turn):
             return None  # 「全部挙げて」「曜日だけ教えて」「全市の日時は?」 ask for a list or a part, not whether
@@ -437,3 +437,9 @@ def _role_in(text: str) -> str | None:
     if role:
         return role[0]
     return next((japanese for pattern, japanese in _ROLES_EN if pattern.search(text.lower())), None)
+
+
+def asks_whether_en(text: str) -> bool:
+    """ "Hi, is Obihiro the only city whose …", "Had it been held when …": an English clause that
+    opens with a verb asks whether, though a wh-word relates a clause inside it."""
+    return bool(_ASKS_WHETHER_EN.search(text.lower()))

@@ -19,6 +19,7 @@ from bot.answering.base import (
     to_topic,
 )
 from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.claims import asks_whether_en
 from bot.answering.compose import to_text_in
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
@@ -44,6 +45,11 @@ _DONE = re.compile(r"済み|済ん|既に|スデニ|ズミ|終わっ|オワッ|�
 _DONE_EN = re.compile(
     r"\b(?:already|yet)\b|\b(?:has|have|had)\b.*\b(?:taken place|been held|been signed|happened|finished|ended)\b"
     r"|\bis (?:it|that|the .{3,30}) (?:over|done|finished)\b"
+)
+# "at the time of the announcement", "when it was announced": the day of the document, not today.
+_AT_ANNOUNCEMENT_EN = re.compile(
+    r"\bat the time of (?:the )?(?:announcement|press release|document)|\bas of the (?:announcement|press release)"
+    r"|\bwhen (?:it was|they were) (?:announced|published)"
 )
 _MEMORANDUM_EN = re.compile(r"\bmemorand|\bagreement|\bsigned\b")
 _NUMBERS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -194,7 +200,9 @@ class YesNoAnswers(Answering):
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
         already = any(t.surface in ("もう", "モウ") for t in turn.intent.tokens)  # not the モウ of 思う
-        asks_done_en = bool(_DONE_EN.search(turn.read.text.lower())) and is_yes_no(turn.read)
+        asks_done_en = bool(_DONE_EN.search(turn.read.text.lower())) and (
+            is_yes_no(turn.read) or asks_whether_en(turn.read.text)
+        )
         if not (already or asks_done_en or _DONE.search(turn.read.key + turn.read.reading)):
             return None
         if turn.has_topic("plans", "period"):
@@ -245,7 +253,8 @@ class YesNoAnswers(Answering):
 
     def _reference_day(self, turn: Turn) -> date:
         """「発表の時点で」: the day of the document meant; otherwise today."""
-        if not re.search(r"時点|発表時|発表当時|ジテン", turn.read.key + turn.read.reading):
+        at_the_time = _AT_ANNOUNCEMENT_EN.search(turn.read.text.lower())
+        if not (at_the_time or re.search(r"時点|発表時|発表当時|ジテン", turn.read.key + turn.read.reading)):
             return turn.now.date()
         documents = [self.kb.document_by_id(d) for d in self._documents_for(turn)]
         return min((d.date for d in documents), default=turn.now.date())
