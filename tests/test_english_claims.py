@@ -162,3 +162,12 @@ def test_an_english_item_is_listed_without_japanese_punctuation() -> None:
     text = to_text(ask("Is Kitami the only city with a ceremony in March?"))
     assert f"{KITAMI}: 2021-03-25 (Thu) 9:30–10:00" in text
     assert f"・{KITAMI}" not in text
+
+
+def test_a_follow_up_yes_no_question_in_english_is_about_the_ceremony_asked_before() -> None:
+    first = ask("When is the Kitami ceremony?")
+    done = ask("Has it already taken place?", context=first.conversation)
+    assert done.language == "en" and japanese_left(to_text(done)) == [], to_text(done)
+    assert done.title.startswith("The planned date of the signing ceremony has passed"), to_text(done)
+    friday = ask("Is it on a Friday?", context=first.conversation)
+    assert friday.title.startswith("No. ") and KITAMI in friday.title, to_text(friday)
