@@ -9,12 +9,15 @@ set with the claim and answers はい/いいえ naming the complete set or the e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, Answering, Turn
 from bot.answering.reasoning import meets
+from bot.language.messages import say
 from bot.language.question import Conditions, is_yes_no
 from bot.language.text import to_key
 from bot.store.records import Conversation
@@ -31,7 +34,22 @@ _CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>[^はがっ、]{2
 # What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
 _MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
 _ROLE = re.compile(r"市長|局長")
+# The same roles as English writes them: "the mayor", "the Director-General".
+_ROLES_EN = (
+    (re.compile(r"\bmayors?\b"), "市長"),
+    (re.compile(r"\bdirector[- ]generals?\b|\bbureau chief\b|\bhead of the bureau\b"), "局長"),
+)
 _COUNTED = re.compile(r"(\d+)(?:市|都市|自治体)")
+_NUMBERS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_COUNTED_EN = re.compile(rf"\b(\d+|{'|'.join(_NUMBERS_EN)}) (?:partner )?(?:cities|municipalities|partners|towns)\b")
+# "other than Kitami", "except for Muroran", "besides Obihiro", "apart from Asahikawa".
+_EXCEPT_EN = re.compile(r"\b(?:other than|except(?: for)?|besides|apart from|aside from) (?P<what>[a-z][a-z ]{2,30})")
+# "a ceremony the mayor did not attend", "a city without …": a property denied.
+_NEGATED_EN = re.compile(r"\b(?:not|without)\b|n't\b")
+_EXISTS_WORDS = frozenset({"there", "any"})
+# "Hi, is Obihiro the only city whose …": a clause that opens with a verb asks whether (whose, that
+# and which only relate a clause, they do not ask).
+_ASKS_WHETHER_EN = re.compile(r"(?:^|[,.!:;]\s*)(?:is|are|was|were|does|do|did|has|have|had)\b")
 _SAME = re.compile(r"同ジ|同一|共通|違ウ|違イ|チガ")
 _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
@@ -56,7 +74,7 @@ class Property:
     """What a claim says the partners have, and how to show it for one partner."""
 
     holds: Callable[[str], bool]
-    show: Callable[[str], str]
+    show: Callable[[str, str], str]  # (partner id, language) → the line that shows it
 
 
 class ClaimAnswers(Answering):
@@ -73,29 +91,33 @@ class ClaimAnswers(Answering):
             after = fact.text[at + len(what) : at + len(what) + 12] if at >= 0 else ""
             if at >= 0 and (_MORE_THAN.match(after) or (what.endswith("内") and after.startswith("外"))):
                 return self._facts_answer(
-                    f"いいえ。{self.compose.owner(fact)}の記載にはこうあります。",
+                    turn.say("claim_says_more", owner=self.compose.owner(fact, turn.language)),
                     [fact],
                     topic=fact.topic,
                     partner_ids=turn.partner_ids,
                     confidence=0.85,
+                    language=turn.language,
                 )
         return None
 
     def claim(self, turn: Turn) -> Answer | None:
-        key, words = turn.read.key, set(turn.read.words)
+        key, words, key_en = turn.read.key, set(turn.read.words), turn.read.text.lower()
         exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
-        outside = _OUTSIDE.search(key)
+        outside_ja = _OUTSIDE.search(key)
         # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
-        before = key[: outside.start()][-8:] if outside else ""
-        except_city = bool(before) and bool(self.understander.understand(before).partner_ids)
+        before = key[: outside_ja.start()][-8:] if outside_ja else ""
+        except_en = self._except_city_en(turn.read.text)
+        except_city = except_en or (bool(before) and bool(self.understander.understand(before).partner_ids))
+        outside = bool(outside_ja) or except_en
         negated = bool(_NEGATED.search(key.replace("以外デ", "以外ニ") if except_city else key))
-        existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading))
+        negated = negated or bool(_NEGATED_EN.search(turn.read.text.lower()))
+        existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading) or words & _EXISTS_WORDS)
         if not (exclusive or universal or outside or existential):
             return None
         if _SAME.search(key) or _LIST_ALL.search(key):
             return None  # 「どれも同じ長さ?」 compares; 「金曜の式を全部」 lists
-        if turn.read.wh and not (outside or existential or _EACH_OF.search(key)):
+        if turn.read.wh and not (outside or existential or _EACH_OF.search(key) or asks_whether_en(key_en)):
             return None
         if (exclusive or universal) and not (outside or existential) and not _is_claim_shape(turn):
             return None  # 「全部挙げて」「曜日だけ教えて」「全市の日時は?」 ask for a list or a part, not whether
@@ -105,9 +127,9 @@ class ClaimAnswers(Answering):
         scope = self._claim_scope(turn, exclusive and not universal)
         named = tuple(p for p in turn.intent.partner_ids if p in scope)
         if exclusive and not named and not universal:
-            counted = _COUNTED.search(key)
-            if counted:  # 「覚書は3市だけ?」: a count of every partner that holds it
-                return self._count_claim(turn, prop, [p for p in scope if prop.holds(p)], int(counted[1]))
+            counted = _claimed_count(turn)
+            if counted is not None:  # 「覚書は3市だけ?」: a count of every partner that holds it
+                return self._count_claim(turn, prop, [p for p in scope if prop.holds(p)], counted)
         if universal and except_city:
             scope = tuple(p for p in scope if p not in named)  # 「北見以外はすべて〜?」
         holders = [p for p in scope if prop.holds(p) != negated]
@@ -117,11 +139,17 @@ class ClaimAnswers(Answering):
             return self._only(turn, prop, holders, named)
         return self._every(turn, prop, holders, scope)
 
+    def _except_city_en(self, text: str) -> bool:
+        """ "other than Kitami", "except Muroran", "besides Obihiro": a city left out of the claim."""
+        excepted = _EXCEPT_EN.search(text.lower())
+        return bool(excepted) and bool(excepted and self.understander.understand(excepted["what"]).partner_ids)
+
     def _count_claim(self, turn: Turn, prop: Property, holders: list[str], claimed: int) -> Answer:
         """「覚書は4市だけ?」 where no announcement has that many: the count of those that hold it."""
-        verdict = "はい" if len(holders) == claimed else "いいえ"
+        verdict = turn.say("yn_yes" if len(holders) == claimed else "yn_no")
+        names = self._names(turn, holders)
         return self._claim_answer(
-            turn, f"{verdict}。{len(holders)}市です（{self.compose.names(holders)}）。", prop, holders
+            turn, turn.say("claim_count", verdict=verdict, count=str(len(holders)), names=names), prop, holders
         )
 
     def _is_exclusive(self, key: str) -> bool:
@@ -157,29 +185,34 @@ class ClaimAnswers(Answering):
     def _only(self, turn: Turn, prop: Property, holders: list[str], named: tuple[str, ...]) -> Answer:
         others = [p for p in holders if p not in named]
         if not others and set(named) <= set(holders):
-            return self._claim_answer(turn, f"はい。当てはまるのは{self.compose.names(named)}だけです。", prop, holders)
+            return self._claim_answer(turn, turn.say("claim_only_yes", names=self._names(turn, named)), prop, holders)
         if others:
-            lead = f"いいえ。{self.compose.names(others)}も当てはまります。"
+            lead = turn.say("claim_also", names=self._names(turn, others))
         else:
-            lead = f"いいえ。{self.compose.names([p for p in named if p not in holders])}は当てはまりません。"
+            lead = turn.say("claim_not_met", names=self._names(turn, [p for p in named if p not in holders]))
         return self._claim_answer(turn, lead, prop, holders or list(named))
 
     def _every(self, turn: Turn, prop: Property, holders: list[str], scope: tuple[str, ...]) -> Answer:
         exceptions = [p for p in scope if p not in holders]
         if not exceptions:
-            return self._claim_answer(turn, f"はい。{self.compose.names(scope)}のすべてが当てはまります。", prop, scope)
-        return self._claim_answer(turn, f"いいえ。{self.compose.names(exceptions)}は当てはまりません。", prop, scope)
+            return self._claim_answer(turn, turn.say("claim_every_yes", names=self._names(turn, scope)), prop, scope)
+        return self._claim_answer(turn, turn.say("claim_not_met", names=self._names(turn, exceptions)), prop, scope)
 
     def _outside(
         self, turn: Turn, prop: Property, holders: list[str], named: tuple[str, ...], scope: tuple[str, ...]
     ) -> Answer:
         others = [p for p in holders if p not in named]
         if others:
-            return self._claim_answer(turn, f"はい。{self.compose.names(others)}が当てはまります。", prop, others)
-        return self._claim_answer(turn, "いいえ。当てはまる市はほかにありません。", prop, scope)
+            return self._claim_answer(
+                turn, turn.say("claim_outside_yes", names=self._names(turn, others)), prop, others
+            )
+        return self._claim_answer(turn, turn.say("claim_outside_none"), prop, scope)
+
+    def _names(self, turn: Turn, partner_ids: Sequence[str]) -> str:
+        return self.compose.names(partner_ids, turn.language)
 
     def _claim_answer(self, turn: Turn, title: str, prop: Property, shown: list[str] | tuple[str, ...]) -> Answer:
-        lines = tuple(self._shown_line(p, prop) for p in shown)
+        lines = tuple(self._shown_line(p, prop, turn.language) for p in shown)
         events = [e for p in shown if (e := self.kb.partner(p).ceremony) is not None]
         return Answer(
             kind="answer",
@@ -192,9 +225,9 @@ class ClaimAnswers(Answering):
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
-    def _shown_line(self, partner_id: str, prop: Property) -> str:
-        name, shown = self.kb.partner(partner_id).name, prop.show(partner_id)
-        return shown if shown.startswith(name) else f"{name}: {shown}"
+    def _shown_line(self, partner_id: str, prop: Property, language: str) -> str:
+        name, shown = self.kb.partner(partner_id).name_in(language), prop.show(partner_id, language)
+        return shown if shown.startswith(name) else say("claim_line", language, name=name, shown=shown)
 
     # ------------------------------------------------------------------ properties
 
@@ -210,7 +243,9 @@ class ClaimAnswers(Answering):
             found = find(turn)
             if found is not None:
                 return found
-        memorandum_count = "覚書" in turn.read.key and _COUNTED.search(turn.read.key)
+        memorandum_count = ("覚書" in turn.read.key and _COUNTED.search(turn.read.key)) or _COUNTED_EN.search(
+            turn.read.text.lower()
+        )
         if (
             memorandum_count
             or _HAS_MEMORANDUM.search(turn.read.key)
@@ -254,13 +289,13 @@ class ClaimAnswers(Answering):
 
     def _role_property(self, turn: Turn) -> Property | None:
         """「すべての締結式に市長が出席?」: an attendee of that role at the ceremony."""
-        role = _ROLE.search(turn.read.text)
+        role = _role_in(turn.read.text)
         if not role or turn.intent.people:
             return None
 
         def attends(partner_id: str) -> bool:
             ceremony = self.kb.partner(partner_id).ceremony
-            return ceremony is not None and any(a.role.endswith(role[0]) for a in ceremony.attendees)
+            return ceremony is not None and any(a.role.endswith(role) for a in ceremony.attendees)
 
         return Property(attends, self._attendees_line)
 
@@ -275,7 +310,7 @@ class ClaimAnswers(Answering):
             ceremony = self.kb.partner(partner_id).ceremony
             return ceremony is not None and any(k in to_key(ceremony.place) for k in keys)
 
-        return Property(held_there, lambda p: self._place_line(p))
+        return Property(held_there, self._place_line)
 
     def _word_property(self, turn: Turn) -> Property | None:
         words = [
@@ -290,7 +325,10 @@ class ClaimAnswers(Answering):
             to_key(m.entry.phrase) for m in turn.intent.topic_matches
         }
         keys = [k for w in words if len(k := to_key(w)) >= 2 and not any(k in t for t in topical)]
-        if not keys:
+        # Each key or one of its alternatives: an English word is looked for as the Japanese the
+        # vocabulary translates it to ("skiing": スノースポーツ or ウィンタースポーツ).
+        groups = [(k,) for k in keys if not k.isascii() or k in self._documents_key] + self._translated_keys(turn)
+        if not groups:
             return None
         topics = self._specific_topics(turn)
 
@@ -298,32 +336,55 @@ class ClaimAnswers(Answering):
             facts = self.by_partner.get(partner_id, [])
             if topics:
                 facts = [f for f in facts if self._fact_in_topics(f, topics)] or facts
-            return [f.text for f in facts if all(k in to_key(f.text) or k in to_key(f.label) for k in keys)]
+            return [f.text for f in facts if all(any(_says(f.text, f.label, k) for k in g) for g in groups)]
 
         if not any(facts_with(p) for p in self._all_ids()):
             return None
-        return Property(lambda p: bool(facts_with(p)), lambda p: (facts_with(p) or ["記載なし"])[0])
+        return Property(
+            lambda p: bool(facts_with(p)), lambda p, language: (facts_with(p) or [say("claim_not_stated", language)])[0]
+        )
+
+    @cached_property
+    def _documents_key(self) -> str:
+        """Every fact's text and label as keys: a latin word counts where the documents write it (MaaS)."""
+        return "\n".join(to_key(f.text) + "\n" + to_key(f.label) for f in self.facts)
+
+    def _translated_keys(self, turn: Turn) -> list[tuple[str, ...]]:
+        """The Japanese of the English words of a question the vocabulary translates, one group of
+        alternatives per word, not those a longer match holds ("aerospace" in "aerospace industry")."""
+        text = " " + " ".join(turn.read.text.lower().replace("-", " ").split()) + " "
+        found = [
+            (english, tuple(to_key(j) for j in japanese))
+            for english, japanese in self.kb.vocabulary.translations
+            if re.search(rf"(?<![a-z]){re.escape(english)}(?:s|es)?(?![a-z])", text)
+        ]
+        return [keys for english, keys in found if not any(english != e and english in e for e, _ in found)]
 
     def _ceremony_meets(self, partner_id: str, conditions: Conditions) -> bool:
         ceremony = self.kb.partner(partner_id).ceremony
         return ceremony is not None and meets(ceremony, conditions)
 
-    def _ceremony_line(self, partner_id: str) -> str:
+    def _ceremony_line(self, partner_id: str, language: str) -> str:
         ceremony = self.kb.partner(partner_id).ceremony
-        return self.compose.event_line(ceremony) if ceremony else "締結式の記載なし"
+        return self.compose.event_line(ceremony, language) if ceremony else say("claim_no_ceremony", language)
 
-    def _place_line(self, partner_id: str) -> str:
+    def _place_line(self, partner_id: str, language: str) -> str:
         ceremony = self.kb.partner(partner_id).ceremony
-        return ceremony.place if ceremony else "締結式の記載なし"
+        return ceremony.place if ceremony else say("claim_no_ceremony", language)
 
-    def _attendees_line(self, partner_id: str) -> str:
+    def _attendees_line(self, partner_id: str, language: str) -> str:
         ceremony = self.kb.partner(partner_id).ceremony
-        return "、".join(f"{a.role} {a.name}" for a in ceremony.attendees) if ceremony else "締結式の記載なし"
+        if ceremony is None:
+            return say("claim_no_ceremony", language)
+        attendees = [say("claim_attendee", language, role=a.role, name=a.name) for a in ceremony.attendees]
+        return say("section_separator", language).join(attendees)
 
-    def _memorandum_line(self, partner_id: str) -> str:
+    def _memorandum_line(self, partner_id: str, language: str) -> str:
         engagements = self.kb.partner(partner_id).engagements
         documents = [self.kb.document_by_id(e.document_id) for e in engagements]
-        return "、".join(f"{d.date.year}年{d.date.month}月{d.date.day}日発表「{d.title}」" for d in documents)
+        return say("section_separator", language).join(
+            say("claim_announced", language, date=_announced_on(d.date, language), title=d.title) for d in documents
+        )
 
 
 def _is_claim_shape(turn: Turn) -> bool:
@@ -345,3 +406,40 @@ def _is_ceremony_condition(conditions: Conditions) -> bool:
     return bool(
         conditions.weekdays or conditions.half_day or conditions.floors or conditions.minutes or conditions.starts
     )
+
+
+def _announced_on(day: date, language: str) -> str:
+    """「2019年12月17日」 (no weekday, as the documents date an announcement); ISO in English."""
+    padded = language == "en"
+    month, day_of_month = (f"{day.month:02d}", f"{day.day:02d}") if padded else (str(day.month), str(day.day))
+    return say("claim_announced_on", language, year=str(day.year), month=month, day=day_of_month)
+
+
+def _says(text: str, label: str, key: str) -> bool:
+    return key in to_key(text) or key in to_key(label)
+
+
+def _claimed_count(turn: Turn) -> int | None:
+    """「3市だけ?」, "only three cities?": the number of partners claimed."""
+    counted = _COUNTED.search(turn.read.key)
+    if counted:
+        return int(counted[1])
+    english = _COUNTED_EN.search(turn.read.text.lower())
+    if not english:
+        return None
+    number = english[1]
+    return int(number) if number.isdigit() else _NUMBERS_EN.index(number) + 1
+
+
+def _role_in(text: str) -> str | None:
+    """「市長」「局長」, in Japanese or in English, as the attendees' roles end."""
+    role = _ROLE.search(text)
+    if role:
+        return role[0]
+    return next((japanese for pattern, japanese in _ROLES_EN if pattern.search(text.lower())), None)
+
+
+def asks_whether_en(text: str) -> bool:
+    """ "Hi, is Obihiro the only city whose …", "Had it been held when …": an English clause that
+    opens with a verb asks whether, though a wh-word relates a clause inside it."""
+    return bool(_ASKS_WHETHER_EN.search(text.lower()))

@@ -19,11 +19,14 @@ from bot.answering.base import (
     to_topic,
 )
 from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.claims import asks_whether_en
+from bot.answering.compose import to_text_in
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
-from bot.knowledge.dates import format_date
+from bot.knowledge.dates import format_date, format_time_range, format_when
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, Person, Plan
+from bot.language.messages import say, to_label
 from bot.language.question import (
     is_yes_no,
     read_claim,
@@ -38,6 +41,22 @@ _IN_ANNOUNCEMENT = re.compile(
 _ASKS_EXISTENCE = re.compile(r"(?:は|って|が|も)\s*(?:あり|ある|あっ|ござい|有り)[^、。]{0,8}$")
 _SAMENESS = re.compile(r"同じ|同一|一緒|共通|違う|別の")
 _DONE = re.compile(r"済み|済ん|既に|スデニ|ズミ|終わっ|オワッ|デキテ|過ギ")
+# "Has the Kitami ceremony already taken place?", "Is the Muroran memorandum signed yet?"
+_DONE_EN = re.compile(
+    r"\b(?:already|yet)\b|\b(?:has|have|had)\b.*\b(?:taken place|been held|been signed|happened|finished|ended)\b"
+    r"|\bis (?:it|that|the .{3,30}) (?:over|done|finished)\b"
+)
+# "at the time of the announcement", "when it was announced": the day of the document, not today.
+_AT_ANNOUNCEMENT_EN = re.compile(
+    r"\bat the time of (?:the )?(?:announcement|press release|document)|\bas of the (?:announcement|press release)"
+    r"|\bwhen (?:it was|they were) (?:announced|published)"
+)
+_MEMORANDUM_EN = re.compile(r"\bmemorand|\bagreement|\bsigned\b")
+_NUMBERS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_COUNTED_EN = re.compile(
+    rf"\b(\d+|{'|'.join(_NUMBERS_EN)}) (?:main |joint )?(?:projects?|items?|cooperation items?|people|persons"
+    r"|attendees|cities|municipalities|contacts?)\b"
+)
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -87,24 +106,24 @@ class YesNoAnswers(Answering):
         subject = re.sub(r"(って|は|が|も|、|の)+$", "", turn.read.text[: where.start()].strip())
         if not subject:
             return None
-        plain = self._answer_plainly(self.read(f"{subject}は?", turn.context, turn.now))
+        plain = self._answer_plainly(self._read(f"{subject}は?", turn))
         if plain is None or plain.kind != "answer" or plain.source is None:
             return None
-        reports = "、".join(dict.fromkeys(c.secondary for c in plain.source.citations if c.secondary))
-        verdict = f"いいえ。発表資料ではなく{reports}による内容です。" if reports else "はい。"
+        separator = turn.say("section_separator")
+        reports = separator.join(dict.fromkeys(c.secondary for c in plain.source.citations if c.secondary))
+        verdict = turn.say("yn_from_report", reports=reports) if reports else turn.say("yn_yes_lead")
         return replace(plain, title=f"{verdict}{plain.title}")
 
     def _check_count(self, turn: Turn) -> Answer | None:
         """「帯広のプロジェクトは3つ?」: the count claimed against the count computed."""
-        claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", turn.read.key)
-        if not claimed or turn.read.conditions.minutes:
+        claimed = _claimed_count(turn.read.key, turn.read.text)
+        if claimed is None or turn.read.conditions.minutes:
             return None
         counted = self.ceremonies.count(replace(turn, read=replace(turn.read, asks_count=True)))
-        number = re.search(r"(\d+)(?:つ|件|人|市)", counted.title) if counted else None
+        number = _count_in(counted.title, turn.language) if counted else None
         if counted is None or number is None:
             return None
-        verdict = "はい" if int(number[1]) == int(claimed[1]) else "いいえ"
-        return replace(counted, title=f"{verdict}。{counted.title}")
+        return replace(counted, title=_verdict(turn, number == claimed, counted.title))
 
     def _check_claim(self, turn: Turn) -> Answer | None:
         """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
@@ -113,7 +132,7 @@ class YesNoAnswers(Answering):
         if not claim or to_key(claim) in WH_CLAIMS or _SAMENESS.search(claim):
             return None  # 「全員同じ方?」 is not a value the answer can contain
         plain_question = turn.question.replace(claim, "")
-        plain = self._answer_plainly(self.read(plain_question, turn.context, turn.now))
+        plain = self._answer_plainly(self._read(plain_question, turn))
         if plain is None or plain.kind != "answer":
             return None
         said = to_key(body_of(plain))
@@ -125,7 +144,11 @@ class YesNoAnswers(Answering):
             holds = bool(words) and all(w in said for w in words)
         else:
             holds = to_key(claim) in said
-        return replace(plain, title=f"{'はい' if holds else 'いいえ'}。{plain.title}")
+        return replace(plain, title=_verdict(turn, holds, plain.title))
+
+    def _read(self, question: str, turn: Turn) -> Turn:
+        """Another question in the same conversation, answered in the language of this one."""
+        return replace(self.read(question, turn.context, turn.now), language=turn.language)
 
     def _answer_plainly(self, turn: Turn) -> Answer | None:
         plain = replace(turn, read=replace(turn.read, wh=True))  # the same question, not as a yes/no
@@ -144,43 +167,64 @@ class YesNoAnswers(Answering):
         if not events:
             return None
         failed = [e for e in events if failed_conditions(e, conditions)]
-        verdict = "いいえ" if failed else "はい"
-        about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
-        lines = [self.ceremonies.event_fact_line(e, about) for e in events]
+        about = "floor" if conditions.floors else "minutes" if conditions.minutes else "when"
+        lines = [self._event_fact_line(e, about, turn.language) for e in events]
         return Answer(
             kind="answer",
             confidence=0.95,
-            title=f"{verdict}。{lines[0]}",
+            title=_verdict(turn, not failed, lines[0]),
             sections=tuple(Section("", text=line) for line in lines[1:]),
-            source=self.compose.cite_events(events),
+            source=self.compose.cite_events(events, turn.language),
             topic_id="ceremony",
             partner_ids=subject,
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
 
+    def _event_fact_line(self, event: Event, about: str, language: str) -> str:
+        """「室蘭市の締結式は2020年1月31日（金） 11:00～11:30です。」: the ceremony as the claim is about it."""
+        partner = self.kb.partner(event.partner_id) if event.partner_id else None
+        owner = partner.name_in(language) if partner else self.compose.event_title(event, language)
+        if about == "floor":
+            return say("yn_ceremony_place", language, owner=owner, place=event.place)
+        if about == "minutes":
+            return say(
+                "yn_ceremony_minutes",
+                language,
+                owner=owner,
+                minutes=str(event.minutes),
+                range=format_time_range(event, language),
+            )
+        return say("yn_ceremony_when", language, owner=owner, when=format_when(event, language))
+
     def check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past
         with nothing recorded is said as exactly that."""
         already = any(t.surface in ("もう", "モウ") for t in turn.intent.tokens)  # not the モウ of 思う
-        if not (already or _DONE.search(turn.read.key + turn.read.reading)):
+        asks_done_en = bool(_DONE_EN.search(turn.read.text.lower())) and (
+            is_yes_no(turn.read) or asks_whether_en(turn.read.text)
+        )
+        if not (already or asks_done_en or _DONE.search(turn.read.key + turn.read.reading)):
             return None
         if turn.has_topic("plans", "period"):
             return self._plan_status(turn)
         remembered = [] if turn.intent.partner_ids else self._remembered_events(turn)
-        if not (self._is_about_ceremonies(turn) or remembered) and "覚書" not in turn.read.key:
+        memorandum = "覚書" in turn.read.key or bool(_MEMORANDUM_EN.search(turn.read.text.lower()))
+        if not (self._is_about_ceremonies(turn) or remembered) and not memorandum:
             return None
         reference_day = self._reference_day(turn)
         events = remembered or self._ceremonies(turn.partner_ids or self._partners_in_scope(turn))
         if not events:
             return None
-        lines = tuple(self.compose.event_line(e) for e in events)
+        lines = tuple(self.compose.event_line(e, turn.language) for e in events)
         if all(e.held and e.date <= reference_day for e in events):
-            title = "はい。締結式が行われたことが資料に記録されています。"
+            title = turn.say("yn_done_held")
         elif all(e.date > reference_day for e in events):
-            title = f"いいえ。{format_date(reference_day)}の時点では、締結式はまだ予定の段階です。"
+            title = turn.say("yn_done_ahead", date=format_date(reference_day, turn.language))
         else:
-            title = "締結式の予定日は過ぎていますが、開催されたかどうかは資料に記載がありません。"
-        return self._events_answer(title, events, about=(), label="締結式の予定", lines=lines)
+            title = turn.say("yn_done_unknown")
+        return self._events_answer(
+            title, events, about=(), label=turn.say("yn_done_label"), lines=lines, language=turn.language
+        )
 
     def _remembered_events(self, turn: Turn) -> list[Event]:
         """The ceremonies the conversation was about (「北見の式はいつ?」 → 「もう終わってる?」)."""
@@ -201,15 +245,16 @@ class YesNoAnswers(Answering):
         return Answer(
             kind="answer",
             confidence=0.85,
-            title=f"いいえ。資料の時点では「{pending[0].text}」と書かれています。",
-            source=self.compose.cite(pending),
+            title=turn.say("yn_plan_pending", text=pending[0].text),
+            source=self.compose.cite(pending, turn.language),
             partner_ids=turn.partner_ids,
             topic_id="plans",
         )
 
     def _reference_day(self, turn: Turn) -> date:
         """「発表の時点で」: the day of the document meant; otherwise today."""
-        if not re.search(r"時点|発表時|発表当時|ジテン", turn.read.key + turn.read.reading):
+        at_the_time = _AT_ANNOUNCEMENT_EN.search(turn.read.text.lower())
+        if not (at_the_time or re.search(r"時点|発表時|発表当時|ジテン", turn.read.key + turn.read.reading)):
             return turn.now.date()
         documents = [self.kb.document_by_id(d) for d in self._documents_for(turn)]
         return min((d.date for d in documents), default=turn.now.date())
@@ -226,16 +271,16 @@ class YesNoAnswers(Answering):
         facts = [found[pid][0].fact for pid in have]
         lacking = [pid for pid in partner_ids if pid not in have]
         title = (
-            "はい、いずれにも記載があります。"
+            turn.say("yn_each_yes")
             if not lacking
-            else (f"いいえ、{self.compose.names(lacking)}については資料に記載がありません。")
+            else turn.say("yn_each_no", names=self.compose.names(lacking, turn.language))
         )
         return Answer(
             kind="answer",
             confidence=0.85,
             title=title,
-            sections=self.compose.fact_sections(facts),
-            source=self.compose.cite(facts),
+            sections=self.compose.fact_sections(facts, language=turn.language),
+            source=self.compose.cite(facts, turn.language),
             partner_ids=partner_ids,
             topic_id=to_topic(facts[0].topic),
         )
@@ -264,20 +309,21 @@ class YesNoAnswers(Answering):
         if not facts:
             return None
         said = to_key(" ".join(f.text for f in facts))
-        verdict = "はい" if all(to_key(_HONORIFIC.sub("", p)) in said for p in parts) else "いいえ"
+        holds = all(to_key(_HONORIFIC.sub("", p)) in said for p in parts)
         holder = next(
             (f for f in self.facts if f.topic == facts[0].topic and f not in facts and to_key(claim) in to_key(f.text)),
             None,
         )
         whose = ""
-        if holder and verdict == "いいえ":
-            whose = f"「{claim}」は{self.compose.owner(holder)}の{holder.label}です。"
+        if holder and not holds:
+            owner = self.compose.owner(holder, turn.language)
+            whose = turn.say("yn_value_whose", claim=claim, owner=owner, label=_label(holder, turn.language))
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{verdict}。{self._value_line(facts[0])}",
+            title=_verdict(turn, holds, self._value_line(facts[0], turn.language)),
             notes=(whose,) if whose else (),
-            source=self.compose.cite(facts[:1]),
+            source=self.compose.cite(facts[:1], turn.language),
             topic_id=facts[0].topic,
             partner_ids=turn.intent.partner_ids,
         )
@@ -293,9 +339,9 @@ class YesNoAnswers(Answering):
             return [f for f in shared if not documents or f.document_id in documents][:3]
         return []
 
-    def _value_line(self, fact: Fact) -> str:
-        owner = self.compose.owner(fact)
-        return f"{owner}の{fact.label}は{fact.text}です。"
+    def _value_line(self, fact: Fact, language: str) -> str:
+        owner = self.compose.owner(fact, language)
+        return say("yn_value", language, owner=owner, label=_label(fact, language), text=to_text_in(fact, language))
 
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
@@ -312,9 +358,13 @@ class YesNoAnswers(Answering):
         topics = self._specific_topics(turn)
         if topics and not turn.intent.glossary and not self._fact_in_topics(fact, topics):
             return None  # the claim is about the topic named, not about whose the subject is
-        name = self.kb.partner(owner).name
-        claimed_name = self.kb.partner(claimed[0]).name
-        title = f"はい、{name}です。" if owner == claimed[0] else f"いいえ、{claimed_name}ではなく{name}です。"
+        name = self.kb.partner(owner).name_in(turn.language)
+        claimed_name = self.kb.partner(claimed[0]).name_in(turn.language)
+        title = (
+            turn.say("yn_owner_yes", name=name)
+            if owner == claimed[0]
+            else turn.say("yn_owner_no", claimed=claimed_name, name=name)
+        )
         # A project's title alone says little: its description goes with it.
         shown = [fact] + [
             f
@@ -325,8 +375,8 @@ class YesNoAnswers(Answering):
             kind="answer",
             confidence=0.9,
             title=title,
-            sections=self.compose.fact_sections(shown),
-            source=self.compose.cite(shown),
+            sections=self.compose.fact_sections(shown, language=turn.language),
+            source=self.compose.cite(shown, turn.language),
             partner_ids=(owner,),
             topic_id=fact.topic,
         )
@@ -359,13 +409,13 @@ class YesNoAnswers(Answering):
         others = people
         if not others:
             return None
-        verdict = "はい" if mine else "いいえ"
         shown = mine or [f for f in others if "市長" in f.text] or others
+        verdict = turn.say("yn_yes" if mine else "yn_no")
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{verdict}。{shown[0].text}です。",
-            source=self.compose.cite(shown),
+            title=turn.say("yn_person", verdict=verdict, person=shown[0].text),
+            source=self.compose.cite(shown, turn.language),
             partner_ids=turn.partner_ids,
             topic_id="ceremony_who",
         )
@@ -382,4 +432,34 @@ class YesNoAnswers(Answering):
             or "覚書" not in turn.read.key
         ):
             return None
-        return self.documents.partners_answer(turn, turn.intent.partner_ids, lead="はい。")
+        return self.documents.partners_answer(turn, turn.intent.partner_ids, lead=turn.say("yn_yes_lead"))
+
+
+def _verdict(turn: Turn, holds: bool, statement: str) -> str:
+    """「はい。〜」「いいえ。〜」: the verdict, then the statement that shows it."""
+    verdict = turn.say("yn_yes" if holds else "yn_no")
+    return turn.say("yn_verdict", verdict=verdict, statement=statement)
+
+
+def _claimed_count(key: str, text: str) -> int | None:
+    """「帯広のプロジェクトは3つ?」, "Does Obihiro have 3 projects?": the number claimed."""
+    claimed = re.search(r"(\d+)(つ|ツ|件|個|本|項目|人|名|市)(?![トノデニガヲハ])", key)
+    if claimed:
+        return int(claimed[1])
+    english = _COUNTED_EN.search(text.lower())
+    if not english:
+        return None
+    return int(english[1]) if english[1].isdigit() else _NUMBERS_EN.index(english[1]) + 1
+
+
+def _count_in(title: str, language: str) -> int | None:
+    """The number a count answer states (「4市です」, "4 cities"), not a date's, a year's or a time's."""
+    pattern = r"(\d+)(?:つ|件|人|市)" if language != "en" else r"(?<![\d:/-])(?!(?:19|20)\d\d\b)(\d+)(?![\d:/-])"
+    number = re.search(pattern, title)
+    return int(number[1]) if number else None
+
+
+def _label(fact: Fact, language: str) -> str:
+    """A fact's label inside a sentence: "the place of …" (a structural label in English is lowered)."""
+    label = to_label(fact.label, language)
+    return label[:1].lower() + label[1:] if language == "en" and label != fact.label else label

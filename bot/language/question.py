@@ -190,6 +190,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     weekdays = [i for i, r in enumerate(WEEKDAY_READINGS) if r in reading or r in key]
     weekdays += [i for i, k in enumerate(_WEEKDAY_KANJI) if f"({k})" in text or f"{k}曜" in key]
     weekdays += [i for i, w in enumerate(_WEEKDAY_ENGLISH) if w in words]
+    weekdays += [0, 1, 2, 3, 4] if {"weekday", "weekdays"} & set(words) else []
     half: Literal["am", "pm"] | None = None
     if re.search(r"ゴゴ|ヒルカラ|ユウガタ|午後", reading + key) or {"afternoon", "pm", "evening"} & set(words):
         half = "pm"
@@ -214,10 +215,19 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
         years_from_now=_read_relative_years(key, text),
         starts=starts,
         ends=ends,
-        minutes=_read_minutes(key),
+        minutes=_read_minutes(key) or _read_minutes_english(text.lower()),
         starts_before=before,
         starts_after=after,
     )
+
+
+def _read_minutes_english(text: str) -> tuple[int, ...]:
+    """A length claimed in English: "30 minutes", "half an hour", "an hour", "2 hours"."""
+    found = [int(m) for m in re.findall(r"(?<![\d:])(\d{1,3})[- ]?(?:minutes?|mins?)\b", text)]
+    found += [int(m) * 60 for m in re.findall(r"(?<![\d:])(\d{1,2})[- ]?hours?\b", text)]
+    found += [30] if re.search(r"\bhalf an hour\b", text) else []
+    found += [60] if re.search(r"\b(?:an|one) hour\b", text) else []
+    return tuple(dict.fromkeys(found))
 
 
 _BOUND = r"(\d{1,2})時(半)?(ヨリ前|前ニ|前|マデ|以前|ヨリ後|以降|過ギ|ヨリアト|カラ後)"
@@ -404,7 +414,10 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
             )
         )
         or "how long" in " ".join(words),
-        asks_list=bool(_COMMANDS.search(reading_all)) or bool({"list", "all", "every"} & set(words)),
+        # Romaji is read word by word: 「kitami ceremony」 is no ミセ (見せ) across the two words.
+        asks_list=bool(_COMMANDS.search(reading))
+        or any(_COMMANDS.search(_romaji_reading(w)) for w in words if w.isalpha())
+        or bool({"list", "all", "every"} & set(words)),
         refers_person=bool(re.search(r"(ソノ|アノ)(人|ヒト|方|カタ|市長|局長)|彼(?!ら)|カノジョ", key))
         or bool({"he", "she", "him", "her"} & set(words)),
         refers_back=bool(
