@@ -20,7 +20,6 @@ from bot.answering.base import (
 )
 from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.claims import asks_whether_en
-from bot.answering.compose import to_text_in
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
 from bot.knowledge.dates import format_date, format_time_range, format_when
@@ -341,7 +340,7 @@ class YesNoAnswers(Answering):
 
     def _value_line(self, fact: Fact, language: str) -> str:
         owner = self.compose.owner(fact, language)
-        return say("yn_value", language, owner=owner, label=_label(fact, language), text=to_text_in(fact, language))
+        return say("yn_value", language, owner=owner, label=_label(fact, language), text=fact.text)
 
     def _check_owner(self, turn: Turn) -> Answer | None:
         """「CASEって旭川のプロジェクト?」: the subject belongs to one partner; is it the one named?"""
