@@ -124,7 +124,7 @@ def to_text(answer: Answer, *, numbered_choices: bool = False) -> str:
         lines.append(f"【{section.label}】" if section.label else "")
         if section.text:
             lines.append(section.text)
-        lines.extend(f"・{item}" for item in section.items)
+        lines.extend(say("item_bullet", answer.language) + item for item in section.items)
     lines.extend(f"● {status.label}" for status in answer.statuses)
     if answer.suggestions:
         lines.append("")

@@ -146,7 +146,7 @@ class YesNoAnswers(Answering):
         failed = [e for e in events if failed_conditions(e, conditions)]
         verdict = "いいえ" if failed else "はい"
         about = ["floor"] if conditions.floors else ["minutes"] if conditions.minutes else ["when"]
-        lines = [self.ceremonies.event_fact_line(e, about) for e in events]
+        lines = [self.ceremonies.event_fact_line(e, about, turn.language) for e in events]
         return Answer(
             kind="answer",
             confidence=0.95,
