@@ -239,6 +239,10 @@ class CeremonyAnswers(Answering):
                 return self.documents.nth_memorandum(turn)  # 「4番目に覚書を結んだのは?」: the data's ordinals
             if self._is_about_ceremonies(turn):
                 return self._nth_ceremony(turn, read.position)
+        # "the second to last ceremony", "the 2nd latest": counted from the last.
+        from_last = read.direction == "last" and {"last", "latest"} & set(read.words)
+        if read.position and read.position > 1 and from_last and self._is_about_ceremonies(turn):
+            return self._nth_ceremony(turn, read.position)
         if read.direction is None or read.position:
             return None
         # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.

@@ -90,7 +90,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "nth_ceremony_from_last": {
         "ja": "${ordinal}の締結式は${owner}です。",
-        "en": "The ${ordinal} signing ceremony from the last is the one with ${owner}.",
+        "en": "The ${ordinal}-to-last signing ceremony is the one with ${owner}.",
     },
     "earlier_of_two": {
         "ja": "${owner}の締結式のほうが早いです。",
