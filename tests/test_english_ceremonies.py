@@ -67,6 +67,7 @@ FILTERS = [
     ("Which signing ceremonies were in february 2020?", "The signing ceremony with 帯広市 (Obihiro)."),
     ("Which ceremonies took place in 2021?", "The signing ceremony with 北見市 (Kitami)."),
     ("Any ceremonies on Saturday?", "No, none of the signing ceremonies in the documents fits."),
+    ("Which ceremonies are on the 2nd floor?", "The signing ceremonies with 旭川市 (Asahikawa), 室蘭市 (Muroran)."),
 ]
 
 DURATIONS = [
@@ -105,6 +106,12 @@ def test_is_the_next_one_follows_the_ceremony_last_answered() -> None:
     assert "is the one with 帯広市 (Obihiro)." in later.title
     back = english("and the previous one?", context=later.conversation)
     assert back.title.endswith("is the one with 室蘭市 (Muroran).")
+
+
+def test_which_of_them_was_first_orders_the_ceremonies_just_listed() -> None:
+    fridays = english("Which ceremonies were on a Friday?")
+    first = english("Which of them was first?", context=fridays.conversation)
+    assert first.title == "The signing ceremony with 室蘭市 (Muroran) is the earlier one."
 
 
 def test_the_next_ceremony_has_an_english_status() -> None:

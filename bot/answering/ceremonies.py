@@ -201,7 +201,8 @@ class CeremonyAnswers(Answering):
         events: Sequence[Event] = (),
         partner_ids: Sequence[str] = (),
     ) -> Answer:
-        """「4市です（…）」「締結式は4件です。」: how many `items` (in `unit`, one of UNITS), of `label`."""
+        """「4市です（…）」「締結式は4件です。」: how many `items` of `label` there are, in `unit` (cities,
+        people, ceremonies or items)."""
         language = turn.language
         count = len(items)
         amount = to_amount(unit, count, language)
@@ -243,7 +244,9 @@ class CeremonyAnswers(Answering):
         from_last = read.direction == "last" and {"last", "latest"} & set(read.words)
         if read.position and read.position > 1 and from_last and self._is_about_ceremonies(turn):
             return self._nth_ceremony(turn, read.position)
-        if read.direction is None or read.position:
+        # "Which of them was first?": "first" is the order asked, not an item's position.
+        first_of_them = read.position == 1 and read.direction == "first" and "first" in read.words
+        if read.direction is None or (read.position and not (first_of_them and turn.context.event_ids)):
             return None
         # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.
         compared = len(turn.intent.partner_ids) > 1 and read.direction in ("first", "last") and not turn.topics

@@ -253,8 +253,10 @@ def read_position(key: str, reading: str, words: tuple[str, ...], text: str = ""
     if match:
         return _KANA_DIGITS[match[1]]
     for word, number in _POSITION_WORDS.items():
-        # "the first ceremony" is the earliest (an order); "the second ceremony" is an item of a list.
-        if word in words and (number > 1 or not {"ceremony", "ceremonies"} & set(words)):
+        # "the first ceremony" is the earliest (an order); "the second ceremony" is an item of a list;
+        # "the 2nd floor" is a place.
+        a_floor = re.search(rf"\b{word}\s*floor", text.lower())
+        if word in words and (number > 1 or not {"ceremony", "ceremonies"} & set(words)) and not a_floor:
             return number
     return None
 
