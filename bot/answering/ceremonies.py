@@ -11,21 +11,30 @@ from bot.answering.base import CEREMONY_TOPICS, Answering, Services, Turn
 from bot.answering.compose import to_item
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import floor_of, meets, pick_in_order
-from bot.answering.status import to_status
-from bot.knowledge.dates import WEEKDAYS, format_time_range, format_when
+from bot.knowledge.dates import format_time_range, format_when
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event
+from bot.language.messages import say
 from bot.language.question import (
     Conditions,
 )
 from bot.language.text import to_key
 from bot.store.records import Conversation
 
+# English words that name what two ceremonies are said to share (「同じ曜日」 "the same weekday").
+SHARED_WORDS = {
+    "weekday": frozenset({"weekday", "weekdays"}),
+    "month": frozenset({"month", "months"}),
+    "floor": frozenset({"floor", "floors"}),
+    "length": frozenset({"length", "long", "duration", "minutes"}),
+}
+
 
 class CeremonyAnswers(Answering):
     def __init__(self, services: Services, documents: DocumentAnswers) -> None:
         super().__init__(services)
         self.documents = documents
+
     def same_as(self, turn: Turn) -> Answer | None:
         """「同じ曜日にやったところはほかにある?」: ceremonies sharing a value with the one last answered."""
         if not re.search(r"同じ|オナジ|同様", turn.read.key + turn.read.reading) and "same" not in turn.read.words:
@@ -37,80 +46,102 @@ class CeremonyAnswers(Answering):
             return None
         key = turn.read.key
         conditions = Conditions(
-            weekdays=(reference.date.weekday(),) if "曜" in key or "ヨウビ" in turn.read.reading else (),
-            months=(reference.date.month,) if re.search(r"(?<!曜)月", key.replace("月曜", "")) else (),
-            floors=tuple(f for f in [floor_of(reference)] if f is not None) if "階" in key else (),
+            weekdays=(reference.date.weekday(),)
+            if "曜" in key or "ヨウビ" in turn.read.reading or shares(turn, "weekday")
+            else (),
+            months=(reference.date.month,)
+            if re.search(r"(?<!曜)月", key.replace("月曜", "")) or shares(turn, "month")
+            else (),
+            floors=tuple(f for f in [floor_of(reference)] if f is not None)
+            if "階" in key or shares(turn, "floor")
+            else (),
         )
         if not conditions:
             return None
         others = [e for e in self._ceremonies(self._all_ids()) if e != reference and meets(e, conditions)]
-        owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
+        language = turn.language
         if not others:
-            return self._events_answer(f"いいえ、{owner}と同じ条件の締結式はほかにありません。", [reference], lines=())
-        names = "・".join(self.kb.partner(e.partner_id).name for e in others if e.partner_id)
-        return self._events_answer(f"はい、{names}です。", [reference, *others], about=others)
+            owner = self._owner(reference, language)
+            return self._events_answer(
+                turn.say("same_as_none", owner=owner), [reference], lines=(), language=language
+            )
+        names = self._names_of(others, language)
+        return self._events_answer(
+            turn.say("same_as_some", names=names), [reference, *others], about=others, language=language
+        )
 
     def _same_for_both(self, turn: Turn) -> Answer | None:
         """「室蘭と帯広の締結式は同じ曜日?」: the one value compared between the two ceremonies."""
         events = self._ceremonies(turn.intent.partner_ids)
         if len(events) != 2:
             return None
-        key = turn.read.key
-        if "曜" in key or "ヨウビ" in turn.read.reading:
-            values = [f"{WEEKDAYS[e.date.weekday()]}曜日" for e in events]
-        elif "階" in key:
-            values = [f"{floor_of(e)}階" for e in events]
-        elif "時間" in key or "長さ" in key:
-            values = [f"{e.minutes}分" for e in events]
-        elif "月" in key:
-            values = [f"{e.date.month}月" for e in events]
-        else:
+        values = self._shared_values(turn, events)
+        if values is None:
             return None
-        names = [self.kb.partner(e.partner_id or "").name for e in events]
+        names = [self.kb.partner(e.partner_id or "").name_in(turn.language) for e in events]
         title = (
-            f"はい、どちらも{values[0]}です。"
+            turn.say("same_for_both", value=values[0])
             if values[0] == values[1]
-            else f"いいえ、{names[0]}は{values[0]}、{names[1]}は{values[1]}です。"
+            else turn.say(
+                "differ_for_both", first=names[0], first_value=values[0], second=names[1], second_value=values[1]
+            )
         )
         return Answer(
             kind="answer",
             confidence=0.9,
             title=title,
-            sections=(Section("", items=tuple(self.compose.event_line(e) for e in events)),),
-            source=self.compose.cite_events(events),
+            sections=(Section("", items=tuple(self.compose.event_line(e, turn.language) for e in events)),),
+            source=self.compose.cite_events(events, turn.language),
             topic_id="ceremony",
             partner_ids=turn.intent.partner_ids,
         )
+
+    def _shared_values(self, turn: Turn, events: Sequence[Event]) -> list[str] | None:
+        """What 「同じ曜日?」「同じ月?」 compares, for each ceremony: its weekday, floor, length or month."""
+        key = turn.read.key
+        if "曜" in key or "ヨウビ" in turn.read.reading or shares(turn, "weekday"):
+            return [turn.say("shared_weekday", day=turn.say(f"weekday_{e.date.weekday()}")) for e in events]
+        if "階" in key or shares(turn, "floor"):
+            return [turn.say("shared_floor", floor=floor_of(e)) for e in events]
+        if "時間" in key or "長さ" in key or shares(turn, "length"):
+            lengths = [to_amount("minutes", e.minutes, turn.language) for e in events]
+            return [turn.say("shared_minutes", minutes=length) for length in lengths]
+        if "月" in key or shares(turn, "month"):
+            return [turn.say("shared_month", month=turn.say(f"month_{e.date.month}")) for e in events]
+        return None
 
     def count(self, turn: Turn) -> Answer | None:
         if not turn.read.asks_count:
             return None
         conditions = turn.read.conditions
-        if re.search(r"何人|何名|ナンニン|ナンメイ", turn.read.key + turn.read.reading) and not turn.has_topic(
-            "contact_person"
-        ):
+        asks_people = re.search(r"何人|何名|ナンニン|ナンメイ", turn.read.key + turn.read.reading) or bool(
+            {"people", "persons", "attendees"} & set(turn.read.words)
+        )
+        if asks_people and not turn.has_topic("contact_person", "contact"):
             return self._count_each(turn, turn.partner_ids or self._all_ids(), "ceremony_who")
         if turn.has_topic("partners") and not conditions:
             partner_ids = (
                 turn.partner_ids if turn.partner_ids and not turn.from_context else self._partners_in_scope(turn)
             )
-            names = [self.kb.partner(pid).name for pid in partner_ids]
-            return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
+            names = [self.kb.partner(pid).name_in(turn.language) for pid in partner_ids]
+            return self._counted(names, "cities", turn.say("count_label_partners"), turn=turn, partner_ids=partner_ids)
         on_ceremonies = bool(conditions) and not (conditions.years and not self._is_about_ceremonies(turn))
         if on_ceremonies or (self._is_about_ceremonies(turn) and not turn.has_topic("ceremony_who") and not conditions):
             events = [e for e in self._ceremonies(turn.partner_ids or self._all_ids()) if meets(e, conditions)]
-            if re.search(r"何市|ナンシ|何自治体", turn.read.key + turn.read.reading):
-                names = [self.kb.partner(e.partner_id).name for e in events if e.partner_id]
-                return self._counted(names, "市", "", turn=turn, events=events)
-            return self._counted([self.compose.event_line(e) for e in events], "件", "締結式", events=events, turn=turn)
-        if turn.has_topic("contact_person"):
+            asks_cities = {"cities", "city", "municipalities"} & set(turn.read.words)
+            if re.search(r"何市|ナンシ|何自治体", turn.read.key + turn.read.reading) or asks_cities:
+                names = [self.kb.partner(e.partner_id).name_in(turn.language) for e in events if e.partner_id]
+                return self._counted(names, "cities", "", turn=turn, events=events)
+            lines = [self.compose.event_line(e, turn.language) for e in events]
+            return self._counted(lines, "ceremonies", turn.say("count_label_ceremonies"), events=events, turn=turn)
+        if turn.has_topic("contact_person") or (asks_people and turn.has_topic("contact")):
             return self._count_contacts(turn)
         listed = [t for t in turn.topics if t not in ("partners", "announcement", "ceremony", "ceremony_when")]
         if listed and turn.partner_ids:
             return self._count_each(turn, turn.partner_ids, listed[0])
         partner_ids = turn.partner_ids if turn.partner_ids and not turn.from_context else self._partners_in_scope(turn)
-        names = [self.kb.partner(pid).name for pid in partner_ids]
-        return self._counted(names, "市", "覚書を締結した市", turn=turn, partner_ids=partner_ids)
+        names = [self.kb.partner(pid).name_in(turn.language) for pid in partner_ids]
+        return self._counted(names, "cities", turn.say("count_label_partners"), turn=turn, partner_ids=partner_ids)
 
     def _listed_facts(self, partner_id: str, topic: str) -> list[Fact]:
         facts = self._facts_for(partner_id, [topic])
@@ -119,28 +150,33 @@ class CeremonyAnswers(Answering):
 
     def _count_each(self, turn: Turn, partner_ids: Sequence[str], topic: str) -> Answer:
         """How many, for one partner or for several (each, and in all)."""
-        unit = "人" if topic == "ceremony_who" else "つ"
+        language = turn.language
+        unit = "people" if topic == "ceremony_who" else "items"
         per = {pid: self._listed_facts(pid, topic) for pid in partner_ids}
         facts = [f for pid in partner_ids for f in per[pid]]
-        label = self._topic_label(self._answered_topic(facts, [topic])) if facts else self._topic_label(topic)
+        answered = self._answered_topic(facts, [topic]) if facts else topic
+        label = self._topic_label(answered, language)
         if len(partner_ids) == 1:
-            return self._counted(
-                [to_item(f) for f in facts], unit, f"{self.compose.names(partner_ids)}の{label}", facts=facts, turn=turn
-            )
+            label = turn.say("count_label_of", partner=self.compose.names(partner_ids, language), topic=label)
+            items = [to_item(f, language) for f in facts]
+            return self._counted(items, unit, label, facts=facts, turn=turn)
         counts = {pid: len(per[pid]) for pid in partner_ids}
-        each = "・".join(f"{self.kb.partner(pid).name} {n}{unit}" for pid, n in counts.items())
-        same = len(set(counts.values())) == 1
-        title = (
-            f"{label}はいずれも{next(iter(counts.values()))}{unit}です（合計{len(facts)}{unit}）。"
-            if same
-            else f"{label}は合計{len(facts)}{unit}です（{each}）。"
-        )
+        amounts = [
+            (self.kb.partner(pid).name_in(language), to_amount(unit, n, language)) for pid, n in counts.items()
+        ]
+        each = turn.say("names_joined").join(turn.say("count_each_line", partner=p, amount=a) for p, a in amounts)
+        total = to_amount(unit, len(facts), language)
+        if len(set(counts.values())) == 1:
+            amount = to_amount(unit, next(iter(counts.values())), language)
+            title = turn.say("count_each_same", label=label, amount=amount, total=total)
+        else:
+            title = turn.say("count_each_total", label=label, total=total, each=each)
         return Answer(
             kind="answer",
             confidence=0.95,
-            title=title,
+            title=capitalized(title, language),
             sections=(Section("", text=each),),
-            source=self.compose.cite(facts),
+            source=self.compose.cite(facts, language),
             partner_ids=tuple(partner_ids),
             topic_id=topic,
         )
@@ -152,7 +188,7 @@ class CeremonyAnswers(Answering):
             return None
         persons = [p for _, c in contacts if c for p in c.persons]
         facts = [f for f in self.by_topic.get("contact_person", []) if f.document_id in documents]
-        return self._counted(persons, "人", "お問い合わせ先の担当者", facts=facts, turn=turn)
+        return self._counted(persons, "people", turn.say("count_label_contacts"), facts=facts, turn=turn)
 
     def _counted(
         self,
@@ -165,22 +201,31 @@ class CeremonyAnswers(Answering):
         events: Sequence[Event] = (),
         partner_ids: Sequence[str] = (),
     ) -> Answer:
+        """「4市です（…）」「締結式は4件です。」: how many `items` of `label` there are, in `unit` (cities,
+        people, ceremonies or items)."""
+        language = turn.language
         count = len(items)
-        title = f"{label}は{count}{unit}です。" if count else f"{label or '条件'}に当たるものは資料にありません。"
-        if unit in ("市", "人") and count:
-            title = f"{label + 'は' if label and unit == '人' else ''}{count}{unit}です（{'・'.join(items)}）。"
+        amount = to_amount(unit, count, language)
+        if not count:
+            title = turn.say("count_none", label=label) if label else turn.say("count_none_any")
+        elif unit == "people" and label:
+            title = turn.say("count_names_of", label=label, amount=amount, items=turn.say("names_joined").join(items))
+        elif unit in ("cities", "people"):
+            title = turn.say("count_names", amount=amount, items=turn.say("names_joined").join(items))
+        else:
+            title = turn.say("count_plain", label=label, count=count, counter=turn.say(f"counter_{unit}"))
         source = (
-            self.compose.cite(facts)
+            self.compose.cite(facts, language)
             if facts
-            else self.compose.cite_events(events)
+            else self.compose.cite_events(events, language)
             if events
             else (self._cite_partners(partner_ids))
         )
         return Answer(
             kind="answer",
             confidence=0.95,
-            title=title,
-            sections=(Section("", items=tuple(items)),) if items and unit != "市" else (),
+            title=capitalized(title, language),
+            sections=(Section("", items=tuple(items)),) if items and unit != "cities" else (),
             source=source,
             partner_ids=tuple(partner_ids) or tuple(e.partner_id or "" for e in events if e.partner_id),
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
@@ -195,7 +240,13 @@ class CeremonyAnswers(Answering):
                 return self.documents.nth_memorandum(turn)  # 「4番目に覚書を結んだのは?」: the data's ordinals
             if self._is_about_ceremonies(turn):
                 return self._nth_ceremony(turn, read.position)
-        if read.direction is None or read.position:
+        # "the second to last ceremony", "the 2nd latest": counted from the last.
+        from_last = read.direction == "last" and {"last", "latest"} & set(read.words)
+        if read.position and read.position > 1 and from_last and self._is_about_ceremonies(turn):
+            return self._nth_ceremony(turn, read.position)
+        # "Which of them was first?": "first" is the order asked, not an item's position.
+        first_of_them = read.position == 1 and read.direction == "first" and "first" in read.words
+        if read.direction is None or (read.position and not (first_of_them and turn.context.event_ids)):
             return None
         # 「旭川と室蘭、どっちが早い?」: two partners put in order are put in order by their ceremonies.
         compared = len(turn.intent.partner_ids) > 1 and read.direction in ("first", "last") and not turn.topics
@@ -231,25 +282,30 @@ class CeremonyAnswers(Answering):
             return Answer(
                 kind="answer",
                 confidence=0.9,
-                title=self._none_in_order(read.direction, reference),
+                title=self._none_in_order(read.direction, reference, turn.language),
                 partner_ids=turn.partner_ids,
                 topic_id="ceremony",
             )
-        return self._event_answer(
-            picked, turn, lead=self._order_lead(read.direction, read.order_by, picked, reference, len(pool))
-        )
+        lead = self._order_lead(read.direction, read.order_by, picked, reference, len(pool), turn.language)
+        return self._event_answer(picked, turn, lead=lead)
 
     def _nth_ceremony(self, turn: Turn, position: int) -> Answer | None:
+        from_last = bool(
+            re.search(r"遅|オソ|アタラシ|新し|後ろから|ウシロカラ", turn.read.key + turn.read.reading)
+            or {"latest", "last", "newest"} & set(turn.read.words)
+        )
         pool = sorted(
             (e for e in self._ceremonies(self._order_scope(turn)) if meets(e, turn.read.conditions)),
             key=lambda e: (e.date, e.start),
-            reverse=bool(re.search(r"遅|オソ|アタラシ|新し|後ろから|ウシロカラ", turn.read.key + turn.read.reading)),
+            reverse=from_last,
         )
         if not 0 < position <= len(pool):
             return None
         picked = pool[position - 1]
-        owner = self.kb.partner(picked.partner_id).name if picked.partner_id else picked.title
-        return self._event_answer(picked, turn, lead=f"{position}番目の締結式は{owner}です。")
+        key = "nth_ceremony_from_last" if from_last else "nth_ceremony"
+        ordinal = to_ordinal(position, turn.language)
+        lead = turn.say(key, ordinal=ordinal, owner=self._owner(picked, turn.language))
+        return self._event_answer(picked, turn, lead=lead)
 
     def _order_documents(self, turn: Turn) -> Answer | None:
         """「最初に覚書を結んだ市は?」「北見より前に覚書を結んだ市は?」: by the announcements' dates."""
@@ -269,9 +325,9 @@ class CeremonyAnswers(Answering):
         if not partner_ids:
             latest = direction == "next" and turn.partner_ids
             title = (
-                f"{self.compose.names(turn.partner_ids)}との覚書が資料にある最新のものです。"
+                turn.say("latest_memorandum", names=self.compose.names(turn.partner_ids, turn.language))
                 if latest
-                else "資料には当てはまる覚書がありません。"
+                else turn.say("no_memorandum_fits")
             )
             return Answer(kind="answer", confidence=0.9, title=title, topic_id="partners", partner_ids=turn.partner_ids)
         return self.documents.partners_answer(turn, partner_ids)
@@ -283,23 +339,23 @@ class CeremonyAnswers(Answering):
             return self._all_ids()
         return turn.intent.partner_ids if len(turn.intent.partner_ids) > 1 else self._all_ids()
 
-    def _order_lead(self, direction: str, by: str, picked: Event, reference: Event | None, among: int = 0) -> str:
-        owner = self.kb.partner(picked.partner_id).name if picked.partner_id else picked.title
+    def _order_lead(
+        self, direction: str, by: str, picked: Event, reference: Event | None, among: int, language: str
+    ) -> str:
+        owner = self._owner(picked, language)
         if among == 2 and direction in ("first", "last"):
-            return f"{owner}の締結式のほうが{'早い' if direction == 'first' else '遅い'}です。"
-        measure = {"start": "開始時刻", "end": "終了時刻", "duration": "時間"}.get(by, "日付")
+            return say("earlier_of_two" if direction == "first" else "later_of_two", language, owner=owner)
         if direction in ("next", "previous") and reference is not None:
-            ref_owner = self.kb.partner(reference.partner_id).name if reference.partner_id else reference.title
-            word = "次" if direction == "next" else "前"
-            return f"{ref_owner}の{word}の締結式は{owner}です。"
-        word = {"first": "いちばん早い", "last": "いちばん遅い"}[direction]
-        if by == "date":
-            return f"{word}締結式は{owner}です。"
-        return f"{measure}が{word}のは{owner}です。"
+            key = "next_ceremony" if direction == "next" else "previous_ceremony"
+            return say(key, language, reference=self._owner(reference, language), owner=owner)
+        measure = by if by in ("start", "end", "duration") else "date"
+        return say(f"{direction}_by_{measure}", language, owner=owner)
 
-    def _none_in_order(self, direction: str, reference: Event | None) -> str:
-        owner = self.kb.partner(reference.partner_id).name if reference and reference.partner_id else "その締結式"
-        return f"資料には{owner}より{'後' if direction == 'next' else '前'}の締結式はありません。"
+    def _none_in_order(self, direction: str, reference: Event | None, language: str) -> str:
+        key = "none_after" if direction == "next" else "none_before"
+        if reference and reference.partner_id:
+            return say(key, language, owner=self.kb.partner(reference.partner_id).name_in(language))
+        return say(f"{key}_that", language)
 
     def _event_answer(self, event: Event, turn: Turn, *, lead: str) -> Answer:
         facts = [
@@ -307,14 +363,13 @@ class CeremonyAnswers(Answering):
             for f in self.by_partner.get(event.partner_id or "", [])
             if f.event == event and f.topic in ("ceremony_when", "ceremony_where")
         ]
-        status = to_status(event, turn.now)
         return Answer(
             kind="answer",
             confidence=0.95,
             title=lead,
-            sections=self.compose.fact_sections(facts),
-            statuses=(status,),
-            source=self.compose.cite_events([event]),
+            sections=self.compose.fact_sections(facts, language=turn.language),
+            statuses=(self._status(event, turn.now, turn.language),),
+            source=self.compose.cite_events([event], turn.language),
             topic_id="ceremony",
             partner_ids=(event.partner_id,) if event.partner_id else (),
             conversation=Conversation(event_ids=(event.id,)),
@@ -335,12 +390,12 @@ class CeremonyAnswers(Answering):
             return None
         events = self._ceremonies(self._all_ids())
         matching = [e for e in events if meets(e, conditions)]
+        language = turn.language
         if not matching:
-            return self._events_answer(
-                "いいえ、当てはまる締結式は資料にありません。", events, about=(), label="資料にある締結式"
-            )
-        names = "・".join(self.kb.partner(e.partner_id).name for e in matching if e.partner_id)
-        return self._events_answer(f"{names}の締結式です。", matching, confidence=0.95, now=turn.now)
+            label = turn.say("filter_all_label")
+            return self._events_answer(turn.say("filter_none"), events, about=(), label=label, language=language)
+        title = turn.say(one_or_many("filter_some", matching), names=self._names_of(matching, language))
+        return self._events_answer(title, matching, confidence=0.95, now=turn.now, language=language)
 
     def _asks_document(self, turn: Turn) -> bool:
         return any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in turn.topics) or (
@@ -356,33 +411,40 @@ class CeremonyAnswers(Answering):
         matching = [e for e in events if any(k in to_key(e.place) for k in keys)]
         if not matching or len(matching) == len(events):
             return None
-        return self._listed_events(matching, turn, f"{'・'.join(keys)}で行う締結式")
-
-    def _listed_events(self, events: list[Event], turn: Turn, label: str) -> Answer:
-        names = "・".join(self.kb.partner(e.partner_id).name for e in events if e.partner_id)
-        return self._events_answer(f"{label}は{names}です。", events)
+        place = turn.say("names_joined").join(keys)
+        title = turn.say("held_at", place=place, names=self._names_of(matching, turn.language))
+        return self._events_answer(title, matching, language=turn.language)
 
     def duration(self, turn: Turn) -> Answer | None:
         events = self._ceremonies(turn.partner_ids or self._all_ids())
         if not events:
             return None
+        language = turn.language
+        timed = [e for e in events if e.minutes]
         lines = tuple(
-            f"{self.kb.partner(e.partner_id or '').name}: {e.minutes}分（{format_time_range(e)}）"
-            for e in events
-            if e.minutes
+            turn.say(
+                "duration_line",
+                owner=self.kb.partner(e.partner_id or "").name_in(language),
+                minutes=to_amount("minutes", e.minutes, language),
+                range=format_time_range(e, language),
+            )
+            for e in timed
         )
         minutes = {e.minutes for e in events}
-        title = (
-            f"{lines[0].split(': ')[1]}です。"
-            if len(events) == 1
-            else (f"いずれも{minutes.pop()}分です。" if len(minutes) == 1 else "締結式の時間")
-        )
+        if len(events) == 1 and timed:
+            only = timed[0]
+            amount = to_amount("minutes", only.minutes, language)
+            title = turn.say("duration_one", minutes=amount, range=format_time_range(only, language))
+        elif len(events) > 1 and len(minutes) == 1:
+            title = turn.say("duration_all", minutes=to_amount("minutes", minutes.pop(), language))
+        else:
+            title = turn.say("duration_label")
         return Answer(
             kind="answer",
             confidence=0.95,
             title=title,
             sections=(Section("", items=lines),) if len(events) > 1 else (),
-            source=self.compose.cite_events(events),
+            source=self.compose.cite_events(events, language),
             topic_id="ceremony_when",
             partner_ids=turn.partner_ids,
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
@@ -391,25 +453,75 @@ class CeremonyAnswers(Answering):
     def exists(self, turn: Turn) -> Answer:
         events = self._ceremonies(self._all_ids())
         matching = [e for e in events if meets(e, turn.read.conditions)]
+        language = turn.language
         if matching:
-            title = (
-                "はい。"
-                + "、".join(self.kb.partner(e.partner_id or "").name for e in matching if e.partner_id)
-                + "の締結式です。"
+            names = turn.say("exists_names_joined").join(
+                self.kb.partner(e.partner_id).name_in(language) for e in matching if e.partner_id
             )
+            title = turn.say(one_or_many("exists_some", matching), names=names)
             shown = matching
         else:
-            title = "いいえ、資料にある締結式に当てはまるものはありません。"
+            title = turn.say("exists_none")
             shown = events
-        lines = tuple(
-            self.compose.event_line(e) + (f"（{e.minutes}分）" if turn.read.conditions.minutes else "") for e in shown
-        )
-        return self._events_answer(title, shown, about=matching, lines=lines, confidence=0.95)
+        lines = tuple(self._exists_line(e, turn) for e in shown)
+        return self._events_answer(title, shown, about=matching, lines=lines, confidence=0.95, language=language)
 
-    def event_fact_line(self, event: Event, about: list[str]) -> str:
-        owner = self.kb.partner(event.partner_id).name if event.partner_id else event.title
+    def _exists_line(self, event: Event, turn: Turn) -> str:
+        """A ceremony's line; with its length when the question asked about one (「30分以内の式は?」)."""
+        line = self.compose.event_line(event, turn.language)
+        if not turn.read.conditions.minutes:
+            return line
+        return line + turn.say("exists_minutes", minutes=to_amount("minutes", event.minutes, turn.language))
+
+    def event_fact_line(self, event: Event, about: list[str], language: str = "ja") -> str:
+        """One fact of a ceremony in a sentence: where it is held, how long it takes, or when."""
+        owner = self._owner(event, language)
         if "floor" in about:
-            return f"{owner}の締結式の場所は{event.place}です。"
+            return say("ceremony_place_line", language, owner=owner, place=event.place)
         if "minutes" in about:
-            return f"{owner}の締結式は{event.minutes}分間（{format_time_range(event)}）です。"
-        return f"{owner}の締結式は{format_when(event)}です。"
+            minutes = to_amount("minutes", event.minutes, language)
+            time_range = format_time_range(event, language)
+            return say("ceremony_minutes_line", language, owner=owner, minutes=minutes, range=time_range)
+        return say("ceremony_when_line", language, owner=owner, when=format_when(event, language))
+
+    def _owner(self, event: Event, language: str) -> str:
+        """Whose ceremony: the partner's name (romaji added in English), or the event's own title."""
+        return self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
+
+    def _names_of(self, events: Sequence[Event], language: str) -> str:
+        """「旭川市・室蘭市」: the partners of `events`, as the documents name them."""
+        joined = say("names_joined", language)
+        return joined.join(self.kb.partner(e.partner_id).name_in(language) for e in events if e.partner_id)
+
+
+
+def to_amount(unit: str, count: int | None, language: str) -> str:
+    """「30分」 "30 minutes", 「1市」 "1 city": a count in its unit (cities, people, ceremonies, items,
+    minutes)."""
+    return say(f"amount_{unit}_one" if count == 1 else f"amount_{unit}", language, count=count)
+
+
+def shares(turn: Turn, what: str) -> bool:
+    """Whether an English question names `what` two ceremonies share ("the same month")."""
+    words = set(turn.read.words)
+    if what == "weekday" and {"day", "week"} <= words:
+        return True  # "the same day of the week"
+    if what == "length" and "time" in words and {"take", "took", "last", "lasted"} & words:
+        return True  # "take the same time"
+    return bool(SHARED_WORDS[what] & words)
+
+
+def one_or_many(key: str, items: Sequence[object]) -> str:
+    """The catalog key of a sentence about `items`: its `_one` form (English singular) for one."""
+    return f"{key}_one" if len(items) == 1 else key
+
+
+def to_ordinal(position: int, language: str) -> str:
+    """「2番目」 "2nd"."""
+    suffix = 0 if 10 < position % 100 < 14 else position % 10
+    return say(f"ordinal_{suffix}" if suffix in (1, 2, 3) else "ordinal", language, count=position)
+
+
+def capitalized(text: str, language: str) -> str:
+    """An English sentence that starts with a label ("partner cities") starts with a capital."""
+    return text[:1].upper() + text[1:] if language == "en" else text

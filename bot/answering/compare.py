@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import Answering, Services, Turn, to_topic
-from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.ceremonies import CeremonyAnswers, to_amount
 from bot.answering.reasoning import common_items
 from bot.knowledge.dates import format_date
+from bot.language.messages import say
 
 
 class CompareAnswers(Answering):
     def __init__(self, services: Services, ceremonies: CeremonyAnswers) -> None:
         super().__init__(services)
         self.ceremonies = ceremonies
+
     def compare(self, turn: Turn) -> Answer | None:
         read = turn.read
         if not (read.asks_compare or read.asks_common):
@@ -24,10 +26,10 @@ class CompareAnswers(Answering):
             partner_ids = self._all_ids()
         if len(partner_ids) < 2:
             return None
-        if read.asks_count:
+        if read.asks_count and "minutes" not in read.words:  # "how many minutes apart" asks a difference
             return self.ceremonies.count(turn)
         if read.order_by in ("start", "end") and len(partner_ids) == 2:
-            return self._time_apart(partner_ids, read.order_by)
+            return self._time_apart(partner_ids, read.order_by, turn.language)
         topics = [t for t in turn.topics if t not in ("partners",)] or (
             [turn.context.topic_id] if turn.context.topic_id else []
         )
@@ -44,37 +46,39 @@ class CompareAnswers(Answering):
         facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)]
         if not facts:
             return None
-        label = self._topic_label(topics[0])
-        sections = self.compose.fact_sections(facts)
+        language = turn.language
+        label = self._topic_label(topics[0], language)
         notes: tuple[str, ...] = ()
         if read.asks_duration:
             minutes = {e.minutes for e in self._ceremonies(partner_ids)}
-            notes = (f"いずれも{minutes.pop()}分です。",) if len(minutes) == 1 else ()
+            if len(minutes) == 1:
+                notes = (turn.say("duration_all", minutes=to_amount("minutes", minutes.pop(), language)),)
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{self.compose.names(partner_ids)}の{label}の比較",
-            sections=sections,
+            title=turn.say("compare_topic", names=self.compose.names(partner_ids, language), topic=label),
+            sections=self.compose.fact_sections(facts, language=language),
             notes=notes,
-            source=self.compose.cite(facts),
+            source=self.compose.cite(facts, language),
             topic_id=topics[0],
             partner_ids=partner_ids,
         )
 
-    def _time_apart(self, partner_ids: tuple[str, ...], by: str) -> Answer | None:
+    def _time_apart(self, partner_ids: tuple[str, ...], by: str, language: str) -> Answer | None:
         """「室蘭と旭川の式、開始時刻の差は?」: the difference, computed from the two times."""
         events = self._ceremonies(partner_ids)
         moments = [e.start if by == "start" else e.end for e in events]
         if len(events) != 2 or None in moments:
             return None
         first, second = ((m.hour * 60 + m.minute) for m in moments if m is not None)
-        label = "開始時刻" if by == "start" else "終了時刻"
-        names = [self.kb.partner(e.partner_id or "").name for e in events]
+        names = [self.kb.partner(e.partner_id or "").name_in(language) for e in events]
         difference = abs(first - second)
-        title = (
-            f"{label}は同じです。" if not difference else f"{label}の差は{difference}分です（{names[0]}と{names[1]}）。"
-        )
-        return self._events_answer(title, events)
+        if not difference:
+            title = say(f"same_{by}", language)
+        else:
+            minutes = to_amount("minutes", difference, language)
+            title = say(f"{by}_apart", language, minutes=minutes, first=names[0], second=names[1])
+        return self._events_answer(title, events, language=language)
 
     def _compare_content(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
         """「旭川と室蘭の事業構築への支援の違いは」: for each partner, the fact the content points at."""
@@ -85,11 +89,12 @@ class CompareAnswers(Answering):
                 return None
             facts.append(hits[0].fact)
         return self._facts_answer(
-            f"{self.compose.names(partner_ids)}の比較",
+            turn.say("compare_partners", names=self.compose.names(partner_ids, turn.language)),
             facts,
             topic=to_topic(facts[0].topic),
             partner_ids=partner_ids,
             confidence=0.85,
+            language=turn.language,
         )
 
     def _compare_documents(self, turn: Turn, partner_ids: tuple[str, ...]) -> Answer | None:
@@ -100,17 +105,19 @@ class CompareAnswers(Answering):
         facts += [
             f for f in self.by_topic.get("theme", []) if f.document_id in documents and f.partner_id in partner_ids
         ]
+        language = turn.language
         sections = []
         for document_id in documents:
             document = self.kb.document_by_id(document_id)
             mine = [f.text for f in facts if f.document_id == document_id]
-            sections.append(Section(f"{format_date(document.date)}の発表 — {document.title}", items=tuple(mine)))
+            heading = turn.say("announced_on", date=format_date(document.date, language), title=document.title)
+            sections.append(Section(heading, items=tuple(mine)))
         return Answer(
             kind="answer",
             confidence=0.85,
-            title="覚書の趣旨の違い",
+            title=turn.say("purposes_differ"),
             sections=tuple(sections),
-            source=self.compose.cite_documents(documents, "発表の概要"),
+            source=self.compose.cite_documents(documents, turn.say("summary_section"), language),
             topic_id="purpose",
             partner_ids=partner_ids,
         )
@@ -120,24 +127,25 @@ class CompareAnswers(Answering):
         if not all(lists):
             return None
         common = common_items(lists)
-        label = self._topic_label(topic)
-        names = self.compose.names(partner_ids)
+        label = self._topic_label(topic, turn.language)
+        names = self.compose.names(partner_ids, turn.language)
         if not common:
             return Answer(
                 kind="answer",
                 confidence=0.8,
-                title=f"{names}の{label}に共通するものは資料にありません。",
+                title=turn.say("nothing_common", names=names, topic=label),
                 partner_ids=partner_ids,
                 topic_id=topic,
             )
-        items = tuple(group[0] if len(set(group)) == 1 else " ／ ".join(dict.fromkeys(group)) for group in common)
+        joined = turn.say("variants_joined")
+        items = tuple(group[0] if len(set(group)) == 1 else joined.join(dict.fromkeys(group)) for group in common)
         facts = [f for pid in partner_ids for f in self._facts_for(pid, [topic])]
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{names}に共通する{label}",
-            sections=(Section("共通（同じ、またはほぼ同じ記載）", items=items),),
-            source=self.compose.cite(facts),
+            title=turn.say("common_title", names=names, topic=label),
+            sections=(Section(turn.say("common_section"), items=items),),
+            source=self.compose.cite(facts, turn.language),
             topic_id=topic,
             partner_ids=partner_ids,
         )

@@ -22,7 +22,7 @@ from bot.answering.ceremonies import CeremonyAnswers
 from bot.answering.claims import asks_whether_en
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
-from bot.knowledge.dates import format_date, format_time_range, format_when
+from bot.knowledge.dates import format_date
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, Person, Plan
 from bot.language.messages import say, to_label
@@ -167,7 +167,7 @@ class YesNoAnswers(Answering):
             return None
         failed = [e for e in events if failed_conditions(e, conditions)]
         about = "floor" if conditions.floors else "minutes" if conditions.minutes else "when"
-        lines = [self._event_fact_line(e, about, turn.language) for e in events]
+        lines = [self.ceremonies.event_fact_line(e, [about], turn.language) for e in events]
         return Answer(
             kind="answer",
             confidence=0.95,
@@ -178,22 +178,6 @@ class YesNoAnswers(Answering):
             partner_ids=subject,
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
         )
-
-    def _event_fact_line(self, event: Event, about: str, language: str) -> str:
-        """「室蘭市の締結式は2020年1月31日（金） 11:00～11:30です。」: the ceremony as the claim is about it."""
-        partner = self.kb.partner(event.partner_id) if event.partner_id else None
-        owner = partner.name_in(language) if partner else self.compose.event_title(event, language)
-        if about == "floor":
-            return say("yn_ceremony_place", language, owner=owner, place=event.place)
-        if about == "minutes":
-            return say(
-                "yn_ceremony_minutes",
-                language,
-                owner=owner,
-                minutes=str(event.minutes),
-                range=format_time_range(event, language),
-            )
-        return say("yn_ceremony_when", language, owner=owner, when=format_when(event, language))
 
     def check_done(self, turn: Turn) -> Answer | None:
         """「もう締結済み?」: only a recorded `held` says yes; a date not yet reached says no; a date past

@@ -268,7 +268,7 @@ def _read_minutes(key: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
-_POSITION_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_POSITION_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANA_DIGITS = {"イチ": 1, "ニ": 2, "サン": 3, "ヨン": 4, "ゴ": 5}
 
@@ -287,7 +287,10 @@ def read_position(key: str, reading: str, words: tuple[str, ...], text: str = ""
     if match:
         return _KANA_DIGITS[match[1]]
     for word, number in _POSITION_WORDS.items():
-        if word in words and "ceremony" not in words:
+        # "the first ceremony" is the earliest (an order); "the second ceremony" is an item of a list;
+        # "the 2nd floor" is a place.
+        a_floor = re.search(rf"\b{word}\s*floor", text.lower())
+        if word in words and (number > 1 or not {"ceremony", "ceremonies"} & set(words)) and not a_floor:
             return number
     return None
 
@@ -307,7 +310,11 @@ _ORDER = (
 _ORDER_ENGLISH: dict[str, Direction] = {
     "earliest": "first",
     "first": "first",
+    "earlier": "first",
+    "shortest": "first",
     "latest": "last",
+    "later": "last",
+    "longest": "last",
     "last": "last",
     "newest": "last",
     "most": "last",
@@ -323,20 +330,41 @@ def read_direction(key: str, reading: str, words: tuple[str, ...]) -> Direction 
     for direction, pattern in _ORDER:
         if re.search(pattern, reading) or re.search(pattern, key):
             return direction  # type: ignore[return-value]
-    for word in words:
+    for index, word in enumerate(words):
+        # "How long did the ceremonies last?": the verb, not an order.
+        if word == "last" and index == len(words) - 1 and "long" in words:
+            continue
         if word in _ORDER_ENGLISH:
             return _ORDER_ENGLISH[word]
     return None
 
 
-def _order_by(key: str, reading: str) -> Literal["date", "start", "end", "duration"]:
+_ORDER_BY_ENGLISH: dict[str, Literal["start", "end", "duration"]] = {
+    "start": "start",
+    "starts": "start",
+    "started": "start",
+    "begin": "start",
+    "begins": "start",
+    "began": "start",
+    "end": "end",
+    "ends": "end",
+    "ended": "end",
+    "finish": "end",
+    "finishes": "end",
+    "finished": "end",
+    "longest": "duration",
+    "shortest": "duration",
+}
+
+
+def _order_by(key: str, reading: str, words: tuple[str, ...] = ()) -> Literal["date", "start", "end", "duration"]:
     if re.search(r"開始時刻|開始時間|始まる時間|スタート|カイシジ|ハジマル|ハジメル|始ま", key + reading):
         return "start"
     if re.search(r"終了|終わる|シュウリョウ|オワ", key + reading):
         return "end"
     if re.search(r"長い|短い|ナガイ|ミジカイ|ナガサ|所要", key + reading):
         return "duration"
-    return "date"
+    return next((_ORDER_BY_ENGLISH[w] for w in words if w in _ORDER_BY_ENGLISH), "date")
 
 
 def _is_yes_no_shape(text: str, reading: str, words: tuple[str, ...]) -> bool:
@@ -383,7 +411,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         conditions=conditions,
         position=read_position(key, reading_all, words, text),
         direction=read_direction(key, reading_all, words),
-        order_by=_order_by(key, reading_all),
+        order_by=_order_by(key, reading_all, words),
         wh=wh,
         asks_count=not re.search(r"何市[のノがガ]|ナンシノ|ナンシガ", key + reading_all)
         and (
@@ -398,7 +426,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
             or "how many" in " ".join(words)
         ),
         asks_compare=bool(re.search(r"クラベ|チガイ|チガウ|ヒカク|比べ|違い|違う|比較|差", reading_all + key))
-        or bool({"compare", "difference", "differ", "vs", "versus"} & set(words)),
+        or bool({"compare", "difference", "differ", "vs", "versus", "apart"} & set(words)),
         asks_common=bool(re.search(r"キョウツウ|共通|オナジ|同じ", reading_all + key)) or "common" in words,
         asks_why=bool(
             re.search(

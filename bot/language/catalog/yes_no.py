@@ -14,15 +14,6 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "No. This comes from ${reports}, not from the announcement itself. ",
     },
     # A ceremony against a condition (「室蘭の式は金曜?」).
-    "yn_ceremony_place": {
-        "ja": "${owner}の締結式の場所は${place}です。",
-        "en": "The ${owner} ceremony is held at ${place}.",
-    },
-    "yn_ceremony_minutes": {
-        "ja": "${owner}の締結式は${minutes}分間（${range}）です。",
-        "en": "The ${owner} ceremony takes ${minutes} minutes (${range}).",
-    },
-    "yn_ceremony_when": {"ja": "${owner}の締結式は${when}です。", "en": "The ${owner} ceremony is on ${when}."},
     # Whether it is done (「もう締結済み?」).
     "yn_done_held": {
         "ja": "はい。締結式が行われたことが資料に記録されています。",
