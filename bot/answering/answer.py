@@ -118,13 +118,14 @@ def body_of(answer: Answer) -> str:
 def to_text(answer: Answer, *, numbered_choices: bool = False) -> str:
     """Render an answer as readable plain text, every section and choice included."""
     lines = [answer.title]
+    bullet = "・" if answer.language == "ja" else "• "  # 「・」 is a Japanese mark
     lines.extend(f"※ {note}" for note in answer.notes)
     for section in answer.sections:
         lines.append("")
         lines.append(f"【{section.label}】" if section.label else "")
         if section.text:
             lines.append(section.text)
-        lines.extend(f"・{item}" for item in section.items)
+        lines.extend(f"{bullet}{item}" for item in section.items)
     lines.extend(f"● {status.label}" for status in answer.statuses)
     if answer.suggestions:
         lines.append("")

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from bot.answering.answer import Answer, EventStatus, Section, Source
 from bot.answering.compose import Composer
-from bot.answering.help import MAX_NAMES, to_intro
+from bot.answering.help import MAX_NAMES, to_city, to_intro
 from bot.answering.status import to_status
 from bot.answering.understand import Intent, Understander
 from bot.knowledge.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
@@ -167,9 +167,9 @@ class Answering:
             return turn.partner_ids
         return tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
 
-    def _cite_partners(self, partner_ids: Sequence[str]) -> Source | None:
+    def _cite_partners(self, partner_ids: Sequence[str], language: str = "ja") -> Source | None:
         documents = [e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements]
-        return self.compose.cite_documents(documents) if documents else None
+        return self.compose.cite_documents(documents, language=language) if documents else None
 
     def _reference_event(self, turn: Turn) -> Event | None:
         if turn.intent.partner_ids:
@@ -364,7 +364,8 @@ class Answering:
     def _topic_choice(self, partner: Partner, topic: str, language: str) -> Choice:
         """A choice that asks for one topic of a partner, in `language` (the question picks it again)."""
         label = self._topic_label(topic, language)
-        short = partner.short_name if language != "en" else partner.name_in(language)
+        # The partner as a question names it in that language (「北見」, Kitami): read back as it.
+        short = to_city(partner, language)
         return Choice(label[:1].upper() + label[1:], say("ask_topic", language, partner=short, topic=label))
 
     def _interpretations(self, intent: Intent, language: str = "ja") -> tuple[str, ...]:
@@ -453,10 +454,10 @@ class Answering:
             language=answer.language,
         )
 
-    def _fallback(self, turn: Turn | None, message: str) -> Answer:
+    def _fallback(self, turn: Turn | None, message: str, language: str | None = None) -> Answer:
         partner_ids = turn.intent.partner_ids if turn else ()
-        language = turn.language if turn else "ja"
-        terms = "・".join(g.term for g in self.kb.glossary)
+        language = language or (turn.language if turn else "ja")
+        terms = say("documents_joiner", language).join(g.term for g in self.kb.glossary)
         can = (
             say("can_partners", language),
             say("can_ceremonies", language),
@@ -469,7 +470,7 @@ class Answering:
             sections=(Section(say("can_answer", language), text=to_intro(self.kb, language), items=can),),
             suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id, (), language),
             partner_ids=tuple(partner_ids),
-            language=language,
+            language=to_language(language),
         )
 
 
