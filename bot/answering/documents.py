@@ -415,7 +415,7 @@ class DocumentAnswers(Answering):
         return lines
 
     def _overview_choice(self, partner: Partner, language: str) -> Choice:
-        question = say("documents_ask_overview", language, city=to_city(partner, language))
+        question = say("documents_ask_partner", language, city=to_city(partner, language))
         return Choice(partner.name_in(language), question)
 
 

@@ -21,7 +21,7 @@ def too_long_text(length: int, language: str = "ja") -> str:
 def to_names(partners: Sequence[Partner], limit: int = MAX_NAMES, language: str = "ja") -> str:
     """「旭川市・室蘭市・帯広市」, or the first few and how many more; in English with the romaji the
     data gives (旭川市 (Asahikawa)): the names are facts and stay as the documents write them."""
-    shown = ("・" if language == "ja" else ", ").join(p.name_in(language) for p in partners[:limit])
+    shown = say("documents_joiner", language).join(p.name_in(language) for p in partners[:limit])
     more = len(partners) - limit
     return say("names_more", language, shown=shown, more=more) if more > 0 else shown
 

@@ -66,6 +66,8 @@ WORDS: dict[str, dict[str, str]] = {
     "documents_nth": {"ja": "${nth}", "en": "the ${nth} memorandum"},
     "documents_ceremony_on": {"ja": "締結式 ${date}", "en": "signing ceremony ${date}"},
     "documents_ask_overview": {"ja": "${city}の概要は?", "en": "What is the ${city} memorandum about?"},
+    # After the list of partners (its topic is remembered), a partner's main items say what it is about.
+    "documents_ask_partner": {"ja": "${city}の概要は?", "en": "What are ${city}'s cooperation items?"},
     # The order of the memoranda.
     "documents_no_nth": {
         "ja": "${nth}の覚書は資料にありません。資料にある最新は${last}の${partner}です。",
