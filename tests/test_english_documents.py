@@ -193,3 +193,27 @@ def test_the_same_answers_stay_japanese_for_japanese_questions() -> None:
     assert ask("MaaSとは?").title == "MaaSとは"
     assert ask("2022年に結んだ覚書はある?").title.startswith("いいえ。2022年の覚書は資料にありません。")
     assert ask("そこの住所は?").suggestions[0].question == "旭川の概要は?"
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("phone number for inquiries?", "Phone: 011-709-2311（内線2520）."),
+        ("Hi, which section should I contact about the memoranda? Thanks", None),
+        ("What is the title of the December 2019 press release?", f"Title: {FIRST_TITLE}."),
+    ],
+)
+def test_an_announcements_own_fields(question: str, title: str | None) -> None:
+    answer = ask(question)
+    text = assert_english(answer)
+    if title:
+        assert answer.title == title, text
+    assert answer.source is not None
+
+
+def test_an_announcement_without_the_field_asked_says_so() -> None:
+    answer = ask("What is the Kitami contact?")
+    text = assert_english(answer)
+    assert answer.kind == "fallback"
+    assert answer.title == f"The announcement “{KITAMI_TITLE}” about 北見市 (Kitami) does not give the contact.", text
+    assert_offers_english(answer)

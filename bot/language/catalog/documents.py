@@ -78,6 +78,16 @@ WORDS: dict[str, dict[str, str]] = {
         "ja": "${partner}との覚書は${nth}です。",
         "en": "The memorandum with ${partner} is the ${nth}.",
     },
+    # A batch line (`app.py ask --json -`) that cannot be asked: the JSON interface speaks English.
+    "batch_not_json": {"ja": "JSON オブジェクトではありません", "en": "not a JSON object"},
+    "batch_needs_question": {
+        "ja": "会話の行には質問 \"q\"（文字列）が必要です",
+        "en": 'a conversation line needs a question "q" (text)',
+    },
+    "batch_bad_conversation": {
+        "ja": "\"conversation\" は文字列か数値にしてください",
+        "en": '"conversation" must be text or a number',
+    },
     # Small talk, help, and what points at nothing.
     "talk_for_example": {"ja": "例えば次のように聞いてください。", "en": "For example, you can ask:"},
     "talk_pick_example": {
