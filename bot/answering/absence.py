@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.answering.answer import Answer, Section
-from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn, to_asked_name, to_quoted
-from bot.answering.help import MAX_NAMES
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Services, Turn, to_quoted
+from bot.answering.help import MAX_NAMES, to_city
 from bot.answering.retrieval import RetrievalAnswers
 from bot.answering.understand import GENERIC_LEMMAS
 from bot.knowledge.facts import Fact, to_features, to_query_features
@@ -38,7 +38,7 @@ class AbsenceAnswers(Answering):
             title=turn.say("no_memorandum_with", places=shown),
             sections=(Section("", text=turn.say("memoranda_are_with", issuer=issuer, partners=names)),),
             suggestions=tuple(
-                Choice(p.name_in(language), turn.say("ask_overview", partner=to_asked_name(p, language)))
+                Choice(p.name_in(language), turn.say("ask_overview", partner=to_city(p, language)))
                 for p in self.kb.partners[:MAX_NAMES]
             ),
             language=language,

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from bot.answering.answer import Answer, EventStatus, Section, Source
 from bot.answering.compose import Composer
-from bot.answering.help import MAX_NAMES, to_intro
+from bot.answering.help import MAX_NAMES, to_city, to_intro
 from bot.answering.status import to_status
 from bot.answering.understand import Intent, Understander
 from bot.knowledge.facts import CONFIDENT, Fact, FactIndex, Hit, Names, to_query_features
@@ -167,9 +167,9 @@ class Answering:
             return turn.partner_ids
         return tuple(dict.fromkeys(e.partner_id for d in documents for e in d.engagements))
 
-    def _cite_partners(self, partner_ids: Sequence[str]) -> Source | None:
+    def _cite_partners(self, partner_ids: Sequence[str], language: str = "ja") -> Source | None:
         documents = [e.document_id for pid in partner_ids for e in self.kb.partner(pid).engagements]
-        return self.compose.cite_documents(documents) if documents else None
+        return self.compose.cite_documents(documents, language=language) if documents else None
 
     def _reference_event(self, turn: Turn) -> Event | None:
         if turn.intent.partner_ids:
@@ -373,7 +373,7 @@ class Answering:
     def _topic_choice(self, partner: Partner, topic: str, language: str) -> Choice:
         """A choice that asks for one topic of a partner, in `language` (the question picks it again)."""
         label = self._topic_label(topic, language)
-        asked = to_asked_name(partner, language)
+        asked = to_city(partner, language)
         return Choice(label[:1].upper() + label[1:], say("ask_topic", language, partner=asked, topic=label))
 
     def _interpretations(self, intent: Intent, language: str = "ja") -> tuple[str, ...]:
@@ -466,9 +466,9 @@ class Answering:
             language=answer.language,
         )
 
-    def _fallback(self, turn: Turn | None, message: str) -> Answer:
+    def _fallback(self, turn: Turn | None, message: str, language: str | None = None) -> Answer:
         partner_ids = turn.intent.partner_ids if turn else ()
-        language = turn.language if turn else "ja"
+        language = language or (turn.language if turn else "ja")
         terms = say("word_separator", language).join(g.term for g in self.kb.glossary)
         can = (
             say("can_partners", language),
@@ -482,7 +482,7 @@ class Answering:
             sections=(Section(say("can_answer", language), text=to_intro(self.kb, language), items=can),),
             suggestions=self._follow_ups(partner_ids[0] if partner_ids else self.kb.partners[0].id, (), language),
             partner_ids=tuple(partner_ids),
-            language=language,
+            language=to_language(language),
         )
 
 
@@ -576,14 +576,6 @@ def to_partner_groups(kb: KnowledgeBase) -> dict[int, tuple[str, ...]]:
         ids = tuple(e.partner_id for e in document.engagements)
         groups.setdefault(len(ids), []).append(ids)
     return {size: lists[0] for size, lists in groups.items() if len(lists) == 1 and size > 1}
-
-
-def to_asked_name(partner: Partner, language: str) -> str:
-    """A partner as a question the bot offers names it: 「北見」, "Kitami" (an English question with
-    kanji in it would be read as Japanese)."""
-    if language != "en":
-        return partner.short_name
-    return partner.readings.romaji.title() or partner.name
 
 
 def to_quoted(words: Sequence[str], language: str = "ja") -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.answering.answer import Answer
 from bot.answering.engine import Engine
+from bot.language.messages import say
 from bot.store.records import Conversation
 
 
@@ -24,20 +25,21 @@ class BatchLine:
     problem: str = ""
 
 
-def to_batch_line(line: str) -> BatchLine:
-    """A plain question, or a conversation line; a malformed object says what is wrong."""
+def to_batch_line(line: str, language: str = "en") -> BatchLine:
+    """A plain question, or a conversation line; a malformed object says what is wrong (in English by
+    default: the JSON interface's words)."""
     text = line.rstrip("\n")
     if not text.lstrip().startswith("{"):
         return BatchLine(text)
     try:
         data = json.loads(text)
     except ValueError:
-        return BatchLine("", problem="not a JSON object")
+        return BatchLine("", problem=say("batch_not_json", language))
     question, conversation = (data.get("q"), data.get("conversation")) if isinstance(data, dict) else (None, None)
     if not isinstance(question, str):
-        return BatchLine("", problem='a conversation line needs a question "q" (text)')
+        return BatchLine("", problem=say("batch_needs_question", language))
     if conversation is not None and not isinstance(conversation, (str, int)):
-        return BatchLine("", problem='"conversation" must be text or a number')
+        return BatchLine("", problem=say("batch_bad_conversation", language))
     return BatchLine(question, None if conversation is None else str(conversation))
 
 

@@ -7,16 +7,27 @@ from collections.abc import Sequence
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import Answering, Turn
-from bot.answering.help import MAX_NAMES
+from bot.answering.help import MAX_NAMES, to_city
 from bot.knowledge.dates import format_date
 from bot.knowledge.facts import Fact
-from bot.knowledge.model import GlossaryEntry
-from bot.language.question import (
-    asks_source,
-)
+from bot.knowledge.model import GlossaryEntry, Partner
+from bot.language.messages import say, to_label
+from bot.language.question import asks_source, is_yes_no
 from bot.store.records import Choice, Conversation
 
 _ASKS_WHOSE = re.compile(r"(ドコ|ドノ|ドチラ|何)ノ?(市|シ|自治体|マチ|町)(ノ(資料|話|コト|計画|覚書|モノ))?")
+# "Which city is this about?", "whose document is that?": the same, in English.
+_ASKS_WHOSE_EN = re.compile(
+    r"\b(?:(?:which|what) (?:city|cities|municipality|town)(?:'s \w+)?|whose(?: \w+)?)"
+    r" (?:is|was|are) (?:this|that|it)\b",
+    re.IGNORECASE,
+)
+# An ordinal as the documents number memoranda (「4例目」), or as English writes one (4th, fourth).
+_ORDINAL = re.compile(r"(\d+)(?:例目|件目|番目)")
+_ENGLISH_ORDINAL = re.compile(
+    r"\b(?:(\d+)(?:st|nd|rd|th)|(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))\b", re.IGNORECASE
+)
+ENGLISH_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 class DocumentAnswers(Answering):
@@ -30,16 +41,18 @@ class DocumentAnswers(Answering):
         facts = [f for pid in partner_ids for f in self._facts_for(pid, topics)] if topics else []
         if not facts and partner_ids:
             facts = [f for pid in partner_ids for f in self.by_partner.get(pid, [])]
-        source = self.compose.cite(facts)
+        source = self.compose.cite(facts, turn.language)
         if source is None:
             return None
-        lines = tuple(c.to_text() for c in source.citations)
-        label = self._topic_label(topics[0]) if topics else "内容"
-        names = self.compose.names(partner_ids) + "の" if partner_ids else ""
+        lines = tuple(c.to_text(turn.language) for c in source.citations)
+        label = self._topic_label(topics[0], turn.language) if topics else turn.say("documents_content")
+        names = self.compose.names(partner_ids, turn.language)
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{names}{label}の出典",
+            title=turn.say("documents_source_title_of", names=names, label=label)
+            if partner_ids
+            else turn.say("documents_source_title", label=label),
             sections=(Section("", items=lines),),
             source=source,
             partner_ids=partner_ids,
@@ -47,11 +60,13 @@ class DocumentAnswers(Answering):
         )
 
     def on_date(self, turn: Turn) -> Answer | None:
-        """「12月17日に何があった?」: a date that is an announcement's is that announcement."""
+        """「12月17日に何があった?」「What was announced on 2019-12-17?」: a date that is an announcement's
+        is that announcement (asking for the announcement of that day asks the same)."""
         if (
             not turn.intent.asked_dates
             or turn.intent.partner_ids
-            or turn.topics
+            or set(turn.topics) - {"announcement"}
+            or (turn.topics and is_yes_no(turn.read))  # 「その発表は12月17日で合ってる?」 is checked, not told
             or re.search(r"時点|ジテン", turn.read.key)
         ):
             return None  # 「12月17日の時点で締結済み?」 asks about the memoranda at that date
@@ -68,9 +83,16 @@ class DocumentAnswers(Answering):
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{format_date(first.date)}に{first.issuer}が「{first.title}」を発表しました。",
-            sections=self._document_sections([f for f in facts if f.topic == "purpose"], many=len(documents) > 1),
-            source=self.compose.cite(facts),
+            title=turn.say(
+                "documents_announced_on",
+                date=format_date(first.date, turn.language),
+                issuer=first.issuer,
+                title=first.title,
+            ),
+            sections=self._document_sections(
+                [f for f in facts if f.topic == "purpose"], many=len(documents) > 1, language=turn.language
+            ),
+            source=self.compose.cite(facts, turn.language),
             topic_id="announcement",
             partner_ids=tuple(e.partner_id for d in documents for e in d.engagements),
         )
@@ -90,8 +112,12 @@ class DocumentAnswers(Answering):
             facts = [f for f in facts if f.document_id in documents and (f.partner_id is None or len(documents) == 1)]
         if not facts:
             return None
-        names = self.compose.names(partner_ids) + "との覚書の" if partner_ids else "覚書の"
-        return self._facts_answer(f"{names}趣旨・目的", facts, topic="purpose", partner_ids=partner_ids)
+        title = (
+            turn.say("documents_purpose_with", names=self.compose.names(partner_ids, turn.language))
+            if partner_ids
+            else turn.say("documents_purpose")
+        )
+        return self._facts_answer(title, facts, topic="purpose", partner_ids=partner_ids, language=turn.language)
 
     def _documents_of_group(self, partner_ids: Sequence[str]) -> list[str]:
         """The documents whose partners are exactly these (「旭川・室蘭・帯広との覚書」)."""
@@ -134,28 +160,25 @@ class DocumentAnswers(Answering):
         if asks_where or (turn.read.refers_back and not turn.intent.glossary):
             return self._where_terms_are(entries, turn)
         facts = [f for f in self.by_topic.get("glossary", []) if f.label in terms]
-        sections = tuple(
-            Section(
-                g.term,
-                text=f"{g.term}（{g.expansion}）"
-                + (
-                    f"\n{self.kb.partner(g.partner_id).name}のプロジェクト「{g.mentioned_in}」に出てきます。"
-                    if g.partner_id
-                    else ""
-                ),
-            )
-            for g in entries
-        )
+        sections = tuple(Section(g.term, text=self._term_text(g, turn.language)) for g in entries)
         return Answer(
             kind="answer",
             confidence=1.0,
-            title="・".join(g.term for g in entries) + "とは",
+            title=turn.say("documents_term_title", terms=turn.say("word_separator").join(g.term for g in entries)),
             sections=sections,
-            source=self.compose.cite(facts),
+            source=self.compose.cite(facts, turn.language),
             partner_ids=tuple(dict.fromkeys(g.partner_id for g in entries if g.partner_id)),
             topic_id="glossary",
             conversation=Conversation(terms=tuple(g.term for g in entries)),
         )
+
+    def _term_text(self, entry: GlossaryEntry, language: str) -> str:
+        """「MaaS（Mobility as a Service）」, and the project it appears in."""
+        text = say("documents_term", language, term=entry.term, expansion=entry.expansion)
+        if not entry.partner_id:
+            return text
+        partner = self.kb.partner(entry.partner_id).name_in(language)
+        return text + "\n" + say("documents_term_in_project", language, partner=partner, project=entry.mentioned_in)
 
     def _where_terms_are(self, entries: Sequence[GlossaryEntry], turn: Turn) -> Answer | None:
         facts = []
@@ -171,17 +194,23 @@ class DocumentAnswers(Answering):
         return Answer(
             kind="answer",
             confidence=0.95,
-            title=f"{self.compose.names(owners)}のプロジェクト「{facts[0].label}」です。",
-            sections=self.compose.fact_sections(
-                [f for f in self.by_topic.get("projects", []) if f.label == facts[0].label]
+            title=turn.say(
+                "documents_project_of", names=self.compose.names(owners, turn.language), project=facts[0].label
             ),
-            source=self.compose.cite(facts),
+            sections=self.compose.fact_sections(
+                [f for f in self.by_topic.get("projects", []) if f.label == facts[0].label], language=turn.language
+            ),
+            source=self.compose.cite(facts, turn.language),
             partner_ids=owners,
             topic_id="projects",
         )
 
     def document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
         documents = self._documents_for(turn)
+        if not turn.intent.partner_ids and turn.partner_ids and not turn.from_context:
+            # 「2021年に発表された覚書は?」: the year (or 「3市」) scoped the partners; their announcements.
+            engagements = [e for pid in turn.partner_ids for e in self.kb.partner(pid).engagements]
+            documents = list(dict.fromkeys(e.document_id for e in engagements))
         wanted = set(topics)
         if "contact" in wanted:
             wanted |= {t.id for t in self.kb.vocabulary.topics if t.facet_of == "contact"} - {"contact_extension"}
@@ -189,27 +218,34 @@ class DocumentAnswers(Answering):
             wanted |= {"announcement_title", "announcement_date", "announcement_issuer"}
         facts = [f for d in documents for f in self.shared.get(d, []) if f.topic in wanted]
         facts += self._headings(turn, documents, wanted)
-        label = "・".join(self._topic_label(t) for t in topics)
+        label = turn.say("word_separator").join(self._topic_label(t, turn.language) for t in topics)
         if not facts and turn.intent.partner_ids and documents:
             # 「北見の問い合わせ先は?」: that announcement has none; another's is not its answer.
-            titles = "、".join(f"「{self.kb.document_by_id(d).title}」" for d in dict.fromkeys(documents))
+            titles = turn.say("documents_titles_separator").join(
+                turn.say("documents_quoted", text=self.kb.document_by_id(d).title) for d in dict.fromkeys(documents)
+            )
+            names = self.compose.names(turn.intent.partner_ids, turn.language)
             return self._fallback(
-                turn, f"{self.compose.names(turn.intent.partner_ids)}の発表{titles}には{label}の記載がありません。"
+                turn, turn.say("documents_not_in_announcement", names=names, titles=titles, label=label)
             )
         if not facts:
             return None
         many = len({f.document_id for f in facts}) > 1
-        title = label if not many else f"各発表の{label}"
-        sections = self._document_sections(facts, many=many)
+        title = label if not many else turn.say("documents_each_announcement", label=label)
+        sections = self._document_sections(facts, many=many, language=turn.language)
         if len(facts) == 1:
-            title = f"{facts[0].label}は「{facts[0].text}」です。"
+            title = turn.say(
+                "documents_field_is",
+                label=to_label(facts[0].label, turn.language),
+                text=facts[0].text,
+            )
             sections = ()  # the title is the fact
         return Answer(
             kind="answer",
             confidence=0.95,
             title=title,
             sections=sections,
-            source=self.compose.cite(facts),
+            source=self.compose.cite(facts, turn.language),
             topic_id=topics[0],
         )
 
@@ -225,13 +261,19 @@ class DocumentAnswers(Answering):
             if f.topic == "theme" and f.document_id in shared
         ]
 
-    def _document_sections(self, facts: list[Fact], *, many: bool) -> tuple[Section, ...]:
+    def _document_sections(self, facts: list[Fact], *, many: bool, language: str = "ja") -> tuple[Section, ...]:
         sections = []
         for document_id in dict.fromkeys(f.document_id for f in facts):
             document = self.kb.document_by_id(document_id)
             mine = [f for f in facts if f.document_id == document_id]
-            items = tuple(dict.fromkeys(f"{f.label}：{f.text}" for f in mine))
-            sections.append(Section(f"{format_date(document.date)}の発表" if many else "", items=items))
+            items = tuple(
+                dict.fromkeys(
+                    say("documents_field", language, label=to_label(f.label, language), text=f.text)
+                    for f in mine
+                )
+            )
+            label = say("documents_announcement_of", language, date=format_date(document.date, language))
+            sections.append(Section(label if many else "", items=items))
         return tuple(sections)
 
     def whose(self, turn: Turn) -> Answer | None:
@@ -239,14 +281,16 @@ class DocumentAnswers(Answering):
         context = turn.context
         if turn.intent.partner_ids or turn.intent.glossary or context.terms or not context.partner_ids:
             return None
-        if len(turn.read.key) > 16 or not _ASKS_WHOSE.search(turn.read.key):
+        asks_in_japanese = len(turn.read.key) <= 16 and _ASKS_WHOSE.search(turn.read.key)
+        asks_in_english = len(turn.read.words) <= 8 and _ASKS_WHOSE_EN.search(turn.read.text)
+        if not (asks_in_japanese or asks_in_english):
             return None
-        names = self.compose.names(context.partner_ids)
+        names = self.compose.names(context.partner_ids, turn.language)
         return Answer(
             kind="answer",
             confidence=0.9,
-            title=f"{names}の資料です。",
-            source=self._cite_partners(context.partner_ids),
+            title=turn.say("documents_whose", names=names),
+            source=self._cite_partners(context.partner_ids, turn.language),
             partner_ids=context.partner_ids,
             topic_id=context.topic_id,
         )
@@ -255,31 +299,41 @@ class DocumentAnswers(Answering):
         """「2022年に結んだ覚書はある?」: no memorandum announced in that year is said so, with the years
         the data has."""
         years = turn.read.conditions.years
-        names_memorandum = re.search(r"覚書|結ン|締結シ|協定", turn.read.key) and not re.search(r"式", turn.read.key)
+        names_memorandum = (
+            re.search(r"覚書|結ン|締結シ|協定", turn.read.key)
+            or {"memorandum", "memoranda", "agreement", "agreements", "sign", "signed"} & set(turn.read.words)
+        ) and not (re.search(r"式", turn.read.key) or "ceremony" in turn.read.words)
         if not years or not names_memorandum or any(d.date.year in years for d in self.kb.documents):
             return None
-        asked = "・".join(f"{y}年" for y in years)
-        return self.partners_answer(turn, self._all_ids(), lead=f"いいえ。{asked}の覚書は資料にありません。")
+        asked = turn.say("word_separator").join(turn.say("documents_year", year=str(y)) for y in years)
+        return self.partners_answer(turn, self._all_ids(), lead=turn.say("documents_no_memorandum_in", years=asked))
 
     def nth_memorandum(self, turn: Turn) -> Answer | None:
         """「4例目はどこ?」: the partner whose memorandum the documents number so."""
-        asked = re.search(r"(\d+)(?:例目|件目|番目)", turn.read.key)
-        if not asked or turn.intent.partner_ids:
+        number = _ordinal_asked(turn.read.key) or (_english_ordinal(turn.read.text) if turn.language == "en" else 0)
+        if not number or turn.intent.partner_ids:
             return None
-        number = int(asked[1])
         found = [(e, p) for p in self.kb.partners for e in p.engagements if e.ordinal == number]
         numbered = [(e.ordinal, p) for p in self.kb.partners for e in p.engagements if e.ordinal]
         if not found and numbered and number > max(n for n, _ in numbered):
             last, partner = max(numbered, key=lambda pair: pair[0])
             return self._fallback(
-                turn, f"{number}例目の覚書は資料にありません。資料にある最新は{last}例目の{partner.name}です。"
+                turn,
+                turn.say(
+                    "documents_no_nth",
+                    nth=_ordinal(number, turn.language),
+                    last=_ordinal(last, turn.language),
+                    partner=partner.name_in(turn.language),
+                ),
             )
         if not found:
             return None
         engagement, partner = found[0]
         facts = [f for f in self.shared.get(engagement.document_id, []) if f.topic == "precedent"]
+        nth, name = _ordinal(number, turn.language), partner.name_in(turn.language)
+        title = turn.say("documents_nth_is", nth=nth, partner=name)
         return self._facts_answer(
-            f"{number}例目は{partner.name}です。", facts, topic="precedent", partner_ids=(partner.id,), confidence=0.95
+            title, facts, topic="precedent", partner_ids=(partner.id,), confidence=0.95, language=turn.language
         )
 
     def precedent(self, turn: Turn, *, yes_no: bool) -> Answer | None:
@@ -293,54 +347,95 @@ class DocumentAnswers(Answering):
         lead = ""
         if ordinals:
             engagement, pid = ordinals[0]
-            lead = f"{self.kb.partner(pid).name}との覚書は{engagement.ordinal}例目です。"
+            lead = turn.say(
+                "documents_partner_nth",
+                partner=self.kb.partner(pid).name_in(turn.language),
+                nth=_ordinal(engagement.ordinal or 0, turn.language),
+            )
         if yes_no:
-            claimed = re.search(r"(\d+)(?:例目|回目|番目|件目)", turn.read.key)
+            claimed = _ordinal_asked(turn.read.key, "回目") or (
+                _english_ordinal(turn.read.text) if turn.language == "en" else 0
+            )
             if claimed and ordinals:
-                verdict = "はい" if int(claimed[1]) == ordinals[0][0].ordinal else "いいえ"
+                right = claimed == ordinals[0][0].ordinal
             else:
                 first = any("初めて" in f.text for f in facts) and not ordinals
                 claims_first = bool(re.search(r"初めて|ハジメテ|初|first", turn.read.text + turn.read.reading))
-                verdict = "はい" if first == claims_first else "いいえ"
-            lead = f"{verdict}。{lead}"
+                right = first == claims_first
+            verdict = turn.say("documents_yes" if right else "documents_no")
+            lead = turn.say("documents_verdict", verdict=verdict, lead=lead).strip()
         return self._facts_answer(
-            lead or facts[0].text, facts, topic="precedent", partner_ids=turn.intent.partner_ids, confidence=0.95
+            lead or facts[0].text,
+            facts,
+            topic="precedent",
+            partner_ids=turn.intent.partner_ids,
+            confidence=0.95,
+            language=turn.language,
         )
 
     def partners_answer(self, turn: Turn, partner_ids: Sequence[str], *, lead: str = "") -> Answer:
-        sections = []
-        for pid in partner_ids[:MAX_NAMES]:
-            partner = self.kb.partner(pid)
-            for engagement in partner.engagements:
-                document = self.kb.document_by_id(engagement.document_id)
-                parts = [f"{format_date(document.date)}発表「{document.title}」"]
-                if engagement.ordinal:
-                    parts.append(f"{engagement.ordinal}例目")
-                if engagement.ceremony:
-                    parts.append(f"締結式 {format_date(engagement.ceremony.date)}")
-                sections.append(f"{partner.name} — " + "、".join(parts))
-        names = self.compose.names(list(partner_ids))
+        language = turn.language
+        shown = [self.kb.partner(pid) for pid in partner_ids[:MAX_NAMES]]
+        lines = tuple(line for partner in shown for line in self._partner_lines(partner, language))
+        names = self.compose.names(list(partner_ids), language)
+        issuer = self.kb.document.issuer
         title = (
-            f"{lead}{self.kb.document.issuer}が覚書を締結した市: {names}"
+            turn.say("documents_partners", issuer=issuer, names=names)
             if not lead
-            else f"{lead}{names}と覚書を締結しています。"
+            else turn.say("documents_partners_lead", lead=lead, names=names)
         )
+        choices = tuple(self._overview_choice(partner, language) for partner in shown)
         return Answer(
             kind="answer",
             confidence=0.95,
             title=title,
-            sections=(Section("", items=tuple(sections)),),
-            source=self._cite_partners(partner_ids),
+            sections=(Section("", items=lines),),
+            source=self._cite_partners(partner_ids, language),
             topic_id="partners",
             partner_ids=tuple(partner_ids),
-            suggestions=tuple(
-                Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?")
-                for p in partner_ids[:MAX_NAMES]
-            ),
-            conversation=Conversation(
-                listed=tuple(
-                    Choice(self.kb.partner(p).name, f"{self.kb.partner(p).short_name}の概要は?")
-                    for p in partner_ids[:MAX_NAMES]
-                )
-            ),
+            suggestions=choices,
+            conversation=Conversation(listed=choices),
         )
+
+    def _partner_lines(self, partner: Partner, language: str) -> list[str]:
+        """「室蘭市 — 2019年12月17日（火）発表「…」、締結式 2020年1月31日（金）」: one line per engagement."""
+        lines = []
+        for engagement in partner.engagements:
+            document = self.kb.document_by_id(engagement.document_id)
+            announced = format_date(document.date, language)
+            parts = [say("documents_announced", language, date=announced, title=document.title)]
+            if engagement.ordinal:
+                parts.append(say("documents_nth", language, nth=_ordinal(engagement.ordinal, language)))
+            if engagement.ceremony:
+                signed = format_date(engagement.ceremony.date, language)
+                parts.append(say("documents_ceremony_on", language, date=signed))
+            joined = say("section_separator", language).join(parts)
+            lines.append(say("documents_partner_line", language, partner=partner.name_in(language), parts=joined))
+        return lines
+
+    def _overview_choice(self, partner: Partner, language: str) -> Choice:
+        question = say("documents_ask_partner", language, city=to_city(partner, language))
+        return Choice(partner.name_in(language), question)
+
+
+def _ordinal(number: int, language: str) -> str:
+    """「4例目」, or "4th" (1st, 2nd, 3rd, 11th, 21st)."""
+    key = "documents_ordinal"
+    if not 10 <= number % 100 <= 20:
+        key = {1: "documents_ordinal_st", 2: "documents_ordinal_nd", 3: "documents_ordinal_rd"}.get(number % 10, key)
+    return say(key, language, number=str(number))
+
+
+def _ordinal_asked(key: str, *more: str) -> int:
+    """The number of 「4例目」「4番目」 in a question's key (0: none)."""
+    pattern = _ORDINAL if not more else re.compile(r"(\d+)(?:例目|件目|番目|" + "|".join(more) + ")")
+    asked = pattern.search(key)
+    return int(asked[1]) if asked else 0
+
+
+def _english_ordinal(text: str) -> int:
+    """The number of "the 4th", "the fourth" in an English question (0: none)."""
+    asked = _ENGLISH_ORDINAL.search(text)
+    if not asked:
+        return 0
+    return int(asked[1]) if asked[1] else ENGLISH_ORDINALS.index(asked[2].lower()) + 1

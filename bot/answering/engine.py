@@ -128,10 +128,10 @@ class Engine(Answering):
         """The answer to `question`, in its language (`language` forces one: a picked choice keeps
         the language of the question that offered it)."""
         context = context if context and not is_expired(context, now) else Conversation()
-        problem = self.talk.input_problem(question)
+        asked_in = language or to_asked_language(question, context)
+        problem = self.talk.input_problem(question, asked_in)
         if problem:
             return replace(problem, conversation=replace(context, updated_at=now))
-        asked_in = language or to_asked_language(question, context)
         question = self._to_question(read_message(question))
         picked = self._pick(question, context)
         if picked is not None:

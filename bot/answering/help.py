@@ -21,7 +21,7 @@ def too_long_text(length: int, language: str = "ja") -> str:
 def to_names(partners: Sequence[Partner], limit: int = MAX_NAMES, language: str = "ja") -> str:
     """「旭川市・室蘭市・帯広市」, or the first few and how many more; in English with the romaji the
     data gives (旭川市 (Asahikawa)): the names are facts and stay as the documents write them."""
-    shown = ("・" if language == "ja" else ", ").join(p.name_in(language) for p in partners[:limit])
+    shown = say("word_separator", language).join(p.name_in(language) for p in partners[:limit])
     more = len(partners) - limit
     return say("names_more", language, shown=shown, more=more) if more > 0 else shown
 
@@ -41,16 +41,18 @@ def to_english_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def to_city(partner: Partner, language: str = "ja") -> str:
+    """A partner as a question the bot offers names it: 「北見」, or "Kitami" in English (its romaji,
+    so that the offered question is read as English again)."""
+    return partner.short_name if language == "ja" else (partner.readings.romaji.title() or partner.name)
+
+
 def to_examples(kb: KnowledgeBase, language: str = "ja") -> list[str]:
     first, last, middle = kb.partners[0], kb.partners[-1], kb.partners[len(kb.partners) // 2]
-
-    def city(partner: Partner) -> str:
-        return partner.short_name if language == "ja" else (partner.readings.romaji.capitalize() or partner.name)
-
     return [
-        say("example_cooperation", language, city=city(last)),
-        say("example_ceremony", language, city=city(first)),
-        say("example_projects", language, city=city(middle)),
+        say("example_cooperation", language, city=to_city(last, language)),
+        say("example_ceremony", language, city=to_city(first, language)),
+        say("example_projects", language, city=to_city(middle, language)),
         say("example_themes", language),
         say("example_contact", language),
     ]

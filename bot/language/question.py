@@ -519,7 +519,8 @@ def read_claim(text: str) -> str:
 def is_smalltalk(reading: Reading) -> bool:
     """Greetings and thanks, alone (「ありがとう!」「こんにちは」「thx」)."""
     folded = re.sub(r"[^\w]", "", reading.reading)
-    if reading.words and set(reading.words) <= _SMALLTALK_WORDS | {"you", "so", "much", "a", "lot", "very", "good"}:
+    fillers = {"you", "so", "much", "a", "lot", "very", "good", "there", "everyone", "cheers", "afternoon", "evening"}
+    if reading.words and set(reading.words) <= _SMALLTALK_WORDS | fillers:
         return True
     return bool(folded) and bool(_GREETING.fullmatch(folded))
 
