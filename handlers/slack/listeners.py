@@ -74,7 +74,7 @@ DEFAULT_COMMAND = "/renkei"
 # What a user does so that the bot can post in a channel (after `remind on`).
 JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
 THANKS = say("thanks")
-CALENDAR_UPLOADED = "📅 カレンダーに追加するファイルです（開くと予定を取り込めます）。"
+CALENDAR_UPLOADED = say("calendar_uploaded")
 
 
 # --- the listeners -------------------------------------------------------------------------------
@@ -208,7 +208,8 @@ class SlackBot:
             self.posted(out)
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
-        view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
+        language = await self.locales.language(client, user_id)  # the tab speaks its reader's language
+        view = to_home_view(self.commands.home_view(self.dispatcher.clock(), language), self.command)
         self.tasks.leave_slot()
         try:
             await client.views_publish(user_id=user_id, view=view)
