@@ -28,6 +28,12 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "console_calendar": {"ja": "📅 カレンダーに追加: ${command}", "en": "📅 Add to calendar: ${command}"},
     "cut_short": {"ja": "…（長いため一部を省略しました）", "en": "… (cut short: too long)"},
+    # After `remind on` in Slack: what lets the bot post in the channel (around the command to type).
+    "slack_join_before": {
+        "ja": "ボットがチャンネルにいない場合は ",
+        "en": "If the bot is not in the channel, invite it with ",
+    },
+    "slack_join_after": {"ja": " で招待してください。", "en": "."},
     # A user a platform cannot name (Teams without a display name; the console's own user).
     "unnamed_member": {"ja": "メンバー", "en": "a member"},
     "console_you": {"ja": "あなた", "en": "you"},
