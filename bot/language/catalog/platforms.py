@@ -34,6 +34,22 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "If the bot is not in the channel, invite it with ",
     },
     "slack_join_after": {"ja": " で招待してください。", "en": "."},
+    # The Teams app package's manifest (in Japanese: the app's default language).
+    "teams_app_names_separator": {"ja": "・", "en": ", "},
+    "teams_app_short": {
+        "ja": "覚書の連携事項・プロジェクト・締結式に答えるボット",
+        "en": "Answers questions on the memoranda: cooperation, projects, ceremonies",
+    },
+    "teams_app_full": {
+        "ja": "${issuer}と${names}の覚書（発表${count}件）について、連携・協力事項、"
+              "プロジェクト、締結式の日時・場所・出席者、問い合わせ先に答えます。個人チャットでは質問をそのまま、"
+              "チャネルとグループチャットでは @Renkei Bot にメンションして質問してください。"
+              "「remind on」で締結式・イベントのリマインダーを受け取れます。",
+        "en": "Answers questions about the memoranda of ${issuer} with ${names} (${count} announcements): "
+              "cooperation items, projects, the signing ceremonies (date, place, attendees) and the contact. "
+              "In a personal chat, just send the question; in channels and group chats, mention @Renkei Bot. "
+              "Type remind on to receive reminders of ceremonies and events.",
+    },
     # A user a platform cannot name (Teams without a display name; the console's own user).
     "unnamed_member": {"ja": "メンバー", "en": "a member"},
     "console_you": {"ja": "あなた", "en": "you"},
