@@ -25,7 +25,6 @@ from bot.answering.engine import Engine
 from bot.answering.help import to_intro
 from bot.commands.inbound import Inbound, InboundTurn
 from bot.commands.registry import (
-    ANNOUNCEMENTS_HEADING,
     Commands,
     HelpView,
     Invocation,
@@ -64,7 +63,8 @@ EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 def to_console_text(answer: Answer) -> str:
     """An answer for the terminal: choices numbered so the user can pick one by typing it; an event
     still ahead with the command that writes its calendar file."""
-    calendar = [f"📅 カレンダーに追加: {to_calendar_command(event_id)}" for event_id in answer.calendar_event_ids]
+    calendar = [say("console_calendar", answer.language, command=to_calendar_command(event_id))
+                for event_id in answer.calendar_event_ids]
     return "\n".join([to_text(answer, numbered_choices=True), *calendar])
 
 
@@ -85,19 +85,24 @@ def to_reply_text(reply: Reply) -> str:
         return "\n".join([reply.intro, f"{say('help_examples', lang)}:", *examples,
                           f"{say('help_commands', lang)}: {commands}{comma}{say('console_usage', lang)}"])
     if isinstance(reply, ScheduleView):
-        announced = [f"{ANNOUNCEMENTS_HEADING}:", *(f"・{line}" for line in reply.announcements)]
+        lang = reply.language
+        announced = [f"{say('announcements_heading', lang)}:",
+                     *(say("text_item", lang, item=line) for line in reply.announcements)]
         return "\n".join([reply.text, *(announced if reply.announcements else [])])
     if isinstance(reply, ReportView):
         return reply.report
-    return "\n".join([*(f"{p.name}: {p.theme}" for p in reply.partners), f"出典: {reply.source}"])
+    return "\n".join([*(f"{p.name}: {p.theme}" for p in reply.partners),
+                      say("source", reply.language) + reply.source])
 
 
 def to_notice_text(notice: Notice) -> str:
+    lang = notice.language
     lines = [notice.title] if notice.title else []
     for paragraph in notice.paragraphs:
         lines += [f"{paragraph.heading}:"] if paragraph.heading else []
-        bullet = "・" if paragraph.bulleted else ""
-        lines += [bullet + to_plain_line(line, unnamed="あなた") for line in paragraph.lines]
+        unnamed = say("console_you", lang)
+        lines += [say("text_item", lang, item=to_plain_line(line, unnamed=unnamed)) if paragraph.bulleted
+                  else to_plain_line(line, unnamed=unnamed) for line in paragraph.lines]
     return "\n".join(lines)
 
 
@@ -221,6 +226,8 @@ class ChatSession:
     def __init__(self, dispatcher: Dispatcher, commands: Commands, write: Callable[[str], None]) -> None:
         self.turn, self.write = InboundTurn(dispatcher, commands), write
         self.choices: Sequence[str] = ()
+        # The terminal gives no locale: commands speak the language of the last question answered.
+        self.language = "ja"
 
     async def take(self, line: str) -> bool:
         """Answer one line; False when it asks to end the chat. The same inbound turn as Slack and
@@ -234,11 +241,12 @@ class ChatSession:
             text = self.choices[int(text) - 1]
             self.write(f"（{text}）\n")
         inbound = Inbound(text, CONSOLE_CONVERSATION, CONSOLE_CONVERSATION, Mention(""), is_admin=True)
-        said = await self.turn.take(inbound)
+        said = await self.turn.take(inbound, language=self.language)
         if said.reply is not None:
             self.write(to_reply_text(said.reply) + "\n\n")
         elif said.asked is not None:
             self.choices = [c.question for c in said.asked.answer.suggestions]
+            self.language = said.asked.answer.language
             self.write(to_console_text(said.asked.answer) + "\n\n")
         else:
             self.write(said.notice + "\n\n")

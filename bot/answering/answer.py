@@ -117,24 +117,25 @@ def body_of(answer: Answer) -> str:
 
 def to_text(answer: Answer, *, numbered_choices: bool = False) -> str:
     """Render an answer as readable plain text, every section and choice included."""
+    language = answer.language
     lines = [answer.title]
-    lines.extend(f"※ {note}" for note in answer.notes)
+    lines.extend(say("text_note", language, note=note) for note in answer.notes)
     for section in answer.sections:
         lines.append("")
-        lines.append(f"【{section.label}】" if section.label else "")
+        lines.append(say("text_label", language, label=section.label) if section.label else "")
         if section.text:
             lines.append(section.text)
-        lines.extend(say("list_item", answer.language, item=item) for item in section.items)
+        lines.extend(say("text_item", language, item=item) for item in section.items)
     lines.extend(f"● {status.label}" for status in answer.statuses)
     if answer.suggestions:
         lines.append("")
-        lines.append(say("choices" if answer.kind == "clarify" else "related_questions", answer.language))
+        lines.append(say("choices" if answer.kind == "clarify" else "related_questions", language))
         for index, choice in enumerate(answer.suggestions, start=1):
             marker = f"{index}." if numbered_choices else "-"
             lines.append(f"  {marker} {choice.label}")
     if answer.source:
         lines.append("")
-        lines.append(answer.source.to_text(answer.language))
+        lines.append(answer.source.to_text(language))
     return "\n".join(line for line in _drop_blank_labels(lines))
 
 

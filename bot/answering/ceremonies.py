@@ -164,7 +164,7 @@ class CeremonyAnswers(Answering):
         amounts = [
             (self.kb.partner(pid).name_in(language), to_amount(unit, n, language)) for pid, n in counts.items()
         ]
-        each = turn.say("names_joined").join(turn.say("count_each_line", partner=p, amount=a) for p, a in amounts)
+        each = turn.say("word_separator").join(turn.say("count_each_line", partner=p, amount=a) for p, a in amounts)
         total = to_amount(unit, len(facts), language)
         if len(set(counts.values())) == 1:
             amount = to_amount(unit, next(iter(counts.values())), language)
@@ -209,9 +209,9 @@ class CeremonyAnswers(Answering):
         if not count:
             title = turn.say("count_none", label=label) if label else turn.say("count_none_any")
         elif unit == "people" and label:
-            title = turn.say("count_names_of", label=label, amount=amount, items=turn.say("names_joined").join(items))
+            title = turn.say("count_names_of", label=label, amount=amount, items=turn.say("word_separator").join(items))
         elif unit in ("cities", "people"):
-            title = turn.say("count_names", amount=amount, items=turn.say("names_joined").join(items))
+            title = turn.say("count_names", amount=amount, items=turn.say("word_separator").join(items))
         else:
             title = turn.say("count_plain", label=label, count=count, counter=turn.say(f"counter_{unit}"))
         source = (
@@ -411,7 +411,7 @@ class CeremonyAnswers(Answering):
         matching = [e for e in events if any(k in to_key(e.place) for k in keys)]
         if not matching or len(matching) == len(events):
             return None
-        place = turn.say("names_joined").join(keys)
+        place = turn.say("word_separator").join(keys)
         title = turn.say("held_at", place=place, names=self._names_of(matching, turn.language))
         return self._events_answer(title, matching, language=turn.language)
 
@@ -455,7 +455,7 @@ class CeremonyAnswers(Answering):
         matching = [e for e in events if meets(e, turn.read.conditions)]
         language = turn.language
         if matching:
-            names = turn.say("exists_names_joined").join(
+            names = turn.say("section_separator").join(
                 self.kb.partner(e.partner_id).name_in(language) for e in matching if e.partner_id
             )
             title = turn.say(one_or_many("exists_some", matching), names=names)
@@ -490,7 +490,7 @@ class CeremonyAnswers(Answering):
 
     def _names_of(self, events: Sequence[Event], language: str) -> str:
         """「旭川市・室蘭市」: the partners of `events`, as the documents name them."""
-        joined = say("names_joined", language)
+        joined = say("word_separator", language)
         return joined.join(self.kb.partner(e.partner_id).name_in(language) for e in events if e.partner_id)
 
 

@@ -137,7 +137,7 @@ class CompareAnswers(Answering):
                 partner_ids=partner_ids,
                 topic_id=topic,
             )
-        joined = turn.say("variants_joined")
+        joined = turn.say("source_separator")
         items = tuple(group[0] if len(set(group)) == 1 else joined.join(dict.fromkeys(group)) for group in common)
         facts = [f for pid in partner_ids for f in self._facts_for(pid, [topic])]
         return Answer(

@@ -221,7 +221,7 @@ class DocumentAnswers(Answering):
         label = turn.say("word_separator").join(self._topic_label(t, turn.language) for t in topics)
         if not facts and turn.intent.partner_ids and documents:
             # 「北見の問い合わせ先は?」: that announcement has none; another's is not its answer.
-            titles = turn.say("documents_titles_separator").join(
+            titles = turn.say("section_separator").join(
                 turn.say("documents_quoted", text=self.kb.document_by_id(d).title) for d in dict.fromkeys(documents)
             )
             names = self.compose.names(turn.intent.partner_ids, turn.language)
@@ -362,7 +362,7 @@ class DocumentAnswers(Answering):
                 first = any("初めて" in f.text for f in facts) and not ordinals
                 claims_first = bool(re.search(r"初めて|ハジメテ|初|first", turn.read.text + turn.read.reading))
                 right = first == claims_first
-            verdict = turn.say("documents_yes" if right else "documents_no")
+            verdict = turn.say("yn_yes" if right else "yn_no")
             lead = turn.say("documents_verdict", verdict=verdict, lead=lead).strip()
         return self._facts_answer(
             lead or facts[0].text,

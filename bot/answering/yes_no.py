@@ -110,7 +110,7 @@ class YesNoAnswers(Answering):
             return None
         separator = turn.say("section_separator")
         reports = separator.join(dict.fromkeys(c.secondary for c in plain.source.citations if c.secondary))
-        verdict = turn.say("yn_from_report", reports=reports) if reports else turn.say("yn_yes_lead")
+        verdict = turn.say("yn_from_report", reports=reports) if reports else turn.say("yes_lead")
         return replace(plain, title=f"{verdict}{plain.title}")
 
     def _check_count(self, turn: Turn) -> Answer | None:
@@ -415,7 +415,7 @@ class YesNoAnswers(Answering):
             or "覚書" not in turn.read.key
         ):
             return None
-        return self.documents.partners_answer(turn, turn.intent.partner_ids, lead=turn.say("yn_yes_lead"))
+        return self.documents.partners_answer(turn, turn.intent.partner_ids, lead=turn.say("yes_lead"))
 
 
 def _verdict(turn: Turn, holds: bool, statement: str) -> str:

@@ -35,7 +35,7 @@ class Inbound:
     target: Target | None = None  # where reminders for this conversation go; None in the console
     is_admin: bool = False
     place: str = "会話"
-    join_hint: Line = ()
+    join_hint: Line | Callable[[str], Line] = ()  # or the hint in a language, known only for a command
     received_at: float | None = None
 
 
@@ -60,6 +60,8 @@ class InboundTurn:
             return Said(notice=too_long_text(len(inbound.text), language if isinstance(language, str) else "ja"))
         invocation = self.commands.parse(inbound.text) if commands else None
         if invocation is not None:
+            spoken = language if isinstance(language, str) else await language()
+            hint = inbound.join_hint(spoken) if callable(inbound.join_hint) else inbound.join_hint
             request = Request(
                 platform=inbound.platform,
                 target=inbound.target,
@@ -69,8 +71,8 @@ class InboundTurn:
                 arguments=invocation.arguments,
                 conversation_id=inbound.conversation_id,
                 place=inbound.place,
-                join_hint=inbound.join_hint,
-                language=language if isinstance(language, str) else await language(),
+                join_hint=hint,
+                language=spoken,
             )
             return Said(reply=await self.commands.run(invocation, request))
         try:

@@ -29,8 +29,8 @@ from bot.knowledge.dates import format_date, format_when
 from bot.knowledge.model import Event, KnowledgeBase, Partner
 from bot.language.messages import CATALOG, say
 from bot.ops.reload import ReloadResult
-from bot.reminders.due import format_offset, upcoming_reminders
-from bot.reminders.schedule_view import format_schedule, format_time
+from bot.reminders.due import upcoming_reminders
+from bot.reminders.schedule_view import format_offset_in, format_schedule, format_time
 from bot.store.records import AnnouncementRecord, AnnouncementStatus, FailedDelivery, Subscriber, Target
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ Inline = str | Mention | Typed | Code
 Line = tuple[Inline, ...]
 
 
-def to_plain_line(line: Line, *, unnamed: str = "メンバー") -> str:
+def to_plain_line(line: Line, *, unnamed: str = say("unnamed_member")) -> str:
     """A line as plain text, for platforms without mentions or code spans: a user by name
     (`unnamed` when the platform does not know it), command words in 「」."""
 
@@ -123,11 +123,12 @@ class Notice:
     paragraphs: tuple[Paragraph, ...]
     title: str = ""
     visible: bool = False
+    language: str = "ja"  # of its words: how a platform names a user it cannot name
 
     @classmethod
-    def of(cls, *lines: Line | str, title: str = "", visible: bool = False) -> Notice:
+    def of(cls, *lines: Line | str, title: str = "", visible: bool = False, language: str = "ja") -> Notice:
         as_lines = tuple((line,) if isinstance(line, str) else line for line in lines)
-        return cls((Paragraph(as_lines),), title=title, visible=visible)
+        return cls((Paragraph(as_lines),), title=title, visible=visible, language=language)
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class PartnersView:
     source: str
     intro: str = ""
     examples: tuple[str, ...] = ()
+    language: str = "ja"  # of the bot's own words in it; themes and places stay as the documents state them
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class ScheduleView:
     text: str
     partners: PartnersView
     announcements: tuple[str, ...] = ()
+    language: str = "ja"
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ class ReportView:
     """`report`: the maintainers' report as `python app.py report` prints it (markdown-like text)."""
 
     report: str
+    language: str = "ja"
 
 
 Reply = Notice | HelpView | PartnersView | ScheduleView | ReportView
@@ -238,7 +242,7 @@ class AnnouncementHistory(Protocol):
 
 
 class ReportSource(Protocol):
-    async def build_report(self) -> str: ...
+    async def build_report(self, language: str = "ja") -> str: ...
 
 
 class Reloader(Protocol):
@@ -363,38 +367,43 @@ class Commands:
     def help_view(self, language: str = "ja") -> HelpView:
         return to_help_view(self.services.knowledge(), self.registry, language)
 
-    def home_view(self, now: datetime) -> PartnersView:
+    def home_view(self, now: datetime, language: str = "ja") -> PartnersView:
         """The overview an app's home page shows: intro, partners with ceremonies, examples."""
-        return to_partners_view(self.services.knowledge(), now, with_intro=True)
+        return to_partners_view(self.services.knowledge(), now, with_intro=True, language=language)
 
 
 # --- views of the knowledge base (the one place commands read it) --------------------------------
 
 
-def to_source(kb: KnowledgeBase) -> str:
-    return " ／ ".join(f"{d.title} / {format_date(d.date)}" for d in kb.documents)
+def to_source(kb: KnowledgeBase, language: str = "ja") -> str:
+    return say("source_separator", language).join(f"{d.title} / {format_date(d.date, language)}" for d in kb.documents)
 
 
 def to_help_view(kb: KnowledgeBase, registry: Registry, language: str = "ja") -> HelpView:
-    topics = tuple(topic.label for topic in kb.vocabulary.topics if topic.facet_of is None)
+    topics = tuple(topic.label_in(language) for topic in kb.vocabulary.topics if topic.facet_of is None)
     return HelpView(to_intro(kb, language), topics, tuple(to_examples(kb, language)), registry.to_help(language),
-                    to_source(kb), language)
+                    to_source(kb, language), language)
 
 
-def to_partner_row(partner: Partner, now: datetime, kb: KnowledgeBase) -> PartnerRow:
+def to_partner_row(partner: Partner, now: datetime, kb: KnowledgeBase, language: str = "ja") -> PartnerRow:
     ceremony = partner.ceremony
     # A memorandum announced without a theme heading is shown by its announcement's title.
     theme = partner.theme or kb.document_by_id(partner.engagement.document_id).title
+    name = partner.name_in(language)
     if ceremony is None:
-        return PartnerRow(partner.name, theme, "", "", "", "")
-    return PartnerRow(partner.name, theme, ceremony.title, format_when(ceremony), ceremony.place,
+        return PartnerRow(name, theme, "", "", "", "")
+    return PartnerRow(name, theme, ceremony.title, format_when(ceremony, language), ceremony.place,
                       to_status_word(ceremony, now))
 
 
 # How adapters mark a ceremony's status: never 「開催済み」 unless the knowledge base records it.
-STATUS_MARKS = {
-    "開催予定": "⏳ 開催予定", "開催されました": "✅ 開催されました", "予定日を過ぎています": "📅 予定日を過ぎています",
-}
+STATUS_MARK_KEYS = {"開催予定": "mark_ahead", "開催されました": "mark_held", "予定日を過ぎています": "mark_past"}
+STATUS_MARKS = {word: say(key) for word, key in STATUS_MARK_KEYS.items()}
+
+
+def to_status_mark(status: str, language: str = "ja") -> str:
+    """A row's status word (「開催予定」…) as the mark shown beside its ceremony, in `language`."""
+    return say(STATUS_MARK_KEYS.get(status, "mark_past"), language)
 
 
 def to_status_word(event: Event, now: datetime) -> str:
@@ -403,32 +412,39 @@ def to_status_word(event: Event, now: datetime) -> str:
     return "開催されました" if event.held else "予定日を過ぎています"
 
 
-def to_partners_view(kb: KnowledgeBase, now: datetime, *, with_intro: bool = False) -> PartnersView:
-    rows = tuple(to_partner_row(partner, now, kb) for partner in kb.partners)
+def to_partners_view(kb: KnowledgeBase, now: datetime, *, with_intro: bool = False,
+                     language: str = "ja") -> PartnersView:
+    rows = tuple(to_partner_row(partner, now, kb, language) for partner in kb.partners)
+    source = to_source(kb, language)
     if not with_intro:
-        return PartnersView(rows, to_source(kb))
-    return PartnersView(rows, to_source(kb), to_intro(kb), tuple(to_examples(kb)))
+        return PartnersView(rows, source, language=language)
+    return PartnersView(rows, source, to_intro(kb, language), tuple(to_examples(kb, language)), language)
 
 
-def to_schedule_view(kb: KnowledgeBase, now: datetime, announcements: AnnouncementStatus | None = None) -> ScheduleView:
-    lines = to_announcement_lines(announcements, with_target=True) if announcements else ()
-    return ScheduleView(format_schedule(kb, now), to_partners_view(kb, now), lines)
+def to_schedule_view(kb: KnowledgeBase, now: datetime, announcements: AnnouncementStatus | None = None,
+                     language: str = "ja") -> ScheduleView:
+    lines = to_announcement_lines(announcements, with_target=True, language=language) if announcements else ()
+    return ScheduleView(format_schedule(kb, now, language), to_partners_view(kb, now, language=language), lines,
+                        language)
 
 
-ANNOUNCEMENT_MARKS = {
-    "sent": "✅ 送信済み", "late": "✅ 送信済み", "unknown": "❔ 送信結果不明", "failed": "⚠️ 送信できず",
-    "claimed": "⏳ 送信中", "pending": "⏳ 送信待ち", "missed": "⚠️ 送信できず",
+ANNOUNCEMENT_MARK_KEYS = {
+    "sent": "announce_sent", "late": "announce_sent", "unknown": "announce_unknown", "failed": "announce_failed",
+    "claimed": "announce_claimed", "pending": "announce_pending", "missed": "announce_failed",
 }
-ANNOUNCEMENTS_HEADING = "新しい覚書のお知らせ"
+ANNOUNCEMENT_MARKS = {status: say(key) for status, key in ANNOUNCEMENT_MARK_KEYS.items()}
+ANNOUNCEMENTS_HEADING = say("announcements_heading")
 
 
 def to_announcement_lines(status: AnnouncementStatus, *, with_target: bool = False,
-                          limit: int = LIST_LIMIT) -> tuple[str, ...]:
-    """「✅ 送信済み 2027年1月15日（金） 10:00 — 釧路市と覚書を締結します」, the latest first, then pending."""
+                          limit: int = LIST_LIMIT, language: str = "ja") -> tuple[str, ...]:
+    """「✅ 送信済み 2027年1月15日（金） 10:00 — 釧路市と覚書を締結します」, the latest first, then pending
+    (the title as it was posted: announcements are posted in Japanese)."""
     def line(record: AnnouncementRecord) -> str:
-        mark = ANNOUNCEMENT_MARKS.get(record.status, record.status)
-        when = f" {format_time(record.at)}" if record.at else ""
-        kind = "（訂正）" if record.correction else ""
+        key = ANNOUNCEMENT_MARK_KEYS.get(record.status)
+        mark = say(key, language) if key else record.status
+        when = f" {format_time(record.at, language)}" if record.at else ""
+        kind = say("announce_correction", language) if record.correction else ""
         where = f" → {record.target}" if with_target else ""
         return f"{mark}{when} — {record.title}{kind}{where}"
 
@@ -447,13 +463,13 @@ async def show_help(request: Request, services: Services) -> Reply:
 
 @command("list", aliases=("リスト", "一覧"), description="覚書を締結した市とテーマの一覧")
 async def show_partners(request: Request, services: Services) -> Reply:
-    return to_partners_view(services.knowledge(), request.now)
+    return to_partners_view(services.knowledge(), request.now, language=request.language)
 
 
 @command("schedule", aliases=("予定", "スケジュール"), description="今後の締結式・イベントとリマインダーの予定")
 async def show_schedule(request: Request, services: Services) -> Reply:
     status = await services.announcements.announcement_status(None) if services.announcements else None
-    return to_schedule_view(services.knowledge(), request.now, status)
+    return to_schedule_view(services.knowledge(), request.now, status, request.language)
 
 
 REMIND_TITLE = say("remind_title")
@@ -488,11 +504,11 @@ def to_remind_usage(place: str, language: str = "ja") -> Line:
 async def remind_on(request: Request, target: Target, book: SubscriptionBook) -> Reply:
     lang, place, title = request.language, request.place, say("remind_title", request.language)
     if not await book.turn_on(target, request.user.user_id, request.now):
-        return Notice.of(say("remind_already_on", lang, place=place), title=title)
+        return Notice.of(say("remind_already_on", lang, place=place), title=title, language=lang)
     log.info("reminders on: %s", target)
     done: Line = (request.user, say("remind_turned_on", lang, place=place))
     lines = [done, request.join_hint] if request.join_hint else [done]
-    return Notice.of(*lines, title=title, visible=True)
+    return Notice.of(*lines, title=title, visible=True, language=lang)
 
 
 async def remind_off(request: Request, target: Target, services: Services) -> Reply:
@@ -501,13 +517,13 @@ async def remind_off(request: Request, target: Target, services: Services) -> Re
     lang, place, title = request.language, request.place, say("remind_title", request.language)
     if not await services.subscriptions.turn_off(target):
         if configured:
-            return Notice.of(say("remind_configured", lang, place=place), title=title)
-        return Notice.of(say("remind_not_on", lang, place=place), title=title)
+            return Notice.of(say("remind_configured", lang, place=place), title=title, language=lang)
+        return Notice.of(say("remind_not_on", lang, place=place), title=title, language=lang)
     log.info("reminders off: %s", target)
     lines: list[Line] = [(request.user, say("remind_turned_off", lang, place=place))]
     if configured:
         lines.append((say("remind_still_configured", lang),))
-    return Notice.of(*lines, title=title, visible=True)
+    return Notice.of(*lines, title=title, visible=True, language=lang)
 
 
 async def remind_list(request: Request, target: Target, services: Services) -> Reply:
@@ -519,25 +535,26 @@ async def remind_list(request: Request, target: Target, services: Services) -> R
     state: list[Line] = []
     if subscriber:
         state.append((say("remind_on_by", lang), Mention(subscriber.user_id),
-                      say("remind_on_since", lang, since=format_time(subscriber.since))))
+                      say("remind_on_since", lang, since=format_time(subscriber.since, lang))))
     if target in services.configured_targets:
         state.append((say("remind_on_configured", lang),))
     if not state:
         state.append((say("remind_off_state", lang), Typed("remind on"), say("remind_off_hint", lang)))
     upcoming = upcoming_reminders(services.knowledge().all_events(), request.now)[:LIST_LIMIT]
-    next_lines = [(f"{format_time(r.due_at)} — {r.event.title}（{format_offset(r.offset)}）",) for r in upcoming]
+    next_lines = [(say("remind_next_line", lang, time=format_time(r.due_at, lang), title=r.event.title,
+                       offset=format_offset_in(r.offset, lang)),) for r in upcoming]
     paragraphs = [
         Paragraph(tuple(state), heading=say("remind_here", lang, place=request.place)),
         Paragraph(tuple(next_lines) or ((say("remind_none", lang),),), heading=say("remind_next", lang), bulleted=True),
     ]
     if failures:
-        failed = tuple((f"{format_time(row.due_at)} {row.event_id}: ", Code(row.error)) for row in failures)
+        failed = tuple((f"{format_time(row.due_at, lang)} {row.event_id}: ", Code(row.error)) for row in failures)
         paragraphs.append(Paragraph(failed, heading=say("remind_failed", lang), bulleted=True))
     if services.announcements is not None:
-        announced = to_announcement_lines(await services.announcements.announcement_status(target))
-        paragraphs.append(Paragraph(tuple((text,) for text in announced) or (("なし",),),
-                                    heading=ANNOUNCEMENTS_HEADING, bulleted=True))
-    return Notice(tuple(paragraphs), title=say("remind_title", lang))
+        announced = to_announcement_lines(await services.announcements.announcement_status(target), language=lang)
+        paragraphs.append(Paragraph(tuple((text,) for text in announced) or ((say("nothing", lang),),),
+                                    heading=say("announcements_heading", lang), bulleted=True))
+    return Notice(tuple(paragraphs), title=say("remind_title", lang), language=lang)
 
 
 @command("report", aliases=("レポート",), admin_only=True,
@@ -546,7 +563,7 @@ async def show_report(request: Request, services: Services) -> Reply:
     if services.reports is None:
         return Notice.of(say("no_database", request.language))
     log.info("report requested by an admin", extra={"conversation_id": request.conversation_id})
-    return ReportView(await services.reports.build_report())
+    return ReportView(await services.reports.build_report(request.language), request.language)
 
 
 @command("reload", aliases=("再読み込み",), admin_only=True,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from bot.answering.answer import Answer
+from bot.language.messages import say
 from bot.language.text import reading_of
 from bot.store.records import Interaction, Vote
 
@@ -80,24 +81,30 @@ def chosen_options(interactions: Sequence[Interaction]) -> Counter[tuple[str, st
     return chosen
 
 
-def build_report(interactions: Sequence[Interaction], votes: Sequence[Vote], *, limit: int = 20) -> str:
+def build_report(interactions: Sequence[Interaction], votes: Sequence[Vote], *, limit: int = 20,
+                 language: str = "ja") -> str:
+    """The report as markdown-like text, its own words in `language` (the questions as asked)."""
     fallbacks = [i.question for i in interactions if i.kind == "fallback"]
     clarifications = [i.question for i in interactions if i.kind == "clarify"]
-    lines = [f"# Renkei Bot report — {len(fallbacks)} unanswered, {len(clarifications)} clarified, {len(votes)} votes",
-             "", "## Unanswered questions (most frequent first)"]
-    lines += [_group_line(g) for g in group_questions(fallbacks)[:limit]] or ["(none)"]
-    lines += ["", "## Clarifications"]
-    lines += [_group_line(g) for g in group_questions(clarifications)[:limit]] or ["(none)"]
+    none = say("report_none", language)
+    # Counts as digits (no thousands separator), as the report always wrote them.
+    title = say("report_title", language, unanswered=str(len(fallbacks)), clarified=str(len(clarifications)),
+                votes=str(len(votes)))
+    lines = [f"# {title}", "", f"## {say('report_unanswered', language)}"]
+    lines += [_group_line(g, language) for g in group_questions(fallbacks)[:limit]] or [none]
+    lines += ["", f"## {say('report_clarifications', language)}"]
+    lines += [_group_line(g, language) for g in group_questions(clarifications)[:limit]] or [none]
     options = chosen_options(interactions)
     if options:
-        lines += ["", "## Options chosen after a clarification"]
-        lines += [f"- {n}× 「{asked}」 → 「{picked}」" for (asked, picked), n in options.most_common(limit)]
-    lines += ["", "## Feedback per topic"]
-    lines += _vote_lines(votes) or ["(none)"]
+        lines += ["", f"## {say('report_options', language)}"]
+        lines += [say("report_option", language, count=str(n), asked=asked, picked=picked)
+                  for (asked, picked), n in options.most_common(limit)]
+    lines += ["", f"## {say('report_feedback', language)}"]
+    lines += _vote_lines(votes, language) or [none]
     negative = group_questions([v.question for v in votes if not v.helpful])
     if negative:
-        lines += ["", "## Questions voted 👎"]
-        lines += [_group_line(g) for g in negative[:limit]]
+        lines += ["", f"## {say('report_voted_down', language)}"]
+        lines += [_group_line(g, language) for g in negative[:limit]]
     return "\n".join(lines)
 
 
@@ -108,12 +115,12 @@ class StoreReport:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def report(self) -> str:
-        return build_report(self.store.questions.all(), self.store.votes.all())
+    def report(self, language: str = "ja") -> str:
+        return build_report(self.store.questions.all(), self.store.votes.all(), language=language)
 
-    async def build_report(self) -> str:
+    async def build_report(self, language: str = "ja") -> str:
         # On the database's worker, like the reads it needs: the grouping never blocks the loop.
-        return await self.store.db.run(self.report)
+        return await self.store.db.run(self.report, language)
 
 
 REPORT_TITLE = "Renkei Bot report"
@@ -127,15 +134,15 @@ def split_report(report: str) -> tuple[str, list[str]]:
     return REPORT_TITLE, lines
 
 
-def _group_line(group: QuestionGroup) -> str:
+def _group_line(group: QuestionGroup, language: str = "ja") -> str:
     others = [e for e in group.examples if e != group.representative]
-    similar = f"（似た質問: {' / '.join(others)}）" if others else ""
+    similar = say("report_similar", language, others=" / ".join(others)) if others else ""
     return f"- {group.count}× {group.representative}{similar}"
 
 
-def _vote_lines(votes: Sequence[Vote]) -> list[str]:
+def _vote_lines(votes: Sequence[Vote], language: str = "ja") -> list[str]:
     tally: dict[str, list[int]] = {}
     for vote in votes:
-        counts = tally.setdefault(vote.topic_id or "(no topic)", [0, 0])
+        counts = tally.setdefault(vote.topic_id or say("report_no_topic", language), [0, 0])
         counts[0 if vote.helpful else 1] += 1
     return [f"- {topic}: 👍 {up} / 👎 {down}" for topic, (up, down) in sorted(tally.items(), key=lambda t: -t[1][1])]

@@ -20,8 +20,6 @@ from typing import Any
 
 from bot.answering.answer import Answer, Section, Source
 from bot.commands.registry import (
-    ANNOUNCEMENTS_HEADING,
-    STATUS_MARKS,
     Code,
     HelpView,
     Inline,
@@ -34,8 +32,9 @@ from bot.commands.registry import (
     ReportView,
     ScheduleView,
     Typed,
+    to_status_mark,
 )
-from bot.language.messages import say
+from bot.language.messages import LANGUAGES, say
 from bot.ops.insights import split_report
 from bot.reminders.ical import CalendarLinks
 
@@ -65,12 +64,13 @@ FEEDBACK_BLOCK_ID = "renkei_feedback"
 CHOICES_BLOCK_ID = "renkei_choices"
 CALENDAR_ACTION_PREFIX = "renkei_calendar_"
 CALENDAR_BLOCK_ID = "renkei_calendar"
-CALENDAR_LABEL = "📅 カレンダーに追加"
+CALENDAR_LABEL = say("calendar_add")
 MAX_URL_CHARS = 3000
 
-SHARE_LABEL = "チャンネルに共有"
-VOTED = "フィードバックありがとうございました"
-BOT_NAME = "Renkei Bot（連携ボット）"
+# The Japanese words, for tests and callers without an answer (each follows the answer's language).
+SHARE_LABEL = say("share")
+VOTED = say("voted")
+BOT_NAME = say("bot_name")
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,12 @@ class ButtonPayload:
     conversation_id: str
     kind: str = ""
     topic_id: str | None = None
+    language: str = "ja"  # of the answer the button is under: its thank-you line follows it
 
     def to_value(self) -> str:
-        fixed = {"c": self.conversation_id, "k": self.kind, "t": self.topic_id}
+        fixed: dict[str, str | None] = {"c": self.conversation_id, "k": self.kind, "t": self.topic_id}
+        if self.language != "ja":  # Japanese buttons carry no language, as before there were others
+            fixed["l"] = self.language
         room = MAX_BUTTON_VALUE_CHARS - len(json.dumps({**fixed, "q": ""}, ensure_ascii=False))
         question = truncate(escape_mrkdwn(self.question), room)
         return json.dumps({"q": question, **fixed}, ensure_ascii=False)
@@ -109,12 +112,13 @@ class ButtonPayload:
             raise ValueError("not a Renkei Bot button value") from None
         if not isinstance(data, dict) or not isinstance(data.get("q"), str) or not isinstance(data.get("c"), str):
             raise ValueError("not a Renkei Bot button value")
-        topic = data.get("t")
+        topic, language = data.get("t"), data.get("l")
         return cls(
             question=unescape_mrkdwn(data["q"]),
             conversation_id=data["c"],
             kind=str(data.get("k") or ""),
             topic_id=topic if isinstance(topic, str) else None,
+            language=language if language in LANGUAGES else "ja",
         )
 
 
@@ -204,38 +208,43 @@ def to_bullets(items: Iterable[str]) -> str:
     return "\n".join(f"• {escape_mrkdwn(item)}" for item in items)
 
 
-def fit_blocks(head: list[Block], body: list[Block], tail: list[Block], limit: int) -> list[Block]:
+def fit_blocks(head: list[Block], body: list[Block], tail: list[Block], limit: int,
+               language: str = "ja") -> list[Block]:
     """head + body + tail within `limit` blocks, cutting the body and saying so."""
     if len(head) + len(body) + len(tail) <= limit:
         return head + body + tail
     room = max(limit - len(head) - len(tail) - 1, 0)
-    return head + body[:room] + [to_context(f"{ELLIPSIS}（長いため一部を省略しました）")] + tail
+    return head + body[:room] + [to_context(say("cut_short", language))] + tail
 
 
 # --- answers -------------------------------------------------------------------------------------
 
 
 def to_answer_message(answer: Answer, options: AnswerOptions) -> Message:
-    """An engine answer as a Slack message: header, sections, status, source, buttons."""
-    head = [to_header(answer.title), to_context(f"💬 質問: {escape_mrkdwn(options.question)}")]
+    """An engine answer as a Slack message: header, sections, status, source, buttons — the bot's
+    own words in the answer's language."""
+    language = answer.language
+    head = [to_header(answer.title),
+            to_context(say("asked_question", language, question=escape_mrkdwn(options.question)))]
     if answer.notes:
-        head.append(to_context(*(f"※ {escape_mrkdwn(note)}" for note in answer.notes)))
+        head.append(to_context(*(say("text_note", language, note=escape_mrkdwn(note)) for note in answer.notes)))
     body = [block for section in answer.sections for block in to_section_blocks(section)]
     return Message(text=to_fallback_text(answer), blocks=fit_blocks(head, body, to_answer_tail(answer, options),
-                                                                     MAX_MESSAGE_BLOCKS))
+                                                                     MAX_MESSAGE_BLOCKS, language))
 
 
 def to_answer_tail(answer: Answer, options: AnswerOptions) -> list[Block]:
     tail: list[Block] = []
+    language = answer.language
     if answer.statuses:
         tail.append(to_context(*(f"🗓️ {escape_mrkdwn(status.label)}" for status in answer.statuses)))
     if answer.suggestions:
-        heading = "どれについてお答えしましょうか？" if answer.kind == "clarify" else "関連する質問:"
+        heading = say("clarify_heading" if answer.kind == "clarify" else "related_questions", language)
         tail.append(to_context(heading))
         tail.append(to_choice_buttons(answer, options.conversation_id))
     if answer.source:
-        tail.append(to_context(to_source_text(answer.source)))
-    calendar = to_calendar_actions(answer.calendar_event_ids, options.calendar)
+        tail.append(to_context(to_source_text(answer.source, language)))
+    calendar = to_calendar_actions(answer.calendar_event_ids, options.calendar, language)
     if calendar:
         tail.append(calendar)
     buttons = to_answer_buttons(answer, options)
@@ -244,18 +253,30 @@ def to_answer_tail(answer: Answer, options: AnswerOptions) -> list[Block]:
     return tail
 
 
-def to_calendar_actions(event_ids: Sequence[str], options: CalendarOptions) -> Block | None:
-    """「カレンダーに追加」 for each event: a link button, or a button that uploads the file."""
+def to_calendar_actions(event_ids: Sequence[str], options: CalendarOptions, language: str = "ja") -> Block | None:
+    """「カレンダーに追加」 for each event: a link button, or a button that uploads the file. The block's
+    id carries a language other than Japanese, for the words of the file uploaded on a press."""
     if not event_ids or (options.links is None and not options.upload):
         return None
     buttons = []
     for index, event_id in enumerate(event_ids[:MAX_BUTTONS]):
-        label = CALENDAR_LABEL if len(event_ids) == 1 else f"{CALENDAR_LABEL}（{index + 1}）"
+        label = (say("calendar_add", language) if len(event_ids) == 1
+                 else say("calendar_add_nth", language, number=str(index + 1)))
         button = to_button(label, f"{CALENDAR_ACTION_PREFIX}{index}", event_id)
         if options.links is not None:
             button["url"] = truncate(options.links.event_url(event_id), MAX_URL_CHARS)
         buttons.append(button)
-    return {"type": "actions", "block_id": CALENDAR_BLOCK_ID, "elements": buttons}
+    return {"type": "actions", "block_id": to_calendar_block_id(language), "elements": buttons}
+
+
+def to_calendar_block_id(language: str) -> str:
+    return CALENDAR_BLOCK_ID if language == "ja" else f"{CALENDAR_BLOCK_ID}_{language}"
+
+
+def to_calendar_language(block_id: str) -> str:
+    """The language of the answer a calendar button was under, from its block's id."""
+    language = block_id.removeprefix(f"{CALENDAR_BLOCK_ID}_")
+    return language if language in LANGUAGES else "ja"
 
 
 def to_section_blocks(section: Section) -> list[Block]:
@@ -275,7 +296,8 @@ def to_section_blocks(section: Section) -> list[Block]:
 def to_choice_buttons(answer: Answer, conversation_id: str) -> Block:
     buttons = [
         to_button(choice.label, f"{CHOICE_ACTION_PREFIX}{index}",
-                  ButtonPayload(choice.question, conversation_id, to_choice_kind(answer)).to_value())
+                  ButtonPayload(choice.question, conversation_id, to_choice_kind(answer),
+                                language=answer.language).to_value())
         for index, choice in enumerate(answer.suggestions[:MAX_BUTTONS])
     ]
     return {"type": "actions", "block_id": CHOICES_BLOCK_ID, "elements": buttons}
@@ -287,23 +309,36 @@ def to_choice_kind(answer: Answer) -> str:
 
 
 def to_voted_blocks(blocks: Sequence[Block]) -> list[Block]:
-    """A message's blocks with its 👍 / 👎 turned into a thank-you line."""
-    return [to_context(VOTED) if block.get("block_id") == FEEDBACK_BLOCK_ID else dict(block) for block in blocks]
+    """A message's blocks with its 👍 / 👎 turned into a thank-you line, in the answer's language."""
+    return [to_context(say("voted", to_buttons_language(block))) if block.get("block_id") == FEEDBACK_BLOCK_ID
+            else dict(block) for block in blocks]
+
+
+def to_buttons_language(block: Block) -> str:
+    """The language an actions block's buttons carry (Japanese when they carry none)."""
+    for element in block.get("elements") or []:
+        try:
+            return ButtonPayload.from_value(str(element.get("value", ""))).language
+        except ValueError:
+            continue
+    return "ja"
 
 
 def to_answer_buttons(answer: Answer, options: AnswerOptions) -> list[Block]:
-    payload = ButtonPayload(options.question, options.conversation_id, answer.kind, answer.topic_id).to_value()
+    language = answer.language
+    payload = ButtonPayload(options.question, options.conversation_id, answer.kind, answer.topic_id,
+                            language).to_value()
     buttons: list[Block] = []
     if options.feedback_buttons and answer.kind != "clarify":
-        buttons.append(to_button("👍 役に立った", FEEDBACK_UP_ACTION, payload))
-        buttons.append(to_button("👎 役に立たなかった", FEEDBACK_DOWN_ACTION, payload))
+        buttons.append(to_button(say("vote_up", language), FEEDBACK_UP_ACTION, payload))
+        buttons.append(to_button(say("vote_down", language), FEEDBACK_DOWN_ACTION, payload))
     if options.share_button:
-        buttons.append(to_button(SHARE_LABEL, SHARE_ACTION, payload, style="primary"))
+        buttons.append(to_button(say("share", language), SHARE_ACTION, payload, style="primary"))
     return buttons
 
 
-def to_source_text(source: Source) -> str:
-    return f"📄 {escape_mrkdwn(source.to_text())}"
+def to_source_text(source: Source, language: str = "ja") -> str:
+    return f"📄 {escape_mrkdwn(source.to_text(language))}"
 
 
 def to_fallback_text(answer: Answer) -> str:
@@ -311,7 +346,7 @@ def to_fallback_text(answer: Answer) -> str:
     first = answer.sections[0] if answer.sections else None
     parts = [answer.title]
     if first is not None:
-        parts.append(first.text or "、".join(first.items))
+        parts.append(first.text or say("section_separator", answer.language).join(first.items))
     return truncate(escape_mrkdwn("\n".join(part for part in parts if part)), MAX_FALLBACK_CHARS)
 
 
@@ -333,7 +368,7 @@ def to_reply_message(reply: Reply, command: str) -> Message:
     if isinstance(reply, ScheduleView):
         return to_schedule_message(reply)
     if isinstance(reply, ReportView):
-        return to_report_message(reply.report)
+        return to_report_message(reply.report, reply.language)
     return to_list_message(reply)
 
 
@@ -360,8 +395,8 @@ def to_notice_reply(notice: Notice, command: str) -> Message:
     return Message(text=truncate(markdown, MAX_FALLBACK_CHARS), blocks=[to_section(markdown)])
 
 
-def to_source_context(source: str) -> Block:
-    return to_context(f"📄 出典: {escape_mrkdwn(source)}")
+def to_source_context(source: str, language: str = "ja") -> Block:
+    return to_context(say("source_line", language, source=escape_mrkdwn(source)))
 
 
 def to_help_message(view: HelpView, command: str) -> Message:
@@ -371,82 +406,89 @@ def to_help_message(view: HelpView, command: str) -> Message:
     usage = [
         "• " + say("slack_usage_mention", lang, mention=f"@Renkei Bot {escape_mrkdwn(view.examples[0])}"),
         "• " + say("slack_usage_dm", lang),
-        "• " + say("slack_usage_command", lang, command=escape_mrkdwn(command), share=SHARE_LABEL),
+        "• " + say("slack_usage_command", lang, command=escape_mrkdwn(command), share=say("share", lang)),
         *(f"• `{escape_mrkdwn(command)} {escape_mrkdwn(entry.synopsis)}`: {escape_mrkdwn(entry.description)}"
           for entry in view.commands),
     ]
-    title = say("help_title", lang, bot=BOT_NAME)
+    title = say("help_title", lang, bot=say("bot_name", lang))
     blocks = [
         to_header(title),
         to_section(escape_mrkdwn(view.intro)),
         to_section(f"*{say('help_topics', lang)}*\n" + to_bullets(view.topics)),
         to_section(f"*{say('help_examples', lang)}*\n" + to_bullets(view.examples)),
         to_section(f"*{say('help_usage', lang)}*\n" + "\n".join(usage)),
-        to_source_context(view.source),
+        to_source_context(view.source, lang),
     ]
     return Message(text=title, blocks=blocks[:MAX_MESSAGE_BLOCKS])
 
 
-def to_partner_summary(partner: PartnerRow) -> str:
-    return f"*{escape_mrkdwn(partner.name)}*\nテーマ: {escape_mrkdwn(partner.theme)}"
+def to_partner_summary(partner: PartnerRow, language: str = "ja") -> str:
+    return f"*{escape_mrkdwn(partner.name)}*\n" + say("list_theme", language, theme=escape_mrkdwn(partner.theme))
 
 
 def to_list_message(view: PartnersView) -> Message:
     """`/renkei list`: the partners and their themes."""
-    body = [to_section(to_partner_summary(partner)) for partner in view.partners]
-    head = [to_header("覚書を締結した市とテーマ")]
-    text = "、".join(f"{p.name}（{p.theme}）" for p in view.partners)
+    lang = view.language
+    body = [to_section(to_partner_summary(partner, lang)) for partner in view.partners]
+    head = [to_header(say("list_title", lang))]
+    text = say("section_separator", lang).join(say("list_line", lang, name=p.name, theme=p.theme)
+                                               for p in view.partners)
     return Message(text=truncate(escape_mrkdwn(text), MAX_FALLBACK_CHARS),
-                   blocks=fit_blocks(head, body, [to_source_context(view.source)], MAX_MESSAGE_BLOCKS))
+                   blocks=fit_blocks(head, body, [to_source_context(view.source, lang)], MAX_MESSAGE_BLOCKS, lang))
 
 
-def to_ceremony_line(partner: PartnerRow) -> str:
-    status = STATUS_MARKS.get(partner.ceremony_status, "📅 予定日を過ぎています")
+def to_ceremony_line(partner: PartnerRow, language: str = "ja") -> str:
+    status = to_status_mark(partner.ceremony_status, language)
     return (f"🗓️ {escape_mrkdwn(partner.ceremony_title)}: {escape_mrkdwn(partner.ceremony_when)} "
             f"{escape_mrkdwn(partner.ceremony_place)} — {status}")
 
 
 def to_schedule_message(view: ScheduleView) -> Message:
     """`/renkei schedule`: upcoming events with their reminder times, and every ceremony's status."""
+    lang = view.language
     schedule = escape_mrkdwn(view.text)
-    ceremonies = "\n".join(to_ceremony_line(partner) for partner in view.partners.partners)
-    body = [to_section(schedule), to_section(f"*各市の締結式*\n{ceremonies}")]
+    ceremonies = "\n".join(to_ceremony_line(partner, lang) for partner in view.partners.partners)
+    body = [to_section(schedule), to_section(f"*{say('schedule_ceremonies', lang)}*\n{ceremonies}")]
     if view.announcements:
-        body.append(to_section(f"*{ANNOUNCEMENTS_HEADING}*\n{to_bullets(view.announcements)}"))
+        body.append(to_section(f"*{say('announcements_heading', lang)}*\n{to_bullets(view.announcements)}"))
     return Message(text=truncate(schedule, MAX_FALLBACK_CHARS),
-                   blocks=fit_blocks(body, [], [to_source_context(view.partners.source)], MAX_MESSAGE_BLOCKS))
+                   blocks=fit_blocks(body, [], [to_source_context(view.partners.source, lang)], MAX_MESSAGE_BLOCKS,
+                                     lang))
 
 
 def to_home_view(view: PartnersView, command: str) -> Block:
     """The App Home tab: partners, themes, ceremonies (held / upcoming) and how to ask."""
-    head = [to_header(BOT_NAME), to_section(escape_mrkdwn(view.intro)), {"type": "divider"}]
+    lang = view.language
+    head = [to_header(say("bot_name", lang)), to_section(escape_mrkdwn(view.intro)), {"type": "divider"}]
     body: list[Block] = []
     for partner in view.partners:
-        body.append(to_section(to_partner_summary(partner)))
-        body.append(to_context(to_ceremony_line(partner)))
+        body.append(to_section(to_partner_summary(partner, lang)))
+        body.append(to_context(to_ceremony_line(partner, lang)))
     how = [
-        "*質問のしかた*",
-        "• このアプリの「メッセージ」タブで質問を送信",
-        "• チャンネルで `@Renkei Bot` にメンション（スレッドに回答）",
-        f"• `{escape_mrkdwn(command)} 質問`、`{escape_mrkdwn(command)} help`、`{escape_mrkdwn(command)} list`",
-        "*質問の例*",
+        f"*{say('home_how', lang)}*",
+        "• " + say("home_messages_tab", lang),
+        "• " + say("home_mention", lang),
+        "• " + say("home_commands", lang, command=escape_mrkdwn(command)),
+        f"*{say('help_examples', lang)}*",
         to_bullets(view.examples),
     ]
-    tail = [{"type": "divider"}, to_section("\n".join(how)), to_source_context(view.source)]
-    return {"type": "home", "blocks": fit_blocks(head, body, tail, MAX_HOME_BLOCKS)}
+    tail = [{"type": "divider"}, to_section("\n".join(how)), to_source_context(view.source, lang)]
+    return {"type": "home", "blocks": fit_blocks(head, body, tail, MAX_HOME_BLOCKS, lang)}
 
 
 # --- the maintainers' report ---------------------------------------------------------------------
 
-FULL_REPORT_HINT = "全体はサーバーで `python app.py report` を実行すると表示されます。"
+FULL_REPORT_COMMAND = "`python app.py report`"
+FULL_REPORT_HINT = say("report_full", command=FULL_REPORT_COMMAND)
 
 
-def to_report_message(report: str) -> Message:
+def to_report_message(report: str, language: str = "ja") -> Message:
     """The report quotes what people asked: every line escaped, cut to Slack's limits (3,000
     characters a section, 50 blocks), the `# title` as the header, each `## heading` a section."""
     title, lines = split_report(report)
     body = [to_section(chunk) for chunk in to_chunks(lines)]
-    blocks = fit_blocks([to_header(title)], body, [to_context(FULL_REPORT_HINT)], MAX_MESSAGE_BLOCKS)
+    hint = say("report_full", language, command=FULL_REPORT_COMMAND)
+    blocks = fit_blocks([to_header(title)], body, [to_context(hint)], MAX_MESSAGE_BLOCKS, language)
     return Message(text=truncate(escape_mrkdwn(title), MAX_FALLBACK_CHARS), blocks=blocks)
 
 

@@ -12,11 +12,13 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.language.messages import say
 from bot.ops.feedback import to_voter_key
 from bot.reminders.ical import UnknownEvent
 from bot.store.records import Vote
 from handlers.slack.blocks import (
     FEEDBACK_UP_ACTION,
+    to_calendar_language,
     to_notice_message,
 )
 from handlers.slack.dedup import (
@@ -30,7 +32,7 @@ from handlers.slack.incoming import (
     to_thread_ts,
     to_user_id,
 )
-from handlers.slack.listeners import CALENDAR_UPLOADED, PLATFORM, THANKS, SlackBot
+from handlers.slack.listeners import PLATFORM, SlackBot
 from handlers.slack.responses import acknowledge_in_place, post_message, send_response, to_error_code, update_message
 from handlers.slack.tasks import Work
 
@@ -68,11 +70,13 @@ class SlackButtons:
         await ack()
         if "url" in action:
             return  # a link button: the user's browser fetches the file
-        upload = partial(self.upload_calendar, body, str(action.get("value", "")), client)
+        upload = partial(self.upload_calendar, body, str(action.get("value", "")), client,
+                         to_calendar_language(str(action.get("block_id", ""))))
         self.bot.tasks.spawn(upload, "calendar upload")
 
-    async def upload_calendar(self, body: Body, event_id: str, client: AsyncWebClient) -> None:
-        """「カレンダーに追加」 without PUBLIC_BASE_URL: the event's .ics, uploaded to the conversation."""
+    async def upload_calendar(self, body: Body, event_id: str, client: AsyncWebClient, language: str = "ja") -> None:
+        """「カレンダーに追加」 without PUBLIC_BASE_URL: the event's .ics, uploaded to the conversation
+        with a line in the language of the answer the button was under."""
         container = body.get("container") or {}
         channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
         if self.bot.calendar.files is None or not channel:
@@ -85,7 +89,7 @@ class SlackButtons:
         try:
             await client.files_upload_v2(channel=channel, thread_ts=to_thread_ts(body), content=data,
                                          filename=f"{event_id}.ics", title=f"{event_id}.ics",
-                                         initial_comment=CALENDAR_UPLOADED)
+                                         initial_comment=say("calendar_uploaded", language))
         except SlackApiError as error:
             log.error("calendar file not uploaded: %s", to_error_code(error))
         except (TimeoutError, aiohttp.ClientError) as error:
@@ -125,7 +129,7 @@ class SlackButtons:
         ))
         self.bot.tasks.leave_slot()
         if not await acknowledge_in_place(client, body):
-            await send_response(respond, to_notice_message(THANKS), replace_original=False)
+            await send_response(respond, to_notice_message(say("thanks", payload.language)), replace_original=False)
 
     async def share_answer(self, body: Body, action: Body, respond: AsyncRespond) -> None:
         payload = to_button_payload(action)

@@ -35,7 +35,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.commands.inbound import Inbound, InboundTurn, Said
-from bot.commands.registry import Code, Commands, Mention, Notice
+from bot.commands.registry import Code, Commands, Line, Mention, Notice
 from bot.language.messages import say
 from bot.ops.feedback import FeedbackRecorder
 from bot.ops.settings import Settings
@@ -72,9 +72,11 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 DEFAULT_COMMAND = "/renkei"
 # What a user does so that the bot can post in a channel (after `remind on`).
-JOIN_HINT = ("ボットがチャンネルにいない場合は ", Code("/invite @Renkei Bot"), " で招待してください。")
+def to_join_hint(language: str) -> Line:
+    return (say("slack_join_before", language), Code("/invite @Renkei Bot"), say("slack_join_after", language))
+
 THANKS = say("thanks")
-CALENDAR_UPLOADED = "📅 カレンダーに追加するファイルです（開くと予定を取り込めます）。"
+CALENDAR_UPLOADED = say("calendar_uploaded")
 
 
 # --- the listeners -------------------------------------------------------------------------------
@@ -208,7 +210,8 @@ class SlackBot:
             self.posted(out)
 
     async def publish_home(self, user_id: str, client: AsyncWebClient) -> None:
-        view = to_home_view(self.commands.home_view(self.dispatcher.clock()), self.command)
+        language = await self.locales.language(client, user_id)  # the tab speaks its reader's language
+        view = to_home_view(self.commands.home_view(self.dispatcher.clock(), language), self.command)
         self.tasks.leave_slot()
         try:
             await client.views_publish(user_id=user_id, view=view)
@@ -246,7 +249,8 @@ class SlackBot:
         or an answer."""
         inbound = Inbound(
             text, conversation_id, PLATFORM, Mention(user_id), target=Target(PLATFORM, channel),
-            is_admin=user_id in self.admin_user_ids, place="チャンネル", join_hint=JOIN_HINT, received_at=received_at,
+            is_admin=user_id in self.admin_user_ids, place="チャンネル", join_hint=to_join_hint,
+            received_at=received_at,
         )
 
         async def language() -> str:

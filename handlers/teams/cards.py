@@ -23,8 +23,6 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.answering.answer import Answer, Section, to_text
 from bot.commands.registry import (
-    ANNOUNCEMENTS_HEADING,
-    STATUS_MARKS,
     HelpView,
     Notice,
     PartnerRow,
@@ -33,6 +31,7 @@ from bot.commands.registry import (
     ReportView,
     ScheduleView,
     to_plain_line,
+    to_status_mark,
 )
 from bot.knowledge.dates import format_when
 from bot.language.messages import say
@@ -49,7 +48,7 @@ Element = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
-BOT_NAME = "Renkei Bot（連携ボット）"
+BOT_NAME = say("bot_name")
 
 # Teams refuses a message over about 28 KB; these keep a card far below that.
 MAX_TEXT_CHARS = 2000
@@ -62,7 +61,7 @@ ELLIPSIS = "…"
 SUBMIT_KEY = "renkei"
 CHOICE_ACTION = "choice"
 FEEDBACK_ACTION = "feedback"
-VOTED = "フィードバックありがとうございました"
+VOTED = say("voted")  # in Japanese; a card's own thank-you line follows the card's language
 
 _MARKDOWN_TO_PLAIN = str.maketrans({"*": "＊", "_": "＿", "[": "［", "]": "］"})
 
@@ -156,8 +155,8 @@ def to_small_note(text: str) -> Element:
     return to_text_block(text, size="Small", subtle=True)
 
 
-def to_bullets(items: Iterable[str]) -> list[Element]:
-    blocks = [to_text_block(f"・{item}", spacing="None") for item in items]
+def to_bullets(items: Iterable[str], language: str = "ja") -> list[Element]:
+    blocks = [to_text_block(say("text_item", language, item=item), spacing="None") for item in items]
     if blocks:
         blocks[0].pop("spacing")
     return blocks
@@ -172,9 +171,11 @@ def to_submit(title: str, payload: SubmitPayload) -> Element:
     return {"type": "Action.Submit", "title": to_card_text(title, 80), "data": payload.to_data()}
 
 
-def to_card(body: list[Element], actions: Sequence[Element] = (), *, fallback_text: str = "") -> Card:
-    card: Card = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA_URL, "version": CARD_VERSION, "lang": "ja",
-                  "body": fit_elements(body)}
+def to_card(body: list[Element], actions: Sequence[Element] = (), *, fallback_text: str = "",
+            language: str = "ja") -> Card:
+    """A card; `lang` is the language of its own words (the documents' stay as written)."""
+    card: Card = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA_URL, "version": CARD_VERSION, "lang": language,
+                  "body": fit_elements(body, language=language)}
     if actions:
         card["actions"] = list(actions)
     if fallback_text:
@@ -192,49 +193,53 @@ def to_card_activity(card: Card) -> Activity:
     return activity
 
 
-def fit_elements(body: list[Element], limit: int = MAX_BODY_ELEMENTS) -> list[Element]:
+def fit_elements(body: list[Element], limit: int = MAX_BODY_ELEMENTS, *, language: str = "ja") -> list[Element]:
     """At most `limit` elements, keeping the last (source) one and saying something was cut."""
     if len(body) <= limit:
         return body
-    return [*body[: limit - 2], to_small_note(f"{ELLIPSIS}（長いため一部を省略しました）"), body[-1]]
+    return [*body[: limit - 2], to_small_note(say("cut_short", language)), body[-1]]
 
 
 # --- answers -------------------------------------------------------------------------------------
 
 
 def to_answer_card(answer: Answer, options: CardOptions) -> Card:
-    """An engine answer: title, question, notes, sections, status, choices, source, 👍 / 👎."""
-    body = [to_title(answer.title), to_small_note(f"💬 質問: {options.question}")]
-    body += [to_text_block(f"※ {note}", size="Small", color="Warning") for note in answer.notes]
+    """An engine answer: title, question, notes, sections, status, choices, source, 👍 / 👎 — the
+    bot's own words in the answer's language."""
+    language = answer.language
+    body = [to_title(answer.title), to_small_note(say("asked_question", language, question=options.question))]
+    body += [to_text_block(say("text_note", language, note=note), size="Small", color="Warning")
+             for note in answer.notes]
     for section in answer.sections:
-        body += to_section_elements(section)
+        body += to_section_elements(section, language)
     if answer.statuses:
-        body.append(to_fact_set([("🗓️ 状況", status.label) for status in answer.statuses]))
-    calendar = to_calendar_action_set(answer.calendar_event_ids, options.calendar_links)
+        body.append(to_fact_set([(say("status_fact", language), status.label) for status in answer.statuses]))
+    calendar = to_calendar_action_set(answer.calendar_event_ids, options.calendar_links, language)
     if calendar:
         body.append(calendar)
     if answer.suggestions:
-        heading = "どれについてお答えしましょうか？" if answer.kind == "clarify" else "関連する質問:"
+        heading = say("clarify_heading" if answer.kind == "clarify" else "related_questions", language)
         body.append(to_text_block(heading, weight="Bolder", spacing="Medium"))
         body.append({"type": "ActionSet", "actions": [
             to_submit(choice.label, SubmitPayload(CHOICE_ACTION, choice.question, kind=answer.kind))
             for choice in answer.suggestions[:MAX_CHOICES]
         ]})
     if answer.source:
-        body.append(to_small_note(f"📄 {answer.source.to_text()}"))
-    return to_card(body, to_feedback_actions(answer, options), fallback_text=to_text(answer))
+        body.append(to_small_note(f"📄 {answer.source.to_text(language)}"))
+    return to_card(body, to_feedback_actions(answer, options), fallback_text=to_text(answer), language=language)
 
 
-CALENDAR_LABEL = "📅 カレンダーに追加"
+CALENDAR_LABEL = say("calendar_add")
 
 
-def to_calendar_action_set(event_ids: Sequence[str], links: CalendarLinks | None) -> Element | None:
+def to_calendar_action_set(event_ids: Sequence[str], links: CalendarLinks | None,
+                           language: str = "ja") -> Element | None:
     """「カレンダーに追加」: an Action.OpenUrl per event to its .ics (in the body, so a vote that
     removes the card's actions keeps them); none without PUBLIC_BASE_URL."""
     if links is None or not event_ids:
         return None
-    actions = [{"type": "Action.OpenUrl", "title": CALENDAR_LABEL if len(event_ids) == 1 else
-                f"{CALENDAR_LABEL}（{index + 1}）", "url": links.event_url(event_id)}
+    actions = [{"type": "Action.OpenUrl", "title": say("calendar_add", language) if len(event_ids) == 1 else
+                say("calendar_add_nth", language, number=str(index + 1)), "url": links.event_url(event_id)}
                for index, event_id in enumerate(event_ids)]
     return {"type": "ActionSet", "actions": actions}
 
@@ -266,13 +271,13 @@ def to_announcement_card(announcement: Announcement, links: CalendarLinks | None
     return to_card(body, fallback_text=announcement.fallback_text)
 
 
-def to_section_elements(section: Section) -> list[Element]:
+def to_section_elements(section: Section, language: str = "ja") -> list[Element]:
     elements: list[Element] = []
     if section.label:
         elements.append(to_text_block(section.label, weight="Bolder", spacing="Medium"))
     if section.text:
         elements += to_paragraphs(section.text, spacing="Small")
-    elements += to_bullets(section.items)
+    elements += to_bullets(section.items, language)
     return elements
 
 
@@ -281,15 +286,15 @@ def to_feedback_actions(answer: Answer, options: CardOptions) -> list[Element]:
         return []
     vote = SubmitPayload(FEEDBACK_ACTION, options.question, kind=answer.kind, topic_id=answer.topic_id)
     return [
-        to_submit("👍 役に立った", replace(vote, helpful=True)),
-        to_submit("👎 役に立たなかった", vote),
+        to_submit(say("vote_up", answer.language), replace(vote, helpful=True)),
+        to_submit(say("vote_down", answer.language), vote),
     ]
 
 
 def to_voted_card(card: Card) -> Card:
-    """The card a vote came from, its 👍 / 👎 replaced by a short thank-you line."""
+    """The card a vote came from, its 👍 / 👎 replaced by a short thank-you line in the card's language."""
     voted = {key: value for key, value in card.items() if key != "actions"}
-    voted["body"] = [*card.get("body", []), to_small_note(VOTED)]
+    voted["body"] = [*card.get("body", []), to_small_note(say("voted", str(card.get("lang") or "ja")))]
     return voted
 
 
@@ -311,25 +316,28 @@ def to_reply_card(reply: Reply) -> Card:
     if isinstance(reply, ScheduleView):
         return to_schedule_card(reply)
     if isinstance(reply, ReportView):
-        return to_report_card(reply.report)
+        return to_report_card(reply.report, reply.language)
     return to_list_card(reply)
 
 
 def to_notice_reply_card(notice: Notice) -> Card:
     """A command's notice: its title, then each paragraph's heading and lines, one block each."""
+    lang = notice.language
     body = [to_title(notice.title)] if notice.title else []
     plain: list[str] = []
     for paragraph in notice.paragraphs:
-        lines = [to_plain_line(line) for line in paragraph.lines]
+        lines = [to_plain_line(line, unnamed=say("unnamed_member", lang)) for line in paragraph.lines]
         if paragraph.heading:
             body.append(to_text_block(paragraph.heading, weight="Bolder", spacing="Medium"))
-        body += to_bullets(lines) if paragraph.bulleted else [block for line in lines for block in to_paragraphs(line)]
+        body += (to_bullets(lines, lang) if paragraph.bulleted
+                 else [block for line in lines for block in to_paragraphs(line)])
         plain += [paragraph.heading, *lines]
-    return to_card(body or [to_text_block(" ")], fallback_text="\n".join(line for line in plain if line))
+    return to_card(body or [to_text_block(" ")], fallback_text="\n".join(line for line in plain if line),
+                   language=lang)
 
 
-def to_document_source(source: str) -> str:
-    return f"📄 出典: {source}"
+def to_document_source(source: str, language: str = "ja") -> str:
+    return say("source_line", language, source=source)
 
 
 def to_help_card(view: HelpView) -> Card:
@@ -340,49 +348,54 @@ def to_help_card(view: HelpView) -> Card:
         say("teams_usage_channel", lang, example=view.examples[0]),
         *(f"{entry.synopsis}: {entry.description}" for entry in view.commands),
     ]
-    title = say("help_title", lang, bot=BOT_NAME)
+    title = say("help_title", lang, bot=say("bot_name", lang))
     body = [
         to_title(title),
         to_text_block(view.intro),
-        to_text_block(say("help_topics", lang), weight="Bolder", spacing="Medium"), *to_bullets(view.topics),
-        to_text_block(say("help_examples", lang), weight="Bolder", spacing="Medium"), *to_bullets(view.examples),
-        to_text_block(say("help_usage", lang), weight="Bolder", spacing="Medium"), *to_bullets(usage),
-        to_small_note(to_document_source(view.source)),
+        to_text_block(say("help_topics", lang), weight="Bolder", spacing="Medium"), *to_bullets(view.topics, lang),
+        to_text_block(say("help_examples", lang), weight="Bolder", spacing="Medium"),
+        *to_bullets(view.examples, lang),
+        to_text_block(say("help_usage", lang), weight="Bolder", spacing="Medium"), *to_bullets(usage, lang),
+        to_small_note(to_document_source(view.source, lang)),
     ]
-    return to_card(body, fallback_text=title)
+    return to_card(body, fallback_text=title, language=lang)
 
 
 def to_list_card(view: PartnersView) -> Card:
     """`list`: the partners and their themes."""
+    lang = view.language
     body = [
-        to_title("覚書を締結した市とテーマ"),
+        to_title(say("list_title", lang)),
         to_fact_set([(partner.name, partner.theme) for partner in view.partners]),
-        to_small_note(to_document_source(view.source)),
+        to_small_note(to_document_source(view.source, lang)),
     ]
-    return to_card(body, fallback_text="、".join(f"{p.name}（{p.theme}）" for p in view.partners))
+    fallback = say("section_separator", lang).join(say("list_line", lang, name=p.name, theme=p.theme)
+                                                   for p in view.partners)
+    return to_card(body, fallback_text=fallback, language=lang)
 
 
-def to_ceremony_facts(partners: Sequence[PartnerRow]) -> list[tuple[str, str]]:
+def to_ceremony_facts(partners: Sequence[PartnerRow], language: str = "ja") -> list[tuple[str, str]]:
     facts = []
     for partner in partners:
-        status = STATUS_MARKS.get(partner.ceremony_status, "📅 予定日を過ぎています")
+        status = to_status_mark(partner.ceremony_status, language)
         facts.append((partner.name, f"{partner.ceremony_when} {partner.ceremony_place} — {status}"))
     return facts
 
 
 def to_schedule_card(view: ScheduleView) -> Card:
     """`schedule`: upcoming events with their reminder times, and every ceremony's status."""
+    lang = view.language
     body = [
-        to_title("締結式・イベントの予定"),
+        to_title(say("schedule_title", lang)),
         *to_paragraphs(view.text),
-        to_text_block("各市の締結式", weight="Bolder", spacing="Medium"),
-        to_fact_set(to_ceremony_facts(view.partners.partners)),
+        to_text_block(say("schedule_ceremonies", lang), weight="Bolder", spacing="Medium"),
+        to_fact_set(to_ceremony_facts(view.partners.partners, lang)),
     ]
     if view.announcements:
-        body.append(to_text_block(ANNOUNCEMENTS_HEADING, weight="Bolder", spacing="Medium"))
-        body += to_bullets(view.announcements)
-    body.append(to_small_note(to_document_source(view.partners.source)))
-    return to_card(body, fallback_text=view.text)
+        body.append(to_text_block(say("announcements_heading", lang), weight="Bolder", spacing="Medium"))
+        body += to_bullets(view.announcements, lang)
+    body.append(to_small_note(to_document_source(view.partners.source, lang)))
+    return to_card(body, fallback_text=view.text, language=lang)
 
 
 # --- the maintainer's report ---------------------------------------------------------------------
@@ -391,10 +404,11 @@ def to_schedule_card(view: ScheduleView) -> Card:
 # and Teams refuses a message over about 28 KB.
 MAX_REPORT_CHARS = 3000
 MAX_REPORT_LINE_CHARS = 300
-FULL_REPORT_HINT = "全体はサーバーで python app.py report を実行すると表示されます。"
+FULL_REPORT_COMMAND = "python app.py report"
+FULL_REPORT_HINT = say("report_full", command=FULL_REPORT_COMMAND)
 
 
-def to_report_card(report: str) -> Card:
+def to_report_card(report: str, language: str = "ja") -> Card:
     """`report` (admins only): what `python app.py report` prints, one block a line, cut to size."""
     title, lines = split_report(report)
     body, budget = [to_title(title)], MAX_REPORT_CHARS
@@ -405,11 +419,11 @@ def to_report_card(report: str) -> Card:
             element = to_text_block(truncate(line, MAX_REPORT_LINE_CHARS), spacing="None")
         budget -= len(element["text"])
         if budget < 0 or len(body) >= MAX_BODY_ELEMENTS - 2:
-            body.append(to_small_note(f"{ELLIPSIS}（長いため一部を省略しました）"))
+            body.append(to_small_note(say("cut_short", language)))
             break
         body.append(element)
-    body.append(to_small_note(FULL_REPORT_HINT))
-    return to_card(body, fallback_text=title)
+    body.append(to_small_note(say("report_full", language, command=FULL_REPORT_COMMAND)))
+    return to_card(body, fallback_text=title, language=language)
 
 
 # --- reminders -----------------------------------------------------------------------------------

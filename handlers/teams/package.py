@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from bot.commands.registry import COMMANDS
 from bot.knowledge.model import KnowledgeBase
+from bot.language.messages import say
 from bot.ops.settings import TEAMS_CLIENT_ID_VARIABLE, Settings, is_guid
 
 # A generally available manifest schema (June 2026); the tests validate against it.
@@ -50,7 +51,7 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
     if not bot_id or not is_guid(bot_id):
         raise PackageError(f"{TEAMS_CLIENT_ID_VARIABLE} must be set to the bot's Microsoft App ID (a GUID)")
     website = settings.teams_website_url
-    names = "・".join(partner.name for partner in kb.partners)
+    names = say("word_separator").join(partner.name for partner in kb.partners)
     return {
         "$schema": MANIFEST_SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
@@ -62,15 +63,11 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
             "privacyUrl": settings.teams_privacy_url or website,
             "termsOfUseUrl": settings.teams_terms_url or website,
         },
-        "name": {"short": "Renkei Bot", "full": "Renkei Bot（連携ボット）"},
+        "name": {"short": "Renkei Bot", "full": say("bot_name")},
         "description": {
-            "short": "覚書の連携事項・プロジェクト・締結式に答えるボット",
-            "full": (
-                f"{kb.document.issuer}と{names}の覚書（発表{len(kb.documents)}件）について、連携・協力事項、"
-                "プロジェクト、締結式の日時・場所・出席者、問い合わせ先に答えます。個人チャットでは質問をそのまま、"
-                "チャネルとグループチャットでは @Renkei Bot にメンションして質問してください。"
-                "「remind on」で締結式・イベントのリマインダーを受け取れます。"
-            )[:4000],
+            "short": say("teams_app_short"),
+            "full": say("teams_app_full", issuer=kb.document.issuer, names=names,
+                        count=str(len(kb.documents)))[:4000],
         },
         "icons": {"color": COLOR_ICON, "outline": OUTLINE_ICON},
         "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
@@ -88,7 +85,7 @@ def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
 
 def to_manifest_commands() -> list[dict[str, str]]:
     # The menu offers what everyone may run; admin commands are listed in `help` only.
-    return [{"title": command.name, "description": command.description[:128]} for command in COMMANDS
+    return [{"title": command.name, "description": command.to_help().description[:128]} for command in COMMANDS
             if not command.admin_only]
 
 

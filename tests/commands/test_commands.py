@@ -31,15 +31,27 @@ from bot.commands.registry import (
     split_first_word,
     to_commands_table,
 )
-from bot.store.records import FailedDelivery, Subscriber, Target
+from bot.ops.insights import build_report
+from bot.store.records import AnnouncementRecord, AnnouncementStatus, FailedDelivery, Subscriber, Target
 from bot.store.store import Store
-from handlers.console import run_chat
+from handlers.console import run_chat, to_reply_text
 from handlers.runtime import build_commands
 from tests.command_support import declared
 from tests.conftest import NOW, ROOT
+from tests.english_rendering import japanese_left, strings_of
 from tests.fakes.fake_slack import FakeSlack
-from tests.fakes.slack_app import make_dispatcher, make_settings, running_app, slash_command
-from tests.teams_support import running_teams
+from tests.fakes.slack_app import (
+    ASKER,
+    assert_every_payload_round_trips,
+    event_callback,
+    home_opened,
+    make_dispatcher,
+    make_settings,
+    running_app,
+    slash_command,
+    to_texts,
+)
+from tests.teams_support import USER, assert_valid_card, running_teams
 
 # --- the command word ----------------------------------------------------------------------------
 
@@ -276,3 +288,142 @@ def test_the_readme_lists_every_command() -> None:
     table = re.search(r"<!-- commands -->\n(.*?)<!-- /commands -->", readme, re.S)
     assert table is not None, "README.md: the commands table sits between <!-- commands --> markers"
     assert table[1] == to_commands_table(), "regenerate it: python app.py commands"
+
+
+# --- English (issue 18): the commands answer in the user's language -------------------------------
+
+SCHEDULE_NOW = datetime(2020, 1, 25, 10, 0, tzinfo=NOW.tzinfo)  # 室蘭 and 帯広 ahead, 旭川 past
+
+
+class EnglishReports:
+    """A report source that says which language it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def build_report(self, language: str = "ja") -> str:
+        self.asked.append(language)
+        return build_report([], [], language=language)
+
+
+class Announced:
+    async def announcement_status(self, target: Target | None) -> AnnouncementStatus:
+        title = "北見市と北海道経済産業局が、関係人口の創出・拡大等により新たな人の流れをつくるために覚書を締結します"
+        return AnnouncementStatus(sent=(AnnouncementRecord(title, TARGET, "sent", SCHEDULE_NOW, correction=True),),
+                                  pending=(AnnouncementRecord(title, TARGET, "pending", None),))
+
+
+async def run_in(commands: Commands, text: str, language: str, *, admin: bool = False) -> Reply:
+    invocation = commands.parse(text)
+    assert invocation is not None
+    base = request(SCHEDULE_NOW, admin=admin)
+    return await commands.run(invocation, Request(**{**base.__dict__, "arguments": invocation.arguments,
+                                                     "language": language}))
+
+
+async def test_list_schedule_remind_list_report_and_help_speak_english(kb: Any) -> None:
+    book, reports = MemoryBook(), EnglishReports()
+    book.failures.append(FailedDelivery("obihiro-ceremony", SCHEDULE_NOW, "not_in_channel"))
+    commands = Commands(Services(knowledge=lambda: kb, subscriptions=book, deliveries=book, reports=reports,
+                                 announcements=Announced(), configured_targets=(TARGET,)))
+    await run_in(commands, "remind on", "en")
+    replies = {text: await run_in(commands, text, "en", admin=True)
+               for text in ("list", "schedule", "remind list", "report", "help")}
+    shown = {text: to_reply_text(reply) for text, reply in replies.items()}
+
+    for text, words in shown.items():
+        assert japanese_left(words) == [], (text, words)
+    assert "帯広市 (Obihiro): " in shown["list"] and shown["list"].endswith(
+        "Source: 道内基礎自治体との連携の推進 / 2019-12-17 (Tue) / 北見市と北海道経済産業局が、関係人口の創出・拡大等により"
+        "新たな人の流れをつくるために覚書を締結します / 2021-03-23 (Tue)")
+    schedule = shown["schedule"]
+    assert schedule.startswith("Ahead (3):\n- ") and "  Place: " in schedule
+    assert "2020-01-31 (Fri) 11:00–11:30 (in 6 days)" in schedule
+    assert "  Reminders: 2020-01-30 (Thu) 11:00 (1 day before), 2020-01-31 (Fri) 10:00 (1 hour before)" in schedule
+    assert "New memoranda announced:\n• ✅ Sent 2020-01-25 (Sat) 10:00 — 北見市と" in schedule
+    assert " (correction) → slack:C1" in schedule and "• ⏳ Waiting — 北見市と" in schedule
+    remind = shown["remind list"]
+    for words in ("Reminders here:", "✅ On (you since 2020-01-25 (Sat) 10:00)", "✅ On (REMINDER_CHANNELS)",
+                  "Next reminders:", "• 2020-01-30 (Thu) 11:00 — ", " (1 day before)",
+                  "Reminders that could not be posted:", "• 2020-01-25 (Sat) 10:00 obihiro-ceremony: not_in_channel",
+                  "New memoranda announced:", "• ✅ Sent 2020-01-25 (Sat) 10:00 — 北見市と"):
+        assert words in remind, words
+    assert shown["report"].startswith("# Renkei Bot report — 0 unanswered") and reports.asked == ["en"]
+    assert "Examples:" in shown["help"]
+    assert all(getattr(reply, "language", "en") == "en" for reply in replies.values())
+
+
+async def test_the_same_commands_in_japanese_are_unchanged(kb: Any) -> None:
+    commands = Commands(Services(knowledge=lambda: kb, announcements=Announced()))
+    schedule = to_reply_text(await run_in(commands, "schedule", "ja"))
+    assert schedule.startswith("今後の予定（3件）:\n・") and "2020年1月31日（金） 11:00～11:30（あと6日）" in schedule
+    assert "　リマインダー: 2020年1月30日（木） 11:00（1日前）、2020年1月31日（金） 10:00（1時間前）" in schedule
+    assert "新しい覚書のお知らせ:\n・✅ 送信済み 2020年1月25日（土） 10:00 — 北見市と" in schedule and "（訂正） → slack:C1" in schedule
+    listed = to_reply_text(await run_in(commands, "list", "ja"))
+    assert "帯広市: " in listed and "(Obihiro)" not in listed and "出典: 道内基礎自治体との連携の推進 / 2019年12月17日（火） ／ " in listed
+
+
+@pytest.mark.adapter
+async def test_slack_commands_and_app_home_follow_the_users_locale(tmp_path: Path) -> None:
+    async with FakeSlack() as slack:
+        slack.locales[ASKER] = "en-US"
+        settings = make_settings(slack, database_url=f"sqlite:///{tmp_path / 'renkei.db'}")
+        dispatcher, store = make_dispatcher(), Store(settings.database_url)
+        try:
+            async with running_app(settings, dispatcher, commands=build_commands(settings, dispatcher, store)) as app:
+                for text in ("list", "schedule", "remind on", "remind list"):
+                    await app.post_command(slash_command(text, response_url=slack.response_url(text)))
+                await app.post_event(event_callback(home_opened()))
+                await app.settle()
+        finally:
+            store.close()
+    shown = {call.path.rsplit("/", 1)[-1]: "\n".join(to_texts(call.body)) for call in slack.calls_to("response_url")}
+    [home] = slack.calls_to("views.publish")
+    shown["home"] = "\n".join(to_texts(home.body["view"]))
+    assert set(shown) >= {"list", "schedule", "remind on", "remind list", "home"}, set(shown)
+    for name, text in shown.items():
+        assert japanese_left(text) == [], (name, text)
+    assert "Partner cities and their themes" in shown["list"] and "Theme: " in shown["list"]
+    assert "Each city's signing ceremony" in shown["schedule"] and "(in 6 days)" in shown["schedule"]
+    assert "turned on reminders of ceremonies and events here." in shown["remind on"]
+    assert "*Reminders here*" in shown["remind list"] and "*Next reminders*" in shown["remind list"]
+    assert "How to ask" in shown["home"] and "📅 Planned date passed" in shown["home"]
+    assert_every_payload_round_trips(slack)
+
+
+@pytest.mark.adapter
+async def test_teams_commands_follow_the_activitys_locale(tmp_path: Path) -> None:
+    async with running_teams(tmp_path) as teams:
+        cards = {}
+        for text in ("list", "schedule", "remind on", "remind list"):
+            activity = teams.activities.message(text)
+            activity["locale"] = "en-US"
+            sent = len(teams.connector.calls)
+            assert await teams.post(activity) == 202
+            cards[text] = (await teams.connector.wait_for(sent + 1))[-1].card
+    for text, card in cards.items():
+        assert_valid_card(card)
+        assert card["lang"] == "en", text
+        shown = "\n".join(strings_of(card)).replace(str(USER["name"]), "")  # the user's name is theirs
+        assert japanese_left(shown) == [], (text, card)
+    assert strings_of_first(cards["list"]) == "Partner cities and their themes"
+    assert strings_of_first(cards["schedule"]) == "Ceremonies and events"
+    assert "Reminders here" in list(strings_of(cards["remind list"]))
+
+
+def strings_of_first(card: dict[str, Any]) -> str:
+    return next(strings_of(card))
+
+
+def test_the_console_speaks_the_language_of_the_last_question() -> None:
+    lines = "When is the Obihiro signing ceremony?\nlist\n帯広の締結式はいつ?\nlist\n"
+    out = io.StringIO()
+    run_chat(make_dispatcher(), io.StringIO(lines), out)
+    english_answer, english_list, japanese_answer, japanese_list = out.getvalue().split("あなた> ")[1:5]
+
+    assert "Related questions:" in english_answer and "Source: 道内基礎自治体との連携の推進" in english_answer
+    assert "📅 Add to calendar: " in english_answer and "obihiro-ceremony" in english_answer
+    assert "帯広市 (Obihiro): " in english_list and "Source: " in english_list
+    assert japanese_left(english_list) == [], english_list
+    assert "関連する質問:" in japanese_answer and "📅 カレンダーに追加: " in japanese_answer
+    assert "帯広市: " in japanese_list and "出典: " in japanese_list and "(Obihiro)" not in japanese_list

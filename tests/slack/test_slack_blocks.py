@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -13,28 +14,39 @@ from slack_sdk.models.views import View
 from bot.answering.answer import Answer, Citation, EventStatus, Section, Source
 from bot.commands.registry import COMMANDS, to_help_view, to_partners_view, to_schedule_view
 from bot.knowledge.model import JST
+from bot.language.messages import language_of_question
+from bot.ops.insights import build_report
 from bot.store.records import Choice
 from handlers.slack.blocks import (
+    CALENDAR_BLOCK_ID,
     CHOICE_ACTION_PREFIX,
     FEEDBACK_UP_ACTION,
+    FULL_REPORT_HINT,
     MAX_BUTTON_TEXT_CHARS,
     MAX_HEADER_CHARS,
     MAX_MESSAGE_BLOCKS,
     MAX_TEXT_CHARS,
     SHARE_ACTION,
+    VOTED,
     AnswerOptions,
     ButtonPayload,
+    CalendarOptions,
     escape_mrkdwn,
     to_answer_message,
+    to_calendar_language,
     to_help_message,
     to_home_view,
     to_list_message,
     to_plain_text,
+    to_report_message,
     to_schedule_message,
+    to_voted_blocks,
     truncate,
     unescape_mrkdwn,
 )
+from tests.english_rendering import ENGLISH_QUESTION, added_japanese, english_answer, japanese_left, shown_text
 from tests.fakes.slack_app import assert_round_trips, make_dispatcher, to_texts
+from tests.test_english_answers import ask, english_questions
 
 pytestmark = pytest.mark.unit
 
@@ -216,3 +228,96 @@ def test_home_marks_held_and_upcoming_ceremonies() -> None:
     assert before_all.count("開催予定") == 4 and "予定日を過ぎています" not in before_all
     assert after_all.count("予定日を過ぎています") == 3 and after_all.count("開催予定") == 1  # 北見 is in 2021
     assert "開催済み" not in after_all and "開催されました" not in after_all  # the documents announce; they do not report
+
+
+# --- English (issue 18): the bot's own words follow the answer's and the user's language ---------
+
+
+def english_options(**fields: object) -> AnswerOptions:
+    defaults: dict[str, object] = {"question": ENGLISH_QUESTION, "conversation_id": "slack:T:C:1.0",
+                                   "share_button": True, "calendar": CalendarOptions(upload=True)}
+    return AnswerOptions(**{**defaults, **fields})  # type: ignore[arg-type]
+
+
+def test_an_english_answer_has_english_labels_and_the_documents_words_only() -> None:
+    message = to_answer_message(english_answer(), english_options())
+    shown = shown_text(message.blocks) + "\n" + message.text
+
+    assert japanese_left(shown) == [], shown
+    for label in ("💬 Question: Hi, what are Obihiro's cooperation items?", "Note: This comes from",
+                  "Related questions:", "📄 Source: 道内基礎自治体との連携の推進 / 2019-12-17",
+                  "📅 Add to calendar", "👍 Helpful", "👎 Not helpful", "Share in the channel", "Main cooperation items"):
+        assert label in shown, label
+    assert_round_trips(message.blocks)
+    # Japanese answers' words are unchanged: the same answer in Japanese still says 質問 and 役に立った.
+    japanese = shown_text(to_answer_message(make_answer(), OPTIONS).blocks)
+    assert "💬 質問: 帯広の連携事項は?" in japanese and "👍 役に立った" in japanese and "Helpful" not in japanese
+
+
+def test_an_english_answers_buttons_carry_its_language_to_the_thank_you_and_the_calendar_file() -> None:
+    message = to_answer_message(english_answer(), english_options())
+    values = [ButtonPayload.from_value(str(element["value"])) for element in actions(message.blocks)
+              if str(element["action_id"]).startswith(("renkei_feedback", "renkei_share", CHOICE_ACTION_PREFIX))]
+    assert values and {payload.language for payload in values} == {"en"}
+    assert {language_of_question(payload.question) for payload in values} == {"en"}  # asked in English
+    voted = to_voted_blocks(message.blocks)
+    assert voted[-1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": "Thank you for the feedback"}]}
+    [calendar] = [block for block in message.blocks if str(block.get("block_id", "")).startswith(CALENDAR_BLOCK_ID)]
+    assert to_calendar_language(calendar["block_id"]) == "en"
+    # A Japanese answer's buttons are as they always were: no language in their values.
+    japanese = to_answer_message(make_answer(calendar_event_ids=("obihiro-ceremony",)),
+                                 AnswerOptions("帯広の連携事項は?", "c", calendar=CalendarOptions(upload=True)))
+    assert all('"l"' not in str(element["value"]) for element in actions(japanese.blocks)
+               if str(element["action_id"]).startswith("renkei_feedback"))
+    assert to_voted_blocks(japanese.blocks)[-1]["elements"][0]["text"] == VOTED == "フィードバックありがとうございました"
+    assert next(b["block_id"] for b in japanese.blocks if b["type"] == "actions") == CALENDAR_BLOCK_ID
+
+
+def test_an_english_clarification_and_a_cut_answer_say_so_in_english() -> None:
+    clarify = to_answer_message(english_answer("clarify"), english_options())
+    shown = shown_text(clarify.blocks)
+    assert "Which one would you like?" in shown and "Helpful" not in shown and japanese_left(shown) == []
+    many = tuple(Section(f"Part {n}", text="x" * 40) for n in range(80))
+    cut = to_answer_message(replace(english_answer(), sections=many), english_options())
+    assert len(cut.blocks) == MAX_MESSAGE_BLOCKS and "… (cut short: too long)" in shown_text(cut.blocks)
+
+
+def test_slack_adds_no_japanese_to_any_english_answer() -> None:
+    added = {}
+    for question in english_questions():  # one test: the questions are test_english_answers.py's
+        answer = ask(question)
+        message = to_answer_message(answer, english_options(question=question))
+        added[question] = added_japanese("\n".join([*to_texts(message.blocks), message.text]), answer)
+    assert {question: words for question, words in added.items() if words} == {}
+    assert len(added) > 100
+
+
+def test_english_help_list_schedule_and_home_have_english_labels() -> None:
+    dispatcher = make_dispatcher()
+    kb, now = dispatcher.kb, dispatcher.clock()
+    messages = {
+        "help": to_help_message(to_help_view(kb, COMMANDS, "en"), "/renkei").blocks,
+        "list": to_list_message(to_partners_view(kb, now, language="en")).blocks,
+        "schedule": to_schedule_message(to_schedule_view(kb, now, language="en")).blocks,
+        "home": to_home_view(to_partners_view(kb, now, with_intro=True, language="en"), "/renkei")["blocks"],
+    }
+    for name, blocks in messages.items():
+        assert_round_trips(blocks)
+        assert japanese_left(shown_text(blocks)) == [], (name, shown_text(blocks))
+    assert "Partner cities and their themes" in shown_text(messages["list"])
+    assert "Theme: " in shown_text(messages["list"]) and "帯広市 (Obihiro)" in shown_text(messages["list"])
+    schedule = shown_text(messages["schedule"])
+    assert "Ahead (3):" in schedule and "2020-01-31 (Fri) 11:00–11:30 (in 6 days)" in schedule
+    assert "Reminders: " in schedule and "(1 day before)" in schedule and "⏳ Ahead" in schedule
+    assert "📅 Planned date passed" in schedule and "📄 Source: " in schedule
+    home = shown_text(messages["home"])
+    assert "How to ask" in home and "`/renkei question`, `/renkei help`, `/renkei list`" in home
+    assert "Share in the channel" in shown_text(messages["help"])
+
+
+def test_an_english_report_message_says_how_to_see_it_all_in_english() -> None:
+    report = build_report([], [], language="en")
+    message = to_report_message(report, "en")
+    shown = shown_text(message.blocks)
+    assert "The whole report: run `python app.py report` on the server." in shown and japanese_left(shown) == []
+    assert to_report_message(build_report([], [])).blocks[-1]["elements"][0]["text"] == FULL_REPORT_HINT

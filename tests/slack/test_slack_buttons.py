@@ -48,14 +48,14 @@ async def app(slack: FakeSlack, feedback: InMemoryFeedbackRecorder) -> AsyncIter
         yield running
 
 
-async def ask(app: RunningApp, slack: FakeSlack, *, channel: str) -> tuple[Call, str | None]:
-    """Ask QUESTION in `channel` (a mention, or a message in a DM); the answer posted and its thread."""
+async def ask(app: RunningApp, slack: FakeSlack, *, channel: str, question: str = QUESTION) -> tuple[Call, str | None]:
+    """Ask `question` in `channel` (a mention, or a message in a DM); the answer posted and its thread."""
     if channel == DM_CHANNEL:
-        await app.post_event(event_callback(direct_message(QUESTION)))
+        await app.post_event(event_callback(direct_message(question)))
         thread = None
     else:
         thread = "1700000000.000900"
-        await app.post_event(event_callback(mention(f"<@UBOT> {QUESTION}", channel=channel, ts=thread)))
+        await app.post_event(event_callback(mention(f"<@UBOT> {question}", channel=channel, ts=thread)))
     await app.settle()
     [answer] = slack.calls_to("chat.postMessage")
     return answer, thread
@@ -197,3 +197,29 @@ async def test_a_replayed_button_press_is_answered_once(slack: FakeSlack, databa
         await app.settle()
         assert len(slack.calls_to("chat.postMessage")) == 3
     store.close()
+
+
+# --- English (issue 18): the thank-you follows the answer's language ------------------------------
+
+ENGLISH = "When is the Asahikawa signing ceremony?"
+
+
+async def test_a_vote_on_an_english_answer_in_a_dm_is_thanked_in_english(
+        app: RunningApp, slack: FakeSlack, feedback: InMemoryFeedbackRecorder) -> None:
+    answer, thread = await ask(app, slack, channel=DM_CHANNEL, question=ENGLISH)
+    await app.post_action(press(answer, "👍 Helpful", slack, thread=thread))
+    await app.settle()
+    [update] = slack.calls_to("chat.update")
+    assert update.body["blocks"][-1] == {"type": "context", "elements": [
+        {"type": "mrkdwn", "text": "Thank you for the feedback"}]}
+    assert [(vote.helpful, vote.question) for vote in feedback.votes] == [(True, ENGLISH)]
+
+
+async def test_a_vote_on_an_english_answer_in_a_channel_is_thanked_in_english(
+        app: RunningApp, slack: FakeSlack, feedback: InMemoryFeedbackRecorder) -> None:
+    answer, thread = await ask(app, slack, channel=CHANNEL, question=ENGLISH)
+    await app.post_action(press(answer, "👎 Not helpful", slack, thread=thread))
+    await app.settle()
+    [thanks] = slack.calls_to("response_url")
+    assert set(to_texts(thanks.body)) == {"Thank you for the feedback: it helps us improve the answers."}
+    assert [(vote.helpful, vote.question) for vote in feedback.votes] == [(False, ENGLISH)]

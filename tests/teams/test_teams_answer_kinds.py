@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.english_rendering import added_japanese
 from tests.teams_support import TeamsRig, assert_valid_card, running_teams
 
 pytestmark = pytest.mark.adapter
@@ -30,3 +31,25 @@ async def test_each_kind_is_rendered(teams: TeamsRig, question: str, expected: s
     (reply,) = await teams.connector.wait_for(1)
     assert_valid_card(reply.card)
     assert expected in reply.card_text and absent not in reply.card_text
+
+
+# --- English (issue 18) ---------------------------------------------------------------------------
+
+ENGLISH = "Hi, could you tell me when the Obihiro signing ceremony is?"
+
+
+async def test_an_english_answer_reaches_teams_with_english_labels(teams: TeamsRig) -> None:
+    await teams.post(teams.activities.message(ENGLISH))
+    (reply,) = await teams.connector.wait_for(1)
+    assert_valid_card(reply.card)
+    shown = reply.card_text
+    titles = [action["title"] for action in reply.card["actions"]]
+
+    assert reply.card["lang"] == "en" and titles == ["👍 Helpful", "👎 Not helpful"]
+    for label in (f"💬 Question: {ENGLISH}", "Related questions:", "📄 Source: ", "🗓️ Status"):
+        assert label in shown, label
+    for japanese in ("質問:", "関連する質問", "出典", "状況"):
+        assert japanese not in shown, japanese
+    answer = teams.dispatcher.engine.answer(ENGLISH, context=None, now=teams.dispatcher.clock())
+    assert answer.language == "en"
+    assert added_japanese(shown, answer) == []

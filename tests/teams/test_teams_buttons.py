@@ -250,3 +250,17 @@ async def test_a_question_during_a_database_outage_is_answered(tmp_path: Path, d
             _, answer = await ask(rig, "旭川市の締結式はいつ?", scope="personal")
             outage.up()
     assert card_texts(answer.card)[0] != APOLOGY and "旭川" in "".join(card_texts(answer.card))
+
+
+# --- English (issue 18): the thank-you follows the card's language --------------------------------
+
+
+async def test_a_vote_on_an_english_card_is_thanked_in_english(teams: TeamsRig) -> None:
+    asked, answer = await ask(teams, "When is the Asahikawa signing ceremony?", scope="personal")
+    assert answer.card["lang"] == "en"
+    assert await teams.post(press(teams, asked, submit_data(answer.card, "👍 Helpful"))) == 202
+    assert [call.kind for call in teams.connector.calls] == [REPLY, UPDATE]
+    update = teams.connector.calls[1]
+    assert card_texts(update.card)[-1] == "Thank you for the feedback" and "actions" not in update.card
+    assert card_texts(update.card)[:-1] == card_texts(answer.card)
+    assert_valid_card(update.card)

@@ -20,13 +20,16 @@ from bot.commands.registry import (
     Mention,
     Notice,
     Paragraph,
+    ReportView,
     Typed,
     to_help_view,
     to_partners_view,
     to_schedule_view,
 )
 from bot.knowledge.model import JST, KnowledgeBase
+from bot.ops.insights import build_report
 from bot.reminders.delivery import ReminderMessage
+from bot.reminders.ical import to_calendar_links
 from bot.store.records import Choice
 from handlers.teams.cards import (
     CHOICE_ACTION,
@@ -34,6 +37,7 @@ from handlers.teams.cards import (
     MAX_BODY_ELEMENTS,
     MAX_CHOICES,
     MAX_TEXT_CHARS,
+    VOTED,
     CardOptions,
     SubmitPayload,
     to_answer_card,
@@ -44,10 +48,13 @@ from handlers.teams.cards import (
     to_reminder_card,
     to_reply_card,
     to_schedule_card,
+    to_voted_card,
 )
 from tests.conftest import NOW
+from tests.english_rendering import ENGLISH_QUESTION, added_japanese, english_answer, japanese_left
 from tests.reminder_support import event_entry, load_with_events
 from tests.teams_support import assert_valid_card, card_validator
+from tests.test_english_answers import ask, english_questions
 
 pytestmark = pytest.mark.unit
 
@@ -200,3 +207,73 @@ def test_the_schema_check_rejects_what_teams_would_reject() -> None:
     broken = {**card, "body": [{**card["body"][0], "size": "Huge"}]}
     assert list(card_validator().iter_errors(broken))
     assert list(card_validator().iter_errors({**card, "msteams": {"width": "Full"}}))
+
+
+# --- English (issue 18): the bot's own words follow the answer's and the user's language ---------
+
+
+def test_an_english_answer_card_has_english_labels_and_the_documents_words_only() -> None:
+    links = to_calendar_links("https://bot.example", "")
+    card = to_answer_card(english_answer(), CardOptions(ENGLISH_QUESTION, calendar_links=links))
+    assert_valid_card(card)
+    shown = "\n".join([*texts(card), card["fallbackText"]])
+
+    assert japanese_left(shown) == [], shown
+    for label in ("💬 Question: Hi, what are Obihiro's cooperation items?", "Note: This comes from",
+                  "🗓️ Status", "Related questions:", "📄 Source: 道内基礎自治体との連携の推進 / 2019-12-17",
+                  "📅 Add to calendar", "👍 Helpful", "👎 Not helpful", "• (1) "):
+        assert label in shown, label
+    assert card["lang"] == "en"
+    voted = to_voted_card(card)
+    assert_valid_card(voted)
+    assert texts(voted)[-1] == "Thank you for the feedback"
+    # A Japanese answer's card is as it always was.
+    japanese = to_answer_card(full_answer(), CardOptions("旭川の連携事項は?"))
+    assert japanese["lang"] == "ja" and texts(to_voted_card(japanese))[-1] == VOTED == "フィードバックありがとうございました"
+    assert [action["title"] for action in japanese["actions"]] == ["👍 役に立った", "👎 役に立たなかった"]
+
+
+def test_an_english_clarification_card_asks_in_english() -> None:
+    card = to_answer_card(english_answer("clarify"), CardOptions(ENGLISH_QUESTION))
+    assert_valid_card(card)
+    assert "Which one would you like?" in texts(card) and "actions" not in card
+    assert japanese_left("\n".join(texts(card))) == []
+
+
+def test_teams_adds_no_japanese_to_any_english_answer() -> None:
+    added, links = {}, to_calendar_links("https://bot.example", "")
+    for question in english_questions():  # one test: the questions are test_english_answers.py's
+        answer = ask(question)
+        card = to_answer_card(answer, CardOptions(question, calendar_links=links))
+        assert card["lang"] == "en", question
+        added[question] = added_japanese("\n".join([*texts(card), card["fallbackText"]]), answer)
+    assert {question: words for question, words in added.items() if words} == {}
+    assert len(added) > 100
+
+
+def test_english_help_list_schedule_and_report_cards_have_english_labels(kb: KnowledgeBase) -> None:
+    now = datetime(2020, 1, 25, 10, 0, tzinfo=JST)
+    cards = {
+        "help": to_help_card(to_help_view(kb, COMMANDS, "en")),
+        "list": to_list_card(to_partners_view(kb, now, language="en")),
+        "schedule": to_schedule_card(to_schedule_view(kb, now, language="en")),
+        "report": to_reply_card(ReportView(build_report([], [], language="en"), "en")),
+    }
+    for name, card in cards.items():
+        assert_valid_card(card)
+        assert card["lang"] == "en", name
+        assert japanese_left("\n".join([*texts(card), card.get("fallbackText", "")])) == [], (name, texts(card))
+    assert texts(cards["help"])[0] == "How to use Renkei Bot"
+    assert texts(cards["list"])[0] == "Partner cities and their themes" and "北見市 (Kitami)" in texts(cards["list"])
+    schedule = texts(cards["schedule"])
+    assert schedule[0] == "Ceremonies and events" and "Each city's signing ceremony" in schedule
+    assert any(text.endswith("— 📅 Planned date passed") for text in schedule)
+    assert "The whole report: run python app.py report on the server." in texts(cards["report"])
+
+
+def test_an_english_notice_names_an_unnamed_user_in_english() -> None:
+    notice = Notice((Paragraph(((Mention("29:x"), " turned reminders off here."),)),), language="en")
+    card = to_reply_card(notice)
+    assert_valid_card(card)
+    assert texts(card) == ["a member turned reminders off here."] and card["lang"] == "en"
+    assert texts(to_reply_card(Notice.of((Mention("29:x"), " さんが停止しました。"))))[0] == "メンバー さんが停止しました。"

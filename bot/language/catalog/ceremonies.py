@@ -6,8 +6,6 @@ from __future__ import annotations
 WORDS: dict[str, dict[str, str]] = {
     # A listed item in plain text (bot.answering.answer.to_text): 「・」 is a Japanese mark.
     # Names listed in running text (the names are the documents'; the separator is the bot's).
-    "names_joined": {"ja": "・", "en": ", "},
-    "exists_names_joined": {"ja": "、", "en": ", "},
     # Amounts: `_one` is the English singular (Japanese has one form).
     "amount_cities": {"ja": "${count}市", "en": "${count} cities"},
     "amount_cities_one": {"ja": "${count}市", "en": "${count} city"},
@@ -222,5 +220,4 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "common_title": {"ja": "${names}に共通する${topic}", "en": "The ${topic} common to ${names}"},
     "common_section": {"ja": "共通（同じ、またはほぼ同じ記載）", "en": "In common (the same or nearly the same words)"},
-    "variants_joined": {"ja": " ／ ", "en": " / "},
 }

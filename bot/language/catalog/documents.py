@@ -10,8 +10,6 @@ WORDS: dict[str, dict[str, str]] = {
     "documents_ordinal_st": {"ja": "${number}例目", "en": "${number}st"},
     "documents_ordinal_nd": {"ja": "${number}例目", "en": "${number}nd"},
     "documents_ordinal_rd": {"ja": "${number}例目", "en": "${number}rd"},
-    "documents_yes": {"ja": "はい", "en": "Yes"},
-    "documents_no": {"ja": "いいえ", "en": "No"},
     "documents_verdict": {"ja": "${verdict}。${lead}", "en": "${verdict}. ${lead}"},
     "documents_quoted": {"ja": "「${text}」", "en": "“${text}”"},
     # 「それってどこの情報?」
@@ -31,7 +29,6 @@ WORDS: dict[str, dict[str, str]] = {
         "ja": "${names}の発表${titles}には${label}の記載がありません。",
         "en": "The announcement ${titles} about ${names} does not give the ${label}.",
     },
-    "documents_titles_separator": {"ja": "、", "en": ", "},
     # Why.
     "documents_purpose": {"ja": "覚書の趣旨・目的", "en": "Purpose of the memoranda"},
     "documents_purpose_with": {"ja": "${names}との覚書の趣旨・目的", "en": "Purpose of the memorandum with ${names}"},

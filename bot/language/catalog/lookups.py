@@ -5,7 +5,6 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     # A list item in a plain-text answer (bot.answering.answer.to_text).
-    "list_item": {"ja": "・${item}", "en": "• ${item}"},
     # Joining what a question named or the documents hold (「IoT・AI」, 「旭川市・帯広市」).
     "word_separator": {"ja": "・", "en": ", "},
     "quoted": {"ja": "「${word}」", "en": "“${word}”"},

@@ -7,7 +7,6 @@ WORDS: dict[str, dict[str, str]] = {
     "yn_yes": {"ja": "はい", "en": "Yes"},
     "yn_no": {"ja": "いいえ", "en": "No"},
     "yn_verdict": {"ja": "${verdict}。${statement}", "en": "${verdict}. ${statement}"},
-    "yn_yes_lead": {"ja": "はい。", "en": "Yes. "},
     # Whether what answers it comes from the announcement itself (「公式発表に載ってる?」).
     "yn_from_report": {
         "ja": "いいえ。発表資料ではなく${reports}による内容です。",
