@@ -226,3 +226,17 @@ def test_did_you_mean_offers_an_english_question_the_bot_answers_in_english() ->
     (choice,) = asked_back.suggestions
     assert_in_english(ask(choice.question))
     assert ask(choice.question).title == "室蘭市 (Muroran): theme"
+
+
+@pytest.mark.parametrize(
+    ("question", "says_yes"),
+    [
+        ("Which memoranda mention healthcare?", False),
+        ("Which city's memorandum mentions a curling hall?", False),
+        ("Does any memorandum mention healthcare?", True),
+        ("Is curling mentioned anywhere?", True),
+    ],
+)
+def test_which_asks_where_and_does_asks_whether(question: str, says_yes: bool) -> None:
+    answer = ask(question)
+    assert answer.title.startswith("Yes.") == says_yes, answer.title

@@ -81,7 +81,9 @@ class RetrievalAnswers(Answering):
         facts = self.facts_with(found, turn.partner_ids)
         if not found or not facts:
             return None
-        answer = self._found_answer(turn, found, facts, lead=turn.say("yes_lead"))
+        # "Which memoranda mention …?" asks where, not whether: no "Yes" before the places.
+        lead = "" if turn.read.wh else turn.say("yes_lead")
+        answer = self._found_answer(turn, found, facts, lead=lead)
         unknown = [w for w in words if w not in found and w.isascii() is False]
         unknown = list(dict.fromkeys(self._as_asked(turn, w, facts) for w in unknown))
         note = (turn.say("not_in_documents", words=to_quoted(unknown, turn.language)),) if unknown else ()
