@@ -194,9 +194,9 @@ def test_a_word_nowhere_in_the_documents_is_denied_in_english() -> None:
         # Found through the vocabulary's translations: named by the English that was typed, once.
         (
             "Which memoranda mention healthcare?",
-            "Yes. The documents mention “healthcare” under 旭川市 (Asahikawa), 帯広市 (Obihiro).",
+            "The documents mention “healthcare” under 旭川市 (Asahikawa), 帯広市 (Obihiro).",
         ),
-        ("Which city's memorandum mentions a curling hall?", "Yes. The documents mention “curling hall” under 北見市 (Kitami)."),
+        ("Which city's memorandum mentions a curling hall?", "The documents mention “curling hall” under 北見市 (Kitami)."),
     ],
 )
 def test_where_a_word_occurs_is_said_in_english(question: str, title: str) -> None:

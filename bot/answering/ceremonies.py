@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, Answering, Services, Turn
+from bot.answering.claims import asks_whether_en
 from bot.answering.compose import to_item
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import floor_of, meets, pick_in_order
@@ -17,6 +18,7 @@ from bot.knowledge.model import Event
 from bot.language.messages import say
 from bot.language.question import (
     Conditions,
+    is_yes_no,
 )
 from bot.language.text import to_key
 from bot.store.records import Conversation
@@ -393,9 +395,22 @@ class CeremonyAnswers(Answering):
         language = turn.language
         if not matching:
             label = turn.say("filter_all_label")
+            if self._asks_year_only(turn):
+                # 「来年の締結式には誰が出る?」: no ceremony that year — said plainly, not "No".
+                years = turn.say("word_separator").join(str(y) for y in conditions.years)
+                title = turn.say("filter_none_in_year", years=years)
+                answer = self._events_answer(title, events, about=(), label=label, language=language)
+                return replace(answer, kind="fallback", confidence=0.0)
             return self._events_answer(turn.say("filter_none"), events, about=(), label=label, language=language)
         title = turn.say(one_or_many("filter_some", matching), names=self._names_of(matching, language))
         return self._events_answer(title, matching, confidence=0.95, now=turn.now, language=language)
+
+    def _asks_year_only(self, turn: Turn) -> bool:
+        """A question (not a yes/no one) whose only condition is the year (「来年の締結式は?」)."""
+        conditions = turn.read.conditions
+        return bool(conditions.years) and replace(conditions, years=()) == type(conditions)() and not (
+            is_yes_no(turn.read) or asks_whether_en(turn.read.text)
+        )
 
     def _asks_document(self, turn: Turn) -> bool:
         return any(t.startswith(("announcement", "contact")) or t in ("purpose", "precedent") for t in turn.topics) or (

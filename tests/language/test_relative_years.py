@@ -44,3 +44,16 @@ def test_this_years_ceremonies_depend_on_when_it_is_asked(asked_in: int) -> None
         assert city in answer.title + listed
     if not held_that_year:
         assert "ありません" in answer.title, answer.title
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("来年の締結式には誰が出席する予定ですか?", "2027年の締結式は資料にありません。"),
+        ("2022年の締結式は?", "2022年の締結式は資料にありません。"),
+        ("Who attends next year's ceremony?", "The documents have no signing ceremony in 2027."),
+    ],
+)
+def test_a_year_without_a_ceremony_is_said_plainly(question: str, title: str) -> None:
+    answer = engine().answer(question, now=datetime.fromisoformat("2026-12-02T10:00:00+09:00"))
+    assert (answer.kind, answer.title) == ("fallback", title)

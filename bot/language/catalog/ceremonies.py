@@ -162,6 +162,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The documents have no memorandum that fits the question.",
     },
     # Which ones.
+    "filter_none_in_year": {
+        "ja": "${years}年の締結式は資料にありません。",
+        "en": "The documents have no signing ceremony in ${years}.",
+    },
     "filter_none": {
         "ja": "いいえ、当てはまる締結式は資料にありません。",
         "en": "No, no signing ceremony in the documents fits the question.",
