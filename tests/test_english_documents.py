@@ -217,3 +217,21 @@ def test_an_announcement_without_the_field_asked_says_so() -> None:
     assert answer.kind == "fallback"
     assert answer.title == f"The announcement “{KITAMI_TITLE}” about 北見市 (Kitami) does not give the contact.", text
     assert_offers_english(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("旭川市役所の代表電話番号をお伺いしたく。", "旭川市の役所の電話番号は資料にありません。資料にあるのは発表の問い合わせ先です。"),
+        ("室蘭市役所のメールアドレスは?", "室蘭市の役所のメールアドレスは資料にありません。資料にあるのは発表の問い合わせ先です。"),
+    ],
+)
+def test_a_city_offices_contact_is_not_the_announcements(question: str, title: str) -> None:
+    # The documents give the issuer's contact only: said plainly, with the contact they do give.
+    answer = ask(question)
+    assert (answer.kind, answer.title) == ("fallback", title)
+    assert any("011-709-2311" in note or "hokkaido-kikakuchosa" in note for note in answer.notes), answer.notes
+
+
+def test_the_announcements_contact_is_still_answered() -> None:
+    assert ask("問い合わせの電話番号は?").title == "電話は「011-709-2311（内線2520）」です。"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import Answering, Turn
@@ -23,6 +24,14 @@ _ASKS_WHOSE_EN = re.compile(
     re.IGNORECASE,
 )
 # An ordinal as the documents number memoranda (「4例目」), or as English writes one (4th, fourth).
+# 「旭川市役所の電話番号」 "Obihiro city hall's phone": the city's own office, not the contact the
+# announcement gives (the issuer's).
+_CITY_OFFICE = re.compile(
+    r"(?:市役所|役所|役場|市庁舎|庁舎)(?:の|ノ)?(?:代表|電話|FAX|ファックス|メール|問い?合わ?せ|連絡)"
+)
+_CITY_OFFICE_EN = re.compile(r"\bcity (?:hall|office)\b", re.IGNORECASE)
+CONTACT_FIELDS = ("contact", "contact_phone", "contact_fax", "contact_email", "contact_person", "contact_department")
+
 _ORDINAL = re.compile(r"(\d+)(?:例目|件目|番目)")
 _ENGLISH_ORDINAL = re.compile(
     r"\b(?:(\d+)(?:st|nd|rd|th)|(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))\b", re.IGNORECASE
@@ -204,6 +213,23 @@ class DocumentAnswers(Answering):
             partner_ids=owners,
             topic_id="projects",
         )
+
+    def city_office_contact(self, turn: Turn) -> Answer | None:
+        """「旭川市役所の代表電話番号は?」: the documents give the issuer's contact, never a city's own
+        office — said plainly, with the contact they do give."""
+        asked = [t for t in turn.topics if t in CONTACT_FIELDS]
+        if not asked or not turn.intent.partner_ids or turn.from_context:
+            return None
+        if not (_CITY_OFFICE.search(turn.read.text) or _CITY_OFFICE_EN.search(turn.read.text)):
+            return None
+        given = self.document_slots(replace(turn, intent=replace(turn.intent, partners={})), asked)
+        names = self.compose.names(turn.intent.partner_ids, turn.language)
+        label = turn.say("word_separator").join(self._topic_label(t, turn.language) for t in asked)
+        title = turn.say("documents_no_city_office_contact", names=names, label=label)
+        if given is None:
+            return self._fallback(turn, title)
+        notes = (turn.say("documents_contact_given_is", title=given.title),) if not given.sections else ()
+        return replace(given, kind="fallback", confidence=0.0, title=title, notes=notes + given.notes)
 
     def document_slots(self, turn: Turn, topics: list[str]) -> Answer | None:
         documents = self._documents_for(turn)

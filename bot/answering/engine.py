@@ -94,6 +94,7 @@ class Engine(Answering):
             self.talk.smalltalk,
             self.talk.nothing_to_refer_to,
             documents.whose,
+            documents.city_office_contact,
             self.absence.not_covered,
             claims.claim,
             claims.only_content,

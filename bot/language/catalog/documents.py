@@ -25,6 +25,12 @@ WORDS: dict[str, dict[str, str]] = {
     "documents_field": {"ja": "${label}：${text}", "en": "${label}: ${text}"},
     "documents_field_is": {"ja": "${label}は「${text}」です。", "en": "${label}: ${text}."},
     "documents_each_announcement": {"ja": "各発表の${label}", "en": "${label} of each announcement"},
+    "documents_no_city_office_contact": {
+        "ja": "${names}の役所の${label}は資料にありません。資料にあるのは発表の問い合わせ先です。",
+        "en": "The documents do not give the ${label} of the ${names} city office; they give the "
+        "announcement's contact.",
+    },
+    "documents_contact_given_is": {"ja": "資料にある問い合わせ先: ${title}", "en": "The contact they give: ${title}"},
     "documents_not_in_announcement": {
         "ja": "${names}の発表${titles}には${label}の記載がありません。",
         "en": "The announcement ${titles} about ${names} does not give the ${label}.",
