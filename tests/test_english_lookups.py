@@ -240,3 +240,14 @@ def test_did_you_mean_offers_an_english_question_the_bot_answers_in_english() ->
 def test_which_asks_where_and_does_asks_whether(question: str, says_yes: bool) -> None:
     answer = ask(question)
     assert answer.title.startswith("Yes.") == says_yes, answer.title
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("局長は全員同じ方?", "はい。北海道経済産業局長 安藤保彦です。"),
+        ("局長の名前は?", "北海道経済産業局長 安藤保彦です。"),
+    ],
+)
+def test_whether_the_bureaus_chief_is_one_person_is_answered_yes(question: str, title: str) -> None:
+    assert ask(question).title == title

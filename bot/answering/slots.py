@@ -105,7 +105,7 @@ class SlotAnswers(Answering):
                 )
         if not facts:
             return self._nothing_for(turn, partner_ids, topics)
-        one_person = self._one_person(facts, language)
+        one_person = self._one_person(facts, language, asks_same=_asks_same(turn))
         if one_person is not None and len(partner_ids) > 1:
             return one_person
         many = len(partner_ids) > 1
@@ -145,8 +145,9 @@ class SlotAnswers(Answering):
         partners = [self.kb.partner(p) for p in partner_ids]
         return tuple(Choice(p.name_in(language), self._topic_choice(p, topic, language).question) for p in partners)
 
-    def _one_person(self, facts: list[Fact], language: Language) -> Answer | None:
-        """「局長の名前は?」: the same person at every ceremony is one answer, not one per city."""
+    def _one_person(self, facts: list[Fact], language: Language, *, asks_same: bool = False) -> Answer | None:
+        """「局長の名前は?」: the same person at every ceremony is one answer, not one per city;
+        「局長は全員同じ方?」 asks whether, and is answered Yes."""
         people = [f for f in facts if f.topic == "ceremony_who"]
         if not people or len(people) != len(facts) or len({to_key(f.text) for f in people}) != 1:
             return None
@@ -154,7 +155,7 @@ class SlotAnswers(Answering):
         return Answer(
             kind="answer",
             confidence=0.95,
-            title=say("answer_is", language, answer=people[0].text),
+            title=(say("yes_lead", language) if asks_same else "") + say("answer_is", language, answer=people[0].text),
             sections=(
                 Section(
                     say("attended_ceremonies", language),
@@ -268,3 +269,8 @@ class SlotAnswers(Answering):
 def _is_said_by(title: str, label: str, language: Language) -> bool:
     """Whether a title already says a section's label (English labels start with a capital)."""
     return label.casefold() in title.casefold() if language == "en" else label in title
+
+
+def _asks_same(turn: Turn) -> bool:
+    """「局長は全員同じ方?」 "Is it the same person at every ceremony?": whether they are one."""
+    return bool(re.search(r"同[じジ]|オナジ|同一", turn.read.key)) or "same" in turn.read.words
