@@ -24,6 +24,7 @@ from bot.ops.settings import Settings
 from bot.store.store import Store
 from handlers.runtime import to_health
 from handlers.server import build_server
+from handlers.settings import read_settings
 from handlers.teams.activities import TeamsService, build_teams_service
 from handlers.teams.platform import TeamsPlatform
 from tests.conftest import DATA_PATH
@@ -115,7 +116,7 @@ class TeamsRig:
 def teams_settings(tmp_path: Path, env: Mapping[str, str] | None = None) -> Settings:
     base = {"TEAMS_ANONYMOUS": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'renkei.db'}",
             "SCHEDULER": "off"}
-    return Settings.from_env({**base, **(env or {})})
+    return read_settings({**base, **(env or {})})
 
 
 @asynccontextmanager

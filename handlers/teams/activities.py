@@ -88,6 +88,7 @@ from handlers.teams.cards import (
     to_voted_card,
 )
 from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
+from handlers.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 
@@ -482,10 +483,11 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
     With a client id: the SDK's own CONNECTIONS__* configuration, anonymous access forced off.
     Without one (TEAMS_ANONYMOUS=true): an anonymous-only connection, and a warning.
     """
-    if not settings.teams_anonymous_allowed:
-        connections = MsalConnectionManager(**load_configuration_from_env(dict(settings.teams_sdk_env)))
+    teams = settings.section(TeamsSettings)
+    if not teams.anonymous_allowed:
+        connections = MsalConnectionManager(**load_configuration_from_env(dict(teams.sdk_env)))
         auth = connections.get_default_connection_configuration()
-        if auth.ANONYMOUS_ALLOWED or settings.teams_anonymous:
+        if auth.ANONYMOUS_ALLOWED or teams.anonymous:
             log.warning("Teams: anonymous access is ignored because a client id is configured; "
                         "every request to %s must carry a valid token", MESSAGES_PATH)
         auth.ANONYMOUS_ALLOWED = False
@@ -502,12 +504,13 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
 def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store, *,
                         feedback: FeedbackRecorder | None = None, commands: Commands | None = None) -> TeamsService:
     """The Teams agent for `settings`; raises ValueError when Teams is not configured."""
-    if not settings.teams_enabled:
+    teams = settings.section(TeamsSettings)
+    if not teams.enabled:
         raise ValueError("Teams is not configured: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
                          "(or TEAMS_ANONYMOUS=true for local testing)")
     connections, auth = build_connections(settings)
     # With a client id, activities must name a Microsoft serviceUrl (the SDK's default list).
-    validator = OutboundHostValidator(enabled=True) if settings.teams_client_id else LoopbackServiceUrls()
+    validator = OutboundHostValidator(enabled=True) if teams.client_id else LoopbackServiceUrls()
     adapter = CloudAdapter(connection_manager=connections, host_validator=validator)
     adapter.on_turn_error = raise_turn_error
     app = AgentApplication[TurnState](
@@ -517,12 +520,12 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
         commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
                                      deliveries=store.ledger, reports=StoreReport(store)))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
-                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
+                   subscriptions=store.subscriptions, admin_ids=frozenset(teams.admin_ids),
                    claims=store.event_claims,
                    calendar_links=to_calendar_links(settings.public_base_url, settings.calendar_token))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
-                        app_id=settings.teams_client_id)
+                        app_id=teams.client_id)
 
 
 async def raise_turn_error(context: TurnContext, error: Exception) -> None:
