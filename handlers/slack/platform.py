@@ -29,10 +29,10 @@ from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.delivery import Sender
 from handlers.server import Platform
+from handlers.slack.client import to_client_timeout, to_trace_configs
 from handlers.slack.dedup import EventDeduplicator
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import SlackBot
-from handlers.slack.posting import to_client_timeout, to_trace_configs
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
 from handlers.slack.settings import SlackSettings
 from handlers.slack.tasks import MAX_ANSWERS_WAITING

@@ -27,9 +27,9 @@ from handlers.slack.blocks import (
     SHARE_ACTION,
 )
 from handlers.slack.buttons import SlackButtons
+from handlers.slack.client import RateLimitRetryExceptPosts, to_retry_handlers
 from handlers.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
 from handlers.slack.listeners import DEFAULT_COMMAND, SlackBot, SlackCalendar, to_slack_calendar
-from handlers.slack.posting import RateLimitRetryExceptPosts, to_retry_handlers
 from handlers.slack.settings import SlackSettings
 from handlers.slack.tasks import MAX_ANSWERS_WAITING, BackgroundTasks
 

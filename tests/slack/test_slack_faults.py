@@ -17,17 +17,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ops.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
 from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
-from handlers.slack.platform import SlackPlatform
-from handlers.slack.posting import (
-    MAX_POSTS_PER_CHANNEL,
-    METADATA_EVENT_TYPE,
+from handlers.slack.client import (
     RateLimitRetryExceptPosts,
-    SlackPoster,
     UnsentConnectionRetryHandler,
     to_client_timeout,
     to_retry_handlers,
     to_trace_configs,
 )
+from handlers.slack.platform import SlackPlatform
+from handlers.slack.posting import MAX_POSTS_PER_CHANNEL, METADATA_EVENT_TYPE, SlackPoster
 from handlers.slack.settings import SlackSettings
 from handlers.slack.wiring import build_web_client
 from tests.fakes.fake_slack import FakeSlack
