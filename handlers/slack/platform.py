@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import aiohttp
@@ -28,6 +28,7 @@ from bot.ops.feedback import FeedbackRecorder
 from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.delivery import Sender
+from handlers.backoff import MAX_BACKOFF_SECONDS, backoff_delays, describe_network_error
 from handlers.server import Platform
 from handlers.slack.client import to_client_timeout, to_trace_configs
 from handlers.slack.dedup import EventDeduplicator
@@ -222,25 +223,11 @@ class SlackPlatform(Platform):
         return problems
 
 
-MAX_BACKOFF_SECONDS = 60
-
-
-def backoff_delays(first: float = 1.0) -> Iterator[int]:
-    """1, 2, 4, … seconds, at most a minute: forever."""
-    delay = first
-    while True:
-        yield int(delay)
-        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
-
-
 def describe_api_error(error: BaseException) -> str:
     """One line: the Slack error code, or the kind of network failure (never a token)."""
     if isinstance(error, SlackApiError):
         return f"Slack said {error.response.get('error', 'error')}"
-    if isinstance(error, TimeoutError | asyncio.TimeoutError):
-        return "no answer in time"
-    reason = str(error).split(" [")[0] or type(error).__name__
-    return f"{type(error).__name__}: {reason}"
+    return describe_network_error(error)
 
 
 class WithoutTraceback(logging.Filter):

@@ -30,6 +30,7 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import ipaddress
@@ -87,6 +88,7 @@ from handlers.teams.cards import (
     to_reply_card,
     to_voted_card,
 )
+from handlers.teams.connector import ConnectorReachability
 from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
 from handlers.teams.settings import TeamsSettings
 
@@ -270,6 +272,7 @@ class TeamsBot:
         self.turn = InboundTurn(dispatcher, commands)
         self.admin_ids = admin_ids
         self.sent = SentCards()
+        self.connector = ConnectorReachability()
 
     # Activities ----------------------------------------------------------------------------------
 
@@ -375,7 +378,8 @@ class TeamsBot:
             update = to_card_activity(card)
             update.id = card_id
             try:
-                await context.update_activity(update)
+                with self.watching(context):
+                    await context.update_activity(update)
                 self.sent.remember(card_id, card)
                 return
             except aiohttp.ClientResponseError as error:
@@ -415,9 +419,16 @@ class TeamsBot:
         return to_answer_card(said.asked.answer, CardOptions(question, calendar_links=self.calendar_links)), said.asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
-        sent = await context.send_activity(to_card_activity(card))
+        with self.watching(context):
+            sent = await context.send_activity(to_card_activity(card))
         if sent is not None and sent.id and "actions" in card:
             self.sent.remember(sent.id, card)
+
+    def watching(self, context: TurnContext) -> contextlib.AbstractContextManager[None]:
+        """Whether the Bot Connector answers this send (an expectReplies caller gets the reply in
+        the response body: nothing goes to the connector)."""
+        activity = context.activity
+        return self.connector.watching(None if expects_replies(activity) else activity.service_url)
 
     # Conversation references ---------------------------------------------------------------------
 
@@ -474,7 +485,7 @@ class TeamsService:
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
         return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id,
-                                   calendar_links=self.bot.calendar_links)
+                                   calendar_links=self.bot.calendar_links, connector=self.bot.connector)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
