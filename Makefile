@@ -19,7 +19,7 @@ $(STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	touch $(STAMP)
 
 run: $(RUNTIME_STAMP)
-	$(PY) app.py
+	$(PY) scripts/foreground.py $(PY) app.py
 
 test: $(STAMP) lint typecheck teams-schemas
 	$(PY) app.py eval eval/facts.yaml
