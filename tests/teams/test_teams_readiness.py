@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -15,8 +16,11 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from bot.knowledge.model import KnowledgeBase
+from bot.reminders.delivery import ReminderMessage, TransientError
+from bot.store.records import Target
 from handlers.teams.connector import ConnectorReachability
-from tests.teams_support import Activities, TeamsRig, running_teams
+from tests.teams_support import PERSONAL, Activities, TeamsRig, running_teams
 
 pytestmark = pytest.mark.adapter
 
@@ -88,3 +92,22 @@ async def test_a_reply_in_the_response_body_says_nothing_about_the_connector() -
     with pytest.raises(TimeoutError), connector.watching(None):  # expectReplies: nothing went to it
         raise TimeoutError
     assert connector.reachable is None and connector.problems() == []
+
+
+async def test_a_reminder_that_cannot_reach_the_bot_connector_makes_it_not_ready(
+        tmp_path: Path, kb: KnowledgeBase) -> None:
+    away = Activities(f"http://127.0.0.1:{free_port()}/")
+    async with running_teams(tmp_path) as teams:
+        assert await teams.post(away.installation_update("add", conversation="a:away")) == 202
+        assert await teams.post(teams.activities.installation_update("add")) == 202
+        sender = teams.service.reminder_sender()
+        ceremony = kb.partners[0].ceremony
+        message = ReminderMessage(ceremony, timedelta(days=1), False, ceremony.starts_at - timedelta(days=1),
+                                  kb.document)
+        with pytest.raises(TransientError, match="connection error"):
+            await sender.send(Target("teams", "a:away"), message)
+        unreachable = await readiness(teams)
+        await sender.send(Target("teams", PERSONAL), message)  # the Bot Connector answers again
+        ready = await readiness(teams)
+    assert unreachable == (503, {"ready": False, "problems": [NOT_REACHABLE]})
+    assert ready == (200, {"ready": True, "problems": []})
