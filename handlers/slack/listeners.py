@@ -51,7 +51,7 @@ from handlers.slack.tasks import Work
 
 log = logging.getLogger(__name__)
 
-# What other modules import from here, where it used to be defined.
+# What the buttons and tests import from here, where it used to be defined (handlers/slack/replies.py).
 __all__ = ["CALENDAR_UPLOADED", "DEFAULT_COMMAND", "PLATFORM", "THANKS", "SlackBot", "SlackCalendar",
            "to_slack_calendar"]
 

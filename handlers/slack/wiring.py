@@ -29,7 +29,8 @@ from handlers.slack.blocks import (
 from handlers.slack.buttons import SlackButtons
 from handlers.slack.client import RateLimitRetryExceptPosts, to_retry_handlers
 from handlers.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
-from handlers.slack.listeners import DEFAULT_COMMAND, SlackBot, SlackCalendar, to_slack_calendar
+from handlers.slack.listeners import SlackBot
+from handlers.slack.replies import DEFAULT_COMMAND, SlackCalendar, to_slack_calendar
 from handlers.slack.settings import SlackSettings
 from handlers.slack.tasks import MAX_ANSWERS_WAITING, BackgroundTasks
 
