@@ -18,6 +18,9 @@ import signal
 import subprocess
 import sys
 
+# What someone may send this process to stop the command (systemd, `timeout`, make on SIGTERM).
+FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
+
 
 def open_terminal() -> int | None:
     """The controlling terminal, if this process has one and is in its foreground job."""
@@ -50,13 +53,15 @@ def run_in_foreground(argv: list[str], terminal: int) -> int:
         hand_over(terminal, os.getpgrp())
 
     child = subprocess.Popen(argv, preexec_fn=take_the_terminal)
+
+    def forward(signum: int, _frame: object) -> None:
+        # A signal for this process (make passes SIGTERM on to its child) is the command's to act on.
+        child.send_signal(signum)
+
+    for signum in FORWARDED:
+        signal.signal(signum, forward)
     try:
-        while True:
-            try:
-                status = child.wait()
-                break
-            except KeyboardInterrupt:  # only if someone signals this process itself: the bot decides
-                continue
+        status = child.wait()
     finally:
         hand_over(terminal, os.getpgrp())
         os.close(terminal)

@@ -228,3 +228,19 @@ def test_without_a_terminal_the_foreground_script_is_the_command() -> None:
                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
                             start_new_session=True)  # no controlling terminal
     assert result.returncode == 3 and result.stdout.strip().isdigit() and result.stderr == ""
+
+
+def test_the_foreground_script_passes_a_stop_on_to_the_command(home: Path) -> None:
+    """make passes SIGTERM (systemd, `timeout`) to its child, the script: the command must get it,
+    not be left running in a process group of its own."""
+    job = Terminal([sys.executable, str(ROOT / "scripts" / "foreground.py"), "sh", "-c", "echo pid=$$; exec sleep 60"],
+                   home)
+    try:
+        command_pid = int(job.read_until("\n").split("pid=")[1].split()[0])
+        os.kill(job.pid, signal.SIGTERM)
+        status = job.exit_status()
+    finally:
+        job.close()
+    assert status == 128 + signal.SIGTERM
+    with pytest.raises(ProcessLookupError):
+        os.kill(command_pid, 0)
