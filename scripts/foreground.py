@@ -49,17 +49,22 @@ def hand_over(terminal: int, group: int) -> None:
 
 def run_in_foreground(argv: list[str], terminal: int) -> int:
     def take_the_terminal() -> None:  # in the child, before the command starts
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
         os.setpgid(0, 0)
         hand_over(terminal, os.getpgrp())
-
-    child = subprocess.Popen(argv, preexec_fn=take_the_terminal)
 
     def forward(signum: int, _frame: object) -> None:
         # A signal for this process (make passes SIGTERM on to its child) is the command's to act on.
         child.send_signal(signum)
 
-    for signum in FORWARDED:
-        signal.signal(signum, forward)
+    # Held until the command runs and the handlers are in place: none may end this script alone.
+    signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+    try:
+        child = subprocess.Popen(argv, preexec_fn=take_the_terminal)
+        for signum in FORWARDED:
+            signal.signal(signum, forward)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
     try:
         status = child.wait()
     finally:
