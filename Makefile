@@ -19,11 +19,17 @@ $(STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	touch $(STAMP)
 
 run: $(RUNTIME_STAMP)
-	$(PY) app.py
+	$(PY) scripts/foreground.py $(PY) app.py
+
+# The suite on TEST_WORKERS processes (pytest-xdist), each taking the next test when it is free
+# (worksteal). Most of the suite's time is waiting — bot processes starting, real timers and
+# reminders, servers on 127.0.0.1 — so two workers per core of a 2-core machine; each test has its
+# own database (a SQLite file, a PostgreSQL schema) and ports. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 4
 
 test: $(STAMP) lint typecheck teams-schemas
 	$(PY) app.py eval eval/facts.yaml
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

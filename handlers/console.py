@@ -11,7 +11,6 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -43,14 +42,10 @@ from bot.knowledge.yaml_reader import YamlLimits
 from bot.language.messages import say
 from bot.ops.business_register import compare_registers
 from bot.ops.evaluation import Case, EvalFileError, format_summary, load_eval_set, run_eval_set, summarize
-from bot.ops.settings import (
-    Settings,
-    SettingsError,
-    describe_platforms,
-    is_app_version,
-    unknown_variable_warnings,
-)
+from bot.ops.settings import Settings, SettingsError, describe_platforms
 from bot.reminders.ical import to_calendar_command
+from handlers.settings import read_settings, unknown_variable_warnings
+from handlers.teams.settings import TeamsSettings, is_app_version
 
 if TYPE_CHECKING:
     from bot.store.store import Store
@@ -380,7 +375,7 @@ def main(
         stdout.write(to_commands_table())
         return 0
     try:
-        settings = Settings.from_env()
+        settings = read_settings()
     except SettingsError as error:
         print(f"configuration error: {error}", file=stderr)
         return 2
@@ -404,7 +399,7 @@ def main(
     if args.command == "schedule":
         print(run_named_command("schedule", Commands(Services(knowledge=lambda: kb))), file=stdout)
         return 0
-    if args.command is None and (settings.slack_enabled or settings.teams_enabled):
+    if args.command is None and settings.any_platform_enabled:
         from handlers.runtime import run_bot  # Slack, Teams and aiohttp load only when needed
 
         return run_bot(settings, kb)
@@ -471,7 +466,7 @@ def run_operation(args: argparse.Namespace, settings: Settings, kb: KnowledgeBas
             if not is_app_version(args.app_version):
                 print("configuration error: --version must be a version such as 1.0.1", file=stderr)
                 return 2
-            settings = replace(settings, teams_app_version=args.app_version)
+            settings = settings.replace_in(TeamsSettings, app_version=args.app_version)
         return run_teams_package(settings, kb, args.output, stdout, stderr)
     from bot.ops.insights import StoreReport
     from bot.reminders.service import reminders_report

@@ -34,7 +34,9 @@ from bot.store.store import Store
 from handlers.calendar import CalendarFeed
 from handlers.reminders import Reminders
 from handlers.server import Platform, Plugin, Server, build_server, run_server
+from handlers.slack.settings import SlackSettings
 from handlers.targets import configured_targets
+from handlers.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +185,7 @@ def build_platforms(core: Core) -> list[Platform]:
     """Slack and Teams, each where it is configured (their SDKs load only then). Call on the loop
     that will serve them."""
     settings, platforms = core.settings, list[Platform]()
-    if settings.slack_enabled:
+    if settings.section(SlackSettings).enabled:
         from handlers.slack.platform import SlackPlatform
 
         slack = SlackPlatform(settings, core.dispatcher, commands=core.commands, feedback=core.feedback,
@@ -191,7 +193,7 @@ def build_platforms(core: Core) -> list[Platform]:
                               calendar=core.calendar)
         slack.bot.poster.counts.observers.append(count_post(core.metrics, slack.name))
         platforms.append(slack)
-    if settings.teams_enabled:
+    if settings.section(TeamsSettings).enabled:
         from handlers.teams.activities import build_teams_service
         from handlers.teams.platform import TeamsPlatform
 
@@ -220,7 +222,7 @@ def to_health(settings: Settings, dispatcher: Dispatcher) -> dict[str, object]:
     """The process's own part of `/healthz` (the platforms add theirs)."""
     kb = dispatcher.kb
     body: dict[str, object] = {"partners": len(kb.partners), "events": len(kb.all_events())}
-    if not settings.slack_enabled:
+    if not settings.section(SlackSettings).enabled:
         body["slack"] = "off"
     return body
 

@@ -20,12 +20,26 @@ NOW = datetime(2026, 11, 29, 9, 0, tzinfo=JST)
 LAYERS = ("unit", "adapter", "process")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# How many tests the whole suite holds, when this session collected all of it (tests/test_doc_figures.py).
+WHOLE_SUITE_COUNT = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect anything
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test of no declared layer is a unit test (pure: no server, no process); `pytest -m unit`
     is the quick loop. Modules of other layers say so with `pytestmark`."""
+    if is_whole_suite(config):
+        config.stash[WHOLE_SUITE_COUNT] = len(items)
     for item in items:
         if not any(item.get_closest_marker(layer) for layer in LAYERS):
             item.add_marker(pytest.mark.unit)
+
+
+def is_whole_suite(config: pytest.Config) -> bool:
+    """Whether the session collects every test (`pytest`, `make test`), not a part of the suite."""
+    tests = ROOT / "tests"
+    chosen = [Path(config.invocation_params.dir, arg).resolve() for arg in config.args]
+    return bool(chosen) and all(path in (tests, ROOT) for path in chosen) and not config.getoption("ignore")
 
 
 @pytest.fixture(scope="session")

@@ -19,15 +19,16 @@ from aiohttp import web
 
 from bot.answering.dispatch import Dispatcher
 from bot.answering.engine import Engine
-from bot.knowledge.model import KnowledgeBase, load_knowledge
+from bot.knowledge.model import KnowledgeBase
 from bot.ops.settings import Settings
 from bot.store.store import Store
 from handlers.runtime import to_health
 from handlers.server import build_server
+from handlers.settings import read_settings
 from handlers.teams.activities import TeamsService, build_teams_service
 from handlers.teams.platform import TeamsPlatform
-from tests.conftest import DATA_PATH
 from tests.fakes.fake_connector import FakeConnector
+from tests.fakes.slack_app import shared_engine
 
 CLIENT_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 BOT = {"id": "28:renkei-bot", "name": "Renkei Bot"}
@@ -115,7 +116,12 @@ class TeamsRig:
 def teams_settings(tmp_path: Path, env: Mapping[str, str] | None = None) -> Settings:
     base = {"TEAMS_ANONYMOUS": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'renkei.db'}",
             "SCHEDULER": "off"}
-    return Settings.from_env({**base, **(env or {})})
+    return read_settings({**base, **(env or {})})
+
+
+async def no_problems_of_the_process() -> list[str]:
+    """/readyz then says only what the Teams plug-in says."""
+    return []
 
 
 @asynccontextmanager
@@ -124,9 +130,11 @@ async def running_teams(tmp_path: Path, *, env: Mapping[str, str] | None = None,
     """The real server with the Teams platform on 127.0.0.1, and a fake connector."""
     settings = teams_settings(tmp_path, env)
     store = Store(settings.database_url)
-    dispatcher = Dispatcher(Engine(kb or load_knowledge(DATA_PATH)))
+    # The bundled data's engine is shared, as the Slack tests share it (building one takes a while).
+    dispatcher = Dispatcher(shared_engine() if kb is None else Engine(kb))
     service = build_teams_service(settings, dispatcher, store)
-    server = build_server([TeamsPlatform(service)], health=lambda: to_health(settings, dispatcher))
+    server = build_server([TeamsPlatform(service)], health=lambda: to_health(settings, dispatcher),
+                         readiness=no_problems_of_the_process)
     runner = web.AppRunner(server.app, access_log=None)
     await runner.setup()
     try:

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.ops.settings import Settings, SettingsError, describe_platforms, known_variables, unknown_variable_warnings
+from bot.ops.settings import SettingsError, describe_platforms
 from bot.store.database import DatabaseUnavailable
 from bot.store.store import Store
+from handlers.settings import known_variables, read_settings, unknown_variable_warnings
+from handlers.teams.settings import TeamsSettings
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
@@ -59,7 +61,7 @@ def test_known_and_sdk_variables_are_not_warned_about() -> None:
 ])
 def test_every_token_is_checked_for_its_kind(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError) as raised:
-        Settings.from_env(env)
+        read_settings(env)
     assert str(raised.value) == message
     assert not any(value in str(raised.value) for value in env.values() if len(value) > 2)
 
@@ -74,7 +76,7 @@ def test_every_token_is_checked_for_its_kind(env: dict[str, str], message: str) 
 ])
 def test_database_url_mistakes_are_one_line(url: str, message: str) -> None:
     with pytest.raises(SettingsError) as raised:
-        Settings.from_env({"DATABASE_URL": url})
+        read_settings({"DATABASE_URL": url})
     assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
     assert "pw@" not in str(raised.value)
 
@@ -83,7 +85,7 @@ def test_database_url_mistakes_are_one_line(url: str, message: str) -> None:
                                  "postgresql://bot:pw@db/renkei", "postgres://bot:pw@db/renkei",
                                  "postgresql+psycopg://bot:pw@db:5432/renkei?options=-csearch_path%3Dx"])
 def test_database_urls_the_store_opens_are_accepted(url: str) -> None:
-    assert Settings.from_env({"DATABASE_URL": url}).database_url == url
+    assert read_settings({"DATABASE_URL": url}).database_url == url
 
 
 def test_a_sqlite_folder_that_cannot_be_made_is_one_line() -> None:
@@ -118,13 +120,13 @@ def test_postgresql_mistakes_are_one_line_without_the_password(change: dict[str,
      "platforms: Slack on (HTTP mode at /slack/events: SLACK_APP_TOKEN not set); Teams on WITHOUT authentication"),
 ])
 def test_the_platforms_line_says_what_is_on_and_why_the_rest_is_off(env: dict[str, str], line: str) -> None:
-    assert describe_platforms(Settings.from_env(env)).startswith(line)
+    assert describe_platforms(read_settings(env)).startswith(line)
 
 
 def test_teams_app_version_is_a_setting() -> None:
-    assert Settings.from_env({"TEAMS_APP_VERSION": "1.2.3"}).teams_app_version == "1.2.3"
+    assert read_settings({"TEAMS_APP_VERSION": "1.2.3"}).section(TeamsSettings).app_version == "1.2.3"
     with pytest.raises(SettingsError, match=r"TEAMS_APP_VERSION must be a version such as 1\.0\.0"):
-        Settings.from_env({"TEAMS_APP_VERSION": "v2"})
+        read_settings({"TEAMS_APP_VERSION": "v2"})
 
 
 # --- the process ------------------------------------------------------------------------------------
@@ -196,7 +198,7 @@ def test_the_teams_manifest_version_is_the_setting_or_the_flag(tmp_path: Path) -
     from tests.conftest import DATA_PATH
 
     client_id = "00000000-0000-4000-8000-000000000001"
-    settings = Settings.from_env({"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": client_id,
+    settings = read_settings({"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": client_id,
                                   "TEAMS_APP_VERSION": "1.2.3"})
     assert to_manifest(settings, load_knowledge(DATA_PATH))["version"] == "1.2.3"
     result = run_app("teams-package", "--version", "2.0", "--output", str(tmp_path / "p.zip"),

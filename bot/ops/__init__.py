@@ -1,6 +1,7 @@
 """Running the bot: settings, logs, metrics, what people told it, and how well it answers.
 
-- `settings`: the one typed `Settings.from_env()`.
+- `settings`: the one typed `Settings.from_env()`: the core's variables, and a `SettingsSection`
+  for each platform the composition root passes in (the core names none).
 - `logs`: logging with the secret filter.
 - `metrics`: the Prometheus metrics served at `/metrics`.
 - `feedback`: 👍 / 👎 votes and their recorders.

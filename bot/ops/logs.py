@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import fields
 from datetime import UTC, datetime
 
-from bot.ops.settings import Settings
+from bot.ops.settings import Settings, SettingsSection
 
 _TOKEN_PATTERNS = re.compile(
     r"xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?i:bearer)\s+[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9._-]+"
@@ -122,8 +122,10 @@ def quiet_library(name: str, *starts: str) -> None:
 
 
 def to_secrets(settings: Settings) -> list[str]:
-    # Every setting hidden from repr() is a credential (tokens, signing secret, database URL, …).
-    values = (getattr(settings, item.name) for item in fields(settings) if not item.repr)
+    # Every setting hidden from repr() is a credential (tokens, signing secret, database URL, …),
+    # in the core's settings and in each platform's section.
+    parts: tuple[Settings | SettingsSection, ...] = (settings, *settings.sections)
+    values = (getattr(part, item.name) for part in parts for item in fields(part) if not item.repr)
     return [value for value in values if isinstance(value, str) and value]
 
 

@@ -1,4 +1,4 @@
-"""The Slack adapter: Bolt AsyncApp listeners that turn Slack events into dispatcher questions.
+"""The Slack adapter's listeners: Bolt AsyncApp events turned into the core's inbound turn.
 
 Every listener acknowledges at once (Slack's 3-second rule) and answers in a background task:
 the app runs with `process_before_response=True`, so a listener's body *is* the acknowledgement
@@ -18,7 +18,9 @@ What arrives              → where the answer goes (conversation context kept p
 - `app_home_opened`       → `views.publish` of the App Home tab
 
 Commands (`/renkei help`, or `help` in a mention or DM) are bot/commands/registry.py's: this adapter only
-builds their `Request` and renders their `Reply`.
+builds their `Request` and renders their `Reply`. Here: the events; the slash command is in
+handlers/slack/slash_command.py, the reply path they share in handlers/slack/replies.py, the
+buttons in handlers/slack/buttons.py.
 """
 
 from __future__ import annotations
@@ -26,89 +28,39 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from dataclasses import dataclass, field
 from functools import partial
 
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answering.dispatch import Asked, Dispatcher
-from bot.commands.inbound import Inbound, InboundTurn, Said
-from bot.commands.registry import Code, Commands, Line, Mention, Notice
-from bot.language.messages import say
-from bot.ops.feedback import FeedbackRecorder
-from bot.ops.settings import Settings
-from bot.reminders.calendar_files import CalendarFiles
-from bot.reminders.ical import to_calendar_links
-from bot.store.records import Target
-from handlers.slack.blocks import (
-    AnswerOptions,
-    CalendarOptions,
-    Message,
-    to_answer_message,
-    to_home_view,
-    to_notice_message,
-    to_reply_message,
+from handlers.slack.blocks import to_home_view
+from handlers.slack.incoming import Body, is_from_bot, to_question
+from handlers.slack.replies import (
+    CALENDAR_UPLOADED,
+    DEFAULT_COMMAND,
+    PLATFORM,
+    THANKS,
+    Outgoing,
+    SlackCalendar,
+    to_slack_calendar,
 )
-from handlers.slack.dedup import (
-    EventDeduplicator,
-    claim_when_reachable,
-    to_command_key,
-)
-from handlers.slack.incoming import (
-    Body,
-    is_from_bot,
-    to_question,
-    to_user_key,
-)
-from handlers.slack.locales import UserLocales
-from handlers.slack.posting import SlackPoster
-from handlers.slack.responses import send_response, to_error_code
-from handlers.slack.tasks import BackgroundTasks, Work
+from handlers.slack.responses import to_error_code
+from handlers.slack.slash_command import SlashCommand
+from handlers.slack.tasks import Work
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
-DEFAULT_COMMAND = "/renkei"
-# What a user does so that the bot can post in a channel (after `remind on`).
-def to_join_hint(language: str) -> Line:
-    return (say("slack_join_before", language), Code("/invite @Renkei Bot"), say("slack_join_after", language))
-
-THANKS = say("thanks")
-CALENDAR_UPLOADED = say("calendar_uploaded")
+# What the buttons and tests import from here, where it used to be defined (handlers/slack/replies.py).
+__all__ = ["CALENDAR_UPLOADED", "DEFAULT_COMMAND", "PLATFORM", "THANKS", "SlackBot", "SlackCalendar",
+           "to_slack_calendar"]
 
 
-# --- the listeners -------------------------------------------------------------------------------
-
-
-class SlackBot:
-    """The listeners of one Bolt app, bound to one dispatcher, command set, recorder and de-duplicator."""
-
-    def __init__(self, dispatcher: Dispatcher, feedback: FeedbackRecorder, *, deduplicator: EventDeduplicator,
-                 commands: Commands, command: str, admin_user_ids: frozenset[str] = frozenset(),
-                 calendar: SlackCalendar | None = None) -> None:
-        self.dispatcher = dispatcher
-        self.calendar = calendar or SlackCalendar()
-        self.feedback = feedback
-        self.deduplicator = deduplicator
-        self.commands = commands
-        self.turn = InboundTurn(dispatcher, commands)
-        self.command = command
-        self.admin_user_ids = admin_user_ids
-        self.tasks = BackgroundTasks()
-        self.poster = SlackPoster()
-        self.unstarted: dict[str, Body] = {}
-        self.locales = UserLocales()
-
-    async def drain(self) -> None:
-        await self.tasks.drain()
+class SlackBot(SlashCommand):
+    """The listeners of one Bolt app: the events here, the slash command and the shared reply path
+    from the classes it builds on."""
 
     # Events --------------------------------------------------------------------------------------
-    # Slack re-sends an event it thinks was not acknowledged (X-Slack-Retry-Num, and retry_attempt
-    # in Socket Mode), possibly to another instance; its event_id stays the same. Every event is
-    # acknowledged at once, and its event_id is claimed afterwards, off the acknowledgement's path
-    # (the claim may be a database write shared by several instances): only the claimant answers.
 
     async def on_mention(self, event: Body, body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         if is_from_bot(event):
@@ -129,22 +81,6 @@ class SlackBot:
             home = partial(self.publish_home, str(event["user"]), client)
             self.tasks.spawn(partial(self.once, body, home), "App Home")
 
-    def spawn_event(self, body: Body, work: Work, name: str) -> None:
-        """Answer an acknowledged event in the background; until its answer starts posting, it is
-        `unstarted` (what a stop out of time saves for the next start)."""
-        event_id = body.get("event_id")
-        if not isinstance(event_id, str):
-            self.tasks.spawn(work, name)
-            return
-        self.unstarted[event_id] = body
-        self.tasks.spawn(partial(self.tracked, event_id, work), name)
-
-    async def tracked(self, event_id: str, work: Work) -> None:
-        try:
-            await work()
-        finally:
-            self.unstarted.pop(event_id, None)
-
     async def replay(self, body: Body, client: AsyncWebClient) -> None:
         """Answer an event or slash command saved by an earlier stop (its id claimed now, so a late
         retry of it from Slack is dropped)."""
@@ -162,21 +98,6 @@ class SlackBot:
         else:
             return
         self.spawn_event(body, work, "saved question")
-
-    async def once(self, body: Body, work: Work) -> None:
-        """Run `work` unless this event's id was already claimed (here or by another instance).
-        The event is acknowledged: when the claim cannot reach the database, it waits (in memory,
-        within the bound on answers waiting) and tries again until the database is back."""
-        event_id = body.get("event_id")
-        if not isinstance(event_id, str):
-            await work()
-            return
-        # A stop while the database is away cancels the claim; the work was never started.
-        claimed = await claim_when_reachable(self.deduplicator, event_id)
-        if not claimed:
-            log.info("Slack event %s already taken; acknowledged without answering", event_id)
-            return
-        await work()
 
     async def answer_mention(self, event: Body, team_id: str, bot_user_id: str | None, client: AsyncWebClient,
                              received_at: float, key: str = "") -> None:
@@ -217,90 +138,3 @@ class SlackBot:
             await client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
             log.error("views.publish failed: %s", to_error_code(error))
-
-    # The slash command ---------------------------------------------------------------------------
-
-    async def on_command(self, ack: AsyncAck, body: Body, respond: AsyncRespond, client: AsyncWebClient,
-                         context: AsyncBoltContext) -> None:
-        received_at = time.perf_counter()
-        await ack()
-        work = partial(self.answer_command, body, respond, context.team_id or "", received_at, client)
-        saved = {"event_id": to_command_key(body), "type": "command", "team_id": context.team_id or "",
-                 "command": dict(body)}
-        self.spawn_event(saved, partial(self.once, saved, work), "slash command")
-
-    async def answer_command(self, body: Body, respond: AsyncRespond, team_id: str, received_at: float,
-                             client: AsyncWebClient | None = None) -> None:
-        text = to_question(str(body.get("text", "")))
-        user_id, channel_id = str(body.get("user_id", "")), str(body.get("channel_id", ""))
-        conversation_id = f"{PLATFORM}:{team_id}:{channel_id}:{to_user_key(user_id)}"
-        out = await self.reply(text, conversation_id, channel=channel_id, user_id=user_id, share=True,
-                               received_at=received_at, client=client)
-        self.unstarted.pop(to_command_key(body), None)
-        self.tasks.leave_slot()
-        if await send_response(respond, out.message, visible=out.visible):
-            self.posted(out)
-
-    # Shared --------------------------------------------------------------------------------------
-
-    async def reply(self, text: str, conversation_id: str, *, channel: str, user_id: str, share: bool,
-                    received_at: float | None = None, client: AsyncWebClient | None = None) -> Outgoing:
-        """The message for `text`: a command's reply (in the user's language, from their Slack locale)
-        or an answer."""
-        inbound = Inbound(
-            text, conversation_id, PLATFORM, Mention(user_id), target=Target(PLATFORM, channel),
-            is_admin=user_id in self.admin_user_ids, place="チャンネル", join_hint=to_join_hint,
-            received_at=received_at,
-        )
-
-        async def language() -> str:
-            return await self.locales.language(client, user_id) if client is not None else "ja"
-
-        return self.to_outgoing(await self.turn.take(inbound, language=language), conversation_id, text, share)
-
-    async def answer(self, question: str, conversation_id: str, *, user_id: str, share: bool) -> Message:
-        """The engine's answer, or an apology when anything on the way failed."""
-        return (await self.answer_turn(question, conversation_id, user_id=user_id, share=share)).message
-
-    async def answer_turn(self, question: str, conversation_id: str, *, user_id: str, share: bool,
-                          received_at: float | None = None) -> Outgoing:
-        inbound = Inbound(question, conversation_id, PLATFORM, Mention(user_id), received_at=received_at)
-        return self.to_outgoing(await self.turn.take(inbound, commands=False), conversation_id, question, share)
-
-    def to_outgoing(self, said: Said, conversation_id: str, question: str, share: bool) -> Outgoing:
-        """Slack's rendering of what the core said."""
-        if said.reply is not None:
-            visible = isinstance(said.reply, Notice) and said.reply.visible
-            return Outgoing(to_reply_message(said.reply, self.command), visible)
-        if said.asked is None:
-            return Outgoing(to_notice_message(said.notice))
-        options = AnswerOptions(question, conversation_id, share_button=share, calendar=self.calendar.options)
-        return Outgoing(to_answer_message(said.asked.answer, options), asked=said.asked)
-
-    def posted(self, out: Outgoing) -> None:
-        """The reply is out: the dispatcher times the whole turn (arrival to posted)."""
-        if out.asked is not None:
-            self.dispatcher.replied(out.asked)
-
-
-@dataclass(frozen=True)
-class SlackCalendar:
-    """「カレンダーに追加」 in Slack: how the button works, and the files it uploads."""
-
-    options: CalendarOptions = field(default_factory=CalendarOptions)
-    files: CalendarFiles | None = None
-
-
-def to_slack_calendar(settings: Settings, files: CalendarFiles | None) -> SlackCalendar:
-    links = to_calendar_links(settings.public_base_url, settings.calendar_token)
-    return SlackCalendar(CalendarOptions(links, upload=files is not None), files)
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A reply on its way: the message, whether everyone in the channel should see it (a slash
-    command's reply is otherwise shown to its caller only), and the answer it carries, if any."""
-
-    message: Message
-    visible: bool = False
-    asked: Asked | None = None

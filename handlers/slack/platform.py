@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import aiohttp
@@ -28,12 +28,14 @@ from bot.ops.feedback import FeedbackRecorder
 from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.delivery import Sender
+from handlers.backoff import MAX_BACKOFF_SECONDS, backoff_delays, describe_network_error
 from handlers.server import Platform
+from handlers.slack.client import to_client_timeout, to_trace_configs
 from handlers.slack.dedup import EventDeduplicator
 from handlers.slack.gate import DropUnhandled, SlackGate
 from handlers.slack.listeners import SlackBot
-from handlers.slack.posting import to_client_timeout, to_trace_configs
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client
+from handlers.slack.settings import SlackSettings
 from handlers.slack.tasks import MAX_ANSWERS_WAITING
 from handlers.slack.wiring import build_slack_app
 
@@ -52,12 +54,6 @@ class PendingAnswers(Protocol):
     async def take(self) -> list[str]: ...
 
 
-def to_slack_mode(settings: Settings) -> str:
-    if not settings.slack_enabled:
-        return "off"
-    return "socket" if settings.slack_socket_mode else "http"
-
-
 class SlackPlatform(Platform):
     """Build it on the loop that will serve it (its HTTP session lives there)."""
 
@@ -67,15 +63,16 @@ class SlackPlatform(Platform):
                  feedback: FeedbackRecorder | None = None, deduplicator: EventDeduplicator | None = None,
                  pending: PendingAnswers | None = None, calendar: CalendarFiles | None = None) -> None:
         self.settings = settings
+        self.slack = settings.section(SlackSettings)
         self.pending = pending
-        self.session = aiohttp.ClientSession(timeout=to_client_timeout(settings.slack_timeout_seconds),
+        self.session = aiohttp.ClientSession(timeout=to_client_timeout(self.slack.timeout_seconds),
                                              trace_configs=to_trace_configs())
         service = build_slack_app(settings, dispatcher, feedback=feedback, deduplicator=deduplicator,
                                   commands=commands, session=self.session, calendar=calendar)
         self.app: AsyncApp = service.app
         self.bot: SlackBot = service.bot
         self.socket_mode: AsyncSocketModeHandler | None = None
-        self.gate = SlackGate(settings.slack_signing_secret)
+        self.gate = SlackGate(self.slack.signing_secret)
         self.app.logger.addFilter(DropUnhandled())
         self.app.logger.addFilter(WithoutTraceback())
         self._connecting: asyncio.Task[None] | None = None
@@ -91,7 +88,7 @@ class SlackPlatform(Platform):
         return SlackReminderSender(build_reminder_client(self.settings), self.bot.calendar.options)
 
     def routes(self) -> Sequence[web.RouteDef]:
-        if self.settings.slack_socket_mode:
+        if self.slack.socket_mode:
             return ()
         return [web.post(EVENTS_PATH, self.handle_events)]
 
@@ -114,9 +111,9 @@ class SlackPlatform(Platform):
 
     async def start(self) -> None:
         await self.answer_saved()
-        if not self.settings.slack_socket_mode:
+        if not self.slack.socket_mode:
             return
-        self.socket_mode = AsyncSocketModeHandler(self.app, app_token=self.settings.slack_app_token,
+        self.socket_mode = AsyncSocketModeHandler(self.app, app_token=self.slack.app_token,
                                                   web_client=self.client)
         self._connecting = asyncio.create_task(self.connect_socket_mode(), name="slack socket mode")
 
@@ -212,7 +209,7 @@ class SlackPlatform(Platform):
             await self.bot.replay(json.loads(body), self.client)
 
     async def health(self) -> dict[str, object]:
-        body: dict[str, object] = {"slack": to_slack_mode(self.settings)}
+        body: dict[str, object] = {"slack": self.slack.mode}
         if self.socket_mode is not None:
             body["slack_socket_connected"] = await self.socket_mode.client.is_connected()
         return body
@@ -226,25 +223,11 @@ class SlackPlatform(Platform):
         return problems
 
 
-MAX_BACKOFF_SECONDS = 60
-
-
-def backoff_delays(first: float = 1.0) -> Iterator[int]:
-    """1, 2, 4, … seconds, at most a minute: forever."""
-    delay = first
-    while True:
-        yield int(delay)
-        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
-
-
 def describe_api_error(error: BaseException) -> str:
     """One line: the Slack error code, or the kind of network failure (never a token)."""
     if isinstance(error, SlackApiError):
         return f"Slack said {error.response.get('error', 'error')}"
-    if isinstance(error, TimeoutError | asyncio.TimeoutError):
-        return "no answer in time"
-    reason = str(error).split(" [")[0] or type(error).__name__
-    return f"{type(error).__name__}: {reason}"
+    return describe_network_error(error)
 
 
 class WithoutTraceback(logging.Filter):

@@ -14,7 +14,8 @@
   leaving it).
 - **A connection never acquired is not a post.** A request that timed out before its headers
   were sent (waiting for a free connection in the pool, or connecting) never left: it is retried,
-  not looked up. The session reports when headers are sent (`to_trace_configs`).
+  not looked up. The session reports when headers are sent (`to_trace_configs`, in
+  handlers/slack/client.py with the client's retry handlers and timeouts).
 - **No channel takes the pool.** At most `MAX_POSTS_PER_CHANNEL` posts to one channel are under
   way at once; the others wait their turn outside the HTTP client (no timeout running).
 """
@@ -26,25 +27,17 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any, Literal
 
 import aiohttp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from handlers.slack.client import RequestProgress, request_progress, to_retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -56,30 +49,6 @@ MAX_RETRY_AFTER_SECONDS = 60.0
 HISTORY_LIMIT = 100
 WEBHOOK_TIMEOUT_SECONDS = 10
 MAX_POSTS_PER_CHANNEL = 4
-
-
-@dataclass
-class RequestProgress:
-    """Whether the request being made in this task got as far as sending its headers."""
-
-    sent: bool = False
-
-
-_progress: ContextVar[RequestProgress | None] = ContextVar("renkei_request_progress", default=None)
-
-
-async def note_headers_sent(_session: aiohttp.ClientSession, _context: SimpleNamespace,
-                            _params: aiohttp.TraceRequestHeadersSentParams) -> None:
-    progress = _progress.get()
-    if progress is not None:
-        progress.sent = True
-
-
-def to_trace_configs() -> list[aiohttp.TraceConfig]:
-    """For the Slack session: tells the poster whether a request that failed ever left."""
-    config = aiohttp.TraceConfig()
-    config.on_request_headers_sent.append(note_headers_sent)
-    return [config]
 
 
 @dataclass
@@ -102,34 +71,6 @@ class ChannelSlots:
             self._users[channel] -= 1
             if not self._users[channel]:
                 del self._users[channel], self._slots[channel]
-
-
-class UnsentConnectionRetryHandler(AsyncConnectionErrorRetryHandler):
-    """slack_sdk's connection-error retry, only for a connection that was never opened (the
-    request cannot have reached Slack); a connection reset after sending is not retried."""
-
-    def __init__(self, max_retry_count: int = 1) -> None:
-        super().__init__(max_retry_count=max_retry_count, error_types=[aiohttp.ClientConnectorError])
-
-
-class RateLimitRetryExceptPosts(AsyncRateLimitErrorRetryHandler):
-    """Retry-After honoured inside the call for everything but chat.postMessage, whose 429 is
-    the poster's: it blocks only that channel, outside any answer slot."""
-
-    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
-                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
-        if request.url.endswith("/chat.postMessage"):
-            return False
-        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
-
-
-def to_retry_handlers() -> list[AsyncRetryHandler]:
-    return [UnsentConnectionRetryHandler()]
-
-
-def to_client_timeout(total_seconds: float) -> aiohttp.ClientTimeout:
-    """Every session the bot creates has both: a connect limit and a total per request."""
-    return aiohttp.ClientTimeout(total=total_seconds, connect=min(total_seconds, 5.0))
 
 
 @dataclass
@@ -198,7 +139,7 @@ class SlackPoster:
         for _attempt in range(self.max_attempts):
             await self.backoff.wait(channel)
             progress = RequestProgress()
-            _progress.set(progress)
+            request_progress.set(progress)
             try:
                 await client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=to_metadata(key),
                                               **message)
@@ -218,7 +159,7 @@ class SlackPoster:
                     continue
                 return await self.resolve(client, channel, key, thread_ts, type(error).__name__)
             finally:
-                _progress.set(None)
+                request_progress.set(None)
             return "posted"
         log.error("chat.postMessage to %s failed: not sent after %d attempts", channel, self.max_attempts)
         return "failed"

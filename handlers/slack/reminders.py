@@ -44,6 +44,7 @@ from handlers.slack.blocks import (
     truncate,
 )
 from handlers.slack.posting import find_posted, to_metadata
+from handlers.slack.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +121,9 @@ def build_reminder_client(settings: Settings) -> AsyncWebClient:
     # No slack_sdk retry handlers: bot/reminders/delivery.py owns retries, so every attempt is counted in
     # the ledger and none happens behind its back. slack_sdk opens a session per call with
     # SLACK_TIMEOUT_SECONDS (whole seconds, at least 1) as its total limit.
-    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
-                          timeout=max(int(settings.slack_timeout_seconds), 1), retry_handlers=[])
+    slack = settings.section(SlackSettings)
+    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url,
+                          timeout=max(int(slack.timeout_seconds), 1), retry_handlers=[])
 
 
 class SlackReminderSender:

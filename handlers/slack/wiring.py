@@ -27,9 +27,11 @@ from handlers.slack.blocks import (
     SHARE_ACTION,
 )
 from handlers.slack.buttons import SlackButtons
+from handlers.slack.client import RateLimitRetryExceptPosts, to_retry_handlers
 from handlers.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
-from handlers.slack.listeners import DEFAULT_COMMAND, SlackBot, SlackCalendar, to_slack_calendar
-from handlers.slack.posting import RateLimitRetryExceptPosts, to_retry_handlers
+from handlers.slack.listeners import SlackBot
+from handlers.slack.replies import DEFAULT_COMMAND, SlackCalendar, to_slack_calendar
+from handlers.slack.settings import SlackSettings
 from handlers.slack.tasks import MAX_ANSWERS_WAITING, BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -96,13 +98,14 @@ def build_web_client(
 
     Code with its own retry policy (reminder delivery) passes `retry_rate_limits=False`.
     """
+    slack = settings.section(SlackSettings)
     handlers = to_retry_handlers()
     if retry_rate_limits:
         handlers.append(RateLimitRetryExceptPosts(max_retry_count=1))
     return AsyncWebClient(
-        token=settings.slack_bot_token or None,
-        base_url=settings.slack_api_url,
-        timeout=int(settings.slack_timeout_seconds) or 1,
+        token=slack.bot_token or None,
+        base_url=slack.api_url,
+        timeout=int(slack.timeout_seconds) or 1,
         session=session,
         retry_handlers=handlers,
         logger=to_library_logger("web_api", settings),
@@ -142,11 +145,12 @@ def build_slack_app(
     calendar: CalendarFiles | None = None,
 ) -> SlackService:
     """The Bolt AsyncApp for `settings` (signature checks on, every Web API call on SLACK_API_URL)."""
+    slack = settings.section(SlackSettings)
     app = AsyncApp(
         name="renkei-bot",
         logger=to_library_logger("bolt", settings),
         client=build_web_client(settings, session=session),
-        signing_secret=settings.slack_signing_secret,
+        signing_secret=slack.signing_secret,
         process_before_response=True,
     )
     bot = register(
@@ -155,8 +159,8 @@ def build_slack_app(
         feedback or InMemoryFeedbackRecorder(),
         deduplicator=deduplicator,
         commands=commands,
-        command=settings.slack_command,
-        admin_user_ids=frozenset(settings.admin_user_ids),
+        command=slack.command,
+        admin_user_ids=frozenset(slack.admin_user_ids),
         calendar=to_slack_calendar(settings, calendar),
     )
     return SlackService(app, bot)

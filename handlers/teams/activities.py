@@ -30,6 +30,7 @@ are processed, so nobody can make the bot post to another address.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import ipaddress
@@ -87,7 +88,9 @@ from handlers.teams.cards import (
     to_reply_card,
     to_voted_card,
 )
+from handlers.teams.connector import ConnectorReachability
 from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
+from handlers.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +272,7 @@ class TeamsBot:
         self.turn = InboundTurn(dispatcher, commands)
         self.admin_ids = admin_ids
         self.sent = SentCards()
+        self.connector = ConnectorReachability()
 
     # Activities ----------------------------------------------------------------------------------
 
@@ -374,7 +378,8 @@ class TeamsBot:
             update = to_card_activity(card)
             update.id = card_id
             try:
-                await context.update_activity(update)
+                with self.watching(context):
+                    await context.update_activity(update)
                 self.sent.remember(card_id, card)
                 return
             except aiohttp.ClientResponseError as error:
@@ -414,9 +419,16 @@ class TeamsBot:
         return to_answer_card(said.asked.answer, CardOptions(question, calendar_links=self.calendar_links)), said.asked
 
     async def send_card(self, context: TurnContext, card: Card) -> None:
-        sent = await context.send_activity(to_card_activity(card))
+        with self.watching(context):
+            sent = await context.send_activity(to_card_activity(card))
         if sent is not None and sent.id and "actions" in card:
             self.sent.remember(sent.id, card)
+
+    def watching(self, context: TurnContext) -> contextlib.AbstractContextManager[None]:
+        """Whether the Bot Connector answers this send (an expectReplies caller gets the reply in
+        the response body: nothing goes to the connector)."""
+        activity = context.activity
+        return self.connector.watching(None if expects_replies(activity) else activity.service_url)
 
     # Conversation references ---------------------------------------------------------------------
 
@@ -473,7 +485,7 @@ class TeamsService:
     def reminder_sender(self) -> TeamsReminderSender:
         """The reminder `Sender` for the "teams" platform, posting through this adapter."""
         return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id,
-                                   calendar_links=self.bot.calendar_links)
+                                   calendar_links=self.bot.calendar_links, connector=self.bot.connector)
 
 
 def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
@@ -482,10 +494,11 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
     With a client id: the SDK's own CONNECTIONS__* configuration, anonymous access forced off.
     Without one (TEAMS_ANONYMOUS=true): an anonymous-only connection, and a warning.
     """
-    if not settings.teams_anonymous_allowed:
-        connections = MsalConnectionManager(**load_configuration_from_env(dict(settings.teams_sdk_env)))
+    teams = settings.section(TeamsSettings)
+    if not teams.anonymous_allowed:
+        connections = MsalConnectionManager(**load_configuration_from_env(dict(teams.sdk_env)))
         auth = connections.get_default_connection_configuration()
-        if auth.ANONYMOUS_ALLOWED or settings.teams_anonymous:
+        if auth.ANONYMOUS_ALLOWED or teams.anonymous:
             log.warning("Teams: anonymous access is ignored because a client id is configured; "
                         "every request to %s must carry a valid token", MESSAGES_PATH)
         auth.ANONYMOUS_ALLOWED = False
@@ -502,12 +515,13 @@ def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentA
 def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store, *,
                         feedback: FeedbackRecorder | None = None, commands: Commands | None = None) -> TeamsService:
     """The Teams agent for `settings`; raises ValueError when Teams is not configured."""
-    if not settings.teams_enabled:
+    teams = settings.section(TeamsSettings)
+    if not teams.enabled:
         raise ValueError("Teams is not configured: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
                          "(or TEAMS_ANONYMOUS=true for local testing)")
     connections, auth = build_connections(settings)
     # With a client id, activities must name a Microsoft serviceUrl (the SDK's default list).
-    validator = OutboundHostValidator(enabled=True) if settings.teams_client_id else LoopbackServiceUrls()
+    validator = OutboundHostValidator(enabled=True) if teams.client_id else LoopbackServiceUrls()
     adapter = CloudAdapter(connection_manager=connections, host_validator=validator)
     adapter.on_turn_error = raise_turn_error
     app = AgentApplication[TurnState](
@@ -517,12 +531,12 @@ def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store
         commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
                                      deliveries=store.ledger, reports=StoreReport(store)))
     bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
-                   subscriptions=store.subscriptions, admin_ids=frozenset(settings.teams_admin_ids),
+                   subscriptions=store.subscriptions, admin_ids=frozenset(teams.admin_ids),
                    claims=store.event_claims,
                    calendar_links=to_calendar_links(settings.public_base_url, settings.calendar_token))
     register(app, bot)
     return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
-                        app_id=settings.teams_client_id)
+                        app_id=teams.client_id)
 
 
 async def raise_turn_error(context: TurnContext, error: Exception) -> None:

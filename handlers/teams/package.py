@@ -21,7 +21,8 @@ from typing import Any, TextIO
 from bot.commands.registry import COMMANDS
 from bot.knowledge.model import KnowledgeBase
 from bot.language.messages import say
-from bot.ops.settings import TEAMS_CLIENT_ID_VARIABLE, Settings, is_guid
+from bot.ops.settings import Settings
+from handlers.teams.settings import TEAMS_CLIENT_ID_VARIABLE, TeamsSettings, is_guid
 
 # A generally available manifest schema (June 2026); the tests validate against it.
 MANIFEST_VERSION = "1.29"
@@ -47,21 +48,22 @@ class PackageError(ValueError):
 
 
 def to_manifest(settings: Settings, kb: KnowledgeBase) -> dict[str, Any]:
-    bot_id = settings.teams_client_id
+    teams = settings.section(TeamsSettings)
+    bot_id = teams.client_id
     if not bot_id or not is_guid(bot_id):
         raise PackageError(f"{TEAMS_CLIENT_ID_VARIABLE} must be set to the bot's Microsoft App ID (a GUID)")
-    website = settings.teams_website_url
+    website = teams.website_url
     names = say("word_separator").join(partner.name for partner in kb.partners)
     return {
         "$schema": MANIFEST_SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
-        "version": settings.teams_app_version,
-        "id": settings.teams_app_id or str(uuid.uuid5(APP_ID_NAMESPACE, bot_id.lower())),
+        "version": teams.app_version,
+        "id": teams.app_id or str(uuid.uuid5(APP_ID_NAMESPACE, bot_id.lower())),
         "developer": {
-            "name": settings.teams_developer_name,
+            "name": teams.developer_name,
             "websiteUrl": website,
-            "privacyUrl": settings.teams_privacy_url or website,
-            "termsOfUseUrl": settings.teams_terms_url or website,
+            "privacyUrl": teams.privacy_url or website,
+            "termsOfUseUrl": teams.terms_url or website,
         },
         "name": {"short": "Renkei Bot", "full": say("bot_name")},
         "description": {
@@ -167,6 +169,6 @@ def run_teams_package(settings: Settings, kb: KnowledgeBase, output: str | Path,
     except PackageError as error:
         print(f"cannot build the Teams package: {error}", file=stderr)
         return 2
-    print(f"Teams app package written to {path} (manifest {MANIFEST_VERSION}, bot {settings.teams_client_id})",
-          file=stdout)
+    bot_id = settings.section(TeamsSettings).client_id
+    print(f"Teams app package written to {path} (manifest {MANIFEST_VERSION}, bot {bot_id})", file=stdout)
     return 0

@@ -30,6 +30,12 @@ class TeamsPlatform(Platform):
     def reminder_sender(self) -> Sender:
         return self.service.reminder_sender()
 
+    async def problems(self) -> list[str]:
+        return self.service.bot.connector.problems()
+
+    async def finish(self, seconds: float) -> None:
+        await self.service.bot.connector.stop()
+
     def subapp(self) -> tuple[str, web.Application] | None:
         # A sub-application of its own: the SDK's JWT check reads its settings from a plain string
         # key of the application that handles the request.

@@ -30,6 +30,7 @@ from bot.reminders.delivery import (
 from bot.reminders.ical import CalendarLinks
 from bot.store.records import Target
 from handlers.teams.cards import Card, to_announcement_card, to_card_activity, to_reminder_card
+from handlers.teams.connector import ConnectorReachability
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,10 @@ class TeamsReminderSender:
     """The `Sender` of bot/reminders/delivery.py for the "teams" platform."""
 
     def __init__(self, adapter: ChannelServiceAdapter, references: ReferenceBook, *, app_id: str = "",
-                 timeout_seconds: float = POST_TIMEOUT_SECONDS, calendar_links: CalendarLinks | None = None) -> None:
+                 timeout_seconds: float = POST_TIMEOUT_SECONDS, calendar_links: CalendarLinks | None = None,
+                 connector: ConnectorReachability | None = None) -> None:
         self.adapter = adapter
+        self.connector = connector or ConnectorReachability()
         self.calendar_links = calendar_links
         self.references = references
         self.app_id = app_id
@@ -101,8 +104,9 @@ class TeamsReminderSender:
             raise PermanentError("no conversation reference: the app was never installed or messaged here")
         activity = to_card_activity(card)
         try:
-            async with asyncio.timeout(self.timeout_seconds):
-                await send_proactive(self.adapter, reference, activity, app_id=self.app_id)
+            with self.connector.watching(reference.get("serviceUrl") or reference.get("service_url")):
+                async with asyncio.timeout(self.timeout_seconds):
+                    await send_proactive(self.adapter, reference, activity, app_id=self.app_id)
         except Exception as error:
             raise to_delivery_error(error) from None
 

@@ -8,7 +8,7 @@ can assert what the app sent, and it can be told to fail (429 with Retry-After, 
     from tests.fakes.fake_slack import FakeSlack
 
     async with FakeSlack() as slack:
-        settings = Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url, ...)
+        settings = Settings(sections=(SlackSettings(bot_token="xoxb-test", api_url=slack.api_url, ...),))
         ...                                     # run the app against it
         [post] = await slack.wait_for("chat.postMessage")
         assert post.body["channel"] == "C1" and post.token == "xoxb-test"

@@ -17,7 +17,7 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from itertools import count
 from typing import Any
@@ -38,6 +38,7 @@ from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server
 from handlers.slack.dedup import EventDeduplicator
 from handlers.slack.platform import SlackPlatform
+from handlers.slack.settings import SlackSettings
 from tests.fakes.fake_slack import Call, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -65,15 +66,20 @@ def make_dispatcher(now: datetime = FIXED_NOW) -> Dispatcher:
 
 
 def make_settings(slack: FakeSlack, *, socket_mode: bool = False, **overrides: Any) -> Settings:
-    settings = Settings(
-        host="127.0.0.1",
-        port=0,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=APP_TOKEN if socket_mode else "",
-        slack_api_url=slack.api_url,
-    )
-    return replace(settings, **overrides)
+    section = SlackSettings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET,
+                            app_token=APP_TOKEN if socket_mode else "", api_url=slack.api_url)
+    return with_overrides(Settings(host="127.0.0.1", port=0, sections=(section,)), **overrides)
+
+
+_SLACK_FIELDS = frozenset(item.name for item in fields(SlackSettings))
+
+
+def with_overrides(settings: Settings, **overrides: Any) -> Settings:
+    """`settings` with some fields changed: the core's by their names, Slack's by the names of their
+    variables (slack_timeout_seconds, admin_user_ids, reminder_channels, …)."""
+    core = {name: value for name, value in overrides.items() if name.removeprefix("slack_") not in _SLACK_FIELDS}
+    slack = {name.removeprefix("slack_"): value for name, value in overrides.items() if name not in core}
+    return replace(settings, **core).replace_in(SlackSettings, **slack)
 
 
 def next_id(prefix: str) -> str:

@@ -16,8 +16,8 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from bot.knowledge.model import JST, load_knowledge
-from bot.ops.settings import Settings
 from handlers.runtime import Core, assemble, build_core
+from handlers.settings import read_settings
 from tests.memorandum_support import KUSHIRO_EVENT_ID, Memorandum, write_memoranda
 
 pytestmark = pytest.mark.adapter
@@ -36,7 +36,7 @@ class Running:
 @asynccontextmanager
 async def running_bot(tmp_path: Path, database_url: str, **env: str) -> AsyncIterator[Running]:
     data = write_memoranda(tmp_path / "kb.yaml", [Memorandum(STARTS)])
-    settings = Settings.from_env({"DATA_PATH": str(data), "DATABASE_URL": database_url, "WATCH_DATA": "false",
+    settings = read_settings({"DATA_PATH": str(data), "DATABASE_URL": database_url, "WATCH_DATA": "false",
                                   "SCHEDULER": "off", **env})
     core = build_core(settings, load_knowledge(data))
     runner = web.AppRunner(assemble(core, []).app, access_log=None)

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from bot.ops.insights import build_report, to_interaction
-from bot.ops.settings import Settings
 from bot.store.records import Vote
 from bot.store.store import Store
 from handlers.runtime import build_commands
+from handlers.settings import read_settings
 from handlers.slack.blocks import (
     FULL_REPORT_HINT,
     MAX_MESSAGE_BLOCKS,
@@ -24,7 +24,9 @@ from handlers.slack.blocks import (
     escape_mrkdwn,
     to_report_message,
 )
+from handlers.slack.settings import SlackSettings
 from handlers.teams.cards import to_card_activity, to_card_text, to_report_card
+from handlers.teams.settings import TeamsSettings
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -179,6 +181,7 @@ def test_a_long_report_fits_a_teams_message(store: Store) -> None:
 
 
 def test_teams_admin_ids_are_read_from_the_environment() -> None:
-    settings = Settings.from_env({"TEAMS_ADMIN_IDS": " a-1 , 29:b ,", "ADMIN_USER_IDS": "U1"})
-    assert settings.teams_admin_ids == ("a-1", "29:b") and settings.admin_user_ids == ("U1",)
-    assert Settings.from_env({}).teams_admin_ids == ()
+    settings = read_settings({"TEAMS_ADMIN_IDS": " a-1 , 29:b ,", "ADMIN_USER_IDS": "U1"})
+    assert settings.section(TeamsSettings).admin_ids == ("a-1", "29:b")
+    assert settings.section(SlackSettings).admin_user_ids == ("U1",)
+    assert read_settings({}).section(TeamsSettings).admin_ids == ()

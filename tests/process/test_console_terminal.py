@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -200,7 +201,46 @@ def test_make_run_exits_cleanly_on_ctrl_c(home: Path) -> None:
         chat.wait_for_prompt(2)
         chat.type(CTRL_C)
         chat.read_until("終了します。")
-        chat.exit_status()  # make reports the interrupt it saw; the bot's own exit was clean
+        status = chat.exit_status()  # Ctrl-C reaches the bot alone (scripts/foreground.py), not make
     finally:
         chat.close()
     assert "Traceback" not in chat.text and "KeyboardInterrupt" not in chat.text
+    assert status == 0 and "Error" not in chat.text and "Interrupt" not in chat.text, chat.text
+
+
+def test_make_run_exits_0_on_ctrl_d(home: Path) -> None:
+    if not (ROOT / ".venv" / "bin" / "python").exists():
+        pytest.skip("make run uses .venv")
+    chat = Terminal(["make", "-s", "--no-print-directory", "-C", str(ROOT), "run"], home)
+    try:
+        chat.wait_for_prompt(1)
+        chat.type(CTRL_D)
+        status = chat.exit_status()
+    finally:
+        chat.close()
+    assert status == 0 and "Traceback" not in chat.text, chat.text
+
+
+def test_without_a_terminal_the_foreground_script_is_the_command() -> None:
+    """Under systemd or in a container `make run` must behave as `app.py` does: its status, its output."""
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "foreground.py"), sys.executable, "-c",
+                             "import os, sys; print(os.getpid()); sys.exit(3)"],
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+                            start_new_session=True)  # no controlling terminal
+    assert result.returncode == 3 and result.stdout.strip().isdigit() and result.stderr == ""
+
+
+def test_the_foreground_script_passes_a_stop_on_to_the_command(home: Path) -> None:
+    """make passes SIGTERM (systemd, `timeout`) to its child, the script: the command must get it,
+    not be left running in a process group of its own."""
+    job = Terminal([sys.executable, str(ROOT / "scripts" / "foreground.py"), "sh", "-c", "echo pid=$$; exec sleep 60"],
+                   home)
+    try:
+        command_pid = int(job.read_until("\n").split("pid=")[1].split()[0])
+        os.kill(job.pid, signal.SIGTERM)
+        status = job.exit_status()
+    finally:
+        job.close()
+    assert status == 128 + signal.SIGTERM
+    with pytest.raises(ProcessLookupError):
+        os.kill(command_pid, 0)

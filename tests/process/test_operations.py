@@ -37,6 +37,7 @@ from handlers.runtime import Core, assemble, build_core, build_platforms
 from handlers.slack.blocks import FEEDBACK_DOWN_ACTION
 from handlers.slack.listeners import THANKS
 from handlers.slack.platform import SlackPlatform
+from handlers.slack.settings import SlackSettings
 from tests.conftest import DATA_PATH, ROOT
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (
@@ -349,8 +350,8 @@ async def running_core(core: Core) -> AsyncIterator[RunningApp]:
 
 
 def runtime_settings(slack: FakeSlack, tmp_path: Path, **overrides: Any) -> Settings:
-    settings = Settings(host="127.0.0.1", port=0, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                        slack_api_url=slack.api_url, database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
+    section = SlackSettings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
+    settings = Settings(host="127.0.0.1", port=0, sections=(section,), database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
                         data_path=str(DATA_PATH), scheduler_enabled=False, watch_data=False, log_format="json")
     return replace(settings, **overrides)
 

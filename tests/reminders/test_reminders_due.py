@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.model import JST, Event, KnowledgeBase
-from bot.ops.settings import Settings
 from bot.reminders.due import (
     Due,
     Reminder,
@@ -23,6 +22,7 @@ from bot.reminders.schedule_view import format_countdown_from, format_plan, form
 from bot.reminders.service import reminders_report
 from bot.store.records import DeliveryKey, Target
 from bot.store.store import Store
+from handlers.settings import read_settings
 from handlers.targets import configured_targets
 from tests.conftest import NOW
 from tests.reminder_support import event_entry, load_with_events
@@ -235,7 +235,7 @@ def test_reminders_report_names_configured_and_subscribed_targets(review_kb: Kno
     store = Store(f"sqlite:///{tmp_path / 'renkei.db'}")
     store.subscriptions.subscribe(C2, "U1")
     store.subscriptions.subscribe(C1, "U2")  # also configured: listed once
-    settings = Settings.from_env({"REMINDER_CHANNELS": "C1"})
+    settings = read_settings({"REMINDER_CHANNELS": "C1"})
     now = datetime(2027, 4, 9, 20, 0, tzinfo=JST)
     report = reminders_report(configured_targets(settings), review_kb, now, store)
     assert report.splitlines()[1:] == [

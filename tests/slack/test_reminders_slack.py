@@ -24,7 +24,9 @@ from bot.store.records import DeliveryKey, Target
 from bot.store.store import Store
 from handlers.reminders import Reminders
 from handlers.runtime import build_commands
+from handlers.settings import read_settings
 from handlers.slack.reminders import SlackReminderSender, build_reminder_client, to_reminder_message
+from handlers.slack.settings import SlackSettings
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -130,7 +132,7 @@ async def test_remind_list_reports_failed_deliveries(app: RunningApp, slack: Fak
 
 
 async def test_reminder_channels_show_in_list(slack: FakeSlack, settings: Settings, store: Store) -> None:
-    configured = replace(settings, reminder_channels=(CHANNEL,))
+    configured = settings.replace_in(SlackSettings, reminder_channels=(CHANNEL,))
     async with running_reminders(configured, store) as app:
         listed = await command(app, slack, "remind list")
         off = await command(app, slack, "remind off")
@@ -259,13 +261,14 @@ async def test_the_sender_posts_the_card_to_the_fake(slack: FakeSlack, kb: Knowl
 
 
 def test_settings_read_the_reminder_variables() -> None:
-    settings = Settings.from_env({
+    settings = read_settings({
         "DATABASE_URL": "postgresql+psycopg://bot:secret@db/renkei", "REMINDER_CHANNELS": "C1, C2,",
         "ADMIN_USER_IDS": "U1", "SCHEDULER": "off", "REMINDER_SWEEP_SECONDS": "5",
     })
-    assert settings.reminder_channels == ("C1", "C2") and settings.admin_user_ids == ("U1",)
+    slack = settings.section(SlackSettings)
+    assert slack.reminder_channels == ("C1", "C2") and slack.admin_user_ids == ("U1",)
     assert settings.scheduler_enabled is False and settings.reminder_sweep_seconds == 5.0
     assert "secret" not in repr(settings)
-    defaults = Settings.from_env({})
-    assert (defaults.database_url, defaults.scheduler_enabled, defaults.reminder_channels) == (
+    defaults = read_settings({})
+    assert (defaults.database_url, defaults.scheduler_enabled, defaults.section(SlackSettings).reminder_channels) == (
         "sqlite:///var/renkei.db", True, ())

@@ -17,17 +17,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ops.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
 from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
-from handlers.slack.platform import SlackPlatform
-from handlers.slack.posting import (
-    MAX_POSTS_PER_CHANNEL,
-    METADATA_EVENT_TYPE,
+from handlers.slack.client import (
     RateLimitRetryExceptPosts,
-    SlackPoster,
     UnsentConnectionRetryHandler,
     to_client_timeout,
     to_retry_handlers,
     to_trace_configs,
 )
+from handlers.slack.platform import SlackPlatform
+from handlers.slack.posting import MAX_POSTS_PER_CHANNEL, METADATA_EVENT_TYPE, SlackPoster
+from handlers.slack.settings import SlackSettings
 from handlers.slack.wiring import build_web_client
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -167,7 +166,7 @@ async def test_hung_posts_in_one_channel_do_not_delay_another(app: RunningApp, s
 
 
 def test_the_answer_client_retries_no_post_that_may_have_been_sent() -> None:
-    client = build_web_client(Settings(slack_bot_token="xoxb-0-test", slack_api_url="http://127.0.0.1:1/api/"))
+    client = build_web_client(Settings(sections=(SlackSettings(bot_token="xoxb-0-test", api_url="http://127.0.0.1:1/api/"),)))
 
     kinds = {type(handler) for handler in client.retry_handlers}
     assert kinds == {UnsentConnectionRetryHandler, RateLimitRetryExceptPosts}
@@ -176,8 +175,8 @@ def test_the_answer_client_retries_no_post_that_may_have_been_sent() -> None:
 
 
 async def test_answer_outcomes_reach_the_metrics(slack: FakeSlack, tmp_path: Path) -> None:
-    settings = Settings(host="127.0.0.1", port=0, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                        slack_api_url=slack.api_url, database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
+    section = SlackSettings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
+    settings = Settings(host="127.0.0.1", port=0, sections=(section,), database_url=f"sqlite:///{tmp_path / 'renkei.db'}",
                         scheduler_enabled=False, watch_data=False)
     core = build_core(settings, make_dispatcher().kb)
     try:

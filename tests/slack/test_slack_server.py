@@ -7,7 +7,6 @@ import json
 import logging
 import logging.handlers
 import socket
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,9 +25,11 @@ from bot.ops.settings import Settings, SettingsError
 from bot.store.records import Vote
 from handlers.runtime import to_health
 from handlers.server import Plugin, Server, build_server, run_server, serve
+from handlers.settings import read_settings
 from handlers.slack.dedup import InMemoryEventDeduplicator
 from handlers.slack.incoming import to_question
 from handlers.slack.platform import SlackPlatform
+from handlers.slack.settings import SlackSettings
 from handlers.slack.wiring import build_web_client
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (
@@ -69,7 +70,7 @@ def slack_server(settings: Settings, *plugins: Plugin) -> Server:
     """The server with Slack (when configured) and `plugins`; build it on the loop that serves it."""
     dispatcher = make_dispatcher()
     commands = Commands(Services(knowledge=lambda: dispatcher.kb))
-    slack = [SlackPlatform(settings, dispatcher, commands=commands)] if settings.slack_enabled else []
+    slack = [SlackPlatform(settings, dispatcher, commands=commands)] if settings.section(SlackSettings).enabled else []
     return build_server([*slack, *plugins], health=lambda: to_health(settings, dispatcher))
 
 
@@ -263,14 +264,14 @@ def test_web_client_uses_the_configured_api_url(slack: FakeSlack) -> None:
 def test_slack_command_setting_is_validated(value: str, ok: bool) -> None:
     env = {"SLACK_COMMAND": value}
     if ok:
-        assert Settings.from_env(env).slack_command == value
+        assert read_settings(env).section(SlackSettings).command == value
     else:
         with pytest.raises(SettingsError, match="SLACK_COMMAND"):
-            Settings.from_env(env)
+            read_settings(env)
 
 
 def test_settings_never_show_secrets() -> None:
-    settings = replace(Settings(), slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET)
+    settings = Settings().with_section(SlackSettings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET))
     assert BOT_TOKEN not in repr(settings) and SIGNING_SECRET not in repr(settings)
 
 

@@ -22,6 +22,7 @@ from bot.reminders.delivery import Deliverer, DeliveryError, ReminderMessage, Re
 from bot.reminders.service import build_announcement_book, load_listeners
 from bot.store.records import Target
 from bot.store.store import Store
+from handlers.slack.settings import SlackSettings
 from handlers.targets import configured_targets
 from tests.memorandum_support import KUSHIRO_DOCUMENT_ID, Memorandum, load_memoranda
 
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.adapter
 T0 = datetime(2027, 1, 15, 9, 0, tzinfo=JST)
 STARTS = datetime(2027, 2, 3, 10, 0, tzinfo=JST)
 C1, C2, TEAMS = Target("slack", "C1"), Target("slack", "C2"), Target("teams", "19:conv")
-SETTINGS = Settings(reminder_channels=("C1",))
+SETTINGS = Settings(sections=(SlackSettings(reminder_channels=("C1",)),))
 
 
 @dataclass

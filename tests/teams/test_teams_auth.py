@@ -13,10 +13,12 @@ from aiohttp import web
 from bot.answering.dispatch import Dispatcher
 from bot.answering.engine import Engine
 from bot.knowledge.model import KnowledgeBase
-from bot.ops.settings import Settings, SettingsError
+from bot.ops.settings import SettingsError
 from bot.store.store import Store
 from handlers.runtime import assemble, build_core, build_platforms
+from handlers.settings import read_settings
 from handlers.teams.activities import build_teams_service
+from handlers.teams.settings import TeamsSettings
 from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams, teams_settings
 
 pytestmark = pytest.mark.adapter
@@ -69,7 +71,7 @@ async def test_anonymous_mode_logs_a_warning(tmp_path: Path, caplog: pytest.LogC
 
 async def test_without_teams_settings_nothing_is_mounted(tmp_path: Path, kb: KnowledgeBase) -> None:
     settings = teams_settings(tmp_path, {"TEAMS_ANONYMOUS": "false"})
-    assert not settings.teams_enabled
+    assert not settings.section(TeamsSettings).enabled
     store = Store(settings.database_url)
     dispatcher = Dispatcher(Engine(kb))
     with pytest.raises(ValueError, match="CLIENTID"):
@@ -91,14 +93,15 @@ async def test_without_teams_settings_nothing_is_mounted(tmp_path: Path, kb: Kno
 
 
 def test_teams_settings_switches() -> None:
-    assert not Settings.from_env({}).teams_enabled
-    anonymous = Settings.from_env({"TEAMS_ANONYMOUS": "true"})
-    assert anonymous.teams_enabled and anonymous.teams_anonymous_allowed
-    both = Settings.from_env({**WITH_CLIENT_ID, "TEAMS_ANONYMOUS": "true"})
-    assert both.teams_enabled and not both.teams_anonymous_allowed
-    assert both.teams_client_id == CLIENT_ID and both.teams_client_secret == SECRET
-    assert SECRET not in repr(both)
-    assert dict(both.teams_sdk_env)["CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID"] == TENANT
+    assert not read_settings({}).section(TeamsSettings).enabled
+    anonymous = read_settings({"TEAMS_ANONYMOUS": "true"}).section(TeamsSettings)
+    assert anonymous.enabled and anonymous.anonymous_allowed
+    settings = read_settings({**WITH_CLIENT_ID, "TEAMS_ANONYMOUS": "true"})
+    both = settings.section(TeamsSettings)
+    assert both.enabled and not both.anonymous_allowed
+    assert both.client_id == CLIENT_ID and both.client_secret == SECRET
+    assert SECRET not in repr(settings)
+    assert dict(both.sdk_env)["CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID"] == TENANT
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [
@@ -110,5 +113,5 @@ def test_teams_settings_switches() -> None:
 ])
 def test_bad_teams_settings_name_the_variable_not_the_value(name: str, value: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message) as raised:
-        Settings.from_env({name: value})
+        read_settings({name: value})
     assert value not in str(raised.value)

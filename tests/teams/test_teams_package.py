@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from bot.knowledge.model import KnowledgeBase
-from bot.ops.settings import Settings
+from handlers.settings import read_settings
 from handlers.teams.package import (
     COLOR_ICON,
     MANIFEST_VERSION,
@@ -71,7 +71,7 @@ def read_png(data: bytes) -> tuple[int, int, list[list[tuple[int, int, int, int]
 
 @pytest.fixture()
 def package(tmp_path: Path, kb: KnowledgeBase) -> zipfile.ZipFile:
-    path = write_teams_package(Settings.from_env(ENV), kb, tmp_path / "out" / "teams.zip")
+    path = write_teams_package(read_settings(ENV), kb, tmp_path / "out" / "teams.zip")
     return zipfile.ZipFile(io.BytesIO(path.read_bytes()))
 
 
@@ -93,7 +93,7 @@ def test_the_manifest_validates_against_the_schema_of_its_version(package: zipfi
 
 
 def test_the_validator_is_not_a_pass_through(kb: KnowledgeBase) -> None:
-    manifest = to_manifest(Settings.from_env(ENV), kb)
+    manifest = to_manifest(read_settings(ENV), kb)
     broken: dict[str, Any] = {**manifest, "bots": [{**manifest["bots"][0], "botId": "not-a-guid"}]}
     del broken["icons"]
     messages = [e.message for e in manifest_validator(MANIFEST_VERSION).iter_errors(broken)]
@@ -115,10 +115,10 @@ def test_the_colour_icon_is_192_opaque_and_the_outline_32_white_on_transparent(p
 
 
 def test_the_ids_come_from_the_environment(kb: KnowledgeBase) -> None:
-    derived = to_manifest(Settings.from_env(ENV), kb)
-    assert derived["id"] == to_manifest(Settings.from_env(ENV), kb)["id"] != CLIENT_ID  # stable per bot
+    derived = to_manifest(read_settings(ENV), kb)
+    assert derived["id"] == to_manifest(read_settings(ENV), kb)["id"] != CLIENT_ID  # stable per bot
     app_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
-    chosen = to_manifest(Settings.from_env({**ENV, "TEAMS_APP_ID": app_id,
+    chosen = to_manifest(read_settings({**ENV, "TEAMS_APP_ID": app_id,
                                             "TEAMS_WEBSITE_URL": "https://example.go.jp/renkei",
                                             "TEAMS_PRIVACY_URL": "https://example.go.jp/privacy"}), kb)
     assert chosen["id"] == app_id
@@ -128,9 +128,9 @@ def test_the_ids_come_from_the_environment(kb: KnowledgeBase) -> None:
 
 def test_without_a_client_id_the_command_says_what_to_set(tmp_path: Path, kb: KnowledgeBase) -> None:
     with pytest.raises(PackageError, match="CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"):
-        to_manifest(Settings.from_env({"TEAMS_ANONYMOUS": "true"}), kb)
+        to_manifest(read_settings({"TEAMS_ANONYMOUS": "true"}), kb)
     out, err = io.StringIO(), io.StringIO()
-    assert run_teams_package(Settings.from_env({}), kb, tmp_path / "teams.zip", out, err) == 2
+    assert run_teams_package(read_settings({}), kb, tmp_path / "teams.zip", out, err) == 2
     assert "CLIENTID" in err.getvalue() and not (tmp_path / "teams.zip").exists()
-    assert run_teams_package(Settings.from_env(ENV), kb, tmp_path / "teams.zip", out, err) == 0
+    assert run_teams_package(read_settings(ENV), kb, tmp_path / "teams.zip", out, err) == 0
     assert str(tmp_path / "teams.zip") in out.getvalue() and (tmp_path / "teams.zip").is_file()
