@@ -119,6 +119,14 @@ def japanese_left(text: str) -> list[str]:
     return JAPANESE.findall(text)
 
 
+def assert_english(answer: Answer) -> str:
+    """The answer's text, checked to be English but for the documents' own words."""
+    text = to_text(answer)
+    assert answer.language == "en", text
+    assert japanese_left(text) == [], text
+    return text
+
+
 def eval_questions() -> list[str]:
     cases = [case for path in EVAL_SETS for case in load_eval_set(path).cases]
     return [case.question for case in cases if language_of_question(case.question) == "en"]
@@ -136,9 +144,7 @@ def ask(question: str, context: Conversation | None = None) -> Answer:
 
 @pytest.mark.parametrize("question", english_questions())
 def test_an_english_question_is_answered_in_english(question: str) -> None:
-    answer = ask(question)
-    assert answer.language == "en"
-    assert japanese_left(to_text(answer)) == [], to_text(answer)
+    assert_english(ask(question))
 
 
 @pytest.mark.parametrize("question", english_questions())

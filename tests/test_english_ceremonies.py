@@ -12,7 +12,7 @@ import pytest
 
 from bot.answering.answer import Answer, to_text
 from bot.store.records import Conversation
-from tests.test_english_answers import ask, engine, japanese_left
+from tests.test_english_answers import ask, assert_english, engine
 
 pytestmark = pytest.mark.unit
 
@@ -20,10 +20,8 @@ pytestmark = pytest.mark.unit
 def english(question: str, context: Conversation | None = None) -> Answer:
     """The answer to an English question, checked to be in English but for the documents' words."""
     answer = ask(question, context=context)
-    text = to_text(answer)
-    assert answer.language == "en", text
+    text = assert_english(answer)
     assert answer.kind == "answer", text
-    assert japanese_left(text) == [], text
     return answer
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.answer import to_text
-from tests.test_english_answers import ask, engine, japanese_left
+from tests.test_english_answers import ask, assert_english, engine, japanese_left
 
 pytestmark = pytest.mark.unit
 
@@ -69,18 +69,17 @@ DONE = [
 ]
 
 
-def assert_english(question: str) -> str:
+def english_title(question: str) -> str:
+    """The title of the answer to an English question, checked to be an English answer."""
     answer = ask(question)
-    text = to_text(answer)
-    assert answer.language == "en", text
+    text = assert_english(answer)
     assert answer.kind == "answer", text
-    assert japanese_left(text) == [], text
     return answer.title
 
 
 @pytest.mark.parametrize(("question", "verdict", "named"), YES_NO)
 def test_a_yes_no_question_in_english_gets_an_english_verdict(question: str, verdict: str, named: list[str]) -> None:
-    title = assert_english(question)
+    title = english_title(question)
     assert title.startswith(verdict), title
     for name in named:
         assert name in title, title
@@ -90,7 +89,7 @@ def test_a_yes_no_question_in_english_gets_an_english_verdict(question: str, ver
 def test_an_only_or_all_claim_in_english_is_checked_over_every_city(
     question: str, verdict: str, named: list[str], not_named: list[str]
 ) -> None:
-    title = assert_english(question)
+    title = english_title(question)
     assert title.startswith(verdict), title
     for name in named:
         assert name in title, title
@@ -100,7 +99,7 @@ def test_an_only_or_all_claim_in_english_is_checked_over_every_city(
 
 @pytest.mark.parametrize("question", DONE)
 def test_whether_a_ceremony_took_place_is_said_in_english(question: str) -> None:
-    title = assert_english(question)
+    title = english_title(question)
     # Both documents announce the ceremonies as planned: the date is past, nothing says they were held.
     assert (
         title
@@ -137,11 +136,11 @@ def test_a_count_claimed_in_english_gets_an_english_verdict(question: str, verdi
     ],
 )
 def test_whether_it_was_done_at_the_time_of_the_announcement(question: str, title: str) -> None:
-    assert assert_english(question) == title
+    assert english_title(question) == title
 
 
 def test_whether_a_plan_is_done_quotes_what_the_documents_say() -> None:
-    title = assert_english("Has Muroran's next comprehensive plan already been drawn up?")
+    title = english_title("Has Muroran's next comprehensive plan already been drawn up?")
     assert title.startswith("No. At the time of the documents, they say: “室蘭市総合計画"), title
 
 

@@ -8,19 +8,12 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.answer import Answer, to_text
-from tests.test_english_answers import ask, engine, japanese_left
+from tests.test_english_answers import ask, assert_english, engine
 
 pytestmark = pytest.mark.unit
 
 KITAMI_TITLE = next(d.title for d in engine().kb.documents if d.date.isoformat() == "2021-03-23")
 FIRST_TITLE = next(d.title for d in engine().kb.documents if d.date.isoformat() == "2019-12-17")
-
-
-def assert_english(answer: Answer) -> str:
-    text = to_text(answer)
-    assert answer.language == "en", text
-    assert japanese_left(text) == [], text
-    return text
 
 
 def assert_offers_english(answer: Answer) -> None:
