@@ -37,6 +37,53 @@ class CeremonyAnswers(Answering):
         super().__init__(services)
         self.documents = documents
 
+    def before_or_after(self, turn: Turn) -> Answer | None:
+        """「北見の締結式は帯広より先だった?」 "Was the Kitami ceremony earlier than the Obihiro one?":
+        two named ceremonies in order, yes or no, with both dates."""
+        named = turn.intent.partner_ids
+        asked = _asked_order(turn.read.text)
+        if len(named) != 2 or asked is None or not (self._is_about_ceremonies(turn) or not turn.topics):
+            return None
+        subject, reference = self._subject_and_reference(turn.read.text, named)
+        ceremonies = {pid: self._ceremonies([pid]) for pid in (subject, reference)}
+        if not all(ceremonies.values()):
+            return None
+        first, other = ceremonies[subject][0], ceremonies[reference][0]
+        earlier = (first.date, first.start) < (other.date, other.start)
+        holds = earlier if asked == "before" else not earlier
+        language = turn.language
+        relation = turn.say("order_earlier" if earlier else "order_later")
+        title = turn.say(
+            "order_between",
+            verdict=turn.say("yes_lead" if holds else "no_lead"),
+            subject=self._owner(first, language),
+            when=format_when(first, language),
+            relation=relation,
+            reference=self._owner(other, language),
+            other_when=format_when(other, language),
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.95,
+            title=title,
+            source=self.compose.cite_events([first, other], language),
+            topic_id="ceremony",
+            partner_ids=(subject, reference),
+            conversation=Conversation(event_ids=(first.id, other.id)),
+        )
+
+    def _subject_and_reference(self, text: str, named: Sequence[str]) -> tuple[str, str]:
+        """Which named partner is compared against: the one before より, or after than/before/after."""
+        marker = re.search(r"より|than|before|after|earlier|later", text, re.IGNORECASE)
+        at = marker.start() if marker else len(text)
+        places = {pid: _first_place(text, self.kb.partner(pid).names) for pid in named}
+        if marker and marker.group(0) == "より":
+            reference = max((pid for pid in named if places[pid] < at), key=lambda p: places[p], default=named[1])
+        else:
+            reference = min((pid for pid in named if places[pid] > at), key=lambda p: places[p], default=named[1])
+        subject = next(pid for pid in named if pid != reference)
+        return subject, reference
+
     def same_as(self, turn: Turn) -> Answer | None:
         """「同じ曜日にやったところはほかにある?」: ceremonies sharing a value with the one last answered."""
         if not re.search(r"同じ|オナジ|同様", turn.read.key + turn.read.reading) and "same" not in turn.read.words:
@@ -540,3 +587,20 @@ def to_ordinal(position: int, language: str) -> str:
 def capitalized(text: str, language: str) -> str:
     """An English sentence that starts with a label ("partner cities") starts with a capital."""
     return text[:1].upper() + text[1:] if language == "en" else text
+
+
+# 「帯広より先/前/早い」 "before/earlier than" asks whether one comes first; 「後/遅い」 "after/later" the reverse.
+_BEFORE = re.compile(r"より(?:も)?(?:前|先|早|はや)|\b(?:before|earlier than|sooner than)\b", re.IGNORECASE)
+_AFTER = re.compile(r"より(?:も)?(?:後|あと|遅|おそ)|\b(?:after|later than)\b", re.IGNORECASE)
+
+
+def _asked_order(text: str) -> str | None:
+    if _BEFORE.search(text):
+        return "before"
+    return "after" if _AFTER.search(text) else None
+
+
+def _first_place(text: str, names: Sequence[str]) -> int:
+    lowered = text.lower()
+    found = [lowered.find(n.lower()) for n in names if n and n.lower() in lowered]
+    return min(found) if found else len(text)

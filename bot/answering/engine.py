@@ -95,6 +95,7 @@ class Engine(Answering):
             self.talk.nothing_to_refer_to,
             documents.whose,
             documents.city_office_contact,
+            ceremonies.before_or_after,
             self.absence.not_covered,
             claims.claim,
             claims.only_content,

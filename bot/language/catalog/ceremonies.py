@@ -162,6 +162,12 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The documents have no memorandum that fits the question.",
     },
     # Which ones.
+    "order_between": {
+        "ja": "${verdict}${subject}の締結式（${when}）は${reference}（${other_when}）より${relation}です。",
+        "en": "${verdict}The ${subject} ceremony (${when}) is ${relation} than the ${reference} one (${other_when}).",
+    },
+    "order_earlier": {"ja": "前", "en": "earlier"},
+    "order_later": {"ja": "後", "en": "later"},
     "filter_none_in_year": {
         "ja": "${years}年の締結式は資料にありません。",
         "en": "The documents have no signing ceremony in ${years}.",

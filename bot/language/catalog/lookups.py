@@ -105,6 +105,7 @@ WORDS: dict[str, dict[str, str]] = {
     "value:行き方": {"ja": "行き方", "en": "directions"},
     # Where a word occurs (retrieval).
     "yes_lead": {"ja": "はい。", "en": "Yes. "},
+    "no_lead": {"ja": "いいえ。", "en": "No. "},
     "found_in": {
         "ja": "${lead}${words}は${owners}の記載にあります${more}。",
         "en": "${lead}The documents mention ${words} under ${owners}${more}.",
