@@ -228,3 +228,11 @@ def test_a_city_offices_contact_is_not_the_announcements(question: str, title: s
 
 def test_the_announcements_contact_is_still_answered() -> None:
     assert ask("問い合わせの電話番号は?").title == "電話は「011-709-2311（内線2520）」です。"
+
+
+@pytest.mark.parametrize("question", ["inquiries?", "Where do I send inquiries?", "Who should I contact about the memoranda?"])
+def test_inquiries_are_the_contact(question: str) -> None:
+    answer = ask(question)
+    text = assert_english(answer)
+    assert answer.kind == "answer" and answer.title[:1].isupper(), text
+    assert "企画調査課" in text or "011-709-2311" in text or "辻" in text, text

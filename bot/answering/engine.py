@@ -141,7 +141,7 @@ class Engine(Answering):
         turn = replace(self.read_turn(question, context, now), language=asked_in)
         answer = self._ask(turn)
         answer = answer or self.retrieval.deny(turn, turn.say("not_found"), self.retrieval.named_words(turn))
-        answer = with_secondary_note(replace(answer, language=asked_in))
+        answer = with_secondary_note(replace(answer, language=asked_in, title=to_sentence_case(answer.title)))
         return replace(answer, conversation=self._remember(answer, turn))
 
     def _to_question(self, message: Message) -> str:
@@ -285,3 +285,9 @@ def to_absolute_years(read: Reading, now: datetime) -> Reading:
         return read
     years = tuple(dict.fromkeys((*conditions.years, *(now.year + offset for offset in conditions.years_from_now))))
     return replace(read, conditions=replace(conditions, years=years, years_from_now=()))
+
+
+def to_sentence_case(title: str) -> str:
+    """"contact" → "Contact": a title built from a label starts as a sentence does (only Latin
+    letters change; Japanese has no case)."""
+    return title[:1].upper() + title[1:] if title[:1].islower() else title
