@@ -16,11 +16,8 @@ from bot.language.messages import say
 from bot.ops.feedback import to_voter_key
 from bot.reminders.ical import UnknownEvent
 from bot.store.records import Vote
-from handlers.slack.blocks import (
-    FEEDBACK_UP_ACTION,
-    to_calendar_language,
-    to_notice_message,
-)
+from handlers.slack.answer_blocks import FEEDBACK_UP_ACTION, to_calendar_language
+from handlers.slack.command_blocks import to_notice_message
 from handlers.slack.dedup import (
     to_action_key,
 )

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from handlers.inbound import to_clean_text
-from handlers.slack.blocks import (
-    ButtonPayload,
-)
+from handlers.slack.answer_blocks import ButtonPayload
 
 log = logging.getLogger(__name__)
 

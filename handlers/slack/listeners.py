@@ -34,7 +34,7 @@ from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.slack.blocks import to_home_view
+from handlers.slack.command_blocks import to_home_view
 from handlers.slack.incoming import Body, is_from_bot, to_question
 from handlers.slack.replies import (
     CALENDAR_UPLOADED,

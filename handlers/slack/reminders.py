@@ -25,18 +25,20 @@ from bot.reminders.delivery import (
 from bot.reminders.due import format_offset
 from bot.reminders.schedule_view import format_countdown_from, format_time
 from bot.store.records import Target
-from handlers.slack.blocks import (
+from handlers.slack.answer_blocks import (
     CHOICE_ACTION_PREFIX,
     CHOICES_BLOCK_ID,
+    ButtonPayload,
+    CalendarOptions,
+    to_calendar_actions,
+)
+from handlers.slack.blocks import (
     MAX_FALLBACK_CHARS,
     MAX_FIELD_CHARS,
     Block,
-    ButtonPayload,
-    CalendarOptions,
     Message,
     escape_mrkdwn,
     to_button,
-    to_calendar_actions,
     to_context,
     to_header,
     to_mrkdwn,

@@ -24,14 +24,9 @@ from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
 from bot.reminders.ical import to_calendar_links
 from bot.store.records import Target
-from handlers.slack.blocks import (
-    AnswerOptions,
-    CalendarOptions,
-    Message,
-    to_answer_message,
-    to_notice_message,
-    to_reply_message,
-)
+from handlers.slack.answer_blocks import AnswerOptions, CalendarOptions, to_answer_message
+from handlers.slack.blocks import Message
+from handlers.slack.command_blocks import to_notice_message, to_reply_message
 from handlers.slack.dedup import EventDeduplicator, claim_when_reachable
 from handlers.slack.incoming import Body
 from handlers.slack.locales import UserLocales

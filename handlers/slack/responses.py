@@ -10,10 +10,8 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.slack.blocks import (
-    Message,
-    to_voted_blocks,
-)
+from handlers.slack.answer_blocks import to_voted_blocks
+from handlers.slack.blocks import Message
 from handlers.slack.incoming import Body, is_direct_message
 from handlers.slack.posting import send_webhook
 

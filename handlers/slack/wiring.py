@@ -19,7 +19,7 @@ from bot.ops.feedback import FeedbackRecorder, InMemoryFeedbackRecorder
 from bot.ops.logs import quiet_library
 from bot.ops.settings import Settings
 from bot.reminders.calendar_files import CalendarFiles
-from handlers.slack.blocks import (
+from handlers.slack.answer_blocks import (
     CALENDAR_ACTION_PREFIX,
     CHOICE_ACTION_PREFIX,
     FEEDBACK_DOWN_ACTION,

@@ -76,18 +76,9 @@ from bot.reminders.ical import CalendarLinks, to_calendar_links
 from bot.store.records import Target, Vote
 from bot.store.store import Store
 from handlers.inbound import to_clean_text
-from handlers.teams.cards import (
-    CHOICE_ACTION,
-    Card,
-    CardOptions,
-    SubmitPayload,
-    to_answer_card,
-    to_card_activity,
-    to_help_card,
-    to_notice_card,
-    to_reply_card,
-    to_voted_card,
-)
+from handlers.teams.answer_cards import CHOICE_ACTION, CardOptions, SubmitPayload, to_answer_card, to_voted_card
+from handlers.teams.cards import Card, to_card_activity
+from handlers.teams.command_cards import to_help_card, to_notice_card, to_reply_card
 from handlers.teams.connector import ConnectorReachability
 from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
 from handlers.teams.settings import TeamsSettings

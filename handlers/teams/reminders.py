@@ -29,8 +29,9 @@ from bot.reminders.delivery import (
 )
 from bot.reminders.ical import CalendarLinks
 from bot.store.records import Target
-from handlers.teams.cards import Card, to_announcement_card, to_card_activity, to_reminder_card
+from handlers.teams.cards import Card, to_card_activity
 from handlers.teams.connector import ConnectorReachability
+from handlers.teams.reminder_cards import to_announcement_card, to_reminder_card
 
 log = logging.getLogger(__name__)
 

@@ -35,13 +35,15 @@ from bot.ops.insights import StoreReport
 from bot.store.store import Store
 from handlers.console import PROMPT, run_chat, to_console_text
 from handlers.inbound import to_clean_text
-from handlers.slack.blocks import CHOICE_ACTION_PREFIX, ButtonPayload, Message
+from handlers.slack.answer_blocks import CHOICE_ACTION_PREFIX, ButtonPayload
+from handlers.slack.blocks import Message
 from handlers.slack.dedup import InMemoryEventDeduplicator
 from handlers.slack.incoming import to_question as to_slack_question
 from handlers.slack.listeners import SlackBot
 from handlers.teams.activities import TeamsBot
 from handlers.teams.activities import to_question as to_teams_question
-from handlers.teams.cards import Card, SubmitPayload, to_card_activity
+from handlers.teams.answer_cards import SubmitPayload
+from handlers.teams.cards import Card, to_card_activity
 from tests.conftest import ROOT
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (

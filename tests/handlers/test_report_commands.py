@@ -17,15 +17,11 @@ from bot.store.records import Vote
 from bot.store.store import Store
 from handlers.runtime import build_commands
 from handlers.settings import read_settings
-from handlers.slack.blocks import (
-    FULL_REPORT_HINT,
-    MAX_MESSAGE_BLOCKS,
-    MAX_TEXT_CHARS,
-    escape_mrkdwn,
-    to_report_message,
-)
+from handlers.slack.blocks import MAX_MESSAGE_BLOCKS, MAX_TEXT_CHARS, escape_mrkdwn
+from handlers.slack.command_blocks import FULL_REPORT_HINT, to_report_message
 from handlers.slack.settings import SlackSettings
-from handlers.teams.cards import to_card_activity, to_card_text, to_report_card
+from handlers.teams.cards import to_card_activity, to_card_text
+from handlers.teams.command_cards import to_report_card
 from handlers.teams.settings import TeamsSettings
 from tests.conftest import NOW
 from tests.fakes.fake_slack import FakeSlack

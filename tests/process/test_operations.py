@@ -34,7 +34,7 @@ from bot.ops.logs import JsonFormatter
 from bot.ops.settings import Settings
 from bot.store.store import Store
 from handlers.runtime import Core, assemble, build_core, build_platforms
-from handlers.slack.blocks import FEEDBACK_DOWN_ACTION
+from handlers.slack.answer_blocks import FEEDBACK_DOWN_ACTION
 from handlers.slack.listeners import THANKS
 from handlers.slack.platform import SlackPlatform
 from handlers.slack.settings import SlackSettings

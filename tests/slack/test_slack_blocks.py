@@ -17,32 +17,36 @@ from bot.knowledge.model import JST
 from bot.language.messages import language_of_question
 from bot.ops.insights import build_report
 from bot.store.records import Choice
-from handlers.slack.blocks import (
+from handlers.slack.answer_blocks import (
     CALENDAR_BLOCK_ID,
     CHOICE_ACTION_PREFIX,
     FEEDBACK_UP_ACTION,
-    FULL_REPORT_HINT,
-    MAX_BUTTON_TEXT_CHARS,
-    MAX_HEADER_CHARS,
-    MAX_MESSAGE_BLOCKS,
-    MAX_TEXT_CHARS,
     SHARE_ACTION,
     VOTED,
     AnswerOptions,
     ButtonPayload,
     CalendarOptions,
-    escape_mrkdwn,
     to_answer_message,
     to_calendar_language,
+    to_voted_blocks,
+)
+from handlers.slack.blocks import (
+    MAX_BUTTON_TEXT_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_MESSAGE_BLOCKS,
+    MAX_TEXT_CHARS,
+    escape_mrkdwn,
+    to_plain_text,
+    truncate,
+    unescape_mrkdwn,
+)
+from handlers.slack.command_blocks import (
+    FULL_REPORT_HINT,
     to_help_message,
     to_home_view,
     to_list_message,
-    to_plain_text,
     to_report_message,
     to_schedule_message,
-    to_voted_blocks,
-    truncate,
-    unescape_mrkdwn,
 )
 from tests.english_rendering import ENGLISH_QUESTION, added_japanese, english_answer, japanese_left, shown_text
 from tests.fakes.slack_app import assert_round_trips, make_dispatcher, to_texts

@@ -15,7 +15,13 @@ import pytest
 
 from bot.ops.feedback import InMemoryFeedbackRecorder, PrivateFeedback
 from bot.store.store import Store
-from handlers.slack.blocks import FEEDBACK_BLOCK_ID, FEEDBACK_DOWN_ACTION, FEEDBACK_UP_ACTION, VOTED, ButtonPayload
+from handlers.slack.answer_blocks import (
+    FEEDBACK_BLOCK_ID,
+    FEEDBACK_DOWN_ACTION,
+    FEEDBACK_UP_ACTION,
+    VOTED,
+    ButtonPayload,
+)
 from handlers.slack.listeners import PLATFORM
 from tests.fakes.fake_slack import Call, FakeSlack
 from tests.fakes.slack_app import (

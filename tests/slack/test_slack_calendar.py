@@ -24,7 +24,7 @@ from bot.reminders.calendar_files import CalendarFiles
 from bot.store.records import Target
 from bot.store.store import Store
 from handlers.server import build_server
-from handlers.slack.blocks import CALENDAR_BLOCK_ID, CalendarOptions
+from handlers.slack.answer_blocks import CALENDAR_BLOCK_ID, CalendarOptions
 from handlers.slack.listeners import to_slack_calendar
 from handlers.slack.platform import SlackPlatform
 from handlers.slack.posting import to_delivery_key
@@ -145,7 +145,7 @@ async def test_an_announcement_whose_connection_drops_after_sending_is_found_not
 def test_the_schedule_message_lists_announcements_and_round_trips(future_kb: KnowledgeBase) -> None:
     from bot.commands.registry import to_schedule_view
     from bot.store.records import AnnouncementRecord, AnnouncementStatus
-    from handlers.slack.blocks import to_schedule_message
+    from handlers.slack.command_blocks import to_schedule_message
 
     status = AnnouncementStatus(sent=(AnnouncementRecord("<!channel> 釧路", Target("slack", "C1"), "unknown", NOW),))
     message = to_schedule_message(to_schedule_view(future_kb, NOW, status))

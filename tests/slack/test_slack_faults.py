@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ops.settings import Settings
 from handlers.runtime import assemble, build_core, build_platforms
-from handlers.slack.blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
+from handlers.slack.answer_blocks import CHOICE_ACTION_PREFIX, FEEDBACK_UP_ACTION, SHARE_ACTION
 from handlers.slack.client import (
     RateLimitRetryExceptPosts,
     UnsentConnectionRetryHandler,

@@ -22,15 +22,15 @@ from bot.commands.registry import Notice, Reply, Request, Services
 from bot.ops.feedback import InMemoryFeedbackRecorder
 from bot.ops.logs import install_secret_filter, remove_secret_filter
 from bot.store.records import Conversation
-from handlers.slack.blocks import (
+from handlers.slack.answer_blocks import (
     FEEDBACK_DOWN_ACTION,
     FEEDBACK_UP_ACTION,
     SHARE_ACTION,
     AnswerOptions,
     ButtonPayload,
-    Message,
     to_answer_message,
 )
+from handlers.slack.blocks import Message
 from handlers.slack.incoming import to_user_key
 from handlers.slack.listeners import PLATFORM
 from tests.command_support import declared

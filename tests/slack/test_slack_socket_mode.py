@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.ops.feedback import InMemoryFeedbackRecorder
-from handlers.slack.blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
+from handlers.slack.answer_blocks import FEEDBACK_UP_ACTION, AnswerOptions, ButtonPayload, to_answer_message
 from handlers.slack.incoming import to_user_key
 from handlers.slack.listeners import PLATFORM
 from tests.fakes.fake_slack import FakeSlack

@@ -15,7 +15,8 @@ import pytest
 
 from bot.commands.registry import APOLOGY
 from handlers.teams.activities import NOT_SUPPORTED, SentCards
-from handlers.teams.cards import CARD_CONTENT_TYPE, VOTED
+from handlers.teams.answer_cards import VOTED
+from handlers.teams.cards import CARD_CONTENT_TYPE
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
 from tests.outage_support import database_outage
 from tests.teams_support import CHANNEL, GROUP, PERSONAL, USER, TeamsRig, assert_valid_card, in_thread, running_teams

@@ -82,7 +82,7 @@ async def test_an_announcement_reaches_a_teams_channel_as_a_valid_card(tmp_path:
 def test_the_schedule_card_lists_announcements_and_validates(tmp_path: Path) -> None:
     from bot.commands.registry import to_schedule_view
     from bot.store.records import AnnouncementRecord, AnnouncementStatus
-    from handlers.teams.cards import to_schedule_card
+    from handlers.teams.command_cards import to_schedule_card
 
     kb = load_memoranda(tmp_path, [Memorandum(STARTS)])
     status = AnnouncementStatus(

@@ -31,25 +31,19 @@ from bot.ops.insights import build_report
 from bot.reminders.delivery import ReminderMessage
 from bot.reminders.ical import to_calendar_links
 from bot.store.records import Choice
-from handlers.teams.cards import (
+from handlers.teams.answer_cards import (
     CHOICE_ACTION,
     FEEDBACK_ACTION,
-    MAX_BODY_ELEMENTS,
     MAX_CHOICES,
-    MAX_TEXT_CHARS,
     VOTED,
     CardOptions,
     SubmitPayload,
     to_answer_card,
-    to_card_activity,
-    to_help_card,
-    to_list_card,
-    to_notice_card,
-    to_reminder_card,
-    to_reply_card,
-    to_schedule_card,
     to_voted_card,
 )
+from handlers.teams.cards import MAX_BODY_ELEMENTS, MAX_TEXT_CHARS, to_card_activity
+from handlers.teams.command_cards import to_help_card, to_list_card, to_notice_card, to_reply_card, to_schedule_card
+from handlers.teams.reminder_cards import to_reminder_card
 from tests.conftest import NOW
 from tests.english_rendering import ENGLISH_QUESTION, added_japanese, english_answer, japanese_left
 from tests.reminder_support import event_entry, load_with_events
