@@ -246,3 +246,17 @@ def test_which_asks_where_and_does_asks_whether(question: str, says_yes: bool) -
 )
 def test_whether_the_bureaus_chief_is_one_person_is_answered_yes(question: str, title: str) -> None:
     assert ask(question).title == title
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("What is the theme of Asahikawa city?", "旭川市 (Asahikawa): theme"),
+        ("Could you tell me the ceremony venue for Obihiro City?", "帯広市 (Obihiro): place of the signing ceremony"),
+        ("Obihiro venue?", "帯広市 (Obihiro): place of the signing ceremony"),
+    ],
+)
+def test_a_city_written_with_city_and_a_topic_word_are_understood(question: str, title: str) -> None:
+    # "City" after the name is the name; "venue" named the place asked: neither is "missing".
+    answer = ask(question)
+    assert (answer.title, answer.notes) == (title[:1].upper() + title[1:], ()), to_text(answer)

@@ -114,9 +114,13 @@ class AbsenceAnswers(Answering):
     def missing_words(self, turn: Turn, facts: list[Fact]) -> list[str]:
         """Content nouns that no fact of the whole knowledge base supports (never question words)."""
         shown = to_key(" ".join(f"{f.label} {f.text}" for f in facts))
+        # A word that named the topic asked ("venue" for the place) was understood, not missing.
+        named = [to_key(m.typed) for m in turn.intent.topic_matches if m.typed]
         missing = []
         for token in turn.intent.content:
             if not self._is_content_noun(token) or token.key in shown:
+                continue
+            if token.is_latin and any(to_key(token.surface).startswith(typed) for typed in named):
                 continue
             if any(feature in self.index.postings for feature in to_features(token.surface)):
                 continue

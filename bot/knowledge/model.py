@@ -211,9 +211,13 @@ class Partner:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every way of writing this partner that the bot recognises."""
+        """Every way of writing this partner that the bot recognises ("Kitami City" as English writes
+        the city, so that its "City" is not read as asking about the partner cities)."""
         r = self.readings
-        return tuple(n for n in (self.name, self.short_name, r.hiragana, r.katakana, r.romaji, *self.aliases) if n)
+        english = f"{r.romaji} city" if r.romaji else ""
+        return tuple(
+            n for n in (self.name, self.short_name, r.hiragana, r.katakana, r.romaji, english, *self.aliases) if n
+        )
 
     @property
     def engagement(self) -> Engagement:
