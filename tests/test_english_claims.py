@@ -171,3 +171,11 @@ def test_a_follow_up_yes_no_question_in_english_is_about_the_ceremony_asked_befo
     assert done.title.startswith("The planned date of the signing ceremony has passed"), to_text(done)
     friday = ask("Is it on a Friday?", context=first.conversation)
     assert friday.title.startswith("No. ") and KITAMI in friday.title, to_text(friday)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [("Were all the ceremonies held on Fridays?", "No. "), ("Are all the ceremonies on weekdays?", "Yes. ")],
+)
+def test_a_plural_weekday_is_read_as_the_weekday(question: str, verdict: str) -> None:
+    assert english_title(question).startswith(verdict)

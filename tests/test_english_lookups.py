@@ -260,3 +260,23 @@ def test_a_city_written_with_city_and_a_topic_word_are_understood(question: str,
     # "City" after the name is the name; "venue" named the place asked: neither is "missing".
     answer = ask(question)
     assert (answer.title, answer.notes) == (title[:1].upper() + title[1:], ()), to_text(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("How many people live in Obihiro?", "The documents give no population for 帯広市 (Obihiro)."),
+        ("When does the Muroran memorandum expire?", "The documents give no period of validity for 室蘭市 (Muroran)."),
+        ("How many companies take part in the Obihiro projects?", "The documents give no company names for 帯広市 (Obihiro)."),
+    ],
+)
+def test_a_kind_of_value_asked_in_english_that_the_documents_lack(question: str, title: str) -> None:
+    # Before: the ceremony's attendees counted as people, the ceremony's date as the expiry.
+    answer = ask(question)
+    assert (answer.kind, answer.title) == ("fallback", title)
+
+
+def test_do_you_have_asks_for_the_thing() -> None:
+    first = ask("Where was the Kitami ceremony?")
+    address = ask("Do you have the address?", context=first.conversation)
+    assert "大通西3丁目1番地1" in to_text(address) and not address.title.startswith("No"), to_text(address)

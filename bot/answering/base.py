@@ -33,7 +33,7 @@ QUESTION_WORDS = frozenset(
     what is are was were be been the a an of about for in on at to with and or do does did can could would will
     you i we me my our your please tell show give list who whom whose when where which how why s there this that
     these those it its by from any some all each every much many long get know want need let more detail details
-    take place happen held hold bureau city cities municipality
+    take place happen held hold bureau city cities municipality one ones
     """.split()
 )
 
@@ -135,8 +135,13 @@ class Answering:
 
     def _is_content_noun(self, token: Token) -> bool:
         if token.is_latin:
-            return len(token.key) > 2 and not set(latin_words(token.surface)) <= QUESTION_WORDS
+            # "And the Kitami one?": a partner's name with question words names nothing more.
+            return len(token.key) > 2 and not set(latin_words(token.surface)) <= QUESTION_WORDS | self._latin_names
         return token.pos[0] == "名詞" and token.pos[1] not in ("数詞", "代名詞") and len(token.key) >= 2
+
+    @cached_property
+    def _latin_names(self) -> frozenset[str]:
+        return frozenset(w for p in self.kb.partners for n in p.names for w in latin_words(n))
 
     @cached_property
     def _partner_names(self) -> Names:

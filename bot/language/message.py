@@ -445,7 +445,15 @@ def _strip_courtesy(sentence: str) -> str:
     return body.strip()
 
 
+# "Do you have the address?" asks for the address, not whether the bot has it.
+_ENGLISH_ASKING_FRAME = re.compile(
+    r"(?:do|would) you (?:have|know|happen to (?:have|know))\s+(?=(?:the|a|an|any|what|when|where|who|which|how)\b)",
+    re.IGNORECASE,
+)
+
+
 def _strip_english_courtesy(sentence: str) -> str:
+    sentence = _ENGLISH_ASKING_FRAME.sub("", sentence, count=1) if _ENGLISH_ASKING_FRAME.match(sentence) else sentence
     lowered, body = sentence.lower(), sentence
     for phrase in _ENGLISH_OPENERS:
         if re.match(rf"{re.escape(phrase)}\b[\s,:!.-]*", lowered) and len(lowered) > len(phrase) + 2:

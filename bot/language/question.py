@@ -189,7 +189,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     months += tuple(i + 1 for i, m in enumerate(_MONTHS_ENGLISH) if m in words)
     weekdays = [i for i, r in enumerate(WEEKDAY_READINGS) if r in reading or r in key]
     weekdays += [i for i, k in enumerate(_WEEKDAY_KANJI) if f"({k})" in text or f"{k}曜" in key]
-    weekdays += [i for i, w in enumerate(_WEEKDAY_ENGLISH) if w in words]
+    weekdays += [i for i, w in enumerate(_WEEKDAY_ENGLISH) if w in words or f"{w}s" in words]  # on Fridays
     weekdays += [0, 1, 2, 3, 4] if {"weekday", "weekdays"} & set(words) else []
     half: Literal["am", "pm"] | None = None
     if re.search(r"ゴゴ|ヒルカラ|ユウガタ|午後", reading + key) or {"afternoon", "pm", "evening"} & set(words):
@@ -469,15 +469,32 @@ VALUE_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("年齢", r"年齢|何歳|ナンサイ|ネンレイ|how old|\bage\b", r"\d+歳"),
     ("職員数", r"職員数|従業員|社員数|人員|employees|staff|headcount", r"職員数|従業員|\d+人の職員"),
-    ("人口", r"(?<!関係)人口|(?<!カンケイ)ジンコウ|population", r"(?<!関係)人口[はがの]?約?\d|\d[\d,]*万?人(?!口)"),
+    (
+        "人口",
+        r"(?<!関係)人口|(?<!カンケイ)ジンコウ|population|how many (?:people|residents|inhabitants) live|inhabitants",
+        r"(?<!関係)人口[はがの]?約?\d|\d[\d,]*万?人(?!口)",
+    ),
     ("天気", r"天気|天候|気温|テンキ|weather|temperature", r"天気|天候|気温"),
     ("面積", r"面積|広さ|\barea\b", r"面積|(km|ｋｍ)2|平方"),
     ("任期", r"何期目|任期|期目|ナンキメ|\bterm\b", r"\d+期目|任期"),
     ("その後の経過", r"どうなった|ドウナッタ|その後|ソノゴ|後日|結果は|成果は", r"開催されました|締結しました"),
-    ("有効期間", r"有効期間|有効期限|期限|いつまで有効", r"有効期間|有効期限|期限"),
-    ("企業名", r"企業名|会社名|社名|どの企業|どこの企業|ドノキギョウ", r"株式会社|（株）|\(株\)"),
-    ("発言", r"何ヲ話|ナ[ニン]ヲハナ|話シタ|発言|挨拶|スピーチ|コメント", r"挨拶|発言|コメント"),
-    ("配信", r"配信|中継|ライブ|録画|オンライン", r"配信|中継|ライブ|オンライン"),
+    (
+        "有効期間",
+        r"有効期間|有効期限|期限|いつまで有効|expir|valid until|validity|how long is \w+ (?:\w+ )?valid",
+        r"有効期間|有効期限|期限",
+    ),
+    (
+        "企業名",
+        r"企業名|会社名|社名|どの企業|どこの企業|ドノキギョウ"
+        r"|company names|which companies|how many companies|participating companies|companies (?:take|taking) part",
+        r"株式会社|（株）|\(株\)",
+    ),
+    (
+        "発言",
+        r"何ヲ話|ナ[ニン]ヲハナ|話シタ|発言|挨拶|スピーチ|コメント|speech|what did \w+ (?:\w+ )?say",
+        r"挨拶|発言|コメント",
+    ),
+    ("配信", r"配信|中継|ライブ|録画|オンライン|live ?stream|streamed|broadcast", r"配信|中継|ライブ|オンライン"),
     ("行き方", r"行き方|イキカタ|道順|最寄り|交通手段|アクセス方法|how to get", r"徒歩|駅から|バス停|最寄り"),
 )
 
