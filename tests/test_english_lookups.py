@@ -280,3 +280,17 @@ def test_do_you_have_asks_for_the_thing() -> None:
     first = ask("Where was the Kitami ceremony?")
     address = ask("Do you have the address?", context=first.conversation)
     assert "大通西3丁目1番地1" in to_text(address) and not address.title.startswith("No"), to_text(address)
+
+
+def test_and_the_other_one_follows_the_topic_asked_before() -> None:
+    first = ask("When was the 2019 press release published?")
+    then = ask("And the Kitami one?", context=first.conversation)
+    assert "2021年3月23日" in to_text(then), to_text(then)
+
+
+@pytest.mark.parametrize(
+    "question", ["What's the Obihiro memorandum about, in one line?", "Whose memorandum talks about the Tokachi brand?"]
+)
+def test_words_that_only_ask_are_never_said_to_be_missing(question: str) -> None:
+    answer = ask(question)
+    assert answer.kind == "answer" and "帯広市" in to_text(answer), to_text(answer)

@@ -34,6 +34,7 @@ QUESTION_WORDS = frozenset(
     you i we me my our your please tell show give list who whom whose when where which how why s there this that
     these those it its by from any some all each every much many long get know want need let more detail details
     take place happen held hold bureau city cities municipality one ones
+    talk talks mention mentions mentioned say says said line briefly number
     """.split()
 )
 

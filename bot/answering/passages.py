@@ -112,8 +112,10 @@ class PassageAnswers(Answering):
         if turn.intent.partner_ids:
             names = self.compose.names(turn.intent.partner_ids, turn.language)
             nouns = dict.fromkeys(t.surface for t in turn.intent.content if self._is_content_noun(t))
+            if not nouns:
+                return None  # nothing named but the partner: no word to say the documents lack
             # Each word apart, as typed (「IoT・AI」 is two words to look for).
-            asked = [word for noun in (nouns or [turn.question]) for word in noun.split("・")]
+            asked = [word for noun in nouns for word in noun.split("・")]
             denial = turn.say("nothing_on_about", partners=names, words=to_quoted(asked, turn.language))
             return self.retrieval.deny(turn, denial, asked)
         return None

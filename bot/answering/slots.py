@@ -37,17 +37,19 @@ class SlotAnswers(Answering):
         ):
             return self.ceremonies.duration(turn)
         pointing = bool(turn.read.position or turn.read.refers_back)
+        # "And the Kitami one?": names a partner and nothing else ("one", "the" name nothing).
+        names_nothing = not any(self._is_content_noun(t) for t in turn.intent.content)
         if (
             not topics
             and turn.partner_ids
             and turn.context.topic_id
-            and ((not turn.from_context and not turn.intent.content) or (turn.from_context and pointing))
+            and ((not turn.from_context and names_nothing) or (turn.from_context and pointing))
         ):
             topics = [turn.context.topic_id]
         if not topics and turn.intent.asked_dates and turn.intent.partner_ids:
             topics = ["ceremony"]  # 「2月7日に何がある?」: the date named its partner's ceremony
         if not topics:
-            return self._overview(turn) if turn.intent.partner_ids and not turn.intent.content else None
+            return self._overview(turn) if turn.intent.partner_ids and names_nothing else None
         if turn.has_topic("precedent"):
             return self.documents.nth_memorandum(turn) or self.documents.precedent(turn, yes_no=False)
         if turn.has_topic("partners") and (not (set(topics) - {"partners"}) or not turn.partner_ids):
