@@ -179,3 +179,16 @@ def test_a_follow_up_yes_no_question_in_english_is_about_the_ceremony_asked_befo
 )
 def test_a_plural_weekday_is_read_as_the_weekday(question: str, verdict: str) -> None:
     assert english_title(question).startswith(verdict)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Is the fax number 011-709-1775?", "Yes. "),
+        ("Is the phone number 011-709-1775?", "No. "),
+        ("Just to confirm, the contact email is hokkaido-kikakuchosa@meti.go.jp, right?", "Yes. "),
+        ("FAXは011-709-2311?", "いいえ。"),
+    ],
+)
+def test_a_number_or_address_claimed_is_checked_in_any_language(question: str, verdict: str) -> None:
+    assert ask(question).title.startswith(verdict), to_text(ask(question))

@@ -272,7 +272,7 @@ class YesNoAnswers(Answering):
         """「帯広の会場は3号会議室?」「担当者は辻さんと宮本さん?」: the claimed value against the named
         partner's own value (or the announcement's); いいえ comes with the true value, then whose the
         claimed value is."""
-        claim = read_claim(turn.question)
+        claim = read_claim(turn.question) or _literal_value_in(turn.question)
         if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1:
             return None
         if _ASKS_EXISTENCE.search(turn.read.text):
@@ -446,3 +446,13 @@ def _label(fact: Fact, language: str) -> str:
     """A fact's label inside a sentence: "the place of …" (a structural label in English is lowered)."""
     label = to_label(fact.label, language)
     return label[:1].lower() + label[1:] if language == "en" and label != fact.label else label
+
+
+# A value written the same in every language: a phone or fax number, an e-mail address.
+_LITERAL_VALUE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\d{2,4}-\d{2,4}-\d{3,4}\b")
+
+
+def _literal_value_in(question: str) -> str:
+    """"Is the fax number 011-709-1775?": the value claimed, where it is one read in any language."""
+    found = _LITERAL_VALUE.search(question)
+    return found[0] if found else ""
