@@ -236,3 +236,15 @@ def test_inquiries_are_the_contact(question: str) -> None:
     text = assert_english(answer)
     assert answer.kind == "answer" and answer.title[:1].isupper(), text
     assert "企画調査課" in text or "011-709-2311" in text or "辻" in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Is Kitami the fourth city?", "Yes. The memorandum with 北見市 (Kitami) is the 4th."),
+        ("Is Kitami the first city to sign a memorandum with the bureau?", "No. The memorandum with 北見市 (Kitami) is the 4th."),
+        ("Which city was the fourth partner?", "The 4th memorandum is with 北見市 (Kitami)."),
+    ],
+)
+def test_the_order_of_a_memorandum_asked_with_an_english_ordinal(question: str, title: str) -> None:
+    assert ask(question).title == title
