@@ -192,3 +192,26 @@ def test_a_plural_weekday_is_read_as_the_weekday(question: str, verdict: str) ->
 )
 def test_a_number_or_address_claimed_is_checked_in_any_language(question: str, verdict: str) -> None:
     assert ask(question).title.startswith(verdict), to_text(ask(question))
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "title"),
+    [
+        (
+            "北見市の締結式の出席者を教えてください。",
+            "その局長は他の市の式にも出席していますか?",
+            "はい。北海道経済産業局長 安藤 保彦は旭川市・室蘭市・帯広市の締結式にも出席します。",
+        ),
+        ("室蘭の締結式の出席者は?", "その市長は他の市の式にも出た?", "いいえ。室蘭市長 青山 剛が出席する締結式はほかにありません。"),
+        (
+            "Who attended the Kitami ceremony?",
+            "Did the director-general attend the other cities' ceremonies too?",
+            "Yes. 北海道経済産業局長 安藤 保彦 attends the signing ceremonies of 旭川市 (Asahikawa), 室蘭市 (Muroran), "
+            "帯広市 (Obihiro) too.",
+        ),
+    ],
+)
+def test_a_role_at_the_ceremony_just_answered_and_the_other_ceremonies_they_attend(
+    first: str, then: str, title: str
+) -> None:
+    assert ask(then, context=ask(first).conversation).title == title

@@ -79,6 +79,7 @@ class YesNoAnswers(Answering):
         if not is_yes_no(turn.read):
             return None
         for check in (
+            self._check_attends_others,
             self._check_official,
             self._check_conditions,
             self.check_done,
@@ -95,6 +96,40 @@ class YesNoAnswers(Answering):
             if answer is not None:
                 return answer
         return None
+
+    def _check_attends_others(self, turn: Turn) -> Answer | None:
+        """「(北見市の出席者は?) → その局長は他の市の式にも出席していますか?」: the person of that role at the
+        ceremony just answered, and the other ceremonies they attend."""
+        text = turn.read.text.lower()
+        role = next((r for pattern, r in _ROLE_WORDS if re.search(pattern, text)), None)
+        if role is None or not turn.context.event_ids or not _OTHER_EVENTS.search(text):
+            return None
+        before = [e for e in self.kb.all_events() if e.id in turn.context.event_ids]
+        people = {to_key(p.name): p for e in before for p in e.attendees if role in p.role}
+        if len(people) != 1:
+            return None
+        (key, person), = people.items()
+        others = [
+            e for e in self._ceremonies(self._all_ids())
+            if e.id not in turn.context.event_ids and any(to_key(p.name) == key for p in e.attendees)
+        ]
+        statement = turn.say(
+            "yn_attends_others" if others else "yn_attends_no_other",
+            person=person.to_text(),
+            events=turn.say("word_separator").join(self._owner_name(e, turn.language) for e in others),
+        )
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=_verdict(turn, bool(others), statement),
+            source=self.compose.cite_events([*before, *others], turn.language),
+            topic_id="ceremony_who",
+            partner_ids=tuple(e.partner_id for e in others if e.partner_id),
+            conversation=Conversation(event_ids=tuple(e.id for e in others), person=person.family_name),
+        )
+
+    def _owner_name(self, event: Event, language: str) -> str:
+        return self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
 
     def _check_official(self, turn: Turn) -> Answer | None:
         """「北見の覚書の中身って公式発表に載ってる?」: whether what answers it comes from the
@@ -416,6 +451,14 @@ class YesNoAnswers(Answering):
         ):
             return None
         return self.documents.partners_answer(turn, turn.intent.partner_ids, lead=turn.say("yes_lead"))
+
+
+# A role named as a person (「その局長」 "the director-general") and ceremonies other than the one asked.
+_ROLE_WORDS = (
+    (r"局長|director[- ]general|bureau chief", "局長"),
+    (r"市長|mayor", "市長"),
+)
+_OTHER_EVENTS = re.compile(r"(?:他|ほか|別)の(?:市|式|締結式)|other (?:cities|ceremonies|cities' ceremonies)|elsewhere")
 
 
 def _verdict(turn: Turn, holds: bool, statement: str) -> str:

@@ -5,6 +5,14 @@ from __future__ import annotations
 WORDS: dict[str, dict[str, str]] = {
     # The verdict, and how it leads the statement that shows it.
     "yn_yes": {"ja": "はい", "en": "Yes"},
+    "yn_attends_others": {
+        "ja": "${person}は${events}の締結式にも出席します。",
+        "en": "${person} attends the signing ceremonies of ${events} too.",
+    },
+    "yn_attends_no_other": {
+        "ja": "${person}が出席する締結式はほかにありません。",
+        "en": "${person} attends no other signing ceremony.",
+    },
     "yn_no": {"ja": "いいえ", "en": "No"},
     "yn_verdict": {"ja": "${verdict}。${statement}", "en": "${verdict}. ${statement}"},
     # Whether what answers it comes from the announcement itself (「公式発表に載ってる?」).
