@@ -148,3 +148,19 @@ def test_the_same_answers_in_japanese_keep_their_words(question: str, title: str
     answer = ask(question)
     assert answer.language == "ja"
     assert answer.title == title
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("北見を含めて何市と締結?", "4市です（旭川市・室蘭市・帯広市・北見市）。"),
+        ("北見も含めて全部で何市?", "4市です（旭川市・室蘭市・帯広市・北見市）。"),
+        (
+            "How many municipalities has the bureau signed with in total, including Kitami?",
+            "4 cities: 旭川市 (Asahikawa), 室蘭市 (Muroran), 帯広市 (Obihiro), 北見市 (Kitami).",
+        ),
+    ],
+)
+def test_a_partner_named_to_be_included_widens_the_count(question: str, title: str) -> None:
+    # Before: 「1市です（北見市）」 — the partner counted in was taken as the only one asked about.
+    assert ask(question).title == title

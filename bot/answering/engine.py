@@ -52,6 +52,9 @@ from bot.language.question import (
 from bot.language.text import clean, to_key
 from bot.store.records import Conversation, is_expired
 
+# 「北見を含めて」「北見も入れて」 "including Kitami": a partner named to be counted in, not to narrow.
+_INCLUDING = re.compile(r"(?:を|も)(?:含め|ふくめ|入れ)|\bincluding\b|\bincluded\b", re.IGNORECASE)
+
 # Topic words too general to make a lead-in clause content (「社内の資料を作っているのですが」).
 LEAD_GENERIC_WORDS = GENERIC_TOPIC_WORDS | {to_key(w) for w in ("資料", "発表資料", "覚書", "会議", "説明", "確認")}
 
@@ -174,6 +177,8 @@ class Engine(Answering):
         intent.topics = self._without_subsumed(retarget_topics(intent, context.topic_id), intent)
         read, scope = self._year_as_document(intent, read)
         partner_ids = tuple(intent.partner_ids) or scope
+        if partner_ids and _INCLUDING.search(read.text):
+            partner_ids = self._all_ids()  # 「北見を含めて何市?」 "including Kitami": all of them, Kitami too
         group = self._group_named(read)
         if group and not partner_ids:
             partner_ids = group
