@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-from handlers.console import main
+from handlers.startup import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

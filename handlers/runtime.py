@@ -194,8 +194,8 @@ def build_platforms(core: Core) -> list[Platform]:
         slack.bot.poster.counts.observers.append(count_post(core.metrics, slack.name))
         platforms.append(slack)
     if settings.section(TeamsSettings).enabled:
-        from handlers.teams.activities import build_teams_service
         from handlers.teams.platform import TeamsPlatform
+        from handlers.teams.service import build_teams_service
 
         platforms.append(TeamsPlatform(build_teams_service(settings, core.dispatcher, core.store,
                                                            feedback=core.feedback, commands=core.commands)))

@@ -25,8 +25,8 @@ from bot.store.store import Store
 from handlers.runtime import to_health
 from handlers.server import build_server
 from handlers.settings import read_settings
-from handlers.teams.activities import TeamsService, build_teams_service
 from handlers.teams.platform import TeamsPlatform
+from handlers.teams.service import TeamsService, build_teams_service
 from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.slack_app import shared_engine
 

@@ -15,7 +15,7 @@ import pytest
 from bench.compare import FIGURES, render_report, to_benchmarks_block
 from bot.commands.registry import Commands, Services
 from bot.knowledge.model import load_knowledge
-from handlers.console import run_named_command
+from handlers.subcommands import run_named_command
 from tests.conftest import DATA_PATH, ROOT, SHARED, WHOLE_SUITE_COUNT
 
 pytestmark = pytest.mark.unit

@@ -21,226 +21,57 @@ What arrives (POST /api/messages)            → what the bot does
 
 Every message also refreshes the stored conversation reference, so reminders reach any
 conversation the bot was installed in or messaged from (the Teams reminder sender).
-
-Security: every request goes through the SDK's JWT check (`jwt_authorization_decorator`). Only
-with TEAMS_ANONYMOUS=true and no client id does it let unauthenticated requests through (for the
-Bot Framework Emulator and tests), and then only activities whose serviceUrl is on this machine
-are processed, so nobody can make the bot post to another address.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import html
-import ipaddress
 import logging
-import re
 import time
-from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
 import aiohttp
-from microsoft_agents.activity import (
-    Activity,
-    ActivityTypes,
-    ChannelAccount,
-    DeliveryModes,
-    InvokeResponse,
-    load_configuration_from_env,
-)
-from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import (
-    AgentApplication,
-    AgentAuthConfiguration,
-    ApplicationOptions,
-    MemoryStorage,
-    OutboundHostValidator,
-    TurnContext,
-    TurnState,
-)
-from yarl import URL
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import TurnContext, TurnState
 
 from bot.answering.dispatch import Asked, Dispatcher
 from bot.commands.inbound import Inbound, InboundTurn, Said
-from bot.commands.registry import Commands, Mention, Services, SubscriptionBook
+from bot.commands.registry import Commands, Mention, SubscriptionBook
 from bot.language.messages import language_of_locale, say
 from bot.ops.feedback import FeedbackRecorder, to_voter_key
-from bot.ops.insights import StoreReport
-from bot.ops.logs import quiet_library
-from bot.ops.settings import Settings
-from bot.reminders.ical import CalendarLinks, to_calendar_links
+from bot.reminders.ical import CalendarLinks
 from bot.store.records import Target, Vote
-from bot.store.store import Store
-from handlers.inbound import to_clean_text
 from handlers.teams.answer_cards import CHOICE_ACTION, CardOptions, SubmitPayload, to_answer_card, to_voted_card
+from handlers.teams.card_actions import (
+    ActionClaims,
+    SentCards,
+    may_replace,
+    to_action_key,
+    to_answer_id,
+    to_not_supported_response,
+)
 from handlers.teams.cards import Card, to_card_activity
 from handlers.teams.command_cards import to_help_card, to_notice_card, to_reply_card
 from handlers.teams.connector import ConnectorReachability
-from handlers.teams.reminders import TEAMS, ReferenceBook, TeamsReminderSender
-from handlers.teams.settings import TeamsSettings
+from handlers.teams.incoming import (
+    PLATFORM,
+    expects_replies,
+    is_admin,
+    is_bot_among,
+    to_context_id,
+    to_question,
+    to_reference_data,
+    to_target_id,
+    to_user_id,
+    to_user_name,
+)
+from handlers.teams.reminders import ReferenceBook
 
 log = logging.getLogger(__name__)
 
-PLATFORM = TEAMS
-MESSAGES_PATH = "/api/messages"
-# The SDK's JWT check reads its settings from this (string) key of the aiohttp application.
-AUTH_CONFIGURATION_KEY = "agent_configuration"
 THANKS = say("thanks")
-CARD_ACTION_INVOKE = "adaptiveCard/action"
-NOT_SUPPORTED = ("このボタンには対応していません。Renkei Bot のカードのボタンは Teams のチャットとチャネルで"
-                 "お使いください。質問はメッセージで送ることもできます。")
-SHARED_CONVERSATION_TYPES = frozenset({"channel", "groupChat"})
-
-
-# --- incoming text -------------------------------------------------------------------------------
-
-# Linear on any input: no part can scan past the next "<" (a lazy `<at[^>]*>(.*?)</at>` took
-# seconds on a message of a few thousand unclosed "<at>").
-_MENTION = re.compile(r"<at(?:\s[^<>]*)?>([^<]*)</at>", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]+>")
-_SPACES = re.compile(r"\s+")
-
-
-def to_question(text: str, bot_name: str | None = None) -> str:
-    """The user's words from Teams message text: the bot's own `<at>…</at>` removed (the SDK
-    removes it when the mention entity is there; this covers a message without one), other
-    mentions kept as `@name`, markup dropped, entities decoded, controls and lone surrogates
-    cleaned (handlers/inbound.py)."""
-
-    def readable(match: re.Match[str]) -> str:
-        name = match[1].strip()
-        return " " if bot_name and name == bot_name else f"@{name}"
-
-    plain = _TAG.sub(" ", _MENTION.sub(readable, text))
-    return _SPACES.sub(" ", to_clean_text(html.unescape(plain))).strip()
-
-
-def to_target_id(conversation_id: str) -> str:
-    """A channel thread's id is the channel's id plus `;messageid=…`: reminders go to the channel."""
-    return conversation_id.split(";messageid=", 1)[0]
-
-
-def to_context_id(activity: Activity) -> str:
-    """The dispatcher's conversation: the chat, or the channel thread, the activity belongs to."""
-    return f"{PLATFORM}:{activity.conversation.id}"
-
-
-def to_user_id(activity: Activity) -> str:
-    sender = activity.from_property
-    if sender is None:
-        return ""
-    return str(sender.aad_object_id or sender.id or "")
-
-
-def to_user_name(activity: Activity) -> str:
-    sender = activity.from_property
-    return str(sender.name or "") if sender is not None else ""
-
-
-def to_reference_data(activity: Activity) -> dict[str, object]:
-    """What `send_proactive` needs later: service URL, conversation (the channel for a thread),
-    bot, tenant; no activity id, so proactive posts start new messages."""
-    reference = activity.get_conversation_reference()
-    reference.activity_id = None
-    reference.request_id = None
-    reference.conversation.id = to_target_id(reference.conversation.id)
-    return reference.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-def is_loopback_url(url: object) -> bool:
-    try:
-        host = URL(str(url)).host or ""
-    except ValueError:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-class LoopbackServiceUrls(OutboundHostValidator):
-    """The SDK's serviceUrl check, narrowed to this machine (anonymous mode only)."""
-
-    def __init__(self) -> None:
-        super().__init__(enabled=True, include_default_microsoft_hosts=False)
-
-    def is_allowed(self, url: str | URL) -> bool:
-        return is_loopback_url(url)
-
-
-def is_shared(activity: Activity) -> bool:
-    """A channel or group chat: what the bot posts there, everyone sees."""
-    conversation = activity.conversation
-    if conversation is None:
-        return False
-    return conversation.conversation_type in SHARED_CONVERSATION_TYPES or bool(conversation.is_group)
-
-
-def expects_replies(activity: Activity) -> bool:
-    """`deliveryMode: expectReplies` (Microsoft 365 Copilot, skills, agent to agent): the replies
-    go back in the HTTP response; there is no connector to send to or to edit a card through."""
-    return activity.delivery_mode == DeliveryModes.expect_replies
-
-
-def may_replace(activity: Activity, payload: SubmitPayload) -> bool:
-    """A choice's answer may replace its card in a one-to-one chat, and anywhere for a
-    clarification (it asked only the one person); in a shared conversation an answer stays."""
-    return not is_shared(activity) or payload.kind == "clarify"
-
-
-def to_answer_id(activity: Activity, payload: SubmitPayload) -> str:
-    """The answer a vote is about: the card's message, else the question in this conversation."""
-    conversation_id = activity.conversation.id if activity.conversation else ""
-    return f"{conversation_id}|{activity.reply_to_id or payload.question}"
-
-
-def to_not_supported_response() -> Activity:
-    """The invoke response to an Action.Execute: HTTP 200, a message the client shows."""
-    body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": NOT_SUPPORTED}
-    return Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
-
-
-class SentCards:
-    """The cards this process sent lately, by activity id, so a vote can update its own card
-    (Teams sends only the button's data back). Bounded; a card not here is left as it is."""
-
-    def __init__(self, max_cards: int = 2_000) -> None:
-        self.max_cards = max_cards
-        self._cards: OrderedDict[str, Card] = OrderedDict()
-
-    def remember(self, activity_id: str, card: Card) -> None:
-        self._cards[activity_id] = card
-        self._cards.move_to_end(activity_id)
-        while len(self._cards) > self.max_cards:
-            self._cards.popitem(last=False)
-
-    def get(self, activity_id: str | None) -> Card | None:
-        return self._cards.get(activity_id) if activity_id else None
-
 
 # No variable name in what users read: card text shows its underscores full-width.
 PLACE = "会話"
-
-
-class ActionClaims(Protocol):
-    """Which card actions were already taken on (the store's event claims, shared by instances)."""
-
-    async def claim(self, event_id: str) -> bool: ...
-
-
-def to_action_key(activity: Activity) -> str | None:
-    """A card action's claim: the same Action.Submit activity delivered again (a replay) has the
-    same conversation and activity id. None when the activity carries no id."""
-    if not activity.id:
-        return None
-    conversation_id = activity.conversation.id if activity.conversation else ""
-    return "teams-action:" + hashlib.sha256(f"{conversation_id}\x1f{activity.id}".encode()).hexdigest()
 
 
 # --- the handlers --------------------------------------------------------------------------------
@@ -437,99 +268,3 @@ class TeamsBot:
         target = Target(PLATFORM, to_target_id(activity.conversation.id))
         if await self.subscriptions.turn_off(target):
             log.info("the app was removed from %s: its reminders are off", target)
-
-
-def is_admin(activity: Activity, admin_ids: frozenset[str]) -> bool:
-    sender = activity.from_property
-    if sender is None:
-        return False
-    return any(user_id and user_id in admin_ids for user_id in (sender.aad_object_id, sender.id))
-
-
-def is_bot_among(activity: Activity, members: Sequence[ChannelAccount] | None) -> bool:
-    bot_id = activity.recipient.id if activity.recipient else None
-    return bool(bot_id) and any(member.id == bot_id for member in members or ())
-
-
-def register(app: AgentApplication[TurnState], bot: TeamsBot) -> None:
-    """Attach the bot's handlers to `app` (a fresh app per test is fine)."""
-    app.activity(ActivityTypes.message)(bot.on_message)
-    app.activity(ActivityTypes.conversation_update)(bot.on_conversation_update)
-    app.activity(ActivityTypes.installation_update)(bot.on_installation_update)
-    app.invoke(CARD_ACTION_INVOKE)(bot.on_card_action)
-    app.error(bot.on_error)
-
-
-# --- wiring --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamsService:
-    """A ready Teams agent: the SDK application and adapter, and the JWT settings they check."""
-
-    app: AgentApplication[TurnState]
-    adapter: CloudAdapter
-    bot: TeamsBot
-    auth_configuration: AgentAuthConfiguration
-    app_id: str
-
-    def reminder_sender(self) -> TeamsReminderSender:
-        """The reminder `Sender` for the "teams" platform, posting through this adapter."""
-        return TeamsReminderSender(self.adapter, self.bot.references, app_id=self.app_id,
-                                   calendar_links=self.bot.calendar_links, connector=self.bot.connector)
-
-
-def build_connections(settings: Settings) -> tuple[MsalConnectionManager, AgentAuthConfiguration]:
-    """The SDK's connection manager and the settings its JWT check uses.
-
-    With a client id: the SDK's own CONNECTIONS__* configuration, anonymous access forced off.
-    Without one (TEAMS_ANONYMOUS=true): an anonymous-only connection, and a warning.
-    """
-    teams = settings.section(TeamsSettings)
-    if not teams.anonymous_allowed:
-        connections = MsalConnectionManager(**load_configuration_from_env(dict(teams.sdk_env)))
-        auth = connections.get_default_connection_configuration()
-        if auth.ANONYMOUS_ALLOWED or teams.anonymous:
-            log.warning("Teams: anonymous access is ignored because a client id is configured; "
-                        "every request to %s must carry a valid token", MESSAGES_PATH)
-        auth.ANONYMOUS_ALLOWED = False
-        return connections, auth
-    log.warning("Teams: TEAMS_ANONYMOUS=true and no client id: %s accepts requests without a token. "
-                "For local testing only (Bot Framework Emulator); replies go only to a serviceUrl on this "
-                "machine.", MESSAGES_PATH)
-    # Anonymous mode has no app id by design: the SDK would say so on every request.
-    quiet_library("microsoft_agents.hosting.core.connector.client.user_token_client", "App ID is not provided")
-    auth = AgentAuthConfiguration(anonymous_allowed=True)
-    return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth}), auth
-
-
-def build_teams_service(settings: Settings, dispatcher: Dispatcher, store: Store, *,
-                        feedback: FeedbackRecorder | None = None, commands: Commands | None = None) -> TeamsService:
-    """The Teams agent for `settings`; raises ValueError when Teams is not configured."""
-    teams = settings.section(TeamsSettings)
-    if not teams.enabled:
-        raise ValueError("Teams is not configured: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
-                         "(or TEAMS_ANONYMOUS=true for local testing)")
-    connections, auth = build_connections(settings)
-    # With a client id, activities must name a Microsoft serviceUrl (the SDK's default list).
-    validator = OutboundHostValidator(enabled=True) if teams.client_id else LoopbackServiceUrls()
-    adapter = CloudAdapter(connection_manager=connections, host_validator=validator)
-    adapter.on_turn_error = raise_turn_error
-    app = AgentApplication[TurnState](
-        ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False), connection_manager=connections,
-    )
-    if commands is None:
-        commands = Commands(Services(knowledge=lambda: dispatcher.kb, subscriptions=store.subscriptions,
-                                     deliveries=store.ledger, reports=StoreReport(store)))
-    bot = TeamsBot(dispatcher, feedback or store.votes, commands=commands, references=store.references,
-                   subscriptions=store.subscriptions, admin_ids=frozenset(teams.admin_ids),
-                   claims=store.event_claims,
-                   calendar_links=to_calendar_links(settings.public_base_url, settings.calendar_token))
-    register(app, bot)
-    return TeamsService(app=app, adapter=adapter, bot=bot, auth_configuration=auth,
-                        app_id=teams.client_id)
-
-
-async def raise_turn_error(context: TurnContext, error: Exception) -> None:
-    # Replaces the SDK default, which posts the exception's text into the conversation.
-    raise error

@@ -14,7 +14,7 @@ from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator, start_
 from bot.reminders.delivery import Sender
 from handlers.refusals import RateLimitedLog
 from handlers.server import Platform
-from handlers.teams.activities import AUTH_CONFIGURATION_KEY, TeamsService
+from handlers.teams.service import AUTH_CONFIGURATION_KEY, TeamsService
 
 PREFIX = "/api"
 MESSAGES_ROUTE = "/messages"

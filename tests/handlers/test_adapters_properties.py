@@ -41,9 +41,9 @@ from handlers.slack.dedup import InMemoryEventDeduplicator
 from handlers.slack.incoming import to_question as to_slack_question
 from handlers.slack.listeners import SlackBot
 from handlers.teams.activities import TeamsBot
-from handlers.teams.activities import to_question as to_teams_question
 from handlers.teams.answer_cards import SubmitPayload
 from handlers.teams.cards import Card, to_card_activity
+from handlers.teams.incoming import to_question as to_teams_question
 from tests.conftest import ROOT
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import (

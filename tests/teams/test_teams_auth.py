@@ -17,7 +17,7 @@ from bot.ops.settings import SettingsError
 from bot.store.store import Store
 from handlers.runtime import assemble, build_core, build_platforms
 from handlers.settings import read_settings
-from handlers.teams.activities import build_teams_service
+from handlers.teams.service import build_teams_service
 from handlers.teams.settings import TeamsSettings
 from tests.teams_support import CLIENT_ID, PERSONAL, TENANT, running_teams, teams_settings
 

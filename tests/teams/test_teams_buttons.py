@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot.commands.registry import APOLOGY
-from handlers.teams.activities import NOT_SUPPORTED, SentCards
 from handlers.teams.answer_cards import VOTED
+from handlers.teams.card_actions import NOT_SUPPORTED, SentCards
 from handlers.teams.cards import CARD_CONTENT_TYPE
 from tests.fakes.fake_connector import REPLY, UPDATE, Call
 from tests.outage_support import database_outage
