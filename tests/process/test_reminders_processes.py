@@ -37,15 +37,17 @@ async def test_two_processes_on_one_database_post_each_reminder_once(
     slack: FakeSlack, tmp_path: Path, database_url: str,
 ) -> None:
     t0 = datetime.now(JST)
+    # The two reminders to send on time fall due 15 s after t0: both processes are up by then, even
+    # on a machine loaded by the rest of the suite running in parallel.
     start = whole_minute_after(t0, timedelta(seconds=25))
     offsets = [offset_until(start, t0 - timedelta(seconds=20)),  # already overdue: caught up, late
-               offset_until(start, t0 + timedelta(seconds=5)),
-               offset_until(start, t0 + timedelta(seconds=7))]
+               offset_until(start, t0 + timedelta(seconds=15)),
+               offset_until(start, t0 + timedelta(seconds=17))]
     data = write_knowledge(tmp_path / "kb.yaml", [event_entry("twice", start, title="二重起動テスト", offsets=offsets)])
     bots = Bots(bot_env(slack, data, database_url, REMINDER_CHANNELS="C1,C2"))
     try:
         await asyncio.gather(bots.start(), bots.start())
-        posts = await slack.wait_for("chat.postMessage", 6, timeout=20)
+        posts = await slack.wait_for("chat.postMessage", 6, timeout=40)
         await asyncio.sleep(2.5)  # both keep sweeping every second
     finally:
         await bots.stop_all()
