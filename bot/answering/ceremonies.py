@@ -56,10 +56,10 @@ class CeremonyAnswers(Answering):
         title = turn.say(
             "order_between",
             verdict=turn.say("yes_lead" if holds else "no_lead"),
-            subject=self._owner(first, language),
+            subject=self.compose.event_owner(first, language),
             when=format_when(first, language),
             relation=relation,
-            reference=self._owner(other, language),
+            reference=self.compose.event_owner(other, language),
             other_when=format_when(other, language),
         )
         return Answer(
@@ -110,7 +110,7 @@ class CeremonyAnswers(Answering):
         others = [e for e in self._ceremonies(self._all_ids()) if e != reference and meets(e, conditions)]
         language = turn.language
         if not others:
-            owner = self._owner(reference, language)
+            owner = self.compose.event_owner(reference, language)
             return self._events_answer(
                 turn.say("same_as_none", owner=owner), [reference], lines=(), language=language
             )
@@ -353,7 +353,7 @@ class CeremonyAnswers(Answering):
         picked = pool[position - 1]
         key = "nth_ceremony_from_last" if from_last else "nth_ceremony"
         ordinal = to_ordinal(position, turn.language)
-        lead = turn.say(key, ordinal=ordinal, owner=self._owner(picked, turn.language))
+        lead = turn.say(key, ordinal=ordinal, owner=self.compose.event_owner(picked, turn.language))
         return self._event_answer(picked, turn, lead=lead)
 
     def _order_documents(self, turn: Turn) -> Answer | None:
@@ -391,12 +391,12 @@ class CeremonyAnswers(Answering):
     def _order_lead(
         self, direction: str, by: str, picked: Event, reference: Event | None, among: int, language: str
     ) -> str:
-        owner = self._owner(picked, language)
+        owner = self.compose.event_owner(picked, language)
         if among == 2 and direction in ("first", "last"):
             return say("earlier_of_two" if direction == "first" else "later_of_two", language, owner=owner)
         if direction in ("next", "previous") and reference is not None:
             key = "next_ceremony" if direction == "next" else "previous_ceremony"
-            return say(key, language, reference=self._owner(reference, language), owner=owner)
+            return say(key, language, reference=self.compose.event_owner(reference, language), owner=owner)
         measure = by if by in ("start", "end", "duration") else "date"
         return say(f"{direction}_by_{measure}", language, owner=owner)
 
@@ -537,7 +537,7 @@ class CeremonyAnswers(Answering):
 
     def event_fact_line(self, event: Event, about: list[str], language: str = "ja") -> str:
         """One fact of a ceremony in a sentence: where it is held, how long it takes, or when."""
-        owner = self._owner(event, language)
+        owner = self.compose.event_owner(event, language)
         if "floor" in about:
             return say("ceremony_place_line", language, owner=owner, place=event.place)
         if "minutes" in about:
@@ -545,10 +545,6 @@ class CeremonyAnswers(Answering):
             time_range = format_time_range(event, language)
             return say("ceremony_minutes_line", language, owner=owner, minutes=minutes, range=time_range)
         return say("ceremony_when_line", language, owner=owner, when=format_when(event, language))
-
-    def _owner(self, event: Event, language: str) -> str:
-        """Whose ceremony: the partner's name (romaji added in English), or the event's own title."""
-        return self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
 
     def _names_of(self, events: Sequence[Event], language: str) -> str:
         """「旭川市・室蘭市」: the partners of `events`, as the documents name them."""

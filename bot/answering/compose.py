@@ -102,11 +102,14 @@ class Composer:
                 sections.append(Section(heading, items=tuple(to_item(f, language) for f in group)))
         return tuple(sections)
 
+    def event_owner(self, event: Event, language: str = "ja") -> str:
+        """Whose ceremony: the partner's name (romaji added in English), or the event's own title."""
+        return self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
+
     def event_line(self, event: Event, language: str = "ja") -> str:
         """「室蘭市: 2020年1月31日（金） 11:00～11:30 室蘭市役所 2階3号会議室」: the date, time and place
         as the documents write them, in every language."""
-        owner = self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
-        return f"{owner}: {format_when(event)} {event.place}"
+        return f"{self.event_owner(event, language)}: {format_when(event)} {event.place}"
 
     def names(self, partner_ids: Sequence[str], language: str = "ja") -> str:
         return to_names([self.kb.partner(pid) for pid in partner_ids], language=language)

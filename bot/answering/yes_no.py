@@ -116,7 +116,7 @@ class YesNoAnswers(Answering):
         statement = turn.say(
             "yn_attends_others" if others else "yn_attends_no_other",
             person=person.to_text(),
-            events=turn.say("word_separator").join(self._owner_name(e, turn.language) for e in others),
+            events=turn.say("word_separator").join(self.compose.event_owner(e, turn.language) for e in others),
         )
         return Answer(
             kind="answer",
@@ -127,9 +127,6 @@ class YesNoAnswers(Answering):
             partner_ids=tuple(e.partner_id for e in others if e.partner_id),
             conversation=Conversation(event_ids=tuple(e.id for e in others), person=person.family_name),
         )
-
-    def _owner_name(self, event: Event, language: str) -> str:
-        return self.kb.partner(event.partner_id).name_in(language) if event.partner_id else event.title
 
     def _check_official(self, turn: Turn) -> Answer | None:
         """「北見の覚書の中身って公式発表に載ってる?」: whether what answers it comes from the
