@@ -8,7 +8,9 @@ such as the reminder scheduler, to follow.
 The new knowledge base and its engine are built in a thread (the event loop keeps answering; each
 thread tokenizes with its own Sudachi tokenizer, bot/language/text.py); the swap and the listeners run on
 the loop. A reload that fails for any reason other than the file's content (an error while
-building) is retried, and every outcome is told to `on_result` (counted in /metrics).
+building) is retried, and every outcome is told to `on_result` (counted in /metrics). The watcher
+does not judge a file caught mid-save: a rejected read of a file that changes again within
+`settle_seconds` is left to the reload that change brings.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 ReloadListener = Callable[[KnowledgeBase], str]
 RELOAD_ATTEMPTS = 3
 RETRY_SECONDS = 0.5
+SETTLE_SECONDS = 0.5
+FileState = tuple[int, int, int] | None
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class KnowledgeReloader:
 
     attempts: int = RELOAD_ATTEMPTS
     retry_seconds: float = RETRY_SECONDS
+    settle_seconds: float = SETTLE_SECONDS
 
     def reload(self) -> ReloadResult:
         """Load, validate and, when valid, switch every part of the bot to the new data."""
@@ -98,10 +103,28 @@ class KnowledgeReloader:
     async def reload_async(self) -> ReloadResult:
         """`reload` with the building in a thread, retried when it fails for a reason other than
         the file's content; a reload that never succeeds is counted and the last good data kept."""
+        loaded = await self._load_async()
+        return loaded if isinstance(loaded, ReloadResult) else self._apply(loaded)
+
+    async def reload_when_settled(self) -> ReloadResult | None:
+        """What the watcher does on a change: `reload_async`, except that a rejection of a file
+        that changes again within `settle_seconds` is no verdict — an editor truncates, then writes,
+        and the read fell between — so nothing is told (None) and the next change reloads."""
+        before = to_file_state(self.path)
+        loaded = await self._load_async()
+        if isinstance(loaded, KnowledgeError):
+            await asyncio.sleep(self.settle_seconds)
+            if to_file_state(self.path) != before:
+                log.info("knowledge file changed while being read; waiting for the save to finish")
+                return None
+        return loaded if isinstance(loaded, ReloadResult) else self._apply(loaded)
+
+    async def _load_async(self) -> tuple[KnowledgeBase, Engine] | KnowledgeError | ReloadResult:
+        """`_load` in a thread, retried; a ReloadResult (already told) when every attempt failed."""
         attempt = 1
         while True:
             try:
-                loaded = await asyncio.to_thread(self._load)
+                return await asyncio.to_thread(self._load)
             except Exception as error:
                 log.warning("knowledge reload failed (attempt %d of %d): %s", attempt, self.attempts,
                             type(error).__name__, exc_info=attempt >= self.attempts)
@@ -110,8 +133,6 @@ class KnowledgeReloader:
                     return self._tell(ReloadResult(False, summary, (summary,), failed=True))
                 attempt += 1
                 await asyncio.sleep(self.retry_seconds)
-                continue
-            return self._apply(loaded)
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Reload whenever the file is written or replaced (editors often save by renaming), or a
@@ -125,11 +146,20 @@ class KnowledgeReloader:
                              debounce=400, step=100, recursive=False)
             async for _ in changes:
                 try:
-                    await self.reload_async()
+                    await self.reload_when_settled()
                 except Exception:  # a listener's failure must not stop the watching
                     log.exception("knowledge reload failed; still watching %s", name)
                 if to_watched(self.path) != (folders, relevant):
                     break  # the file now lives elsewhere (a new ConfigMap folder): watch that
+
+
+def to_file_state(path: str) -> FileState:
+    """What changes when the file is written or replaced: inode, size and modification time."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def is_relevant(relevant: frozenset[Path], change: Change, changed: str) -> bool:

@@ -80,6 +80,31 @@ async def test_the_file_is_watched(data_file: Path) -> None:
     assert "青山 剛（テスト）" in "".join((await dispatcher.ask("室蘭の出席者", "c1")).sections[0].items)
 
 
+async def test_a_file_caught_mid_save_is_no_verdict_but_a_saved_broken_file_is(data_file: Path) -> None:
+    """An editor truncates, then writes: a read between the two is not told as a rejection when
+    the file changes again within the settle time; a broken file that stays broken is."""
+    dispatcher = make_dispatcher(data_file)
+    results: list[ReloadResult] = []
+    reloader = KnowledgeReloader(str(data_file), dispatcher, on_result=[results.append], settle_seconds=0.3)
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text("", encoding="utf-8")  # the truncation the watcher saw
+
+    async def finish_the_save() -> None:
+        await asyncio.sleep(0.1)
+        data_file.write_text(text.replace("青山 剛", "青山 剛（保存）"), encoding="utf-8")
+
+    saving = asyncio.create_task(finish_the_save())
+    assert await reloader.reload_when_settled() is None and results == []
+    await saving
+    assert (await reloader.reload_when_settled()) == results[-1] and results[-1].ok
+    assert "青山 剛（保存）" in "".join((await dispatcher.ask("室蘭の出席者", "c1")).sections[0].items)
+
+    data_file.write_text("", encoding="utf-8")  # saved empty, and left so
+    result = await reloader.reload_when_settled()
+    assert result is not None and not result.ok and results[-1] == result
+    assert any("the file is empty" in problem for problem in result.problems)
+
+
 async def test_observers_see_every_answer_and_cannot_break_one(data_file: Path) -> None:
     metrics = Metrics()
     seen: list[Asked] = []
