@@ -4,13 +4,12 @@ editing and the history of earlier runs)."""
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import Any, TextIO
 
-if TYPE_CHECKING:
-    pass
 
 def is_terminal(stdin: TextIO) -> bool:
     """Whether stdin is this process's own terminal (readline works only on sys.stdin)."""
@@ -51,6 +50,9 @@ class TerminalLines:
         self.stdout = stdout
 
     def __enter__(self) -> TerminalLines:
+        # Ctrl-C is how a person at the terminal cancels a line: a chat started with SIGINT
+        # ignored (a background job of a script, a test runner's worker) would otherwise not hear it.
+        self.previous_sigint: Any = signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             import readline
         except ImportError:  # Python built without it: plain input() still works
@@ -61,6 +63,7 @@ class TerminalLines:
         return self
 
     def __exit__(self, *_: object) -> None:
+        signal.signal(signal.SIGINT, self.previous_sigint)
         try:
             import readline
         except ImportError:

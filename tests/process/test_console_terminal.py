@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -26,12 +27,14 @@ PROMPT = "あなた> "
 class Terminal:
     """`python app.py` (or another command) on a pseudo-terminal of its own, as at a shell."""
 
-    def __init__(self, argv: list[str], home: Path) -> None:
+    def __init__(self, argv: list[str], home: Path, *, sigint_ignored: bool = False) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMS_", "CONNECTIONS__"))}
         env.update({"HOME": str(home), "TERM": "xterm", "DATABASE_URL": f"sqlite:///{home}/renkei.db"})
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: a session of its own with the terminal as its controlling tty
             os.chdir(ROOT)
+            if sigint_ignored:  # as a shell script's background job starts
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.execvpe(argv[0], argv, env)
         self.output = b""
 
@@ -43,7 +46,7 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while expected not in self.text:
             if time.monotonic() > deadline:
-                raise AssertionError(f"{expected!r} did not appear within {timeout}s:\n{self.text}")
+                raise AssertionError(f"{expected!r} did not appear within {timeout}s:\n{self.text}\n{self.states()}")
             self._read(deadline - time.monotonic())
         return self.text
 
@@ -61,16 +64,70 @@ class Terminal:
     def type(self, keys: bytes) -> None:
         os.write(self.fd, keys)
 
+    def type_seen(self, line: str) -> None:
+        """Type as a person does: the next key (a Ctrl-C) only once this shows. A Ctrl-C throws
+        away what the chat has not read yet, and a chat starved of CPU has not read it."""
+        shown = len(self.text)
+        self.type(line.encode())
+        deadline = time.monotonic() + 30
+        while line.rstrip("\r") not in self.text[shown:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{line!r} was not echoed:\n{self.text}")
+            self._read(deadline - time.monotonic())
+        if not line.endswith("\r"):
+            self.wait_until_waiting_for_a_key(deadline)
+
     def wait_for_prompt(self, count: int) -> None:
-        """Until the count-th prompt shows, and a moment more: readline starts reading just after
-        it prints the prompt, and a person's key comes later than that (a Ctrl-C sent within the
-        same millisecond can be lost between the two, in any readline program)."""
+        """Until the count-th prompt shows and the chat waits for a key. readline prints the prompt
+        just before it starts waiting, and a person's key comes later than that; a Ctrl-C sent
+        between the two is lost in any readline program (CPython's waits in select() and checks
+        for signals only when select() is interrupted), and on a loaded machine that gap is long."""
         deadline = time.monotonic() + 30
         while self.prompts() < count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"prompt {count} did not appear:\n{self.text}")
             self._read(deadline - time.monotonic())
-        time.sleep(0.3)
+        self.wait_until_waiting_for_a_key(deadline)
+
+    def wait_until_waiting_for_a_key(self, deadline: float) -> None:
+        """Until a process on this terminal (the chat, or under `make run` the chat that make
+        started) sleeps in select() or poll(), as Linux shows in /proc; elsewhere a moment's pause."""
+        if not Path(f"/proc/{self.pid}/wchan").exists():
+            time.sleep(0.3)
+            return
+        while time.monotonic() < deadline:
+            if any(re.search(r"poll|select", where) for where in self.waiting_in()):
+                time.sleep(0.05)
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"the chat did not wait for a key:\n{self.text}")
+
+    def states(self) -> str:
+        """Each process of this terminal's session: where it sleeps and its signal masks (what a
+        failure needs to tell a lost Ctrl-C from a slow machine)."""
+        lines = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+                if int(text.rsplit(")", 1)[1].split()[3]) == self.pid:
+                    status = (stat.parent / "status").read_text().splitlines()
+                    masks = " ".join(line for line in status if line.startswith(("State", "SigIgn", "SigCgt")))
+                    lines.append(f"{text.split(')')[0]}) {(stat.parent / 'wchan').read_text()} {masks}")
+            except (OSError, IndexError, ValueError):
+                continue  # a process that ended meanwhile
+        return "\n".join(lines)
+
+    def waiting_in(self) -> list[str]:
+        """Where each process of this terminal's session sleeps (the child leads the session)."""
+        places = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[3]) == self.pid:  # the session id
+                    places.append((stat.parent / "wchan").read_text(errors="replace"))
+            except (OSError, IndexError, ValueError):
+                continue  # a process that ended meanwhile
+        return places
 
     def exit_status(self, timeout: float = 20) -> int:
         deadline = time.monotonic() + timeout
@@ -119,7 +176,7 @@ def test_ctrl_c_cancels_the_line_and_a_second_one_exits_cleanly(home: Path) -> N
     chat = console(home)
     try:
         chat.wait_for_prompt(1)
-        chat.type("旭川".encode())
+        chat.type_seen("旭川")
         chat.type(CTRL_C)
         chat.read_until("もう一度 Ctrl-C で終了します")
         chat.wait_for_prompt(2)
@@ -136,6 +193,22 @@ def test_ctrl_c_cancels_the_line_and_a_second_one_exits_cleanly(home: Path) -> N
         chat.close()
     assert "終了します" in chat.text
     assert "Traceback" not in chat.text and "KeyboardInterrupt" not in chat.text
+
+
+def test_ctrl_c_is_heard_when_the_chat_was_started_with_it_ignored(home: Path) -> None:
+    """A chat started where SIGINT is ignored (a background job, a test runner's worker) still
+    cancels the line on Ctrl-C: the person at the terminal has no other way to."""
+    chat = Terminal([sys.executable, str(ROOT / "app.py")], home, sigint_ignored=True)
+    try:
+        chat.wait_for_prompt(1)
+        chat.type(CTRL_C)
+        chat.read_until("もう一度 Ctrl-C で終了します")
+        chat.wait_for_prompt(2)
+        chat.type(CTRL_C)
+        assert chat.exit_status() == 0
+    finally:
+        chat.close()
+    assert "Traceback" not in chat.text
 
 
 def test_ctrl_d_exits_cleanly(home: Path) -> None:
@@ -179,7 +252,8 @@ def test_ctrl_c_while_an_answer_is_being_made_gives_a_new_prompt(home: Path) -> 
     chat = console(home)
     try:
         chat.wait_for_prompt(1)
-        chat.type("帯広の連携事項は?\r".encode() + CTRL_C)  # while it answers, or just after
+        chat.type_seen("帯広の連携事項は?\r")
+        chat.type(CTRL_C)  # while it answers, or just after
         chat.wait_for_prompt(2)
         assert "中断しました" in chat.text or "もう一度 Ctrl-C で終了します" in chat.read_until("もう一度")
         chat.wait_for_prompt(chat.prompts())
