@@ -1,8 +1,9 @@
-"""Claims about a ceremony, generated from the data: every ceremony's own place, room, time, date
-and mayor, and every other ceremony's, written in the forms people use (「〜で?」「〜で行われた?」
-「〜にて開催?」「〜だった?」, a business message). Its own value is confirmed (はい), another's is
-denied (いいえ): a check that read only part of the claim (the floor of 「2階3号会議室」) or a particle
-read as part of the value (「室蘭市役所で」) never decides it."""
+"""Claims generated from the data: every ceremony's own place, room, time, date and mayor, and every
+memorandum's theme, plans and projects — and every other city's — written in the forms people use
+(「〜で?」「〜で行われた?」「〜にて開催?」「〜だった?」「〜は帯広の計画?」, a business message). Its own
+value is confirmed (はい), another's is denied (いいえ): a check that read only part of the claim (the
+floor of 「2階3号会議室」), a particle read as part of the value (「室蘭市役所で」) or a city inside a
+value (「第七期帯広市総合計画」) never decides it."""
 
 from __future__ import annotations
 
@@ -114,13 +115,66 @@ def test_the_claims_cover_every_ceremony_and_kind() -> None:
     assert {kind for _, _, kind in CLAIMS} >= {"place", "hall", "room", "time", "date", "mayor"}
 
 
-@pytest.mark.parametrize("kind", ["place", "hall", "room", "time", "time colon", "time half", "date", "mayor"])
-def test_a_claim_about_a_ceremony_gets_the_true_verdict(engine: Engine, kind: str) -> None:
+MEMORANDUM_FRAMES = {
+    "theme": ("{city}のテーマは「{value}」?", "{city}のテーマって{value}でしたっけ?",
+              "お疲れ様です。{city}の覚書のテーマは{value}で合っていますか。"),
+    "plan": ("{city}の計画は{value}?", "{city}の総合計画は{value}ですか?", "{value}は{city}の計画?"),
+    "project": ("{city}のプロジェクトに「{value}」はある?", "「{value}」は{city}のプロジェクト?",
+                "{value}って{city}の取組ですか?"),
+}
+
+
+def to_memorandum_values() -> dict[str, dict[str, list[str]]]:
+    """kind → city → its values, as the documents name them."""
+    values: dict[str, dict[str, list[str]]] = {kind: {} for kind in MEMORANDUM_FRAMES}
+    for partner in KB.partners:
+        for engagement in partner.engagements:
+            named = {"theme": [engagement.theme] if engagement.theme else [],
+                     "plan": [plan.name for plan in engagement.plans],
+                     "project": [project.title for project in engagement.projects]}
+            for kind, found in named.items():
+                values[kind].setdefault(partner.short_name, []).extend(found)
+    return values
+
+
+def to_memorandum_claims() -> Iterator[tuple[str, str, str]]:
+    for kind, per_city in to_memorandum_values().items():
+        for city in per_city:
+            for owner, values in per_city.items():
+                for value in values:
+                    if owner != city and value in per_city[city]:
+                        continue
+                    verdict = "はい" if owner == city else "いいえ"
+                    for frame in MEMORANDUM_FRAMES[kind]:
+                        yield frame.format(city=city, value=value), verdict, kind
+
+
+MEMORANDUM_CLAIMS = list(to_memorandum_claims())
+
+
+def test_the_memorandum_claims_cover_themes_plans_and_projects() -> None:
+    assert {kind for _, _, kind in MEMORANDUM_CLAIMS} == set(MEMORANDUM_FRAMES) and len(MEMORANDUM_CLAIMS) > 150
+    assert any("帯広市総合計画" in question and verdict == "いいえ" for question, verdict, _ in MEMORANDUM_CLAIMS)
+
+
+def to_wrong_verdicts(engine: Engine, claims: list[tuple[str, str, str]], kind: str) -> list[str]:
     wrong = []
-    for question, verdict, claimed in CLAIMS:
+    for question, verdict, claimed in claims:
         if claimed != kind:
             continue
         answer = engine.answer(question, context=None, now=NOW)
         if not body_of(answer).startswith(verdict):
             wrong.append(f"{question} → {body_of(answer)[:60]!r} (expected {verdict})")
+    return wrong
+
+
+@pytest.mark.parametrize("kind", ["place", "hall", "room", "time", "time colon", "time half", "date", "mayor"])
+def test_a_claim_about_a_ceremony_gets_the_true_verdict(engine: Engine, kind: str) -> None:
+    wrong = to_wrong_verdicts(engine, CLAIMS, kind)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("kind", sorted(MEMORANDUM_FRAMES))
+def test_a_claim_about_a_memorandum_gets_the_true_verdict(engine: Engine, kind: str) -> None:
+    wrong = to_wrong_verdicts(engine, MEMORANDUM_CLAIMS, kind)
     assert not wrong, "\n".join(wrong)

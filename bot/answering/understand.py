@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 import jaconv
@@ -369,6 +370,7 @@ class Understander:
         # A homophone read over a word typed exactly (期間 read as 機関) is not what was meant.
         readings = [m for m in self._by_reading(question) if not any(s <= m.start and m.end <= e for s, e in spans)]
         matches = _outside_titles(_partners_over_people(exact + readings + self._by_words(question)))
+        matches = self._partners_outside_values(question.key, matches)
         matches += self._by_dates(dates)
         places = self._foreign_places(question, matches)
         matches += self._fuzzy(question, matches, places)
@@ -376,6 +378,46 @@ class Understander:
         intent.asked_dates = dates
         intent.tokens = question.tokens
         return intent
+
+    @cached_property
+    def _value_names(self) -> tuple[str, ...]:
+        """The keys of values people name whole: a plan, a project, a theme, a part of a place."""
+        values = {
+            value
+            for partner in self.kb.partners
+            for engagement in partner.engagements
+            for value in (
+                engagement.theme,
+                *(plan.name for plan in engagement.plans),
+                *(project.title for project in engagement.projects),
+            )
+        }
+        values |= {part for event in self.kb.all_events() for part in event.place.split()}
+        return tuple(sorted({to_key(value) for value in values if len(value) >= 4}))
+
+    @cached_property
+    def _values_naming_partners(self) -> tuple[str, ...]:
+        """Values whose name holds a partner's: 第七期帯広市総合計画, 室蘭市役所."""
+        names = {to_key(name) for partner in self.kb.partners for name in partner.names}
+        return tuple(key for key in self._value_names if any(name in key and name != key for name in names))
+
+    def values_named(self, text: str) -> list[str]:
+        """The keys of the values `text` names whole (「第2期室蘭市総合戦略は帯広の計画?」)."""
+        key = to_key(text)
+        return [value for value in self._value_names if value in key]
+
+    def _partners_outside_values(self, key: str, matches: list[Match]) -> list[Match]:
+        """「旭川の計画は第七期帯広市総合計画?」「旭川の式は室蘭市役所で?」 ask about 旭川: a partner named
+        only inside a value is part of the value, when another is named outside one."""
+        naming = self._values_naming_partners
+        spans = [(m.start(), m.end()) for value in naming for m in re.finditer(re.escape(value), key)]
+
+        def is_inside(match: Match) -> bool:
+            return match.entry.kind == "partner" and any(s <= match.start and match.end <= e for s, e in spans)
+
+        if not spans or not any(m.entry.kind == "partner" and not is_inside(m) for m in matches):
+            return matches
+        return [m for m in matches if not is_inside(m)]
 
     def _by_dates(self, dates: list[AskedDate]) -> list[Match]:
         """A ceremony's date names its partner (「2月7日の式典」 is 帯広's)."""

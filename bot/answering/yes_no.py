@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -20,10 +19,10 @@ from bot.answering.base import (
     to_topic,
 )
 from bot.answering.ceremonies import CeremonyAnswers
+from bot.answering.claimed import ClaimedValues
 from bot.answering.claims import asks_whether_en
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
-from bot.answering.understand import GENERIC_LEMMAS
 from bot.knowledge.dates import format_date
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, Person, Plan
@@ -32,7 +31,7 @@ from bot.language.question import (
     is_yes_no,
     read_claim,
 )
-from bot.language.text import Token, to_key, tokenize
+from bot.language.text import to_key, tokenize
 from bot.store.records import Conversation
 
 _IN_ANNOUNCEMENT = re.compile(
@@ -59,13 +58,6 @@ _COUNTED_EN = re.compile(
     r"|attendees|cities|municipalities|contacts?)\b"
 )
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
-# What frames a claimed value rather than being one (see `_unshown_claim`).
-_CONDITION_WORDS = re.compile(
-    r"(?:19|20)\d\d年|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d{1,2}階|\d{1,2}(?:時|:)(?:\d{1,2}分?|半)?|\d+分間?|\d+時間"
-    r"|午前中?|午後|朝|昼|夕方|平日|週末|土日|[月火水木金土日]曜日?|から|まで|開始|終了|頃|ごろ"
-)
-_FRAME_WORDS = re.compile(r"副?市長|局長|部長|課長|さん|様|氏|さま|の方|ご本人|本人")
-_CHUNK_SEPARATORS = re.compile(r"[・のとや、,\s]|及び|および")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
 
@@ -83,6 +75,7 @@ class YesNoAnswers(Answering):
         self.ceremonies = ceremonies
         self.ask = ask
         self.read = read
+        self.claimed = ClaimedValues(self.understander, self._partner_names)
 
     def yes_no(self, turn: Turn) -> Answer | None:
         if not is_yes_no(turn.read):
@@ -116,34 +109,7 @@ class YesNoAnswers(Answering):
         """A はい whose answer does not show every value the claim names."""
         if not answer.title.startswith(turn.say("yn_yes")) or turn.language == "en":
             return False
-        return bool(self._unshown_claim(turn, f"{answer.title} {body_of(answer)}"))
-
-    def _unshown_claim(self, turn: Turn, shown: str) -> list[str]:
-        """The values a Japanese claim names that `shown` does not hold. Conditions (a floor, a
-        time, a day) are the condition check's to judge; partner names, roles, honorifics and the
-        words that name a topic only frame the value."""
-        claim = read_claim(turn.question)
-        if not claim:
-            return []
-        framing = {to_key(m.typed) for m in turn.intent.topic_matches}
-        said = to_key(shown)
-        plain = _FRAME_WORDS.sub("・", _CONDITION_WORDS.sub("・", self._partner_names.blank(claim)))
-        missing = []
-        for chunk in _CHUNK_SEPARATORS.split(plain):
-            tokens = _trim(tokenize(chunk), lambda t: not self._is_value_word(t, framing))
-            while tokens and tokens[-1].pos[2] == "サ変可能":
-                tokens.pop()  # the act claimed, not a value: 「10時半から開催」「室蘭市役所で実施」
-            value = "".join(t.surface for t in tokens)
-            if len(to_key(value)) >= 2 and to_key(value) not in said:
-                missing.append(value)
-        return missing
-
-    def _is_value_word(self, token: Token, framing: set[str]) -> bool:
-        return (
-            token.pos[0] in ("名詞", "接頭辞")
-            and token.key not in framing
-            and token.lemma not in GENERIC_LEMMAS | ASKING_NOUNS
-        )
+        return bool(self.claimed.unshown(turn.question, f"{answer.title} {body_of(answer)}"))
 
     def _check_attends_others(self, turn: Turn) -> Answer | None:
         """「(北見市の出席者は?) → その局長は他の市の式にも出席していますか?」: the person of that role at the
@@ -222,7 +188,8 @@ class YesNoAnswers(Answering):
             words = [t.key for t in tokenize(asked_after) if self._is_content_noun(t) and t.lemma not in ASKING_NOUNS]
             holds = bool(words) and all(w in said for w in words)
         else:
-            holds = to_key(claim) in said
+            owner = self.claimed.owner(turn.question)  # 「室蘭市総合計画は室蘭の計画?」: whose the answer is
+            holds = owner in plain.partner_ids if owner else to_key(claim) in said
         return replace(plain, title=_verdict(turn, holds, plain.title))
 
     def _read(self, question: str, turn: Turn) -> Turn:
@@ -513,13 +480,6 @@ _ROLE_WORDS = (
     (r"市長|mayor", "市長"),
 )
 _OTHER_EVENTS = re.compile(r"(?:他|ほか|別)の(?:市|式|締結式)|other (?:cities|ceremonies|cities' ceremonies)|elsewhere")
-
-
-def _trim(tokens: list[Token], is_frame: Callable[[Token], bool]) -> list[Token]:
-    """The tokens without the framing ones at either end (「3号会議室」 of 「3号会議室の予定」)."""
-    start = next((i for i, t in enumerate(tokens) if not is_frame(t)), len(tokens))
-    end = next((i for i in range(len(tokens), start, -1) if not is_frame(tokens[i - 1])), start)
-    return tokens[start:end]
 
 
 def _verdict(turn: Turn, holds: bool, statement: str) -> str:

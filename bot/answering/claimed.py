@@ -1,0 +1,75 @@
+"""What a Japanese yes/no question claims, as values to find in an answer.
+
+「旭川の締結式は2階3号会議室で行われた?」 claims 3号会議室 (the floor is a condition, judged by the
+condition check; で行われた only frames it); 「第2期室蘭市総合戦略は帯広の計画?」 names a value whole
+(the plan) and claims whose it is (帯広's). A はい must show every value claimed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.answering.base import ASKING_NOUNS
+from bot.answering.understand import GENERIC_LEMMAS, Understander
+from bot.knowledge.facts import Names
+from bot.language.question import read_claim
+from bot.language.text import Token, to_key, tokenize
+
+# What frames a claimed value rather than being one.
+_CONDITION_WORDS = re.compile(
+    r"(?:19|20)\d\d年|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d{1,2}階|\d{1,2}(?:時|:)(?:\d{1,2}分?|半)?|\d+分間?|\d+時間"
+    r"|午前中?|午後|朝|昼|夕方|平日|週末|土日|[月火水木金土日]曜日?|から|まで|開始|終了|頃|ごろ"
+)
+_FRAME_WORDS = re.compile(r"副?市長|局長|部長|課長|さん|様|氏|さま|の方|ご本人|本人")
+_CHUNK_SEPARATORS = re.compile(r"[・のとや、,\s]|及び|および")
+
+
+class ClaimedValues:
+    def __init__(self, understander: Understander, partner_names: Names) -> None:
+        self.understander = understander
+        self.partner_names = partner_names
+
+    def unshown(self, question: str, shown: str) -> list[str]:
+        """The values `question` names whole or claims that `shown` does not hold."""
+        said = to_key(shown)
+        return [value for value in self.named_and_claimed(question) if value not in said]
+
+    def named_and_claimed(self, question: str) -> list[str]:
+        return [*self.understander.values_named(question), *self.claimed(read_claim(question))]
+
+    def owner(self, question: str) -> str | None:
+        """「〜は室蘭の計画?」「〜って帯広の取組?」: the one partner a claim says the thing is of, when it
+        claims nothing else."""
+        claim = read_claim(question)
+        named = self.understander.understand(claim).partner_ids if claim else ()
+        return named[0] if len(named) == 1 and not self.claimed(claim) else None
+
+    def claimed(self, claim: str) -> list[str]:
+        """The keys of the values in a claim: not its conditions, the partners and roles that frame
+        it, the words that name a topic (計画, 取組) or the act claimed (開催, 実施)."""
+        plain = _FRAME_WORDS.sub("・", _CONDITION_WORDS.sub("・", self.partner_names.blank(claim)))
+        values = []
+        for chunk in _CHUNK_SEPARATORS.split(plain):
+            tokens = _trim(tokenize(chunk), lambda t: not self._is_value_word(t))
+            while tokens and tokens[-1].pos[2] == "サ変可能":
+                tokens.pop()  # 「10時半から開催」「室蘭市役所で実施」
+            value = to_key("".join(t.surface for t in tokens))
+            if len(value) >= 2:
+                values.append(value)
+        return values
+
+    def _is_value_word(self, token: Token) -> bool:
+        names_topic = any(e.kind == "topic" for e in self.understander.lexicon.keys.get(token.key, ()))
+        return (
+            token.pos[0] in ("名詞", "接頭辞")
+            and not names_topic
+            and token.lemma not in GENERIC_LEMMAS | ASKING_NOUNS
+        )
+
+
+def _trim(tokens: list[Token], is_frame: Callable[[Token], bool]) -> list[Token]:
+    """The tokens without the framing ones at either end (「3号会議室」 of 「3号会議室の予定」)."""
+    start = next((i for i, t in enumerate(tokens) if not is_frame(t)), len(tokens))
+    end = next((i for i in range(len(tokens), start, -1) if not is_frame(tokens[i - 1])), start)
+    return tokens[start:end]
