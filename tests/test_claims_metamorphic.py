@@ -13,7 +13,7 @@ import pytest
 
 from bot.answering.answer import body_of
 from bot.answering.engine import Engine
-from bot.knowledge.model import Event, Person, load_knowledge
+from bot.knowledge.model import Event, load_knowledge
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.unit
@@ -70,7 +70,7 @@ def to_dates(event: Event) -> Iterator[tuple[str, str]]:
 
 def to_mayors(event: Event) -> Iterator[tuple[str, str]]:
     mayor = next(p for p in event.attendees if p.role.endswith("市長"))
-    yield "mayor", mayor.family_name if isinstance(mayor, Person) else mayor
+    yield "mayor", mayor.family_name
 
 
 KINDS = ((to_places, PLACE_FRAMES), (to_times, TIME_FRAMES), (to_dates, DATE_FRAMES), (to_mayors, PERSON_FRAMES))
@@ -157,6 +157,38 @@ def test_the_memorandum_claims_cover_themes_plans_and_projects() -> None:
     assert any("帯広市総合計画" in question and verdict == "いいえ" for question, verdict, _ in MEMORANDUM_CLAIMS)
 
 
+COUNT_FRAMES = ("{city}の{label}は{n}つ?", "{city}の{label}って{n}件ですか?",
+                "お疲れ様です。{city}の{label}は全部で{n}つという理解で合っていますか。")
+ATTENDANCE_FRAMES = ("{city}の締結式に{name}市長は出席した?", "{name}市長は{city}の式に出ましたか?",
+                     "{city}の式の出席者に{name}さんはいる?")
+ANNOUNCEMENT_FRAMES = ("{city}の覚書の発表は{day}?", "{city}との覚書が発表されたのは{day}ですか?")
+
+
+def to_fact_claims() -> Iterator[tuple[str, str, str]]:
+    """How many projects and items (the true count and one either side), which mayor attended
+    which ceremony, and on which day each memorandum was announced."""
+    for partner in KB.partners:
+        city = partner.short_name
+        for engagement in partner.engagements:
+            for label, count in (("プロジェクト", len(engagement.projects)), ("連携事項", len(engagement.cooperation_items))):
+                for n in (m for m in (count - 1, count, count + 1) if count and m > 0):
+                    for frame in COUNT_FRAMES:
+                        yield frame.format(city=city, label=label, n=n), "はい" if n == count else "いいえ", "count"
+        for event in CEREMONIES:
+            mayor = next(p for p in event.attendees if p.role.endswith("市長"))
+            verdict = "はい" if event.partner_id == partner.id else "いいえ"
+            for frame in ATTENDANCE_FRAMES:
+                yield frame.format(city=city, name=mayor.family_name), verdict, "attendance"
+        for document in KB.documents:
+            day = f"{document.date.year}年{document.date.month}月{document.date.day}日"
+            verdict = "はい" if any(g.document_id == document.id for g in partner.engagements) else "いいえ"
+            for frame in ANNOUNCEMENT_FRAMES:
+                yield frame.format(city=city, day=day), verdict, "announcement"
+
+
+FACT_CLAIMS = list(to_fact_claims())
+
+
 def to_wrong_verdicts(engine: Engine, claims: list[tuple[str, str, str]], kind: str) -> list[str]:
     wrong = []
     for question, verdict, claimed in claims:
@@ -177,4 +209,11 @@ def test_a_claim_about_a_ceremony_gets_the_true_verdict(engine: Engine, kind: st
 @pytest.mark.parametrize("kind", sorted(MEMORANDUM_FRAMES))
 def test_a_claim_about_a_memorandum_gets_the_true_verdict(engine: Engine, kind: str) -> None:
     wrong = to_wrong_verdicts(engine, MEMORANDUM_CLAIMS, kind)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("kind", ["count", "attendance", "announcement"])
+def test_a_claim_of_a_count_an_attendance_or_an_announcement_gets_the_true_verdict(engine: Engine, kind: str) -> None:
+    assert sum(claimed == kind for _, _, claimed in FACT_CLAIMS) >= 16
+    wrong = to_wrong_verdicts(engine, FACT_CLAIMS, kind)
     assert not wrong, "\n".join(wrong)

@@ -58,6 +58,7 @@ _COUNTED_EN = re.compile(
     r"|attendees|cities|municipalities|contacts?)\b"
 )
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
+_COUNT_CLAIM = re.compile(r"(?:全部デ?|スベテデ?|合計デ?|計)?\d+(?:つ|ツ|件|個|本|項目|人|名|市)(?:ダケ|ノミ)?")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
 
@@ -331,6 +332,8 @@ class YesNoAnswers(Answering):
         claim = read_claim(turn.question) or _literal_value_in(turn.question)
         if not claim or to_key(claim) in WH_CLAIMS or len(turn.intent.partner_ids) > 1:
             return None
+        if _COUNT_CLAIM.fullmatch(to_key(claim)):
+            return None  # 「連携事項は3つ?」 claims how many: `_check_count`
         if _ASKS_EXISTENCE.search(turn.read.text):
             return None  # 「カーリングに関係する項目ってありましたか?」 asks whether, not which value
         if turn.intent.people and not any(person in claim for person in turn.intent.people):

@@ -385,6 +385,14 @@ def _is_yes_no_shape(text: str, reading: str, words: tuple[str, ...]) -> bool:
 _COMMANDS = re.compile(r"オシエ|シリタイ|ミセ|リスト|イチラン|ゼンブ|スベテ|マトメ|セツメイ|クワシク|オネガイ")
 
 
+def _asks_list(reading: str, key: str) -> bool:
+    """「全部教えて」 asks for a list; 「全部で3つ?」 claims a count."""
+    commands = set(_COMMANDS.findall(reading))
+    if commands <= {"ゼンブ", "スベテ"} and re.search(r"\d+(?:つ|ツ|件|個|本|項目|人|名|市)(?!目)", key):
+        return False
+    return bool(commands)
+
+
 def _romaji_reading(word: str) -> str:
     # 「kinyoubi」 is 金曜日 (kin'youbi), though jaconv reads "ny" as にょ.
     kana = romaji_to_katakana(word)
@@ -443,7 +451,7 @@ def read_question(text: str, tokens: list[Token]) -> Reading:
         )
         or "how long" in " ".join(words),
         # Romaji is read word by word: 「kitami ceremony」 is no ミセ (見せ) across the two words.
-        asks_list=bool(_COMMANDS.search(reading))
+        asks_list=_asks_list(reading, key)
         or any(_COMMANDS.search(_romaji_reading(w)) for w in words if w.isalpha())
         or bool({"list", "all", "every"} & set(words)),
         refers_person=bool(re.search(r"(ソノ|アノ)(人|ヒト|方|カタ|市長|局長)|彼(?!ら)|カノジョ", key))
