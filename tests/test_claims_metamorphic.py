@@ -29,6 +29,7 @@ PLACE_FRAMES = (
     "{city}の締結式は{value}にて開催されましたか",
     "{city}の締結式って{value}でやったんだっけ?",
     "{city}の締結式は{value}でしたか?",
+    "{city}の締結式の会場って{value}じゃなかったっけ?",
     "お疲れ様です。{city}の締結式の件ですが、{value}で間違いないでしょうか。",
 )
 TIME_FRAMES = (
@@ -120,7 +121,7 @@ MEMORANDUM_FRAMES = {
               "お疲れ様です。{city}の覚書のテーマは{value}で合っていますか。"),
     "plan": ("{city}の計画は{value}?", "{city}の総合計画は{value}ですか?", "{value}は{city}の計画?"),
     "project": ("{city}のプロジェクトに「{value}」はある?", "「{value}」は{city}のプロジェクト?",
-                "{value}って{city}の取組ですか?"),
+                "{value}って{city}の取組ですか?", "{value}は{city}の覚書の内容ですか"),
 }
 
 
@@ -216,4 +217,19 @@ def test_a_claim_about_a_memorandum_gets_the_true_verdict(engine: Engine, kind: 
 def test_a_claim_of_a_count_an_attendance_or_an_announcement_gets_the_true_verdict(engine: Engine, kind: str) -> None:
     assert sum(claimed == kind for _, _, claimed in FACT_CLAIMS) >= 16
     wrong = to_wrong_verdicts(engine, FACT_CLAIMS, kind)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_claim_that_corrects_itself_is_judged_by_what_it_settles_on(engine: Engine) -> None:
+    """「AではなくB?」 claims B: B the city's own hall is はい, whichever other hall A names."""
+    halls = {event.partner_id: event.place.split()[0] for event in CEREMONIES}
+    wrong = []
+    for event in CEREMONIES:
+        city, own = SHORT_NAMES[event.partner_id or ""], halls[event.partner_id]
+        for other in (hall for hall in halls.values() if hall != own):
+            for question, verdict in ((f"{city}の締結式は{other}ではなく{own}ですよね?", "はい"),
+                                      (f"{city}の締結式は{own}じゃなくて{other}だよね?", "いいえ")):
+                body = body_of(engine.answer(question, context=None, now=NOW))
+                if not body.startswith(verdict):
+                    wrong.append(f"{question} → {body[:40]!r}")
     assert not wrong, "\n".join(wrong)

@@ -60,7 +60,8 @@ class ClaimedValues:
         return values
 
     def _is_value_word(self, token: Token) -> bool:
-        names_topic = any(e.kind == "topic" for e in self.understander.lexicon.keys.get(token.key, ()))
+        # A topic's word (計画, 取組) or a word the vocabulary marks neutral (覚書) names no value.
+        names_topic = any(e.kind in ("topic", "neutral") for e in self.understander.lexicon.keys.get(token.key, ()))
         return (
             token.pos[0] in ("名詞", "接頭辞")
             and not names_topic

@@ -370,9 +370,10 @@ class Understander:
         # A homophone read over a word typed exactly (期間 read as 機関) is not what was meant.
         readings = [m for m in self._by_reading(question) if not any(s <= m.start and m.end <= e for s, e in spans)]
         matches = _outside_titles(_partners_over_people(exact + readings + self._by_words(question)))
-        matches = self._partners_outside_values(question.key, matches)
+        values = self._value_spans(question.key)
+        matches = self._partners_outside_values(values, matches)
         matches += self._by_dates(dates)
-        places = self._foreign_places(question, matches)
+        places = self._foreign_places(question, matches, values)
         matches += self._fuzzy(question, matches, places)
         intent = self._to_intent(question, matches, places)
         intent.asked_dates = dates
@@ -406,11 +407,14 @@ class Understander:
         key = to_key(text)
         return [value for value in self._value_names if value in key]
 
-    def _partners_outside_values(self, key: str, matches: list[Match]) -> list[Match]:
+    def _value_spans(self, key: str) -> list[tuple[int, int]]:
+        """Where the question names a value whole that holds a partner's name."""
+        naming = self._values_naming_partners
+        return [(m.start(), m.end()) for value in naming for m in re.finditer(re.escape(value), key)]
+
+    def _partners_outside_values(self, spans: list[tuple[int, int]], matches: list[Match]) -> list[Match]:
         """「旭川の計画は第七期帯広市総合計画?」「旭川の式は室蘭市役所で?」 ask about 旭川: a partner named
         only inside a value is part of the value, when another is named outside one."""
-        naming = self._values_naming_partners
-        spans = [(m.start(), m.end()) for value in naming for m in re.finditer(re.escape(value), key)]
 
         def is_inside(match: Match) -> bool:
             return match.entry.kind == "partner" and any(s <= match.start and match.end <= e for s, e in spans)
@@ -524,8 +528,9 @@ class Understander:
                     found.append(Match(entry, start, end, "typo", sub))
         return found
 
-    def _foreign_places(self, q: _Question, matches: list[Match]) -> list[str]:
-        covered = [
+    def _foreign_places(self, q: _Question, matches: list[Match], values: list[tuple[int, int]]) -> list[str]:
+        """Places named that no memorandum is with (札幌), not those inside a value (室蘭市役所)."""
+        covered = values + [
             (m.start, m.end)
             for m in matches
             if m.entry.kind in ("partner", "neutral", "person", "document") and m.start >= 0

@@ -390,6 +390,8 @@ class YesNoAnswers(Answering):
         claimed = turn.intent.partner_ids
         if len(claimed) != 1 or turn.read.conditions:
             return None
+        if self.claimed.claimed(read_claim(turn.question)):
+            return None  # 「室蘭の会場って帯広市役所だった?」 claims a value, not whose a thing is
         # 「帯広の覚書に観光の話はある?」: what the named partner's own facts hold answers first;
         # another partner's better match is no reason to say いいえ.
         own = self._hits(turn, claimed) if not turn.intent.glossary else []
