@@ -7,6 +7,7 @@ value (「第七期帯広市総合計画」) never decides it."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from bot.answering.answer import body_of
 from bot.answering.engine import Engine
 from bot.knowledge.model import Event, load_knowledge
+from bot.language.text import to_key
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.unit
@@ -233,3 +235,29 @@ def test_a_claim_that_corrects_itself_is_judged_by_what_it_settles_on(engine: En
                 if not body.startswith(verdict):
                     wrong.append(f"{question} → {body[:40]!r}")
     assert not wrong, "\n".join(wrong)
+
+
+# Words the documents use of some cities and not others (a kanji of its own, a place, a field).
+EACH_WORDS = ("観光", "デザイン", "ロボット", "ものづくり", "スポーツ", "航空宇宙", "アウトドア", "カーリング", "IoT",
+              "温泉", "食", "大学", "首都圏", "サテライトオフィス", "プロモーション", "交付金")
+EACH_FRAMES = ("{a}と{b}、どちらも{word}に取り組んでいますか?", "{a}も{b}も{word}の話がある?",
+               "{a}と{b}、どちらも{word}の記載がありますか")
+
+
+def test_a_claim_of_each_city_named_holds_only_when_each_documents_say_it(engine: Engine) -> None:
+    """「旭川と帯広、どちらも観光に〜?」: はい only when every city named has a fact with the word."""
+    said = {p.id: to_key(" ".join(f"{f.label} {f.text}" for f in engine.facts if f.partner_id == p.id))
+            for p in KB.partners}
+    wrong, asked = [], 0
+    for first, second in itertools.combinations(KB.partners, 2):
+        for word in EACH_WORDS:
+            holders = [p for p in (first, second) if to_key(word) in said[p.id]]
+            if not holders:
+                continue  # neither: a question for the denial tests
+            verdict = "はい" if len(holders) == 2 else "いいえ"
+            for frame in EACH_FRAMES:
+                question = frame.format(a=first.short_name, b=second.short_name, word=word)
+                body, asked = body_of(engine.answer(question, context=None, now=NOW)), asked + 1
+                if not body.startswith(verdict):
+                    wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+    assert asked > 100 and not wrong, "\n".join(wrong)

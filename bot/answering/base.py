@@ -591,3 +591,19 @@ def to_quoted(words: Sequence[str], language: str = "ja") -> str:
 
 def to_language(language: str) -> Language:
     return "en" if language == "en" else "ja"
+
+
+_EACH = re.compile(
+    r"どちらも|どっちも|ドチラモ|ドッチモ|両方|リョウホウ|いずれも|イズレモ|とも|トモ|共に|\bboth\b|\beach\b"
+)
+_TOGETHER = r"\s*(?:市)?\s*(?:と|や|も|、|,|・|及び|および|\band\b|&)\s*"
+
+
+def names_together(turn: Turn) -> bool:
+    """Whether a question asks of each partner it names: 「旭川と帯広、どちらも〜?」「旭川も帯広も」
+    "Asahikawa and Obihiro" (the names side by side, or a word for both)."""
+    if _EACH.search(f"{turn.read.text} {turn.read.reading}"):
+        return True
+    typed = [re.escape(m.typed) for m in turn.intent.partners.values() if m.typed]
+    names = "|".join(typed)
+    return len(typed) >= 2 and bool(re.search(f"(?:{names}){_TOGETHER}(?:{names})", turn.read.text, re.IGNORECASE))

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from bot.answering.answer import Answer
-from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, to_quoted, to_topic
+from bot.answering.base import ASKING_NOUNS, QUESTION_WORDS, Answering, Turn, names_together, to_quoted, to_topic
 from bot.answering.understand import GENERIC_LEMMAS
 from bot.knowledge.facts import Fact, to_query_features
 from bot.language.text import clean, latin_words, to_key
@@ -71,6 +71,8 @@ class RetrievalAnswers(Answering):
             return None  # 「誰と誰が書いてある?」 asks who, not whether a word occurs
         if _IN_DOCUMENTS.search(turn.read.text):
             return None  # 「場所は発表資料に書いてある?」: whether the announcement says it (yes/no)
+        if not turn.read.wh and len(turn.partner_ids) > 1 and names_together(turn):
+            return None  # "Do both Muroran and Obihiro mention robots?" asks of each: yes/no
         topical = {to_key(m.typed) for m in turn.intent.topic_matches}
         words = [
             w

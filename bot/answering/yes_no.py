@@ -16,6 +16,7 @@ from bot.answering.base import (
     Reader,
     Services,
     Turn,
+    names_together,
     to_topic,
 )
 from bot.answering.ceremonies import CeremonyAnswers
@@ -23,6 +24,7 @@ from bot.answering.claimed import ClaimedValues
 from bot.answering.claims import asks_whether_en
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
+from bot.answering.understand import GENERIC_LEMMAS
 from bot.knowledge.dates import format_date
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, Person, Plan
@@ -31,7 +33,7 @@ from bot.language.question import (
     is_yes_no,
     read_claim,
 )
-from bot.language.text import to_key, tokenize
+from bot.language.text import Token, to_key, tokenize
 from bot.store.records import Conversation
 
 _IN_ANNOUNCEMENT = re.compile(
@@ -304,11 +306,13 @@ class YesNoAnswers(Answering):
         partner_ids = turn.intent.partner_ids
         if len(partner_ids) < 2 or not turn.intent.segments or turn.read.conditions:
             return None
-        found = {pid: self._hits(turn, (pid,)) for pid in partner_ids}
+        if not names_together(turn):
+            return None  # 「muroran no shikiten wa obihiro shiyakusho?」 claims 帯広 of 室蘭, not of each
+        found = {pid: self._fact_with_words(turn, pid) for pid in partner_ids}
         have = [pid for pid in partner_ids if found[pid]]
         if not have:
             return None
-        facts = [found[pid][0].fact for pid in have]
+        facts = [fact for pid in have if (fact := found[pid])]
         lacking = [pid for pid in partner_ids if pid not in have]
         title = (
             turn.say("yn_each_yes")
@@ -324,6 +328,18 @@ class YesNoAnswers(Answering):
             partner_ids=partner_ids,
             topic_id=to_topic(facts[0].topic),
         )
+
+    def _fact_with_words(self, turn: Turn, partner_id: str) -> Fact | None:
+        """The partner's fact that says what the question names (every content noun of it, 観光 of
+        「どちらも観光に取り組んでいますか」), the best match first; without such nouns, the best match."""
+        hits = [h.fact for h in self._hits(turn, (partner_id,))]
+        nouns = [t.key for t in turn.intent.content if _is_japanese_noun(t)]
+        places = [key for place in self.kb.vocabulary.neutral_places if (key := to_key(place)) in turn.read.key]
+        words = nouns + places  # 首都圏 names no partner, but it is what is asked after
+        if not words:
+            return hits[0] if hits else None
+        facts = hits + self.by_partner.get(partner_id, [])
+        return next((f for f in facts if all(w in to_key(f"{f.label} {f.text}") for w in words)), None)
 
     def _check_value(self, turn: Turn) -> Answer | None:
         """「帯広の会場は3号会議室?」「担当者は辻さんと宮本さん?」: the claimed value against the named
@@ -485,6 +501,20 @@ _ROLE_WORDS = (
     (r"市長|mayor", "市長"),
 )
 _OTHER_EVENTS = re.compile(r"(?:他|ほか|別)の(?:市|式|締結式)|other (?:cities|ceremonies|cities' ceremonies)|elsewhere")
+
+
+# Nouns that ask whether something is written, not what: 「ロボットの記載がある?」.
+_WRITING_NOUNS = frozenset({"記載", "言及", "記述", "登場", "話", "内容", "項目"})
+
+
+def _is_japanese_noun(token: Token) -> bool:
+    """A noun a Japanese fact can contain as typed (an English word is found through the index)."""
+    return (
+        not token.is_latin
+        and token.pos[0] == "名詞"
+        and token.pos[1] not in ("数詞", "代名詞")
+        and token.lemma not in _WRITING_NOUNS | ASKING_NOUNS | GENERIC_LEMMAS
+    )
 
 
 def _verdict(turn: Turn, holds: bool, statement: str) -> str:

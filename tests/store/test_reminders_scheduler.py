@@ -90,7 +90,7 @@ async def test_a_reminder_a_few_seconds_ahead_arrives_once(rig: Rig) -> None:
     await asyncio.sleep(1.5)
     assert len(rig.slack.calls_to("chat.postMessage")) == 1
     assert post.body["channel"] == "C1" and post.token == "xoxb-test"
-    assert "旭川市との連携会議" in card_texts(post.body) and f"{start:%H:%M}～" in post.body["text"]
+    assert "旭川市との連携会議" in card_texts(post.body) and f"{start.hour}:{start.minute:02d}～" in post.body["text"]
     (row,) = rig.store.ledger.rows(event_id="soon")
     assert row.status == "sent" and row.sent_at is not None and row.sent_at >= row.due_at
     assert scheduler.scheduled() == {}  # the date job ran and is gone

@@ -68,7 +68,7 @@ async def test_a_reminder_reaches_a_teams_channel_and_a_slack_channel_once(tmp_p
     assert_valid_card(teams_post.card)
     text = teams_post.card_text
     assert text.splitlines()[0] == "⏰ 旭川市との連携会議"
-    assert f"{start:%H:%M}～" in text and "旭川市役所 3階 会議室" in text and "旭川市長 西川将人" in text
+    assert f"{start.hour}:{start.minute:02d}～" in text and "旭川市役所 3階 会議室" in text and "旭川市長 西川将人" in text
     assert "出典: 道内基礎自治体との連携の推進" in text
 
 
