@@ -261,3 +261,22 @@ def test_a_claim_of_each_city_named_holds_only_when_each_documents_say_it(engine
                 if not body.startswith(verdict):
                     wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
     assert asked > 100 and not wrong, "\n".join(wrong)
+
+
+EN_PLACE_FRAMES = ("Was the {city} ceremony held at {hall} City Hall?", "Is the {city} signing ceremony at {hall} City Hall?",
+                   "Hi, quick check: the {city} ceremony took place at {hall} City Hall?")
+
+
+def test_an_english_claim_of_a_city_hall_is_read_in_japanese(engine: Engine) -> None:
+    """"Held at Obihiro City Hall?" is 帯広市役所: Yes for the city's own, No for another's."""
+    wrong = []
+    for event in CEREMONIES:
+        city = KB.partner(event.partner_id or "").readings.romaji.title()
+        for partner in KB.partners:
+            verdict = "Yes" if partner.id == event.partner_id else "No"
+            for frame in EN_PLACE_FRAMES:
+                question = frame.format(city=city, hall=partner.readings.romaji.title())
+                body = body_of(engine.answer(question, context=None, now=NOW))
+                if not body.startswith(verdict):
+                    wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

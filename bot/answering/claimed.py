@@ -25,6 +25,10 @@ _FRAME_WORDS = re.compile(r"副?市長|局長|部長|課長|さん|様|氏|さ�
 _CHUNK_SEPARATORS = re.compile(r"[・のとや、,\s]|及び|および")
 
 
+# "held at Obihiro City Hall?", "Is the venue in Room 3?": where an English claim names a place.
+_PLACE_CLAIM_EN = re.compile(r"\b(?:at|in)\s+(?:the\s+|a\s+)?([a-z][a-z ]*[a-z])\s*[?.!]*\s*$", re.IGNORECASE)
+
+
 class ClaimedValues:
     def __init__(self, understander: Understander, partner_names: Names) -> None:
         self.understander = understander
@@ -44,6 +48,34 @@ class ClaimedValues:
         claim = read_claim(question)
         named = self.understander.understand(claim).partner_ids if claim else ()
         return named[0] if len(named) == 1 and not self.claimed(claim) else None
+
+    def english_place(self, question: str) -> tuple[str, str] | None:
+        """"Was the Muroran ceremony held at Obihiro City Hall?": the place as typed, and its
+        Japanese key (帯広市役所) when every word of it is a city's romaji or in the vocabulary."""
+        match = _PLACE_CLAIM_EN.search(question)
+        if not match:
+            return None
+        words, japanese = match[1].lower().split(), ""
+        while words:
+            step = self._to_japanese(words)
+            if step is None:
+                return None  # a word we cannot write in Japanese: no claim we could check
+            used, written = step
+            words, japanese = words[used:], japanese + written
+        return match[1], to_key(japanese)
+
+    def _to_japanese(self, words: list[str]) -> tuple[int, str] | None:
+        """The longest start of `words` a city's romaji or a translation writes, and its Japanese."""
+        kb = self.understander.kb
+        for length in range(len(words), 0, -1):
+            phrase = " ".join(words[:length])
+            partner = next((p for p in kb.partners if p.readings.romaji == phrase), None)
+            if partner:
+                return length, partner.short_name
+            japanese = next((ja for en, ja in kb.vocabulary.translations if en in (phrase, phrase.rstrip("s"))), None)
+            if japanese:
+                return length, japanese[0]
+        return None
 
     def claimed(self, claim: str) -> list[str]:
         """The keys of the values in a claim: not its conditions, the partners and roles that frame

@@ -302,6 +302,7 @@ class ClaimAnswers(Answering):
     def _place_property(self, turn: Turn) -> Property | None:
         events = [e for e in self._ceremonies(self._all_ids())]
         keys = [to_key(t.surface) for t in turn.intent.content if len(to_key(t.surface)) >= 2]
+        keys += [key for group in self._translated_keys(turn) for key in group]  # "city halls": 市役所
         keys = [k for k in keys if any(k in to_key(e.place) for e in events)]
         if not keys:
             return None

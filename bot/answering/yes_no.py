@@ -176,6 +176,8 @@ class YesNoAnswers(Answering):
     def _check_claim(self, turn: Turn) -> Answer | None:
         """「室蘭の式は3号会議室?」「担当者は佐藤さん?」: answer without the claim, then see if the answer
         says what was claimed."""
+        if turn.language == "en":
+            return self._check_place_en(turn)
         claim = read_claim(turn.question)
         if not claim or to_key(claim) in WH_CLAIMS or _SAMENESS.search(claim):
             return None  # 「全員同じ方?」 is not a value the answer can contain
@@ -194,6 +196,18 @@ class YesNoAnswers(Answering):
             owner = self.claimed.owner(turn.question)  # 「室蘭市総合計画は室蘭の計画?」: whose the answer is
             holds = owner in plain.partner_ids if owner else to_key(claim) in said
         return replace(plain, title=_verdict(turn, holds, plain.title))
+
+    def _check_place_en(self, turn: Turn) -> Answer | None:
+        """"Was the Muroran ceremony held at Obihiro City Hall?": the ceremony's place, asked without
+        the place claimed, holds the claimed place written in Japanese (帯広市役所) or not."""
+        claimed = self.claimed.english_place(turn.question)
+        if claimed is None:
+            return None
+        typed, japanese = claimed
+        plain = self._answer_plainly(self._read(turn.question.replace(typed, ""), turn))
+        if plain is None or plain.kind != "answer" or not plain.partner_ids:
+            return None
+        return replace(plain, title=_verdict(turn, japanese in to_key(body_of(plain)), plain.title))
 
     def _read(self, question: str, turn: Turn) -> Turn:
         """Another question in the same conversation, answered in the language of this one."""
