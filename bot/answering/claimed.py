@@ -21,7 +21,8 @@ _CONDITION_WORDS = re.compile(
     r"(?:19|20)\d\d年|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d{1,2}階|\d{1,2}(?:時|:)(?:\d{1,2}分?|半)?|\d+分間?|\d+時間"
     r"|午前中?|午後|朝|昼|夕方|平日|週末|土日|[月火水木金土日]曜日?|から|まで|開始|終了|頃|ごろ"
 )
-_FRAME_WORDS = re.compile(r"副?市長|局長|部長|課長|さん|様|氏|さま|の方|ご本人|本人")
+# A role or an honorific after a name (青山市長, 安藤さん), not inside a value (市長応接室).
+_FRAME_WORDS = re.compile(r"(?:副?市長|局長|部長|課長|さん|様|氏|さま|の方|ご本人|本人)(?=$|[・のとや、,\s])")
 _CHUNK_SEPARATORS = re.compile(r"[・のとや、,\s]|及び|および")
 
 
@@ -81,15 +82,29 @@ class ClaimedValues:
         """The keys of the values in a claim: not its conditions, the partners and roles that frame
         it, the words that name a topic (計画, 取組) or the act claimed (開催, 実施)."""
         plain = _FRAME_WORDS.sub("・", _CONDITION_WORDS.sub("・", self.partner_names.blank(claim)))
+        # A city written another way (むろらん, a typo: 室欄) is a city too, not a value.
+        cities = [m.typed for m in self.understander.understand(claim).partners.values()] if claim else []
         values = []
         for chunk in _CHUNK_SEPARATORS.split(plain):
-            tokens = _trim(tokenize(chunk), lambda t: not self._is_value_word(t))
+            tokens = _trim(tokenize(chunk), lambda t: t.pos[0] not in ("名詞", "接頭辞"))
             while tokens and tokens[-1].pos[2] == "サ変可能":
                 tokens.pop()  # 「10時半から開催」「室蘭市役所で実施」
-            value = to_key("".join(t.surface for t in tokens))
+            if not any(self._is_value_word(t) for t in tokens):
+                continue  # 「予定」「覚書」「プロジェクト」: it only frames the claim
+            value = to_key("".join(t.surface for t in tokens))  # a compound whole: 市長応接室
+            for city in cities:
+                value = value.replace(city, "")
             if len(value) >= 2:
                 values.append(value)
         return values
+
+    def is_shown(self, claim: str, shown: str, partner_ids: tuple[str, ...]) -> bool:
+        """Whether an answer about `partner_ids` saying `shown` holds every part of a claim:
+        「秘書課の応接室」 in 秘書課第2応接室, 「むろらん市役所」 in 室蘭市役所 of 室蘭's ceremony."""
+        values = self.claimed(claim)
+        named = self.understander.understand(claim).partner_ids
+        said = to_key(shown)
+        return bool(values) and all(v in said for v in values) and set(named) <= set(partner_ids)
 
     def _is_value_word(self, token: Token) -> bool:
         # A topic's word (計画, 取組) or a word the vocabulary marks neutral (覚書) names no value.
@@ -102,7 +117,7 @@ class ClaimedValues:
 
 
 def _trim(tokens: list[Token], is_frame: Callable[[Token], bool]) -> list[Token]:
-    """The tokens without the framing ones at either end (「3号会議室」 of 「3号会議室の予定」)."""
+    """The tokens without the framing ones at either end (「出席」 of 「出席しますか」)."""
     start = next((i for i, t in enumerate(tokens) if not is_frame(t)), len(tokens))
     end = next((i for i in range(len(tokens), start, -1) if not is_frame(tokens[i - 1])), start)
     return tokens[start:end]

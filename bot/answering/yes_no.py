@@ -194,7 +194,11 @@ class YesNoAnswers(Answering):
             holds = bool(words) and all(w in said for w in words)
         else:
             owner = self.claimed.owner(turn.question)  # 「室蘭市総合計画は室蘭の計画?」: whose the answer is
-            holds = owner in plain.partner_ids if owner else to_key(claim) in said
+            holds = (
+                owner in plain.partner_ids
+                if owner
+                else to_key(claim) in said or self.claimed.is_shown(claim, body_of(plain), plain.partner_ids)
+            )
         return replace(plain, title=_verdict(turn, holds, plain.title))
 
     def _check_place_en(self, turn: Turn) -> Answer | None:
