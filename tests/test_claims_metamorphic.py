@@ -286,3 +286,21 @@ def test_an_english_claim_of_a_city_hall_is_read_in_japanese(engine: Engine) -> 
                 if not body.startswith(verdict):
                     wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_claim_after_a_question_is_about_the_ceremony_talked_about(engine: Engine) -> None:
+    """「室蘭の締結式はいつ?」 then 「出席者に青山市長はいる?」「場所は帯広市役所?」: the city of the
+    conversation is the one claimed about."""
+    wrong = []
+    for event in CEREMONIES:
+        opener = f"{SHORT_NAMES[event.partner_id or '']}の締結式はいつ?"
+        for other in CEREMONIES:
+            verdict = "はい" if other is event else "いいえ"
+            mayor = next(p for p in other.attendees if p.role.endswith("市長"))
+            for follow_up in (f"出席者に{mayor.family_name}市長はいる?", f"場所は{other.place.split()[0]}?",
+                              f"それって{other.place.split()[0]}でやったんでしたっけ?"):
+                context = engine.answer(opener, context=None, now=NOW).conversation
+                body = body_of(engine.answer(follow_up, context=context, now=NOW))
+                if not body.startswith(verdict):
+                    wrong.append(f"{opener} → {follow_up} → {body[:40]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

@@ -60,6 +60,10 @@ _COUNTED_EN = re.compile(
     r"|attendees|cities|municipalities|contacts?)\b"
 )
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
+_BEING = frozenset(
+    to_key(w)
+    for w in "いる います いますか ある あります ありますか おる おります いらっしゃる いらっしゃいます".split()
+)
 _COUNT_CLAIM = re.compile(r"(?:全部デ?|スベテデ?|合計デ?|計)?\d+(?:つ|ツ|件|個|本|項目|人|名|市)(?:ダケ|ノミ)?")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -179,14 +183,23 @@ class YesNoAnswers(Answering):
         if turn.language == "en":
             return self._check_place_en(turn)
         claim = read_claim(turn.question)
+        exists = _ASKS_EXISTENCE.search(turn.read.text)
         if not claim or to_key(claim) in WH_CLAIMS or _SAMENESS.search(claim):
             return None  # 「全員同じ方?」 is not a value the answer can contain
+        if to_key(claim) in _BEING and not exists:
+            return None  # 「出席者に青山市長はいる?」: whether someone is there is `_check_person`'s
         plain_question = turn.question.replace(claim, "")
         plain = self._answer_plainly(self._read(plain_question, turn))
         if plain is None or plain.kind != "answer":
             return None
         said = to_key(body_of(plain))
-        exists = _ASKS_EXISTENCE.search(turn.read.text)
+        names_the_fact = exists or turn.intent.topics or len(plain.partner_ids) != 1
+        if not names_the_fact and not self.claimed.is_shown(claim, body_of(plain), plain.partner_ids):
+            # 「(旭川の締結式はいつ?) → それって旭川市役所でやったんでしたっけ?」: nothing in the question
+            # says which fact; the one that holds the value claimed is (the answer about the last topic does not).
+            located = self._fact_holding(claim, plain.partner_ids[0])
+            if located is not None:
+                return self._value_answer(turn, located)
         if exists:
             # 「カーリングに関係する項目ってありましたか?」: whether the answer holds what is asked after.
             asked_after = re.split(r"[、,]", turn.read.text[: exists.start()])[-1]
@@ -200,6 +213,20 @@ class YesNoAnswers(Answering):
                 else to_key(claim) in said or self.claimed.is_shown(claim, body_of(plain), plain.partner_ids)
             )
         return replace(plain, title=_verdict(turn, holds, plain.title))
+
+    def _fact_holding(self, claim: str, partner_id: str) -> Fact | None:
+        facts = self.by_partner.get(partner_id, [])
+        return next((f for f in facts if self.claimed.is_shown(claim, f.text, (partner_id,))), None)
+
+    def _value_answer(self, turn: Turn, fact: Fact) -> Answer:
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=_verdict(turn, True, self._value_line(fact, turn.language)),
+            source=self.compose.cite([fact], turn.language),
+            topic_id=fact.topic,
+            partner_ids=(fact.partner_id,) if fact.partner_id else (),
+        )
 
     def _check_place_en(self, turn: Turn) -> Answer | None:
         """"Was the Muroran ceremony held at Obihiro City Hall?": the ceremony's place, asked without
@@ -351,7 +378,7 @@ class YesNoAnswers(Answering):
         """The partner's fact that says what the question names (every content noun of it, 観光 of
         「どちらも観光に取り組んでいますか」), the best match first; without such nouns, the best match."""
         hits = [h.fact for h in self._hits(turn, (partner_id,))]
-        nouns = [t.key for t in turn.intent.content if _is_japanese_noun(t)]
+        nouns = [t.key for t in turn.intent.content if _is_japanese_noun(t, turn.language)]
         places = [key for place in self.kb.vocabulary.neutral_places if (key := to_key(place)) in turn.read.key]
         words = nouns + places  # 首都圏 names no partner, but it is what is asked after
         if not words:
@@ -479,10 +506,13 @@ class YesNoAnswers(Answering):
         return None
 
     def _check_person(self, turn: Turn) -> Answer | None:
-        if not turn.intent.people or not turn.partner_ids:
+        """「室蘭の式に青山市長は出席?」: whether the person attends the ceremony of the partner named,
+        else of the partner just talked about (「出席者に青山市長はいる?」 after 室蘭), else any."""
+        if not turn.intent.people or not (turn.partner_ids or turn.has_topic(*CEREMONY_TOPICS)):
             return None
+        partner_ids = turn.partner_ids or turn.context.partner_ids or self._all_ids()
         family = turn.intent.people[0]
-        people = [f for pid in turn.partner_ids for f in self.by_partner.get(pid, []) if f.topic == "ceremony_who"]
+        people = [f for pid in partner_ids for f in self.by_partner.get(pid, []) if f.topic == "ceremony_who"]
         mine = [f for f in people if isinstance(f.value, Person) and f.value.family_name == family]
         others = people
         if not others:
@@ -494,7 +524,7 @@ class YesNoAnswers(Answering):
             confidence=0.9,
             title=turn.say("yn_person", verdict=verdict, person=shown[0].text),
             source=self.compose.cite(shown, turn.language),
-            partner_ids=turn.partner_ids,
+            partner_ids=tuple(dict.fromkeys(f.partner_id for f in shown[:1] if f.partner_id)),
             topic_id="ceremony_who",
         )
 
@@ -525,10 +555,11 @@ _OTHER_EVENTS = re.compile(r"(?:他|ほか|別)の(?:市|式|締結式)|other (?
 _WRITING_NOUNS = frozenset({"記載", "言及", "記述", "登場", "話", "内容", "項目"})
 
 
-def _is_japanese_noun(token: Token) -> bool:
-    """A noun a Japanese fact can contain as typed (an English word is found through the index)."""
+def _is_japanese_noun(token: Token, language: str) -> bool:
+    """A noun a Japanese fact can contain as typed (IoT in a Japanese question too; an English
+    question's words are found through the index)."""
     return (
-        not token.is_latin
+        (language == "ja" or not token.is_latin)
         and token.pos[0] == "名詞"
         and token.pos[1] not in ("数詞", "代名詞")
         and token.lemma not in _WRITING_NOUNS | ASKING_NOUNS | GENERIC_LEMMAS
