@@ -304,3 +304,17 @@ def test_a_claim_after_a_question_is_about_the_ceremony_talked_about(engine: Eng
                 if not body.startswith(verdict):
                     wrong.append(f"{opener} → {follow_up} → {body[:40]!r} (expected {verdict})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_english_claim_of_a_start_time_reads_a_bare_hour(engine: Engine) -> None:
+    """"Is the Kitami ceremony at 10?" is 10:00 (Kitami starts at 9:30: No); "at 11 am" too."""
+    wrong = []
+    for event in CEREMONIES:
+        city = KB.partner(event.partner_id or "").readings.romaji.title()
+        for hour in sorted({e.start.hour for e in CEREMONIES} | {e.start.hour + 1 for e in CEREMONIES}):
+            verdict = "Yes" if (event.start.hour, event.start.minute) == (hour, 0) else "No"
+            for question in (f"Is the {city} ceremony at {hour}?", f"Does the {city} ceremony start at {hour} am?"):
+                body = body_of(engine.answer(question, context=None, now=NOW))
+                if not body.startswith(verdict):
+                    wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

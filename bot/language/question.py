@@ -258,7 +258,19 @@ def _read_times(key: str, text: str) -> tuple[tuple[tuple[int, int], ...], tuple
         target = ends if re.match(r"(まで|マデ|に終|ニオワ|終了|シュウリョウ|~|～)", after) else starts
         if (hour, minute) not in target:
             target.append((hour, minute))
+    for match in _HOUR_EN.finditer(text.lower()):  # "at 10", "from 11 am": a whole hour in English
+        hour = int(match[2]) + (12 if match[3] and match[3].startswith("p") and int(match[2]) < 12 else 0)
+        target = ends if match[1] in ("until", "till", "to") else starts
+        if hour <= 23 and (hour, 0) not in target:
+            target.append((hour, 0))
     return tuple(starts), tuple(ends)
+
+
+# An hour alone ends its phrase ("at 10?", "from 10 to 10:30"): "to 5 companies" is no time.
+_HOUR_EN = re.compile(
+    r"\b(at|from|starts? at|starting at|begins? at|until|till|to)\s+(\d{1,2})(?![\d:])\s*"
+    r"(a\.?m\.?|p\.?m\.?|o'?clock)?(?=\s*(?:[?.!,]|$|(?:and|on|in|at|to|until|or)\b))"
+)
 
 
 def _read_minutes(key: str) -> tuple[int, ...]:
