@@ -168,6 +168,17 @@ def home(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def press_ctrl_c_twice(chat: Terminal) -> int:
+    """Ctrl-C at the first prompt, and again at the next: the chat's exit status."""
+    chat.wait_for_prompt(1)
+    chat.type(CTRL_C)
+    chat.read_until("もう一度 Ctrl-C で終了します")
+    chat.wait_for_prompt(2)
+    chat.type(CTRL_C)
+    chat.read_until("終了します。")
+    return chat.exit_status()
+
+
 def console(home: Path) -> Terminal:
     return Terminal([sys.executable, str(ROOT / "app.py")], home)
 
@@ -200,15 +211,10 @@ def test_ctrl_c_is_heard_when_the_chat_was_started_with_it_ignored(home: Path) -
     cancels the line on Ctrl-C: the person at the terminal has no other way to."""
     chat = Terminal([sys.executable, str(ROOT / "app.py")], home, sigint_ignored=True)
     try:
-        chat.wait_for_prompt(1)
-        chat.type(CTRL_C)
-        chat.read_until("もう一度 Ctrl-C で終了します")
-        chat.wait_for_prompt(2)
-        chat.type(CTRL_C)
-        assert chat.exit_status() == 0
+        status = press_ctrl_c_twice(chat)
     finally:
         chat.close()
-    assert "Traceback" not in chat.text
+    assert status == 0 and "Traceback" not in chat.text
 
 
 def test_ctrl_d_exits_cleanly(home: Path) -> None:
@@ -269,13 +275,7 @@ def test_make_run_exits_cleanly_on_ctrl_c(home: Path) -> None:
         pytest.skip("make run uses .venv")
     chat = Terminal(["make", "-s", "--no-print-directory", "-C", str(ROOT), "run"], home)
     try:
-        chat.wait_for_prompt(1)
-        chat.type(CTRL_C)
-        chat.read_until("もう一度 Ctrl-C で終了します")
-        chat.wait_for_prompt(2)
-        chat.type(CTRL_C)
-        chat.read_until("終了します。")
-        status = chat.exit_status()  # Ctrl-C reaches the bot alone (scripts/foreground.py), not make
+        status = press_ctrl_c_twice(chat)  # Ctrl-C reaches the bot alone (scripts/foreground.py), not make
     finally:
         chat.close()
     assert "Traceback" not in chat.text and "KeyboardInterrupt" not in chat.text
