@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
+from functools import cached_property
 
 from bot.answering.absence import AbsenceAnswers
 from bot.answering.answer import Answer
 from bot.answering.base import (
+    ENGLISH_FUNCTION_WORDS,
     GENERIC_TOPIC_WORDS,
     Answerer,
     Answering,
@@ -44,11 +46,12 @@ from bot.answering.yes_no import YesNoAnswers
 from bot.knowledge.facts import FactIndex, compile_facts
 from bot.knowledge.model import KnowledgeBase
 from bot.language.message import Message, read_message
-from bot.language.messages import Language, language_of_question
+from bot.language.messages import Language, language_of_question, say
 from bot.language.question import (
     Reading,
     read_question,
 )
+from bot.language.spelling import EnglishSpelling
 from bot.language.text import clean, to_key
 from bot.store.records import Conversation, is_expired
 
@@ -81,6 +84,23 @@ class Engine(Answering):
             )
         )
         self.cascade = self._to_cascade()
+
+    @cached_property
+    def spelling(self) -> EnglishSpelling:
+        """The English words the knowledge base knows: its translations, topics and terms (a
+        partner's name has its own reading of slips, `Understander`)."""
+        kb = self.kb
+        vocabulary = kb.vocabulary
+        return EnglishSpelling(
+            [
+                *(english for english, _ in vocabulary.translations),
+                *(t.label_en for t in vocabulary.topics),
+                *(w for t in vocabulary.topics for w in t.synonyms if w.isascii()),
+                *(g.term for g in kb.glossary),
+                *vocabulary.neutral_words,
+                *ENGLISH_FUNCTION_WORDS,
+            ]
+        )
 
     def _to_cascade(self) -> tuple[Answerer, ...]:
         """The answerers, each built with what it needs of the others, in the order they are tried."""
@@ -137,6 +157,8 @@ class Engine(Answering):
         problem = self.talk.input_problem(question, asked_in)
         if problem:
             return replace(problem, conversation=replace(context, updated_at=now))
+        # "productivty": one slip in an English word we know is read as that word, and said.
+        question, slips = self.spelling.correct(question) if asked_in == "en" else (question, ())
         question = self._to_question(read_message(question))
         picked = self._pick(question, context)
         if picked is not None:
@@ -145,6 +167,8 @@ class Engine(Answering):
         answer = self._ask(turn)
         answer = answer or self.retrieval.deny(turn, turn.say("not_found"), self.retrieval.named_words(turn))
         answer = with_secondary_note(replace(answer, language=asked_in, title=to_sentence_case(answer.title)))
+        read_as = tuple(say("interpreted", asked_in, typed=typed, meaning=word) for typed, word in slips)
+        answer = replace(answer, notes=tuple(dict.fromkeys(answer.notes + read_as)))
         return replace(answer, conversation=self._remember(answer, turn))
 
     def _to_question(self, message: Message) -> str:
