@@ -318,3 +318,33 @@ def test_an_english_claim_of_a_start_time_reads_a_bare_hour(engine: Engine) -> N
                 if not body.startswith(verdict):
                     wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
     assert not wrong, "\n".join(wrong)
+
+
+def to_item_only_claims() -> Iterator[tuple[str, str]]:
+    """「〜は「X」だけ?」 of a list of two or more (いいえ), and the attendees named all (はい) or one."""
+    for partner in KB.partners:
+        city = partner.short_name
+        for engagement in partner.engagements:
+            lists = {"連携事項": list(engagement.cooperation_items), "プロジェクト": [p.title for p in engagement.projects]}
+            for label, items in lists.items():
+                for item in items if len(items) > 1 else ():
+                    yield f"{city}の{label}は「{item}」だけ?", "いいえ"
+                    yield f"お疲れ様です。{city}の{label}は「{item}」のみでしょうか。", "いいえ"
+        if partner.ceremony is not None:
+            mayor = next(p for p in partner.ceremony.attendees if p.role.endswith("市長"))
+            chief = next(p for p in partner.ceremony.attendees if "局長" in p.role)
+            yield f"{city}の締結式の出席者は{mayor.family_name}市長と{chief.family_name}局長だけ?", "はい"
+            yield f"{city}の締結式の出席者は{mayor.family_name}市長だけですか", "いいえ"
+            yield f"{city}の式に出たのは{chief.family_name}局長だけ?", "いいえ"
+
+
+def test_a_claim_that_a_list_holds_only_what_it_names_is_checked_item_by_item(engine: Engine) -> None:
+    """「室蘭のプロジェクトは航空宇宙だけ?」 is about the list, not whether 航空宇宙 is in it."""
+    claims = list(to_item_only_claims())
+    assert len(claims) >= 30
+    wrong = []
+    for question, verdict in claims:
+        body = body_of(engine.answer(question, context=None, now=NOW))
+        if not body.startswith(verdict):
+            wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

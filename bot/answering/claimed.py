@@ -14,7 +14,7 @@ from bot.answering.base import ASKING_NOUNS
 from bot.answering.understand import GENERIC_LEMMAS, Understander
 from bot.knowledge.facts import Names
 from bot.language.question import read_claim
-from bot.language.text import Token, to_key, tokenize
+from bot.language.text import Token, has_kanji, to_key, tokenize
 
 # What frames a claimed value rather than being one.
 _CONDITION_WORDS = re.compile(
@@ -94,7 +94,7 @@ class ClaimedValues:
             value = to_key("".join(t.surface for t in tokens))  # a compound whole: 市長応接室
             for city in cities:
                 value = value.replace(city, "")
-            if len(value) >= 2:
+            if len(value) >= 2 or (value and has_kanji(value)):  # 辻 of 「辻市長」 is a name
                 values.append(value)
         return values
 

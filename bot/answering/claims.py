@@ -15,8 +15,10 @@ from datetime import date
 from functools import cached_property
 
 from bot.answering.answer import Answer, Section
-from bot.answering.base import ASKING_NOUNS, Answering, Turn
+from bot.answering.base import ASKING_NOUNS, Answering, Turn, to_topic
+from bot.answering.claimed import ClaimedValues
 from bot.answering.reasoning import meets
+from bot.knowledge.facts import Fact
 from bot.language.messages import say
 from bot.language.question import Conditions, is_yes_no
 from bot.language.text import to_key
@@ -30,7 +32,17 @@ _HAS_MEMORANDUM = re.compile(
     r"(覚書|協定)(ヲ|ガ)?(結ン|締結シ|交ワシ|アル)|結ンダ|結ンデ|締結シタ|締結シテ|締結先|連携先"
 )
 # 「〜は雇用を創出するだけ?」: what is claimed to be all there is (after the topic particle).
-_CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
+# The lists a partner has, by the topic that names them (a project is its title and description).
+_LIST_TOPICS = {
+    "projects": ("projects",),
+    "project_title": ("projects",),
+    "cooperation": ("cooperation",),
+    "ceremony_who": ("ceremony_who",),
+    "plans": ("plans",),
+}
+_COUNT_TAIL = re.compile(r"の?\d+(?:人|名|つ|件|個|項目)$")
+_CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
+_CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>「.+」|[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
 # What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
 _MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
 _ROLE = re.compile(r"市長|局長")
@@ -99,6 +111,58 @@ class ClaimAnswers(Answering):
                     language=turn.language,
                 )
         return None
+
+    def only_items(self, turn: Turn) -> Answer | None:
+        """「室蘭のプロジェクトは航空宇宙だけ?」「帯広の出席者は米沢市長と安藤局長だけ?」「北見の覚書は
+        カーリングの話だけ?」: whether every item of the partner's list is one of those the claim
+        names (its projects, items, attendees, plans; of a memorandum, its contents)."""
+        claimed = _CONTENT_ONLY.search(turn.read.text)
+        if not claimed or len(turn.partner_ids) != 1:
+            return None
+        if not claimed["what"].startswith("「") and self.understander.understand(claimed["what"]).partner_ids:
+            return None  # 「旭川だけ?」 claims a city: `claim`; a quoted title may name one (「…旭川の魅力…」)
+        what = _COUNT_TAIL.sub("", claimed["what"])  # 「米沢市長と安藤局長の2人」
+        parts = [keys for part in _CLAIM_PARTS.split(what) if (keys := self.claimed.claimed(part) or _bare(part))]
+        items = self._listed_items(turn)
+        if not parts or len(items) < 2:
+            return None
+
+        def is_named(fact: Fact) -> bool:
+            said = to_key(f"{fact.label} {fact.text}")
+            return any(all(k in said for k in keys) for keys in parts)
+
+        others = [f for f in items if not is_named(f)]
+        if len(others) == len(items):
+            return None  # the claim names none of them: not a claim about this list
+        values = {"owner": self.compose.owner(items[0], turn.language), "claim": what,
+                  "label": self._topic_label(items[0].topic, turn.language)}
+        title = turn.say("claim_items_only_no" if others else "claim_items_only_yes", **values)
+        shown = others or items
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=self.compose.fact_sections(shown, with_owner=False, language=turn.language),
+            source=self.compose.cite(shown, turn.language),
+            topic_id=to_topic(items[0].topic),
+            partner_ids=turn.partner_ids,
+        )
+
+    def _listed_items(self, turn: Turn) -> list[Fact]:
+        """The partner's list the question names (「プロジェクト」「出席者」), or its memorandum's contents."""
+        facts = self.by_partner.get(turn.partner_ids[0], [])
+        for topic in self._specific_topics(turn):
+            listed = [f for f in facts if f.topic in _LIST_TOPICS.get(topic, ())]
+            if listed:
+                return listed
+        if self._specific_topics(turn):
+            return []
+        contents = [f for f in facts if f.topic in ("cooperation", "projects") or f.topic.startswith("section:")]
+        return contents
+
+    @cached_property
+    def claimed(self) -> ClaimedValues:
+        return ClaimedValues(self.understander, self._partner_names)
 
     def claim(self, turn: Turn) -> Answer | None:
         key, words, key_en = turn.read.key, set(turn.read.words), turn.read.text.lower()
@@ -444,3 +508,9 @@ def asks_whether_en(text: str) -> bool:
     """ "Hi, is Obihiro the only city whose …", "Had it been held when …": an English clause that
     opens with a verb asks whether, though a wh-word relates a clause inside it."""
     return bool(_ASKS_WHETHER_EN.search(text.lower()))
+
+
+def _bare(part: str) -> list[str]:
+    """A claimed part that is all framing (「市長」) is looked for as typed."""
+    key = to_key(part.strip())
+    return [key] if len(key) >= 2 else []

@@ -122,6 +122,7 @@ class Engine(Answering):
             self.absence.not_covered,
             claims.claim,
             claims.only_content,
+            claims.only_items,
             self.retrieval.mentions,
             self.absence.absent_value,
             self.absence.unsupported,

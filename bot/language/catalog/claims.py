@@ -21,6 +21,14 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "${verdict}. It holds for ${count}: ${names}.",
     },
     # 「北見の戦略は雇用を創出するだけ?」: the text says more.
+    "claim_items_only_yes": {
+        "ja": "はい。${owner}の${label}は、いずれも「${claim}」に当たります。",
+        "en": "Yes. Every item of the ${label} of ${owner} is “${claim}”.",
+    },
+    "claim_items_only_no": {
+        "ja": "いいえ。${owner}の${label}には、「${claim}」のほかに次のものがあります。",
+        "en": "No. The ${label} of ${owner} also has more than “${claim}”:",
+    },
     "claim_says_more": {
         "ja": "いいえ。${owner}の記載にはこうあります。",
         "en": "No. This is what the documents say of ${owner}.",
