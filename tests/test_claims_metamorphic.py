@@ -15,7 +15,7 @@ import pytest
 from bot.answering.answer import body_of
 from bot.answering.engine import Engine
 from bot.knowledge.model import Event, load_knowledge
-from bot.language.text import to_key
+from bot.language.text import to_key, tokenize
 from tests.conftest import DATA_PATH, NOW
 
 pytestmark = pytest.mark.unit
@@ -342,6 +342,35 @@ def test_a_claim_that_a_list_holds_only_what_it_names_is_checked_item_by_item(en
     """「室蘭のプロジェクトは航空宇宙だけ?」 is about the list, not whether 航空宇宙 is in it."""
     claims = list(to_item_only_claims())
     assert len(claims) >= 30
+    wrong = []
+    for question, verdict in claims:
+        body = body_of(engine.answer(question, context=None, now=NOW))
+        if not body.startswith(verdict):
+            wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)
+
+
+def to_every_item_claims() -> Iterator[tuple[str, str]]:
+    """「〜の連携事項は全部X関係?」 for nouns of the items: はい when every item has X."""
+    for partner in KB.partners:
+        for engagement in partner.engagements:
+            lists = {"連携事項": list(engagement.cooperation_items),
+                     "プロジェクト": [f"{p.title} {p.description}" for p in engagement.projects]}
+            for label, items in lists.items():
+                if len(items) < 2:
+                    continue
+                nouns = sorted({t.surface for item in items for t in tokenize(item)
+                                if t.pos[:2] == ("名詞", "普通名詞") and len(t.surface) >= 2})
+                for noun in nouns[:12]:
+                    every = all(to_key(noun) in to_key(item) for item in items)
+                    for frame in ("{city}の{label}は全部{noun}関係?", "{city}の{label}はどれも{noun}の話ですか"):
+                        question = frame.format(city=partner.short_name, label=label, noun=noun)
+                        yield question, "はい" if every else "いいえ"
+
+
+def test_a_claim_that_every_item_of_a_list_says_something_is_checked_item_by_item(engine: Engine) -> None:
+    claims = list(to_every_item_claims())
+    assert len(claims) >= 100 and {verdict for _, verdict in claims} == {"はい", "いいえ"}
     wrong = []
     for question, verdict in claims:
         body = body_of(engine.answer(question, context=None, now=NOW))

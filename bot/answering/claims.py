@@ -40,6 +40,14 @@ _LIST_TOPICS = {
     "ceremony_who": ("ceremony_who",),
     "plans": ("plans",),
 }
+# 「〜は全部X?」「〜はどれもX?」「3つともX?」: X claimed of every item of a list.
+_EVERY_ITEM = re.compile(
+    r"(?:全部|すべて|全て|どれも|いずれも|\d+つとも|みんな)(?:が|、)?\s*(?P<what>[^?？。]{1,30}?)[?？。]*$"
+)
+_CLAIM_TAIL = re.compile(
+    r"(?:に)?(?:関係|関連|絡み|がらみ|の話|の取組|に関するもの)?(?:ですか|でしょうか|ですよね|だよね|なの|か|でした(?:か)?)?$"
+)
+_COUNT_IN_CLAIM = re.compile(r"\d+\s*(?:つ|件|個|項目|人|名|市)")
 _COUNT_TAIL = re.compile(r"の?\d+(?:人|名|つ|件|個|項目)$")
 _CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>「.+」|[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
@@ -112,6 +120,32 @@ class ClaimAnswers(Answering):
                 )
         return None
 
+    def all_items(self, turn: Turn) -> Answer | None:
+        """「帯広の連携事項は全部プロモーション関係?」「室蘭のプロジェクトはどれもものづくり?」: whether every
+        item of the one partner's list says what is claimed (not whether every city does)."""
+        every = _EVERY_ITEM.search(turn.read.text)
+        if not every or len(turn.partner_ids) != 1 or turn.read.wh or _COUNT_IN_CLAIM.search(every["what"]):
+            return None  # 「全部で3つ?」 claims a count
+        claim = _CLAIM_TAIL.sub("", every["what"])
+        keys = self.claimed.claimed(claim) or _bare(claim)  # 「支援」 is an act, and here the value
+        items = self._listed_items(turn)
+        if not keys or len(items) < 2 or self.understander.understand(every["what"]).partner_ids:
+            return None
+        lacking = [f for f in items if not all(k in to_key(f"{f.label} {f.text}") for k in keys)]
+        values = {"owner": self.compose.owner(items[0], turn.language), "claim": claim,
+                  "label": self._topic_label(items[0].topic, turn.language)}
+        title = turn.say("claim_items_all_no" if lacking else "claim_items_all_yes", **values)
+        shown = lacking or items
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=title,
+            sections=self.compose.fact_sections(shown, with_owner=False, language=turn.language),
+            source=self.compose.cite(shown, turn.language),
+            topic_id=to_topic(items[0].topic),
+            partner_ids=turn.partner_ids,
+        )
+
     def only_items(self, turn: Turn) -> Answer | None:
         """「室蘭のプロジェクトは航空宇宙だけ?」「帯広の出席者は米沢市長と安藤局長だけ?」「北見の覚書は
         カーリングの話だけ?」: whether every item of the partner's list is one of those the claim
@@ -151,14 +185,15 @@ class ClaimAnswers(Answering):
     def _listed_items(self, turn: Turn) -> list[Fact]:
         """The partner's list the question names (「プロジェクト」「出席者」), or its memorandum's contents."""
         facts = self.by_partner.get(turn.partner_ids[0], [])
-        for topic in self._specific_topics(turn):
-            listed = [f for f in facts if f.topic in _LIST_TOPICS.get(topic, ())]
+        named = list(dict.fromkeys([*turn.topics, *self._specific_topics(turn)]))
+        for topic in named:
+            listed_topics = _LIST_TOPICS.get(topic, (topic,) if topic.startswith("section:") else ())
+            listed = [f for f in facts if f.topic in listed_topics]
             if listed:
                 return listed
-        if self._specific_topics(turn):
-            return []
-        contents = [f for f in facts if f.topic in ("cooperation", "projects") or f.topic.startswith("section:")]
-        return contents
+        if named:
+            return []  # 「旭川のテーマはデザインだけ?」 names no list
+        return [f for f in facts if f.topic in ("cooperation", "projects") or f.topic.startswith("section:")]
 
     @cached_property
     def claimed(self) -> ClaimedValues:

@@ -120,6 +120,7 @@ class Engine(Answering):
             documents.city_office_contact,
             ceremonies.before_or_after,
             self.absence.not_covered,
+            claims.all_items,
             claims.claim,
             claims.only_content,
             claims.only_items,

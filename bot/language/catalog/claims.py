@@ -21,6 +21,14 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "${verdict}. It holds for ${count}: ${names}.",
     },
     # 「北見の戦略は雇用を創出するだけ?」: the text says more.
+    "claim_items_all_yes": {
+        "ja": "はい。${owner}の${label}は、いずれも「${claim}」に当たります。",
+        "en": "Yes. Every item of the ${label} of ${owner} is “${claim}”.",
+    },
+    "claim_items_all_no": {
+        "ja": "いいえ。${owner}の${label}のうち、次のものは「${claim}」に当たりません。",
+        "en": "No. These items of the ${label} of ${owner} are not “${claim}”:",
+    },
     "claim_items_only_yes": {
         "ja": "はい。${owner}の${label}は、いずれも「${claim}」に当たります。",
         "en": "Yes. Every item of the ${label} of ${owner} is “${claim}”.",
