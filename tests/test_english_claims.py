@@ -215,3 +215,11 @@ def test_a_role_at_the_ceremony_just_answered_and_the_other_ceremonies_they_atte
     first: str, then: str, title: str
 ) -> None:
     assert ask(then, context=ask(first).conversation).title == title
+
+
+def test_only_before_people_restricts_the_people_not_the_cities() -> None:
+    """"Were only the mayor and the Director-General at the Obihiro ceremony?" is no claim that the
+    Obihiro ceremony is the only one they attended: never "No. It also holds for …"."""
+    text = to_text(ask("Were only the mayor and the Director-General at the Obihiro ceremony?"))
+    assert "also holds for" not in text and "米沢" in text
+    assert to_text(ask("Was only the Obihiro ceremony held in February?")).startswith("Yes")

@@ -21,7 +21,7 @@ from bot.answering.reasoning import meets
 from bot.knowledge.facts import Fact
 from bot.language.messages import say
 from bot.language.question import Conditions, is_yes_no
-from bot.language.text import to_key
+from bot.language.text import raw_latin_words, to_key
 from bot.store.records import Conversation
 
 _EXCLUSIVE = re.compile(r"ダケ|ノミ(?!ナラ)|シカ(?!シ)|ニ限|限定")
@@ -75,7 +75,7 @@ _LIST_ALL = re.compile(r"(ゼンブ|全部|全テ|スベテ)(デ|ヲ)?[?？]?$")
 _LISTING = re.compile(r"教エ|挙ゲ|クダサイ|下サイ|一覧|リスト|見セ|出シテ|知リタイ|ホシイ|欲シイ")
 _EACH_OF = re.compile(r"ドノ.{0,8}モ|ドレモ|イズレモ|ドコモ")
 _ASKS_EXISTS = re.compile(r"アル|アリ|ある|あり|イル|いる")
-_EXCLUSIVE_WORDS = frozenset({"only", "just"})
+_CITY_WORDS_EN = frozenset({"city", "cities", "one", "ones", "municipality", "municipalities", "partner", "partners"})
 _UNIVERSAL_WORDS = frozenset({"all", "every", "each"})
 _OUTSIDE = re.compile(r"以外")
 _NEGATED = re.compile(
@@ -201,7 +201,7 @@ class ClaimAnswers(Answering):
 
     def claim(self, turn: Turn) -> Answer | None:
         key, words, key_en = turn.read.key, set(turn.read.words), turn.read.text.lower()
-        exclusive = self._is_exclusive(key) or bool(words & _EXCLUSIVE_WORDS)
+        exclusive = self._is_exclusive(key) or self._is_exclusive_en(turn.read.text)
         universal = bool(_UNIVERSAL.search(key) or words & _UNIVERSAL_WORDS)
         outside_ja = _OUTSIDE.search(key)
         # 「北見以外に」 excludes a city; 「応接室以外で」 negates a property.
@@ -237,6 +237,15 @@ class ClaimAnswers(Answering):
         if exclusive and named and not universal:
             return self._only(turn, prop, holders, named)
         return self._every(turn, prop, holders, scope)
+
+    def _is_exclusive_en(self, text: str) -> bool:
+        """"only the Kitami ceremony", "the only city", "Kitami the only one": only a city. "Were only
+        the mayor and the Director-General at …?" restricts the people, not the cities."""
+        for match in re.finditer(r"\b(?:only|just)\b((?:\W+\w+){1,4})", text.lower()):
+            following = match[1]
+            if set(raw_latin_words(following)) & _CITY_WORDS_EN or self.understander.understand(following).partner_ids:
+                return True
+        return False
 
     def _except_city_en(self, text: str) -> bool:
         """ "other than Kitami", "except Muroran", "besides Obihiro": a city left out of the claim."""
