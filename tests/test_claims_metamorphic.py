@@ -377,3 +377,35 @@ def test_a_claim_that_every_item_of_a_list_says_something_is_checked_item_by_ite
         if not body.startswith(verdict):
             wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
     assert not wrong, "\n".join(wrong)
+
+
+WEEKDAYS = "月火水木金土日"
+
+
+def test_a_negated_condition_lists_the_ceremonies_that_fail_it(engine: Engine) -> None:
+    """「金曜日ではない締結式は?」「金曜日以外の締結式は?」 "not on a Friday": the others, never the Friday ones."""
+    wrong = []
+    for weekday in sorted({e.date.weekday() for e in CEREMONIES}):
+        day = WEEKDAYS[weekday]
+        failing = {SHORT_NAMES[e.partner_id or ""] for e in CEREMONIES if e.date.weekday() != weekday}
+        holding = {SHORT_NAMES[e.partner_id or ""] for e in CEREMONIES} - failing
+        for question in (f"{day}曜日ではない締結式は?", f"{day}曜日以外の締結式は?", f"{day}曜じゃない式はどこ?"):
+            title = engine.answer(question, context=None, now=NOW).title
+            if not (all(c in title for c in failing) and not any(c in title for c in holding)):
+                wrong.append(f"{question} → {title!r} (expected {sorted(failing)})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_confirmation_that_it_is_not_so_is_answered_yes_when_it_is_not(engine: Engine) -> None:
+    """「北見の締結式は金曜日じゃないよね?」 (Thursday): はい; of a Friday ceremony: いいえ."""
+    wrong = []
+    for event in CEREMONIES:
+        city = SHORT_NAMES[event.partner_id or ""]
+        for weekday in sorted({e.date.weekday() for e in CEREMONIES}):
+            verdict = "いいえ" if event.date.weekday() == weekday else "はい"
+            for frame in ("{city}の締結式は{day}曜日じゃないよね?", "{city}の式って{day}曜ではないですよね"):
+                question = frame.format(city=city, day=WEEKDAYS[weekday])
+                body = body_of(engine.answer(question, context=None, now=NOW))
+                if not body.startswith(verdict):
+                    wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

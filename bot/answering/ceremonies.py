@@ -438,7 +438,9 @@ class CeremonyAnswers(Answering):
         ):
             return None
         events = self._ceremonies(self._all_ids())
-        matching = [e for e in events if meets(e, conditions)]
+        # 「金曜日ではない締結式は?」「2階以外の式」 "not on a Friday": the ceremonies that fail it.
+        negated = bool(_NOT_CONDITION.search(turn.read.text) or _NOT_CONDITION_EN.search(turn.read.text.lower()))
+        matching = [e for e in events if meets(e, conditions) != negated]
         language = turn.language
         if not matching:
             label = turn.say("filter_all_label")
@@ -600,3 +602,7 @@ def _first_place(text: str, names: Sequence[str]) -> int:
     lowered = text.lower()
     found = [lowered.find(n.lower()) for n in names if n and n.lower() in lowered]
     return min(found) if found else len(text)
+
+
+_NOT_CONDITION = re.compile(r"(?:では|じゃ|で)な(?:い|かった)(?=\s*(?:締結式|式|市|の|ところ|もの|ほう))|以外[のでに]")
+_NOT_CONDITION_EN = re.compile(r"\b(?:not|n't)\s+(?:held\s+)?(?:on|in|at|during)\b|\bother than\b")

@@ -566,8 +566,15 @@ def _is_japanese_noun(token: Token, language: str) -> bool:
     )
 
 
+# 「金曜日じゃないよね?」「午後ではないですよね」 confirm that it is not: はい when it is not. (「金曜日じゃ
+# ない?」「〜ではなかったですか」 ask whether it is, and are read as the claim itself.)
+_CONFIRMS_NOT = re.compile(r"(?:じゃ|では|で)な(?:い|かった)ん?(?:です)?(?:よね|よな|でしょ(?!う))")
+
+
 def _verdict(turn: Turn, holds: bool, statement: str) -> str:
     """「はい。〜」「いいえ。〜」: the verdict, then the statement that shows it."""
+    if _CONFIRMS_NOT.search(turn.read.text):
+        holds = not holds
     verdict = turn.say("yn_yes" if holds else "yn_no")
     return turn.say("yn_verdict", verdict=verdict, statement=statement)
 
