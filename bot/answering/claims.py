@@ -79,7 +79,7 @@ _CITY_WORDS_EN = frozenset({"city", "cities", "one", "ones", "municipality", "mu
 _UNIVERSAL_WORDS = frozenset({"all", "every", "each"})
 _OUTSIDE = re.compile(r"以外")
 _NEGATED = re.compile(
-    r"(?<!シカ)(?:ナイ|ナカッタ|ネエ)(?:市|シ|トコロ|モノ|ノ|覚書|締結式|式)|以外[デノ]|(?<!シカ)ナイ[?？]?$"
+    r"(?<!シカ)(?:ナイ|ナカッタ|ネエ)(?:市|シ|トコロ|モノ|ノ|覚書|締結式|式)|以外[デノニ]|(?<!シカ)ナイ[?？]?$"
 )
 # Words that state the claim's shape, not the property claimed.
 _CLAIM_WORDS = frozenset(
@@ -209,7 +209,7 @@ class ClaimAnswers(Answering):
         except_en = self._except_city_en(turn.read.text)
         except_city = except_en or (bool(before) and bool(self.understander.understand(before).partner_ids))
         outside = bool(outside_ja) or except_en
-        negated = bool(_NEGATED.search(re.sub(r"以外[デノ]", "以外ニ", key) if except_city else key))
+        negated = bool(_NEGATED.search(re.sub(r"以外[デノニ]", "以外", key) if except_city else key))
         negated = negated or bool(_NEGATED_EN.search(turn.read.text.lower()))
         existential = negated and bool(_ASKS_EXISTS.search(key + turn.read.reading) or words & _EXISTS_WORDS)
         if not (exclusive or universal or outside or existential):
