@@ -410,3 +410,24 @@ def test_a_confirmation_that_it_is_not_so_is_answered_yes_when_it_is_not(engine:
                 if not body.startswith(verdict):
                     wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_weekday_classes_and_end_times_are_conditions(engine: Engine) -> None:
+    """「平日?」「週末?」「土日?」 and 「10時に終わる?」: checked against each ceremony, never "not in the documents"."""
+    wrong = []
+    for event in CEREMONIES:
+        city = SHORT_NAMES[event.partner_id or ""]
+        weekday = event.date.weekday() < 5
+        end = event.end
+        assert end is not None
+        for question, verdict in (
+            (f"{city}の締結式は平日?", "はい" if weekday else "いいえ"),
+            (f"お疲れ様です。{city}の締結式は週末でしたでしょうか。", "いいえ" if weekday else "はい"),
+            (f"{city}の式は土日だった?", "いいえ" if weekday else "はい"),
+            (f"{city}の締結式は{end.hour}時{end.minute or ''}{'分' if end.minute else ''}に終わる?", "はい"),
+            (f"{city}の締結式は{end.hour + 1}時に終わりましたか", "いいえ"),
+        ):
+            body = body_of(engine.answer(question, context=None, now=NOW))
+            if not body.startswith(verdict):
+                wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

@@ -190,7 +190,8 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     weekdays = [i for i, r in enumerate(WEEKDAY_READINGS) if r in reading or r in key]
     weekdays += [i for i, k in enumerate(_WEEKDAY_KANJI) if f"({k})" in text or f"{k}曜" in key]
     weekdays += [i for i, w in enumerate(_WEEKDAY_ENGLISH) if w in words or f"{w}s" in words]  # on Fridays
-    weekdays += [0, 1, 2, 3, 4] if {"weekday", "weekdays"} & set(words) else []
+    weekdays += [0, 1, 2, 3, 4] if {"weekday", "weekdays"} & set(words) or "平日" in key else []
+    weekdays += [5, 6] if {"weekend", "weekends"} & set(words) or re.search(r"週末|土日", key) else []
     half: Literal["am", "pm"] | None = None
     if re.search(r"ゴゴ|ヒルカラ|ユウガタ|午後", reading + key) or {"afternoon", "pm", "evening"} & set(words):
         half = "pm"
@@ -255,7 +256,7 @@ def _read_times(key: str, text: str) -> tuple[tuple[tuple[int, int], ...], tuple
         if hour > 23 or minute > 59:
             continue
         after = (key + " " + text)[match.end() : match.end() + 4]
-        target = ends if re.match(r"(まで|マデ|に終|ニオワ|終了|シュウリョウ|~|～)", after) else starts
+        target = ends if re.match(r"(まで|マデ|に終|ニ終|ニオワ|終了|シュウリョウ|~|～)", after) else starts
         if (hour, minute) not in target:
             target.append((hour, minute))
     for match in _HOUR_EN.finditer(text.lower()):  # "at 10", "from 11 am": a whole hour in English
