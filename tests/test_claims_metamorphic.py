@@ -431,3 +431,22 @@ def test_weekday_classes_and_end_times_are_conditions(engine: Engine) -> None:
             if not body.startswith(verdict):
                 wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_claim_of_a_ceremonys_place_in_the_order_counts_from_the_start_or_the_end(engine: Engine) -> None:
+    """「帯広の締結式は3番目?」「3番目に行われたという理解で合っていますか」「後ろから2番目?」."""
+    order = sorted(CEREMONIES, key=lambda e: (e.date, e.start))
+    wrong = []
+    for rank, event in enumerate(order, 1):
+        city = SHORT_NAMES[event.partner_id or ""]
+        for n in range(1, len(order) + 1):
+            for question, verdict in (
+                (f"{city}の締結式は{n}番目?", "はい" if n == rank else "いいえ"),
+                (f"お疲れ様です。{city}の締結式は{n}番目に行われたという理解で合っていますか。",
+                 "はい" if n == rank else "いいえ"),
+                (f"{city}の式は後ろから{n}番目?", "はい" if n == len(order) + 1 - rank else "いいえ"),
+            ):
+                body = body_of(engine.answer(question, context=None, now=NOW))
+                if not body.startswith(verdict):
+                    wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
+    assert not wrong, "\n".join(wrong)

@@ -25,7 +25,7 @@ from bot.answering.claims import asks_whether_en
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
 from bot.answering.understand import GENERIC_LEMMAS
-from bot.knowledge.dates import format_date
+from bot.knowledge.dates import format_date, format_when
 from bot.knowledge.facts import Fact
 from bot.knowledge.model import Event, Person, Plan
 from bot.language.messages import say, to_label
@@ -64,6 +64,8 @@ _BEING = frozenset(
     to_key(w)
     for w in "いる います いますか ある あります ありますか おる おります いらっしゃる いらっしゃいます".split()
 )
+_ORDINAL_OF_MEMORANDA = re.compile(r"例目|覚書|\bmemorand|\bagreement|\bmou\b")
+_FROM_END = re.compile(r"後ロカラ|ウシロカラ|最後カラ|サイゴカラ")
 _COUNT_CLAIM = re.compile(r"(?:全部デ?|スベテデ?|合計デ?|計)?\d+(?:つ|ツ|件|個|本|項目|人|名|市)(?:ダケ|ノミ)?")
 _HONORIFIC = re.compile(r"(さん|様|氏|さま)$")
 
@@ -90,6 +92,7 @@ class YesNoAnswers(Answering):
         for check in (
             self._check_attends_others,
             self._check_official,
+            self._check_position,
             self._check_conditions,
             self.check_done,
             self._check_each,
@@ -272,6 +275,37 @@ class YesNoAnswers(Answering):
             topic_id="ceremony",
             partner_ids=subject,
             conversation=Conversation(event_ids=tuple(e.id for e in events)),
+        )
+
+    def _check_position(self, turn: Turn) -> Answer | None:
+        """「帯広の締結式は3番目?」「3番目に早い?」「北見の締結式は最後?」: the ceremony's place in the
+        order of all of them (by date and time), counted from the end for 「最後」「後ろから」."""
+        read = turn.read
+        claimed = read.position or (1 if read.direction in ("first", "last") else None)
+        if claimed is None or len(turn.intent.partner_ids) != 1 or read.conditions or _ORDINAL_OF_MEMORANDA.search(
+            f"{read.key} {' '.join(read.words)}"
+        ):
+            return None  # 「4例目?」 "the first city to sign a memorandum": the memoranda's order
+        if read.direction not in (None, "first", "last") or not self._is_about_ceremonies(turn):
+            return None
+        order = sorted(self._ceremonies(self._all_ids()), key=lambda e: (e.date, e.start))
+        event = next((e for e in order if e.partner_id == turn.intent.partner_ids[0]), None)
+        if event is None:
+            return None
+        rank = order.index(event) + 1
+        from_end = read.direction == "last" or _FROM_END.search(read.key + read.reading)
+        counted = len(order) + 1 - rank if from_end else rank
+        owner = self.kb.partner(turn.intent.partner_ids[0]).name_in(turn.language)
+        statement = turn.say("yn_position", owner=owner, count=len(order), rank=rank,
+                             when=format_when(event, turn.language))
+        return Answer(
+            kind="answer",
+            confidence=0.9,
+            title=_verdict(turn, counted == claimed, statement),
+            source=self.compose.cite_events([event], turn.language),
+            topic_id="ceremony",
+            partner_ids=turn.intent.partner_ids,
+            conversation=Conversation(event_ids=(event.id,)),
         )
 
     def _claim_subject(self, turn: Turn) -> tuple[str, ...]:

@@ -53,4 +53,8 @@ WORDS: dict[str, dict[str, str]] = {
     "yn_owner_no": {"ja": "いいえ、${claimed}ではなく${name}です。", "en": "No, not ${claimed} but ${name}."},
     # A person claimed at a ceremony (「北見の式に辻市長は出る?」).
     "yn_person": {"ja": "${verdict}。${person}です。", "en": "${verdict}. ${person}."},
+    "yn_position": {
+        "ja": "${owner}の締結式は${count}件中${rank}番目（${when}）です。",
+        "en": "The signing ceremony with ${owner} is number ${rank} of ${count} in order (${when}).",
+    },
 }
