@@ -23,6 +23,8 @@ _CONDITION_WORDS = re.compile(
 )
 # A role or an honorific after a name (青山市長, 安藤さん), not inside a value (市長応接室).
 _FRAME_WORDS = re.compile(r"(?:副?市長|局長|部長|課長|さん|様|氏|さま|の方|ご本人|本人)(?=$|[・のとや、,\s])")
+# The parts of a claim that names several values: 「辻さんと宮本さん」「米沢市長、安藤局長」.
+CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _CHUNK_SEPARATORS = re.compile(r"[・のとや、,\s]|及び|および")
 
 

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from bot.answering.answer import Answer, Section
 from bot.answering.base import ASKING_NOUNS, Answering, Turn, to_topic
-from bot.answering.claimed import ClaimedValues
+from bot.answering.claimed import CLAIM_PARTS, ClaimedValues
 from bot.answering.reasoning import meets
 from bot.knowledge.facts import Fact
 from bot.language.messages import say
@@ -49,7 +49,6 @@ _CLAIM_TAIL = re.compile(
 )
 _COUNT_IN_CLAIM = re.compile(r"\d+\s*(?:つ|件|個|項目|人|名|市)")
 _COUNT_TAIL = re.compile(r"の?\d+(?:人|名|つ|件|個|項目)$")
-_CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _CONTENT_ONLY = re.compile(r"(?:は|って|が|、)\s*(?P<what>「.+」|[^はがっ、]{2,16}?)(?:だけ|のみ|しか)")
 # What a text says when it says more than the claim: 〜することにとどまらず, 〜だけでなく.
 _MORE_THAN = re.compile(r"(?:こと)?(?:にとどまらず|に留まらず|だけでなく|だけではなく|のみならず|ばかりでなく|に加え)")
@@ -156,7 +155,7 @@ class ClaimAnswers(Answering):
         if not claimed["what"].startswith("「") and self.understander.understand(claimed["what"]).partner_ids:
             return None  # 「旭川だけ?」 claims a city: `claim`; a quoted title may name one (「…旭川の魅力…」)
         what = _COUNT_TAIL.sub("", claimed["what"])  # 「米沢市長と安藤局長の2人」
-        parts = [keys for part in _CLAIM_PARTS.split(what) if (keys := self.claimed.claimed(part) or _bare(part))]
+        parts = [keys for part in CLAIM_PARTS.split(what) if (keys := self.claimed.claimed(part) or _bare(part))]
         items = self._listed_items(turn)
         if not parts or len(items) < 2:
             return None

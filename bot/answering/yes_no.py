@@ -20,7 +20,7 @@ from bot.answering.base import (
     to_topic,
 )
 from bot.answering.ceremonies import CeremonyAnswers
-from bot.answering.claimed import ClaimedValues
+from bot.answering.claimed import CLAIM_PARTS, ClaimedValues
 from bot.answering.claims import asks_whether_en
 from bot.answering.documents import DocumentAnswers
 from bot.answering.reasoning import failed_conditions
@@ -59,7 +59,6 @@ _COUNTED_EN = re.compile(
     rf"\b(\d+|{'|'.join(_NUMBERS_EN)}) (?:main |joint )?(?:projects?|items?|cooperation items?|people|persons"
     r"|attendees|cities|municipalities|contacts?)\b"
 )
-_CLAIM_PARTS = re.compile(r"と|、|・|,|及び|および|や")
 _BEING = frozenset(
     to_key(w)
     for w in "いる います いますか ある あります ありますか おる おります いらっしゃる いらっしゃいます".split()
@@ -439,7 +438,7 @@ class YesNoAnswers(Answering):
         ]
         if not topics and turn.has_topic("announcement") and re.search(r"\d+月\d+日|\d{4}-\d", claim):
             topics = ["announcement_date"]  # a day claimed of an announcement is its date
-        parts = [p for p in _CLAIM_PARTS.split(claim) if len(to_key(p)) >= 2]
+        parts = [p for p in CLAIM_PARTS.split(claim) if len(to_key(p)) >= 2]
         if not topics or not parts or self._names_partner(claim):
             return None
         facts = self._claimed_facts(turn, topics)
