@@ -116,6 +116,12 @@ def to_claims() -> Iterator[tuple[str, str, str]]:
 CLAIMS = list(to_claims())
 
 
+def wrong_verdict(engine: Engine, question: str, verdict: str) -> list[str]:
+    """[] when the answer starts with `verdict`, else what was asked and answered."""
+    body = body_of(engine.answer(question, context=None, now=NOW))
+    return [] if body.startswith(verdict) else [f"{question} → {body[:50]!r} (expected {verdict})"]
+
+
 def test_the_claims_cover_every_ceremony_and_kind() -> None:
     assert len(CEREMONIES) >= 4 and len(CLAIMS) > 500
     assert {verdict for _, verdict, _ in CLAIMS} == {"はい", "いいえ"}
@@ -197,14 +203,7 @@ FACT_CLAIMS = list(to_fact_claims())
 
 
 def to_wrong_verdicts(engine: Engine, claims: list[tuple[str, str, str]], kind: str) -> list[str]:
-    wrong = []
-    for question, verdict, claimed in claims:
-        if claimed != kind:
-            continue
-        answer = engine.answer(question, context=None, now=NOW)
-        if not body_of(answer).startswith(verdict):
-            wrong.append(f"{question} → {body_of(answer)[:60]!r} (expected {verdict})")
-    return wrong
+    return [w for question, verdict, claimed in claims if claimed == kind for w in wrong_verdict(engine, question, verdict)]
 
 
 @pytest.mark.parametrize(
@@ -237,9 +236,7 @@ def test_a_claim_that_corrects_itself_is_judged_by_what_it_settles_on(engine: En
         for other in (hall for hall in halls.values() if hall != own):
             for question, verdict in ((f"{city}の締結式は{other}ではなく{own}ですよね?", "はい"),
                                       (f"{city}の締結式は{own}じゃなくて{other}だよね?", "いいえ")):
-                body = body_of(engine.answer(question, context=None, now=NOW))
-                if not body.startswith(verdict):
-                    wrong.append(f"{question} → {body[:40]!r}")
+                wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -263,9 +260,7 @@ def test_a_claim_of_each_city_named_holds_only_when_each_documents_say_it(engine
             verdict = "はい" if len(holders) == 2 else "いいえ"
             for frame in EACH_FRAMES:
                 question = frame.format(a=first.short_name, b=second.short_name, word=word)
-                body, asked = body_of(engine.answer(question, context=None, now=NOW)), asked + 1
-                if not body.startswith(verdict):
-                    wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+                wrong, asked = wrong + wrong_verdict(engine, question, verdict), asked + 1
     assert asked > 100 and not wrong, "\n".join(wrong)
 
 
@@ -282,9 +277,7 @@ def test_an_english_claim_of_a_city_hall_is_read_in_japanese(engine: Engine) -> 
             verdict = "Yes" if partner.id == event.partner_id else "No"
             for frame in EN_PLACE_FRAMES:
                 question = frame.format(city=city, hall=partner.readings.romaji.title())
-                body = body_of(engine.answer(question, context=None, now=NOW))
-                if not body.startswith(verdict):
-                    wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+                wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -314,9 +307,7 @@ def test_an_english_claim_of_a_start_time_reads_a_bare_hour(engine: Engine) -> N
         for hour in sorted({e.start.hour for e in CEREMONIES} | {e.start.hour + 1 for e in CEREMONIES}):
             verdict = "Yes" if (event.start.hour, event.start.minute) == (hour, 0) else "No"
             for question in (f"Is the {city} ceremony at {hour}?", f"Does the {city} ceremony start at {hour} am?"):
-                body = body_of(engine.answer(question, context=None, now=NOW))
-                if not body.startswith(verdict):
-                    wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+                wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -344,9 +335,7 @@ def test_a_claim_that_a_list_holds_only_what_it_names_is_checked_item_by_item(en
     assert len(claims) >= 30
     wrong = []
     for question, verdict in claims:
-        body = body_of(engine.answer(question, context=None, now=NOW))
-        if not body.startswith(verdict):
-            wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+        wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -373,9 +362,7 @@ def test_a_claim_that_every_item_of_a_list_says_something_is_checked_item_by_ite
     assert len(claims) >= 100 and {verdict for _, verdict in claims} == {"はい", "いいえ"}
     wrong = []
     for question, verdict in claims:
-        body = body_of(engine.answer(question, context=None, now=NOW))
-        if not body.startswith(verdict):
-            wrong.append(f"{question} → {body[:50]!r} (expected {verdict})")
+        wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -406,9 +393,7 @@ def test_a_confirmation_that_it_is_not_so_is_answered_yes_when_it_is_not(engine:
             verdict = "いいえ" if event.date.weekday() == weekday else "はい"
             for frame in ("{city}の締結式は{day}曜日じゃないよね?", "{city}の式って{day}曜ではないですよね"):
                 question = frame.format(city=city, day=WEEKDAYS[weekday])
-                body = body_of(engine.answer(question, context=None, now=NOW))
-                if not body.startswith(verdict):
-                    wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
+                wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -427,9 +412,7 @@ def test_weekday_classes_and_end_times_are_conditions(engine: Engine) -> None:
             (f"{city}の締結式は{end.hour}時{end.minute or ''}{'分' if end.minute else ''}に終わる?", "はい"),
             (f"{city}の締結式は{end.hour + 1}時に終わりましたか", "いいえ"),
         ):
-            body = body_of(engine.answer(question, context=None, now=NOW))
-            if not body.startswith(verdict):
-                wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
+            wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
 
 
@@ -446,7 +429,5 @@ def test_a_claim_of_a_ceremonys_place_in_the_order_counts_from_the_start_or_the_
                  "はい" if n == rank else "いいえ"),
                 (f"{city}の式は後ろから{n}番目?", "はい" if n == len(order) + 1 - rank else "いいえ"),
             ):
-                body = body_of(engine.answer(question, context=None, now=NOW))
-                if not body.startswith(verdict):
-                    wrong.append(f"{question} → {body[:40]!r} (expected {verdict})")
+                wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)

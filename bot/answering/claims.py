@@ -131,19 +131,8 @@ class ClaimAnswers(Answering):
         if not keys or len(items) < 2 or self.understander.understand(every["what"]).partner_ids:
             return None
         lacking = [f for f in items if not all(k in to_key(f"{f.label} {f.text}") for k in keys)]
-        values = {"owner": self.compose.owner(items[0], turn.language), "claim": claim,
-                  "label": self._topic_label(items[0].topic, turn.language)}
-        title = turn.say("claim_items_all_no" if lacking else "claim_items_all_yes", **values)
-        shown = lacking or items
-        return Answer(
-            kind="answer",
-            confidence=0.9,
-            title=title,
-            sections=self.compose.fact_sections(shown, with_owner=False, language=turn.language),
-            source=self.compose.cite(shown, turn.language),
-            topic_id=to_topic(items[0].topic),
-            partner_ids=turn.partner_ids,
-        )
+        return self._items_answer(turn, "claim_items_all_no" if lacking else "claim_items_all_yes", claim,
+                                  items, lacking or items)
 
     def only_items(self, turn: Turn) -> Answer | None:
         """「室蘭のプロジェクトは航空宇宙だけ?」「帯広の出席者は米沢市長と安藤局長だけ?」「北見の覚書は
@@ -167,10 +156,13 @@ class ClaimAnswers(Answering):
         others = [f for f in items if not is_named(f)]
         if len(others) == len(items):
             return None  # the claim names none of them: not a claim about this list
-        values = {"owner": self.compose.owner(items[0], turn.language), "claim": what,
-                  "label": self._topic_label(items[0].topic, turn.language)}
-        title = turn.say("claim_items_only_no" if others else "claim_items_only_yes", **values)
-        shown = others or items
+        return self._items_answer(turn, "claim_items_only_no" if others else "claim_items_only_yes", what,
+                                  items, others or items)
+
+    def _items_answer(self, turn: Turn, key: str, claim: str, items: list[Fact], shown: list[Fact]) -> Answer:
+        """The verdict on a partner's list (`key` of the catalog), with the items that show it."""
+        title = turn.say(key, owner=self.compose.owner(items[0], turn.language), claim=claim,
+                         label=self._topic_label(items[0].topic, turn.language))
         return Answer(
             kind="answer",
             confidence=0.9,
