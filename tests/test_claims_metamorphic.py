@@ -431,3 +431,18 @@ def test_a_claim_of_a_ceremonys_place_in_the_order_counts_from_the_start_or_the_
             ):
                 wrong += wrong_verdict(engine, question, verdict)
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_city_of_a_room_is_the_one_whose_place_holds_the_room_whole(engine: Engine) -> None:
+    """「第3応接室で締結式をしたのはどこの市?」 is 帯広 alone (three rooms are 応接室);
+    「2階3号会議室で〜」 室蘭 alone (two ceremonies were on the 2nd floor)."""
+    wrong = []
+    for event in CEREMONIES:
+        city, room = SHORT_NAMES[event.partner_id or ""], event.place.split()[-1]
+        others = [SHORT_NAMES[e.partner_id or ""] for e in CEREMONIES if e is not event]
+        for question in (f"{room}で締結式をしたのはどこの市?",
+                         f"お疲れ様です。{room}で式典を行ったのはどちらの市でしたでしょうか。"):
+            title = engine.answer(question, context=None, now=NOW).title
+            if city not in title or any(other in title for other in others):
+                wrong.append(f"{question} → {title!r} (expected {city})")
+    assert not wrong, "\n".join(wrong)

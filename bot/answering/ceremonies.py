@@ -441,6 +441,10 @@ class CeremonyAnswers(Answering):
         # 「金曜日ではない締結式は?」「2階以外の式」 "not on a Friday": the ceremonies that fail it.
         negated = bool(_NOT_CONDITION.search(turn.read.text) or _NOT_CONDITION_EN.search(turn.read.text.lower()))
         matching = [e for e in events if meets(e, conditions) != negated]
+        # 「2階3号会議室で〜?」: the floor is a condition, and the room narrows it further.
+        phrase = self._place_phrase(turn, events)
+        if len(phrase) > 3 and not negated:
+            matching = [e for e in matching if phrase in to_key(e.place)]
         language = turn.language
         if not matching:
             label = turn.say("filter_all_label")
@@ -471,13 +475,26 @@ class CeremonyAnswers(Answering):
         if turn.intent.partner_ids or not self._is_about_ceremonies(turn) or not turn.intent.segments:
             return None
         events = self._ceremonies(self._all_ids())
-        keys = [to_key(seg) for seg in turn.intent.segments if len(to_key(seg)) >= 2]
-        matching = [e for e in events if any(k in to_key(e.place) for k in keys)]
+        phrase = self._place_phrase(turn, events)
+        matching = [e for e in events if phrase and phrase in to_key(e.place)]
         if not matching or len(matching) == len(events):
             return None
-        place = turn.say("word_separator").join(keys)
-        title = turn.say("held_at", place=place, names=self._names_of(matching, turn.language))
+        title = turn.say("held_at", place=phrase, names=self._names_of(matching, turn.language))
         return self._events_answer(title, matching, language=turn.language)
+
+    @staticmethod
+    def _place_phrase(turn: Turn, events: list[Event]) -> str:
+        """The longest part of a question a ceremony's place holds, around a word the question names
+        of its own: 「第3応接室」 of 「第3応接室で締結式をしたのは?」 (not 応接室, which three places hold),
+        「2階3号会議室」 whole; not 「市長」 (a role, though a room's name holds it)."""
+        key, places = turn.read.key, [to_key(e.place) for e in events]
+        named = [k for seg in turn.intent.segments if len(k := to_key(seg)) >= 2]
+        best = ""
+        for start in range(len(key)):
+            end = start + len(best) + 1
+            while end <= len(key) and any(key[start:end] in place for place in places):
+                best, end = key[start:end], end + 1
+        return best if any(k in best for k in named) else ""
 
     def duration(self, turn: Turn) -> Answer | None:
         events = self._ceremonies(turn.partner_ids or self._all_ids())
