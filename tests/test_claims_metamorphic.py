@@ -446,3 +446,11 @@ def test_the_city_of_a_room_is_the_one_whose_place_holds_the_room_whole(engine: 
             if city not in title or any(other in title for other in others):
                 wrong.append(f"{question} → {title!r} (expected {city})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_mayor_asked_by_family_name_and_role_is_that_mayor_alone(engine: Engine) -> None:
+    """「辻市長はどこの市長?」: the mayor, not every 辻 of the documents (a contact person is one)."""
+    for event in CEREMONIES:
+        mayor = next(p for p in event.attendees if p.role.endswith("市長"))
+        answer = engine.answer(f"{mayor.family_name}市長はどこの市長?", context=None, now=NOW)
+        assert answer.title.startswith(mayor.role) and len(answer.sections) == 1, answer.title

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.answering.answer import Answer, Section
 from bot.answering.base import CEREMONY_TOPICS, Answering, Turn
 from bot.knowledge.dates import format_date
@@ -9,6 +11,8 @@ from bot.knowledge.facts import Fact
 from bot.language.messages import say
 from bot.language.text import to_key
 from bot.store.records import Conversation
+
+_ROLE = re.compile(r"副?市長|局長|課長|部長")
 
 
 class PeopleAnswers(Answering):
@@ -26,6 +30,9 @@ class PeopleAnswers(Answering):
         ]
         if turn.intent.partner_ids:
             people = [f for f in people if f.partner_id in turn.intent.partner_ids] or people
+        role = _ROLE.search(turn.read.text)
+        if role:  # 「辻市長は?」: the mayor, not the contact person of the same name
+            people = [f for f in people if role[0] in f.text] or people
         if not people:
             return None
         asks_event = [t for t in turn.topics if t not in ("ceremony_who", "contact_person")]
