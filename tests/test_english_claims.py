@@ -223,3 +223,10 @@ def test_only_before_people_restricts_the_people_not_the_cities() -> None:
     text = to_text(ask("Were only the mayor and the Director-General at the Obihiro ceremony?"))
     assert "also holds for" not in text and "米沢" in text
     assert to_text(ask("Was only the Obihiro ceremony held in February?")).startswith("Yes")
+
+
+def test_a_hyphenated_floor_is_a_floor_not_a_place_in_the_order() -> None:
+    """"a 4th-floor ceremony" is on the 4th floor; "the 4th ceremony" is the 4th in order."""
+    assert to_text(ask("Is there a 4th-floor ceremony other than Kitami?")).startswith(f"Yes. It holds for {OBIHIRO}")
+    assert to_text(ask("Was the Muroran ceremony on the 2nd-floor?")).startswith("Yes")
+    assert "number 4 of 4" in to_text(ask("Is Kitami the 4th ceremony?"))

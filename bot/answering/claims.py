@@ -302,9 +302,10 @@ class ClaimAnswers(Answering):
     ) -> Answer:
         others = [p for p in holders if p not in named]
         if others:
-            return self._claim_answer(
-                turn, turn.say("claim_outside_yes", names=self._names(turn, others)), prop, others
-            )
+            # 「北見以外に4階の式はある?」 asks whether (はい); 「金曜日以外の締結式は?」 asks which.
+            whether = is_yes_no(turn.read) or asks_whether_en(turn.read.text.lower())
+            key = "claim_outside_yes" if whether else "claim_outside_list"
+            return self._claim_answer(turn, turn.say(key, names=self._names(turn, others)), prop, others)
         return self._claim_answer(turn, turn.say("claim_outside_none"), prop, scope)
 
     def _names(self, turn: Turn, partner_ids: Sequence[str]) -> str:

@@ -198,7 +198,7 @@ def read_conditions(text: str, key: str, reading: str, words: tuple[str, ...]) -
     elif re.search(r"ゴゼン|午前|朝(?!日)", reading + key) or {"morning", "am"} & set(words):
         half = "am"
     floors = _to_numbers(r"(\d{1,2})(?:階|f(?![a-z]))", key) + _to_numbers(
-        r"(\d{1,2})(?:st|nd|rd|th)\s*floor", text.lower()
+        r"(\d{1,2})(?:st|nd|rd|th)[\s-]*floor", text.lower()
     )
     hours = _to_numbers(r"(\d{1,2})時台", key)
     years = _to_numbers(r"((?:19|20)\d\d)年(?!\d{1,2}月\d)", key) + tuple(
@@ -302,7 +302,7 @@ def read_position(key: str, reading: str, words: tuple[str, ...], text: str = ""
     for word, number in _POSITION_WORDS.items():
         # "the first ceremony" is the earliest (an order); "the second ceremony" is an item of a list;
         # "the 2nd floor" is a place.
-        a_floor = re.search(rf"\b{word}\s*floor", text.lower())
+        a_floor = re.search(rf"\b{word}[\s-]*floor", text.lower())
         if word in words and (number > 1 or not {"ceremony", "ceremonies"} & set(words)) and not a_floor:
             return number
     return None

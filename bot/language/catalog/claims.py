@@ -14,6 +14,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # 「〜以外に〜はある?」「〜ない市はある?」: the others that hold it.
     "claim_outside_yes": {"ja": "はい。${names}が当てはまります。", "en": "Yes. It holds for ${names}."},
+    "claim_outside_list": {"ja": "${names}が当てはまります。", "en": "It holds for ${names}."},
     "claim_outside_none": {"ja": "いいえ。当てはまる市はほかにありません。", "en": "No. It holds for no other city."},
     # 「覚書は3市だけ?」: how many hold it.
     "claim_count": {
